@@ -1,0 +1,90 @@
+//! The hooks the generated client runs around every request (see progenitor's `ClientHooks`):
+//! host routing, authentication, and the scrubbing of the token from URLs that errors and
+//! responses carry.
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+
+use crate::operations::{self, Host};
+use crate::state::{ClientState, Hosts};
+use crate::Client;
+
+/// What replaces the token in any URL that leaves the client (errors, responses).
+pub(crate) const REDACTED: &str = "REDACTED";
+
+impl Client {
+    /// A client for the given hosts and credentials, over an existing `reqwest::Client`
+    /// (whose timeouts, proxies and TLS settings are kept).
+    pub fn with_hosts(hosts: &Hosts, client: reqwest::Client, state: ClientState) -> Self {
+        let state = state.with_app_base_url(hosts.app());
+        Client::new_with_client(hosts.mvc(), client, state)
+    }
+}
+
+/// A copy of `url` whose `token` query parameter is replaced by [`REDACTED`].
+pub(crate) fn redact_url(url: &reqwest::Url) -> reqwest::Url {
+    if !url.query_pairs().any(|(k, _)| k == "token") {
+        return url.clone();
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "token" {
+                REDACTED.into()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    let mut redacted = url.clone();
+    redacted.query_pairs_mut().clear().extend_pairs(pairs);
+    redacted
+}
+
+impl ClientHooks<ClientState> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let op = operations::find(info.operation_id);
+        let state = self.inner();
+        if op.is_some_and(|op| op.host == Host::App) {
+            let url = request.url().as_str();
+            if let Some(rest) = url.strip_prefix(self.baseurl()) {
+                let rebased = format!("{}{}", state.app_base_url, rest);
+                *request.url_mut() = reqwest::Url::parse(&rebased).map_err(|e| {
+                    progenitor_client::Error::InvalidRequest(format!(
+                        "invalid app base URL `{}`: {e}",
+                        state.app_base_url
+                    ))
+                })?;
+            }
+        }
+        let needs_account_id = op.is_none_or(|op| op.needs_account_id);
+        let mut query = request.url_mut().query_pairs_mut();
+        query.append_pair("token", state.token.expose_secret());
+        if let (true, Some(account_id)) = (needs_account_id, state.account_id) {
+            query.append_pair("accountId", &account_id.to_string());
+        }
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let redacted = redact_url(request.url());
+        let response = self
+            .client()
+            .execute(request)
+            .await
+            .map_err(|e| e.with_url(redacted))?;
+        // A reqwest::Response remembers its URL (token included) and shows it in `Debug`;
+        // progenitor hands whole responses back in some errors. Rebuilding the response from
+        // its parts drops the URL.
+        let response: http::Response<reqwest::Body> = response.into();
+        Ok(reqwest::Response::from(response))
+    }
+}

@@ -1,0 +1,148 @@
+//! The client's state: credentials and the base URL of each host.
+
+use std::fmt;
+
+/// The vendor's default base URL of the `mvc` host (every operation but one).
+pub const DEFAULT_MVC_BASE_URL: &str = "https://mvc.salesflow.io/api";
+/// The vendor's default base URL of the `app` host (GetCampaignStatistics).
+pub const DEFAULT_APP_BASE_URL: &str = "https://app.salesflow.io/api";
+
+/// The API token: a secret. Its `Debug` and `Display` never show it; the only way to read it
+/// is [`ApiToken::expose_secret`].
+///
+/// ```
+/// let token = salesflow_api::ApiToken::new("abcdefghijklmnop123");
+/// assert_eq!(format!("{token:?}"), "ApiToken(<redacted>)");
+/// assert_eq!(token.to_string(), "<redacted>");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiToken(String);
+
+impl ApiToken {
+    /// Wraps a token.
+    pub fn new(token: impl Into<String>) -> Self {
+        ApiToken(token.into())
+    }
+
+    /// The token itself. Call it only to put the token on the wire.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiToken(<redacted>)")
+    }
+}
+
+impl fmt::Display for ApiToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// The base URL of each of the vendor's two hosts.
+///
+/// ```
+/// use salesflow_api::Hosts;
+/// // Both hosts on one local server (a mock, a proxy):
+/// let hosts = Hosts::single("http://127.0.0.1:8080/api/");
+/// assert_eq!(hosts.app(), "http://127.0.0.1:8080/api");
+/// assert_eq!(hosts.mvc(), hosts.app());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hosts {
+    mvc: String,
+    app: String,
+}
+
+impl Default for Hosts {
+    fn default() -> Self {
+        Hosts::new(DEFAULT_MVC_BASE_URL, DEFAULT_APP_BASE_URL)
+    }
+}
+
+impl Hosts {
+    /// Each host at its own base URL (a trailing `/` is ignored).
+    pub fn new(mvc: impl Into<String>, app: impl Into<String>) -> Self {
+        Hosts {
+            mvc: trim(mvc.into()),
+            app: trim(app.into()),
+        }
+    }
+
+    /// Both hosts at one base URL: the override for a local mock or a proxy.
+    pub fn single(base_url: impl Into<String>) -> Self {
+        let base = trim(base_url.into());
+        Hosts {
+            mvc: base.clone(),
+            app: base,
+        }
+    }
+
+    /// The base URL of the `mvc` host.
+    pub fn mvc(&self) -> &str {
+        &self.mvc
+    }
+
+    /// The base URL of the `app` host.
+    pub fn app(&self) -> &str {
+        &self.app
+    }
+}
+
+fn trim(mut url: String) -> String {
+    while url.ends_with('/') {
+        url.pop();
+    }
+    url
+}
+
+/// What the generated client carries besides its `mvc` base URL: the credentials and the
+/// base URL of the `app` host. Its `Debug` redacts the token.
+#[derive(Clone)]
+pub struct ClientState {
+    pub(crate) token: ApiToken,
+    pub(crate) account_id: Option<i64>,
+    pub(crate) app_base_url: String,
+}
+
+impl ClientState {
+    /// Credentials: the token and, for every operation but ListAccounts, the account id the
+    /// token was issued for. The `app` host is the vendor's until
+    /// [`with_app_base_url`](Self::with_app_base_url) says otherwise.
+    pub fn new(token: ApiToken, account_id: Option<i64>) -> Self {
+        ClientState {
+            token,
+            account_id,
+            app_base_url: DEFAULT_APP_BASE_URL.to_owned(),
+        }
+    }
+
+    /// Sends the `app` host's operations to another base URL.
+    pub fn with_app_base_url(mut self, url: impl Into<String>) -> Self {
+        self.app_base_url = trim(url.into());
+        self
+    }
+
+    /// The account id sent as `accountId`, if any.
+    pub fn account_id(&self) -> Option<i64> {
+        self.account_id
+    }
+
+    /// The base URL of the `app` host.
+    pub fn app_base_url(&self) -> &str {
+        &self.app_base_url
+    }
+}
+
+impl fmt::Debug for ClientState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientState")
+            .field("token", &self.token)
+            .field("account_id", &self.account_id)
+            .field("app_base_url", &self.app_base_url)
+            .finish()
+    }
+}

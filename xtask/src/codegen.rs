@@ -1,0 +1,326 @@
+//! Generation of the low-level client from the OpenAPI document.
+//!
+//! Everything here is a pure function of the spec: the same spec gives the same bytes, so the
+//! drift check can regenerate in memory and compare with what is checked in.
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use openapiv3::{OpenAPI, ReferenceOr};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use quote::quote;
+
+/// Where the generated client lives, relative to the workspace root.
+pub const CLIENT_PATH: &str = "crates/salesflow-api/src/generated/client.rs";
+/// Where the generated operation table lives, relative to the workspace root.
+pub const OPERATIONS_PATH: &str = "crates/salesflow-api/src/generated/operations.rs";
+
+/// Schemas of the spec that are not generated but mapped onto hand-written types of
+/// `salesflow-webhook-types`, the crate at the bottom of the layering. These are the types
+/// progenitor cannot express well: forward-compatible enums (an unknown value must not fail
+/// the whole response), .NET dates and the member-status bit flags.
+pub const REPLACEMENTS: &[(&str, &str)] = &[
+    ("DotNetDate", "::salesflow_webhook_types::DotNetDate"),
+    ("FlexibleDate", "::salesflow_webhook_types::FlexibleDate"),
+    ("MemberStatus", "::salesflow_webhook_types::MemberStatus"),
+    (
+        "CampaignStatus",
+        "::salesflow_webhook_types::CampaignStatus",
+    ),
+    ("AccountStatus", "::salesflow_webhook_types::AccountStatus"),
+    ("RunOn", "::salesflow_webhook_types::RunOn"),
+    (
+        "WebhookPayload",
+        "::salesflow_webhook_types::WebhookPayload",
+    ),
+];
+
+/// The extension that marks an operation whose method looks safe but which changes state
+/// (ImportMember is a GET that creates a member).
+pub const CHANGES_STATE_EXTENSION: &str = "x-salesflow-changes-state";
+
+/// Whether to write the generated files or only compare them with the checked-in ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Write files whose contents changed.
+    Write,
+    /// Write nothing; report the files whose checked-in contents differ.
+    Check,
+}
+
+/// A generated file whose checked-in copy differs from what the spec gives.
+#[derive(Debug)]
+pub struct Stale {
+    /// The file, under the output directory.
+    pub path: PathBuf,
+    /// A short unified diff, checked-in copy first.
+    pub diff: String,
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files written (write mode).
+    pub written: Vec<PathBuf>,
+    /// Files already up to date.
+    pub unchanged: Vec<PathBuf>,
+    /// Files that are stale (check mode).
+    pub stale: Vec<Stale>,
+}
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The spec could not be read.
+    Io(PathBuf, std::io::Error),
+    /// The spec is not a valid OpenAPI 3.0 document.
+    Spec(String),
+    /// progenitor refused the spec.
+    Generate(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io(path, err) => write!(f, "{}: {err}", path.display()),
+            Error::Spec(msg) => write!(f, "invalid spec: {msg}"),
+            Error::Generate(msg) => write!(f, "progenitor failed: {msg}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// One generated file: its path under the workspace root and its contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artefact {
+    /// Path relative to the workspace root.
+    pub path: &'static str,
+    /// Full contents, header included.
+    pub contents: String,
+}
+
+/// Regenerates every artefact from `spec` and writes (or checks) them under `out_dir`.
+pub fn run(spec: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Error> {
+    let text = std::fs::read_to_string(spec).map_err(|e| Error::Io(spec.to_path_buf(), e))?;
+    let artefacts = generate(&text)?;
+    let mut report = Report::default();
+    for artefact in artefacts {
+        let path = out_dir.join(artefact.path);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(artefact.contents.as_str()) {
+            report.unchanged.push(path);
+            continue;
+        }
+        match mode {
+            Mode::Write => {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| Error::Io(path.clone(), e))?;
+                }
+                std::fs::write(&path, &artefact.contents)
+                    .map_err(|e| Error::Io(path.clone(), e))?;
+                report.written.push(path);
+            }
+            Mode::Check => {
+                let diff = short_diff(current.as_deref().unwrap_or(""), &artefact.contents);
+                report.stale.push(Stale { path, diff });
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Generates every artefact from the text of the spec (YAML or JSON), in memory.
+pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
+    let spec: OpenAPI = serde_yaml::from_str(spec_text).map_err(|e| Error::Spec(e.to_string()))?;
+    Ok(vec![
+        Artefact {
+            path: CLIENT_PATH,
+            contents: generate_client(&spec)?,
+        },
+        Artefact {
+            path: OPERATIONS_PATH,
+            contents: generate_operations(&spec)?,
+        },
+    ])
+}
+
+fn header(what: &str) -> String {
+    format!(
+        "// @generated by `cargo xtask codegen` from spec/salesflow.yaml: {what}.\n\
+         // Do not edit by hand: change the spec (or xtask/src/codegen.rs) and regenerate;\n\
+         // `cargo xtask codegen --check` fails in CI when this file is stale.\n\n"
+    )
+}
+
+/// The progenitor settings. Each choice is explained in crates/salesflow-api/README.md.
+pub fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_tag(TagStyle::Merged)
+        .with_inner_type(quote!(crate::ClientState))
+        .with_hooks(HooksMode::Expected)
+        .with_derive("PartialEq");
+    for (schema, rust_type) in REPLACEMENTS {
+        settings.with_replacement(schema, rust_type, std::iter::empty::<TypeImpl>());
+    }
+    settings
+}
+
+fn generate_client(spec: &OpenAPI) -> Result<String, Error> {
+    let mut generator = Generator::new(&settings());
+    let tokens = generator
+        .generate_tokens(spec)
+        .map_err(|e| Error::Generate(e.to_string()))?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generate(e.to_string()))?;
+    Ok(header("the progenitor client") + &prettyplease::unparse(&file))
+}
+
+/// One row of the operation table.
+struct OperationRow {
+    id: String,
+    rust_name: String,
+    vendor_name: String,
+    method: String,
+    path: String,
+    host: &'static str,
+    needs_account_id: bool,
+    changes_state: bool,
+}
+
+fn host_of(url: &str) -> Result<&'static str, Error> {
+    let host = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '.', ':']).next())
+        .unwrap_or_default();
+    match host {
+        "app" => Ok("Host::App"),
+        "mvc" => Ok("Host::Mvc"),
+        other => Err(Error::Spec(format!(
+            "server `{url}` has host `{other}`; expected the `app` or `mvc` host"
+        ))),
+    }
+}
+
+fn operation_rows(spec: &OpenAPI) -> Result<Vec<OperationRow>, Error> {
+    let default_server = spec
+        .servers
+        .first()
+        .ok_or_else(|| Error::Spec("no top-level `servers`".into()))?;
+    let global_security = spec.security.clone().unwrap_or_default();
+    let mut rows = Vec::new();
+    for (path, item) in spec.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            return Err(Error::Spec(format!("path `{path}` is a $ref")));
+        };
+        for (method, op) in item.iter() {
+            let id = op
+                .operation_id
+                .clone()
+                .ok_or_else(|| Error::Spec(format!("{method} {path} has no operationId")))?;
+            let server = op
+                .servers
+                .first()
+                .or(item.servers.first())
+                .unwrap_or(default_server);
+            let security = op.security.as_ref().unwrap_or(&global_security);
+            let needs_account_id = security
+                .iter()
+                .any(|requirement| requirement.contains_key("accountId"));
+            let method = method.to_ascii_uppercase();
+            let flagged = op
+                .extensions
+                .get(CHANGES_STATE_EXTENSION)
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            rows.push(OperationRow {
+                rust_name: snake_case(&id),
+                vendor_name: op.summary.clone().unwrap_or_else(|| id.clone()),
+                id,
+                changes_state: flagged || !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS"),
+                method,
+                path: path.clone(),
+                host: host_of(&server.url)?,
+                needs_account_id,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+fn generate_operations(spec: &OpenAPI) -> Result<String, Error> {
+    let rows = operation_rows(spec)?;
+    let mut out = header("the operation table");
+    out.push_str("use crate::operations::{Host, Operation};\n\n");
+    let _ = writeln!(
+        out,
+        "/// Every operation of the spec, in the spec's order ({} in all).",
+        rows.len()
+    );
+    out.push_str("pub const OPERATIONS: &[Operation] = &[\n");
+    for row in &rows {
+        let _ = writeln!(
+            out,
+            "    Operation {{\n        \
+                 id: {:?},\n        \
+                 rust_name: {:?},\n        \
+                 vendor_name: {:?},\n        \
+                 method: {:?},\n        \
+                 path: {:?},\n        \
+                 host: {},\n        \
+                 needs_account_id: {},\n        \
+                 changes_state: {},\n    \
+             }},",
+            row.id,
+            row.rust_name,
+            row.vendor_name,
+            row.method,
+            row.path,
+            row.host,
+            row.needs_account_id,
+            row.changes_state
+        );
+    }
+    out.push_str("];\n");
+    Ok(out)
+}
+
+/// progenitor's name for an operation's method (and its `OperationInfo::operation_id`):
+/// `getCampaignStatistics` -> `get_campaign_statistics`.
+pub fn snake_case(id: &str) -> String {
+    let mut out = String::with_capacity(id.len() + 4);
+    for (i, c) in id.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A unified diff cut to a readable length.
+pub fn short_diff(old: &str, new: &str) -> String {
+    const MAX_LINES: usize = 60;
+    let diff = similar::TextDiff::from_lines(old, new);
+    let text = diff
+        .unified_diff()
+        .context_radius(2)
+        .header("checked in", "generated from the spec")
+        .to_string();
+    let total = text.lines().count();
+    let mut out: String = text
+        .lines()
+        .take(MAX_LINES)
+        .flat_map(|l| [l, "\n"])
+        .collect();
+    if total > MAX_LINES {
+        let _ = writeln!(out, "... ({} more diff lines)", total - MAX_LINES);
+    }
+    out
+}

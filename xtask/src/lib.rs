@@ -1,0 +1,4 @@
+//! Library half of `cargo xtask`, so that its behaviour (determinism, drift detection) is tested
+//! like any other code. Not part of the SDK.
+
+pub mod codegen;
