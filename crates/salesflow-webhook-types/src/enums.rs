@@ -1,0 +1,451 @@
+//! Forward-compatible enums: each keeps a value it does not know instead of failing.
+//!
+//! The vendor adds values over time. Every enum here has an `Unknown` variant holding the raw
+//! value, which re-encodes exactly as it was received. Build values with
+//! [`FromStr`]/[`From`] (or by deserializing) rather than writing `Unknown("CAMPAIGN_RUNNING")`
+//! by hand: the conversions map a known value to its named variant, and two values compare
+//! equal only if they are the same variant.
+//!
+//! The string enums are decoded from a JSON string. A JSON integer (the API never sends one
+//! for these fields) is accepted rather than failing the whole response, as an `Unknown`
+//! holding its decimal digits, and is re-encoded as a string.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+
+/// Defines a forward-compatible enum encoded as a JSON string.
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(
+                $(#[$variant_meta:meta])*
+                $variant:ident = $value:literal,
+            )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                $(#[$variant_meta])*
+                #[doc = ""]
+                #[doc = concat!("Encoded as `\"", $value, "\"`.")]
+                $variant,
+            )+
+            /// A value this version of the crate does not know, kept as received.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// Every known value, in declaration order.
+            pub const KNOWN: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The value as it is encoded.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)+
+                    Self::Unknown(raw) => raw,
+                }
+            }
+
+            /// Whether the value is not known to this version of the crate.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(raw: &str) -> Self {
+                match raw {
+                    $($value => Self::$variant,)+
+                    _ => Self::Unknown(raw.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(raw: String) -> Self {
+                match raw.as_str() {
+                    $($value => Self::$variant,)+
+                    _ => Self::Unknown(raw),
+                }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Infallible;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(s))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_any(StringEnumVisitor::new(stringify!($name)))
+            }
+        }
+
+        #[cfg(feature = "schemars")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "description": concat!(
+                        "Known values: ",
+                        string_enum!(@join $($value),+),
+                        ". Other values may appear and are valid."
+                    ),
+                    "examples": [$($value),+]
+                })
+            }
+        }
+    };
+    (@join $first:literal $(, $rest:literal)*) => {
+        concat!($first $(, ", ", $rest)*)
+    };
+}
+
+/// Deserializes a string enum from a JSON string; a JSON integer (never sent by the API, but
+/// accepted rather than failing) becomes an unknown value holding its decimal digits.
+struct StringEnumVisitor<T> {
+    name: &'static str,
+    marker: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> StringEnumVisitor<T> {
+    fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            marker: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: From<String>> de::Visitor<'_> for StringEnumVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a string ({})", self.name)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(T::from(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
+        Ok(T::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        Ok(T::from(v.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        Ok(T::from(v.to_string()))
+    }
+}
+
+string_enum! {
+    /// The status of a campaign (`Status` in ListCampaigns).
+    pub enum CampaignStatus {
+        /// The campaign is running right now.
+        Running = "CAMPAIGN_RUNNING",
+        /// The campaign will start at its scheduled time.
+        Paused = "CAMPAIGN_PAUSED",
+        /// The campaign is stopped and will never start automatically.
+        Stopped = "CAMPAIGN_STOPPED",
+    }
+}
+
+string_enum! {
+    /// The status of a LinkedIn account (`Status` in ListAccounts).
+    pub enum AccountStatus {
+        /// The account is active.
+        Active = "ACCOUNT_ACTIVE",
+        /// The account is blocked.
+        Blocked = "ACCOUNT_BLOCKED",
+    }
+}
+
+string_enum! {
+    /// The kind of integration that sent a webhook payload (`IntegrationType`).
+    pub enum IntegrationType {
+        /// A webhook.
+        Webhook = "INTEGRATION_TYPE_WEBHOOK",
+    }
+}
+
+string_enum! {
+    /// The event that triggered a webhook payload (`IntegrationRunOn`).
+    ///
+    /// Only the name for a member who connected is documented; the names for the other
+    /// events (a reply detected, an invitation withdrawn, the "Followup" event of API 1.12)
+    /// arrive as [`Unknown`](Self::Unknown). See [`IntegrationRunOn::to_run_on`].
+    pub enum IntegrationRunOn {
+        /// A campaign member's status changed to connected (the `MEMBER_CONNECTED` event).
+        Connected = "INTEGRATION_RUN_ON_CONNECTED",
+    }
+}
+
+string_enum! {
+    /// The LinkedIn network distance between the account and the member (`Distance`).
+    ///
+    /// Only `DISTANCE_3` appears in the vendor's reference; the other names follow its
+    /// pattern and are assumptions. Anything else is kept as [`Unknown`](Self::Unknown).
+    pub enum Distance {
+        /// A first-degree connection.
+        First = "DISTANCE_1",
+        /// A second-degree connection.
+        Second = "DISTANCE_2",
+        /// A third-degree connection.
+        Third = "DISTANCE_3",
+        /// Outside the account's network.
+        OutOfNetwork = "DISTANCE_OUT_OF_NETWORK",
+    }
+}
+
+impl IntegrationRunOn {
+    /// The webhook event this value stands for, as a [`RunOn`], when it is known:
+    /// [`Connected`](Self::Connected) is [`RunOn::MemberConnected`]. The payload names of
+    /// the other events are undocumented, so an unknown value gives `None`.
+    pub fn to_run_on(&self) -> Option<RunOn> {
+        match self {
+            Self::Connected => Some(RunOn::MemberConnected),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
+/// A webhook event, as an integer (`runOn` of AttachWebhook, `RunOn` of
+/// `AttachedWebhookCampaigns`).
+///
+/// Encoded as a JSON integer. Decoding also accepts the event's name
+/// (`"MEMBER_CONNECTED"`) and the integer as a string (`"2"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RunOn {
+    /// 1, `MEMBER_CONNECTED`: a campaign member's status changed to connected.
+    MemberConnected,
+    /// 2, `REPLY_DETECTED`: an incoming message from the member was detected (not sent for
+    /// a muted member).
+    ReplyDetected,
+    /// 7, `INVITATION_WITHDRAWN`: an invitation to the member was withdrawn.
+    InvitationWithdrawn,
+    /// An event code this version of the crate does not know, kept as received.
+    Unknown(i64),
+}
+
+impl RunOn {
+    /// Every known value, in ascending code order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::MemberConnected,
+        Self::ReplyDetected,
+        Self::InvitationWithdrawn,
+    ];
+
+    /// The integer code.
+    pub const fn code(&self) -> i64 {
+        match self {
+            Self::MemberConnected => 1,
+            Self::ReplyDetected => 2,
+            Self::InvitationWithdrawn => 7,
+            Self::Unknown(code) => *code,
+        }
+    }
+
+    /// The event's name in the vendor's reference (`"MEMBER_CONNECTED"`), or `None` for an
+    /// unknown code.
+    pub const fn name(&self) -> Option<&'static str> {
+        match self {
+            Self::MemberConnected => Some("MEMBER_CONNECTED"),
+            Self::ReplyDetected => Some("REPLY_DETECTED"),
+            Self::InvitationWithdrawn => Some("INVITATION_WITHDRAWN"),
+            Self::Unknown(_) => None,
+        }
+    }
+
+    /// Whether the code is not known to this version of the crate.
+    pub const fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The known event with this name (`"MEMBER_CONNECTED"`), if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::KNOWN
+            .iter()
+            .copied()
+            .find(|known| known.name() == Some(name))
+    }
+}
+
+impl From<i64> for RunOn {
+    fn from(code: i64) -> Self {
+        match code {
+            1 => Self::MemberConnected,
+            2 => Self::ReplyDetected,
+            7 => Self::InvitationWithdrawn,
+            other => Self::Unknown(other),
+        }
+    }
+}
+
+impl From<RunOn> for i64 {
+    fn from(run_on: RunOn) -> Self {
+        run_on.code()
+    }
+}
+
+/// Displays the name for a known event (`MEMBER_CONNECTED`) and the code for an unknown one
+/// (`12`); both parse back with [`FromStr`].
+impl fmt::Display for RunOn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "{}", self.code()),
+        }
+    }
+}
+
+/// Why a text is not a [`RunOn`]: it is neither a known event name nor an integer.
+///
+/// Unlike the string enums, [`RunOn`] can only keep an unknown *code*, so an unknown name
+/// cannot be kept.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{input}` is neither a known webhook event name nor an integer code")]
+pub struct ParseRunOnError {
+    input: String,
+}
+
+impl ParseRunOnError {
+    /// The text that could not be read.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+}
+
+/// Reads a known name (`"MEMBER_CONNECTED"`) or an integer (`"7"`, any code).
+impl FromStr for RunOn {
+    type Err = ParseRunOnError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Some(known) = Self::from_name(s) {
+            return Ok(known);
+        }
+        s.parse::<i64>()
+            .map(Self::from)
+            .map_err(|_| ParseRunOnError {
+                input: s.chars().take(64).collect(),
+            })
+    }
+}
+
+impl Serialize for RunOn {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for RunOn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl de::Visitor<'_> for Visitor {
+            type Value = RunOn;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a webhook event: an integer code or a name such as \"MEMBER_CONNECTED\"",
+                )
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RunOn, E> {
+                Ok(RunOn::from(v))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RunOn, E> {
+                i64::try_from(v)
+                    .map(RunOn::from)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RunOn, E> {
+                v.parse().map_err(E::custom)
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for RunOn {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RunOn".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "integer",
+            "format": "int64",
+            "description": "A webhook event. Known codes: 1 (MEMBER_CONNECTED), \
+                2 (REPLY_DETECTED), 7 (INVITATION_WITHDRAWN). Other codes may appear and are valid.",
+            "examples": [1, 2, 7]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_lists_match_conversions() {
+        for value in CampaignStatus::KNOWN {
+            assert_eq!(&CampaignStatus::from(value.as_str()), value);
+            assert!(!value.is_unknown());
+        }
+        for value in RunOn::KNOWN {
+            assert_eq!(&RunOn::from(value.code()), value);
+            assert_eq!(
+                RunOn::from_name(value.name().unwrap_or_default()),
+                Some(*value)
+            );
+        }
+        assert_eq!(Distance::KNOWN.len(), 4);
+    }
+
+    #[test]
+    fn run_on_display_parses_back() {
+        for value in [
+            RunOn::MemberConnected,
+            RunOn::Unknown(-3),
+            RunOn::Unknown(12),
+        ] {
+            assert_eq!(value.to_string().parse::<RunOn>(), Ok(value));
+        }
+        assert!("FOLLOWUP".parse::<RunOn>().is_err());
+    }
+}
