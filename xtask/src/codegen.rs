@@ -15,6 +15,10 @@ pub const CLIENT_PATH: &str = "crates/salesflow-api/src/generated/client.rs";
 /// Where the generated operation table lives, relative to the workspace root.
 pub const OPERATIONS_PATH: &str = "crates/salesflow-api/src/generated/operations.rs";
 
+/// Where the JSON Schema of the webhook payload lives, relative to the workspace root.
+pub const PAYLOAD_SCHEMA_PATH: &str =
+    "crates/salesflow-webhook-types/schema/webhook-payload.schema.json";
+
 /// Schemas of the spec that are not generated but mapped onto hand-written types of
 /// `salesflow-webhook-types`, the crate at the bottom of the layering. These are the types
 /// progenitor cannot express well: forward-compatible enums (an unknown value must not fail
@@ -142,6 +146,10 @@ pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
             path: OPERATIONS_PATH,
             contents: generate_operations(&spec)?,
         },
+        Artefact {
+            path: PAYLOAD_SCHEMA_PATH,
+            contents: payload_schema()?,
+        },
     ])
 }
 
@@ -175,6 +183,17 @@ fn generate_client(spec: &OpenAPI) -> Result<String, Error> {
         .map_err(|e| Error::Generate(e.to_string()))?;
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generate(e.to_string()))?;
     Ok(header("the progenitor client") + &prettyplease::unparse(&file))
+}
+
+/// The JSON Schema of `salesflow_webhook_types::WebhookPayload`, for receivers written in
+/// other languages. It comes from the Rust type (schemars), so it cannot drift from what the
+/// SDK decodes.
+fn payload_schema() -> Result<String, Error> {
+    let schema = salesflow_webhook_types::webhook_payload_schema();
+    let mut text =
+        serde_json::to_string_pretty(&schema).map_err(|e| Error::Generate(e.to_string()))?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// One row of the operation table.
