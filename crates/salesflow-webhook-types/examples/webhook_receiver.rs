@@ -1,0 +1,174 @@
+//! A small Salesflow webhook receiver (axum).
+//!
+//! Salesflow signs nothing: anyone who knows a webhook's URL can post to it. So the URL itself
+//! carries the secret. Create the webhook with a URL that ends in a long random segment, e.g.
+//! `https://hooks.example.com/salesflow/3f9c...e1`, and reject any request whose segment does not
+//! match (compared in constant time, so response timing does not reveal how much of a guess was
+//! right). Keep the secret out of logs, as you would a password, and use HTTPS.
+//!
+//! The handler answers fast: it decodes the payload, hands it to a background task over a
+//! bounded channel and returns `204 No Content`; slow work (CRM updates...) happens off the
+//! request path.
+//!
+//! Run it with `SALESFLOW_WEBHOOK_SECRET=<secret> cargo run -p salesflow-webhook-types --example
+//! webhook_receiver` (listens on 127.0.0.1:3000, or `PORT`), then point a webhook (or the mock
+//! server's simulated events) at `http://127.0.0.1:3000/salesflow/<secret>`.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::Router;
+use salesflow_webhook_types::{WebhookPayload, MAX_PAYLOAD_BYTES};
+use tokio::sync::mpsc;
+
+/// What the receiver shares between requests.
+#[derive(Clone)]
+struct Receiver {
+    secret: Arc<[u8]>,
+    events: mpsc::Sender<WebhookPayload>,
+}
+
+/// Compares two byte strings in time that depends only on their lengths.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn receive(
+    State(receiver): State<Receiver>,
+    Path(secret): Path<String>,
+    body: Bytes,
+) -> StatusCode {
+    if !constant_time_eq(secret.as_bytes(), &receiver.secret) {
+        // Same answer as for any unknown path: do not confirm that the route exists.
+        return StatusCode::NOT_FOUND;
+    }
+    match WebhookPayload::from_slice(&body) {
+        Ok(payload) => match receiver.events.try_send(payload) {
+            Ok(()) => StatusCode::NO_CONTENT,
+            // The worker is behind: ask the sender to come back rather than block.
+            Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+        },
+        Err(err) => {
+            eprintln!("rejected a webhook delivery: {err}");
+            StatusCode::BAD_REQUEST
+        }
+    }
+}
+
+/// The receiver's routes: `POST /salesflow/{secret}`.
+fn router(secret: &str, events: mpsc::Sender<WebhookPayload>) -> Router {
+    let receiver = Receiver {
+        secret: Arc::from(secret.as_bytes()),
+        events,
+    };
+    Router::new()
+        .route("/salesflow/{secret}", post(receive))
+        .layer(DefaultBodyLimit::max(MAX_PAYLOAD_BYTES))
+        .with_state(receiver)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let secret = std::env::var("SALESFLOW_WEBHOOK_SECRET")
+        .map_err(|_| "set SALESFLOW_WEBHOOK_SECRET to a long random string")?;
+    if secret.len() < 16 {
+        return Err("SALESFLOW_WEBHOOK_SECRET must be at least 16 characters".into());
+    }
+    let port: u16 = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(3000);
+
+    let (tx, mut rx) = mpsc::channel::<WebhookPayload>(1024);
+    tokio::spawn(async move {
+        while let Some(payload) = rx.recv().await {
+            println!(
+                "{:?} member {:?} ({} {}), status {}",
+                payload.event(),
+                payload.member_id,
+                payload.first_name.as_deref().unwrap_or("?"),
+                payload.last_name.as_deref().unwrap_or("?"),
+                payload
+                    .status
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            );
+        }
+    });
+
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    println!(
+        "listening on http://{}/salesflow/<secret>",
+        listener.local_addr()?
+    );
+    axum::serve(listener, router(&secret, tx)).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    const SECRET: &str = "s3cret-segment-0123456789";
+    const SAMPLE: &str = include_str!("../tests/fixtures/webhook_payload.json");
+
+    async fn post_to(path: &str, body: &str) -> (StatusCode, Option<WebhookPayload>) {
+        let (tx, mut rx) = mpsc::channel(4);
+        let response = router(SECRET, tx)
+            .oneshot(
+                Request::post(path)
+                    .header("content-type", "application/json")
+                    .body(Body::from(body.to_owned()))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        (response.status(), rx.try_recv().ok())
+    }
+
+    #[tokio::test]
+    async fn accepts_the_documented_payload_on_the_secret_path() {
+        let (status, payload) = post_to(&format!("/salesflow/{SECRET}"), SAMPLE).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let payload = payload.expect("payload handed to the worker");
+        assert_eq!(payload.linked_in_member_id, Some(1234567890));
+    }
+
+    #[tokio::test]
+    async fn rejects_a_wrong_or_truncated_secret_without_decoding() {
+        for path in [
+            "/salesflow/wrong".to_owned(),
+            format!("/salesflow/{}", &SECRET[..SECRET.len() - 1]),
+            format!("/salesflow/{SECRET}x"),
+        ] {
+            let (status, payload) = post_to(&path, SAMPLE).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert!(payload.is_none());
+        }
+    }
+
+    #[tokio::test]
+    async fn rejects_malformed_json_with_400() {
+        let (status, payload) = post_to(&format!("/salesflow/{SECRET}"), "{\"MemberId\": ").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(payload.is_none());
+    }
+
+    #[test]
+    fn constant_time_eq_compares_bytes() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(constant_time_eq(b"", b""));
+    }
+}
