@@ -26,6 +26,7 @@ pub const PAYLOAD_SCHEMA_PATH: &str =
 pub const REPLACEMENTS: &[(&str, &str)] = &[
     ("DotNetDate", "::salesflow_webhook_types::DotNetDate"),
     ("FlexibleDate", "::salesflow_webhook_types::FlexibleDate"),
+    ("UpdatedFromDate", "::salesflow_webhook_types::FlexibleDate"),
     ("MemberStatus", "::salesflow_webhook_types::MemberStatus"),
     (
         "CampaignStatus",
