@@ -1,0 +1,437 @@
+//! A stateful local Salesflow API server, for tests and demos.
+//!
+//! # What it is for
+//!
+//! Exercising code that talks to the Salesflow API (the `salesflow` SDK, the generated
+//! `salesflow-api` client, or anything speaking HTTP) without the vendor's servers: the 16
+//! operations of `spec/salesflow.yaml` are served under `/api` with an in-memory world
+//! (accounts and tokens, campaigns, members, webhooks and their attachments) that the
+//! operations change, so that an import shows up in the next list and a second start of a
+//! campaign is a 409. One server stands for both vendor hosts (`app` and `mvc`).
+//!
+//! Besides the API it offers, under `/_mock` and as methods of [`MockServer`]:
+//! - a request log ([`MockState::requests`], `GET /_mock/requests`) with the token redacted;
+//! - simulated member events ([`MockState::simulate_event`], `POST /_mock/events`) that
+//!   change the member and POST a [`WebhookPayload`](salesflow_webhook_types::WebhookPayload)
+//!   to the attached webhooks, each delivery recorded ([`MockState::deliveries`],
+//!   `GET /_mock/deliveries`);
+//! - fault injection ([`MockState::inject`], `POST /_mock/faults`): latency, 429, 500 with
+//!   HTML, 502, a dropped connection, truncated or malformed JSON, an error body under
+//!   HTTP 200, unknown enum values, extra fields.
+//!
+//! # What it is not
+//!
+//! Not a faithful copy of the vendor's server: its behaviour follows the vendor's reference
+//! and our decisions about it (`api-decisions.md`), and where neither says anything the mock
+//! decides (documented on each item). It does not persist anything, does not run campaigns on
+//! its own (members change only through the API and simulated events), and is not meant to
+//! be exposed to a network: it binds `127.0.0.1` by default and its tokens are public
+//! constants.
+//!
+//! # Behaviour beyond the spec's documented responses
+//!
+//! - A request that breaks the spec (a missing or mistyped required query parameter, a body
+//!   that is not the documented JSON, more than 20 `PublicIdentifiers`, a `runOn` other than
+//!   1, 2 or 7) gets HTTP 400 with `{"Status": 400, "Message": "..."}`. Authentication is
+//!   checked first: a missing/unknown `token`, or an `accountId` the token does not reach, is
+//!   403 `{"Status": 403, "Message": "Invalid token/account."}`.
+//! - An unknown campaign, member, webhook or attachment (or one of another account) is 404
+//!   with a `StatusMessage` body.
+//! - AttachWebhook: attaching a webhook to a campaign again for the same `runOn`, or a fourth
+//!   time, is 409 with a `StatusMessage` body.
+//! - ImportMember of a profile (same public identifier, taken from `/in/<slug>` of the URL)
+//!   that the account already has creates a new member flagged
+//!   `MEMBER_IMPORTED, MEMBER_DUPLICATE` (the original is kept). Its response carries an extra
+//!   `Status` field (not in the spec's `Contact`) so that the flag is visible.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use salesflow_mock::{MockServer, DEMO_ACCOUNT_ID, DEMO_TOKEN};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = MockServer::start().await?;
+//! let url = format!(
+//!     "{}/campaigns/list-campaigns?token={DEMO_TOKEN}&accountId={DEMO_ACCOUNT_ID}",
+//!     server.base_url()
+//! );
+//! let campaigns: serde_json::Value = reqwest::get(&url).await?.json().await?;
+//! assert_eq!(campaigns[0]["Status"], "CAMPAIGN_RUNNING");
+//! assert_eq!(server.requests().len(), 1);
+//! # Ok(())
+//! # }
+//! ```
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod api;
+mod control;
+mod events;
+mod faults;
+mod log;
+mod world;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::Router;
+use chrono::Utc;
+use salesflow_webhook_types::CampaignStatus;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use events::{
+    Delivery, EventOutcome, MockError, MockEvent, RUN_ON_NAME_INVITATION_WITHDRAWN,
+    RUN_ON_NAME_REPLY_DETECTED,
+};
+pub use faults::{ActiveFault, Fault, FaultKind};
+pub use log::RecordedRequest;
+pub use world::{
+    Seed, DEMO_ACCOUNT_ID, DEMO_BLOCKED_ACCOUNT_ID, DEMO_CAMPAIGN_BLOCKED, DEMO_CAMPAIGN_EMPTY,
+    DEMO_CAMPAIGN_PAUSED, DEMO_CAMPAIGN_RUNNING, DEMO_MEMBER_ANN, DEMO_MEMBER_JOHN,
+    DEMO_MEMBER_NICK, DEMO_OTHER_ACCOUNT_ID, DEMO_OTHER_TOKEN, DEMO_TOKEN, DEMO_WEBHOOK_ID,
+};
+
+use world::World;
+
+/// Locks a mutex, recovering the data if a holder panicked.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+struct Inner {
+    seed: Mutex<Seed>,
+    world: Mutex<World>,
+    requests: Mutex<Vec<RecordedRequest>>,
+    faults: Mutex<Vec<ActiveFault>>,
+    deliveries: Mutex<Vec<Delivery>>,
+    next_fault_id: AtomicU64,
+    http: reqwest::Client,
+}
+
+/// The shared state of a mock server: its world, request log, injected faults and webhook
+/// deliveries. Cheap to clone (an `Arc`); pass it to [`router`] to embed the mock in your
+/// own server. [`MockServer`] wraps one.
+#[derive(Clone)]
+pub struct MockState {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for MockState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockState")
+            .field("seed", &self.seed())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockState {
+    /// A state holding the world of `seed`.
+    pub fn new(seed: Seed) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap_or_default();
+        Self {
+            inner: Arc::new(Inner {
+                seed: Mutex::new(seed),
+                world: Mutex::new(World::seeded(seed)),
+                requests: Mutex::default(),
+                faults: Mutex::default(),
+                deliveries: Mutex::default(),
+                next_fault_id: AtomicU64::new(1),
+                http,
+            }),
+        }
+    }
+
+    pub(crate) fn with_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
+        f(&mut lock(&self.inner.world))
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The seed the state was created or last reset with.
+    pub fn seed(&self) -> Seed {
+        *lock(&self.inner.seed)
+    }
+
+    /// Restores the world of the current seed and empties the request log, the faults and
+    /// the deliveries.
+    pub fn reset(&self) {
+        self.reset_to(self.seed());
+    }
+
+    /// Like [`reset`](Self::reset), with the world of another seed.
+    pub fn reset_to(&self, seed: Seed) {
+        *lock(&self.inner.seed) = seed;
+        *lock(&self.inner.world) = World::seeded(seed);
+        self.clear_requests();
+        self.clear_faults();
+        self.clear_deliveries();
+    }
+
+    /// The requests received under `/api` so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.inner.requests).clone()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        lock(&self.inner.requests).clear();
+    }
+
+    pub(crate) fn push_request(&self, request: RecordedRequest) {
+        lock(&self.inner.requests).push(request);
+    }
+
+    /// The webhook deliveries made so far, oldest first.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        lock(&self.inner.deliveries).clone()
+    }
+
+    /// Forgets the deliveries made so far.
+    pub fn clear_deliveries(&self) {
+        lock(&self.inner.deliveries).clear();
+    }
+
+    pub(crate) fn push_delivery(&self, delivery: Delivery) {
+        lock(&self.inner.deliveries).push(delivery);
+    }
+
+    /// Injects a fault and returns its id. Fails if it names an unknown operation or has
+    /// `times` 0.
+    pub fn inject(&self, fault: Fault) -> Result<u64, String> {
+        fault.validate()?;
+        let id = self.inner.next_fault_id.fetch_add(1, Ordering::Relaxed);
+        let remaining = fault.times;
+        lock(&self.inner.faults).push(ActiveFault {
+            id,
+            fault,
+            remaining,
+        });
+        Ok(id)
+    }
+
+    /// The faults still active.
+    pub fn faults(&self) -> Vec<ActiveFault> {
+        lock(&self.inner.faults).clone()
+    }
+
+    /// Removes a fault; `false` if there was none with this id.
+    pub fn remove_fault(&self, id: u64) -> bool {
+        let mut faults = lock(&self.inner.faults);
+        let before = faults.len();
+        faults.retain(|f| f.id != id);
+        faults.len() != before
+    }
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {
+        lock(&self.inner.faults).clear();
+    }
+
+    /// The kinds of the faults matching a request, each use counted (used-up faults are
+    /// removed).
+    pub(crate) fn take_faults(
+        &self,
+        operation: Option<&salesflow_api::operations::Operation>,
+        path: &str,
+    ) -> Vec<FaultKind> {
+        let mut faults = lock(&self.inner.faults);
+        let mut kinds = Vec::new();
+        for active in faults.iter_mut() {
+            if active.fault.matches(operation, path) {
+                kinds.push(active.fault.kind.clone());
+                if let Some(n) = &mut active.remaining {
+                    *n = n.saturating_sub(1);
+                }
+            }
+        }
+        faults.retain(|f| f.remaining != Some(0));
+        kinds
+    }
+
+    /// Mutes or unmutes a member (webhooks with `DisableForMutedContacts: true`, and every
+    /// reply-detected webhook, skip muted members).
+    pub fn set_muted(&self, member_id: i64, muted: bool) -> Result<(), MockError> {
+        self.with_world(|w| {
+            let m = w
+                .members
+                .get_mut(&member_id)
+                .ok_or(MockError::UnknownMember(member_id))?;
+            m.muted = muted;
+            m.last_modified_at = Utc::now();
+            Ok(())
+        })
+    }
+
+    /// Simulates an event for a member: updates it and POSTs the webhook payload to every
+    /// webhook attached to its campaign for the event. See [`MockEvent`].
+    pub async fn simulate_event(
+        &self,
+        member_id: i64,
+        event: MockEvent,
+    ) -> Result<EventOutcome, MockError> {
+        events::simulate(self, member_id, event).await
+    }
+
+    /// Adds an account reached with `token` (a token may reach several accounts; the
+    /// account may already exist). Returns nothing; the account is `ACCOUNT_ACTIVE`.
+    pub fn add_account(&self, token: &str, account_id: i64, email: &str) {
+        self.with_world(|w| {
+            w.accounts
+                .entry(account_id)
+                .or_insert_with(|| world::AccountRec {
+                    id: account_id,
+                    email: email.to_string(),
+                    status: salesflow_webhook_types::AccountStatus::Active,
+                    user_db_id: account_id + 10_000,
+                    user_email: email.to_string(),
+                    first_name: "Test".into(),
+                    last_name: "User".into(),
+                });
+            w.grant(token, account_id);
+        });
+    }
+
+    /// Adds a campaign to an account and returns its id.
+    pub fn add_campaign(&self, account_id: i64, name: &str, status: CampaignStatus) -> i64 {
+        self.with_world(|w| {
+            let id = w.next_campaign_id();
+            w.campaigns.insert(
+                id,
+                world::CampaignRec {
+                    id,
+                    account_id,
+                    name: name.to_string(),
+                    status,
+                    last_modified_at: Utc::now(),
+                },
+            );
+            id
+        })
+    }
+}
+
+/// The mock's router: the API under `/api` (requests recorded, faults applied) and the
+/// control routes under `/_mock`. Serve it yourself to embed the mock; anything else is 404
+/// with a `StatusMessage` body.
+///
+/// Control routes: `GET`/`DELETE /_mock/requests`, `GET`/`DELETE /_mock/deliveries`,
+/// `POST /_mock/reset[?seed=demo|empty]`, `POST /_mock/events` (`{"memberId": 1, "event":
+/// "connected"}`, see [`MockEvent`]; answers an [`EventOutcome`]),
+/// `POST /_mock/members/{id}/mute` (optional body `{"muted": false}`),
+/// `GET`/`POST`/`DELETE /_mock/faults` (a [`Fault`] in JSON; answers `{"id": n}`) and
+/// `DELETE /_mock/faults/{id}`.
+pub fn router(state: MockState) -> Router {
+    let api = api::routes()
+        .fallback(api_not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            log::record_and_inject,
+        ));
+    Router::new()
+        .nest("/api", api)
+        .nest("/_mock", control::routes())
+        .fallback(api_not_found)
+        .with_state(state)
+}
+
+async fn api_not_found() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    api::ApiError::new(axum::http::StatusCode::NOT_FOUND, "Resource not found.").into_response()
+}
+
+/// A mock server running on a background task, bound to `127.0.0.1` on a free port. Dropping
+/// it stops the server.
+///
+/// Its methods that read or change the state ([`requests`](MockState::requests),
+/// [`inject`](MockState::inject), ...) are those of [`MockState`], reached through `Deref`.
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    state: MockState,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl MockServer {
+    /// Starts a server with the demo world ([`Seed::Demo`]).
+    pub async fn start() -> std::io::Result<Self> {
+        Self::start_with(Seed::Demo).await
+    }
+
+    /// Starts a server with the world of `seed`.
+    pub async fn start_with(seed: Seed) -> std::io::Result<Self> {
+        Self::start_on(([127, 0, 0, 1], 0).into(), seed).await
+    }
+
+    /// Starts a server on `addr` (port 0 for a free one) with the world of `seed`.
+    pub async fn start_on(addr: SocketAddr, seed: Seed) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = MockState::new(seed);
+        let app = router(state.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::warn!("salesflow-mock server stopped: {e}");
+            }
+        });
+        Ok(Self {
+            addr,
+            state,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API's base URL, `http://127.0.0.1:PORT/api`: use it for both the `app` and the
+    /// `mvc` host.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/api", self.addr)
+    }
+
+    /// The server's root URL, `http://127.0.0.1:PORT` (the control routes are under
+    /// `/_mock`).
+    pub fn root_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The server's state.
+    pub fn state(&self) -> &MockState {
+        &self.state
+    }
+}
+
+impl std::ops::Deref for MockServer {
+    type Target = MockState;
+
+    fn deref(&self) -> &MockState {
+        &self.state
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
