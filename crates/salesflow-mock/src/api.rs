@@ -557,7 +557,17 @@ async fn list_contacts_by_identifiers(
 ) -> ApiResult {
     let params = Params::parse(q.as_deref());
     let account = authenticate(&state, &params)?;
-    let request: ListContactsRequest = serde_json::from_value(json_body(&body)?)
+    let body = json_body(&body)?;
+    // The SDK's date type also reads epoch milliseconds; the API takes a string (or null).
+    if body
+        .get("UpdatedFromDate")
+        .is_some_and(|d| !d.is_string() && !d.is_null())
+    {
+        return Err(ApiError::bad_request(
+            "UpdatedFromDate must be an ISO 8601 date string.",
+        ));
+    }
+    let request: ListContactsRequest = serde_json::from_value(body)
         .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
     if request.public_identifiers.is_empty() {
         return Err(ApiError::bad_request(

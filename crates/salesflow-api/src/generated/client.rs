@@ -1219,6 +1219,10 @@ a careful retry can recognise.
 Since API 1.10 custom fields can be sent; the webhook payload's `Custom1`..`Custom10`
 are the likely names, so they are sent as `custom1`..`custom10`.
 
+Decision: the reference says only "return created member" (1.5), with no sample. We
+describe the answer as `ContactDetails`, whose fields beyond `Contact` are optional, so
+that the member's `Status` (and so a `MEMBER_DUPLICATE` flag) is kept when present.
+
 
 Sends a `GET` request to `/members/Import`
 
@@ -1258,7 +1262,7 @@ Arguments:
         linked_in_url: &'a types::ImportMemberLinkedInUrl,
         location: Option<&'a str>,
         occupation: Option<&'a str>,
-    ) -> Result<ResponseValue<types::Contact>, Error<types::StatusMessage>> {
+    ) -> Result<ResponseValue<types::ContactDetails>, Error<types::StatusMessage>> {
         let url = format!("{}/members/Import", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map

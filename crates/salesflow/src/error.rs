@@ -1,0 +1,454 @@
+//! The one error type of the crate, and how the low-level client's errors map onto it.
+//!
+//! Every message this module builds from data that came over the network (a vendor
+//! `Message`, a body snippet, a JSON decoding error) has the API token replaced by
+//! `[REDACTED]`, and transport errors never carry a URL that holds the token.
+
+use std::fmt;
+use std::time::Duration;
+
+use salesflow_api::operations::Operation;
+use salesflow_api::types;
+
+use crate::validate::ValidationError;
+
+/// What replaces the token in every text that leaves the client.
+pub(crate) const REDACTED: &str = "[REDACTED]";
+
+/// At most this many characters of a body are kept in [`Error::Decode`] snippets and in
+/// the `message` of errors built from non-JSON bodies.
+pub const SNIPPET_CHARS: usize = 200;
+
+/// The low-level client's error type.
+pub(crate) type RawError = salesflow_api::Error<types::StatusMessage>;
+
+/// Everything that can go wrong when calling the API.
+///
+/// Match on the variant (and on [`ApiError::kind`] for errors the server reported) rather
+/// than on messages. No variant's `Display` or `Debug` ever shows the API token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error: an HTTP status of 400 or more, or an HTTP 200
+    /// whose body is a `StatusMessage` with a `Status` of 400 or more.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+
+    /// The server answered with a success status but a body that could not be decoded.
+    #[error("{operation}: could not decode the response{}: {source} (body starts with: {snippet:?})",
+        .status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+    Decode {
+        /// The vendor's name of the operation.
+        operation: &'static str,
+        /// The HTTP status, when known. The low-level client does not report it for an
+        /// undecodable body of a documented status (200, or a documented error status), so
+        /// it is `None` then.
+        status: Option<u16>,
+        /// At most [`SNIPPET_CHARS`] characters of the body, token redacted.
+        snippet: String,
+        /// Why decoding failed (token redacted).
+        #[source]
+        source: DecodeError,
+    },
+
+    /// The request could not be sent or its response could not be read: connection refused,
+    /// DNS failure, TLS failure, timeout. See [`Error::is_timeout`].
+    #[error("{operation}: transport error: {source}")]
+    Transport {
+        /// The vendor's name of the operation.
+        operation: &'static str,
+        /// The underlying error. Its URL, if any, has the token replaced by `REDACTED`.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// An argument was rejected before any request was sent.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+
+    /// The client is not configured for this call (no token, no account id, a bad base URL,
+    /// an unreadable environment variable). Raised before any request is sent.
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// Whether the request timed out (the client's `timeout` or `connect_timeout`).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport { source, .. } if source.is_timeout())
+    }
+
+    /// Whether the connection could not be established.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Error::Transport { source, .. } if source.is_connect())
+    }
+
+    /// The server's error, if this is one.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The kind of the server's error, if this is one.
+    pub fn api_kind(&self) -> Option<ApiErrorKind> {
+        self.as_api().map(|e| e.kind)
+    }
+
+    /// The HTTP status of the response, when there was one and it is known.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
+        self.as_api().and_then(|e| e.retry_after)
+    }
+}
+
+/// An error the server reported.
+///
+/// ```
+/// # fn handle(err: salesflow::Error) {
+/// use salesflow::{ApiErrorKind, Error};
+/// match err {
+///     Error::Api(e) if e.kind == ApiErrorKind::Conflict => println!("already running"),
+///     Error::Api(e) if e.kind == ApiErrorKind::NotFound => println!("no such campaign"),
+///     other => eprintln!("{other}"),
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The vendor's name of the operation, e.g. `"Start campaign"`.
+    pub operation: &'static str,
+    /// The HTTP status (200 when the error was only in the body's `Status`).
+    pub status: u16,
+    /// The `Status` of the body, when the body was a `StatusMessage`.
+    pub body_status: Option<i32>,
+    /// The body's `Message`, or for a body that is not a `StatusMessage` (an HTML error
+    /// page, plain text) its first [`SNIPPET_CHARS`] characters. Token redacted.
+    pub message: Option<String>,
+    /// What kind of error this is, from the HTTP status (or from the body's `Status` under
+    /// HTTP 200).
+    pub kind: ApiErrorKind,
+    /// How long the server asked to wait (`Retry-After`, in seconds or as an HTTP date).
+    pub retry_after: Option<Duration>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed with HTTP {}", self.operation, self.status)?;
+        if let Some(s) = self.body_status {
+            write!(f, " (Status {s})")?;
+        }
+        write!(f, ", {:?}", self.kind)?;
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        if let Some(r) = self.retry_after {
+            write!(f, " (retry after {} s)", r.as_secs())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The kind of an [`ApiError`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiErrorKind {
+    /// 401 or 403: invalid token or account.
+    Forbidden,
+    /// 404: no such campaign, member or webhook.
+    NotFound,
+    /// 409: a conflict (StartCampaign: the campaign is already running).
+    Conflict,
+    /// 422: the request cannot be carried out (StartCampaign: the `message` may say why).
+    Unprocessable,
+    /// 429: too many requests; see [`ApiError::retry_after`].
+    RateLimited,
+    /// 5xx: a server error.
+    Server,
+    /// Any other status.
+    Other,
+}
+
+impl ApiErrorKind {
+    /// The kind for an HTTP status (or a body `Status`).
+    pub fn from_status(status: i64) -> Self {
+        match status {
+            401 | 403 => ApiErrorKind::Forbidden,
+            404 => ApiErrorKind::NotFound,
+            409 => ApiErrorKind::Conflict,
+            422 => ApiErrorKind::Unprocessable,
+            429 => ApiErrorKind::RateLimited,
+            500..=599 => ApiErrorKind::Server,
+            _ => ApiErrorKind::Other,
+        }
+    }
+}
+
+/// Why a response body could not be decoded: the JSON error's message (token redacted) and
+/// position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    message: String,
+    line: usize,
+    column: usize,
+}
+
+impl DecodeError {
+    pub(crate) fn new(err: &serde_json::Error, redactor: &Redactor) -> Self {
+        DecodeError {
+            message: redactor.redact(&err.to_string()),
+            line: err.line(),
+            column: err.column(),
+        }
+    }
+
+    /// The line (1-based) at which decoding failed.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The column (1-based) at which decoding failed.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Replaces the token (as is, and percent-encoded) in texts.
+#[derive(Clone)]
+pub(crate) struct Redactor {
+    forms: Vec<String>,
+}
+
+impl Redactor {
+    pub(crate) fn new(token: &str) -> Self {
+        let mut forms = Vec::new();
+        if !token.is_empty() {
+            forms.push(token.to_owned());
+            let encoded: String = url::form_urlencoded::byte_serialize(token.as_bytes()).collect();
+            if encoded != token {
+                forms.push(encoded);
+            }
+            let path_encoded = token
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect::<String>();
+            if !forms.contains(&path_encoded) {
+                forms.push(path_encoded);
+            }
+        }
+        Redactor { forms }
+    }
+
+    pub(crate) fn contains_secret(&self, text: &str) -> bool {
+        self.forms.iter().any(|f| text.contains(f.as_str()))
+    }
+
+    pub(crate) fn redact(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for form in &self.forms {
+            if out.contains(form.as_str()) {
+                out = out.replace(form.as_str(), REDACTED);
+            }
+        }
+        out
+    }
+
+    /// The first [`SNIPPET_CHARS`] characters of `body`, token redacted, control characters
+    /// replaced by spaces.
+    pub(crate) fn snippet(&self, body: &[u8]) -> String {
+        // Redact before truncating, so that a token cut in two is never half shown.
+        let head = &body[..body.len().min(SNIPPET_CHARS * 4 + 1024)];
+        let text = self.redact(&String::from_utf8_lossy(head));
+        let mut out: String = text
+            .chars()
+            .take(SNIPPET_CHARS)
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        if text.chars().count() > SNIPPET_CHARS || head.len() < body.len() {
+            out.push('…');
+        }
+        out
+    }
+
+    /// A transport error whose URL, if it holds the token, is dropped.
+    pub(crate) fn scrub(&self, err: reqwest::Error) -> reqwest::Error {
+        let leaks = err.url().is_some_and(|u| self.contains_secret(u.as_str()))
+            || self.contains_secret(&err.to_string())
+            || self.contains_secret(&format!("{err:?}"));
+        if leaks {
+            err.without_url()
+        } else {
+            err
+        }
+    }
+}
+
+/// Error bodies are read up to this many bytes (the rest is dropped).
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Reads at most [`MAX_ERROR_BODY`] bytes of a body; a read error ends the body.
+async fn read_limited(mut response: reqwest::Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    while body.len() < MAX_ERROR_BODY {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = MAX_ERROR_BODY - body.len();
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
+    body
+}
+
+/// `Retry-After` as a duration: whole seconds or an HTTP date.
+pub(crate) fn parse_retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let delta = date.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(delta.to_std().unwrap_or(Duration::ZERO))
+}
+
+fn api_error(
+    op: &'static Operation,
+    status: u16,
+    body_status: Option<i32>,
+    message: Option<String>,
+    retry_after: Option<Duration>,
+) -> ApiError {
+    let kind_status = if status >= 400 {
+        i64::from(status)
+    } else {
+        body_status.map_or(i64::from(status), i64::from)
+    };
+    ApiError {
+        operation: op.vendor_name,
+        status,
+        body_status,
+        message,
+        kind: ApiErrorKind::from_status(kind_status),
+        retry_after,
+    }
+}
+
+/// An HTTP-200 `StatusMessage` body: an error when its `Status` is 400 or more.
+pub(crate) fn check_status_message(
+    op: &'static Operation,
+    msg: types::StatusMessage,
+    redactor: &Redactor,
+) -> Result<types::StatusMessage, Error> {
+    if msg.status >= 400 {
+        Err(Error::Api(api_error(
+            op,
+            200,
+            Some(msg.status),
+            msg.message.map(|m| redactor.redact(&m)),
+            None,
+        )))
+    } else {
+        Ok(msg)
+    }
+}
+
+/// Maps an error of the low-level client onto [`Error`].
+pub(crate) async fn map_raw_error(
+    op: &'static Operation,
+    err: RawError,
+    redactor: &Redactor,
+) -> Error {
+    match err {
+        RawError::InvalidRequest(s) | RawError::Custom(s) => {
+            Error::Config(format!("{}: {}", op.vendor_name, redactor.redact(&s)))
+        }
+        RawError::CommunicationError(e)
+        | RawError::ResponseBodyError(e)
+        | RawError::InvalidUpgrade(e) => Error::Transport {
+            operation: op.vendor_name,
+            source: redactor.scrub(e),
+        },
+        RawError::ErrorResponse(rv) => {
+            let status = rv.status().as_u16();
+            let retry_after = parse_retry_after(rv.headers());
+            let msg = rv.into_inner();
+            Error::Api(api_error(
+                op,
+                status,
+                Some(msg.status),
+                msg.message.map(|m| redactor.redact(&m)),
+                retry_after,
+            ))
+        }
+        RawError::InvalidResponsePayload(bytes, e) => {
+            // A documented error status whose body is a StatusMessage decodes as
+            // `ErrorResponse`; so a StatusMessage here came with HTTP 200.
+            match serde_json::from_slice::<types::StatusMessage>(&bytes) {
+                Ok(msg) if msg.status >= 400 => Error::Api(api_error(
+                    op,
+                    200,
+                    Some(msg.status),
+                    msg.message.map(|m| redactor.redact(&m)),
+                    None,
+                )),
+                _ => Error::Decode {
+                    operation: op.vendor_name,
+                    status: None,
+                    snippet: redactor.snippet(&bytes),
+                    source: DecodeError::new(&e, redactor),
+                },
+            }
+        }
+        RawError::UnexpectedResponse(response) => {
+            let status = response.status().as_u16();
+            let retry_after = parse_retry_after(response.headers());
+            let body = read_limited(response).await;
+            let parsed = serde_json::from_slice::<types::StatusMessage>(&body).ok();
+            let (body_status, message) = match parsed {
+                Some(msg) => (Some(msg.status), msg.message.map(|m| redactor.redact(&m))),
+                None if body.iter().all(u8::is_ascii_whitespace) => (None, None),
+                None => (None, Some(redactor.snippet(&body))),
+            };
+            if status < 400 && body_status.is_none_or(|s| s < 400) {
+                // A success-like status the spec does not document (e.g. 204): report it
+                // as an API error of kind Other rather than guess at its meaning.
+                let message = message.or_else(|| Some("undocumented response status".into()));
+                return Error::Api(ApiError {
+                    kind: ApiErrorKind::Other,
+                    ..api_error(op, status, body_status, message, retry_after)
+                });
+            }
+            Error::Api(api_error(op, status, body_status, message, retry_after))
+        }
+    }
+}

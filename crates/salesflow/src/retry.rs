@@ -1,0 +1,229 @@
+//! The retry policy.
+
+use std::time::Duration;
+
+use salesflow_api::operations::Operation;
+
+use crate::error::{ApiErrorKind, Error};
+
+/// When and how often calls are retried.
+///
+/// # What is retried
+///
+/// Only calls that do not change state: GetCampaignStatistics, GetContact (both),
+/// ListContacts (both), ListCampaigns, ListAccounts and ListWebhooks. ListContacts-by-
+/// identifiers is a POST, but only because its input is a JSON body: it reads and changes
+/// nothing, so it is retried like the other reads. Calls that change state (ImportMember,
+/// though it is a GET, UpdateContact, DeleteContact, StartCampaign, CreateWebhook,
+/// DeleteWebhook, AttachWebhook, DetachWebhook) are never retried by the client: a request
+/// that timed out may have been carried out, and repeating it could import a member twice or
+/// create a second webhook. Retry those yourself when you know it is safe (an ImportMember
+/// answered with a `MEMBER_DUPLICATE` member was already carried out).
+///
+/// A read is retried when the connection could not be established or timed out, on
+/// HTTP 429 and on HTTP 502, 503 and 504, until `max_attempts` attempts were made or the
+/// next wait would end after `max_elapsed` from the first attempt.
+///
+/// # How long it waits
+///
+/// Exponential backoff with "full jitter": before attempt *n + 1* it waits a random time
+/// between zero and `min(max_backoff, initial_backoff * 2^(n-1))` (exactly that bound when
+/// `jitter` is off). A 429 with `Retry-After` waits what the server asked; if that is longer
+/// than `max_backoff` or would overrun `max_elapsed`, the client gives up at once and returns
+/// the [`RateLimited`](crate::ApiErrorKind::RateLimited) error, whose `retry_after` says how
+/// long to wait.
+///
+/// ```
+/// use std::time::Duration;
+/// let policy = salesflow::RetryPolicy::default()
+///     .max_attempts(5)
+///     .initial_backoff(Duration::from_millis(100));
+/// assert_eq!(policy.max_attempts, 5);
+/// assert_eq!(salesflow::RetryPolicy::none().max_attempts, 1);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (default 3; 1 means no retry).
+    pub max_attempts: u32,
+    /// The bound of the first wait (default 200 ms).
+    pub initial_backoff: Duration,
+    /// The largest wait (default 5 s).
+    pub max_backoff: Duration,
+    /// No attempt starts later than this after the first (default 30 s).
+    pub max_elapsed: Duration,
+    /// Whether waits are randomised ("full jitter", default true).
+    pub jitter: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            max_elapsed: Duration::from_secs(30),
+            jitter: true,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// Sets [`max_attempts`](Self::max_attempts).
+    pub fn max_attempts(mut self, value: u32) -> Self {
+        self.max_attempts = value;
+        self
+    }
+
+    /// Sets [`initial_backoff`](Self::initial_backoff).
+    pub fn initial_backoff(mut self, value: Duration) -> Self {
+        self.initial_backoff = value;
+        self
+    }
+
+    /// Sets [`max_backoff`](Self::max_backoff).
+    pub fn max_backoff(mut self, value: Duration) -> Self {
+        self.max_backoff = value;
+        self
+    }
+
+    /// Sets [`max_elapsed`](Self::max_elapsed).
+    pub fn max_elapsed(mut self, value: Duration) -> Self {
+        self.max_elapsed = value;
+        self
+    }
+
+    /// Sets [`jitter`](Self::jitter).
+    pub fn jitter(mut self, value: bool) -> Self {
+        self.jitter = value;
+        self
+    }
+
+    /// How long to wait before the next attempt, or `None` to give up. `attempt` is the
+    /// number of attempts made so far (1 after the first).
+    pub(crate) fn next_delay(
+        &self,
+        attempt: u32,
+        elapsed: Duration,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts {
+            return None;
+        }
+        let delay = match retry_after {
+            Some(wait) if wait > self.max_backoff => return None,
+            Some(wait) => wait,
+            None => {
+                let exp = 2u32.saturating_pow(attempt.saturating_sub(1));
+                let bound = self
+                    .initial_backoff
+                    .saturating_mul(exp)
+                    .min(self.max_backoff);
+                if self.jitter {
+                    let nanos = u64::try_from(bound.as_nanos()).unwrap_or(u64::MAX);
+                    Duration::from_nanos(fastrand::u64(0..=nanos))
+                } else {
+                    bound
+                }
+            }
+        };
+        if elapsed.saturating_add(delay) > self.max_elapsed {
+            return None;
+        }
+        Some(delay)
+    }
+}
+
+/// Whether the client may retry `op` at all.
+pub(crate) fn may_retry(op: &Operation) -> bool {
+    !op.changes_state || op.id == "listContactsByPublicIdentifiers"
+}
+
+/// Whether `err` is worth another attempt of a read.
+pub(crate) fn is_transient(err: &Error) -> bool {
+    match err {
+        Error::Transport { source, .. } => source.is_connect() || source.is_timeout(),
+        Error::Api(e) => e.kind == ApiErrorKind::RateLimited || matches!(e.status, 502..=504),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy::default()
+            .jitter(false)
+            .max_attempts(10)
+            .max_backoff(Duration::from_millis(500));
+        let d: Vec<_> = (1..6)
+            .map(|a| p.next_delay(a, Duration::ZERO, None).unwrap().as_millis())
+            .collect();
+        assert_eq!(d, [200, 400, 500, 500, 500]);
+        assert_eq!(p.next_delay(10, Duration::ZERO, None), None);
+        assert_eq!(p.next_delay(1, Duration::from_secs(30), None), None);
+    }
+
+    #[test]
+    fn jitter_stays_below_bound() {
+        let p = RetryPolicy::default();
+        for _ in 0..100 {
+            assert!(p.next_delay(2, Duration::ZERO, None).unwrap() <= Duration::from_millis(400));
+        }
+    }
+
+    #[test]
+    fn retry_after_is_honoured_or_gives_up() {
+        let p = RetryPolicy::default();
+        let one = Some(Duration::from_secs(1));
+        assert_eq!(
+            p.next_delay(1, Duration::ZERO, one),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(
+            p.next_delay(1, Duration::ZERO, Some(Duration::from_secs(60))),
+            None
+        );
+        assert_eq!(
+            p.next_delay(1, Duration::from_secs(29), one).map(|_| ()),
+            Some(())
+        );
+        assert_eq!(p.next_delay(1, Duration::from_millis(29_500), one), None);
+        assert_eq!(
+            RetryPolicy::none().next_delay(1, Duration::ZERO, None),
+            None
+        );
+    }
+
+    #[test]
+    fn only_reads_are_retried() {
+        let retried: Vec<_> = salesflow_api::operations::OPERATIONS
+            .iter()
+            .filter(|op| may_retry(op))
+            .map(|op| op.id)
+            .collect();
+        assert_eq!(
+            retried,
+            [
+                "getCampaignStatistics",
+                "getContact",
+                "getContactByPublicIdentifier",
+                "listContactsByCampaign",
+                "listContactsByPublicIdentifiers",
+                "listCampaigns",
+                "listAccounts",
+                "listWebhooks",
+            ]
+        );
+    }
+}

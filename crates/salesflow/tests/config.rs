@@ -1,0 +1,142 @@
+//! Construction: builder, environment, hosts.
+
+mod common;
+
+use common::*;
+use salesflow::{Client, Error};
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+    move |name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
+#[test]
+fn builder_requires_a_token_and_valid_urls() {
+    assert!(matches!(Client::builder().build(), Err(Error::Config(_))));
+    assert!(matches!(
+        Client::builder().token("  ").build(),
+        Err(Error::Config(_))
+    ));
+    for bad in ["not a url", "ftp://x.example/api", "/relative"] {
+        let err = Client::builder()
+            .token("t")
+            .base_url(bad)
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Config(ref m) if m.contains("base URL")),
+            "{err:?}"
+        );
+    }
+    let err = Client::builder()
+        .token("t")
+        .app_base_url("nope")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+    let client = Client::builder().token("t").build().unwrap();
+    assert_eq!(client.account_id(), None);
+    let dbg = format!("{client:?}");
+    assert!(
+        dbg.contains("https://mvc.salesflow.io/api")
+            && dbg.contains("https://app.salesflow.io/api"),
+        "{dbg}"
+    );
+}
+
+#[test]
+fn from_env_reads_the_three_variables() {
+    let client = Client::from_env_with(env(&[
+        ("SALESFLOW_TOKEN", "abc"),
+        ("SALESFLOW_ACCOUNT_ID", " 321 "),
+        ("SALESFLOW_BASE_URL", "http://localhost:9999/api"),
+    ]))
+    .unwrap();
+    assert_eq!(client.account_id(), Some(321));
+    assert!(format!("{client:?}").contains("http://localhost:9999/api"));
+
+    // Account id is optional (ListAccounts only).
+    let client = Client::from_env_with(env(&[("SALESFLOW_TOKEN", "abc")])).unwrap();
+    assert_eq!(client.account_id(), None);
+
+    let err = Client::from_env_with(env(&[])).unwrap_err();
+    assert!(
+        matches!(err, Error::Config(ref m) if m.contains("SALESFLOW_TOKEN")),
+        "{err:?}"
+    );
+    let err = Client::from_env_with(env(&[
+        ("SALESFLOW_TOKEN", "abc"),
+        ("SALESFLOW_ACCOUNT_ID", "x12"),
+    ]))
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Config(ref m) if m.contains("SALESFLOW_ACCOUNT_ID") && !m.contains("x12") && !m.contains("abc")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn one_override_points_both_hosts_at_one_server() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let client = Client::from_env_with(env(&[
+        ("SALESFLOW_TOKEN", TOKEN),
+        ("SALESFLOW_ACCOUNT_ID", "321"),
+        ("SALESFLOW_BASE_URL", &format!("{}/api/", server.uri())),
+    ]))
+    .unwrap();
+    client.campaigns().await.unwrap();
+    // GetCampaignStatistics (app host) reaches the same server.
+    client.campaign_statistics(1).await.unwrap_err(); // `[]` is not statistics
+    let paths: Vec<String> = requests(&server)
+        .await
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/campaigns/list-campaigns",
+            "/api/statistics/GetCampaignStatistics"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn user_agent_and_custom_http_client() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    client(&server).webhooks().await.unwrap();
+    let ua = requests(&server).await[0].headers["user-agent"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(ua, format!("salesflow-rs/{}", env!("CARGO_PKG_VERSION")));
+
+    let custom = reqwest::Client::builder()
+        .user_agent("mine/1")
+        .build()
+        .unwrap();
+    let c = Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(server.uri())
+        .user_agent("ignored")
+        .http_client(custom)
+        .build()
+        .unwrap();
+    c.webhooks().await.unwrap();
+    assert_eq!(requests(&server).await[1].headers["user-agent"], "mine/1");
+}
