@@ -171,9 +171,8 @@ async fn import_member_is_a_get_with_query_parameters_on_mvc() {
                 "Phone": null, "PublicIdentifier": "john-smith-123456"}),
         )
         .await;
-    let url: types::ImportMemberLinkedInUrl = "https://linkedin.com/in/john-smith-123456"
-        .parse()
-        .unwrap();
+    let url: types::ImportMemberLinkedInUrl =
+        "https://linkedin.com/in/john-smith-123456".parse().unwrap();
     let member = hosts
         .client()
         .import_member(
@@ -259,10 +258,12 @@ async fn update_contact_posts_camel_case_body_without_unchanged_fields() {
 
 #[test]
 fn update_contact_body_enforces_the_documented_max_lengths() {
-    assert!("x".repeat(63)
+    assert!("x"
+        .repeat(63)
         .parse::<types::UpdateContactRequestFirstName>()
         .is_ok());
-    assert!("x".repeat(64)
+    assert!("x"
+        .repeat(64)
         .parse::<types::UpdateContactRequestFirstName>()
         .is_err());
     assert!("x"
@@ -314,7 +315,10 @@ async fn get_contact_decodes_status_flags_and_campaign() {
 async fn get_contact_by_public_identifier_sends_it_as_a_query_parameter() {
     let hosts = Hosts2::start().await;
     hosts
-        .respond(200, json!({"MemberId": 46875434, "PublicIdentifier": "identity500"}))
+        .respond(
+            200,
+            json!({"MemberId": 46875434, "PublicIdentifier": "identity500"}),
+        )
         .await;
     let id: types::GetContactByPublicIdentifierPublicIdentifier = "identity500".parse().unwrap();
     let contact = hosts
@@ -385,7 +389,10 @@ async fn list_contacts_by_campaign_uses_mvc_and_campaign_id() {
 async fn list_contacts_by_public_identifiers_posts_them_in_the_body() {
     let hosts = Hosts2::start().await;
     hosts
-        .respond(200, json!([{"MemberId": 1, "PublicIdentifier": "identity1"}]))
+        .respond(
+            200,
+            json!([{"MemberId": 1, "PublicIdentifier": "identity1"}]),
+        )
         .await;
     let body = types::ListContactsRequest {
         public_identifiers: vec!["identity1".parse().unwrap(), "identity3".parse().unwrap()],
@@ -455,7 +462,10 @@ async fn start_campaign_posts_an_empty_object() {
         &[("campaignId", "456")],
     );
     assert_eq!(body_json(&seen.1), json!({}));
-    assert_eq!(status.message.as_deref(), Some("Campaign has been started."));
+    assert_eq!(
+        status.message.as_deref(),
+        Some("Campaign has been started.")
+    );
 }
 
 #[tokio::test]
@@ -504,12 +514,7 @@ async fn list_accounts_sends_the_token_without_account_id() {
             json!([{"AccountId": 10, "AccountEmail": "blocked@example.com", "Status": "ACCOUNT_BLOCKED"}]),
         )
         .await;
-    let accounts = hosts
-        .client()
-        .list_accounts()
-        .await
-        .unwrap()
-        .into_inner();
+    let accounts = hosts.client().list_accounts().await.unwrap().into_inner();
     let (host, request) = hosts.only_request().await;
     assert_eq!(host, "mvc");
     assert_eq!(request.url.path(), "/api/accounts/list");
@@ -587,16 +592,11 @@ async fn list_webhooks_decodes_attachments_with_run_on() {
                     {"WebhookCampaignId": 17812, "CampaignId": 29130, "RunOn": 9}]}]),
         )
         .await;
-    let webhooks = hosts
-        .client()
-        .list_webhooks()
-        .await
-        .unwrap()
-        .into_inner();
+    let webhooks = hosts.client().list_webhooks().await.unwrap().into_inner();
     let seen = hosts.only_request().await;
     assert_request(&seen, "mvc", "GET", "/api/webhooks/list", &[]);
     let attached = webhooks[0].attached_webhook_campaigns.as_ref().unwrap();
-    let run_on: Vec<RunOn> = attached.iter().map(|a| a.run_on.clone()).collect();
+    let run_on: Vec<RunOn> = attached.iter().map(|a| a.run_on).collect();
     assert_eq!(
         run_on,
         vec![
@@ -688,7 +688,10 @@ async fn one_override_serves_both_hosts() {
         .collect();
     assert_eq!(
         paths,
-        ["/api/statistics/GetCampaignStatistics", "/api/campaigns/list-campaigns"]
+        [
+            "/api/statistics/GetCampaignStatistics",
+            "/api/campaigns/list-campaigns"
+        ]
     );
 }
 
