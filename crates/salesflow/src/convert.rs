@@ -10,48 +10,41 @@ use crate::model::{
 };
 use crate::validate::{self, ValidationError, ValidationReason};
 
+/// The fields `Contact` and `ContactDetails` of the spec share, moved into a domain
+/// [`Contact`]: one list of fields for both generated types.
+macro_rules! contact_from {
+    ($c:ident, status: $status:expr) => {
+        Contact {
+            member_id: $c.member_id,
+            public_identifier: $c.public_identifier,
+            first_name: $c.first_name,
+            last_name: $c.last_name,
+            location: $c.location,
+            occupation: $c.occupation,
+            industry: $c.industry,
+            email: $c.email,
+            phone: $c.phone,
+            company: $c.company,
+            member_url: $c.member_url,
+            last_modified_at: $c.last_modified_at,
+            added_at: $c.added_at,
+            status: $status,
+        }
+    };
+}
+
 impl From<types::Contact> for Contact {
     fn from(c: types::Contact) -> Self {
-        Contact {
-            member_id: c.member_id,
-            public_identifier: c.public_identifier,
-            first_name: c.first_name,
-            last_name: c.last_name,
-            location: c.location,
-            occupation: c.occupation,
-            industry: c.industry,
-            email: c.email,
-            phone: c.phone,
-            company: c.company,
-            member_url: c.member_url,
-            last_modified_at: c.last_modified_at,
-            added_at: c.added_at,
-            status: None,
-        }
+        contact_from!(c, status: None)
     }
 }
 
 impl From<types::ContactDetails> for ContactDetails {
     fn from(c: types::ContactDetails) -> Self {
         ContactDetails {
-            contact: Contact {
-                member_id: c.member_id,
-                public_identifier: c.public_identifier,
-                first_name: c.first_name,
-                last_name: c.last_name,
-                location: c.location,
-                occupation: c.occupation,
-                industry: c.industry,
-                email: c.email,
-                phone: c.phone,
-                company: c.company,
-                member_url: c.member_url,
-                last_modified_at: c.last_modified_at,
-                added_at: c.added_at,
-                status: c.status,
-            },
             campaign_id: c.campaign_id,
             campaign_name: c.campaign_name,
+            contact: contact_from!(c, status: c.status),
         }
     }
 }
