@@ -322,8 +322,9 @@ impl MockState {
 }
 
 /// The mock's router: the API under `/api` (requests recorded, faults applied) and the
-/// control routes under `/_mock`. Serve it yourself to embed the mock; anything else is 404
-/// with a `StatusMessage` body.
+/// control routes under `/_mock`. Serve it yourself to embed the mock; an unknown path is 404
+/// with a `StatusMessage` body, a known path with another method is 405 with an `Allow`
+/// header (and no body).
 ///
 /// Control routes: `GET`/`DELETE /_mock/requests`, `GET`/`DELETE /_mock/deliveries`,
 /// `POST /_mock/reset[?seed=demo|empty]`, `POST /_mock/events` (`{"memberId": 1, "event":
