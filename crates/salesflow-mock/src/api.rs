@@ -355,9 +355,9 @@ async fn import_member(State(state): State<MockState>, RawQuery(q): RawQuery) ->
     let account = authenticate(&state, &params)?;
     let campaign_id = params.required_i64("campaignId")?;
     let url = params.required_str("linkedInUrl")?.to_string();
-    let identifier = public_identifier_of(&url).ok_or_else(|| {
-        ApiError::bad_request("'linkedInUrl' holds no LinkedIn public identifier (/in/<slug>).")
-    })?;
+    // The spec takes any non-empty string; a URL with no `/in/<slug>` (or no path at all) is
+    // its own identity, so importing it twice is still a duplicate.
+    let identifier = public_identifier_of(&url).unwrap_or_else(|| url.clone());
     let mut custom: [Option<String>; 10] = Default::default();
     for (i, slot) in custom.iter_mut().enumerate() {
         *slot = params.optional_string(&format!("custom{}", i + 1));

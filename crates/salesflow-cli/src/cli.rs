@@ -1,0 +1,504 @@
+//! The command line: global flags and subcommands (clap derive), grouped by the vendor's
+//! concepts.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use salesflow::{FlexibleDate, RunOn};
+
+const MAIN_AFTER_HELP: &str = "\
+Examples:
+  salesflow --mock campaigns list                 # try it against the built-in mock
+  salesflow --mock import contacts.csv --campaign 29854
+  export SALESFLOW_TOKEN=... SALESFLOW_ACCOUNT_ID=321
+  salesflow campaigns stats 29854 --output json | jq .Total
+  salesflow webhooks listen --port 3000
+
+Configuration: --token/SALESFLOW_TOKEN, --account-id/SALESFLOW_ACCOUNT_ID,
+--base-url/SALESFLOW_BASE_URL (one URL for both vendor hosts). The token is never printed,
+not even with --verbose.
+
+Output: a table when stdout is a terminal, JSON otherwise (override with --output). JSON is
+the SDK's types with the vendor's PascalCase field names.
+
+Exit codes:
+  0    success
+  1    API error (the server answered with an error, or could not be reached)
+  2    usage, validation or configuration error
+  3    partial failure (import: some rows were invalid or failed)
+  130  interrupted (Ctrl-C); an interrupted import resumes when run again";
+
+/// The `salesflow` command: every Salesflow API operation from the shell, and CSV bulk
+/// imports.
+#[derive(Debug, Parser)]
+#[command(
+    name = "salesflow",
+    version,
+    about = "Salesflow API (LinkedIn outreach automation) from the command line",
+    after_help = MAIN_AFTER_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Flags accepted by every subcommand.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How results are printed on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// An aligned, human-readable table.
+    Table,
+    /// JSON (the SDK's types, PascalCase field names as the vendor's).
+    Json,
+}
+
+/// Flags accepted by every subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// API token (per LinkedIn account: Settings > LinkedIn account settings > Account API
+    /// token). Never printed.
+    #[arg(long, env = "SALESFLOW_TOKEN", hide_env_values = true, global = true)]
+    pub token: Option<String>,
+
+    /// The account id the token was issued for (needed by everything but `accounts list`).
+    #[arg(long, env = "SALESFLOW_ACCOUNT_ID", global = true, value_name = "ID")]
+    pub account_id: Option<i64>,
+
+    /// One base URL for both vendor hosts (a proxy, a local mock), e.g.
+    /// http://127.0.0.1:8080/api.
+    #[arg(long, env = "SALESFLOW_BASE_URL", global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Timeout of one request: seconds, or a number with `ms`, `s` or `m` (default 30s).
+    #[arg(long, global = true, value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+
+    /// Output format [default: table when stdout is a terminal, json otherwise].
+    #[arg(long, short = 'o', global = true, value_enum)]
+    pub output: Option<OutputFormat>,
+
+    /// Print a summary of every request (operation, ids, HTTP status, duration) on stderr.
+    /// The token is never printed.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
+
+    /// Start an in-process mock server seeded with demo data and use it (with the demo
+    /// token and account unless --token/--account-id are given). Nothing leaves the
+    /// machine. Demo campaign ids: 29854 (running), 29889 (paused), 29890 (no members).
+    #[arg(long, global = true)]
+    pub mock: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Campaigns: list them, read their statistics, start one.
+    #[command(subcommand)]
+    Campaigns(CampaignsCmd),
+
+    /// Contacts (campaign members): read, find, list, update, delete.
+    #[command(subcommand)]
+    Contacts(ContactsCmd),
+
+    /// Members: bulk import (same as the top-level `import`).
+    #[command(subcommand)]
+    Members(MembersCmd),
+
+    /// Import the profiles of a CSV file into a campaign (validated first, resumable).
+    Import(ImportArgs),
+
+    /// LinkedIn accounts reachable with the token.
+    #[command(subcommand)]
+    Accounts(AccountsCmd),
+
+    /// Webhooks: list, create, delete, attach to / detach from campaigns, and receive them.
+    #[command(subcommand)]
+    Webhooks(WebhooksCmd),
+
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  salesflow completions bash > ~/.local/share/bash-completion/completions/salesflow\n  salesflow completions zsh > ~/.zfunc/_salesflow\n  salesflow completions fish > ~/.config/fish/completions/salesflow.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `campaigns ...`
+#[derive(Debug, Subcommand)]
+pub enum CampaignsCmd {
+    /// List the account's campaigns (ListCampaigns).
+    #[command(
+        after_help = "Examples:\n  salesflow campaigns list\n  salesflow campaigns list --updated-from 2024-01-01 --output json"
+    )]
+    List {
+        /// Only campaigns changed since this date (ISO 8601, e.g. 2024-01-31 or
+        /// 2024-01-31T12:00:00Z).
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        updated_from: Option<FlexibleDate>,
+    },
+    /// A campaign's statistics (GetCampaignStatistics).
+    #[command(
+        after_help = "Examples:\n  salesflow campaigns stats 29854\n  salesflow campaigns stats 29854 --force --output json"
+    )]
+    Stats {
+        /// The campaign id.
+        campaign_id: i64,
+        /// Ask the server to recompute the figures instead of serving cached ones.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Start a campaign (StartCampaign). Exit 1 if it is already running (409) or cannot
+    /// be started (422).
+    #[command(after_help = "Examples:\n  salesflow campaigns start 29889")]
+    Start {
+        /// The campaign id.
+        campaign_id: i64,
+    },
+}
+
+/// `contacts ...`
+#[derive(Debug, Subcommand)]
+pub enum ContactsCmd {
+    /// One contact with its status and campaign (GetContact by memberId).
+    #[command(after_help = "Examples:\n  salesflow contacts get 46875434")]
+    Get {
+        /// The member id.
+        member_id: i64,
+    },
+    /// Contacts by LinkedIn public identifier, any number of them (sent in batches of 20).
+    #[command(after_help = "Examples:\n  salesflow contacts find john-doe-100 nick-foo-300")]
+    Find {
+        /// Public identifiers (the SLUG of linkedin.com/in/SLUG).
+        #[arg(required = true, value_name = "PUBLIC_IDENTIFIER")]
+        public_identifiers: Vec<String>,
+        /// Only contacts changed since this date (ISO 8601).
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        updated_from: Option<FlexibleDate>,
+    },
+    /// The contacts of a campaign (ListContacts by campaignId).
+    #[command(
+        after_help = "Examples:\n  salesflow contacts list --campaign 29854\n  salesflow contacts list --campaign 29854 --updated-from 2024-01-01"
+    )]
+    List {
+        /// The campaign id.
+        #[arg(long, value_name = "ID")]
+        campaign: i64,
+        /// Only contacts changed since this date (ISO 8601).
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        updated_from: Option<FlexibleDate>,
+    },
+    /// Change a contact's fields (UpdateContact); only the given fields are sent.
+    #[command(
+        after_help = "Examples:\n  salesflow contacts update 46875434 --email john@example.com --phone 1555123456"
+    )]
+    Update {
+        /// The member id.
+        member_id: i64,
+        /// First name (at most 63 characters).
+        #[arg(long)]
+        first_name: Option<String>,
+        /// Last name (at most 63 characters).
+        #[arg(long)]
+        last_name: Option<String>,
+        /// Location (at most 127 characters).
+        #[arg(long)]
+        location: Option<String>,
+        /// Occupation.
+        #[arg(long)]
+        occupation: Option<String>,
+        /// Industry.
+        #[arg(long)]
+        industry: Option<String>,
+        /// E-mail address.
+        #[arg(long)]
+        email: Option<String>,
+        /// Phone number.
+        #[arg(long)]
+        phone: Option<String>,
+    },
+    /// Delete a contact (DeleteContact).
+    #[command(after_help = "Examples:\n  salesflow contacts delete 46875434")]
+    Delete {
+        /// The member id.
+        member_id: i64,
+    },
+}
+
+/// `members ...`
+#[derive(Debug, Subcommand)]
+pub enum MembersCmd {
+    /// Import the profiles of a CSV file into a campaign (same as `salesflow import`).
+    Import(ImportArgs),
+}
+
+/// `accounts ...`
+#[derive(Debug, Subcommand)]
+pub enum AccountsCmd {
+    /// The LinkedIn accounts reachable with the token (ListAccounts; needs no account id).
+    #[command(after_help = "Examples:\n  salesflow accounts list")]
+    List,
+}
+
+/// When an attached webhook fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunOnArg(pub RunOn);
+
+/// `webhooks ...`
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCmd {
+    /// The account's webhooks and their attachments (ListWebhooks).
+    #[command(after_help = "Examples:\n  salesflow webhooks list")]
+    List,
+    /// Create a webhook (CreateWebhook).
+    #[command(
+        after_help = "Examples:\n  salesflow webhooks create --name crm --url https://hooks.example.com/salesflow/SECRET"
+    )]
+    Create {
+        /// Its name (1 to 255 characters).
+        #[arg(long)]
+        name: String,
+        /// The http(s) URL to call (at most 511 characters).
+        #[arg(long)]
+        url: String,
+        /// Do not call it for muted contacts.
+        #[arg(long)]
+        disable_for_muted: bool,
+    },
+    /// Delete a webhook (DeleteWebhook).
+    #[command(after_help = "Examples:\n  salesflow webhooks delete 10265")]
+    Delete {
+        /// The webhook id.
+        webhook_id: i64,
+    },
+    /// Attach a webhook to a campaign for one event (AttachWebhook; at most three times
+    /// per campaign, each with another event).
+    #[command(
+        after_help = "Examples:\n  salesflow webhooks attach 10265 --campaign 29854 --run-on connected\n  salesflow webhooks attach 10265 --campaign 29854 --run-on reply"
+    )]
+    Attach {
+        /// The webhook id.
+        webhook_id: i64,
+        /// The campaign id.
+        #[arg(long, value_name = "ID")]
+        campaign: i64,
+        /// The event: connected (1), reply (2), withdrawn (7), a vendor name such as
+        /// MEMBER_CONNECTED, or another integer code.
+        #[arg(long, value_parser = parse_run_on, value_name = "EVENT")]
+        run_on: RunOnArg,
+    },
+    /// Detach a webhook from a campaign, by the attachment's id (DetachWebhook).
+    #[command(after_help = "Examples:\n  salesflow webhooks detach 27830")]
+    Detach {
+        /// The attachment's id (WebhookCampaignId, shown by `webhooks list` and `attach`).
+        webhook_campaign_id: i64,
+    },
+    /// Receive webhook calls: an HTTP server at POST /salesflow/SECRET that prints one line
+    /// (or one JSON object) per event.
+    Listen(ListenArgs),
+}
+
+/// `webhooks listen` flags.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  salesflow webhooks listen                        # random secret, prints the URL to use
+  salesflow webhooks listen --port 8080 --secret \"$SECRET\" --output json
+  salesflow --mock webhooks listen                 # the whole loop against the mock: creates a
+                                                   # webhook, attaches it, simulates an event
+
+Answers 204 for a payload it decoded, 400 for a malformed one, 404 for a wrong secret.
+Stops with Ctrl-C (exit 0), or after --count events.")]
+pub struct ListenArgs {
+    /// Port to listen on (0 for any free port).
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+    /// Address to bind.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// The secret path segment (at least 16 characters of A-Z a-z 0-9 - _ . ~); default: a
+    /// random one, printed with the URL.
+    #[arg(long, env = "SALESFLOW_WEBHOOK_SECRET", hide_env_values = true, value_parser = parse_secret)]
+    pub secret: Option<String>,
+    /// Exit after this many events.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// With --mock: the demo campaign to attach the webhook to.
+    #[arg(long, value_name = "ID", default_value_t = salesflow_mock::DEMO_CAMPAIGN_RUNNING)]
+    pub mock_campaign: i64,
+}
+
+/// `import` flags.
+#[derive(Debug, Args, Clone)]
+#[command(after_help = "\
+CSV columns (header names are matched case-insensitively, ignoring spaces, `_` and `-`):
+  linkedin_url (or `LinkedIn URL`, linkedInUrl, url, profile_url)   required
+  first_name, last_name, occupation (or headline, title), location, custom1 .. custom10
+  error    ignored (so that a failed-rows CSV can be fed back in)
+Other columns are ignored (and kept in the failed-rows CSV).
+
+Every row is validated first; invalid rows are reported with their line number (the header
+is line 1), written to the failed-rows CSV and not sent. The others are imported, --concurrency
+at a time. The failed-rows CSV has the original columns plus `error`, and can be imported
+again as it is.
+
+Resume: every completed row is appended to a journal (default <CSV>.salesflow-import.jsonl;
+with --mock a fresh file in the temp directory, since the mock starts empty every run). Run the
+same command again after an interruption and rows already imported (same line, same URL, same
+campaign) are skipped. Rows in flight when the process died are sent again: the vendor answers
+a re-import with a member flagged MEMBER_DUPLICATE, counted as a duplicate, so no one is
+imported twice and no one is skipped.
+
+Testing hooks: SALESFLOW_IMPORT_STOP_AFTER=N behaves exactly like Ctrl-C after N completed
+rows; SALESFLOW_IMPORT_ABORT_AFTER=N dies like a killed process once N rows are journaled.
+
+Examples:
+  salesflow --mock import crates/salesflow-cli/samples/contacts.csv --campaign 29854
+  salesflow import leads.csv --campaign 29854 --concurrency 4 --failed-out retry.csv
+  salesflow import retry.csv --campaign 29854      # feed the failed rows back in
+
+Exit codes: 0 all rows imported or duplicates, 3 some rows invalid or failed, 1 no row
+could be imported because every request failed (bad token, unknown campaign...),
+2 unreadable CSV or no URL column, 130 interrupted.")]
+pub struct ImportArgs {
+    /// The CSV file of profiles.
+    pub csv: PathBuf,
+    /// The campaign to import into.
+    #[arg(long, value_name = "ID")]
+    pub campaign: i64,
+    /// How many imports are in flight at once (1 to 64).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Where to write the rows that were not imported [default: CSV-STEM.failed.csv next
+    /// to the CSV].
+    #[arg(long, value_name = "PATH")]
+    pub failed_out: Option<PathBuf>,
+    /// The resume journal [default: CSV.salesflow-import.jsonl; with --mock a fresh file
+    /// in the temp directory].
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+    /// Only validate the CSV; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Parses `30`, `30s`, `500ms`, `2m`, `1.5s`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let (number, scale) = if let Some(n) = t.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = t.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 60.0)
+    } else {
+        (t, 1.0)
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (e.g. 30, 30s, 500ms, 2m)"))?;
+    if !value.is_finite() || value <= 0.0 {
+        return Err(format!("`{text}`: the duration must be positive"));
+    }
+    Duration::try_from_secs_f64(value * scale).map_err(|e| format!("`{text}`: {e}"))
+}
+
+/// Parses a date as ISO 8601 (a date alone is midnight UTC) or the .NET form.
+pub fn parse_date(text: &str) -> Result<FlexibleDate, String> {
+    text.parse::<FlexibleDate>().map_err(|e| e.to_string())
+}
+
+/// Parses `connected`, `reply`, `withdrawn`, a vendor name or an integer code.
+pub fn parse_run_on(text: &str) -> Result<RunOnArg, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    let known = match lower.as_str() {
+        "connected" | "member-connected" | "member_connected" => Some(RunOn::MemberConnected),
+        "reply" | "replied" | "reply-detected" | "reply_detected" => Some(RunOn::ReplyDetected),
+        "withdrawn" | "invitation-withdrawn" | "invitation_withdrawn" => {
+            Some(RunOn::InvitationWithdrawn)
+        }
+        _ => None,
+    };
+    match known {
+        Some(r) => Ok(RunOnArg(r)),
+        None => text.parse::<RunOn>().map(RunOnArg).map_err(|_| {
+            format!("`{text}` is not an event: use connected, reply, withdrawn or an integer code")
+        }),
+    }
+}
+
+/// Checks a webhook secret: at least 16 URL-path-safe characters.
+pub fn parse_secret(text: &str) -> Result<String, String> {
+    if text.len() < 16 {
+        return Err("the secret must have at least 16 characters".into());
+    }
+    if !text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+    {
+        return Err("the secret may only hold A-Z a-z 0-9 - _ . ~".into());
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exit::EXIT_CODES_HELP;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("abc").is_err());
+        assert!(parse_duration("0").is_err());
+    }
+
+    #[test]
+    fn run_on_values() {
+        assert_eq!(
+            parse_run_on("connected"),
+            Ok(RunOnArg(RunOn::MemberConnected))
+        );
+        assert_eq!(parse_run_on("reply"), Ok(RunOnArg(RunOn::ReplyDetected)));
+        assert_eq!(
+            parse_run_on("withdrawn"),
+            Ok(RunOnArg(RunOn::InvitationWithdrawn))
+        );
+        assert_eq!(parse_run_on("7"), Ok(RunOnArg(RunOn::InvitationWithdrawn)));
+        assert_eq!(parse_run_on("12"), Ok(RunOnArg(RunOn::Unknown(12))));
+        assert_eq!(
+            parse_run_on("MEMBER_CONNECTED"),
+            Ok(RunOnArg(RunOn::MemberConnected))
+        );
+        assert!(parse_run_on("sometimes").is_err());
+    }
+
+    #[test]
+    fn secrets() {
+        assert!(parse_secret("short").is_err());
+        assert!(parse_secret("0123456789abcdef/x").is_err());
+        assert!(parse_secret("0123456789abcdef").is_ok());
+    }
+
+    #[test]
+    fn exit_codes_are_documented_in_help() {
+        assert!(MAIN_AFTER_HELP.ends_with(EXIT_CODES_HELP));
+    }
+}

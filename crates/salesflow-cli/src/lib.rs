@@ -1,0 +1,347 @@
+//! The `salesflow` command line tool: every operation of the Salesflow API (LinkedIn outreach
+//! automation) from the shell, a resumable CSV bulk import, and a webhook receiver.
+//!
+//! # What it is for
+//!
+//! The binary `salesflow` (its `main` only calls [`main_entry`]); this library holds its
+//! logic so that it can be tested: the command line ([`cli`]), output ([`output`]), exit codes
+//! ([`exit`]), the CSV import with its resume journal ([`import`]) and the webhook listener
+//! ([`listen`]).
+//!
+//! # What it is not
+//!
+//! Not an SDK: every API call goes through the `salesflow` crate (no HTTP request is built
+//! here), and programs should use that crate rather than this one. Its Rust API is not
+//! stable; the command line, its JSON output and its exit codes are.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod exit;
+pub mod import;
+pub mod listen;
+pub mod output;
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+
+use clap::{CommandFactory, Parser};
+use salesflow::{Client, ContactUpdate, ListOptions, NewWebhook, StatisticsOptions};
+use salesflow_mock::MockServer;
+
+use crate::cli::{
+    AccountsCmd, CampaignsCmd, Cli, Command, ContactsCmd, GlobalArgs, MembersCmd, OutputFormat,
+    WebhooksCmd,
+};
+use crate::exit::CliError;
+use crate::output::emit;
+
+/// Runs the command line `args` (the first item is the program name) and returns the exit
+/// code. Parses the arguments, starts a tokio runtime, runs the subcommand, prints errors on
+/// stderr.
+pub fn main_entry_with<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::SUCCESS
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return exit::API_ERROR;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.code
+        }
+    }
+}
+
+/// [`main_entry_with`] on the process's arguments.
+pub fn main_entry() -> i32 {
+    main_entry_with(std::env::args_os())
+}
+
+/// What every subcommand may need: the output format and, built on demand, the client
+/// (and the in-process mock it talks to, with `--mock`).
+pub struct Context {
+    /// The global flags.
+    pub global: GlobalArgs,
+    /// The output format in force.
+    pub output: OutputFormat,
+    /// The in-process mock server, with `--mock`.
+    pub mock: Option<MockServer>,
+}
+
+impl Context {
+    /// The client for the configured credentials and base URL (the mock's with `--mock`).
+    ///
+    /// # Errors
+    ///
+    /// A usage error without a token, or with a base URL the SDK rejects.
+    pub fn client(&self) -> Result<Client, CliError> {
+        let g = &self.global;
+        let mut builder = Client::builder();
+        let token = match (&g.token, &self.mock) {
+            (Some(t), _) => t.clone(),
+            (None, Some(_)) => salesflow_mock::DEMO_TOKEN.to_owned(),
+            (None, None) => {
+                return Err(CliError::usage(
+                    "no API token: pass --token or set SALESFLOW_TOKEN (or try --mock)",
+                ))
+            }
+        };
+        builder = builder.token(token);
+        let account = g
+            .account_id
+            .or(self.mock.as_ref().map(|_| salesflow_mock::DEMO_ACCOUNT_ID));
+        if let Some(id) = account {
+            builder = builder.account_id(id);
+        }
+        match (&self.mock, &g.base_url) {
+            (Some(mock), _) => builder = builder.base_url(mock.base_url()),
+            (None, Some(url)) => builder = builder.base_url(url.trim()),
+            (None, None) => {}
+        }
+        if let Some(t) = g.timeout {
+            builder = builder.timeout(t);
+        }
+        Ok(builder.build()?)
+    }
+}
+
+/// The output format: `--output`, else a table on a terminal and JSON otherwise.
+pub fn output_format(flag: Option<OutputFormat>) -> OutputFormat {
+    flag.unwrap_or_else(|| {
+        if std::io::stdout().is_terminal() {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Json
+        }
+    })
+}
+
+fn init_tracing() {
+    // One line per request (the SDK's debug event, inside its `salesflow.request` span whose
+    // fields are the summary: operation, ids, HTTP status, attempt, duration). Only this workspace's crates: the HTTP stack's own logs (which may show URLs, and so
+    // the token in a query string) are never enabled.
+    let filter = tracing_subscriber::EnvFilter::new("salesflow=debug,salesflow_cli=debug");
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .try_init();
+}
+
+/// Runs a parsed command line and returns the exit code.
+///
+/// # Errors
+///
+/// A [`CliError`] carrying the exit code, for the caller to print.
+pub async fn run(cli: Cli) -> Result<i32, CliError> {
+    if cli.global.verbose {
+        init_tracing();
+    }
+    let output = output_format(cli.global.output);
+    let mock = if cli.global.mock {
+        let server = MockServer::start_with(salesflow_mock::Seed::Demo)
+            .await
+            .map_err(|e| CliError::api(format!("cannot start the mock server: {e}")))?;
+        eprintln!(
+            "note: using the in-process mock server at {} (demo data; nothing leaves this machine)",
+            server.base_url()
+        );
+        if cli.global.base_url.is_some() {
+            eprintln!("note: --mock: --base-url / SALESFLOW_BASE_URL is ignored");
+        }
+        Some(server)
+    } else {
+        None
+    };
+    let ctx = Context {
+        global: cli.global,
+        output,
+        mock,
+    };
+    match cli.command {
+        Command::Campaigns(cmd) => campaigns(&ctx, cmd).await,
+        Command::Contacts(cmd) => contacts(&ctx, cmd).await,
+        Command::Members(MembersCmd::Import(args)) | Command::Import(args) => {
+            import::run(&ctx, &args).await
+        }
+        Command::Accounts(AccountsCmd::List) => {
+            let accounts = ctx.client()?.accounts().await?;
+            emit(output, &accounts, || output::accounts_table(&accounts))?;
+            Ok(exit::SUCCESS)
+        }
+        Command::Webhooks(cmd) => webhooks(&ctx, cmd).await,
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "salesflow", &mut buf);
+            output::write_stdout(&String::from_utf8_lossy(&buf))?;
+            Ok(exit::SUCCESS)
+        }
+    }
+}
+
+async fn campaigns(ctx: &Context, cmd: CampaignsCmd) -> Result<i32, CliError> {
+    let client = ctx.client()?;
+    let out = ctx.output;
+    match cmd {
+        CampaignsCmd::List { updated_from } => {
+            let mut options = ListOptions::default();
+            if let Some(d) = updated_from {
+                options = options.updated_from(d);
+            }
+            let list = client.campaigns_with(options).await?;
+            emit(out, &list, || output::campaigns_table(&list))?;
+        }
+        CampaignsCmd::Stats { campaign_id, force } => {
+            let stats = client
+                .campaign_statistics_with(
+                    campaign_id,
+                    StatisticsOptions::default().force_refresh(force),
+                )
+                .await?;
+            emit(out, &stats, || output::statistics_table(&stats))?;
+        }
+        CampaignsCmd::Start { campaign_id } => {
+            let msg = client.start_campaign(campaign_id).await?;
+            emit(out, &msg, || output::status_table(&msg))?;
+        }
+    }
+    Ok(exit::SUCCESS)
+}
+
+async fn contacts(ctx: &Context, cmd: ContactsCmd) -> Result<i32, CliError> {
+    let client = ctx.client()?;
+    let out = ctx.output;
+    match cmd {
+        ContactsCmd::Get { member_id } => {
+            let c = client.contact(member_id).await?;
+            emit(out, &c, || output::contact_details_table(&c))?;
+        }
+        ContactsCmd::Find {
+            public_identifiers,
+            updated_from,
+        } => {
+            let mut options = ListOptions::default();
+            if let Some(d) = updated_from {
+                options = options.updated_from(d);
+            }
+            let list = client
+                .contacts_by_public_identifiers_with(&public_identifiers, options)
+                .await?;
+            emit(out, &list, || output::contacts_table(&list))?;
+        }
+        ContactsCmd::List {
+            campaign,
+            updated_from,
+        } => {
+            let mut options = ListOptions::default();
+            if let Some(d) = updated_from {
+                options = options.updated_from(d);
+            }
+            let list = client.campaign_contacts_with(campaign, options).await?;
+            emit(out, &list, || output::contacts_table(&list))?;
+        }
+        ContactsCmd::Update {
+            member_id,
+            first_name,
+            last_name,
+            location,
+            occupation,
+            industry,
+            email,
+            phone,
+        } => {
+            let mut update = ContactUpdate::new();
+            update.first_name = first_name;
+            update.last_name = last_name;
+            update.location = location;
+            update.occupation = occupation;
+            update.industry = industry;
+            update.email = email;
+            update.phone = phone;
+            if update == ContactUpdate::new() {
+                return Err(CliError::usage(
+                    "nothing to update: give at least one of --first-name, --last-name, \
+                     --location, --occupation, --industry, --email, --phone",
+                ));
+            }
+            let c = client.update_contact(member_id, &update).await?;
+            emit(out, &c, || output::contact_table(&c))?;
+        }
+        ContactsCmd::Delete { member_id } => {
+            let msg = client.delete_contact(member_id).await?;
+            emit(out, &msg, || output::status_table(&msg))?;
+        }
+    }
+    Ok(exit::SUCCESS)
+}
+
+async fn webhooks(ctx: &Context, cmd: WebhooksCmd) -> Result<i32, CliError> {
+    let out = ctx.output;
+    match cmd {
+        WebhooksCmd::List => {
+            let list = ctx.client()?.webhooks().await?;
+            emit(out, &list, || output::webhooks_table(&list))?;
+        }
+        WebhooksCmd::Create {
+            name,
+            url,
+            disable_for_muted,
+        } => {
+            let mut hook = NewWebhook::new(name, url);
+            if disable_for_muted {
+                hook = hook.disable_for_muted_contacts(true);
+            }
+            let created = ctx.client()?.create_webhook(&hook).await?;
+            emit(out, &created, || {
+                output::webhooks_table(std::slice::from_ref(&created))
+            })?;
+        }
+        WebhooksCmd::Delete { webhook_id } => {
+            let msg = ctx.client()?.delete_webhook(webhook_id).await?;
+            emit(out, &msg, || output::status_table(&msg))?;
+        }
+        WebhooksCmd::Attach {
+            webhook_id,
+            campaign,
+            run_on,
+        } => {
+            let a = ctx
+                .client()?
+                .attach_webhook(webhook_id, campaign, run_on.0)
+                .await?;
+            emit(out, &a, || output::attachment_table(&a))?;
+        }
+        WebhooksCmd::Detach {
+            webhook_campaign_id,
+        } => {
+            let msg = ctx.client()?.detach_webhook(webhook_campaign_id).await?;
+            emit(out, &msg, || output::status_table(&msg))?;
+        }
+        WebhooksCmd::Listen(args) => return listen::run(ctx, &args).await,
+    }
+    Ok(exit::SUCCESS)
+}

@@ -1,0 +1,305 @@
+//! `salesflow webhooks listen`: a webhook receiver that prints the events it gets.
+//!
+//! Salesflow signs nothing, so the URL carries a secret: the receiver answers only
+//! `POST /salesflow/{secret}`, comparing the segment in constant time, and 404 for anything
+//! else (a wrong secret looks like an unknown path). A body that is not a webhook payload is
+//! 400; a decoded one is printed (one line, or one JSON object per line with `--output json`)
+//! and answered 204.
+
+use std::future::IntoFuture;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::Router;
+use salesflow::{NewWebhook, RunOn};
+use salesflow_webhook_types::{WebhookPayload, MAX_PAYLOAD_BYTES};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::cli::{ListenArgs, OutputFormat};
+use crate::exit::{self, CliError};
+use crate::Context;
+
+#[derive(Clone)]
+struct Receiver {
+    secret: Arc<[u8]>,
+    events: mpsc::Sender<WebhookPayload>,
+}
+
+/// Compares two byte strings in time that depends only on their lengths.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn receive(
+    State(receiver): State<Receiver>,
+    Path(secret): Path<String>,
+    body: Bytes,
+) -> StatusCode {
+    if !constant_time_eq(secret.as_bytes(), &receiver.secret) {
+        return StatusCode::NOT_FOUND;
+    }
+    match WebhookPayload::from_slice(&body) {
+        Ok(payload) => match receiver.events.try_send(payload) {
+            Ok(()) => StatusCode::NO_CONTENT,
+            Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+        },
+        Err(err) => {
+            eprintln!("rejected a webhook delivery (400): {err}");
+            StatusCode::BAD_REQUEST
+        }
+    }
+}
+
+/// The receiver's routes: `POST /salesflow/{secret}`; decoded payloads go to `events`.
+pub fn router(secret: &str, events: mpsc::Sender<WebhookPayload>) -> Router {
+    let receiver = Receiver {
+        secret: Arc::from(secret.as_bytes()),
+        events,
+    };
+    Router::new()
+        .route("/salesflow/{secret}", post(receive))
+        .layer(DefaultBodyLimit::max(MAX_PAYLOAD_BYTES))
+        .with_state(receiver)
+}
+
+/// A random secret: 32 hex digits from the operating system's random source.
+///
+/// # Errors
+///
+/// When the operating system gives no random bytes.
+pub fn random_secret() -> Result<String, CliError> {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| CliError::api(format!("no random source for the secret: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// One event as a line of text.
+pub fn event_line(p: &WebhookPayload) -> String {
+    let event = p
+        .integration_run_on
+        .as_ref()
+        .map(|e| e.as_str().to_owned())
+        .unwrap_or_else(|| "(no IntegrationRunOn)".into());
+    let name = format!(
+        "{} {}",
+        p.first_name.as_deref().unwrap_or_default(),
+        p.last_name.as_deref().unwrap_or_default()
+    );
+    let campaigns = p
+        .member_campaigns
+        .iter()
+        .flatten()
+        .filter_map(|c| c.campaign_name.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "{}  {event}  member {}  {}  status {}  campaign {}",
+        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
+        p.member_id
+            .map(|i| i.to_string())
+            .unwrap_or_else(|| "?".into()),
+        name.trim(),
+        p.status
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        if campaigns.is_empty() {
+            "?"
+        } else {
+            &campaigns
+        },
+    )
+}
+
+/// Runs `salesflow webhooks listen`.
+///
+/// # Errors
+///
+/// When the address cannot be bound (usage error), or with `--mock` when setting up the demo
+/// webhook fails.
+pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
+    let (secret, generated) = match &args.secret {
+        Some(s) => (s.clone(), false),
+        None => (random_secret()?, true),
+    };
+    let listener = tokio::net::TcpListener::bind((args.bind, args.port))
+        .await
+        .map_err(|e| {
+            CliError::usage(format!("cannot listen on {}:{}: {e}", args.bind, args.port))
+        })?;
+    let addr = listener.local_addr()?;
+    let reachable = if addr.ip().is_unspecified() {
+        SocketAddr::from(([127, 0, 0, 1], addr.port()))
+    } else {
+        addr
+    };
+    let url = format!("http://{reachable}/salesflow/{secret}");
+    let (tx, mut rx) = mpsc::channel::<WebhookPayload>(1024);
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(
+        axum::serve(listener, router(&secret, tx))
+            .with_graceful_shutdown(async {
+                let _ = stop_rx.await;
+            })
+            .into_future(),
+    );
+    if generated {
+        eprintln!("listening on {url}");
+        eprintln!(
+            "(a random secret; create the webhook with this URL, or choose one with --secret)"
+        );
+    } else {
+        eprintln!("listening on http://{reachable}/salesflow/<secret>");
+    }
+
+    if let Some(mock) = &ctx.mock {
+        let client = ctx.client()?;
+        let state = mock.state().clone();
+        let campaign = args.mock_campaign;
+        let url = url.clone();
+        tokio::spawn(async move {
+            let result = async {
+                let hook = client
+                    .create_webhook(&NewWebhook::new("salesflow webhooks listen", url))
+                    .await?;
+                let attachment = client
+                    .attach_webhook(hook.webhook_id, campaign, RunOn::MemberConnected)
+                    .await?;
+                eprintln!(
+                    "mock: created webhook {} and attached it to campaign {campaign} for \
+                     MEMBER_CONNECTED (attachment {})",
+                    hook.webhook_id, attachment.webhook_campaign_id
+                );
+                let members = client.campaign_contacts(campaign).await?;
+                Ok::<_, salesflow::Error>(members.first().map(|m| m.member_id))
+            }
+            .await;
+            match result {
+                Ok(Some(member)) => {
+                    eprintln!("mock: simulating MEMBER_CONNECTED for member {member}");
+                    if let Err(e) = state
+                        .simulate_event(member, salesflow_mock::MockEvent::Connected)
+                        .await
+                    {
+                        eprintln!("mock: cannot simulate an event: {e}");
+                    }
+                }
+                Ok(None) => eprintln!("mock: campaign {campaign} has no member to simulate"),
+                Err(e) => eprintln!("mock: setting up the demo webhook failed: {e}"),
+            }
+        });
+    }
+
+    let mut seen = 0u64;
+    let done = |seen: u64| args.count.is_some_and(|n| seen >= n);
+    while !done(seen) {
+        tokio::select! {
+            payload = rx.recv() => {
+                let Some(payload) = payload else { break };
+                let line = match ctx.output {
+                    OutputFormat::Json => serde_json::to_string(&payload)
+                        .map_err(std::io::Error::other)?,
+                    OutputFormat::Table => event_line(&payload),
+                };
+                crate::output::write_stdout(&format!("{line}\n"))?;
+                seen += 1;
+            }
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!("stopped");
+                break;
+            }
+        }
+    }
+    let _ = stop_tx.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(2), server).await;
+    Ok(exit::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower_test_shim::oneshot;
+
+    mod tower_test_shim {
+        //! `Router::oneshot` without a tower dependency: serve on a real socket.
+        use super::*;
+
+        pub async fn oneshot(router: Router, req: Request<Body>) -> StatusCode {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(async move { axum::serve(listener, router).await });
+            let (parts, body) = req.into_parts();
+            let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+            let client = reqwest::Client::new();
+            let resp = client
+                .request(
+                    reqwest::Method::from_bytes(parts.method.as_str().as_bytes()).unwrap(),
+                    format!("http://{addr}{}", parts.uri),
+                )
+                .body(body.to_vec())
+                .send()
+                .await
+                .unwrap();
+            StatusCode::from_u16(resp.status().as_u16()).unwrap()
+        }
+    }
+
+    const SECRET: &str = "0123456789abcdef0123";
+
+    async fn post_to(path: &str, body: &str) -> (StatusCode, Option<WebhookPayload>) {
+        let (tx, mut rx) = mpsc::channel(4);
+        let status = oneshot(
+            router(SECRET, tx),
+            Request::post(path)
+                .body(Body::from(body.to_owned()))
+                .unwrap(),
+        )
+        .await;
+        (status, rx.try_recv().ok())
+    }
+
+    #[tokio::test]
+    async fn secret_path_payloads_and_errors() {
+        let body = r#"{"MemberId": 7, "FirstName": "Ann", "IntegrationRunOn": "INTEGRATION_RUN_ON_CONNECTED"}"#;
+        let (status, payload) = post_to(&format!("/salesflow/{SECRET}"), body).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        assert_eq!(payload.unwrap().member_id, Some(7));
+        let (status, payload) = post_to("/salesflow/wrong-secret-0123456789", body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(payload.is_none());
+        let (status, _) = post_to(&format!("/salesflow/{SECRET}"), "{\"MemberId\": ").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    }
+
+    #[test]
+    fn secrets_and_lines() {
+        let a = random_secret().unwrap();
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, random_secret().unwrap());
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        let p = WebhookPayload::from_slice(
+            br#"{"MemberId": 7, "FirstName": "Ann", "LastName": "Lee", "IntegrationRunOn": "INTEGRATION_RUN_ON_CONNECTED", "Status": "MEMBER_CONNECTED"}"#,
+        )
+        .unwrap();
+        let line = event_line(&p);
+        assert!(
+            line.contains(
+                "INTEGRATION_RUN_ON_CONNECTED  member 7  Ann Lee  status MEMBER_CONNECTED"
+            ),
+            "{line}"
+        );
+    }
+}

@@ -1,0 +1,137 @@
+//! Helpers shared by the integration tests: the built binary, and a standalone mock server
+//! running on a runtime of the test process.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use salesflow_mock::{MockServer, DEMO_ACCOUNT_ID, DEMO_TOKEN};
+use serde_json::Value;
+
+/// The `salesflow` binary, with no SALESFLOW_* variable inherited.
+pub fn salesflow() -> Command {
+    let mut cmd = Command::cargo_bin("salesflow").expect("the salesflow binary is built");
+    for var in [
+        "SALESFLOW_TOKEN",
+        "SALESFLOW_ACCOUNT_ID",
+        "SALESFLOW_BASE_URL",
+        "SALESFLOW_WEBHOOK_SECRET",
+        "SALESFLOW_IMPORT_STOP_AFTER",
+        "SALESFLOW_IMPORT_ABORT_AFTER",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// A mock server on its own runtime, alive as long as this value.
+pub struct Mock {
+    pub server: MockServer,
+    pub rt: tokio::runtime::Runtime,
+}
+
+impl Mock {
+    pub fn start() -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = rt.block_on(MockServer::start()).unwrap();
+        Mock { server, rt }
+    }
+
+    /// The binary, pointed at this mock with the demo credentials, JSON output.
+    pub fn cli(&self) -> Command {
+        let mut cmd = salesflow();
+        cmd.args([
+            "--base-url",
+            &self.server.base_url(),
+            "--token",
+            DEMO_TOKEN,
+            "--account-id",
+            &DEMO_ACCOUNT_ID.to_string(),
+            "--output",
+            "json",
+        ]);
+        cmd
+    }
+
+    /// The `linkedInUrl` of every ImportMember request the mock answered with 200.
+    pub fn imported_urls(&self) -> Vec<String> {
+        self.server
+            .requests()
+            .into_iter()
+            .filter(|r| r.operation_id.as_deref() == Some("importMember") && r.status == 200)
+            .filter_map(|r| {
+                let q = r.query?;
+                url_param(&q, "linkedInUrl")
+            })
+            .collect()
+    }
+}
+
+/// A query parameter, decoded.
+pub fn url_param(query: &str, name: &str) -> Option<String> {
+    query.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == name).then(|| percent_decode(v))
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                out.push(u8::from_str_radix(hex, 16).unwrap());
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Parses stdout as JSON.
+pub fn json(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Writes a CSV file of `n` fresh profiles (slugs `{prefix}-{i}`), header `linkedin_url,first_name`.
+pub fn write_profiles(path: &Path, prefix: &str, n: usize) -> Vec<String> {
+    let mut text = String::from("linkedin_url,first_name\n");
+    let mut urls = Vec::new();
+    for i in 0..n {
+        let url = format!("https://www.linkedin.com/in/{prefix}-{i}");
+        text.push_str(&format!("{url},Person{i}\n"));
+        urls.push(url);
+    }
+    std::fs::write(path, text).unwrap();
+    urls
+}

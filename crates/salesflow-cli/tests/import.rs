@@ -1,0 +1,464 @@
+//! `salesflow import`: validation, failed-rows CSV, exit codes, and resume after an
+//! interruption (testing hook, SIGINT, and a process that dies with rows in flight).
+
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{json, stderr, write_profiles, Mock};
+use salesflow_mock::{Fault, FaultKind};
+use serde_json::Value;
+
+/// The empty demo campaign: what it holds after a test is exactly what the test imported.
+const EMPTY_CAMPAIGN: &str = "29890";
+
+fn import(mock: &Mock, csv: &Path, extra: &[&str]) -> std::process::Output {
+    mock.cli()
+        .args([
+            "import",
+            csv.to_str().unwrap(),
+            "--campaign",
+            EMPTY_CAMPAIGN,
+        ])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// Public identifiers of the members of the empty campaign, with how many members each has.
+fn campaign_members(mock: &Mock) -> HashMap<String, usize> {
+    let out = mock
+        .cli()
+        .args(["contacts", "list", "--campaign", EMPTY_CAMPAIGN])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut counts = HashMap::new();
+    for c in json(&out).as_array().unwrap() {
+        let url = c["MemberUrl"].as_str().unwrap();
+        let slug = url.rsplit('/').next().unwrap().to_owned();
+        *counts.entry(slug).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn slug(url: &str) -> String {
+    url.rsplit('/').next().unwrap().to_owned()
+}
+
+fn n(report: &Value, key: &str) -> usize {
+    report[key]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{key} in {report}")) as usize
+}
+
+#[test]
+fn bad_rows_are_reported_by_line_written_out_and_re_importable() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("leads.csv");
+    std::fs::write(
+        &csv,
+        "First Name,LinkedIn URL,Company\n\
+         Ann,https://www.linkedin.com/in/bad-rows-ann,Acme\n\
+         Bob,https://example.com/in/bad-rows-bob,Acme\n\
+         Cid,https://www.linkedin.com/in/bad-rows-cid,\"Acme, Inc\"\n\
+         Dee,,Acme\n\
+         John,https://www.linkedin.com/in/john-doe-100,Doe & Co\n",
+    )
+    .unwrap();
+    let out = import(&mock, &csv, &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("line 3: \"https://example.com/in/bad-rows-bob\": invalid `linkedInUrl`"),
+        "{err}"
+    );
+    assert!(err.contains("line 5: missing LinkedIn URL"), "{err}");
+    assert!(
+        !err.contains("line 2:") && !err.contains("line 4:"),
+        "{err}"
+    );
+    let report = json(&out);
+    assert_eq!(n(&report, "Rows"), 5);
+    assert_eq!(n(&report, "Imported"), 2);
+    assert_eq!(
+        n(&report, "Duplicates"),
+        1,
+        "john-doe-100 is in the demo data"
+    );
+    assert_eq!(n(&report, "Invalid"), 2);
+    assert_eq!(n(&report, "Failed"), 0);
+    assert!(err.contains("imported"), "summary on stderr: {err}");
+    // Invalid rows were never sent.
+    let sent: BTreeSet<String> = mock.imported_urls().iter().map(|u| slug(u)).collect();
+    assert_eq!(
+        sent,
+        BTreeSet::from([
+            "bad-rows-ann".into(),
+            "bad-rows-cid".into(),
+            "john-doe-100".into()
+        ])
+    );
+
+    // The failed-rows CSV: original columns + error, next to the input by default.
+    let failed = dir.path().join("leads.failed.csv");
+    assert_eq!(report["FailedOut"], failed.to_str().unwrap());
+    let mut reader = csv::Reader::from_path(&failed).unwrap();
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["First Name", "LinkedIn URL", "Company", "error"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][0], "Bob");
+    assert!(rows[0][3].contains("LinkedIn profile URL"));
+    assert_eq!(&rows[1][3], "missing LinkedIn URL");
+
+    // Fix the URLs in the failed CSV and feed it back in: the error column is ignored.
+    let fixed = std::fs::read_to_string(&failed)
+        .unwrap()
+        .replace(
+            "https://example.com/in/bad-rows-bob",
+            "https://www.linkedin.com/in/bad-rows-bob",
+        )
+        .replace("Dee,,", "Dee,https://www.linkedin.com/in/bad-rows-dee,");
+    let fixed_csv = dir.path().join("fixed.csv");
+    std::fs::write(&fixed_csv, fixed).unwrap();
+    let out = import(&mock, &fixed_csv, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(n(&report, "Imported"), 2);
+    assert!(report["FailedOut"].is_null());
+
+    // Feeding the failed CSV back unchanged reports the same problems, by its own lines.
+    let out = import(&mock, &failed, &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(err.contains("line 2:") && err.contains("line 3:"), "{err}");
+}
+
+#[test]
+fn api_failures_go_to_the_failed_csv_and_a_rerun_retries_them() {
+    let mock = Mock::start();
+    mock.server
+        .inject(
+            Fault::new(FaultKind::ServerError)
+                .for_operation("importMember")
+                .times(2),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    let urls = write_profiles(&csv, "api-fail", 6);
+    let failed_out = dir.path().join("retry.csv");
+    let out = import(
+        &mock,
+        &csv,
+        &[
+            "--concurrency",
+            "1",
+            "--failed-out",
+            failed_out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(n(&report, "Failed"), 2);
+    assert_eq!(n(&report, "Imported"), 4);
+    assert!(stderr(&out).contains("line 2: failed:"), "{}", stderr(&out));
+    let retry = std::fs::read_to_string(&failed_out).unwrap();
+    assert_eq!(retry.lines().count(), 3, "{retry}");
+    assert!(retry.lines().next().unwrap().ends_with(",error"));
+
+    // The same command again: the journal skips the 4 done rows, the 2 failed ones are sent.
+    let out = import(&mock, &csv, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(n(&report, "AlreadyDone"), 4);
+    assert_eq!(n(&report, "Imported"), 2);
+    let members = campaign_members(&mock);
+    for u in &urls {
+        assert_eq!(members.get(&slug(u)), Some(&1), "{u}");
+    }
+}
+
+#[test]
+fn a_fatal_error_stops_the_import_with_exit_1() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    write_profiles(&csv, "fatal", 30);
+    let out = mock
+        .cli()
+        .args([
+            "import",
+            csv.to_str().unwrap(),
+            "--campaign",
+            "424242",
+            "--concurrency",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("NotFound"), "{}", stderr(&out));
+    let report = json(&out);
+    assert!(n(&report, "NotAttempted") > 0, "{report}");
+    assert!(mock.imported_urls().is_empty());
+}
+
+#[test]
+fn a_csv_without_a_url_column_is_a_usage_error() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(&csv, "name,email\nAnn,ann@example.com\n").unwrap();
+    let out = import(&mock, &csv, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no LinkedIn URL column"));
+    let out = import(&mock, &dir.path().join("missing.csv"), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(mock.server.requests().is_empty());
+}
+
+/// Imports every row exactly once across an interrupted run and a resumed one.
+fn check_resumed(mock: &Mock, urls: &[String], first: &Value, second: &Value) {
+    let k = n(first, "Imported");
+    assert!(k >= 5 && k < urls.len(), "first run imported {k}");
+    assert_eq!(first["Interrupted"], true);
+    assert_eq!(n(first, "NotAttempted"), urls.len() - k);
+    assert_eq!(n(second, "AlreadyDone"), k);
+    assert_eq!(n(second, "Imported"), urls.len() - k);
+    assert_eq!(n(second, "Duplicates"), 0);
+    assert_eq!(second["Interrupted"], false);
+    // No one twice, no one missing: one request per profile, one member per profile.
+    let mut sent = mock.imported_urls();
+    sent.sort();
+    let mut expected = urls.to_vec();
+    expected.sort();
+    assert_eq!(sent, expected);
+    let members = campaign_members(mock);
+    assert_eq!(members.len(), urls.len());
+    assert!(members.values().all(|&c| c == 1), "{members:?}");
+}
+
+#[test]
+fn an_import_stopped_like_ctrl_c_resumes_without_importing_anyone_twice() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    let urls = write_profiles(&csv, "stop-after", 40);
+    let first = mock
+        .cli()
+        .env("SALESFLOW_IMPORT_STOP_AFTER", "5")
+        .args([
+            "import",
+            csv.to_str().unwrap(),
+            "--campaign",
+            EMPTY_CAMPAIGN,
+            "--concurrency",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(130), "{}", stderr(&first));
+    assert!(stderr(&first).contains("Run the same command again to resume"));
+    let journal = dir.path().join("p.csv.salesflow-import.jsonl");
+    let journaled = std::fs::read_to_string(&journal).unwrap().lines().count();
+    let first = json(&first);
+    assert_eq!(journaled, n(&first, "Imported"));
+
+    let second = import(&mock, &csv, &[]);
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert!(stderr(&second).contains("resuming"));
+    check_resumed(&mock, &urls, &first, &json(&second));
+
+    // A third run has nothing left to do.
+    let third = import(&mock, &csv, &[]);
+    assert_eq!(third.status.code(), Some(0));
+    assert_eq!(n(&json(&third), "AlreadyDone"), urls.len());
+}
+
+#[test]
+fn sigint_stops_the_import_cleanly_and_it_resumes() {
+    let mock = Mock::start();
+    mock.server
+        .inject(Fault::new(FaultKind::Latency { ms: 100 }).for_operation("importMember"))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    let urls = write_profiles(&csv, "sigint", 40);
+    let state = dir.path().join("state.jsonl");
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("salesflow"));
+    cmd.args([
+        "--base-url",
+        &mock.server.base_url(),
+        "--token",
+        salesflow_mock::DEMO_TOKEN,
+        "--account-id",
+        "321",
+        "--output",
+        "json",
+        "import",
+        csv.to_str().unwrap(),
+        "--campaign",
+        EMPTY_CAMPAIGN,
+        "--concurrency",
+        "2",
+        "--state",
+        state.to_str().unwrap(),
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    // Wait until a few rows are journaled, then Ctrl-C.
+    let started = Instant::now();
+    while std::fs::read_to_string(&state).map_or(0, |s| s.lines().count()) < 6 {
+        assert!(started.elapsed() < Duration::from_secs(20), "no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let mut err = String::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        err.push_str(&line.unwrap());
+        err.push('\n');
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted: finishing the rows in flight"),
+        "{err}"
+    );
+    let first: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Every completed row was journaled, including those in flight at Ctrl-C.
+    assert_eq!(
+        std::fs::read_to_string(&state).unwrap().lines().count(),
+        n(&first, "Imported")
+    );
+
+    let second = import(&mock, &csv, &["--state", state.to_str().unwrap()]);
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    check_resumed(&mock, &urls, &first, &json(&second));
+}
+
+#[test]
+fn rows_in_flight_when_the_process_dies_are_resent_and_counted_as_duplicates() {
+    let mock = Mock::start();
+    // Slow imports so that several are in flight when the process dies.
+    mock.server
+        .inject(Fault::new(FaultKind::Latency { ms: 50 }).for_operation("importMember"))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    let urls = write_profiles(&csv, "abort", 30);
+    let first = mock
+        .cli()
+        .env("SALESFLOW_IMPORT_ABORT_AFTER", "8")
+        .args([
+            "import",
+            csv.to_str().unwrap(),
+            "--campaign",
+            EMPTY_CAMPAIGN,
+            "--concurrency",
+            "8",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(130), "{}", stderr(&first));
+    let journal = dir.path().join("p.csv.salesflow-import.jsonl");
+    let journaled = std::fs::read_to_string(&journal).unwrap().lines().count();
+    assert_eq!(journaled, 8);
+    // Let the server finish what the dead process had sent.
+    std::thread::sleep(Duration::from_millis(300));
+    let in_flight_done = mock.imported_urls().len() - journaled;
+    // At least the row whose answer arrived but was never journaled went through.
+    assert!(in_flight_done >= 1);
+
+    let second = import(&mock, &csv, &[]);
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    let second = json(&second);
+    assert_eq!(n(&second, "AlreadyDone"), 8);
+    // Each row is imported exactly once as a new member; the ones that went through in the
+    // dead run come back MEMBER_DUPLICATE and are counted as duplicates.
+    assert_eq!(n(&second, "Duplicates"), in_flight_done);
+    assert_eq!(
+        journaled + n(&second, "Imported") + n(&second, "Duplicates"),
+        urls.len()
+    );
+    let members = campaign_members(&mock);
+    for u in &urls {
+        assert!(members.contains_key(&slug(u)), "{u} missing");
+    }
+    assert_eq!(
+        members.values().sum::<usize>(),
+        urls.len() + n(&second, "Duplicates"),
+        "every extra member is a counted duplicate"
+    );
+}
+
+#[test]
+fn with_mock_the_journal_is_temporary_so_a_second_run_imports_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    write_profiles(&csv, "mock-run", 4);
+    for _ in 0..2 {
+        let out = common::salesflow()
+            .args([
+                "--mock",
+                "-o",
+                "json",
+                "import",
+                csv.to_str().unwrap(),
+                "--campaign",
+                "29854",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let report = json(&out);
+        assert_eq!(n(&report, "Imported"), 4);
+        assert_eq!(n(&report, "AlreadyDone"), 0);
+        assert!(stderr(&out).contains("temporary file"));
+    }
+    // Nothing but the CSV next to it.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn the_shipped_sample_shows_validation_errors_duplicates_and_a_summary() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contacts.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let failed = dir.path().join("f.csv");
+    let out = common::salesflow()
+        .args([
+            "--mock",
+            "-o",
+            "json",
+            "import",
+            sample.to_str().unwrap(),
+            "--campaign",
+            "29854",
+        ])
+        .args(["--failed-out", failed.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(n(&report, "Rows"), 40);
+    assert_eq!(n(&report, "Invalid"), 4);
+    assert_eq!(n(&report, "Duplicates"), 1);
+    assert_eq!(n(&report, "Imported"), 35);
+    let err = stderr(&out);
+    for needle in ["line 14:", "line 22:", "line 30:", "line 36:", "duplicates"] {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+}
