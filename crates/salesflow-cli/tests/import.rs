@@ -434,23 +434,31 @@ fn with_mock_the_journal_is_temporary_so_a_second_run_imports_again() {
 }
 
 #[test]
-fn the_shipped_sample_shows_validation_errors_duplicates_and_a_summary() {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contacts.csv");
+fn the_shipped_samples_show_a_clean_import_and_validation_errors() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let dir = tempfile::tempdir().unwrap();
     let failed = dir.path().join("f.csv");
-    let out = common::salesflow()
-        .args([
-            "--mock",
-            "-o",
-            "json",
-            "import",
-            sample.to_str().unwrap(),
-            "--campaign",
-            "29854",
-        ])
-        .args(["--failed-out", failed.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let run = |csv: &str| {
+        common::salesflow()
+            .args(["--mock", "-o", "json", "import"])
+            .arg(samples.join(csv))
+            .args(["--campaign", "29854"])
+            .args(["--failed-out", failed.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+
+    // The README's first command: every row valid, one already in the demo data.
+    let out = run("contacts.csv");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(n(&report, "Rows"), 36);
+    assert_eq!(n(&report, "Invalid"), 0);
+    assert_eq!(n(&report, "Duplicates"), 1);
+    assert_eq!(n(&report, "Imported"), 35);
+
+    // The same rows plus four bad ones, reported by line number: a partial failure.
+    let out = run("contacts-with-errors.csv");
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let report = json(&out);
     assert_eq!(n(&report, "Rows"), 40);
