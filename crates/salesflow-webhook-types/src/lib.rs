@@ -63,6 +63,7 @@ pub mod date;
 pub mod enums;
 pub mod member;
 pub mod payload;
+pub mod secret;
 
 pub use date::{DotNetDate, FlexibleDate, ParseDateError};
 pub use enums::{
@@ -73,6 +74,7 @@ pub use member::{MemberFlags, MemberStatus, ParseMemberStatusError};
 pub use payload::{
     LinkedInAccount, MemberCampaign, PayloadError, WebhookPayload, MAX_PAYLOAD_BYTES,
 };
+pub use secret::secret_matches;
 
 /// The JSON Schema (draft 2020-12) of [`WebhookPayload`], as JSON.
 ///
