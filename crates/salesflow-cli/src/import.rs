@@ -147,21 +147,29 @@ pub struct CsvFile {
 ///
 /// A usage error when the file cannot be read or is not CSV.
 pub fn read_csv(path: &Path) -> Result<CsvFile, CliError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
+    let file = std::fs::File::open(path)
         .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
+    parse_csv(file).map_err(|e| CliError::usage(format!("{}: {e}", path.display())))
+}
+
+/// Parses CSV from any reader: the header, then every row with its line number. Cells that
+/// are not UTF-8 are kept (lossily) and the row marked unreadable; rows may have more or
+/// fewer cells than the header.
+///
+/// # Errors
+///
+/// Why the bytes are not readable CSV (I/O error, unterminated quote...).
+pub fn parse_csv<R: std::io::Read>(input: R) -> Result<CsvFile, String> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let headers = reader
         .byte_headers()
-        .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?
+        .map_err(|e| format!("cannot read the header: {e}"))?
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
     let mut rows = Vec::new();
     for record in reader.byte_records() {
-        let record = record.map_err(|e| {
-            CliError::usage(format!("{} is not a readable CSV: {e}", path.display()))
-        })?;
+        let record = record.map_err(|e| format!("not a readable CSV: {e}"))?;
         let line = record.position().map_or(0, csv::Position::line);
         let mut unreadable = None;
         let cells = record
