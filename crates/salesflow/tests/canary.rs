@@ -64,7 +64,10 @@ async fn the_token_appears_nowhere() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Installed globally, with the `log` bridge: what reqwest, hyper and rustls log through
+    // the `log` crate at TRACE is captured too (the only test of this binary, so no race).
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    tracing_log::LogTracer::init().unwrap();
 
     let mut shown = Vec::new();
     let echo = format!("<html><body>Error for token={CANARY} at /api?token={CANARY}</body></html>");
@@ -220,7 +223,6 @@ async fn the_token_appears_nowhere() {
     check("builder Debug", &format!("{b:?}"));
     check("client Debug", &format!("{:#?}", b.build().unwrap()));
 
-    drop(_guard);
     let trace = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     assert!(
         trace.contains("salesflow.request"),
@@ -228,5 +230,10 @@ async fn the_token_appears_nowhere() {
     );
     assert!(trace.contains("operation=\"ListWebhooks\""), "{trace}");
     check("trace", &trace);
+    // The `log` bridge works: the HTTP stack's own records are in the trace too.
+    assert!(
+        trace.contains("hyper") || trace.contains("reqwest"),
+        "{trace}"
+    );
     assert!(shown.len() >= 12, "{shown:#?}");
 }
