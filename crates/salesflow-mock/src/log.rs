@@ -28,6 +28,9 @@ pub struct RecordedRequest {
     pub at: DateTime<Utc>,
     /// The HTTP method, e.g. `"GET"`.
     pub method: String,
+    /// The `Host` header: which host the client meant (one mock stands for both vendor
+    /// hosts, so this is `127.0.0.1:PORT` unless the client sent another name).
+    pub host: Option<String>,
     /// The path, with the `/api` prefix, e.g. `"/api/members/46875434"`.
     pub path: String,
     /// The query string (still percent-encoded), with `token=REDACTED`; `None` if there was
@@ -75,10 +78,16 @@ pub(crate) async fn record_and_inject(
         .unwrap_or_else(|| parts.uri.clone());
     let path = uri.path().to_string();
     let query = uri.query().map(redact_query);
+    let host = parts
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned);
     let operation = operation_for(&method, strip_api(&path));
     let mut record = RecordedRequest {
         at,
         method,
+        host,
         path,
         query,
         operation_id: operation.map(|op| op.id.to_string()),

@@ -84,6 +84,10 @@ async fn the_request_log_redacts_the_token() {
     let log = api.server.requests();
     assert_eq!(log.len(), 3);
     assert_eq!(log[0].method, "GET");
+    assert_eq!(
+        log[0].host.as_deref(),
+        Some(api.server.addr().to_string().as_str())
+    );
     assert_eq!(log[0].path, "/api/campaigns/list-campaigns");
     assert_eq!(log[0].operation_id.as_deref(), Some("listCampaigns"));
     assert_eq!(log[0].status, 200);
