@@ -20,8 +20,9 @@ use crate::error::{ApiErrorKind, Error};
 /// create a second webhook. Retry those yourself when you know it is safe (an ImportMember
 /// answered with a `MEMBER_DUPLICATE` member was already carried out).
 ///
-/// A read is retried when the connection could not be established or timed out, on
-/// HTTP 429 and on HTTP 502, 503 and 504, until `max_attempts` attempts were made or the
+/// A read is retried when the connection could not be established, timed out, or broke
+/// while the request was sent or the response read (a connection reset), on HTTP 429 and on
+/// HTTP 502, 503 and 504, until `max_attempts` attempts were made or the
 /// next wait would end after `max_elapsed` from the first attempt.
 ///
 /// # How long it waits
@@ -150,7 +151,11 @@ pub(crate) fn may_retry(op: &Operation) -> bool {
 /// Whether `err` is worth another attempt of a read.
 pub(crate) fn is_transient(err: &Error) -> bool {
     match err {
-        Error::Transport { source, .. } => source.is_connect() || source.is_timeout(),
+        // A reset connection surfaces as a request or body error: harmless to repeat for a
+        // read, and `may_retry` keeps writes out.
+        Error::Transport { source, .. } => {
+            source.is_connect() || source.is_timeout() || source.is_request() || source.is_body()
+        }
         Error::Api(e) => e.kind == ApiErrorKind::RateLimited || matches!(e.status, 502..=504),
         _ => false,
     }
