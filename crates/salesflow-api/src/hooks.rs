@@ -75,12 +75,14 @@ impl ClientHooks<ClientState> for Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let redacted = redact_url(request.url());
-        let response = self
-            .client()
-            .execute(request)
-            .await
-            .map_err(|e| e.with_url(redacted))?;
+        let response =
+            self.client()
+                .execute(request)
+                .await
+                .map_err(|e| match e.url().map(redact_url) {
+                    Some(redacted) => e.with_url(redacted),
+                    None => e,
+                })?;
         // A reqwest::Response remembers its URL (token included) and shows it in `Debug`;
         // progenitor hands whole responses back in some errors. Rebuilding the response from
         // its parts drops the URL.
