@@ -1,1 +1,88 @@
-//! Benchmarks live in `benches/`; see BENCHMARKS.md.
+//! Helpers shared by the benchmarks in `benches/` (see BENCHMARKS.md): medians, ratios and
+//! reading criterion's own estimates back, so that each benchmark can print the ratio of its
+//! two sides.
+
+use std::path::PathBuf;
+
+/// Whether this is a measuring run (`cargo bench`, which passes `--bench`), rather than
+/// `cargo test --benches` or criterion's `--test`/`--list`: the benchmarks then only check
+/// that they work, and skip their own timed loops.
+pub fn measuring() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--test" || a == "--list")
+}
+
+/// The median of `values` (not necessarily sorted); NaN when empty.
+pub fn median(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    if mid * 2 == v.len() {
+        (v[mid - 1] + v[mid]) / 2.0
+    } else {
+        v[mid]
+    }
+}
+
+/// Where criterion writes its results: `$CRITERION_HOME`, else
+/// `$CARGO_TARGET_DIR/criterion`, else `target/criterion` of the workspace.
+pub fn criterion_dir() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return PathBuf::from(home);
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(target).join("criterion");
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/criterion")
+}
+
+/// Criterion's median estimate (nanoseconds per iteration) of `group/id` from its latest
+/// run, if it can be read.
+pub fn criterion_median_ns(group: &str, id: &str) -> Option<f64> {
+    let path = criterion_dir()
+        .join(group)
+        .join(id)
+        .join("new")
+        .join("estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    value["median"]["point_estimate"].as_f64()
+}
+
+/// Prints `a / b` with both figures.
+pub fn print_ratio(what: &str, a_name: &str, a_ns: f64, b_name: &str, b_ns: f64) {
+    println!(
+        "RATIO {what}: {a_name} {} / {b_name} {} = {:.3}",
+        fmt_ns(a_ns),
+        fmt_ns(b_ns),
+        a_ns / b_ns
+    );
+}
+
+/// A duration in nanoseconds, in a readable unit.
+pub fn fmt_ns(ns: f64) -> String {
+    if ns >= 1e9 {
+        format!("{:.3} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{:.3} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.1} ns")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_even_and_odd() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert!(median(&[]).is_nan());
+    }
+}

@@ -1,0 +1,353 @@
+//! Bulk import: 10,000 members through `Client::import_members` against the in-process mock
+//! with 5 ms of added latency on every request (global, always), against a sequential loop of
+//! `Client::import_member`.
+//!
+//! The sequential loop is measured on 1,000 members and extrapolated to 10,000 (a full run
+//! would take 50+ s). Each measured import goes to a freshly reset mock (empty world, new
+//! campaign, latency re-injected), outside the timed section.
+//!
+//! Environment: `BULK_CONCURRENCY` (comma-separated, default `8,32`) chooses the concurrency
+//! levels measured; `BULK_DIAG=0` skips the diagnostics printed at the end (what a 5 ms
+//! `tokio::time::sleep` really takes here, the cost of one import without latency, and a
+//! hand-written `reqwest` loop with the same concurrency, to tell the SDK's share of any
+//! overhead from the mock's and the machine's).
+
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion};
+use futures_util::StreamExt;
+use salesflow::{Client, ImportOptions, ImportResult, NewMember};
+use salesflow_benches::{criterion_median_ns, fmt_ns, measuring, median};
+use salesflow_mock::{Fault, FaultKind, MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
+use salesflow_webhook_types::CampaignStatus;
+use serde::Deserialize;
+
+const MEMBERS: usize = 10_000;
+const SEQUENTIAL_MEMBERS: usize = 1_000;
+const LATENCY_MS: u64 = 5;
+const GROUP: &str = "bulk_import_10k_5ms";
+
+fn members(n: usize) -> Vec<NewMember> {
+    (0..n)
+        .map(|i| {
+            NewMember::new(format!("https://www.linkedin.com/in/bulk-member-{i}"))
+                .first_name(format!("First{i}"))
+                .last_name(format!("Last{i}"))
+        })
+        .collect()
+}
+
+/// Empties the mock, adds a campaign and injects the latency; returns the campaign id.
+fn fresh_campaign(server: &MockServer) -> i64 {
+    server.reset_to(Seed::Empty);
+    let id = server.add_campaign(DEMO_ACCOUNT_ID, "Bulk", CampaignStatus::Running);
+    server
+        .inject(Fault::new(FaultKind::Latency { ms: LATENCY_MS }).always())
+        .expect("latency fault");
+    id
+}
+
+async fn bulk(client: &Client, server: &MockServer, concurrency: usize) -> Duration {
+    let campaign = fresh_campaign(server);
+    let input = members(MEMBERS);
+    let t = Instant::now();
+    let outcomes: Vec<_> = client
+        .import_members(
+            campaign,
+            input,
+            ImportOptions::default().concurrency(concurrency),
+        )
+        .collect()
+        .await;
+    let elapsed = t.elapsed();
+    assert_eq!(outcomes.len(), MEMBERS);
+    let failed = outcomes
+        .iter()
+        .filter(|o| matches!(o.result, ImportResult::Failed(_)))
+        .count();
+    assert_eq!(failed, 0, "imports failed");
+    elapsed
+}
+
+async fn sequential(client: &Client, server: &MockServer, n: usize) -> Duration {
+    let campaign = fresh_campaign(server);
+    let input = members(n);
+    let t = Instant::now();
+    for m in &input {
+        client.import_member(campaign, m).await.expect("import");
+    }
+    t.elapsed()
+}
+
+/// What a user would decode from ImportMember by hand.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct HandImported {
+    member_id: i64,
+}
+
+/// The same imports as [`bulk`], written by hand over `reqwest` with the same concurrency
+/// (`buffer_unordered`), on a reset mock with `latency_ms` of latency (0: none).
+async fn hand_bulk(
+    http: &reqwest::Client,
+    server: &MockServer,
+    n: usize,
+    concurrency: usize,
+    latency_ms: u64,
+) -> Duration {
+    let campaign = fresh_campaign(server);
+    if latency_ms != LATENCY_MS {
+        server.clear_faults();
+        if latency_ms > 0 {
+            server
+                .inject(Fault::new(FaultKind::Latency { ms: latency_ms }).always())
+                .expect("latency fault");
+        }
+    }
+    let url = format!("{}/members/Import", server.base_url());
+    let account = DEMO_ACCOUNT_ID.to_string();
+    let campaign = campaign.to_string();
+    let t = Instant::now();
+    let ids: Vec<i64> = futures_util::stream::iter(members(n))
+        .map(|m| {
+            let (url, account, campaign) = (&url, &account, &campaign);
+            async move {
+                let first = m.first_name.clone().unwrap_or_default();
+                let last = m.last_name.clone().unwrap_or_default();
+                http.get(url.as_str())
+                    .query(&[
+                        ("campaignId", campaign.as_str()),
+                        ("firstName", first.as_str()),
+                        ("lastName", last.as_str()),
+                        ("linkedInUrl", m.linkedin_url.as_str()),
+                        ("token", DEMO_TOKEN),
+                        ("accountId", account.as_str()),
+                    ])
+                    .send()
+                    .await
+                    .expect("send")
+                    .error_for_status()
+                    .expect("status")
+                    .json::<HandImported>()
+                    .await
+                    .expect("decode")
+                    .member_id
+            }
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let elapsed = t.elapsed();
+    assert_eq!(ids.len(), n);
+    elapsed
+}
+
+/// The SDK's bulk import of `n` members on a reset mock with `latency_ms` (0: none).
+async fn sdk_bulk(
+    client: &Client,
+    server: &MockServer,
+    n: usize,
+    concurrency: usize,
+    latency_ms: u64,
+) -> Duration {
+    let campaign = fresh_campaign(server);
+    server.clear_faults();
+    if latency_ms > 0 {
+        server
+            .inject(Fault::new(FaultKind::Latency { ms: latency_ms }).always())
+            .expect("latency fault");
+    }
+    let t = Instant::now();
+    let outcomes: Vec<_> = client
+        .import_members(
+            campaign,
+            members(n),
+            ImportOptions::default().concurrency(concurrency),
+        )
+        .collect()
+        .await;
+    let elapsed = t.elapsed();
+    assert_eq!(outcomes.len(), n);
+    elapsed
+}
+
+fn diagnostics(rt: &tokio::runtime::Runtime, client: &Client, server: &MockServer) {
+    println!("--- diagnostics ---");
+    // 1. The timer: what `sleep(5 ms)` (the mock's latency) takes on this machine.
+    let sleeps: Vec<f64> = rt.block_on(async {
+        let mut v = Vec::new();
+        for _ in 0..200 {
+            let t = Instant::now();
+            tokio::time::sleep(Duration::from_millis(LATENCY_MS)).await;
+            v.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        v
+    });
+    println!(
+        "tokio sleep({LATENCY_MS} ms): median {:.3} ms, max {:.3} ms (200 sleeps)",
+        median(&sleeps),
+        sleeps.iter().copied().fold(0.0, f64::max)
+    );
+    // 2. One import without latency: the request/response cost (client + mock).
+    let seq0 = rt.block_on(async {
+        let campaign = fresh_campaign(server);
+        server.clear_faults();
+        let input = members(SEQUENTIAL_MEMBERS);
+        let t = Instant::now();
+        for m in &input {
+            client.import_member(campaign, m).await.expect("import");
+        }
+        t.elapsed()
+    });
+    println!(
+        "sequential import_member without latency: {:.3} ms/call ({SEQUENTIAL_MEMBERS} calls)",
+        seq0.as_secs_f64() * 1e3 / SEQUENTIAL_MEMBERS as f64
+    );
+    let http = reqwest::Client::new();
+    // 3. Throughput without latency (CPU bound: client + mock on the same 2 cores).
+    for conc in [8, 32] {
+        let sdk = rt.block_on(sdk_bulk(client, server, MEMBERS, conc, 0));
+        let hand = rt.block_on(hand_bulk(&http, server, MEMBERS, conc, 0));
+        println!(
+            "{MEMBERS} imports without latency, concurrency {conc}: sdk {:.3} s ({:.0} µs/import), hand-written {:.3} s ({:.0} µs/import), sdk/hand {:.3}",
+            sdk.as_secs_f64(),
+            sdk.as_secs_f64() * 1e6 / MEMBERS as f64,
+            hand.as_secs_f64(),
+            hand.as_secs_f64() * 1e6 / MEMBERS as f64,
+            sdk.as_secs_f64() / hand.as_secs_f64()
+        );
+    }
+    // 4. Hand-written loop with the same latency and concurrency: the SDK's share.
+    for conc in [8, 32] {
+        let n = 4_000;
+        let sdk = rt.block_on(sdk_bulk(client, server, n, conc, LATENCY_MS));
+        let hand = rt.block_on(hand_bulk(&http, server, n, conc, LATENCY_MS));
+        let ideal = n as f64 * LATENCY_MS as f64 / 1e3 / conc as f64;
+        println!(
+            "{n} imports with {LATENCY_MS} ms latency, concurrency {conc}: sdk {:.3} s, hand-written {:.3} s, ideal {ideal:.3} s; sdk/hand {:.3}, hand/ideal {:.3}",
+            sdk.as_secs_f64(),
+            hand.as_secs_f64(),
+            sdk.as_secs_f64() / hand.as_secs_f64(),
+            hand.as_secs_f64() / ideal
+        );
+    }
+    // 5. The mock's ImportMember looks duplicates up by a linear scan of all members: the
+    //    cost of one import into an empty campaign against one after 10,000 members.
+    let (first, last) = rt.block_on(async {
+        let campaign = fresh_campaign(server);
+        server.clear_faults();
+        let input = members(MEMBERS + 200);
+        let mut first = Vec::new();
+        let mut last = Vec::new();
+        for (i, m) in input.iter().enumerate() {
+            let t = Instant::now();
+            client.import_member(campaign, m).await.expect("import");
+            let us = t.elapsed().as_secs_f64() * 1e6;
+            if i < 200 {
+                first.push(us);
+            } else if i >= MEMBERS {
+                last.push(us);
+            }
+        }
+        (first, last)
+    });
+    println!(
+        "import_member latency without fault: first 200 members median {:.0} µs, after {MEMBERS} members median {:.0} µs",
+        median(&first),
+        median(&last)
+    );
+}
+
+fn main() {
+    let concurrencies: Vec<usize> = std::env::var("BULK_CONCURRENCY")
+        .unwrap_or_else(|_| "8,32".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let server = rt
+        .block_on(MockServer::start_with(Seed::Empty))
+        .expect("mock");
+    let client = Client::builder()
+        .token(DEMO_TOKEN)
+        .account_id(DEMO_ACCOUNT_ID)
+        .base_url(server.base_url())
+        .build()
+        .expect("client");
+
+    if !measuring() {
+        // `cargo test --benches`: a small import through the same path, no timing.
+        let d = rt.block_on(sdk_bulk(&client, &server, 200, 8, LATENCY_MS));
+        println!("smoke: 200 imports with {LATENCY_MS} ms latency in {d:?}");
+        return;
+    }
+    // Sequential baseline first, measured once on 1,000 members, extrapolated x10.
+    let seq = rt.block_on(sequential(&client, &server, SEQUENTIAL_MEMBERS));
+    let seq_per_call = seq.as_secs_f64() / SEQUENTIAL_MEMBERS as f64;
+    let seq_10k = seq_per_call * MEMBERS as f64;
+    println!(
+        "sequential import_member: {SEQUENTIAL_MEMBERS} members in {:.3} s ({:.3} ms/call); \
+         extrapolated to {MEMBERS}: {seq_10k:.2} s",
+        seq.as_secs_f64(),
+        seq_per_call * 1e3
+    );
+
+    let mut c = Criterion::default()
+        .configure_from_args()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(1))
+        .measurement_time(Duration::from_secs(1));
+    let mut manual: Vec<(usize, Vec<f64>)> = Vec::new();
+    {
+        let mut g = c.benchmark_group(GROUP);
+        for &conc in &concurrencies {
+            let mut samples = Vec::new();
+            g.bench_function(BenchmarkId::from_parameter(conc), |b| {
+                b.iter_custom(|iters| {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        let d = rt.block_on(bulk(&client, &server, conc));
+                        samples.push(d.as_secs_f64());
+                        total += d;
+                    }
+                    total
+                })
+            });
+            manual.push((conc, samples));
+        }
+        g.finish();
+    }
+    c.final_summary();
+
+    for (conc, samples) in &manual {
+        let ideal = MEMBERS as f64 * LATENCY_MS as f64 / 1e3 / *conc as f64;
+        let bound = 1.2 * ideal;
+        let crit = criterion_median_ns(GROUP, &conc.to_string()).map(|ns| ns / 1e9);
+        let med = crit.unwrap_or_else(|| median(samples));
+        println!(
+            "RATIO bulk import concurrency {conc}: median {} (criterion: {}, manual median of {} runs: {:.3} s, min {:.3} s, max {:.3} s); \
+             ideal {ideal:.3} s, target <= {bound:.3} s ({}); \
+             speed-up vs sequential (extrapolated {seq_10k:.2} s) = {:.1}x (target >= 10x: {})",
+            fmt_ns(med * 1e9),
+            crit.map(|s| format!("{s:.3} s")).unwrap_or_else(|| "n/a".into()),
+            samples.len(),
+            median(samples),
+            samples.iter().copied().fold(f64::INFINITY, f64::min),
+            samples.iter().copied().fold(0.0, f64::max),
+            if med <= bound { "met" } else { "MISSED" },
+            seq_10k / med,
+            if seq_10k / med >= 10.0 { "met" } else { "MISSED" },
+        );
+        println!(
+            "  wall / ideal = {:.3}; overhead per request beyond {LATENCY_MS} ms latency = {:.3} ms",
+            med / ideal,
+            (med * *conc as f64 / MEMBERS as f64 - LATENCY_MS as f64 / 1e3) * 1e3
+        );
+    }
+    if std::env::var("BULK_DIAG").as_deref() != Ok("0") {
+        diagnostics(&rt, &client, &server);
+    }
+}

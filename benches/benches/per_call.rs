@@ -1,0 +1,222 @@
+//! Per-call overhead: `salesflow::Client::campaign_contacts` against a hand-written
+//! `reqwest` + `serde` call of the same ListContacts (by campaignId) request, both against the
+//! in-process mock with a campaign of 100 members, both over the same `reqwest::Client`.
+//!
+//! Prints criterion's figures, then the ratio of the medians (SDK / hand-written) from
+//! criterion's estimates and from a separate interleaved timed loop (A/B blocks alternate, so
+//! that contention from other processes hits both sides alike). `PER_CALL_LOOP=0` skips that
+//! loop (for profiling one side with criterion's `--profile-time`).
+
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion};
+use futures_util::StreamExt;
+use salesflow::{Client, ImportOptions, ImportResult, NewMember};
+use salesflow_benches::{criterion_median_ns, measuring, median, print_ratio};
+use salesflow_mock::{MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
+use salesflow_webhook_types::{CampaignStatus, FlexibleDate};
+use serde::Deserialize;
+
+const MEMBERS: usize = 100;
+const GROUP: &str = "per_call_list_contacts_100";
+
+/// What a user would write by hand: the documented fields of a ListContacts item, with the
+/// same types the SDK decodes them into.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(dead_code)] // Fields are decoded, not read.
+struct HandContact {
+    member_id: i64,
+    #[serde(default)]
+    public_identifier: Option<String>,
+    #[serde(default)]
+    first_name: Option<String>,
+    #[serde(default)]
+    last_name: Option<String>,
+    #[serde(default)]
+    location: Option<String>,
+    #[serde(default)]
+    occupation: Option<String>,
+    #[serde(default)]
+    industry: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    company: Option<String>,
+    #[serde(default)]
+    member_url: Option<String>,
+    #[serde(default)]
+    last_modified_at: Option<FlexibleDate>,
+    #[serde(default)]
+    added_at: Option<FlexibleDate>,
+}
+
+struct Setup {
+    _server: MockServer,
+    sdk: Client,
+    http: reqwest::Client,
+    url: String,
+    campaign_id: i64,
+}
+
+impl Setup {
+    async fn hand(&self) -> Vec<HandContact> {
+        let account = DEMO_ACCOUNT_ID.to_string();
+        let campaign = self.campaign_id.to_string();
+        self.http
+            .get(&self.url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header("api-version", "1.7")
+            .query(&[
+                ("campaignId", campaign.as_str()),
+                ("token", DEMO_TOKEN),
+                ("accountId", account.as_str()),
+            ])
+            .send()
+            .await
+            .expect("send")
+            .error_for_status()
+            .expect("status")
+            .json::<Vec<HandContact>>()
+            .await
+            .expect("decode")
+    }
+
+    async fn sdk(&self) -> Vec<salesflow::Contact> {
+        self.sdk
+            .campaign_contacts(self.campaign_id)
+            .await
+            .expect("sdk call")
+    }
+}
+
+async fn setup() -> Setup {
+    let server = MockServer::start_with(Seed::Empty).await.expect("mock");
+    let campaign_id = server.add_campaign(DEMO_ACCOUNT_ID, "Bench", CampaignStatus::Running);
+    // One reqwest::Client for both sides (same pool, same timeouts).
+    let http = reqwest::Client::builder()
+        .timeout(salesflow::DEFAULT_TIMEOUT)
+        .user_agent(salesflow::DEFAULT_USER_AGENT)
+        .build()
+        .expect("http client");
+    let sdk = Client::builder()
+        .token(DEMO_TOKEN)
+        .account_id(DEMO_ACCOUNT_ID)
+        .base_url(server.base_url())
+        .http_client(http.clone())
+        .build()
+        .expect("sdk client");
+    let members = (0..MEMBERS).map(|i| {
+        NewMember::new(format!("https://www.linkedin.com/in/bench-member-{i}"))
+            .first_name(format!("First{i}"))
+            .last_name(format!("Last{i}"))
+            .occupation("Engineer at Example Corp")
+            .location("Berlin, Germany")
+    });
+    let outcomes: Vec<_> = sdk
+        .import_members(campaign_id, members, ImportOptions::default())
+        .collect()
+        .await;
+    assert_eq!(outcomes.len(), MEMBERS);
+    assert!(outcomes
+        .iter()
+        .all(|o| matches!(o.result, ImportResult::Imported(_))));
+    server.clear_requests();
+    let url = format!("{}/members/list-contacts", server.base_url());
+    Setup {
+        _server: server,
+        sdk,
+        http,
+        url,
+        campaign_id,
+    }
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let s = rt.block_on(setup());
+    // Sanity: both sides see the same 100 members.
+    let (a, b) = rt.block_on(async { (s.sdk().await, s.hand().await) });
+    assert_eq!(a.len(), MEMBERS);
+    assert_eq!(b.len(), MEMBERS);
+    assert!(a.iter().zip(&b).all(|(x, y)| x.member_id == y.member_id));
+
+    let mut c = Criterion::default()
+        .configure_from_args()
+        .sample_size(100)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(10));
+    {
+        let mut g = c.benchmark_group(GROUP);
+        g.bench_function(BenchmarkId::from_parameter("sdk"), |b| {
+            b.to_async(&rt).iter(|| s.sdk())
+        });
+        g.bench_function(BenchmarkId::from_parameter("hand"), |b| {
+            b.to_async(&rt).iter(|| s.hand())
+        });
+        g.finish();
+    }
+    c.final_summary();
+    if !measuring() || std::env::var("PER_CALL_LOOP").as_deref() == Ok("0") {
+        return; // e.g. under `perf record ... -- --profile-time 10 sdk`
+    }
+
+    if let (Some(sdk), Some(hand)) = (
+        criterion_median_ns(GROUP, "sdk"),
+        criterion_median_ns(GROUP, "hand"),
+    ) {
+        print_ratio("per-call (criterion medians)", "sdk", sdk, "hand", hand);
+    }
+
+    // Interleaved loop: 40 rounds of (200 SDK calls, 200 hand calls), in alternating order.
+    let (sdk_blocks, hand_blocks) = rt.block_on(async {
+        const CALLS: u32 = 200;
+        let mut sdk_blocks = Vec::new();
+        let mut hand_blocks = Vec::new();
+        for round in 0..40 {
+            for side in 0..2 {
+                let sdk_side = (round + side) % 2 == 0;
+                let t = Instant::now();
+                for _ in 0..CALLS {
+                    if sdk_side {
+                        std::hint::black_box(s.sdk().await);
+                    } else {
+                        std::hint::black_box(s.hand().await);
+                    }
+                }
+                let per_call = t.elapsed().as_nanos() as f64 / f64::from(CALLS);
+                if sdk_side {
+                    sdk_blocks.push(per_call);
+                } else {
+                    hand_blocks.push(per_call);
+                }
+            }
+        }
+        (sdk_blocks, hand_blocks)
+    });
+    print_ratio(
+        "per-call (interleaved loop, median of 40 blocks x 200 calls)",
+        "sdk",
+        median(&sdk_blocks),
+        "hand",
+        median(&hand_blocks),
+    );
+    // Paired ratio: each round's SDK block over the hand block next to it.
+    let mut paired: Vec<f64> = sdk_blocks
+        .iter()
+        .zip(&hand_blocks)
+        .map(|(a, b)| a / b)
+        .collect();
+    paired.sort_by(f64::total_cmp);
+    println!(
+        "per-call paired ratios sdk/hand: median {:.3}, p10 {:.3}, p90 {:.3} (target median <= 1.03)",
+        median(&paired),
+        paired[paired.len() / 10],
+        paired[paired.len() * 9 / 10]
+    );
+}
