@@ -18,7 +18,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{
-    DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, TimeDelta, TimeZone, Utc,
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, TimeDelta, TimeZone,
+    Utc,
 };
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
@@ -372,8 +373,8 @@ impl fmt::Display for DotNetDate {
 /// is UTC. It is written (by [`Display`](fmt::Display) and [`Serialize`]) as RFC 3339 with
 /// as many fractional digits as needed (0, 3, 6 or 9) and `Z` for UTC, e.g.
 /// `2021-02-18T15:33:44.590570500Z`. Offsets are truncated to whole minutes. Equality and
-/// ordering compare instants. Years outside 0000–9999 are written with a sign and more digits,
-/// which this type does not read back.
+/// ordering compare instants. RFC 3339 has no room for years outside 0000–9999: such a date
+/// is written in the .NET form instead, which reads back (a fuzz finding).
 ///
 /// ```
 /// use salesflow_webhook_types::FlexibleDate;
@@ -391,7 +392,11 @@ date_type!(FlexibleDate, whole_minute_offset, "`FlexibleDate`");
 
 impl fmt::Display for FlexibleDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+        if (0..=9999).contains(&self.0.year()) {
+            f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+        } else {
+            write_dotnet(&self.0, f)
+        }
     }
 }
 
