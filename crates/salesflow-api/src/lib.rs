@@ -26,6 +26,7 @@
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
