@@ -93,3 +93,8 @@ pub use chrono;
 pub use salesflow_api;
 /// The shared value types and webhook payload crate.
 pub use salesflow_webhook_types;
+
+/// The README's Rust example, compiled as a doctest so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
