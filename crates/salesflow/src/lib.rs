@@ -51,6 +51,23 @@
 //! # Retries
 //!
 //! See [`RetryPolicy`]: only reads are retried.
+//!
+//! # Testing code that uses it
+//!
+//! Nobody can test against the real Salesflow (it would send real LinkedIn invitations). The
+//! `salesflow-mock` crate is a stateful local server of all operations, with simulated webhook
+//! events and fault injection: start it in-process and point the client at it with
+//! [`ClientBuilder::base_url`] (one URL for both vendor hosts).
+//!
+//! ```ignore
+//! let mock = salesflow_mock::MockServer::start_with(salesflow_mock::Seed::Demo).await?;
+//! let client = salesflow::Client::builder()
+//!     .token(salesflow_mock::DEMO_TOKEN)
+//!     .account_id(salesflow_mock::DEMO_ACCOUNT_ID)
+//!     .base_url(mock.base_url())
+//!     .build()?;
+//! assert!(!client.campaigns().await?.is_empty());
+//! ```
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
