@@ -162,3 +162,80 @@ fn suffix(offset_minutes: i32) -> String {
     let abs = offset_minutes.unsigned_abs();
     format!("{sign}{:02}{:02}", abs / 60, abs % 60)
 }
+
+/// Serializes `value`, decodes it back, and checks both the value and the JSON survive.
+fn json_round_trip<T>(value: &T) -> Result<(), TestCaseError>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let json = serde_json::to_value(value).unwrap();
+    let back: T = serde_json::from_value(json.clone()).unwrap();
+    prop_assert_eq!(&back, value);
+    prop_assert_eq!(serde_json::to_value(&back).unwrap(), json);
+    Ok(())
+}
+
+/// Known values of a string enum, or any other string (an unknown value to keep).
+fn enum_text(known: &'static [&'static str]) -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::sample::select(known).prop_map(str::to_owned),
+        "\\PC{0,24}",
+    ]
+}
+
+macro_rules! string_enum_round_trip {
+    ($name:ident, $ty:ty, [$($known:literal),+ $(,)?]) => {
+        proptest! {
+            #[test]
+            fn $name(text in enum_text(&[$($known),+])) {
+                let value: $ty = serde_json::from_value(serde_json::Value::String(text.clone())).unwrap();
+                prop_assert_eq!(value.as_str(), text.as_str());
+                prop_assert_eq!(value.is_unknown(), ![$($known),+].contains(&text.as_str()));
+                json_round_trip(&value)?;
+            }
+        }
+    };
+}
+
+string_enum_round_trip!(
+    campaign_status_round_trips,
+    salesflow_webhook_types::CampaignStatus,
+    ["CAMPAIGN_RUNNING", "CAMPAIGN_PAUSED", "CAMPAIGN_STOPPED"]
+);
+string_enum_round_trip!(
+    account_status_round_trips,
+    salesflow_webhook_types::AccountStatus,
+    ["ACCOUNT_ACTIVE", "ACCOUNT_BLOCKED"]
+);
+string_enum_round_trip!(
+    integration_type_round_trips,
+    salesflow_webhook_types::IntegrationType,
+    ["INTEGRATION_TYPE_WEBHOOK"]
+);
+string_enum_round_trip!(
+    integration_run_on_round_trips,
+    salesflow_webhook_types::IntegrationRunOn,
+    ["INTEGRATION_RUN_ON_CONNECTED"]
+);
+string_enum_round_trip!(
+    distance_round_trips,
+    salesflow_webhook_types::Distance,
+    [
+        "DISTANCE_1",
+        "DISTANCE_2",
+        "DISTANCE_3",
+        "DISTANCE_OUT_OF_NETWORK"
+    ]
+);
+
+proptest! {
+    #[test]
+    fn run_on_round_trips_known_and_unknown_codes(
+        code in prop_oneof![proptest::sample::select(&[1i64, 2, 7][..]), any::<i64>()]
+    ) {
+        let value = salesflow_webhook_types::RunOn::from(code);
+        prop_assert_eq!(value.code(), code);
+        prop_assert_eq!(value.is_unknown(), ![1, 2, 7].contains(&code));
+        json_round_trip(&value)?;
+    }
+}
