@@ -138,8 +138,18 @@ fn with_offset(utc: DateTime<Utc>, offset: FixedOffset) -> Option<DateTime<Fixed
     Some(utc.with_timezone(&offset))
 }
 
-/// ISO 8601 in the forms listed in the module documentation.
+/// ISO 8601 in the forms listed in the module documentation, years 0000 to 9999 (what
+/// ISO 8601 writes without an agreed expansion, and what RFC 3339 can print back).
 fn parse_iso(s: &str) -> Result<DateTime<FixedOffset>, ParseDateError> {
+    let dt = parse_iso_any_year(s)?;
+    if (0..=9999).contains(&dt.year()) {
+        Ok(dt)
+    } else {
+        Err(ParseDateError::Unrecognized { input: excerpt(s) })
+    }
+}
+
+fn parse_iso_any_year(s: &str) -> Result<DateTime<FixedOffset>, ParseDateError> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Ok(dt);
     }
@@ -373,8 +383,9 @@ impl fmt::Display for DotNetDate {
 /// is UTC. It is written (by [`Display`](fmt::Display) and [`Serialize`]) as RFC 3339 with
 /// as many fractional digits as needed (0, 3, 6 or 9) and `Z` for UTC, e.g.
 /// `2021-02-18T15:33:44.590570500Z`. Offsets are truncated to whole minutes. Equality and
-/// ordering compare instants. RFC 3339 has no room for years outside 0000–9999: such a date
-/// is written in the .NET form instead, which reads back (a fuzz finding).
+/// ordering compare instants. ISO 8601 input is read for years 0000–9999; a date outside
+/// them (from the .NET form, or built in code) is written in the .NET form, with millisecond
+/// precision, since RFC 3339 has no room for it (two fuzz findings).
 ///
 /// ```
 /// use salesflow_webhook_types::FlexibleDate;

@@ -43,11 +43,17 @@ fn a_large_float_in_an_unknown_field_is_kept_exactly() {
 fn a_flexible_date_outside_years_0000_to_9999_reads_back() {
     use salesflow_webhook_types::FlexibleDate;
     // Found by the dotnet_date fuzz target: "-0001-08-8" parsed, but its RFC 3339 form
-    // ("-0001-08-08T00:00:00Z") did not.
+    // ("-0001-08-08T00:00:00Z") did not; then "-1600-08-1620:0:00.0816" lost its
+    // sub-millisecond digits in the .NET form. ISO input is now read for years 0000-9999 only,
+    // and a date outside them (from the .NET form) prints in the .NET form.
+    for input in ["-0001-08-8", "-1600-08-1620:0:00.0816", "+10000-01-01"] {
+        assert!(input.parse::<FlexibleDate>().is_err(), "{input}");
+    }
     for input in [
-        "-0001-08-8",
         "/Date(-62198755200000)/",
         "/Date(253402300800000)/",
+        "0000-01-01",
+        "9999-12-31T23:59:59.999999999Z",
     ] {
         let date: FlexibleDate = input.parse().unwrap();
         let shown = date.to_string();
