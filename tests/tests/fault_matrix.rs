@@ -273,7 +273,7 @@ async fn too_many_requests_read_gives_up_when_retry_after_is_too_long() {
 }
 
 #[tokio::test]
-async fn too_many_requests_write_is_not_retried() {
+async fn too_many_requests_once_write_is_retried_since_the_server_did_nothing() {
     for op in WRITES {
         let (result, n) = run_fault(
             op,
@@ -283,11 +283,27 @@ async fn too_many_requests_write_is_not_retried() {
             Some(1),
         )
         .await;
+        assert!(result.is_ok(), "{op:?}: {result:?}");
+        assert_eq!(n, 2, "{op:?}: one 429, one retry");
+    }
+}
+
+#[tokio::test]
+async fn too_many_requests_always_write_gives_up_rate_limited() {
+    for op in WRITES {
+        let (result, n) = run_fault(
+            op,
+            FaultKind::TooManyRequests {
+                retry_after_secs: 60,
+            },
+            None,
+        )
+        .await;
         let e = api_error(op, result);
         assert_eq!(e.kind, ApiErrorKind::RateLimited, "{op:?}");
         assert_eq!(e.status, 429, "{op:?}");
-        assert_eq!(e.retry_after, Some(Duration::from_secs(1)), "{op:?}");
-        assert_eq!(n, 1, "{op:?}: a write is never retried");
+        assert_eq!(e.retry_after, Some(Duration::from_secs(60)), "{op:?}");
+        assert_eq!(n, 1, "{op:?}: Retry-After past max_backoff: no retry");
     }
 }
 

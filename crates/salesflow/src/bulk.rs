@@ -132,7 +132,8 @@ impl Client {
     /// [`ImportOutcome`] per input member, in completion order (see
     /// [`ImportOutcome::index`]). Nothing is lost: a member whose URL fails validation, or
     /// whose request fails, yields [`ImportResult::Failed`]; the stream ends after the last
-    /// member's outcome. Imports are never retried (see [`RetryPolicy`](crate::RetryPolicy)).
+    /// member's outcome. An import is retried only when the server surely did nothing (see
+    /// [`RetryPolicy`](crate::RetryPolicy)).
     ///
     /// The stream owns a clone of the client and the input iterator, which is read lazily.
     ///

@@ -13,7 +13,7 @@ use tracing::field::Empty;
 use tracing::Instrument;
 
 use crate::error::{map_raw_error, Error, RawError, Redactor};
-use crate::retry::{is_transient, may_retry, RetryPolicy};
+use crate::retry::{should_retry, RetryPolicy};
 use crate::ApiToken;
 
 /// The default total timeout of a request.
@@ -378,7 +378,6 @@ impl Client {
                 op.vendor_name
             )));
         }
-        let retry = may_retry(op);
         let run = async {
             let started = Instant::now();
             let mut attempt = 0u32;
@@ -395,7 +394,7 @@ impl Client {
                 if let Some(status) = err.http_status() {
                     tracing::Span::current().record("status", status);
                 }
-                let delay = if retry && is_transient(&err) {
+                let delay = if should_retry(op, &err) {
                     self.inner
                         .retry
                         .next_delay(attempt, started.elapsed(), err.retry_after())

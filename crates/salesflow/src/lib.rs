@@ -50,7 +50,8 @@
 //!
 //! # Retries
 //!
-//! See [`RetryPolicy`]: only reads are retried.
+//! See [`RetryPolicy`]: reads are retried on transient failures; calls that change state only
+//! when the server surely did nothing (a 429, or no connection at all).
 //!
 //! # Testing code that uses it
 //!

@@ -71,7 +71,8 @@ impl Client {
     /// changes state) and returns the created member with its status: check
     /// [`Contact::is_duplicate`] for a profile that was already imported.
     ///
-    /// Never retried (see [`RetryPolicy`](crate::RetryPolicy)). For many members use
+    /// Not retried blindly: only after a 429 or a refused connection, when the server did
+    /// nothing (see [`RetryPolicy`](crate::RetryPolicy)).(see [`RetryPolicy`](crate::RetryPolicy)). For many members use
     /// [`import_members`](Self::import_members).
     ///
     /// # Errors
@@ -132,7 +133,8 @@ impl Client {
     /// Changes a contact's fields (vendor operation **UpdateContact**, a POST with a camelCase
     /// JSON body holding only the fields that are `Some`) and returns the contact.
     ///
-    /// Never retried.
+    /// Not retried blindly: only after a 429 or a refused connection, when the server did
+    /// nothing (see [`RetryPolicy`](crate::RetryPolicy)).
     ///
     /// # Errors
     ///
@@ -222,7 +224,8 @@ impl Client {
     /// Deletes a contact (vendor operation **DeleteContact**) and returns the vendor's status
     /// body (`{"Status": 204}` on success).
     ///
-    /// Never retried.
+    /// Not retried blindly: only after a 429 or a refused connection, when the server did
+    /// nothing (see [`RetryPolicy`](crate::RetryPolicy)).
     ///
     /// # Errors
     ///
@@ -340,7 +343,8 @@ impl Client {
     /// Starts a campaign (vendor operation **Start campaign**) and returns the vendor's
     /// status body (`{"Status": 200, "Message": "Campaign has been started."}`).
     ///
-    /// Never retried.
+    /// Not retried blindly: only after a 429 or a refused connection, when the server did
+    /// nothing (see [`RetryPolicy`](crate::RetryPolicy)).
     ///
     /// # Errors
     ///
@@ -406,7 +410,8 @@ impl Client {
 
     /// Creates a webhook (vendor operation **CreateWebhook**, a POST).
     ///
-    /// Never retried.
+    /// Not retried blindly: only after a 429 or a refused connection, when the server did
+    /// nothing (see [`RetryPolicy`](crate::RetryPolicy)).
     ///
     /// # Errors
     ///
@@ -436,7 +441,8 @@ impl Client {
     /// Deletes a webhook (vendor operation **DeleteWebhook**) and returns the vendor's status
     /// body.
     ///
-    /// Never retried.
+    /// Not retried blindly: only after a 429 or a refused connection, when the server did
+    /// nothing (see [`RetryPolicy`](crate::RetryPolicy)).
     ///
     /// # Errors
     ///
@@ -483,7 +489,8 @@ impl Client {
     /// Attaches a webhook to a campaign for one event (vendor operation **AttachWebhook**). A
     /// webhook can be attached to a campaign at most three times, each with another `run_on`.
     ///
-    /// Never retried.
+    /// Not retried blindly: only after a 429 or a refused connection, when the server did
+    /// nothing (see [`RetryPolicy`](crate::RetryPolicy)).
     ///
     /// # Errors
     ///
@@ -520,7 +527,8 @@ impl Client {
     /// Detaches a webhook from a campaign by the attachment's id (vendor operation
     /// **DetachWebhook**) and returns the vendor's status body.
     ///
-    /// Never retried.
+    /// Not retried blindly: only after a 429 or a refused connection, when the server did
+    /// nothing (see [`RetryPolicy`](crate::RetryPolicy)).
     ///
     /// # Errors
     ///

@@ -10,20 +10,23 @@ use crate::error::{ApiErrorKind, Error};
 ///
 /// # What is retried
 ///
-/// Only calls that do not change state: GetCampaignStatistics, GetContact (both),
-/// ListContacts (both), ListCampaigns, ListAccounts and ListWebhooks. ListContacts-by-
-/// identifiers is a POST, but only because its input is a JSON body: it reads and changes
-/// nothing, so it is retried like the other reads. Calls that change state (ImportMember,
-/// though it is a GET, UpdateContact, DeleteContact, StartCampaign, CreateWebhook,
-/// DeleteWebhook, AttachWebhook, DetachWebhook) are never retried by the client: a request
-/// that timed out may have been carried out, and repeating it could import a member twice or
-/// create a second webhook. Retry those yourself when you know it is safe (an ImportMember
-/// answered with a `MEMBER_DUPLICATE` member was already carried out).
+/// Calls that do not change state: GetCampaignStatistics, GetContact (both), ListContacts
+/// (both), ListCampaigns, ListAccounts and ListWebhooks. ListContacts-by-identifiers is a
+/// POST, but only because its input is a JSON body: it reads and changes nothing, so it is
+/// retried like the other reads. A read is retried when the connection could not be
+/// established, timed out, or broke while the request was sent or the response read (a
+/// connection reset), on HTTP 429 and on HTTP 502, 503 and 504.
 ///
-/// A read is retried when the connection could not be established, timed out, or broke
-/// while the request was sent or the response read (a connection reset), on HTTP 429 and on
-/// HTTP 502, 503 and 504, until `max_attempts` attempts were made or the
-/// next wait would end after `max_elapsed` from the first attempt.
+/// Calls that change state (ImportMember, though it is a GET, UpdateContact, DeleteContact,
+/// StartCampaign, CreateWebhook, DeleteWebhook, AttachWebhook, DetachWebhook) are retried
+/// only when the server surely did not carry them out: it refused them with HTTP 429 (rate
+/// limited), or no connection could be made at all. Never after a timeout, a broken
+/// connection or a 5xx: the request may have been carried out, and repeating it could import a
+/// member twice or create a second webhook. Retry those yourself when you know it is safe (an
+/// ImportMember answered with a `MEMBER_DUPLICATE` member was already carried out).
+///
+/// Either way, until `max_attempts` attempts were made or the next wait would end after
+/// `max_elapsed` from the first attempt.
 ///
 /// # How long it waits
 ///
@@ -148,11 +151,25 @@ pub(crate) fn may_retry(op: &Operation) -> bool {
     !op.changes_state || op.id == "listContactsByPublicIdentifiers"
 }
 
+/// Whether another attempt of `op` after `err` is both safe and worth it (see
+/// [`RetryPolicy`]).
+pub(crate) fn should_retry(op: &Operation, err: &Error) -> bool {
+    if may_retry(op) {
+        return is_transient(err);
+    }
+    // A call that changes state: only when the server surely did nothing.
+    match err {
+        Error::Transport { source, .. } => source.is_connect(),
+        Error::Api(e) => e.kind == ApiErrorKind::RateLimited,
+        _ => false,
+    }
+}
+
 /// Whether `err` is worth another attempt of a read.
 pub(crate) fn is_transient(err: &Error) -> bool {
     match err {
         // A reset connection surfaces as a request or body error: harmless to repeat for a
-        // read, and `may_retry` keeps writes out.
+        // read (`should_retry` keeps writes out).
         Error::Transport { source, .. } => {
             source.is_connect() || source.is_timeout() || source.is_request() || source.is_body()
         }

@@ -1,4 +1,4 @@
-//! Retry policy: reads are retried on 503/429 (honouring Retry-After), writes never.
+//! Retry policy: reads are retried on 503/429 (honouring Retry-After); writes only after a 429.
 
 mod common;
 
@@ -157,5 +157,25 @@ async fn timeout_is_identifiable() {
     let err = client.webhooks().await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     // A timed-out read is retried.
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn import_member_is_retried_after_a_429_the_server_did_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!(
+            {"MemberId": 7, "Status": "MEMBER_IMPORTED"}
+        )))
+        .mount(&server)
+        .await;
+    let member = salesflow::NewMember::new("https://www.linkedin.com/in/someone");
+    let contact = client(&server).import_member(1, &member).await.unwrap();
+    assert_eq!(contact.member_id, 7);
     assert_eq!(requests(&server).await.len(), 2);
 }
