@@ -40,8 +40,9 @@ pub const REPLACEMENTS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The extension that marks an operation whose method looks safe but which changes state
-/// (ImportMember is a GET that creates a member).
+/// The extension that overrides what an operation's method says about changing state
+/// (ImportMember is a GET that creates a member: `true`; ListContacts-by-identifiers is a POST
+/// that only reads: `false`).
 pub const CHANGES_STATE_EXTENSION: &str = "x-salesflow-changes-state";
 
 /// Whether to write the generated files or only compare them with the checked-in ones.
@@ -250,16 +251,19 @@ fn operation_rows(spec: &OpenAPI) -> Result<Vec<OperationRow>, Error> {
                 .iter()
                 .any(|requirement| requirement.contains_key("accountId"));
             let method = method.to_ascii_uppercase();
-            let flagged = op
+            // The method says it, unless the spec says otherwise (ImportMember is a GET that
+            // writes; ListContacts-by-identifiers is a POST that only reads).
+            let safe_method = matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS");
+            let changes_state = op
                 .extensions
                 .get(CHANGES_STATE_EXTENSION)
                 .and_then(|v| v.as_bool())
-                .unwrap_or(false);
+                .unwrap_or(!safe_method);
             rows.push(OperationRow {
                 rust_name: snake_case(&id),
                 vendor_name: op.summary.clone().unwrap_or_else(|| id.clone()),
                 id,
-                changes_state: flagged || !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS"),
+                changes_state,
                 method,
                 path: path.clone(),
                 host: host_of(&server.url)?,

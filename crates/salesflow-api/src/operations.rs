@@ -30,8 +30,9 @@ pub struct Operation {
     pub host: Host,
     /// Whether `accountId` is sent besides `token` (all but ListAccounts).
     pub needs_account_id: bool,
-    /// Whether the call changes state (and so must not be retried blindly). ImportMember is a
-    /// GET that changes state.
+    /// Whether the call changes state (and so must not be retried blindly): the method says
+    /// it, unless the spec's `x-salesflow-changes-state` overrides it. ImportMember is a GET
+    /// that changes state; ListContacts-by-identifiers is a POST that does not.
     pub changes_state: bool,
 }
 

@@ -148,7 +148,7 @@ impl RetryPolicy {
 
 /// Whether the client may retry `op` at all.
 pub(crate) fn may_retry(op: &Operation) -> bool {
-    !op.changes_state || op.id == "listContactsByPublicIdentifiers"
+    !op.changes_state
 }
 
 /// Whether another attempt of `op` after `err` is both safe and worth it (see

@@ -1629,6 +1629,8 @@ Decisions: the reference's curl example drops `members/` from the path; the Reso
 (`members/list-contacts`) wins. "Collection can have more than 20 elements" most likely
 means "can't": clients send batches of at most 20 and merge the results. The collection
 must be non-empty and hold no empty element, checked client-side before any request.
+It is a POST only because its input is a JSON body: it reads and changes nothing
+(`x-salesflow-changes-state: false`), so clients may retry it like any read.
 
 
 Sends a `POST` request to `/members/list-contacts`

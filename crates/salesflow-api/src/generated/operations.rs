@@ -84,7 +84,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/members/list-contacts",
         host: Host::Mvc,
         needs_account_id: true,
-        changes_state: true,
+        changes_state: false,
     },
     Operation {
         id: "listCampaigns",
