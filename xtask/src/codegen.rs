@@ -6,14 +6,23 @@
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use openapiv3::{OpenAPI, ReferenceOr};
+use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 
+pub mod model;
+pub mod post;
+pub mod sdk;
+pub mod table;
+
+pub use model::CHANGES_STATE_EXTENSION;
+
 /// Where the generated client lives, relative to the workspace root.
 pub const CLIENT_PATH: &str = "crates/salesflow-api/src/generated/client.rs";
-/// Where the generated operation table lives, relative to the workspace root.
+/// Where the generated operation enum lives, relative to the workspace root.
 pub const OPERATIONS_PATH: &str = "crates/salesflow-api/src/generated/operations.rs";
+/// Where the generated per-operation layer of the `salesflow` crate lives.
+pub const SDK_PATH: &str = "crates/salesflow/src/generated/operations.rs";
 
 /// Where the JSON Schema of the webhook payload lives, relative to the workspace root.
 pub const PAYLOAD_SCHEMA_PATH: &str =
@@ -24,6 +33,11 @@ pub const PAYLOAD_SCHEMA_PATH: &str =
 /// progenitor cannot express well: forward-compatible enums (an unknown value must not fail
 /// the whole response), .NET dates and the member-status bit flags.
 pub const REPLACEMENTS: &[(&str, &str)] = &[
+    ("CampaignId", "::salesflow_webhook_types::CampaignId"),
+    ("MemberId", "::salesflow_webhook_types::MemberId"),
+    ("WebhookId", "::salesflow_webhook_types::WebhookId"),
+    ("WebhookCampaignId", "::salesflow_webhook_types::WebhookCampaignId"),
+    ("AccountId", "::salesflow_webhook_types::AccountId"),
     ("DotNetDate", "::salesflow_webhook_types::DotNetDate"),
     ("FlexibleDate", "::salesflow_webhook_types::FlexibleDate"),
     ("UpdatedFromDate", "::salesflow_webhook_types::FlexibleDate"),
@@ -39,11 +53,6 @@ pub const REPLACEMENTS: &[(&str, &str)] = &[
         "::salesflow_webhook_types::WebhookPayload",
     ),
 ];
-
-/// The extension that overrides what an operation's method says about changing state
-/// (ImportMember is a GET that creates a member: `true`; ListContacts-by-identifiers is a POST
-/// that only reads: `false`).
-pub const CHANGES_STATE_EXTENSION: &str = "x-salesflow-changes-state";
 
 /// Whether to write the generated files or only compare them with the checked-in ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,20 +148,46 @@ pub fn run(spec: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Error> {
 /// Generates every artefact from the text of the spec (YAML or JSON), in memory.
 pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
     let spec: OpenAPI = serde_yaml::from_str(spec_text).map_err(|e| Error::Spec(e.to_string()))?;
+    let mut client = progenitor_file(&spec)?;
+    let model = {
+        let generated = model::Generated::read(&client);
+        model::read(&spec, &generated)?
+    };
+    post::apply(&mut client, &model)?;
     Ok(vec![
         Artefact {
             path: CLIENT_PATH,
-            contents: generate_client(&spec)?,
+            contents: header("the progenitor client") + &prettyplease::unparse(&client),
         },
         Artefact {
             path: OPERATIONS_PATH,
-            contents: generate_operations(&spec)?,
+            contents: render("the operation enum", table::tokens(&model))?,
+        },
+        Artefact {
+            path: SDK_PATH,
+            contents: render(
+                "the per-operation layer of the salesflow crate",
+                sdk::tokens(&model)?,
+            )?,
         },
         Artefact {
             path: PAYLOAD_SCHEMA_PATH,
             contents: payload_schema()?,
         },
     ])
+}
+
+/// The model of the spec, for tools that list operations (tests, drills).
+pub fn model_of(spec_text: &str) -> Result<model::Model, Error> {
+    let spec: OpenAPI = serde_yaml::from_str(spec_text).map_err(|e| Error::Spec(e.to_string()))?;
+    let client = progenitor_file(&spec)?;
+    let generated = model::Generated::read(&client);
+    model::read(&spec, &generated)
+}
+
+fn render(what: &str, tokens: proc_macro2::TokenStream) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generate(e.to_string()))?;
+    Ok(header(what) + &prettyplease::unparse(&file))
 }
 
 fn header(what: &str) -> String {
@@ -178,13 +213,12 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
-fn generate_client(spec: &OpenAPI) -> Result<String, Error> {
+fn progenitor_file(spec: &OpenAPI) -> Result<syn::File, Error> {
     let mut generator = Generator::new(&settings());
     let tokens = generator
         .generate_tokens(spec)
         .map_err(|e| Error::Generate(e.to_string()))?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generate(e.to_string()))?;
-    Ok(header("the progenitor client") + &prettyplease::unparse(&file))
+    syn::parse2(tokens).map_err(|e| Error::Generate(e.to_string()))
 }
 
 /// The JSON Schema of `salesflow_webhook_types::WebhookPayload`, for receivers written in
@@ -198,135 +232,7 @@ fn payload_schema() -> Result<String, Error> {
     Ok(text)
 }
 
-/// One row of the operation table.
-struct OperationRow {
-    id: String,
-    rust_name: String,
-    vendor_name: String,
-    method: String,
-    path: String,
-    host: &'static str,
-    needs_account_id: bool,
-    changes_state: bool,
-}
-
-fn host_of(url: &str) -> Result<&'static str, Error> {
-    let host = url
-        .split("://")
-        .nth(1)
-        .and_then(|rest| rest.split(['/', '.', ':']).next())
-        .unwrap_or_default();
-    match host {
-        "app" => Ok("Host::App"),
-        "mvc" => Ok("Host::Mvc"),
-        other => Err(Error::Spec(format!(
-            "server `{url}` has host `{other}`; expected the `app` or `mvc` host"
-        ))),
-    }
-}
-
-fn operation_rows(spec: &OpenAPI) -> Result<Vec<OperationRow>, Error> {
-    let default_server = spec
-        .servers
-        .first()
-        .ok_or_else(|| Error::Spec("no top-level `servers`".into()))?;
-    let global_security = spec.security.clone().unwrap_or_default();
-    let mut rows = Vec::new();
-    for (path, item) in spec.paths.iter() {
-        let ReferenceOr::Item(item) = item else {
-            return Err(Error::Spec(format!("path `{path}` is a $ref")));
-        };
-        for (method, op) in item.iter() {
-            let id = op
-                .operation_id
-                .clone()
-                .ok_or_else(|| Error::Spec(format!("{method} {path} has no operationId")))?;
-            let server = op
-                .servers
-                .first()
-                .or(item.servers.first())
-                .unwrap_or(default_server);
-            let security = op.security.as_ref().unwrap_or(&global_security);
-            let needs_account_id = security
-                .iter()
-                .any(|requirement| requirement.contains_key("accountId"));
-            let method = method.to_ascii_uppercase();
-            // The method says it, unless the spec says otherwise (ImportMember is a GET that
-            // writes; ListContacts-by-identifiers is a POST that only reads).
-            let safe_method = matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS");
-            let changes_state = op
-                .extensions
-                .get(CHANGES_STATE_EXTENSION)
-                .and_then(|v| v.as_bool())
-                .unwrap_or(!safe_method);
-            rows.push(OperationRow {
-                rust_name: snake_case(&id),
-                vendor_name: op.summary.clone().unwrap_or_else(|| id.clone()),
-                id,
-                changes_state,
-                method,
-                path: path.clone(),
-                host: host_of(&server.url)?,
-                needs_account_id,
-            });
-        }
-    }
-    Ok(rows)
-}
-
-fn generate_operations(spec: &OpenAPI) -> Result<String, Error> {
-    let rows = operation_rows(spec)?;
-    let mut out = header("the operation table");
-    out.push_str("use crate::operations::{Host, Operation};\n\n");
-    let _ = writeln!(
-        out,
-        "/// Every operation of the spec, in the spec's order ({} in all).",
-        rows.len()
-    );
-    out.push_str("pub const OPERATIONS: &[Operation] = &[\n");
-    for row in &rows {
-        let _ = writeln!(
-            out,
-            "    Operation {{\n        \
-                 id: {:?},\n        \
-                 rust_name: {:?},\n        \
-                 vendor_name: {:?},\n        \
-                 method: {:?},\n        \
-                 path: {:?},\n        \
-                 host: {},\n        \
-                 needs_account_id: {},\n        \
-                 changes_state: {},\n    \
-             }},",
-            row.id,
-            row.rust_name,
-            row.vendor_name,
-            row.method,
-            row.path,
-            row.host,
-            row.needs_account_id,
-            row.changes_state
-        );
-    }
-    out.push_str("];\n");
-    Ok(out)
-}
-
-/// progenitor's name for an operation's method (and its `OperationInfo::operation_id`):
-/// `getCampaignStatistics` -> `get_campaign_statistics`.
-pub fn snake_case(id: &str) -> String {
-    let mut out = String::with_capacity(id.len() + 4);
-    for (i, c) in id.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+pub use model::snake as snake_case;
 
 /// A unified diff cut to a readable length.
 pub fn short_diff(old: &str, new: &str) -> String {

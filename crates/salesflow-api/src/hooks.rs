@@ -4,7 +4,7 @@
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
-use crate::operations::{self, Host};
+use crate::operations::{Host, Operation};
 use crate::state::{ClientState, Hosts};
 use crate::Client;
 
@@ -17,6 +17,12 @@ impl Client {
     pub fn with_hosts(hosts: &Hosts, client: reqwest::Client, state: ClientState) -> Self {
         let state = state.with_app_base_url(hosts.app());
         Client::new_with_client(hosts.mvc(), client, state)
+    }
+
+    /// A client that shares this one's connection pool and `mvc` base URL, with another state
+    /// (other credentials, a per-call timeout). Cheap: the pool is shared, not copied.
+    pub fn with_state(&self, state: ClientState) -> Self {
+        Client::new_with_client(self.baseurl(), self.client().clone(), state)
     }
 }
 
@@ -47,9 +53,12 @@ impl ClientHooks<ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let op = operations::find(info.operation_id);
+        let op = Operation::from_name(info.operation_id);
         let state = self.inner();
-        if op.is_some_and(|op| op.host == Host::App) {
+        if let Some(timeout) = state.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
+        if op.is_some_and(|op| op.host() == Host::App) {
             let url = request.url().as_str();
             if let Some(rest) = url.strip_prefix(self.baseurl()) {
                 let rebased = format!("{}{}", state.app_base_url, rest);
@@ -61,7 +70,7 @@ impl ClientHooks<ClientState> for Client {
                 })?;
             }
         }
-        let needs_account_id = op.is_none_or(|op| op.needs_account_id);
+        let needs_account_id = op.is_none_or(|op| op.needs_account_id());
         let mut query = request.url_mut().query_pairs_mut();
         query.append_pair("token", state.token.expose_secret());
         if let (true, Some(account_id)) = (needs_account_id, state.account_id) {

@@ -15,9 +15,9 @@
 //! use salesflow_api::{ApiToken, Client, ClientState, Hosts};
 //!
 //! # async fn demo() -> Result<(), salesflow_api::Error<salesflow_api::types::StatusMessage>> {
-//! let state = ClientState::new(ApiToken::new("my-token"), Some(321));
+//! let state = ClientState::new(ApiToken::new("my-token"), Some(321.into()));
 //! let client = Client::with_hosts(&Hosts::default(), reqwest::Client::new(), state);
-//! let stats = client.get_campaign_statistics(12345, None).await?;
+//! let stats = client.get_campaign_statistics(&12345.into(), None).await?;
 //! println!("{} members in campaign {}", stats.total, stats.campaign_id);
 //! # Ok(())
 //! # }
@@ -33,9 +33,11 @@
 #[path = "generated/client.rs"]
 mod client;
 
+mod ext;
 mod hooks;
 pub mod operations;
 mod state;
 
 pub use client::*;
+pub use operations::{Operation, API_VERSION};
 pub use state::{ApiToken, ClientState, Hosts};

@@ -1,6 +1,9 @@
 //! The client's state: credentials and the base URL of each host.
 
 use std::fmt;
+use std::time::Duration;
+
+use salesflow_webhook_types::AccountId;
 
 /// The vendor's default base URL of the `mvc` host (every operation but one).
 pub const DEFAULT_MVC_BASE_URL: &str = "https://mvc.salesflow.io/api";
@@ -104,20 +107,41 @@ fn trim(mut url: String) -> String {
 #[derive(Clone)]
 pub struct ClientState {
     pub(crate) token: ApiToken,
-    pub(crate) account_id: Option<i64>,
+    pub(crate) account_id: Option<AccountId>,
     pub(crate) app_base_url: String,
+    pub(crate) timeout: Option<Duration>,
 }
 
 impl ClientState {
     /// Credentials: the token and, for every operation but ListAccounts, the account id the
     /// token was issued for. The `app` host is the vendor's until
     /// [`with_app_base_url`](Self::with_app_base_url) says otherwise.
-    pub fn new(token: ApiToken, account_id: Option<i64>) -> Self {
+    pub fn new(token: ApiToken, account_id: Option<AccountId>) -> Self {
         ClientState {
             token,
             account_id,
             app_base_url: DEFAULT_APP_BASE_URL.to_owned(),
+            timeout: None,
         }
+    }
+
+    /// Other credentials, the same hosts: a state for another account.
+    pub fn with_credentials(mut self, token: ApiToken, account_id: Option<AccountId>) -> Self {
+        self.token = token;
+        self.account_id = account_id;
+        self
+    }
+
+    /// A total timeout for each request made with this state, overriding the HTTP client's
+    /// (`None`: the HTTP client's own).
+    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The per-request timeout that overrides the HTTP client's, if any.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
     }
 
     /// Sends the `app` host's operations to another base URL.
@@ -127,7 +151,7 @@ impl ClientState {
     }
 
     /// The account id sent as `accountId`, if any.
-    pub fn account_id(&self) -> Option<i64> {
+    pub fn account_id(&self) -> Option<AccountId> {
         self.account_id
     }
 
@@ -143,6 +167,7 @@ impl fmt::Debug for ClientState {
             .field("token", &self.token)
             .field("account_id", &self.account_id)
             .field("app_base_url", &self.app_base_url)
+            .field("timeout", &self.timeout)
             .finish()
     }
 }

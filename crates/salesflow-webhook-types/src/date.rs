@@ -287,6 +287,14 @@ macro_rules! date_type {
             }
         }
 
+        /// The Unix epoch, `1970-01-01T00:00:00Z`: a placeholder for values built field by
+        /// field, never a date the API sent.
+        impl Default for $name {
+            fn default() -> Self {
+                Self(DateTime::<Utc>::UNIX_EPOCH.fixed_offset())
+            }
+        }
+
         impl From<DateTime<FixedOffset>> for $name {
             fn from(datetime: DateTime<FixedOffset>) -> Self {
                 Self::new(datetime)

@@ -300,6 +300,14 @@ impl RunOn {
     }
 }
 
+/// `Unknown(0)`: code 0 is no event. A placeholder for values built field by field, never
+/// what the API sends.
+impl Default for RunOn {
+    fn default() -> Self {
+        Self::Unknown(0)
+    }
+}
+
 impl From<i64> for RunOn {
     fn from(code: i64) -> Self {
         match code {

@@ -61,6 +61,7 @@
 
 pub mod date;
 pub mod enums;
+pub mod ids;
 pub mod member;
 pub mod payload;
 pub mod secret;
@@ -70,6 +71,7 @@ pub use enums::{
     AccountStatus, CampaignStatus, Distance, IntegrationRunOn, IntegrationType, ParseRunOnError,
     RunOn,
 };
+pub use ids::{AccountId, CampaignId, MemberId, WebhookCampaignId, WebhookId};
 pub use member::{MemberFlags, MemberStatus, ParseMemberStatusError};
 pub use payload::{
     LinkedInAccount, MemberCampaign, PayloadError, WebhookPayload, MAX_PAYLOAD_BYTES,

@@ -1,137 +1,39 @@
-//! Helpers that hide batching: ListContacts by many identifiers, and bulk ImportMember.
+//! Helpers that hide batching: the batches of an operation the spec marks
+//! `x-salesflow-batch` (ListContacts by public identifiers), and bulk ImportMember.
 
-use std::collections::HashMap;
+use std::future::Future;
 
 use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
-use salesflow_api::types;
+use salesflow_api::types::ContactDetails;
 
-use crate::client::{Client, Ids};
+use crate::client::Client;
 use crate::error::Error;
-use crate::model::{Contact, ListOptions, NewMember};
-use crate::validate::{self, ValidationReason};
+use crate::ops::ImportMember;
 
-/// ListContacts (by public identifiers) takes at most this many identifiers per request;
-/// [`Client::contacts_by_public_identifiers`] splits longer lists.
-pub const MAX_IDENTIFIERS_PER_REQUEST: usize = 20;
+/// How many batches of a batched operation are in flight at once.
+pub const BATCH_CONCURRENCY: usize = 4;
 
-/// How many ListContacts batches are in flight at once.
-pub const IDENTIFIER_BATCH_CONCURRENCY: usize = 4;
+/// Runs `run` on every batch, at most [`BATCH_CONCURRENCY`] at a time, and concatenates the
+/// answers in the batches' order. The first batch that fails fails the whole.
+pub(crate) async fn concat_batches<B, T, F, Fut>(batches: Vec<B>, run: F) -> Result<Vec<T>, Error>
+where
+    F: FnMut(B) -> Fut,
+    Fut: Future<Output = Result<Vec<T>, Error>>,
+{
+    let answers: Vec<Vec<T>> = stream::iter(batches)
+        .map(run)
+        .buffered(BATCH_CONCURRENCY)
+        .try_collect()
+        .await?;
+    Ok(answers.into_iter().flatten().collect())
+}
 
 impl Client {
-    /// The contacts with the given LinkedIn public identifiers (vendor operation
-    /// **ListContacts (by public identifiers)**, a POST to `members/list-contacts`), for
-    /// any number of identifiers.
-    ///
-    /// All identifiers are checked first: the list must not be empty and no element may be
-    /// empty or only whitespace. Then they are sent in batches of at most
-    /// [`MAX_IDENTIFIERS_PER_REQUEST`], at most [`IDENTIFIER_BATCH_CONCURRENCY`] batches at
-    /// a time, and the results are merged in input order: contacts are ordered by the
-    /// position of their `PublicIdentifier` in the input (compared case-insensitively);
-    /// contacts the server returns with an identifier that is not in the input come after
-    /// those of their batch. Identifiers are sent as given (duplicates are not removed).
-    /// Retried like a read (see [`RetryPolicy`](crate::RetryPolicy)); the first batch that
-    /// fails fails the call.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Validation`] (field `PublicIdentifiers`, with the index of the first bad
-    /// element) before any request; [`Error::Config`], [`Error::Api`], [`Error::Transport`],
-    /// [`Error::Decode`].
-    ///
-    /// ```no_run
-    /// # async fn demo(client: salesflow::Client) -> Result<(), salesflow::Error> {
-    /// let contacts = client
-    ///     .contacts_by_public_identifiers(["identity1", "identity2", "identity3"])
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    #[doc(alias = "ListContacts", alias = "listContactsByPublicIdentifiers")]
-    pub async fn contacts_by_public_identifiers(
-        &self,
-        ids: impl IntoIterator<Item = impl AsRef<str>>,
-    ) -> Result<Vec<Contact>, Error> {
-        self.contacts_by_public_identifiers_with(ids, ListOptions::default())
-            .await
-    }
-
-    /// [`contacts_by_public_identifiers`](Self::contacts_by_public_identifiers) with options:
-    /// `updated_from` sends `UpdatedFromDate` (ISO 8601) with every batch.
-    ///
-    /// # Errors
-    ///
-    /// As [`contacts_by_public_identifiers`](Self::contacts_by_public_identifiers).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: salesflow::Client) -> Result<(), salesflow::Error> {
-    /// let since = chrono::Utc::now() - chrono::Duration::days(1);
-    /// let changed = client
-    ///     .contacts_by_public_identifiers_with(["identity1"], salesflow::ListOptions::default().updated_from(since))
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    #[doc(alias = "ListContacts", alias = "listContactsByPublicIdentifiers")]
-    pub async fn contacts_by_public_identifiers_with(
-        &self,
-        ids: impl IntoIterator<Item = impl AsRef<str>>,
-        options: ListOptions,
-    ) -> Result<Vec<Contact>, Error> {
-        const FIELD: &str = "PublicIdentifiers";
-        let ids: Vec<String> = ids.into_iter().map(|s| s.as_ref().to_owned()).collect();
-        validate::identifiers(FIELD, &ids)?;
-        let mut batches = Vec::new();
-        for (b, chunk) in ids.chunks(MAX_IDENTIFIERS_PER_REQUEST).enumerate() {
-            let items = chunk
-                .iter()
-                .enumerate()
-                .map(|(i, id)| {
-                    validate::into_generated::<types::ListContactsRequestPublicIdentifiersItem>(
-                        FIELD,
-                        id,
-                        || ValidationReason::Empty,
-                    )
-                    .map_err(|e| e.at(b * MAX_IDENTIFIERS_PER_REQUEST + i))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            batches.push(types::ListContactsRequest {
-                public_identifiers: items,
-                updated_from_date: options.updated_from,
-            });
-        }
-        let api = &self.inner.api;
-        let results: Vec<Vec<types::Contact>> = stream::iter(batches)
-            .map(|body| async move {
-                self.call("listContactsByPublicIdentifiers", Ids::default(), || {
-                    api.list_contacts_by_public_identifiers(&body)
-                })
-                .await
-            })
-            .buffered(IDENTIFIER_BATCH_CONCURRENCY)
-            .try_collect()
-            .await?;
-
-        let mut position: HashMap<String, usize> = HashMap::new();
-        for (i, id) in ids.iter().enumerate() {
-            position.entry(id.trim().to_lowercase()).or_insert(i);
-        }
-        let mut merged = Vec::with_capacity(ids.len());
-        for batch in results {
-            let mut batch: Vec<Contact> = batch.into_iter().map(Contact::from).collect();
-            batch.sort_by_key(|c| {
-                c.public_identifier
-                    .as_deref()
-                    .and_then(|p| position.get(&p.trim().to_lowercase()).copied())
-                    .unwrap_or(usize::MAX)
-            });
-            merged.extend(batch);
-        }
-        Ok(merged)
-    }
-
-    /// Imports many members into a campaign (vendor operation **ImportMember**, once per
-    /// member), at most [`ImportOptions::concurrency`] at a time, and yields one
-    /// [`ImportOutcome`] per input member, in completion order (see
-    /// [`ImportOutcome::index`]). Nothing is lost: a member whose URL fails validation, or
-    /// whose request fails, yields [`ImportResult::Failed`]; the stream ends after the last
+    /// Imports many members (vendor operation **ImportMember**, once per member; each
+    /// [`ImportMember`] names its campaign), at most [`ImportOptions::concurrency`] at a time,
+    /// and yields one [`ImportOutcome`] per input member, in completion order (see
+    /// [`ImportOutcome::index`]). Nothing is lost: a member whose parameters fail validation,
+    /// or whose request fails, yields [`ImportResult::Failed`]; the stream ends after the last
     /// member's outcome. An import is retried only when the server surely did nothing (see
     /// [`RetryPolicy`](crate::RetryPolicy)).
     ///
@@ -140,10 +42,10 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: salesflow::Client) -> Result<(), salesflow::Error> {
     /// use futures_util::StreamExt;
-    /// use salesflow::{ImportOptions, ImportResult, NewMember};
+    /// use salesflow::{ops::ImportMember, ImportOptions, ImportResult};
     ///
-    /// let members = vec![NewMember::new("https://www.linkedin.com/in/john-smith-123456")];
-    /// let mut outcomes = client.import_members(12345, members, ImportOptions::default());
+    /// let members = vec![ImportMember::new(29854, "https://www.linkedin.com/in/john-smith-123456")];
+    /// let mut outcomes = client.import_members(members, ImportOptions::default());
     /// while let Some(outcome) = outcomes.next().await {
     ///     match outcome.result {
     ///         ImportResult::Imported(c) => println!("#{} imported as {}", outcome.index, c.member_id),
@@ -157,12 +59,11 @@ impl Client {
     #[doc(alias = "ImportMember", alias = "importMember")]
     pub fn import_members<I>(
         &self,
-        campaign_id: i64,
         members: I,
         options: ImportOptions,
     ) -> impl Stream<Item = ImportOutcome> + Send + 'static
     where
-        I: IntoIterator<Item = NewMember>,
+        I: IntoIterator<Item = ImportMember>,
         I::IntoIter: Send + 'static,
     {
         let client = self.clone();
@@ -170,7 +71,7 @@ impl Client {
             .map(move |(index, input)| {
                 let client = client.clone();
                 async move {
-                    let result = match client.import_member(campaign_id, &input).await {
+                    let result = match client.send(input.clone()).await {
                         Ok(contact) if contact.is_duplicate() => ImportResult::Duplicate(contact),
                         Ok(contact) => ImportResult::Imported(contact),
                         Err(err) => ImportResult::Failed(err),
@@ -190,26 +91,21 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn demo(client: salesflow::Client) -> Result<(), salesflow::Error> {
-    /// use salesflow::{ImportOptions, NewMember};
+    /// use salesflow::{ops::ImportMember, ImportOptions};
     /// let members = ["john-smith-1", "jane-doe-2"]
-    ///     .map(|slug| NewMember::new(format!("https://www.linkedin.com/in/{slug}")));
-    /// let summary = client.import_members_summary(12345, members, ImportOptions::default()).await;
+    ///     .map(|slug| ImportMember::new(29854, format!("https://www.linkedin.com/in/{slug}")));
+    /// let summary = client.import_members_summary(members, ImportOptions::default()).await;
     /// println!("{} imported, {} duplicates, {} failed", summary.imported, summary.duplicates, summary.failed);
     /// # Ok(()) }
     /// ```
     #[doc(alias = "ImportMember", alias = "importMember")]
-    pub async fn import_members_summary<I>(
-        &self,
-        campaign_id: i64,
-        members: I,
-        options: ImportOptions,
-    ) -> ImportSummary
+    pub async fn import_members_summary<I>(&self, members: I, options: ImportOptions) -> ImportSummary
     where
-        I: IntoIterator<Item = NewMember>,
+        I: IntoIterator<Item = ImportMember>,
         I::IntoIter: Send + 'static,
     {
         let mut outcomes: Vec<ImportOutcome> = self
-            .import_members(campaign_id, members, options)
+            .import_members(members, options)
             .collect()
             .await;
         outcomes.sort_by_key(|o| o.index);
@@ -252,7 +148,7 @@ pub struct ImportOutcome {
     /// The member's position in the input (0-based).
     pub index: usize,
     /// The member as given.
-    pub input: NewMember,
+    pub input: ImportMember,
     /// The result.
     pub result: ImportResult,
 }
@@ -262,10 +158,10 @@ pub struct ImportOutcome {
 #[non_exhaustive]
 pub enum ImportResult {
     /// Imported; the created member.
-    Imported(Contact),
+    Imported(ContactDetails),
     /// The server answered with a member flagged `MEMBER_DUPLICATE`: the profile was already
     /// in the campaign.
-    Duplicate(Contact),
+    Duplicate(ContactDetails),
     /// Not imported: validation, API or transport error.
     Failed(Error),
 }

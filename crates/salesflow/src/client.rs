@@ -1,18 +1,22 @@
 //! The client, its builder, and the machinery every call goes through (account-id check,
 //! retries, error mapping, tracing).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use progenitor_client::ResponseValue;
-use salesflow_api::operations::{self, Operation};
+use progenitor_client::{ClientInfo, ResponseValue};
+use salesflow_api::operations::Operation;
+use salesflow_api::types::StatusMessage;
 use salesflow_api::{ClientState, Hosts};
+use salesflow_webhook_types::{AccountId, CampaignId, MemberId, WebhookCampaignId, WebhookId};
 use tracing::field::Empty;
 use tracing::Instrument;
 
-use crate::error::{map_raw_error, Error, RawError, Redactor};
+use crate::call::{CallOptions, Request};
+use crate::error::{check_status_message, map_raw_error, Error, RawError, Redactor};
 use crate::retry::{should_retry, RetryPolicy};
 use crate::ApiToken;
 
@@ -40,7 +44,7 @@ pub struct Client {
 
 pub(crate) struct Inner {
     pub(crate) api: salesflow_api::Client,
-    pub(crate) account_id: Option<i64>,
+    pub(crate) account_id: Option<AccountId>,
     pub(crate) hosts: Hosts,
     pub(crate) retry: RetryPolicy,
     pub(crate) redactor: Redactor,
@@ -73,7 +77,7 @@ impl fmt::Debug for Client {
 #[derive(Clone, Default)]
 pub struct ClientBuilder {
     token: Option<ApiToken>,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     mvc_base_url: Option<String>,
     app_base_url: Option<String>,
     timeout: Option<Duration>,
@@ -116,10 +120,10 @@ impl ClientBuilder {
     }
 
     /// The account id the token was issued for. Required by every call but
-    /// [`Client::accounts`]; a call that needs it fails with [`Error::Config`] before any
+    /// [`Client::list_accounts`]; a call that needs it fails with [`Error::Config`] before any
     /// request when it is missing.
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.account_id = Some(account_id);
+    pub fn account_id(mut self, account_id: impl Into<AccountId>) -> Self {
+        self.account_id = Some(account_id.into());
         self
     }
 
@@ -238,32 +242,21 @@ fn check_base_url(what: &str, url: Option<String>, default: &str) -> Result<Stri
 }
 
 /// Ids that a request is about, recorded on its span.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Ids {
-    pub(crate) campaign_id: Option<i64>,
-    pub(crate) member_id: Option<i64>,
-    pub(crate) webhook_id: Option<i64>,
+    pub(crate) campaign_id: Option<CampaignId>,
+    pub(crate) member_id: Option<MemberId>,
+    pub(crate) webhook_id: Option<WebhookId>,
+    pub(crate) webhook_campaign_id: Option<WebhookCampaignId>,
 }
 
-impl Ids {
-    pub(crate) fn campaign(id: i64) -> Self {
-        Ids {
-            campaign_id: Some(id),
-            ..Ids::default()
-        }
-    }
-    pub(crate) fn member(id: i64) -> Self {
-        Ids {
-            member_id: Some(id),
-            ..Ids::default()
-        }
-    }
-    pub(crate) fn webhook(id: i64) -> Self {
-        Ids {
-            webhook_id: Some(id),
-            ..Ids::default()
-        }
-    }
+/// An answer as JSON (for [`AnyRequest::send_json`](crate::AnyRequest::send_json)).
+pub(crate) fn to_json<T: serde::Serialize>(
+    op: Operation,
+    answer: &T,
+) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(answer)
+        .map_err(|e| Error::Config(format!("{op}: cannot write the answer as JSON: {e}")))
 }
 
 impl Client {
@@ -274,7 +267,7 @@ impl Client {
 
     /// A client configured from the environment: `SALESFLOW_TOKEN` (required),
     /// `SALESFLOW_ACCOUNT_ID` (an integer; may be left out to call only
-    /// [`accounts`](Self::accounts)) and `SALESFLOW_BASE_URL` (optional, both hosts).
+    /// [`list_accounts`](Self::list_accounts)) and `SALESFLOW_BASE_URL` (optional, both hosts).
     ///
     /// # Errors
     ///
@@ -308,7 +301,7 @@ impl Client {
             .ok_or_else(|| Error::Config(format!("{ENV_TOKEN} is not set")))?;
         let mut builder = Client::builder().token(token);
         if let Some(id) = var(ENV_ACCOUNT_ID).filter(|v| !v.trim().is_empty()) {
-            let id = id.trim().parse::<i64>().map_err(|_| {
+            let id = id.trim().parse::<AccountId>().map_err(|_| {
                 Error::Config(format!("{ENV_ACCOUNT_ID} is not an integer account id"))
             })?;
             builder = builder.account_id(id);
@@ -320,7 +313,7 @@ impl Client {
     }
 
     /// The account id sent as `accountId`, if any.
-    pub fn account_id(&self) -> Option<i64> {
+    pub fn account_id(&self) -> Option<AccountId> {
         self.inner.account_id
     }
 
@@ -335,49 +328,88 @@ impl Client {
         &self.inner.api
     }
 
-    pub(crate) fn operation(&self, id: &'static str) -> Result<&'static Operation, Error> {
-        operations::find(id)
-            .ok_or_else(|| Error::Config(format!("operation `{id}` missing from the table")))
+    /// Sends an operation's parameters (any struct of [`ops`](crate::ops)), with the
+    /// client's options. The same as the method named after the operation, then `.await`.
+    ///
+    /// # Errors
+    ///
+    /// See [`Error`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: salesflow::Client) -> Result<(), salesflow::Error> {
+    /// use salesflow::ops::ImportMember;
+    /// let member = ImportMember::new(29854, "https://www.linkedin.com/in/john-smith-123456")
+    ///     .first_name("John");
+    /// let details = client.send(member).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send<R: Request>(&self, request: R) -> Result<R::Response, Error> {
+        request.send(self.clone(), CallOptions::default()).await
     }
 
-    /// Runs one operation: checks the account id, then sends it through `send` (again,
-    /// for reads, under the retry policy), in a `salesflow.request` span.
-    pub(crate) async fn call<T, F, Fut>(
+    /// The generated client to send a call with `options` through: this client's, or for a
+    /// per-call timeout a copy (sharing the connection pool) that sets it on each request.
+    pub(crate) fn api(&self, options: &CallOptions) -> Cow<'_, salesflow_api::Client> {
+        match options.timeout {
+            None => Cow::Borrowed(&self.inner.api),
+            Some(timeout) => {
+                let state = self.inner.api.inner().clone().with_timeout(Some(timeout));
+                Cow::Owned(self.inner.api.with_state(state))
+            }
+        }
+    }
+
+    /// An HTTP-200 status body: an error when its `Status` is 400 or more.
+    pub(crate) fn check_status_body(
         &self,
-        op_id: &'static str,
+        op: Operation,
+        message: StatusMessage,
+    ) -> Result<StatusMessage, Error> {
+        check_status_message(op, message, &self.inner.redactor)
+    }
+
+    /// Runs one operation: checks the account id, then sends it through `send` (again, if
+    /// the retry policy says so), in a `salesflow.request` span.
+    pub(crate) async fn execute<T, F, Fut>(
+        &self,
+        op: Operation,
         ids: Ids,
+        options: &CallOptions,
         mut send: F,
     ) -> Result<T, Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, RawError>>,
     {
-        let op = self.operation(op_id)?;
         let span = tracing::info_span!(
             "salesflow.request",
-            operation = op.vendor_name,
+            operation = op.id(),
             campaign_id = Empty,
             member_id = Empty,
             webhook_id = Empty,
+            webhook_campaign_id = Empty,
             status = Empty,
             attempt = Empty,
             duration_ms = Empty,
         );
         if let Some(id) = ids.campaign_id {
-            span.record("campaign_id", id);
+            span.record("campaign_id", id.get());
         }
         if let Some(id) = ids.member_id {
-            span.record("member_id", id);
+            span.record("member_id", id.get());
         }
         if let Some(id) = ids.webhook_id {
-            span.record("webhook_id", id);
+            span.record("webhook_id", id.get());
         }
-        if op.needs_account_id && self.inner.account_id.is_none() {
+        if let Some(id) = ids.webhook_campaign_id {
+            span.record("webhook_campaign_id", id.get());
+        }
+        if op.needs_account_id() && self.inner.account_id.is_none() {
             return Err(Error::Config(format!(
-                "{} needs an account id: set it with ClientBuilder::account_id or {ENV_ACCOUNT_ID}",
-                op.vendor_name
+                "{op} needs an account id: set it with ClientBuilder::account_id or {ENV_ACCOUNT_ID}"
             )));
         }
+        let retry = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let run = async {
             let started = Instant::now();
             let mut attempt = 0u32;
@@ -395,9 +427,7 @@ impl Client {
                     tracing::Span::current().record("status", status);
                 }
                 let delay = if should_retry(op, &err) {
-                    self.inner
-                        .retry
-                        .next_delay(attempt, started.elapsed(), err.retry_after())
+                    retry.next_delay(attempt, started.elapsed(), err.retry_after())
                 } else {
                     None
                 };

@@ -38,8 +38,8 @@ pub enum Error {
     #[error("{operation}: could not decode the response{}: {source} (body starts with: {snippet:?})",
         .status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
     Decode {
-        /// The vendor's name of the operation.
-        operation: &'static str,
+        /// The operation.
+        operation: Operation,
         /// The HTTP status, when known. The low-level client does not report it for an
         /// undecodable body of a documented status (200, or a documented error status), so
         /// it is `None` then.
@@ -55,8 +55,8 @@ pub enum Error {
     /// DNS failure, TLS failure, timeout. See [`Error::is_timeout`].
     #[error("{operation}: transport error: {source}")]
     Transport {
-        /// The vendor's name of the operation.
-        operation: &'static str,
+        /// The operation.
+        operation: Operation,
         /// The underlying error. Its URL, if any, has the token replaced by `REDACTED`.
         #[source]
         source: reqwest::Error,
@@ -125,8 +125,8 @@ impl Error {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ApiError {
-    /// The vendor's name of the operation, e.g. `"Start campaign"`.
-    pub operation: &'static str,
+    /// The operation, e.g. [`Operation::StartCampaign`] (displayed as `startCampaign`).
+    pub operation: Operation,
     /// The HTTP status (200 when the error was only in the body's `Status`).
     pub status: u16,
     /// The `Status` of the body, when the body was a `StatusMessage`.
@@ -342,7 +342,7 @@ pub(crate) fn parse_retry_after(headers: &reqwest::header::HeaderMap) -> Option<
 }
 
 fn api_error(
-    op: &'static Operation,
+    op: Operation,
     status: u16,
     body_status: Option<i32>,
     message: Option<String>,
@@ -354,7 +354,7 @@ fn api_error(
         body_status.map_or(i64::from(status), i64::from)
     };
     ApiError {
-        operation: op.vendor_name,
+        operation: op,
         status,
         body_status,
         message,
@@ -365,7 +365,7 @@ fn api_error(
 
 /// An HTTP-200 `StatusMessage` body: an error when its `Status` is 400 or more.
 pub(crate) fn check_status_message(
-    op: &'static Operation,
+    op: Operation,
     msg: types::StatusMessage,
     redactor: &Redactor,
 ) -> Result<types::StatusMessage, Error> {
@@ -384,18 +384,18 @@ pub(crate) fn check_status_message(
 
 /// Maps an error of the low-level client onto [`Error`].
 pub(crate) async fn map_raw_error(
-    op: &'static Operation,
+    op: Operation,
     err: RawError,
     redactor: &Redactor,
 ) -> Error {
     match err {
         RawError::InvalidRequest(s) | RawError::Custom(s) => {
-            Error::Config(format!("{}: {}", op.vendor_name, redactor.redact(&s)))
+            Error::Config(format!("{op}: {}", redactor.redact(&s)))
         }
         RawError::CommunicationError(e)
         | RawError::ResponseBodyError(e)
         | RawError::InvalidUpgrade(e) => Error::Transport {
-            operation: op.vendor_name,
+            operation: op,
             source: redactor.scrub(e),
         },
         RawError::ErrorResponse(rv) => {
@@ -422,7 +422,7 @@ pub(crate) async fn map_raw_error(
                     None,
                 )),
                 _ => Error::Decode {
-                    operation: op.vendor_name,
+                    operation: op,
                     status: None,
                     snippet: redactor.snippet(&bytes),
                     source: DecodeError::new(&e, redactor),

@@ -74,34 +74,33 @@
 #![forbid(unsafe_code)]
 
 mod bulk;
+mod call;
 mod client;
-mod convert;
 mod error;
-mod model;
-mod ops;
 mod retry;
 pub mod validate;
 
-pub use bulk::{
-    ImportOptions, ImportOutcome, ImportResult, ImportSummary, IDENTIFIER_BATCH_CONCURRENCY,
-    MAX_IDENTIFIERS_PER_REQUEST,
-};
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, unused_imports)]
+#[path = "generated/operations.rs"]
+mod generated;
+
+pub use bulk::{ImportOptions, ImportOutcome, ImportResult, ImportSummary, BATCH_CONCURRENCY};
+pub use call::{Call, CallOptions, Request};
 pub use client::{
     Client, ClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ENV_ACCOUNT_ID, ENV_BASE_URL,
     ENV_TOKEN,
 };
 pub use error::{ApiError, ApiErrorKind, DecodeError, Error, SNIPPET_CHARS};
-pub use model::{
-    Account, Campaign, CampaignStatistics, Contact, ContactDetails, ContactUpdate, ListOptions,
-    NewMember, NewWebhook, StatisticsOptions, StatusMessage, Webhook, WebhookCampaign,
-};
+pub use generated::*;
 pub use retry::RetryPolicy;
 pub use validate::{ValidationError, ValidationReason};
 
+pub use salesflow_api::operations::{Operation, API_VERSION};
 pub use salesflow_api::ApiToken;
 pub use salesflow_webhook_types::{
-    AccountStatus, CampaignStatus, DotNetDate, FlexibleDate, MemberFlags, MemberStatus, RunOn,
-    WebhookPayload,
+    AccountId, AccountStatus, CampaignId, CampaignStatus, DotNetDate, FlexibleDate, MemberFlags,
+    MemberId, MemberStatus, RunOn, WebhookCampaignId, WebhookId, WebhookPayload,
 };
 
 /// The `chrono` crate, whose date types [`DotNetDate`] and [`FlexibleDate`] convert to and

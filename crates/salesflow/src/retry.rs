@@ -147,13 +147,13 @@ impl RetryPolicy {
 }
 
 /// Whether the client may retry `op` at all.
-pub(crate) fn may_retry(op: &Operation) -> bool {
-    !op.changes_state
+pub(crate) fn may_retry(op: Operation) -> bool {
+    !op.changes_state()
 }
 
 /// Whether another attempt of `op` after `err` is both safe and worth it (see
 /// [`RetryPolicy`]).
-pub(crate) fn should_retry(op: &Operation, err: &Error) -> bool {
+pub(crate) fn should_retry(op: Operation, err: &Error) -> bool {
     if may_retry(op) {
         return is_transient(err);
     }
@@ -229,10 +229,10 @@ mod tests {
 
     #[test]
     fn only_reads_are_retried() {
-        let retried: Vec<_> = salesflow_api::operations::OPERATIONS
+        let retried: Vec<_> = Operation::ALL
             .iter()
-            .filter(|op| may_retry(op))
-            .map(|op| op.id)
+            .filter(|op| may_retry(**op))
+            .map(|op| op.id())
             .collect();
         assert_eq!(
             retried,

@@ -1,22 +1,21 @@
 //! Client-side checks, run before any request is sent.
 //!
-//! The rules:
+//! The rules come from the spec: every parameter's `minLength`, `maxLength`, `pattern`,
+//! `minItems` and `maxItems` is checked by the generated code of each operation (see
+//! [`ops`](crate::ops)), with these functions, before anything is sent. Lengths count Unicode
+//! scalar values (`char`s), not bytes, as the spec's `maxLength` does. A string parameter
+//! with a `format` is checked by the function of this module named after it:
 //!
-//! - **UpdateContact** ([`ContactUpdate`](crate::ContactUpdate)): `firstName` and `lastName`
-//!   at most 63 characters, `location` at most 127, `occupation`, `industry`, `email` and
-//!   `phone` at most 1023. Lengths count Unicode scalar values (`char`s), not bytes.
-//! - **CreateWebhook** ([`NewWebhook`](crate::NewWebhook)): `Name` 1 to 255 characters;
-//!   `Url` 1 to 511 characters and an absolute `http` or `https` URL with a host.
-//! - **Public identifiers**: a single identifier must not be empty or only whitespace; a list
-//!   must not be empty and no element may be empty or only whitespace (the error names the
-//!   first bad index).
-//! - **LinkedIn profile URL** ([`NewMember`](crate::NewMember)): an absolute `http` or
-//!   `https` URL without surrounding whitespace, whose host is `linkedin.com` or one of its
-//!   subdomains (`www.linkedin.com`, `uk.linkedin.com`, ...), and whose path is either
-//!   `/in/<slug>` (a public profile; `<slug>` non-empty) or `/sales/...` (a Sales Navigator
-//!   profile; something after `/sales/`).
-//! - **ImportMember**'s other fields are not limited by the reference, so they are not
-//!   checked.
+//! - `format: linkedin-profile-url` (ImportMember's `linkedInUrl`):
+//!   [`linkedin_profile_url`]: an absolute `http` or `https` URL without surrounding
+//!   whitespace, whose host is `linkedin.com` or one of its subdomains (`www.linkedin.com`,
+//!   `uk.linkedin.com`, ...), and whose path is either `/in/<slug>` (a public profile;
+//!   `<slug>` non-empty) or `/sales/...` (a Sales Navigator profile; something after
+//!   `/sales/`).
+//! - `format: uri` (CreateWebhook's `Url`): [`http_url`]: an absolute `http` or `https` URL
+//!   with a host.
+//!
+//! A list split into batches (ListContacts by public identifiers) has no maximum length.
 
 use std::fmt;
 
@@ -54,6 +53,25 @@ pub enum ValidationReason {
     NotLinkedInProfile,
     /// Leading or trailing whitespace.
     SurroundingWhitespace,
+    /// Does not match the spec's `pattern`.
+    Pattern {
+        /// The pattern (an ECMAScript regular expression, as in the spec).
+        pattern: &'static str,
+    },
+    /// A list with fewer elements than the spec's `minItems`.
+    TooFew {
+        /// The minimum.
+        min: usize,
+        /// The actual number.
+        actual: usize,
+    },
+    /// A list with more elements than the spec's `maxItems`.
+    TooMany {
+        /// The maximum.
+        max: usize,
+        /// The actual number.
+        actual: usize,
+    },
 }
 
 impl fmt::Display for ValidationReason {
@@ -69,6 +87,18 @@ impl fmt::Display for ValidationReason {
             ),
             ValidationReason::SurroundingWhitespace => {
                 f.write_str("must not have leading or trailing whitespace")
+            }
+            ValidationReason::Pattern { pattern: r"\S" } => {
+                f.write_str("must not be empty or only whitespace")
+            }
+            ValidationReason::Pattern { pattern } => {
+                write!(f, "must match the pattern `{pattern}`")
+            }
+            ValidationReason::TooFew { min, actual } => {
+                write!(f, "at least {min} elements needed, got {actual}")
+            }
+            ValidationReason::TooMany { max, actual } => {
+                write!(f, "at most {max} elements allowed, got {actual}")
             }
         }
     }
@@ -109,8 +139,13 @@ pub fn non_blank(field: &'static str, value: &str) -> Result<(), ValidationError
     Ok(())
 }
 
-/// `value` is an absolute `http`/`https` URL with a host.
-pub fn http_url(field: &'static str, value: &str) -> Result<url::Url, ValidationError> {
+/// `value` is an absolute `http`/`https` URL with a host (`format: uri`); returns it as it
+/// is to be sent.
+pub fn http_url(field: &'static str, value: &str) -> Result<String, ValidationError> {
+    parse_http_url(field, value).map(|_| value.to_owned())
+}
+
+fn parse_http_url(field: &'static str, value: &str) -> Result<url::Url, ValidationError> {
     if value.trim() != value {
         return Err(ValidationError::new(
             field,
@@ -125,10 +160,11 @@ pub fn http_url(field: &'static str, value: &str) -> Result<url::Url, Validation
     Ok(url)
 }
 
-/// `value` is a LinkedIn profile URL (see the [module documentation](self)).
-pub fn linkedin_url(field: &'static str, value: &str) -> Result<(), ValidationError> {
+/// `value` is a LinkedIn profile URL (see the [module documentation](self),
+/// `format: linkedin-profile-url`); returns the URL to send.
+pub fn linkedin_profile_url(field: &'static str, value: &str) -> Result<String, ValidationError> {
     non_blank(field, value)?;
-    let url = http_url(field, value)?;
+    let url = parse_http_url(field, value)?;
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
     let host_ok = host == "linkedin.com" || host.ends_with(".linkedin.com");
     let mut segments = url.path_segments().into_iter().flatten();
@@ -138,7 +174,7 @@ pub fn linkedin_url(field: &'static str, value: &str) -> Result<(), ValidationEr
         _ => false,
     };
     if host_ok && path_ok {
-        Ok(())
+        Ok(value.to_owned())
     } else {
         Err(ValidationError::new(
             field,
@@ -147,28 +183,110 @@ pub fn linkedin_url(field: &'static str, value: &str) -> Result<(), ValidationEr
     }
 }
 
-/// A list of public identifiers: non-empty, no blank element.
-pub fn identifiers(field: &'static str, ids: &[String]) -> Result<(), ValidationError> {
-    if ids.is_empty() {
-        return Err(ValidationError::new(field, ValidationReason::Empty));
+/// The rules the spec sets on a string: `minLength`, `maxLength`, `pattern`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StrRules {
+    /// `minLength`, in characters.
+    pub min_length: Option<usize>,
+    /// `maxLength`, in characters.
+    pub max_length: Option<usize>,
+    /// `pattern`.
+    pub pattern: Option<&'static str>,
+}
+
+impl StrRules {
+    /// The rules.
+    pub const fn new(
+        min_length: Option<usize>,
+        max_length: Option<usize>,
+        pattern: Option<&'static str>,
+    ) -> Self {
+        StrRules {
+            min_length,
+            max_length,
+            pattern,
+        }
     }
-    for (i, id) in ids.iter().enumerate() {
-        non_blank(field, id).map_err(|e| e.at(i))?;
+}
+
+/// `value` under `rules`, except the pattern (checked by the generated type).
+fn check_lengths(field: &'static str, value: &str, rules: &StrRules) -> Result<(), ValidationError> {
+    if let Some(max) = rules.max_length {
+        max_len(field, value, max)?;
+    }
+    if let Some(min) = rules.min_length {
+        if value.chars().count() < min {
+            return Err(ValidationError::new(field, ValidationReason::Empty));
+        }
     }
     Ok(())
 }
 
-/// Converts an already validated value into one of the generated constrained newtypes; a
-/// residual refusal becomes a [`ValidationError`] (never a panic).
-pub(crate) fn into_generated<T>(
+/// Checks `value` under `rules` and returns it (for parameters sent as plain strings).
+///
+/// # Errors
+///
+/// The first rule broken.
+pub fn checked(
     field: &'static str,
-    value: &str,
-    reason: impl FnOnce() -> ValidationReason,
+    value: String,
+    rules: &StrRules,
+) -> Result<String, ValidationError> {
+    check_lengths(field, &value, rules)?;
+    if rules.pattern == Some(r"\S") {
+        non_blank(field, &value)?;
+    }
+    Ok(value)
+}
+
+/// Checks `value` under `rules` and converts it into the generated constrained type `T`,
+/// which checks the spec's pattern too; a refusal is a [`ValidationError`], never a panic.
+pub(crate) fn to_generated<T>(
+    field: &'static str,
+    value: String,
+    rules: &StrRules,
 ) -> Result<T, ValidationError>
 where
-    T: for<'a> TryFrom<&'a str>,
+    T: TryFrom<String>,
 {
-    T::try_from(value).map_err(|_| ValidationError::new(field, reason()))
+    let value = checked(field, value, rules)?;
+    T::try_from(value).map_err(|_| {
+        ValidationError::new(
+            field,
+            ValidationReason::Pattern {
+                pattern: rules.pattern.unwrap_or(""),
+            },
+        )
+    })
+}
+
+/// A list of `len` elements against the spec's `minItems` and `maxItems`.
+///
+/// # Errors
+///
+/// [`ValidationReason::Empty`] for an empty list that needs elements,
+/// [`ValidationReason::TooFew`] or [`ValidationReason::TooMany`] otherwise.
+pub fn check_items(
+    field: &'static str,
+    len: usize,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), ValidationError> {
+    match (min, max) {
+        (Some(min), _) if len == 0 && min > 0 => {
+            Err(ValidationError::new(field, ValidationReason::Empty))
+        }
+        (Some(min), _) if len < min => Err(ValidationError::new(
+            field,
+            ValidationReason::TooFew { min, actual: len },
+        )),
+        (_, Some(max)) if len > max => Err(ValidationError::new(
+            field,
+            ValidationReason::TooMany { max, actual: len },
+        )),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -184,7 +302,7 @@ mod tests {
             "https://www.linkedin.com/sales/people/ACwAAA,NAME",
             "https://www.LinkedIn.com/in/x?trk=1",
         ] {
-            assert_eq!(linkedin_url("linkedInUrl", ok), Ok(()), "{ok}");
+            assert_eq!(linkedin_profile_url("linkedInUrl", ok).as_deref(), Ok(ok), "{ok}");
         }
         for bad in [
             "",
@@ -198,7 +316,7 @@ mod tests {
             "https://linkedin.com/sales/",
             " https://linkedin.com/in/john",
         ] {
-            assert!(linkedin_url("linkedInUrl", bad).is_err(), "{bad:?}");
+            assert!(linkedin_profile_url("linkedInUrl", bad).is_err(), "{bad:?}");
         }
     }
 
@@ -213,16 +331,19 @@ mod tests {
     }
 
     #[test]
-    fn identifier_lists() {
+    fn item_counts() {
         assert_eq!(
-            identifiers("PublicIdentifiers", &[]).unwrap_err().reason,
+            check_items("PublicIdentifiers", 0, Some(1), None).unwrap_err().reason,
             ValidationReason::Empty
         );
-        let err = identifiers("PublicIdentifiers", &["a".into(), " ".into()]).unwrap_err();
-        assert_eq!(err.index, Some(1));
         assert_eq!(
-            err.to_string(),
-            "invalid `PublicIdentifiers`[1]: must not be empty"
+            check_items("PublicIdentifiers", 21, Some(1), Some(20)).unwrap_err().reason,
+            ValidationReason::TooMany { max: 20, actual: 21 }
         );
+        assert!(check_items("PublicIdentifiers", 20, Some(1), Some(20)).is_ok());
+        let err = checked("x", " ".into(), &StrRules::new(Some(1), None, Some(r"\S")))
+            .unwrap_err()
+            .at(1);
+        assert_eq!(err.to_string(), "invalid `x`[1]: must not be empty or only whitespace");
     }
 }

@@ -10,7 +10,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///A LinkedIn account. `UserDbId` and `UserEmail` were added in API 1.9.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Account {
         #[serde(
             rename = "AccountEmail",
@@ -18,7 +19,7 @@ pub mod types {
         )]
         pub account_email: ::std::option::Option<::std::string::String>,
         #[serde(rename = "AccountId")]
-        pub account_id: i64,
+        pub account_id: ::salesflow_webhook_types::AccountId,
         #[serde(
             rename = "Status",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -36,12 +37,18 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_email: ::std::option::Option<::std::string::String>,
+        /// Fields this version of the SDK does not know, kept as the server sent them (and
+        /// written back by `Serialize`), so a field the vendor adds is readable before the
+        /// SDK is regenerated.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///A campaign. `LastModifiedAt` was added in API 1.9.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Campaign {
         #[serde(rename = "CampaignId")]
-        pub campaign_id: i64,
+        pub campaign_id: ::salesflow_webhook_types::CampaignId,
         #[serde(
             rename = "CampaignName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -59,12 +66,18 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub status: ::std::option::Option<::salesflow_webhook_types::CampaignStatus>,
+        /// Fields this version of the SDK does not know, kept as the server sent them (and
+        /// written back by `Serialize`), so a field the vendor adds is readable before the
+        /// SDK is regenerated.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///A campaign's statistics. `UpdatedAt` is a .NET date; `Elapsed` is a float.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct CampaignStatistics {
         #[serde(rename = "CampaignId")]
-        pub campaign_id: i64,
+        pub campaign_id: ::salesflow_webhook_types::CampaignId,
         #[serde(rename = "Connections")]
         pub connections: i64,
         #[serde(rename = "Elapsed")]
@@ -87,12 +100,18 @@ pub mod types {
         pub updated_at: ::salesflow_webhook_types::DotNetDate,
         #[serde(rename = "Withdrawn")]
         pub withdrawn: i64,
+        /// Fields this version of the SDK does not know, kept as the server sent them (and
+        /// written back by `Serialize`), so a field the vendor adds is readable before the
+        /// SDK is regenerated.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     /**A contact (campaign member). Items of ListContacts-by-campaign carry no
 `PublicIdentifier`. `Company`, `MemberUrl`, `LastModifiedAt` and `AddedAt` were added in
 API 1.8 and are optional.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Contact {
         #[serde(
             rename = "AddedAt",
@@ -138,7 +157,7 @@ API 1.8 and are optional.
         )]
         pub location: ::std::option::Option<::std::string::String>,
         #[serde(rename = "MemberId")]
-        pub member_id: i64,
+        pub member_id: ::salesflow_webhook_types::MemberId,
         ///Since API 1.8: the LinkedIn profile URL.
         #[serde(
             rename = "MemberUrl",
@@ -160,11 +179,17 @@ API 1.8 and are optional.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub public_identifier: ::std::option::Option<::std::string::String>,
+        /// Fields this version of the SDK does not know, kept as the server sent them (and
+        /// written back by `Serialize`), so a field the vendor adds is readable before the
+        /// SDK is regenerated.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     /**A contact as GetContact (by memberId) returns it since API 1.6: the fields of `Contact`
 plus `Status` (member status flags), `CampaignId` (nullable) and `CampaignName`.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct ContactDetails {
         #[serde(
             rename = "AddedAt",
@@ -175,7 +200,7 @@ plus `Status` (member status flags), `CampaignId` (nullable) and `CampaignName`.
             rename = "CampaignId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub campaign_id: ::std::option::Option<i64>,
+        pub campaign_id: ::std::option::Option<::salesflow_webhook_types::CampaignId>,
         #[serde(
             rename = "CampaignName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -220,7 +245,7 @@ plus `Status` (member status flags), `CampaignId` (nullable) and `CampaignName`.
         )]
         pub location: ::std::option::Option<::std::string::String>,
         #[serde(rename = "MemberId")]
-        pub member_id: i64,
+        pub member_id: ::salesflow_webhook_types::MemberId,
         ///Since API 1.8: the LinkedIn profile URL.
         #[serde(
             rename = "MemberUrl",
@@ -247,6 +272,11 @@ plus `Status` (member status flags), `CampaignId` (nullable) and `CampaignName`.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub status: ::std::option::Option<::salesflow_webhook_types::MemberStatus>,
+        /// Fields this version of the SDK does not know, kept as the server sent them (and
+        /// written back by `Serialize`), so a field the vendor adds is readable before the
+        /// SDK is regenerated.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///A webhook to create. `Name` and `Url` are required; lengths are checked client-side.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -259,6 +289,7 @@ plus `Status` (member status flags), `CampaignId` (nullable) and `CampaignName`.
         pub disable_for_muted_contacts: ::std::option::Option<bool>,
         #[serde(rename = "Name")]
         pub name: CreateWebhookRequestName,
+        ///An absolute http(s) URL.
         #[serde(rename = "Url")]
         pub url: CreateWebhookRequestUrl,
     }
@@ -319,7 +350,7 @@ plus `Status` (member status flags), `CampaignId` (nullable) and `CampaignName`.
                 })
         }
     }
-    ///`CreateWebhookRequestUrl`
+    ///An absolute http(s) URL.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateWebhookRequestUrl(::std::string::String);
@@ -404,6 +435,11 @@ plus `Status` (member status flags), `CampaignId` (nullable) and `CampaignName`.
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("\\S").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"\\S\"".into());
+            }
             Ok(Self(value.to_string()))
         }
     }
@@ -426,6 +462,654 @@ plus `Status` (member status flags), `CampaignId` (nullable) and `CampaignName`.
     }
     impl<'de> ::serde::Deserialize<'de>
     for GetContactByPublicIdentifierPublicIdentifier {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImportMemberCustom1`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberCustom1(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberCustom1 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberCustom1> for ::std::string::String {
+        fn from(value: ImportMemberCustom1) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberCustom1 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1023usize {
+                return Err("longer than 1023 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberCustom1 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberCustom1 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberCustom1 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImportMemberCustom10`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberCustom10(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberCustom10 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberCustom10> for ::std::string::String {
+        fn from(value: ImportMemberCustom10) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberCustom10 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1023usize {
+                return Err("longer than 1023 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberCustom10 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberCustom10 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberCustom10 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImportMemberCustom2`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberCustom2(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberCustom2 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberCustom2> for ::std::string::String {
+        fn from(value: ImportMemberCustom2) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberCustom2 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1023usize {
+                return Err("longer than 1023 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberCustom2 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberCustom2 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberCustom2 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImportMemberCustom3`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberCustom3(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberCustom3 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberCustom3> for ::std::string::String {
+        fn from(value: ImportMemberCustom3) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberCustom3 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1023usize {
+                return Err("longer than 1023 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberCustom3 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberCustom3 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberCustom3 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImportMemberCustom4`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberCustom4(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberCustom4 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberCustom4> for ::std::string::String {
+        fn from(value: ImportMemberCustom4) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberCustom4 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1023usize {
+                return Err("longer than 1023 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberCustom4 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberCustom4 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberCustom4 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImportMemberCustom5`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberCustom5(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberCustom5 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberCustom5> for ::std::string::String {
+        fn from(value: ImportMemberCustom5) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberCustom5 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1023usize {
+                return Err("longer than 1023 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberCustom5 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberCustom5 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberCustom5 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImportMemberCustom6`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberCustom6(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberCustom6 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberCustom6> for ::std::string::String {
+        fn from(value: ImportMemberCustom6) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberCustom6 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1023usize {
+                return Err("longer than 1023 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberCustom6 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberCustom6 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberCustom6 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImportMemberCustom7`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberCustom7(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberCustom7 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberCustom7> for ::std::string::String {
+        fn from(value: ImportMemberCustom7) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberCustom7 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1023usize {
+                return Err("longer than 1023 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberCustom7 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberCustom7 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberCustom7 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImportMemberCustom8`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberCustom8(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberCustom8 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberCustom8> for ::std::string::String {
+        fn from(value: ImportMemberCustom8) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberCustom8 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1023usize {
+                return Err("longer than 1023 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberCustom8 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberCustom8 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberCustom8 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImportMemberCustom9`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberCustom9(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberCustom9 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberCustom9> for ::std::string::String {
+        fn from(value: ImportMemberCustom9) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberCustom9 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1023usize {
+                return Err("longer than 1023 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberCustom9 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberCustom9 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberCustom9 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImportMemberFirstName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberFirstName(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberFirstName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberFirstName> for ::std::string::String {
+        fn from(value: ImportMemberFirstName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberFirstName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 63usize {
+                return Err("longer than 63 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberFirstName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImportMemberLastName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberLastName(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberLastName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberLastName> for ::std::string::String {
+        fn from(value: ImportMemberLastName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberLastName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 63usize {
+                return Err("longer than 63 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberLastName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -491,6 +1175,114 @@ plus `Status` (member status flags), `CampaignId` (nullable) and `CampaignName`.
                 })
         }
     }
+    ///`ImportMemberLocation`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberLocation(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberLocation {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberLocation> for ::std::string::String {
+        fn from(value: ImportMemberLocation) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberLocation {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 127usize {
+                return Err("longer than 127 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberLocation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberLocation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberLocation {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImportMemberOccupation`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImportMemberOccupation(::std::string::String);
+    impl ::std::ops::Deref for ImportMemberOccupation {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImportMemberOccupation> for ::std::string::String {
+        fn from(value: ImportMemberOccupation) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImportMemberOccupation {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1023usize {
+                return Err("longer than 1023 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportMemberOccupation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberOccupation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImportMemberOccupation {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     /**Public identifiers to look up: non-empty, no empty element, at most 20 per request
 (clients split longer lists and merge the results). Since API 1.8 an optional
 `UpdatedFromDate` filter.
@@ -509,7 +1301,7 @@ plus `Status` (member status flags), `CampaignId` (nullable) and `CampaignName`.
             ::salesflow_webhook_types::FlexibleDate,
         >,
     }
-    ///`ListContactsRequestPublicIdentifiersItem`
+    ///A public identifier; not empty nor only whitespace.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct ListContactsRequestPublicIdentifiersItem(::std::string::String);
@@ -532,6 +1324,11 @@ plus `Status` (member status flags), `CampaignId` (nullable) and `CampaignName`.
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("\\S").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"\\S\"".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -566,9 +1363,10 @@ plus `Status` (member status flags), `CampaignId` (nullable) and `CampaignName`.
         }
     }
     /**The vendor's status body. A `Status` of 400 or more is an error even if the HTTP status
-was 200.
+was 200 (`x-salesflow-status-body: true`: clients check it on every success).
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct StatusMessage {
         #[serde(
             rename = "Message",
@@ -577,6 +1375,11 @@ was 200.
         pub message: ::std::option::Option<::std::string::String>,
         #[serde(rename = "Status")]
         pub status: i32,
+        /// Fields this version of the SDK does not know, kept as the server sent them (and
+        /// written back by `Serialize`), so a field the vendor adds is readable before the
+        /// SDK is regenerated.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     /**The fields of a contact to change; absent fields are left as they are. Sent in camelCase
 (the server is case-insensitive). Maximum lengths are checked client-side.
@@ -989,7 +1792,8 @@ was 200.
         }
     }
     ///A webhook with its campaign attachments.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Webhook {
         #[serde(
             rename = "AttachedWebhookCampaigns",
@@ -1009,19 +1813,30 @@ was 200.
         #[serde(rename = "Url", skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
         #[serde(rename = "WebhookId")]
-        pub webhook_id: i64,
+        pub webhook_id: ::salesflow_webhook_types::WebhookId,
+        /// Fields this version of the SDK does not know, kept as the server sent them (and
+        /// written back by `Serialize`), so a field the vendor adds is readable before the
+        /// SDK is regenerated.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     /**An attachment of a webhook to a campaign for one event. `WebhookCampaignId` is what
 DetachWebhook takes.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct WebhookCampaign {
         #[serde(rename = "CampaignId")]
-        pub campaign_id: i64,
+        pub campaign_id: ::salesflow_webhook_types::CampaignId,
         #[serde(rename = "RunOn")]
         pub run_on: ::salesflow_webhook_types::RunOn,
         #[serde(rename = "WebhookCampaignId")]
-        pub webhook_campaign_id: i64,
+        pub webhook_campaign_id: ::salesflow_webhook_types::WebhookCampaignId,
+        /// Fields this version of the SDK does not know, kept as the server sent them (and
+        /// written back by `Serialize`), so a field the vendor adds is readable before the
+        /// SDK is regenerated.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     /// Error types.
     pub mod error {
@@ -1052,6 +1867,1646 @@ DetachWebhook takes.
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Account {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            #[allow(non_camel_case_types)]
+            enum Key {
+                F_account_email,
+                F_account_id,
+                F_status,
+                F_user_db_id,
+                F_user_email,
+                Unknown(::std::string::String),
+            }
+            struct KeyVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
+                type Value = Key;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a field name")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value {
+                            "AccountEmail" => Key::F_account_email,
+                            "AccountId" => Key::F_account_id,
+                            "Status" => Key::F_status,
+                            "UserDbId" => Key::F_user_db_id,
+                            "UserEmail" => Key::F_user_email,
+                            other => Key::Unknown(other.to_owned()),
+                        },
+                    )
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value.as_str() {
+                            "AccountEmail" => Key::F_account_email,
+                            "AccountId" => Key::F_account_id,
+                            "Status" => Key::F_status,
+                            "UserDbId" => Key::F_user_db_id,
+                            "UserEmail" => Key::F_user_email,
+                            _ => Key::Unknown(value),
+                        },
+                    )
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for Key {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    deserializer.deserialize_identifier(KeyVisitor)
+                }
+            }
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                type Value = Account;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a Account object")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Account, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut account_email = ::std::option::Option::None;
+                    let mut account_id = ::std::option::Option::None;
+                    let mut status = ::std::option::Option::None;
+                    let mut user_db_id = ::std::option::Option::None;
+                    let mut user_email = ::std::option::Option::None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
+                        match key {
+                            Key::F_account_email => {
+                                if account_email.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "AccountEmail",
+                                        ),
+                                    );
+                                }
+                                account_email = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_account_id => {
+                                if account_id.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "AccountId",
+                                        ),
+                                    );
+                                }
+                                account_id = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_status => {
+                                if status.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Status"),
+                                    );
+                                }
+                                status = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_user_db_id => {
+                                if user_db_id.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "UserDbId",
+                                        ),
+                                    );
+                                }
+                                user_db_id = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_user_email => {
+                                if user_email.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "UserEmail",
+                                        ),
+                                    );
+                                }
+                                user_email = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::Unknown(name) => {
+                                let value: ::serde_json::Value = map.next_value()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(Account {
+                        account_email: account_email.flatten(),
+                        account_id: account_id
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "AccountId",
+                            ))?,
+                        status: status.flatten(),
+                        user_db_id: user_db_id.flatten(),
+                        user_email: user_email.flatten(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Campaign {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            #[allow(non_camel_case_types)]
+            enum Key {
+                F_campaign_id,
+                F_campaign_name,
+                F_last_modified_at,
+                F_status,
+                Unknown(::std::string::String),
+            }
+            struct KeyVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
+                type Value = Key;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a field name")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value {
+                            "CampaignId" => Key::F_campaign_id,
+                            "CampaignName" => Key::F_campaign_name,
+                            "LastModifiedAt" => Key::F_last_modified_at,
+                            "Status" => Key::F_status,
+                            other => Key::Unknown(other.to_owned()),
+                        },
+                    )
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value.as_str() {
+                            "CampaignId" => Key::F_campaign_id,
+                            "CampaignName" => Key::F_campaign_name,
+                            "LastModifiedAt" => Key::F_last_modified_at,
+                            "Status" => Key::F_status,
+                            _ => Key::Unknown(value),
+                        },
+                    )
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for Key {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    deserializer.deserialize_identifier(KeyVisitor)
+                }
+            }
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                type Value = Campaign;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a Campaign object")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Campaign, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut campaign_id = ::std::option::Option::None;
+                    let mut campaign_name = ::std::option::Option::None;
+                    let mut last_modified_at = ::std::option::Option::None;
+                    let mut status = ::std::option::Option::None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
+                        match key {
+                            Key::F_campaign_id => {
+                                if campaign_id.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "CampaignId",
+                                        ),
+                                    );
+                                }
+                                campaign_id = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_campaign_name => {
+                                if campaign_name.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "CampaignName",
+                                        ),
+                                    );
+                                }
+                                campaign_name = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_last_modified_at => {
+                                if last_modified_at.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "LastModifiedAt",
+                                        ),
+                                    );
+                                }
+                                last_modified_at = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_status => {
+                                if status.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Status"),
+                                    );
+                                }
+                                status = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::Unknown(name) => {
+                                let value: ::serde_json::Value = map.next_value()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(Campaign {
+                        campaign_id: campaign_id
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "CampaignId",
+                            ))?,
+                        campaign_name: campaign_name.flatten(),
+                        last_modified_at: last_modified_at.flatten(),
+                        status: status.flatten(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CampaignStatistics {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            #[allow(non_camel_case_types)]
+            enum Key {
+                F_campaign_id,
+                F_connections,
+                F_elapsed,
+                F_imported,
+                F_in_mails,
+                F_invitations,
+                F_messages,
+                F_pending,
+                F_replies,
+                F_total,
+                F_updated_at,
+                F_withdrawn,
+                Unknown(::std::string::String),
+            }
+            struct KeyVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
+                type Value = Key;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a field name")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value {
+                            "CampaignId" => Key::F_campaign_id,
+                            "Connections" => Key::F_connections,
+                            "Elapsed" => Key::F_elapsed,
+                            "Imported" => Key::F_imported,
+                            "InMails" => Key::F_in_mails,
+                            "Invitations" => Key::F_invitations,
+                            "Messages" => Key::F_messages,
+                            "Pending" => Key::F_pending,
+                            "Replies" => Key::F_replies,
+                            "Total" => Key::F_total,
+                            "UpdatedAt" => Key::F_updated_at,
+                            "Withdrawn" => Key::F_withdrawn,
+                            other => Key::Unknown(other.to_owned()),
+                        },
+                    )
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value.as_str() {
+                            "CampaignId" => Key::F_campaign_id,
+                            "Connections" => Key::F_connections,
+                            "Elapsed" => Key::F_elapsed,
+                            "Imported" => Key::F_imported,
+                            "InMails" => Key::F_in_mails,
+                            "Invitations" => Key::F_invitations,
+                            "Messages" => Key::F_messages,
+                            "Pending" => Key::F_pending,
+                            "Replies" => Key::F_replies,
+                            "Total" => Key::F_total,
+                            "UpdatedAt" => Key::F_updated_at,
+                            "Withdrawn" => Key::F_withdrawn,
+                            _ => Key::Unknown(value),
+                        },
+                    )
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for Key {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    deserializer.deserialize_identifier(KeyVisitor)
+                }
+            }
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                type Value = CampaignStatistics;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a CampaignStatistics object")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CampaignStatistics, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut campaign_id = ::std::option::Option::None;
+                    let mut connections = ::std::option::Option::None;
+                    let mut elapsed = ::std::option::Option::None;
+                    let mut imported = ::std::option::Option::None;
+                    let mut in_mails = ::std::option::Option::None;
+                    let mut invitations = ::std::option::Option::None;
+                    let mut messages = ::std::option::Option::None;
+                    let mut pending = ::std::option::Option::None;
+                    let mut replies = ::std::option::Option::None;
+                    let mut total = ::std::option::Option::None;
+                    let mut updated_at = ::std::option::Option::None;
+                    let mut withdrawn = ::std::option::Option::None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
+                        match key {
+                            Key::F_campaign_id => {
+                                if campaign_id.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "CampaignId",
+                                        ),
+                                    );
+                                }
+                                campaign_id = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_connections => {
+                                if connections.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "Connections",
+                                        ),
+                                    );
+                                }
+                                connections = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_elapsed => {
+                                if elapsed.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Elapsed"),
+                                    );
+                                }
+                                elapsed = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_imported => {
+                                if imported.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "Imported",
+                                        ),
+                                    );
+                                }
+                                imported = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_in_mails => {
+                                if in_mails.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("InMails"),
+                                    );
+                                }
+                                in_mails = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_invitations => {
+                                if invitations.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "Invitations",
+                                        ),
+                                    );
+                                }
+                                invitations = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_messages => {
+                                if messages.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "Messages",
+                                        ),
+                                    );
+                                }
+                                messages = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_pending => {
+                                if pending.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Pending"),
+                                    );
+                                }
+                                pending = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_replies => {
+                                if replies.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Replies"),
+                                    );
+                                }
+                                replies = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_total => {
+                                if total.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Total"),
+                                    );
+                                }
+                                total = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_updated_at => {
+                                if updated_at.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "UpdatedAt",
+                                        ),
+                                    );
+                                }
+                                updated_at = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_withdrawn => {
+                                if withdrawn.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "Withdrawn",
+                                        ),
+                                    );
+                                }
+                                withdrawn = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::Unknown(name) => {
+                                let value: ::serde_json::Value = map.next_value()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(CampaignStatistics {
+                        campaign_id: campaign_id
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "CampaignId",
+                            ))?,
+                        connections: connections
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "Connections",
+                            ))?,
+                        elapsed: elapsed
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "Elapsed",
+                            ))?,
+                        imported: imported
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "Imported",
+                            ))?,
+                        in_mails: in_mails
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "InMails",
+                            ))?,
+                        invitations: invitations
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "Invitations",
+                            ))?,
+                        messages: messages
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "Messages",
+                            ))?,
+                        pending: pending
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "Pending",
+                            ))?,
+                        replies: replies
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "Replies",
+                            ))?,
+                        total: total
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "Total",
+                            ))?,
+                        updated_at: updated_at
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "UpdatedAt",
+                            ))?,
+                        withdrawn: withdrawn
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "Withdrawn",
+                            ))?,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Contact {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            #[allow(non_camel_case_types)]
+            enum Key {
+                F_added_at,
+                F_company,
+                F_email,
+                F_first_name,
+                F_industry,
+                F_last_modified_at,
+                F_last_name,
+                F_location,
+                F_member_id,
+                F_member_url,
+                F_occupation,
+                F_phone,
+                F_public_identifier,
+                Unknown(::std::string::String),
+            }
+            struct KeyVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
+                type Value = Key;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a field name")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value {
+                            "AddedAt" => Key::F_added_at,
+                            "Company" => Key::F_company,
+                            "Email" => Key::F_email,
+                            "FirstName" => Key::F_first_name,
+                            "Industry" => Key::F_industry,
+                            "LastModifiedAt" => Key::F_last_modified_at,
+                            "LastName" => Key::F_last_name,
+                            "Location" => Key::F_location,
+                            "MemberId" => Key::F_member_id,
+                            "MemberUrl" => Key::F_member_url,
+                            "Occupation" => Key::F_occupation,
+                            "Phone" => Key::F_phone,
+                            "PublicIdentifier" => Key::F_public_identifier,
+                            other => Key::Unknown(other.to_owned()),
+                        },
+                    )
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value.as_str() {
+                            "AddedAt" => Key::F_added_at,
+                            "Company" => Key::F_company,
+                            "Email" => Key::F_email,
+                            "FirstName" => Key::F_first_name,
+                            "Industry" => Key::F_industry,
+                            "LastModifiedAt" => Key::F_last_modified_at,
+                            "LastName" => Key::F_last_name,
+                            "Location" => Key::F_location,
+                            "MemberId" => Key::F_member_id,
+                            "MemberUrl" => Key::F_member_url,
+                            "Occupation" => Key::F_occupation,
+                            "Phone" => Key::F_phone,
+                            "PublicIdentifier" => Key::F_public_identifier,
+                            _ => Key::Unknown(value),
+                        },
+                    )
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for Key {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    deserializer.deserialize_identifier(KeyVisitor)
+                }
+            }
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                type Value = Contact;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a Contact object")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Contact, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut added_at = ::std::option::Option::None;
+                    let mut company = ::std::option::Option::None;
+                    let mut email = ::std::option::Option::None;
+                    let mut first_name = ::std::option::Option::None;
+                    let mut industry = ::std::option::Option::None;
+                    let mut last_modified_at = ::std::option::Option::None;
+                    let mut last_name = ::std::option::Option::None;
+                    let mut location = ::std::option::Option::None;
+                    let mut member_id = ::std::option::Option::None;
+                    let mut member_url = ::std::option::Option::None;
+                    let mut occupation = ::std::option::Option::None;
+                    let mut phone = ::std::option::Option::None;
+                    let mut public_identifier = ::std::option::Option::None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
+                        match key {
+                            Key::F_added_at => {
+                                if added_at.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("AddedAt"),
+                                    );
+                                }
+                                added_at = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_company => {
+                                if company.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Company"),
+                                    );
+                                }
+                                company = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_email => {
+                                if email.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Email"),
+                                    );
+                                }
+                                email = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_first_name => {
+                                if first_name.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "FirstName",
+                                        ),
+                                    );
+                                }
+                                first_name = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_industry => {
+                                if industry.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "Industry",
+                                        ),
+                                    );
+                                }
+                                industry = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_last_modified_at => {
+                                if last_modified_at.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "LastModifiedAt",
+                                        ),
+                                    );
+                                }
+                                last_modified_at = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_last_name => {
+                                if last_name.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "LastName",
+                                        ),
+                                    );
+                                }
+                                last_name = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_location => {
+                                if location.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "Location",
+                                        ),
+                                    );
+                                }
+                                location = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_member_id => {
+                                if member_id.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "MemberId",
+                                        ),
+                                    );
+                                }
+                                member_id = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_member_url => {
+                                if member_url.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "MemberUrl",
+                                        ),
+                                    );
+                                }
+                                member_url = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_occupation => {
+                                if occupation.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "Occupation",
+                                        ),
+                                    );
+                                }
+                                occupation = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_phone => {
+                                if phone.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Phone"),
+                                    );
+                                }
+                                phone = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_public_identifier => {
+                                if public_identifier.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "PublicIdentifier",
+                                        ),
+                                    );
+                                }
+                                public_identifier = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::Unknown(name) => {
+                                let value: ::serde_json::Value = map.next_value()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(Contact {
+                        added_at: added_at.flatten(),
+                        company: company.flatten(),
+                        email: email.flatten(),
+                        first_name: first_name.flatten(),
+                        industry: industry.flatten(),
+                        last_modified_at: last_modified_at.flatten(),
+                        last_name: last_name.flatten(),
+                        location: location.flatten(),
+                        member_id: member_id
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "MemberId",
+                            ))?,
+                        member_url: member_url.flatten(),
+                        occupation: occupation.flatten(),
+                        phone: phone.flatten(),
+                        public_identifier: public_identifier.flatten(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactDetails {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            #[allow(non_camel_case_types)]
+            enum Key {
+                F_added_at,
+                F_campaign_id,
+                F_campaign_name,
+                F_company,
+                F_email,
+                F_first_name,
+                F_industry,
+                F_last_modified_at,
+                F_last_name,
+                F_location,
+                F_member_id,
+                F_member_url,
+                F_occupation,
+                F_phone,
+                F_public_identifier,
+                F_status,
+                Unknown(::std::string::String),
+            }
+            struct KeyVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
+                type Value = Key;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a field name")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value {
+                            "AddedAt" => Key::F_added_at,
+                            "CampaignId" => Key::F_campaign_id,
+                            "CampaignName" => Key::F_campaign_name,
+                            "Company" => Key::F_company,
+                            "Email" => Key::F_email,
+                            "FirstName" => Key::F_first_name,
+                            "Industry" => Key::F_industry,
+                            "LastModifiedAt" => Key::F_last_modified_at,
+                            "LastName" => Key::F_last_name,
+                            "Location" => Key::F_location,
+                            "MemberId" => Key::F_member_id,
+                            "MemberUrl" => Key::F_member_url,
+                            "Occupation" => Key::F_occupation,
+                            "Phone" => Key::F_phone,
+                            "PublicIdentifier" => Key::F_public_identifier,
+                            "Status" => Key::F_status,
+                            other => Key::Unknown(other.to_owned()),
+                        },
+                    )
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value.as_str() {
+                            "AddedAt" => Key::F_added_at,
+                            "CampaignId" => Key::F_campaign_id,
+                            "CampaignName" => Key::F_campaign_name,
+                            "Company" => Key::F_company,
+                            "Email" => Key::F_email,
+                            "FirstName" => Key::F_first_name,
+                            "Industry" => Key::F_industry,
+                            "LastModifiedAt" => Key::F_last_modified_at,
+                            "LastName" => Key::F_last_name,
+                            "Location" => Key::F_location,
+                            "MemberId" => Key::F_member_id,
+                            "MemberUrl" => Key::F_member_url,
+                            "Occupation" => Key::F_occupation,
+                            "Phone" => Key::F_phone,
+                            "PublicIdentifier" => Key::F_public_identifier,
+                            "Status" => Key::F_status,
+                            _ => Key::Unknown(value),
+                        },
+                    )
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for Key {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    deserializer.deserialize_identifier(KeyVisitor)
+                }
+            }
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                type Value = ContactDetails;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a ContactDetails object")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ContactDetails, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut added_at = ::std::option::Option::None;
+                    let mut campaign_id = ::std::option::Option::None;
+                    let mut campaign_name = ::std::option::Option::None;
+                    let mut company = ::std::option::Option::None;
+                    let mut email = ::std::option::Option::None;
+                    let mut first_name = ::std::option::Option::None;
+                    let mut industry = ::std::option::Option::None;
+                    let mut last_modified_at = ::std::option::Option::None;
+                    let mut last_name = ::std::option::Option::None;
+                    let mut location = ::std::option::Option::None;
+                    let mut member_id = ::std::option::Option::None;
+                    let mut member_url = ::std::option::Option::None;
+                    let mut occupation = ::std::option::Option::None;
+                    let mut phone = ::std::option::Option::None;
+                    let mut public_identifier = ::std::option::Option::None;
+                    let mut status = ::std::option::Option::None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
+                        match key {
+                            Key::F_added_at => {
+                                if added_at.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("AddedAt"),
+                                    );
+                                }
+                                added_at = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_campaign_id => {
+                                if campaign_id.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "CampaignId",
+                                        ),
+                                    );
+                                }
+                                campaign_id = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_campaign_name => {
+                                if campaign_name.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "CampaignName",
+                                        ),
+                                    );
+                                }
+                                campaign_name = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_company => {
+                                if company.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Company"),
+                                    );
+                                }
+                                company = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_email => {
+                                if email.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Email"),
+                                    );
+                                }
+                                email = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_first_name => {
+                                if first_name.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "FirstName",
+                                        ),
+                                    );
+                                }
+                                first_name = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_industry => {
+                                if industry.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "Industry",
+                                        ),
+                                    );
+                                }
+                                industry = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_last_modified_at => {
+                                if last_modified_at.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "LastModifiedAt",
+                                        ),
+                                    );
+                                }
+                                last_modified_at = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_last_name => {
+                                if last_name.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "LastName",
+                                        ),
+                                    );
+                                }
+                                last_name = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_location => {
+                                if location.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "Location",
+                                        ),
+                                    );
+                                }
+                                location = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_member_id => {
+                                if member_id.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "MemberId",
+                                        ),
+                                    );
+                                }
+                                member_id = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_member_url => {
+                                if member_url.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "MemberUrl",
+                                        ),
+                                    );
+                                }
+                                member_url = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_occupation => {
+                                if occupation.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "Occupation",
+                                        ),
+                                    );
+                                }
+                                occupation = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_phone => {
+                                if phone.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Phone"),
+                                    );
+                                }
+                                phone = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_public_identifier => {
+                                if public_identifier.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "PublicIdentifier",
+                                        ),
+                                    );
+                                }
+                                public_identifier = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_status => {
+                                if status.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Status"),
+                                    );
+                                }
+                                status = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::Unknown(name) => {
+                                let value: ::serde_json::Value = map.next_value()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(ContactDetails {
+                        added_at: added_at.flatten(),
+                        campaign_id: campaign_id.flatten(),
+                        campaign_name: campaign_name.flatten(),
+                        company: company.flatten(),
+                        email: email.flatten(),
+                        first_name: first_name.flatten(),
+                        industry: industry.flatten(),
+                        last_modified_at: last_modified_at.flatten(),
+                        last_name: last_name.flatten(),
+                        location: location.flatten(),
+                        member_id: member_id
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "MemberId",
+                            ))?,
+                        member_url: member_url.flatten(),
+                        occupation: occupation.flatten(),
+                        phone: phone.flatten(),
+                        public_identifier: public_identifier.flatten(),
+                        status: status.flatten(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StatusMessage {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            #[allow(non_camel_case_types)]
+            enum Key {
+                F_message,
+                F_status,
+                Unknown(::std::string::String),
+            }
+            struct KeyVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
+                type Value = Key;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a field name")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value {
+                            "Message" => Key::F_message,
+                            "Status" => Key::F_status,
+                            other => Key::Unknown(other.to_owned()),
+                        },
+                    )
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value.as_str() {
+                            "Message" => Key::F_message,
+                            "Status" => Key::F_status,
+                            _ => Key::Unknown(value),
+                        },
+                    )
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for Key {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    deserializer.deserialize_identifier(KeyVisitor)
+                }
+            }
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                type Value = StatusMessage;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a StatusMessage object")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<StatusMessage, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut message = ::std::option::Option::None;
+                    let mut status = ::std::option::Option::None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
+                        match key {
+                            Key::F_message => {
+                                if message.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Message"),
+                                    );
+                                }
+                                message = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_status => {
+                                if status.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Status"),
+                                    );
+                                }
+                                status = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::Unknown(name) => {
+                                let value: ::serde_json::Value = map.next_value()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(StatusMessage {
+                        message: message.flatten(),
+                        status: status
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "Status",
+                            ))?,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Webhook {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            #[allow(non_camel_case_types)]
+            enum Key {
+                F_attached_webhook_campaigns,
+                F_disable_for_muted_contacts,
+                F_name,
+                F_url,
+                F_webhook_id,
+                Unknown(::std::string::String),
+            }
+            struct KeyVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
+                type Value = Key;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a field name")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value {
+                            "AttachedWebhookCampaigns" => {
+                                Key::F_attached_webhook_campaigns
+                            }
+                            "DisableForMutedContacts" => {
+                                Key::F_disable_for_muted_contacts
+                            }
+                            "Name" => Key::F_name,
+                            "Url" => Key::F_url,
+                            "WebhookId" => Key::F_webhook_id,
+                            other => Key::Unknown(other.to_owned()),
+                        },
+                    )
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value.as_str() {
+                            "AttachedWebhookCampaigns" => {
+                                Key::F_attached_webhook_campaigns
+                            }
+                            "DisableForMutedContacts" => {
+                                Key::F_disable_for_muted_contacts
+                            }
+                            "Name" => Key::F_name,
+                            "Url" => Key::F_url,
+                            "WebhookId" => Key::F_webhook_id,
+                            _ => Key::Unknown(value),
+                        },
+                    )
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for Key {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    deserializer.deserialize_identifier(KeyVisitor)
+                }
+            }
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                type Value = Webhook;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a Webhook object")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Webhook, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut attached_webhook_campaigns = ::std::option::Option::None;
+                    let mut disable_for_muted_contacts = ::std::option::Option::None;
+                    let mut name = ::std::option::Option::None;
+                    let mut url = ::std::option::Option::None;
+                    let mut webhook_id = ::std::option::Option::None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
+                        match key {
+                            Key::F_attached_webhook_campaigns => {
+                                if attached_webhook_campaigns.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "AttachedWebhookCampaigns",
+                                        ),
+                                    );
+                                }
+                                attached_webhook_campaigns = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_disable_for_muted_contacts => {
+                                if disable_for_muted_contacts.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "DisableForMutedContacts",
+                                        ),
+                                    );
+                                }
+                                disable_for_muted_contacts = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_name => {
+                                if name.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Name"),
+                                    );
+                                }
+                                name = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_url => {
+                                if url.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("Url"),
+                                    );
+                                }
+                                url = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_webhook_id => {
+                                if webhook_id.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "WebhookId",
+                                        ),
+                                    );
+                                }
+                                webhook_id = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::Unknown(name) => {
+                                let value: ::serde_json::Value = map.next_value()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(Webhook {
+                        attached_webhook_campaigns: attached_webhook_campaigns.flatten(),
+                        disable_for_muted_contacts: disable_for_muted_contacts.flatten(),
+                        name: name.flatten(),
+                        url: url.flatten(),
+                        webhook_id: webhook_id
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "WebhookId",
+                            ))?,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebhookCampaign {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            #[allow(non_camel_case_types)]
+            enum Key {
+                F_campaign_id,
+                F_run_on,
+                F_webhook_campaign_id,
+                Unknown(::std::string::String),
+            }
+            struct KeyVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
+                type Value = Key;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a field name")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value {
+                            "CampaignId" => Key::F_campaign_id,
+                            "RunOn" => Key::F_run_on,
+                            "WebhookCampaignId" => Key::F_webhook_campaign_id,
+                            other => Key::Unknown(other.to_owned()),
+                        },
+                    )
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<Key, E> {
+                    ::std::result::Result::Ok(
+                        match value.as_str() {
+                            "CampaignId" => Key::F_campaign_id,
+                            "RunOn" => Key::F_run_on,
+                            "WebhookCampaignId" => Key::F_webhook_campaign_id,
+                            _ => Key::Unknown(value),
+                        },
+                    )
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for Key {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    deserializer.deserialize_identifier(KeyVisitor)
+                }
+            }
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                type Value = WebhookCampaign;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a WebhookCampaign object")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<WebhookCampaign, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut campaign_id = ::std::option::Option::None;
+                    let mut run_on = ::std::option::Option::None;
+                    let mut webhook_campaign_id = ::std::option::Option::None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
+                        match key {
+                            Key::F_campaign_id => {
+                                if campaign_id.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "CampaignId",
+                                        ),
+                                    );
+                                }
+                                campaign_id = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::F_run_on => {
+                                if run_on.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field("RunOn"),
+                                    );
+                                }
+                                run_on = ::std::option::Option::Some(map.next_value()?);
+                            }
+                            Key::F_webhook_campaign_id => {
+                                if webhook_campaign_id.is_some() {
+                                    return ::std::result::Result::Err(
+                                        <A::Error as ::serde::de::Error>::duplicate_field(
+                                            "WebhookCampaignId",
+                                        ),
+                                    );
+                                }
+                                webhook_campaign_id = ::std::option::Option::Some(
+                                    map.next_value()?,
+                                );
+                            }
+                            Key::Unknown(name) => {
+                                let value: ::serde_json::Value = map.next_value()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    ::std::result::Result::Ok(WebhookCampaign {
+                        campaign_id: campaign_id
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "CampaignId",
+                            ))?,
+                        run_on: run_on
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "RunOn",
+                            ))?,
+                        webhook_campaign_id: webhook_campaign_id
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                "WebhookCampaignId",
+                            ))?,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
+    ///The fields of [`Contact`] out of a [`ContactDetails`] (the spec defines `ContactDetails` as `allOf` `Contact` and more); the fields `Contact` does not have are dropped, unknown fields are kept.
+    impl ::std::convert::From<ContactDetails> for Contact {
+        fn from(value: ContactDetails) -> Self {
+            Contact {
+                added_at: value.added_at,
+                company: value.company,
+                email: value.email,
+                first_name: value.first_name,
+                industry: value.industry,
+                last_modified_at: value.last_modified_at,
+                last_name: value.last_name,
+                location: value.location,
+                member_id: value.member_id,
+                member_url: value.member_url,
+                occupation: value.occupation,
+                phone: value.phone,
+                public_identifier: value.public_identifier,
+                extra: value.extra,
             }
         }
     }
@@ -1161,7 +3616,7 @@ Arguments:
 */
     pub async fn get_campaign_statistics<'a>(
         &'a self,
-        campaign_id: i64,
+        campaign_id: &'a ::salesflow_webhook_types::CampaignId,
         is_force_request: Option<bool>,
     ) -> Result<ResponseValue<types::CampaignStatistics>, Error<types::StatusMessage>> {
         let url = format!("{}/statistics/GetCampaignStatistics", self.baseurl,);
@@ -1223,6 +3678,11 @@ Decision: the reference says only "return created member" (1.5), with no sample.
 describe the answer as `ContactDetails`, whose fields beyond `Contact` are optional, so
 that the member's `Status` (and so a `MEMBER_DUPLICATE` flag) is kept when present.
 
+Decision: the reference documents no maximum lengths here. The member's fields are the
+ones UpdateContact limits (firstName/lastName 63, location 127, occupation 1023), so the
+same limits apply, and custom fields get 1023 like the other free-text fields. Clients
+check them before sending, so an oversized field never reaches the server.
+
 
 Sends a `GET` request to `/members/Import`
 
@@ -1238,30 +3698,33 @@ Arguments:
 - `custom7`: Custom field 7 (since API 1.10).
 - `custom8`: Custom field 8 (since API 1.10).
 - `custom9`: Custom field 9 (since API 1.10).
-- `first_name`
-- `last_name`
-- `linked_in_url`: LinkedIn profile URL of the contact to add, e.g. `https://linkedin.com/in/john-smith-123456`.
-- `location`
-- `occupation`
+- `first_name`: First name.
+- `last_name`: Last name.
+- `linked_in_url`: LinkedIn profile URL of the contact to add, e.g.
+`https://linkedin.com/in/john-smith-123456`. Clients check it is a profile URL
+(`format: linkedin-profile-url`) and send it in its canonical form.
+
+- `location`: Location.
+- `occupation`: Occupation (the LinkedIn headline).
 */
     pub async fn import_member<'a>(
         &'a self,
-        campaign_id: i64,
-        custom1: Option<&'a str>,
-        custom10: Option<&'a str>,
-        custom2: Option<&'a str>,
-        custom3: Option<&'a str>,
-        custom4: Option<&'a str>,
-        custom5: Option<&'a str>,
-        custom6: Option<&'a str>,
-        custom7: Option<&'a str>,
-        custom8: Option<&'a str>,
-        custom9: Option<&'a str>,
-        first_name: Option<&'a str>,
-        last_name: Option<&'a str>,
+        campaign_id: &'a ::salesflow_webhook_types::CampaignId,
+        custom1: Option<&'a types::ImportMemberCustom1>,
+        custom10: Option<&'a types::ImportMemberCustom10>,
+        custom2: Option<&'a types::ImportMemberCustom2>,
+        custom3: Option<&'a types::ImportMemberCustom3>,
+        custom4: Option<&'a types::ImportMemberCustom4>,
+        custom5: Option<&'a types::ImportMemberCustom5>,
+        custom6: Option<&'a types::ImportMemberCustom6>,
+        custom7: Option<&'a types::ImportMemberCustom7>,
+        custom8: Option<&'a types::ImportMemberCustom8>,
+        custom9: Option<&'a types::ImportMemberCustom9>,
+        first_name: Option<&'a types::ImportMemberFirstName>,
+        last_name: Option<&'a types::ImportMemberLastName>,
         linked_in_url: &'a types::ImportMemberLinkedInUrl,
-        location: Option<&'a str>,
-        occupation: Option<&'a str>,
+        location: Option<&'a types::ImportMemberLocation>,
+        occupation: Option<&'a types::ImportMemberOccupation>,
     ) -> Result<ResponseValue<types::ContactDetails>, Error<types::StatusMessage>> {
         let url = format!("{}/members/Import", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -1330,7 +3793,7 @@ Arguments:
 */
     pub async fn get_contact<'a>(
         &'a self,
-        member_id: i64,
+        member_id: &'a ::salesflow_webhook_types::MemberId,
     ) -> Result<ResponseValue<types::ContactDetails>, Error<types::StatusMessage>> {
         let url = format!(
             "{}/members/{}", self.baseurl, encode_path(& member_id.to_string()),
@@ -1390,7 +3853,7 @@ Arguments:
 */
     pub async fn update_contact<'a>(
         &'a self,
-        member_id: i64,
+        member_id: &'a ::salesflow_webhook_types::MemberId,
         body: &'a types::UpdateContactRequest,
     ) -> Result<ResponseValue<types::Contact>, Error<types::StatusMessage>> {
         let url = format!(
@@ -1450,7 +3913,7 @@ Arguments:
 */
     pub async fn delete_contact<'a>(
         &'a self,
-        member_id: i64,
+        member_id: &'a ::salesflow_webhook_types::MemberId,
     ) -> Result<ResponseValue<types::StatusMessage>, Error<types::StatusMessage>> {
         let url = format!(
             "{}/members/{}", self.baseurl, encode_path(& member_id.to_string()),
@@ -1503,7 +3966,7 @@ Decision: the reference lists `memberId` as the parameter, but its example sends
 Sends a `GET` request to `/members`
 
 Arguments:
-- `public_identifier`: The member's LinkedIn public identifier (the last segment of its profile URL).
+- `public_identifier`: The member's LinkedIn public identifier (the last segment of its profile URL); not empty nor only whitespace.
 */
     pub async fn get_contact_by_public_identifier<'a>(
         &'a self,
@@ -1570,7 +4033,7 @@ Arguments:
 */
     pub async fn list_contacts_by_campaign<'a>(
         &'a self,
-        campaign_id: i64,
+        campaign_id: &'a ::salesflow_webhook_types::CampaignId,
         updated_from_date: Option<&'a ::salesflow_webhook_types::FlexibleDate>,
     ) -> Result<
         ResponseValue<::std::vec::Vec<types::Contact>>,
@@ -1631,6 +4094,8 @@ means "can't": clients send batches of at most 20 and merge the results. The col
 must be non-empty and hold no empty element, checked client-side before any request.
 It is a POST only because its input is a JSON body: it reads and changes nothing
 (`x-salesflow-changes-state: false`), so clients may retry it like any read.
+`x-salesflow-batch: PublicIdentifiers` tells clients to split a longer list into
+requests of at most `maxItems` identifiers and concatenate the answers in order.
 
 
 Sends a `POST` request to `/members/list-contacts`
@@ -1754,7 +4219,7 @@ Arguments:
 */
     pub async fn start_campaign<'a>(
         &'a self,
-        campaign_id: i64,
+        campaign_id: &'a ::salesflow_webhook_types::CampaignId,
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<types::StatusMessage>, Error<types::StatusMessage>> {
         let url = format!("{}/campaigns/start", self.baseurl,);
@@ -1914,7 +4379,7 @@ Arguments:
 */
     pub async fn delete_webhook<'a>(
         &'a self,
-        webhook_id: i64,
+        webhook_id: &'a ::salesflow_webhook_types::WebhookId,
     ) -> Result<ResponseValue<types::StatusMessage>, Error<types::StatusMessage>> {
         let url = format!("{}/webhooks/delete", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -2019,9 +4484,9 @@ Arguments:
 */
     pub async fn attach_webhook<'a>(
         &'a self,
-        campaign_id: i64,
+        campaign_id: &'a ::salesflow_webhook_types::CampaignId,
         run_on: &'a ::salesflow_webhook_types::RunOn,
-        webhook_id: i64,
+        webhook_id: &'a ::salesflow_webhook_types::WebhookId,
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<types::WebhookCampaign>, Error<types::StatusMessage>> {
         let url = format!("{}/webhooks/attach", self.baseurl,);
@@ -2084,7 +4549,7 @@ Arguments:
 */
     pub async fn detach_webhook<'a>(
         &'a self,
-        webhook_campaign_id: i64,
+        webhook_campaign_id: &'a ::salesflow_webhook_types::WebhookCampaignId,
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<types::StatusMessage>, Error<types::StatusMessage>> {
         let url = format!("{}/webhooks/detach", self.baseurl,);

@@ -1,0 +1,875 @@
+//! What the generators need to know about the spec, read once: every operation with its
+//! parameters (path, query and body properties, in the spec's order), its response, and the
+//! Rust types progenitor chose for them.
+//!
+//! Everything the later stages emit comes from here, so a fact of the spec (a name, a limit, a
+//! host) is read in one place. Anything this model cannot represent is an error naming the
+//! operation and parameter, never a silent skip.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::{ToPascalCase, ToSnakeCase};
+use openapiv3::{
+    OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    RequestBody, Response, Schema, SchemaKind, StatusCode, Type,
+};
+
+use super::Error;
+
+/// The extension that overrides what an operation's method says about changing state
+/// (ImportMember is a GET that creates a member: `true`; ListContacts-by-identifiers is a POST
+/// that only reads: `false`).
+pub const CHANGES_STATE_EXTENSION: &str = "x-salesflow-changes-state";
+/// The extension marking a schema as the vendor's status body (`{"Status", "Message"}`), whose
+/// `Status` of 400 or more is an error even under HTTP 200.
+pub const STATUS_BODY_EXTENSION: &str = "x-salesflow-status-body";
+/// The extension naming the array body property an operation's clients split into batches of
+/// at most its `maxItems`.
+pub const BATCH_EXTENSION: &str = "x-salesflow-batch";
+
+/// The spec, as the generators see it.
+#[derive(Debug)]
+pub struct Model {
+    /// `info.version`: the vendor API version the SDK targets.
+    pub api_version: String,
+    /// Every operation, in the spec's order.
+    pub operations: Vec<Op>,
+    /// Component schemas that are object types reachable from a response body (the types
+    /// that keep unknown fields), sorted.
+    pub response_structs: BTreeSet<String>,
+    /// Component schemas that are the vendor's status body.
+    pub status_bodies: BTreeSet<String>,
+    /// `(derived, base)`: `derived` is `allOf: [$ref base, ...]`, so a `derived` value can be
+    /// projected onto `base`.
+    pub projections: Vec<(String, String)>,
+}
+
+/// Which of the vendor's hosts serves an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    /// `app.salesflow.io`.
+    App,
+    /// `mvc.salesflow.io`.
+    Mvc,
+}
+
+/// One operation.
+#[derive(Debug)]
+pub struct Op {
+    /// `operationId`, e.g. `getContact`.
+    pub id: String,
+    /// The enum variant and parameter struct name, e.g. `GetContact`.
+    pub pascal: String,
+    /// progenitor's method name, e.g. `get_contact`.
+    pub snake: String,
+    /// The vendor's name (`summary`), e.g. `GetContact (by memberId)`.
+    pub vendor_name: String,
+    /// The description, trimmed.
+    pub description: String,
+    /// The first tag (the vendor concept it belongs to).
+    pub tag: String,
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path template, e.g. `/members/{memberId}`.
+    pub path: String,
+    /// The host that serves it.
+    pub host: Host,
+    /// Whether `accountId` is sent besides `token`.
+    pub needs_account_id: bool,
+    /// Whether the call changes state.
+    pub changes_state: bool,
+    /// Path, query and body parameters, in that order; each group in the spec's order.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Body,
+    /// The success response.
+    pub response: ResponseShape,
+    /// The array body parameter to split into batches, with the batch size.
+    pub batch: Option<(String, u64)>,
+}
+
+impl Op {
+    /// The parameters that must be given (path, required query, required body properties).
+    pub fn required(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| p.required)
+    }
+
+    /// The parameters that may be left out.
+    pub fn optional(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| !p.required)
+    }
+}
+
+/// Where a parameter goes on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// A path segment.
+    Path,
+    /// A query parameter.
+    Query,
+    /// A property of the JSON body.
+    Body,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The name on the wire, e.g. `linkedInUrl`.
+    pub wire: String,
+    /// The Rust field name progenitor uses, e.g. `linked_in_url`.
+    pub field: String,
+    /// Path, query or body.
+    pub location: Location,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Its description, trimmed (may be empty).
+    pub description: String,
+    /// Its example, if the spec gives one.
+    pub example: Option<serde_json::Value>,
+    /// Its value's shape.
+    pub shape: Shape,
+}
+
+/// What kind of value a parameter holds.
+#[derive(Debug, Clone)]
+pub enum Shape {
+    /// A string; `newtype` is the generated constrained type it must be converted to, if any.
+    Str {
+        /// The rules the spec sets.
+        rules: StrRules,
+        /// progenitor's constrained newtype (`types::ImportMemberFirstName`), if any.
+        newtype: Option<String>,
+    },
+    /// An array of strings.
+    StrArray {
+        /// The rules for each item.
+        item_rules: StrRules,
+        /// progenitor's newtype for the items, if any.
+        item_newtype: Option<String>,
+        /// `minItems`.
+        min_items: Option<u64>,
+        /// `maxItems`.
+        max_items: Option<u64>,
+    },
+    /// Any other value type, passed as it is (an id, a date, a flag, an event code).
+    Value {
+        /// The Rust type, as progenitor writes it (`::salesflow_webhook_types::CampaignId`,
+        /// `bool`).
+        rust_type: String,
+        /// Whether progenitor takes it by reference.
+        by_ref: bool,
+    },
+}
+
+/// The constraints of a string.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StrRules {
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `format`.
+    pub format: Option<String>,
+}
+
+/// The request body of an operation.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// None.
+    None,
+    /// An empty JSON object, `{}` (the generated type named here).
+    Empty(String),
+    /// An object whose properties are parameters (the generated type named here).
+    Object(String),
+}
+
+/// The success response of an operation.
+#[derive(Debug, Clone)]
+pub struct ResponseShape {
+    /// The component schema of the body (or of its items).
+    pub schema: String,
+    /// Whether the body is an array of `schema`.
+    pub is_array: bool,
+    /// Whether `schema` is the vendor's status body.
+    pub status_body: bool,
+}
+
+/// A method of the generated client: its arguments.
+#[derive(Clone)]
+pub struct Signature {
+    /// `(name, type)` of each argument after `&self`, in order.
+    pub args: Vec<(String, syn::Type)>,
+}
+
+/// What progenitor generated, as the model needs it.
+pub struct Generated<'a> {
+    /// Methods of `impl Client`, by name.
+    pub methods: BTreeMap<String, Signature>,
+    /// Structs of `mod types`, by name.
+    pub structs: BTreeMap<String, &'a syn::ItemStruct>,
+}
+
+impl<'a> Generated<'a> {
+    /// Reads the methods and types out of progenitor's output.
+    pub fn read(file: &'a syn::File) -> Self {
+        let mut methods = BTreeMap::new();
+        let mut structs = BTreeMap::new();
+        for item in &file.items {
+            match item {
+                syn::Item::Mod(m) if m.ident == "types" => {
+                    for item in m.content.iter().flat_map(|(_, items)| items) {
+                        if let syn::Item::Struct(s) = item {
+                            structs.insert(s.ident.to_string(), s);
+                        }
+                    }
+                }
+                syn::Item::Impl(imp) if imp.trait_.is_none() => {
+                    for item in &imp.items {
+                        let syn::ImplItem::Fn(f) = item else { continue };
+                        if f.sig.asyncness.is_none() {
+                            continue;
+                        }
+                        let args = f
+                            .sig
+                            .inputs
+                            .iter()
+                            .filter_map(|arg| match arg {
+                                syn::FnArg::Typed(t) => match &*t.pat {
+                                    syn::Pat::Ident(id) => {
+                                        Some((id.ident.to_string(), (*t.ty).clone()))
+                                    }
+                                    _ => None,
+                                },
+                                syn::FnArg::Receiver(_) => None,
+                            })
+                            .collect();
+                        methods.insert(f.sig.ident.to_string(), Signature { args });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Generated { methods, structs }
+    }
+
+    /// Whether `types::name` is a newtype around a `String` (a constrained string).
+    pub fn is_string_newtype(&self, name: &str) -> bool {
+        self.structs.get(name).is_some_and(|s| match &s.fields {
+            syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                type_text(&f.unnamed[0].ty).ends_with("String")
+            }
+            _ => false,
+        })
+    }
+
+    /// The type of field `field` of struct `types::name`.
+    pub fn field_type(&self, name: &str, field: &str) -> Option<&syn::Type> {
+        let s = self.structs.get(name)?;
+        match &s.fields {
+            syn::Fields::Named(f) => f
+                .named
+                .iter()
+                .find(|f| f.ident.as_ref().is_some_and(|i| i == field))
+                .map(|f| &f.ty),
+            _ => None,
+        }
+    }
+}
+
+/// A type as compact text (`::std::option::Option<&'a str>` becomes
+/// `::std::option::Option<&'a str>` without spaces).
+pub fn type_text(ty: &syn::Type) -> String {
+    quote::quote!(#ty).to_string().replace(' ', "")
+}
+
+/// progenitor's (heck's) snake case of a name: `linkedInUrl` -> `linked_in_url`.
+pub fn snake(name: &str) -> String {
+    name.to_snake_case()
+}
+
+/// The PascalCase of a name: `getContact` -> `GetContact`.
+pub fn pascal(name: &str) -> String {
+    name.to_pascal_case()
+}
+
+fn resolve_schema<'s>(spec: &'s OpenAPI, r: &'s ReferenceOr<Schema>) -> Result<&'s Schema, Error> {
+    match r {
+        ReferenceOr::Item(s) => Ok(s),
+        ReferenceOr::Reference { reference } => {
+            let name = ref_name(reference, "#/components/schemas/")?;
+            match spec
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(name))
+            {
+                Some(ReferenceOr::Item(s)) => Ok(s),
+                _ => Err(Error::Spec(format!("unresolved schema `{reference}`"))),
+            }
+        }
+    }
+}
+
+fn resolve_boxed<'s>(
+    spec: &'s OpenAPI,
+    r: &'s ReferenceOr<Box<Schema>>,
+) -> Result<(&'s Schema, Option<&'s str>), Error> {
+    match r {
+        ReferenceOr::Item(s) => Ok((s, None)),
+        ReferenceOr::Reference { reference } => {
+            let name = ref_name(reference, "#/components/schemas/")?;
+            match spec
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(name))
+            {
+                Some(ReferenceOr::Item(s)) => Ok((s, Some(name))),
+                _ => Err(Error::Spec(format!("unresolved schema `{reference}`"))),
+            }
+        }
+    }
+}
+
+fn ref_name<'r>(reference: &'r str, prefix: &str) -> Result<&'r str, Error> {
+    reference
+        .strip_prefix(prefix)
+        .ok_or_else(|| Error::Spec(format!("`{reference}` is not under `{prefix}`")))
+}
+
+fn schema_ref_name(r: &ReferenceOr<Schema>) -> Option<&str> {
+    match r {
+        ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/"),
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+fn boxed_ref_name(r: &ReferenceOr<Box<Schema>>) -> Option<&str> {
+    match r {
+        ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/"),
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+fn str_rules(schema: &Schema) -> StrRules {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => StrRules {
+            min_length: s.min_length,
+            max_length: s.max_length,
+            pattern: s.pattern.clone(),
+            format: match &s.format {
+                openapiv3::VariantOrUnknownOrEmpty::Item(f) => {
+                    Some(format!("{f:?}").to_snake_case().replace('_', "-"))
+                }
+                openapiv3::VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+                openapiv3::VariantOrUnknownOrEmpty::Empty => None,
+            },
+        },
+        _ => StrRules::default(),
+    }
+}
+
+fn is_string(schema: &Schema) -> bool {
+    matches!(schema.schema_kind, SchemaKind::Type(Type::String(_)))
+}
+
+/// The shape of a value, from the spec's schema and progenitor's Rust type for it.
+fn shape_of(
+    context: &str,
+    schema: &Schema,
+    schema_name: Option<&str>,
+    rust: &syn::Type,
+    generated: &Generated<'_>,
+    spec: &OpenAPI,
+) -> Result<Shape, Error> {
+    let text = type_text(rust);
+    let inner = strip_wrappers(&text);
+    let by_ref = text.contains('&');
+    // Inside `mod types` progenitor names its own types without the `types::` prefix.
+    let qualified;
+    let inner = if generated.structs.contains_key(inner) {
+        qualified = format!("types::{inner}");
+        qualified.as_str()
+    } else {
+        inner
+    };
+    // Component schemas that are mapped onto hand-written types are values.
+    let replaced = schema_name.is_some_and(|n| super::REPLACEMENTS.iter().any(|(s, _)| *s == n));
+    if !replaced && is_string(schema) {
+        let newtype = inner
+            .strip_prefix("types::")
+            .filter(|n| generated.is_string_newtype(n))
+            .map(str::to_owned);
+        if newtype.is_none() && !matches!(inner, "str" | "::std::string::String") {
+            return Err(Error::Spec(format!(
+                "{context}: a string progenitor types as `{text}`, which the generator does not know"
+            )));
+        }
+        return Ok(Shape::Str {
+            rules: str_rules(schema),
+            newtype,
+        });
+    }
+    if let SchemaKind::Type(Type::Array(a)) = &schema.schema_kind {
+        let Some(items) = &a.items else {
+            return Err(Error::Spec(format!("{context}: an array without `items`")));
+        };
+        let (item, _) = resolve_boxed(spec, items)?;
+        if !is_string(item) {
+            return Err(Error::Spec(format!(
+                "{context}: only arrays of strings are supported as parameters"
+            )));
+        }
+        let item_text = inner
+            .strip_prefix("::std::vec::Vec<")
+            .and_then(|t| t.strip_suffix('>'))
+            .unwrap_or_default();
+        let item_newtype = Some(item_text.strip_prefix("types::").unwrap_or(item_text))
+            .filter(|n| generated.is_string_newtype(n))
+            .map(str::to_owned);
+        return Ok(Shape::StrArray {
+            item_rules: str_rules(item),
+            item_newtype,
+            min_items: a.min_items.map(|n| n as u64),
+            max_items: a.max_items.map(|n| n as u64),
+        });
+    }
+    Ok(Shape::Value {
+        rust_type: inner.to_owned(),
+        by_ref,
+    })
+}
+
+/// `Option<&'a T>` -> `T`, `&'a T` -> `T`, `::std::option::Option<T>` -> `T`.
+fn strip_wrappers(text: &str) -> &str {
+    let mut t = text;
+    for prefix in ["Option<", "::std::option::Option<"] {
+        if let Some(rest) = t.strip_prefix(prefix).and_then(|r| r.strip_suffix('>')) {
+            t = rest;
+        }
+    }
+    if let Some(rest) = t.strip_prefix("&'a") {
+        t = rest;
+    } else if let Some(rest) = t.strip_prefix('&') {
+        t = rest;
+    }
+    t
+}
+
+fn host_of(url: &str) -> Result<Host, Error> {
+    let host = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '.', ':']).next())
+        .unwrap_or_default();
+    match host {
+        "app" => Ok(Host::App),
+        "mvc" => Ok(Host::Mvc),
+        other => Err(Error::Spec(format!(
+            "server `{url}` has host `{other}`; expected the `app` or `mvc` host"
+        ))),
+    }
+}
+
+fn resolve_param<'s>(spec: &'s OpenAPI, p: &'s ReferenceOr<Parameter>) -> Result<&'s Parameter, Error> {
+    match p {
+        ReferenceOr::Item(p) => Ok(p),
+        ReferenceOr::Reference { reference } => {
+            let name = ref_name(reference, "#/components/parameters/")?;
+            match spec
+                .components
+                .as_ref()
+                .and_then(|c| c.parameters.get(name))
+            {
+                Some(ReferenceOr::Item(p)) => Ok(p),
+                _ => Err(Error::Spec(format!("unresolved parameter `{reference}`"))),
+            }
+        }
+    }
+}
+
+fn resolve_body<'s>(spec: &'s OpenAPI, b: &'s ReferenceOr<RequestBody>) -> Result<&'s RequestBody, Error> {
+    match b {
+        ReferenceOr::Item(b) => Ok(b),
+        ReferenceOr::Reference { reference } => {
+            let name = ref_name(reference, "#/components/requestBodies/")?;
+            match spec
+                .components
+                .as_ref()
+                .and_then(|c| c.request_bodies.get(name))
+            {
+                Some(ReferenceOr::Item(b)) => Ok(b),
+                _ => Err(Error::Spec(format!("unresolved request body `{reference}`"))),
+            }
+        }
+    }
+}
+
+fn resolve_response<'s>(spec: &'s OpenAPI, r: &'s ReferenceOr<Response>) -> Result<&'s Response, Error> {
+    match r {
+        ReferenceOr::Item(r) => Ok(r),
+        ReferenceOr::Reference { reference } => {
+            let name = ref_name(reference, "#/components/responses/")?;
+            match spec
+                .components
+                .as_ref()
+                .and_then(|c| c.responses.get(name))
+            {
+                Some(ReferenceOr::Item(r)) => Ok(r),
+                _ => Err(Error::Spec(format!("unresolved response `{reference}`"))),
+            }
+        }
+    }
+}
+
+fn json_schema_of<'s>(
+    content: &'s indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<&'s ReferenceOr<Schema>> {
+    content.get("application/json").and_then(|m| m.schema.as_ref())
+}
+
+fn response_shape(spec: &OpenAPI, context: &str, op: &SpecOperation) -> Result<ResponseShape, Error> {
+    let ok = op
+        .responses
+        .responses
+        .get(&StatusCode::Code(200))
+        .ok_or_else(|| Error::Spec(format!("{context}: no 200 response")))?;
+    let ok = resolve_response(spec, ok)?;
+    let schema = json_schema_of(&ok.content)
+        .ok_or_else(|| Error::Spec(format!("{context}: the 200 response has no JSON body")))?;
+    let (name, is_array) = match schema {
+        ReferenceOr::Reference { .. } => (schema_ref_name(schema), false),
+        ReferenceOr::Item(s) => match &s.schema_kind {
+            SchemaKind::Type(Type::Array(a)) => (a.items.as_ref().and_then(boxed_ref_name), true),
+            _ => (None, false),
+        },
+    };
+    let name = name.ok_or_else(|| {
+        Error::Spec(format!(
+            "{context}: the 200 body must be a `$ref` to a component schema, or an array of one"
+        ))
+    })?;
+    let reference = ReferenceOr::Reference {
+        reference: format!("#/components/schemas/{name}"),
+    };
+    let schema = resolve_schema(spec, &reference)?;
+    Ok(ResponseShape {
+        schema: name.to_owned(),
+        is_array,
+        status_body: schema
+            .schema_data
+            .extensions
+            .get(STATUS_BODY_EXTENSION)
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+    })
+}
+
+fn schema_example_of_body(example: &Option<serde_json::Value>, prop: &str) -> Option<serde_json::Value> {
+    example.as_ref()?.get(prop).cloned()
+}
+
+/// Reads the model from the spec and progenitor's output.
+pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
+    let default_server = spec
+        .servers
+        .first()
+        .ok_or_else(|| Error::Spec("no top-level `servers`".into()))?;
+    let global_security = spec.security.clone().unwrap_or_default();
+    let mut operations = Vec::new();
+    for (path, item) in spec.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            return Err(Error::Spec(format!("path `{path}` is a $ref")));
+        };
+        for (method, op) in item.iter() {
+            let id = op
+                .operation_id
+                .clone()
+                .ok_or_else(|| Error::Spec(format!("{method} {path} has no operationId")))?;
+            let context = format!("operation `{id}`");
+            let snake_name = snake(&id);
+            let signature = generated.methods.get(&snake_name).ok_or_else(|| {
+                Error::Generate(format!("{context}: progenitor generated no `{snake_name}`"))
+            })?;
+            let server = op
+                .servers
+                .first()
+                .or(item.servers.first())
+                .unwrap_or(default_server);
+            let security = op.security.as_ref().unwrap_or(&global_security);
+            let method = method.to_ascii_uppercase();
+            let safe_method = matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS");
+            let changes_state = op
+                .extensions
+                .get(CHANGES_STATE_EXTENSION)
+                .and_then(|v| v.as_bool())
+                .unwrap_or(!safe_method);
+
+            let arg_type = |name: &str| -> Result<&syn::Type, Error> {
+                signature
+                    .args
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, t)| t)
+                    .ok_or_else(|| {
+                        Error::Generate(format!(
+                            "{context}: `{snake_name}` has no argument `{name}`"
+                        ))
+                    })
+            };
+
+            // Path parameters first, then query parameters, each in the spec's order.
+            let mut spec_params = Vec::new();
+            for p in item.parameters.iter().chain(op.parameters.iter()) {
+                spec_params.push(resolve_param(spec, p)?);
+            }
+            let mut params = Vec::new();
+            for location in [Location::Path, Location::Query] {
+                for p in &spec_params {
+                    let (data, here) = match p {
+                        Parameter::Path { parameter_data, .. } => (parameter_data, Location::Path),
+                        Parameter::Query { parameter_data, .. } => {
+                            (parameter_data, Location::Query)
+                        }
+                        _ => {
+                            return Err(Error::Spec(format!(
+                                "{context}: only path and query parameters are supported"
+                            )))
+                        }
+                    };
+                    if here != location {
+                        continue;
+                    }
+                    let ParameterSchemaOrContent::Schema(schema_ref) = &data.format else {
+                        return Err(Error::Spec(format!(
+                            "{context}: parameter `{}` has `content`, not `schema`",
+                            data.name
+                        )));
+                    };
+                    let schema = resolve_schema(spec, schema_ref)?;
+                    let field = snake(&data.name);
+                    let rust = arg_type(&field)?;
+                    let pcontext = format!("{context}, parameter `{}`", data.name);
+                    params.push(Param {
+                        shape: shape_of(
+                            &pcontext,
+                            schema,
+                            schema_ref_name(schema_ref),
+                            rust,
+                            generated,
+                            spec,
+                        )?,
+                        wire: data.name.clone(),
+                        field,
+                        location,
+                        required: data.required || location == Location::Path,
+                        description: data
+                            .description
+                            .clone()
+                            .unwrap_or_default()
+                            .trim()
+                            .to_owned(),
+                        example: data.example.clone().or_else(|| schema.schema_data.example.clone()),
+                    });
+                }
+            }
+
+            let mut body = Body::None;
+            if let Some(b) = &op.request_body {
+                let b = resolve_body(spec, b)?;
+                let schema_ref = json_schema_of(&b.content).ok_or_else(|| {
+                    Error::Spec(format!("{context}: the request body is not JSON"))
+                })?;
+                let name = schema_ref_name(schema_ref).ok_or_else(|| {
+                    Error::Spec(format!(
+                        "{context}: the request body must be a `$ref` to a component schema"
+                    ))
+                })?;
+                let schema = resolve_schema(spec, schema_ref)?;
+                let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+                    return Err(Error::Spec(format!(
+                        "{context}: the request body must be an object"
+                    )));
+                };
+                let body_schema_example = schema.schema_data.example.clone();
+                if object.properties.is_empty() {
+                    body = Body::Empty(name.to_owned());
+                } else {
+                    body = Body::Object(name.to_owned());
+                    for (prop, schema_ref) in &object.properties {
+                        let (schema, ref_name) = resolve_boxed(spec, schema_ref)?;
+                        let field = snake(prop);
+                        let rust = generated.field_type(name, &field).ok_or_else(|| {
+                            Error::Generate(format!(
+                                "{context}: `types::{name}` has no field `{field}`"
+                            ))
+                        })?;
+                        let pcontext = format!("{context}, body property `{prop}`");
+                        if params.iter().any(|p: &Param| p.field == field) {
+                            return Err(Error::Spec(format!(
+                                "{pcontext}: its name clashes with a parameter"
+                            )));
+                        }
+                        params.push(Param {
+                            shape: shape_of(&pcontext, schema, ref_name, rust, generated, spec)?,
+                            wire: prop.clone(),
+                            field,
+                            location: Location::Body,
+                            required: object.required.contains(prop),
+                            description: schema
+                                .schema_data
+                                .description
+                                .clone()
+                                .unwrap_or_default()
+                                .trim()
+                                .to_owned(),
+                            example: schema.schema_data.example.clone().or_else(|| {
+                                schema_example_of_body(&body_schema_example, prop)
+                            }),
+                        });
+                    }
+                }
+            }
+
+            let batch = match op.extensions.get(BATCH_EXTENSION) {
+                None => None,
+                Some(value) => {
+                    let prop = value.as_str().ok_or_else(|| {
+                        Error::Spec(format!("{context}: `{BATCH_EXTENSION}` must name a property"))
+                    })?;
+                    let param = params
+                        .iter()
+                        .find(|p| p.wire == prop && p.location == Location::Body)
+                        .ok_or_else(|| {
+                            Error::Spec(format!(
+                                "{context}: `{BATCH_EXTENSION}` names `{prop}`, not a body property"
+                            ))
+                        })?;
+                    let Shape::StrArray {
+                        max_items: Some(max),
+                        ..
+                    } = param.shape
+                    else {
+                        return Err(Error::Spec(format!(
+                            "{context}: `{BATCH_EXTENSION}` needs an array with `maxItems`"
+                        )));
+                    };
+                    Some((param.field.clone(), max))
+                }
+            };
+
+            let response = response_shape(spec, &context, op)?;
+            if batch.is_some() && !response.is_array {
+                return Err(Error::Spec(format!(
+                    "{context}: a batched operation must answer an array"
+                )));
+            }
+
+            operations.push(Op {
+                pascal: pascal(&id),
+                snake: snake_name,
+                vendor_name: op.summary.clone().unwrap_or_else(|| id.clone()),
+                description: op.description.clone().unwrap_or_default().trim().to_owned(),
+                tag: op.tags.first().cloned().unwrap_or_default(),
+                method,
+                path: path.clone(),
+                host: host_of(&server.url)?,
+                needs_account_id: security
+                    .iter()
+                    .any(|requirement| requirement.contains_key("accountId")),
+                changes_state,
+                params,
+                body,
+                response,
+                batch,
+                id,
+            });
+        }
+    }
+
+    let components = spec
+        .components
+        .as_ref()
+        .ok_or_else(|| Error::Spec("no `components`".into()))?;
+    let mut status_bodies = BTreeSet::new();
+    let mut projections = Vec::new();
+    for (name, schema) in &components.schemas {
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
+        if schema
+            .schema_data
+            .extensions
+            .get(STATUS_BODY_EXTENSION)
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+        {
+            status_bodies.insert(name.clone());
+        }
+        if let SchemaKind::AllOf { all_of } = &schema.schema_kind {
+            for part in all_of {
+                if let Some(base) = schema_ref_name(part) {
+                    projections.push((name.clone(), base.to_owned()));
+                }
+            }
+        }
+    }
+
+    // Object schemas reachable from a response body.
+    let mut response_structs = BTreeSet::new();
+    let mut pending: Vec<String> = operations.iter().map(|o| o.response.schema.clone()).collect();
+    while let Some(name) = pending.pop() {
+        if !generated.structs.contains_key(&name) || !response_structs.insert(name.clone()) {
+            continue;
+        }
+        let Some(ReferenceOr::Item(schema)) = components.schemas.get(&name) else {
+            continue;
+        };
+        collect_refs(schema, &mut pending);
+    }
+
+    Ok(Model {
+        api_version: spec.info.version.clone(),
+        operations,
+        response_structs,
+        status_bodies,
+        projections,
+    })
+}
+
+/// The component schemas a schema refers to (properties, items, allOf parts).
+fn collect_refs(schema: &Schema, out: &mut Vec<String>) {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => {
+            for p in o.properties.values() {
+                match p {
+                    ReferenceOr::Reference { .. } => {
+                        out.extend(boxed_ref_name(p).map(str::to_owned));
+                    }
+                    ReferenceOr::Item(s) => collect_refs(s, out),
+                }
+            }
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            if let Some(items) = &a.items {
+                match items {
+                    ReferenceOr::Reference { .. } => {
+                        out.extend(boxed_ref_name(items).map(str::to_owned));
+                    }
+                    ReferenceOr::Item(s) => collect_refs(s, out),
+                }
+            }
+        }
+        SchemaKind::AllOf { all_of } | SchemaKind::AnyOf { any_of: all_of } | SchemaKind::OneOf { one_of: all_of } => {
+            for part in all_of {
+                match part {
+                    ReferenceOr::Reference { .. } => {
+                        out.extend(schema_ref_name(part).map(str::to_owned));
+                    }
+                    ReferenceOr::Item(s) => collect_refs(s, out),
+                }
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,788 @@
+//! The per-operation layer of the `salesflow` crate: for every operation of the spec, a
+//! parameter struct with named fields (`salesflow::ops::ImportMember`), its `Request`
+//! implementation (client-side validation from the spec's constraints and formats, the call to
+//! the generated client, the status-body check, batching), a `Client` method named after the
+//! operationId that returns a `Call` builder, the `Call` setters, and `AnyRequest`, the enum of
+//! every operation's parameters.
+//!
+//! A new operation in the spec is callable through `salesflow` as soon as this is regenerated;
+//! a hand-written method is only ever sugar on top.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::model::{Body, Location, Model, Op, Param, Shape, StrRules};
+use super::Error;
+
+/// Typed ids recorded on the tracing span: `(type name suffix, field of salesflow's Ids)`.
+const SPAN_IDS: &[(&str, &str)] = &[
+    ("::CampaignId", "campaign_id"),
+    ("::MemberId", "member_id"),
+    ("::WebhookId", "webhook_id"),
+    ("::WebhookCampaignId", "webhook_campaign_id"),
+];
+
+/// The string formats the SDK checks, and the function of `salesflow::validate` that does.
+/// Each takes `(field, value)` and returns the value to send (possibly canonicalized). A
+/// request string with another `format` is an error here, so a new format cannot slip through
+/// unchecked.
+pub const FORMAT_CHECKS: &[(&str, &str)] = &[
+    ("linkedin-profile-url", "linkedin_profile_url"),
+    ("uri", "http_url"),
+];
+
+fn value_type(rust_type: &str) -> TokenStream {
+    let path = match rust_type.strip_prefix("types::") {
+        Some(name) => format!("::salesflow_api::types::{name}"),
+        None => rust_type.to_owned(),
+    };
+    let ty: syn::Type = syn::parse_str(&path).unwrap_or_else(|_| syn::parse_quote!(()));
+    quote!(#ty)
+}
+
+/// The owned type a parameter is stored as.
+fn stored_type(p: &Param) -> TokenStream {
+    let inner = match &p.shape {
+        Shape::Str { .. } => quote!(::std::string::String),
+        Shape::StrArray { .. } => quote!(::std::vec::Vec<::std::string::String>),
+        Shape::Value { rust_type, .. } => value_type(rust_type),
+    };
+    if p.required {
+        inner
+    } else {
+        quote!(::std::option::Option<#inner>)
+    }
+}
+
+/// The argument type a setter or constructor takes, and how it becomes the stored value.
+fn input(p: &Param) -> (TokenStream, TokenStream) {
+    let f = format_ident!("{}", p.field);
+    match &p.shape {
+        Shape::Str { .. } => (
+            quote!(impl ::std::convert::Into<::std::string::String>),
+            quote!(#f.into()),
+        ),
+        Shape::StrArray { .. } => (
+            quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>),
+            quote!(#f.into_iter().map(::std::convert::Into::into).collect()),
+        ),
+        Shape::Value { rust_type, .. } if rust_type == "bool" => (quote!(bool), quote!(#f)),
+        Shape::Value { rust_type, .. } => {
+            let ty = value_type(rust_type);
+            (quote!(impl ::std::convert::Into<#ty>), quote!(#f.into()))
+        }
+    }
+}
+
+fn rules_tokens(rules: &StrRules) -> TokenStream {
+    let opt_usize = |v: Option<usize>| match v {
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
+    };
+    let min = opt_usize(rules.min_length);
+    let max = opt_usize(rules.max_length);
+    let pattern = match &rules.pattern {
+        Some(p) => quote!(Some(#p)),
+        None => quote!(None),
+    };
+    quote!(&crate::validate::StrRules::new(#min, #max, #pattern))
+}
+
+fn format_check(context: &str, rules: &StrRules) -> Result<Option<syn::Ident>, Error> {
+    let Some(format) = &rules.format else {
+        return Ok(None);
+    };
+    FORMAT_CHECKS
+        .iter()
+        .find(|(f, _)| f == format)
+        .map(|(_, check)| Some(format_ident!("{}", check)))
+        .ok_or_else(|| {
+            Error::Generate(format!(
+                "{context}: no client-side check for `format: {format}`; add one to \
+                 salesflow::validate and to FORMAT_CHECKS in xtask/src/codegen/sdk.rs"
+            ))
+        })
+}
+
+/// An expression that turns the `String` expression `value` into what is sent (a `String`,
+/// or the generated newtype), checked: the format's check first (which may canonicalize),
+/// then the spec's length and pattern rules.
+fn convert_str(
+    context: &str,
+    wire: &str,
+    rules: &StrRules,
+    newtype: &Option<String>,
+    value: TokenStream,
+) -> Result<TokenStream, Error> {
+    let rules_ts = rules_tokens(rules);
+    let value = match format_check(context, rules)? {
+        Some(check) => quote!(crate::validate::#check(#wire, &#value)?),
+        None => value,
+    };
+    Ok(match newtype {
+        Some(n) => {
+            let n = format_ident!("{}", n);
+            quote!(crate::validate::to_generated::<::salesflow_api::types::#n>(#wire, #value, #rules_ts)?)
+        }
+        None => quote!(crate::validate::checked(#wire, #value, #rules_ts)?),
+    })
+}
+
+/// Statements that check parameter `p` (a local of its name) and rebind it to what is sent.
+fn check_param(op: &Op, p: &Param) -> Result<TokenStream, Error> {
+    let f = format_ident!("{}", p.field);
+    let wire = &p.wire;
+    let context = format!("operation `{}`, parameter `{}`", op.id, p.wire);
+    match &p.shape {
+        Shape::Value { .. } => Ok(quote!()),
+        Shape::Str { rules, newtype } => {
+            let convert = convert_str(&context, wire, rules, newtype, quote!(value))?;
+            Ok(if p.required {
+                quote!(let #f = { let value = #f; #convert };)
+            } else {
+                quote!(let #f = match #f { Some(value) => Some(#convert), None => None };)
+            })
+        }
+        Shape::StrArray {
+            item_rules,
+            item_newtype,
+            min_items,
+            max_items,
+        } => {
+            if !p.required {
+                return Err(Error::Generate(format!(
+                    "{context}: optional arrays are not supported"
+                )));
+            }
+            let convert = convert_str(&context, wire, item_rules, item_newtype, quote!(value))?;
+            let batched = op.batch.as_ref().is_some_and(|(field, _)| *field == p.field);
+            let opt = |v: Option<u64>| match v {
+                Some(n) => {
+                    let n = n as usize;
+                    quote!(Some(#n))
+                }
+                None => quote!(None),
+            };
+            let min = opt(*min_items);
+            let max = opt(if batched { None } else { *max_items });
+            Ok(quote! {
+                crate::validate::check_items(#wire, #f.len(), #min, #max)?;
+                let #f = #f
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, value)| {
+                        (|| Ok::<_, crate::ValidationError>(#convert))().map_err(|e| e.at(index))
+                    })
+                    .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()?;
+            })
+        }
+    }
+}
+
+/// The expression passed to the generated method for parameter `p`.
+fn call_arg(p: &Param) -> TokenStream {
+    let f = format_ident!("{}", p.field);
+    match &p.shape {
+        Shape::Str { newtype: Some(_), .. } => {
+            if p.required {
+                quote!(&#f)
+            } else {
+                quote!(#f.as_ref())
+            }
+        }
+        Shape::Str { newtype: None, .. } => {
+            if p.required {
+                quote!(&#f)
+            } else {
+                quote!(#f.as_deref())
+            }
+        }
+        Shape::StrArray { .. } => quote!(#f),
+        Shape::Value { by_ref: true, .. } => {
+            if p.required {
+                quote!(&#f)
+            } else {
+                quote!(#f.as_ref())
+            }
+        }
+        Shape::Value { by_ref: false, .. } => quote!(#f),
+    }
+}
+
+fn doc_lines(text: &str) -> Vec<String> {
+    text.lines().map(|l| format!(" {l}")).collect()
+}
+
+fn param_doc(p: &Param) -> String {
+    let location = match p.location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Body => "body",
+    };
+    let mut limits = Vec::new();
+    let mut rules_of = |r: &StrRules| {
+        if let Some(n) = r.min_length.filter(|n| *n > 1) {
+            limits.push(format!("at least {n} characters"));
+        }
+        if let Some(n) = r.max_length {
+            limits.push(format!("at most {n} characters"));
+        }
+        if let Some(f) = &r.format {
+            limits.push(format!("format `{f}`"));
+        }
+    };
+    match &p.shape {
+        Shape::Str { rules, .. } => rules_of(rules),
+        Shape::StrArray {
+            item_rules,
+            max_items,
+            ..
+        } => {
+            rules_of(item_rules);
+            if let Some(n) = max_items {
+                limits.push(format!("at most {n} per request"));
+            }
+        }
+        Shape::Value { .. } => {}
+    }
+    let limits = if limits.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", limits.join(", "))
+    };
+    let desc = if p.description.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", p.description.replace('\n', " "))
+    };
+    format!(
+        " `{}` ({location}, {}{limits}).{desc}",
+        p.wire,
+        if p.required { "required" } else { "optional" }
+    )
+}
+
+/// The spec's example of a parameter as a Rust argument, for doc examples.
+fn example_arg(p: &Param) -> Option<String> {
+    let example = p.example.as_ref()?;
+    Some(match (&p.shape, example) {
+        (Shape::StrArray { .. }, serde_json::Value::Array(items)) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|i| format!("{:?}", i.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        (Shape::Str { .. }, serde_json::Value::String(s)) => format!("{s:?}"),
+        (Shape::Value { .. }, serde_json::Value::Number(n)) => n.to_string(),
+        (Shape::Value { .. }, serde_json::Value::Bool(b)) => b.to_string(),
+        _ => return None,
+    })
+}
+
+fn response_type(op: &Op) -> TokenStream {
+    let ty = format_ident!("{}", op.response.schema);
+    if op.response.is_array {
+        quote!(::std::vec::Vec<::salesflow_api::types::#ty>)
+    } else {
+        quote!(::salesflow_api::types::#ty)
+    }
+}
+
+/// Everything generated for one operation.
+fn operation(op: &Op) -> Result<TokenStream, Error> {
+    let name = format_ident!("{}", op.pascal);
+    let method = format_ident!("{}", op.snake);
+    let fields: Vec<_> = op.params.iter().map(|p| format_ident!("{}", p.field)).collect();
+    let types: Vec<TokenStream> = op.params.iter().map(stored_type).collect();
+    let field_docs: Vec<String> = op.params.iter().map(param_doc).collect();
+    let serde_attrs: Vec<TokenStream> = op
+        .params
+        .iter()
+        .map(|p| {
+            let wire = &p.wire;
+            if p.required {
+                quote!(#[serde(rename = #wire)])
+            } else {
+                quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
+            }
+        })
+        .collect();
+    let host = match op.host {
+        super::model::Host::App => "app",
+        super::model::Host::Mvc => "mvc",
+    };
+    let response = response_type(op);
+    let summary = format!(
+        " **{}** (`{}`): `{} {}` on the `{host}` host.",
+        op.vendor_name, op.id, op.method, op.path
+    );
+    let description = doc_lines(&op.description);
+
+    // Constructor and setters.
+    let required: Vec<&Param> = op.required().collect();
+    let optional: Vec<&Param> = op.optional().collect();
+    let req_idents: Vec<_> = required.iter().map(|p| format_ident!("{}", p.field)).collect();
+    let req_inputs: Vec<TokenStream> = required.iter().map(|p| input(p).0).collect();
+    let req_into: Vec<TokenStream> = required.iter().map(|p| input(p).1).collect();
+    let opt_idents: Vec<_> = optional.iter().map(|p| format_ident!("{}", p.field)).collect();
+    let opt_inputs: Vec<TokenStream> = optional.iter().map(|p| input(p).0).collect();
+    let opt_into: Vec<TokenStream> = optional.iter().map(|p| input(p).1).collect();
+    let opt_docs: Vec<String> = optional
+        .iter()
+        .map(|p| format!(" Sets{}", param_doc(p)))
+        .collect();
+    let new_doc = if required.is_empty() {
+        " The parameters, none of them set.".to_owned()
+    } else {
+        format!(
+            " The parameters, with the required ones ({}); the optional ones are unset.",
+            required
+                .iter()
+                .map(|p| format!("`{}`", p.wire))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+
+    // Ids recorded on the span.
+    let ids: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter_map(|p| {
+            let Shape::Value { rust_type, .. } = &p.shape else {
+                return None;
+            };
+            let (_, id_field) = SPAN_IDS.iter().find(|(suffix, _)| rust_type.ends_with(suffix))?;
+            let id_field = format_ident!("{}", id_field);
+            let f = format_ident!("{}", p.field);
+            Some(if p.required {
+                quote!(ids.#id_field = ::std::option::Option::Some(#f);)
+            } else {
+                quote!(ids.#id_field = #f;)
+            })
+        })
+        .collect();
+
+    let checks = op
+        .params
+        .iter()
+        .map(|p| check_param(op, p))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    // The body, and the arguments of the generated method in its order.
+    let body_expr = match &op.body {
+        Body::None => None,
+        Body::Empty(ty) => {
+            let ty = format_ident!("{}", ty);
+            Some(quote!(::salesflow_api::types::#ty {}))
+        }
+        Body::Object(ty) => {
+            let ty = format_ident!("{}", ty);
+            let body_fields: Vec<_> = op
+                .params
+                .iter()
+                .filter(|p| p.location == Location::Body)
+                .map(|p| format_ident!("{}", p.field))
+                .collect();
+            Some(quote!(::salesflow_api::types::#ty { #(#body_fields: #body_fields.clone()),* }))
+        }
+    };
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| p.location != Location::Body) {
+        args.push((p.field.clone(), call_arg(p)));
+    }
+    if body_expr.is_some() {
+        args.push(("body".to_owned(), quote!(&body)));
+    }
+    // progenitor orders path parameters, then query parameters by name, then the body.
+    let mut path_args: Vec<_> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .map(|p| p.field.clone())
+        .collect();
+    let mut query_args: Vec<_> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| p.field.clone())
+        .collect();
+    query_args.sort_by_key(|f| {
+        op.params
+            .iter()
+            .find(|p| p.field == *f)
+            .map(|p| p.wire.clone())
+            .unwrap_or_default()
+    });
+    path_args.extend(query_args);
+    if body_expr.is_some() {
+        path_args.push("body".to_owned());
+    }
+    let ordered: Vec<TokenStream> = path_args
+        .iter()
+        .filter_map(|name| args.iter().find(|(n, _)| n == name).map(|(_, a)| a.clone()))
+        .collect();
+
+    let status_check = if op.response.status_body {
+        quote!(.and_then(|message| client.check_status_body(OPERATION, message)))
+    } else {
+        quote!()
+    };
+
+    let execute = match &op.batch {
+        None => {
+            let body_let = body_expr.as_ref().map(|b| quote!(let body = #b;));
+            quote! {
+                #body_let
+                let api = client.api(&options);
+                client
+                    .execute(OPERATION, ids, &options, || api.#method(#(#ordered),*))
+                    .await
+                    #status_check
+            }
+        }
+        Some((batch_field, size)) => {
+            let batch_ident = format_ident!("{}", batch_field);
+            let size = *size as usize;
+            let others: Vec<_> = op
+                .params
+                .iter()
+                .filter(|p| p.field != *batch_field)
+                .map(|p| format_ident!("{}", p.field))
+                .collect();
+            let body = body_expr.clone().unwrap_or_else(|| quote!(()));
+            quote! {
+                let batches: ::std::vec::Vec<::std::vec::Vec<_>> =
+                    #batch_ident.chunks(#size).map(<[_]>::to_vec).collect();
+                crate::bulk::concat_batches(batches, |#batch_ident| {
+                    let client = client.clone();
+                    let options = options.clone();
+                    #(let #others = #others.clone();)*
+                    async move {
+                        let body = #body;
+                        let api = client.api(&options);
+                        client
+                            .execute(OPERATION, ids, &options, || api.#method(#(#ordered),*))
+                            .await
+                    }
+                })
+                .await
+            }
+        }
+    };
+
+    // The Client method.
+    let retry_doc = if op.changes_state {
+        " It changes state, so it is retried only when the server surely did nothing (a 429, \
+         or no connection at all); see [`RetryPolicy`](crate::RetryPolicy)."
+    } else {
+        " It changes nothing, so it is retried on transient failures under the client's \
+         [`RetryPolicy`](crate::RetryPolicy)."
+    };
+    let batch_doc = op.batch.as_ref().map(|(field, size)| {
+        let wire = op
+            .params
+            .iter()
+            .find(|p| p.field == *field)
+            .map(|p| p.wire.clone())
+            .unwrap_or_default();
+        format!(
+            " Any number of `{wire}` may be given: they are sent in requests of at most {size} \
+             (the spec's `maxItems`), a few at a time, and the answers are concatenated in \
+             order."
+        )
+    });
+    let batch_doc = batch_doc.into_iter();
+    let status_doc = op.response.status_body.then_some(
+        " The answer is the vendor's status body; a `Status` of 400 or more is returned as an \
+         [`Error::Api`](crate::Error::Api), even under HTTP 200.",
+    );
+    let status_doc = status_doc.into_iter();
+    let setters_doc = if optional.is_empty() {
+        " The returned [`Call`](crate::Call) takes per-call options (`timeout`, `retry_policy`) \
+         and is sent by `.await`."
+            .to_owned()
+    } else {
+        format!(
+            " The returned [`Call`](crate::Call) sets the optional parameters ({}) and per-call \
+             options (`timeout`, `retry_policy`), and is sent by `.await`.",
+            optional
+                .iter()
+                .map(|p| format!("[`{0}`](crate::Call::<ops::{1}>::{0})", p.field, op.pascal))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let example_args: Option<Vec<String>> = required.iter().map(|p| example_arg(p)).collect();
+    let example = example_args.map(|args| {
+        format!(
+            "```no_run\n# async fn demo(client: salesflow::Client) -> Result<(), salesflow::Error> {{\nlet answer = client.{}({}).await?;\n# Ok(()) }}\n```",
+            op.snake,
+            args.join(", ")
+        )
+    });
+    let example = example.into_iter().flat_map(|e| doc_lines(&e)).collect::<Vec<_>>();
+    let aliases: Vec<&str> = [op.vendor_name.as_str(), op.id.as_str()].into_iter().collect();
+    let first_paragraph = op
+        .description
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let first_paragraph = doc_lines(&first_paragraph);
+    let returns = format!(" Answers `{}`.", quote!(#response).to_string().replace(' ', "").replace("::salesflow_api::types::", "").replace("::std::vec::", ""));
+
+    Ok(quote! {
+        #[doc = #summary]
+        #[doc = ""]
+        #(#[doc = #description])*
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(
+                #[doc = #field_docs]
+                #serde_attrs
+                pub #fields: #types,
+            )*
+        }
+
+        impl #name {
+            #[doc = #new_doc]
+            #[allow(clippy::new_without_default)]
+            pub fn new(#(#req_idents: #req_inputs),*) -> Self {
+                #name {
+                    #(#req_idents: #req_into,)*
+                    #(#opt_idents: ::std::option::Option::None,)*
+                }
+            }
+
+            #(
+                #[doc = #opt_docs]
+                pub fn #opt_idents(mut self, #opt_idents: #opt_inputs) -> Self {
+                    self.#opt_idents = ::std::option::Option::Some(#opt_into);
+                    self
+                }
+            )*
+        }
+
+        impl crate::call::sealed::Sealed for #name {}
+
+        impl crate::Request for #name {
+            type Response = #response;
+            const OPERATION: ::salesflow_api::operations::Operation =
+                ::salesflow_api::operations::Operation::#name;
+
+            fn send(
+                self,
+                client: crate::Client,
+                options: crate::CallOptions,
+            ) -> impl ::std::future::Future<Output = ::std::result::Result<Self::Response, crate::Error>>
+                   + ::std::marker::Send
+                   + 'static {
+                const OPERATION: ::salesflow_api::operations::Operation =
+                    ::salesflow_api::operations::Operation::#name;
+                async move {
+                    let #name { #(#fields),* } = self;
+                    #[allow(unused_mut)]
+                    let mut ids = crate::client::Ids::default();
+                    #(#ids)*
+                    #(#checks)*
+                    #execute
+                }
+            }
+        }
+
+        impl crate::Client {
+            #[doc = #summary]
+            #[doc = ""]
+            #(#[doc = #first_paragraph])*
+            #[doc = ""]
+            #[doc = #returns]
+            #(#[doc = #status_doc])*
+            #[doc = #retry_doc]
+            #(#[doc = #batch_doc])*
+            #[doc = ""]
+            #[doc = #setters_doc]
+            #[doc = ""]
+            #(#[doc = #example])*
+            #(#[doc(alias = #aliases)])*
+            pub fn #method(&self, #(#req_idents: #req_inputs),*) -> crate::Call<ops::#name> {
+                crate::Call::new(self.clone(), ops::#name::new(#(#req_idents),*))
+            }
+        }
+
+        impl crate::Call<ops::#name> {
+            #(
+                #[doc = #opt_docs]
+                pub fn #opt_idents(self, #opt_idents: #opt_inputs) -> Self {
+                    self.map_request(|request| request.#opt_idents(#opt_idents))
+                }
+            )*
+        }
+    })
+}
+
+/// The example parameters of an operation, as the JSON its parameter struct deserializes.
+fn example_json(op: &Op) -> Result<String, Error> {
+    let mut map = serde_json::Map::new();
+    for p in &op.params {
+        match &p.example {
+            Some(value) => {
+                map.insert(p.wire.clone(), value.clone());
+            }
+            None if p.required => {
+                return Err(Error::Spec(format!(
+                    "operation `{}`: required parameter `{}` has no `example`; add one (the \
+                     example-driven tests and docs need it)",
+                    op.id, p.wire
+                )))
+            }
+            None => {}
+        }
+    }
+    serde_json::to_string(&serde_json::Value::Object(map)).map_err(|e| Error::Generate(e.to_string()))
+}
+
+/// The tokens of `crates/salesflow/src/generated/operations.rs`.
+pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
+    let mut per_op = Vec::new();
+    for op in &model.operations {
+        per_op.push(operation(op)?);
+    }
+    // Each operation's struct goes into `ops`, its impls beside it.
+    let mut structs = Vec::new();
+    let mut impls = Vec::new();
+    for tokens in per_op {
+        let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generate(e.to_string()))?;
+        for item in file.items {
+            match item {
+                syn::Item::Struct(_) => structs.push(item),
+                syn::Item::Impl(ref imp) => {
+                    // `impl Name` and `impl Request for Name` belong with the struct.
+                    let self_ty = &imp.self_ty;
+                    let self_text = quote!(#self_ty).to_string();
+                    if self_text.starts_with("crate ::") {
+                        impls.push(item);
+                    } else {
+                        structs.push(item);
+                    }
+                }
+                other => impls.push(other),
+            }
+        }
+    }
+
+    let variants: Vec<_> = model
+        .operations
+        .iter()
+        .map(|o| format_ident!("{}", o.pascal))
+        .collect();
+    let examples = model
+        .operations
+        .iter()
+        .map(example_json)
+        .collect::<Result<Vec<_>, _>>()?;
+    let response_structs: Vec<_> = model
+        .response_structs
+        .iter()
+        .map(|n| format_ident!("{}", n))
+        .collect();
+
+    Ok(quote! {
+        /// The types the API answers with, generated from the spec's schemas (see
+        /// `salesflow_api::types`). They keep the fields this version does not know in
+        /// `extra`, and are `#[non_exhaustive]`: build one with `Default` and set its fields.
+        pub use ::salesflow_api::types::{#(#response_structs),*};
+
+        /// The parameters of every operation, one struct each, named after the operation.
+        ///
+        /// Build one with `new` (the required parameters) and its setters, then send it with
+        /// [`Client::send`](crate::Client::send); or start from the `Client` method of the
+        /// same name in snake case, which returns a [`Call`](crate::Call) with the same
+        /// setters. Each serializes with the parameters' names on the wire.
+        pub mod ops {
+            #(#structs)*
+        }
+
+        #(#impls)*
+
+        /// The parameters of any operation: what code that handles every operation alike (the
+        /// CLI, tests driven by the spec's examples) passes around.
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum AnyRequest {
+            #(
+                #[doc = concat!("[`ops::", stringify!(#variants), "`].")]
+                #variants(ops::#variants),
+            )*
+        }
+
+        #(
+            impl ::std::convert::From<ops::#variants> for AnyRequest {
+                fn from(request: ops::#variants) -> Self {
+                    AnyRequest::#variants(request)
+                }
+            }
+        )*
+
+        impl AnyRequest {
+            /// The operation.
+            pub fn operation(&self) -> ::salesflow_api::operations::Operation {
+                match self {
+                    #(AnyRequest::#variants(_) => ::salesflow_api::operations::Operation::#variants,)*
+                }
+            }
+
+            /// Sends it with `options` and returns the answer as JSON (the answer's type
+            /// serialized: the vendor's field names, unknown fields included).
+            pub async fn send_json(
+                self,
+                client: &crate::Client,
+                options: crate::CallOptions,
+            ) -> ::std::result::Result<::serde_json::Value, crate::Error> {
+                match self {
+                    #(AnyRequest::#variants(request) => {
+                        let answer = crate::Request::send(request, client.clone(), options).await?;
+                        crate::client::to_json(<ops::#variants as crate::Request>::OPERATION, &answer)
+                    })*
+                }
+            }
+
+            /// The parameters of `operation` from JSON: an object of the parameters' names
+            /// on the wire (`{"campaignId": 29854}`), as each parameter struct deserializes.
+            ///
+            /// # Errors
+            ///
+            /// When the JSON does not fit the operation's parameters (a missing required one,
+            /// a value of the wrong type); the message names the parameter.
+            pub fn from_json(
+                operation: ::salesflow_api::operations::Operation,
+                parameters: ::serde_json::Value,
+            ) -> ::std::result::Result<AnyRequest, ::serde_json::Error> {
+                match operation {
+                    #(::salesflow_api::operations::Operation::#variants => {
+                        ::serde_json::from_value::<ops::#variants>(parameters).map(AnyRequest::#variants)
+                    })*
+                }
+            }
+
+            /// The parameters of `operation` taken from the spec's `example`s.
+            ///
+            /// # Errors
+            ///
+            /// Only if the spec's examples do not fit the parameters (the generator checks
+            /// they exist; the tests check they decode).
+            pub fn example(
+                operation: ::salesflow_api::operations::Operation,
+            ) -> ::std::result::Result<AnyRequest, ::serde_json::Error> {
+                match operation {
+                    #(::salesflow_api::operations::Operation::#variants => {
+                        ::serde_json::from_str::<ops::#variants>(#examples).map(AnyRequest::#variants)
+                    })*
+                }
+            }
+        }
+    })
+}
