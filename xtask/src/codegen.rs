@@ -23,6 +23,8 @@ pub const CLIENT_PATH: &str = "crates/salesflow-api/src/generated/client.rs";
 pub const OPERATIONS_PATH: &str = "crates/salesflow-api/src/generated/operations.rs";
 /// Where the generated per-operation layer of the `salesflow` crate lives.
 pub const SDK_PATH: &str = "crates/salesflow/src/generated/operations.rs";
+/// Where the generated table of operations (rustdoc of `salesflow::Client`) lives.
+pub const SDK_TABLE_PATH: &str = "crates/salesflow/src/generated/operations.md";
 
 /// Where the JSON Schema of the webhook payload lives, relative to the workspace root.
 pub const PAYLOAD_SCHEMA_PATH: &str =
@@ -169,6 +171,10 @@ pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
                 "the per-operation layer of the salesflow crate",
                 sdk::tokens(&model)?,
             )?,
+        },
+        Artefact {
+            path: SDK_TABLE_PATH,
+            contents: sdk::operations_table(&model),
         },
         Artefact {
             path: PAYLOAD_SCHEMA_PATH,

@@ -35,6 +35,12 @@ pub const ENV_BASE_URL: &str = "SALESFLOW_BASE_URL";
 
 /// A Salesflow API client: credentials, hosts, HTTP client and retry policy.
 ///
+/// Every operation of the API is a method named after the spec's `operationId` in snake
+/// case. Each returns a [`Call`](crate::Call): set optional parameters and per-call options
+/// on it, then `.await` it.
+///
+#[doc = include_str!("generated/operations.md")]
+///
 /// Cheap to clone (an `Arc` inside); clones share the connection pool. Its `Debug` never
 /// shows the token. Build one with [`Client::builder`] or [`Client::from_env`].
 #[derive(Clone)]

@@ -4,49 +4,59 @@
 //!
 //! # What it is for
 //!
-//! Calling the API from Rust with typed values and typed errors: one method per vendor
-//! operation, client-side validation (before anything is sent), retries of reads with
-//! backoff, batching helpers ([`Client::contacts_by_public_identifiers`] for any number of
-//! identifiers, [`Client::import_members`] for bulk imports), and a `tracing` span per
-//! request. The API token never appears in `Debug`/`Display` output, errors or traces.
+//! Calling the API from Rust with typed values and typed errors. Every operation of the spec
+//! (`spec/salesflow.yaml`) is a method of [`Client`] named after its `operationId`
+//! (`getCampaignStatistics` is [`Client::get_campaign_statistics`]; the table is on
+//! [`Client`]), generated from the spec together with its parameters ([`ops`]), their
+//! client-side validation (before anything is sent) and its answer type. On top: retries
+//! that are safe, per-call options ([`Call`]), batching of the operations the spec marks
+//! (ListContacts by any number of public identifiers), bulk imports
+//! ([`Client::import_members`]), and a `tracing` span per request. The API token never
+//! appears in `Debug`/`Display` output, errors or traces.
 //!
 //! # What it is not
 //!
-//! It does not receive webhook calls: their payload type is
-//! [`WebhookPayload`] (from `salesflow-webhook-types`, re-exported here), to decode in your
-//! own server. For operations or parameters this crate does not cover, the generated
-//! low-level client is at [`Client::raw`].
+//! It does not receive webhook calls: their payload type is [`WebhookPayload`] (from
+//! `salesflow-webhook-types`, re-exported here), to decode in your own server. The
+//! generated low-level client is at [`Client::raw`], for the rare case this crate does not
+//! cover.
 //!
 //! # Quick start
 //!
 //! ```no_run
-//! use salesflow::{Client, ContactUpdate, NewMember};
+//! use salesflow::Client;
 //!
 //! # async fn demo() -> Result<(), salesflow::Error> {
 //! // SALESFLOW_TOKEN, SALESFLOW_ACCOUNT_ID, optionally SALESFLOW_BASE_URL.
 //! let client = Client::from_env()?;
 //!
-//! for campaign in client.campaigns().await? {
-//!     let stats = client.campaign_statistics(campaign.campaign_id).await?;
+//! for campaign in client.list_campaigns().await? {
+//!     let stats = client.get_campaign_statistics(campaign.campaign_id).await?;
 //!     println!("{:?}: {} members", campaign.campaign_name, stats.total);
 //! }
 //!
-//! let member = NewMember::new("https://www.linkedin.com/in/john-smith-123456").first_name("John");
-//! let contact = client.import_member(12345, &member).await?;
-//! client
-//!     .update_contact(contact.member_id, &ContactUpdate::new().email("john@example.com"))
+//! let member = client
+//!     .import_member(29854, "https://www.linkedin.com/in/john-smith-123456")
+//!     .first_name("John")
 //!     .await?;
+//! client.update_contact(member.member_id).email("john@example.com").await?;
 //! # Ok(()) }
 //! ```
 //!
+//! # Answers keep what this version does not know
+//!
+//! The answer types ([`Contact`], [`Campaign`], ...) are the spec's schemas. Fields the vendor
+//! adds before this crate is regenerated are kept in their `extra` map (and written back when
+//! serialized); unknown enum values are kept too (see [`CampaignStatus`]).
+//!
 //! # Errors
 //!
-//! Every method returns [`Error`]. Server-reported failures are [`Error::Api`] with an
+//! Every call returns [`Error`]. Server-reported failures are [`Error::Api`] with an
 //! [`ApiErrorKind`] to match on; an HTTP 200 whose body is `{"Status": 404, ...}` (or any
 //! `Status` of 400 or more) is such an error too. A non-JSON error page (e.g. an HTML 500)
 //! is an [`Error::Api`] of kind [`Server`](ApiErrorKind::Server) whose `message` is the first
 //! 200 characters of the page, token redacted. A success status with a body that cannot be
-//! decoded is [`Error::Decode`].
+//! decoded is [`Error::Decode`]. Every error names its [`Operation`].
 //!
 //! # Retries
 //!
@@ -56,8 +66,8 @@
 //! # Testing code that uses it
 //!
 //! Nobody can test against the real Salesflow (it would send real LinkedIn invitations). The
-//! `salesflow-mock` crate is a stateful local server of all operations, with simulated webhook
-//! events and fault injection: start it in-process and point the client at it with
+//! `salesflow-mock` crate is a stateful local server of every operation, with simulated
+//! webhook events and fault injection: start it in-process and point the client at it with
 //! [`ClientBuilder::base_url`] (one URL for both vendor hosts).
 //!
 //! ```ignore
@@ -67,7 +77,7 @@
 //!     .account_id(salesflow_mock::DEMO_ACCOUNT_ID)
 //!     .base_url(mock.base_url())
 //!     .build()?;
-//! assert!(!client.campaigns().await?.is_empty());
+//! assert!(!client.list_campaigns().await?.is_empty());
 //! ```
 
 #![deny(missing_docs)]

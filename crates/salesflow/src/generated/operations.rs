@@ -1763,7 +1763,7 @@ impl crate::Client {
     /// only operation that is). Since API 1.11 an optional `isForceRequest` asks the server to
     /// recompute the figures instead of serving its cached ones.
     ///
-    /// Answers `CampaignStatistics`.
+    /// Answers a [`CampaignStatistics`](crate::CampaignStatistics).
     /// It changes nothing, so it is retried on transient failures under the client's [`RetryPolicy`](crate::RetryPolicy).
     ///
     /// The returned [`Call`](crate::Call) sets the optional parameters ([`is_force_request`](crate::Call::<ops::GetCampaignStatistics>::is_force_request)) and per-call options (`timeout`, `retry_policy`), and is sent by `.await`.
@@ -1794,7 +1794,7 @@ impl crate::Client {
     /// Adds a new contact (campaign member) to a campaign, the same as the CSV import of the
     /// vendor's UI, and returns the created member (since API 1.5).
     ///
-    /// Answers `ContactDetails`.
+    /// Answers a [`ContactDetails`](crate::ContactDetails).
     /// It changes state, so it is retried only when the server surely did nothing (a 429, or no connection at all); see [`RetryPolicy`](crate::RetryPolicy).
     ///
     /// The returned [`Call`](crate::Call) sets the optional parameters ([`first_name`](crate::Call::<ops::ImportMember>::first_name), [`last_name`](crate::Call::<ops::ImportMember>::last_name), [`occupation`](crate::Call::<ops::ImportMember>::occupation), [`location`](crate::Call::<ops::ImportMember>::location), [`custom1`](crate::Call::<ops::ImportMember>::custom1), [`custom2`](crate::Call::<ops::ImportMember>::custom2), [`custom3`](crate::Call::<ops::ImportMember>::custom3), [`custom4`](crate::Call::<ops::ImportMember>::custom4), [`custom5`](crate::Call::<ops::ImportMember>::custom5), [`custom6`](crate::Call::<ops::ImportMember>::custom6), [`custom7`](crate::Call::<ops::ImportMember>::custom7), [`custom8`](crate::Call::<ops::ImportMember>::custom8), [`custom9`](crate::Call::<ops::ImportMember>::custom9), [`custom10`](crate::Call::<ops::ImportMember>::custom10)) and per-call options (`timeout`, `retry_policy`), and is sent by `.await`.
@@ -1923,7 +1923,7 @@ impl crate::Client {
     /// Returns one contact (campaign member) with its status and campaign (extended in API 1.6:
     /// `Status`, `CampaignId`, `CampaignName`).
     ///
-    /// Answers `ContactDetails`.
+    /// Answers a [`ContactDetails`](crate::ContactDetails).
     /// It changes nothing, so it is retried on transient failures under the client's [`RetryPolicy`](crate::RetryPolicy).
     ///
     /// The returned [`Call`](crate::Call) takes per-call options (`timeout`, `retry_policy`) and is sent by `.await`.
@@ -1942,13 +1942,12 @@ impl crate::Client {
         crate::Call::new(self.clone(), ops::GetContact::new(member_id))
     }
 }
-impl crate::Call<ops::GetContact> {}
 impl crate::Client {
     /// **UpdateContact** (`updateContact`): `POST /members/{memberId}` on the `mvc` host.
     ///
     /// Updates an existing contact (campaign member) and returns it.
     ///
-    /// Answers `Contact`.
+    /// Answers a [`Contact`](crate::Contact).
     /// It changes state, so it is retried only when the server surely did nothing (a 429, or no connection at all); see [`RetryPolicy`](crate::RetryPolicy).
     ///
     /// The returned [`Call`](crate::Call) sets the optional parameters ([`first_name`](crate::Call::<ops::UpdateContact>::first_name), [`last_name`](crate::Call::<ops::UpdateContact>::last_name), [`location`](crate::Call::<ops::UpdateContact>::location), [`occupation`](crate::Call::<ops::UpdateContact>::occupation), [`industry`](crate::Call::<ops::UpdateContact>::industry), [`email`](crate::Call::<ops::UpdateContact>::email), [`phone`](crate::Call::<ops::UpdateContact>::phone)) and per-call options (`timeout`, `retry_policy`), and is sent by `.await`.
@@ -2017,7 +2016,7 @@ impl crate::Client {
     ///
     /// Deletes a contact (campaign member).
     ///
-    /// Answers `StatusMessage`.
+    /// Answers a [`StatusMessage`](crate::StatusMessage).
     /// The answer is the vendor's status body; a `Status` of 400 or more is returned as an [`Error::Api`](crate::Error::Api), even under HTTP 200.
     /// It changes state, so it is retried only when the server surely did nothing (a 429, or no connection at all); see [`RetryPolicy`](crate::RetryPolicy).
     ///
@@ -2037,13 +2036,12 @@ impl crate::Client {
         crate::Call::new(self.clone(), ops::DeleteContact::new(member_id))
     }
 }
-impl crate::Call<ops::DeleteContact> {}
 impl crate::Client {
     /// **GetContact (by public identifier)** (`getContactByPublicIdentifier`): `GET /members` on the `mvc` host.
     ///
     /// Returns one contact (campaign member) by its LinkedIn public identifier.
     ///
-    /// Answers `Contact`.
+    /// Answers a [`Contact`](crate::Contact).
     /// It changes nothing, so it is retried on transient failures under the client's [`RetryPolicy`](crate::RetryPolicy).
     ///
     /// The returned [`Call`](crate::Call) takes per-call options (`timeout`, `retry_policy`) and is sent by `.await`.
@@ -2065,13 +2063,12 @@ impl crate::Client {
         )
     }
 }
-impl crate::Call<ops::GetContactByPublicIdentifier> {}
 impl crate::Client {
     /// **ListContacts (by campaignId)** (`listContactsByCampaign`): `GET /members/list-contacts` on the `mvc` host.
     ///
     /// Lists the contacts (campaign members) of a campaign. Items carry no `PublicIdentifier`.
     ///
-    /// Answers `Vec<Contact>`.
+    /// Answers a list of [`Contact`](crate::Contact).
     /// It changes nothing, so it is retried on transient failures under the client's [`RetryPolicy`](crate::RetryPolicy).
     ///
     /// The returned [`Call`](crate::Call) sets the optional parameters ([`updated_from_date`](crate::Call::<ops::ListContactsByCampaign>::updated_from_date)) and per-call options (`timeout`, `retry_policy`), and is sent by `.await`.
@@ -2106,7 +2103,7 @@ impl crate::Client {
     ///
     /// Lists the contacts (campaign members) with the given LinkedIn public identifiers.
     ///
-    /// Answers `Vec<Contact>`.
+    /// Answers a list of [`Contact`](crate::Contact).
     /// It changes nothing, so it is retried on transient failures under the client's [`RetryPolicy`](crate::RetryPolicy).
     /// Any number of `PublicIdentifiers` may be given: they are sent in requests of at most 20 (the spec's `maxItems`), a few at a time, and the answers are concatenated in order.
     ///
@@ -2148,7 +2145,7 @@ impl crate::Client {
     /// Lists the campaigns of the account, with their status (since API 1.7). Since API 1.9 an
     /// optional `updatedFromDate` returns only the campaigns changed since that moment.
     ///
-    /// Answers `Vec<Campaign>`.
+    /// Answers a list of [`Campaign`](crate::Campaign).
     /// It changes nothing, so it is retried on transient failures under the client's [`RetryPolicy`](crate::RetryPolicy).
     ///
     /// The returned [`Call`](crate::Call) sets the optional parameters ([`updated_from_date`](crate::Call::<ops::ListCampaigns>::updated_from_date)) and per-call options (`timeout`, `retry_policy`), and is sent by `.await`.
@@ -2183,7 +2180,7 @@ impl crate::Client {
     /// 404 campaign not found, 409 campaign already running, 422 campaign cannot be started
     /// (`Message` may say why). Clients must let callers match these without parsing strings.
     ///
-    /// Answers `StatusMessage`.
+    /// Answers a [`StatusMessage`](crate::StatusMessage).
     /// The answer is the vendor's status body; a `Status` of 400 or more is returned as an [`Error::Api`](crate::Error::Api), even under HTTP 200.
     /// It changes state, so it is retried only when the server surely did nothing (a 429, or no connection at all); see [`RetryPolicy`](crate::RetryPolicy).
     ///
@@ -2203,14 +2200,13 @@ impl crate::Client {
         crate::Call::new(self.clone(), ops::StartCampaign::new(campaign_id))
     }
 }
-impl crate::Call<ops::StartCampaign> {}
 impl crate::Client {
     /// **List Accounts** (`listAccounts`): `GET /accounts/list` on the `mvc` host.
     ///
     /// Lists the accounts reachable with the token. The only operation that takes the token
     /// alone, without `accountId`.
     ///
-    /// Answers `Vec<Account>`.
+    /// Answers a list of [`Account`](crate::Account).
     /// It changes nothing, so it is retried on transient failures under the client's [`RetryPolicy`](crate::RetryPolicy).
     ///
     /// The returned [`Call`](crate::Call) takes per-call options (`timeout`, `retry_policy`) and is sent by `.await`.
@@ -2226,13 +2222,12 @@ impl crate::Client {
         crate::Call::new(self.clone(), ops::ListAccounts::new())
     }
 }
-impl crate::Call<ops::ListAccounts> {}
 impl crate::Client {
     /// **CreateWebhook** (`createWebhook`): `POST /webhooks/create` on the `mvc` host.
     ///
     /// Creates a webhook.
     ///
-    /// Answers `Webhook`.
+    /// Answers a [`Webhook`](crate::Webhook).
     /// It changes state, so it is retried only when the server surely did nothing (a 429, or no connection at all); see [`RetryPolicy`](crate::RetryPolicy).
     ///
     /// The returned [`Call`](crate::Call) sets the optional parameters ([`disable_for_muted_contacts`](crate::Call::<ops::CreateWebhook>::disable_for_muted_contacts)) and per-call options (`timeout`, `retry_policy`), and is sent by `.await`.
@@ -2265,7 +2260,7 @@ impl crate::Client {
     ///
     /// Deletes a webhook. Success is `{"Status": 204, "Message": null}` under HTTP 200.
     ///
-    /// Answers `StatusMessage`.
+    /// Answers a [`StatusMessage`](crate::StatusMessage).
     /// The answer is the vendor's status body; a `Status` of 400 or more is returned as an [`Error::Api`](crate::Error::Api), even under HTTP 200.
     /// It changes state, so it is retried only when the server surely did nothing (a 429, or no connection at all); see [`RetryPolicy`](crate::RetryPolicy).
     ///
@@ -2285,14 +2280,13 @@ impl crate::Client {
         crate::Call::new(self.clone(), ops::DeleteWebhook::new(webhook_id))
     }
 }
-impl crate::Call<ops::DeleteWebhook> {}
 impl crate::Client {
     /// **ListWebhooks** (`listWebhooks`): `GET /webhooks/list` on the `mvc` host.
     ///
     /// Lists the account's webhooks with their campaign attachments. (The reference's sample is
     /// not valid JSON: a comma is missing and one trails. The example here is corrected.)
     ///
-    /// Answers `Vec<Webhook>`.
+    /// Answers a list of [`Webhook`](crate::Webhook).
     /// It changes nothing, so it is retried on transient failures under the client's [`RetryPolicy`](crate::RetryPolicy).
     ///
     /// The returned [`Call`](crate::Call) takes per-call options (`timeout`, `retry_policy`) and is sent by `.await`.
@@ -2308,7 +2302,6 @@ impl crate::Client {
         crate::Call::new(self.clone(), ops::ListWebhooks::new())
     }
 }
-impl crate::Call<ops::ListWebhooks> {}
 impl crate::Client {
     /// **AttachWebhook** (`attachWebhook`): `POST /webhooks/attach` on the `mvc` host.
     ///
@@ -2316,7 +2309,7 @@ impl crate::Client {
     /// campaign at most three times, each time with another `runOn`. The body is an empty JSON
     /// object (`-d {}` in the reference).
     ///
-    /// Answers `WebhookCampaign`.
+    /// Answers a [`WebhookCampaign`](crate::WebhookCampaign).
     /// It changes state, so it is retried only when the server surely did nothing (a 429, or no connection at all); see [`RetryPolicy`](crate::RetryPolicy).
     ///
     /// The returned [`Call`](crate::Call) takes per-call options (`timeout`, `retry_policy`) and is sent by `.await`.
@@ -2340,7 +2333,6 @@ impl crate::Client {
         )
     }
 }
-impl crate::Call<ops::AttachWebhook> {}
 impl crate::Client {
     /// **DetachWebhook** (`detachWebhook`): `POST /webhooks/detach` on the `mvc` host.
     ///
@@ -2348,7 +2340,7 @@ impl crate::Client {
     /// body is an empty JSON object (`-d {}` in the reference). Success is
     /// `{"Status": 204, "Message": null}` under HTTP 200.
     ///
-    /// Answers `StatusMessage`.
+    /// Answers a [`StatusMessage`](crate::StatusMessage).
     /// The answer is the vendor's status body; a `Status` of 400 or more is returned as an [`Error::Api`](crate::Error::Api), even under HTTP 200.
     /// It changes state, so it is retried only when the server surely did nothing (a 429, or no connection at all); see [`RetryPolicy`](crate::RetryPolicy).
     ///
@@ -2370,7 +2362,6 @@ impl crate::Client {
         crate::Call::new(self.clone(), ops::DetachWebhook::new(webhook_campaign_id))
     }
 }
-impl crate::Call<ops::DetachWebhook> {}
 /// The parameters of any operation: what code that handles every operation alike (the
 /// CLI, tests driven by the spec's examples) passes around.
 #[derive(Clone, Debug, PartialEq)]
