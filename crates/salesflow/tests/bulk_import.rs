@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use common::*;
 use futures_util::StreamExt;
-use salesflow::{ImportOptions, ImportResult, NewMember};
+use salesflow::ops::ImportMember;
+use salesflow::{CampaignId, ImportOptions, ImportResult, MemberId};
 use serde_json::json;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -47,13 +48,13 @@ impl Respond for Server {
     }
 }
 
-fn members() -> Vec<NewMember> {
+fn members() -> Vec<ImportMember> {
     (0..25)
         .map(|i| {
             if i == 24 {
-                NewMember::new("https://example.com/not-linkedin-24")
+                ImportMember::new(777, "https://example.com/not-linkedin-24")
             } else {
-                NewMember::new(format!("https://www.linkedin.com/in/person-{i}"))
+                ImportMember::new(777, format!("https://www.linkedin.com/in/person-{i}"))
             }
         })
         .collect()
@@ -72,7 +73,7 @@ async fn twenty_five_members_give_twenty_five_outcomes() {
         .await;
     let client = client(&server);
     let outcomes: Vec<_> = client
-        .import_members(777, members(), ImportOptions::default().concurrency(3))
+        .import_members(members(), ImportOptions::default().concurrency(3))
         .collect()
         .await;
     assert_eq!(outcomes.len(), 25);
@@ -81,11 +82,13 @@ async fn twenty_five_members_give_twenty_five_outcomes() {
     assert_eq!(seen, (0..25).collect::<Vec<_>>());
     for o in &outcomes {
         let i = o.index as i64;
-        assert!(o.input.linkedin_url.ends_with(&format!("-{i}")));
+        assert!(o.input.linked_in_url.ends_with(&format!("-{i}")));
+        assert_eq!(o.input.campaign_id, CampaignId::new(777));
         match &o.result {
             ImportResult::Failed(salesflow::Error::Validation(v)) => {
                 assert_eq!(i, 24);
                 assert_eq!(v.field, "linkedInUrl");
+                assert_eq!(v.reason, salesflow::ValidationReason::NotLinkedInProfile);
             }
             ImportResult::Failed(e) => {
                 assert_eq!(i % 7, 3, "{e}");
@@ -93,17 +96,24 @@ async fn twenty_five_members_give_twenty_five_outcomes() {
             }
             ImportResult::Duplicate(c) => {
                 assert_eq!(i % 5, 1);
-                assert_eq!(c.member_id, 1000 + i);
+                assert_eq!(c.member_id, MemberId::new(1000 + i));
+                assert!(c.is_duplicate());
             }
             ImportResult::Imported(c) => {
                 assert!(i % 5 != 1 && i % 7 != 3 && i != 24, "{i}");
-                assert_eq!(c.member_id, 1000 + i);
+                assert_eq!(c.member_id, MemberId::new(1000 + i));
+                assert!(!c.is_duplicate());
             }
             other => panic!("{other:?}"),
         }
     }
-    // 24 requests (the invalid URL sent none), at most 3 at a time.
-    assert_eq!(requests(&server).await.len(), 24);
+    // 24 requests (the invalid URL sent none), at most 3 at a time, each to its campaign.
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), 24);
+    for req in &reqs {
+        assert_eq!(req.url.path(), "/api/members/Import");
+        assert_eq!(query(req)["campaignId"], "777");
+    }
     assert!(max_seen.load(Ordering::SeqCst) <= 3, "{max_seen:?}");
 }
 
@@ -118,7 +128,7 @@ async fn summary_counts_and_orders() {
         .mount(&server)
         .await;
     let summary = client(&server)
-        .import_members_summary(777, members(), ImportOptions::default())
+        .import_members_summary(members(), ImportOptions::default())
         .await;
     // Duplicates: 1, 6, 11, 16, 21. Server errors: 3, 10, 17 (24 is invalid).
     assert_eq!(summary.duplicates, 5);
@@ -126,4 +136,72 @@ async fn summary_counts_and_orders() {
     assert_eq!(summary.imported, 16);
     let order: Vec<usize> = summary.outcomes.iter().map(|o| o.index).collect();
     assert_eq!(order, (0..25).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn each_member_names_its_campaign() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(Server {
+            in_flight: Arc::new(AtomicUsize::new(0)),
+            max_seen: Arc::new(AtomicUsize::new(0)),
+        })
+        .mount(&server)
+        .await;
+    let members = [
+        ImportMember::new(10, "https://www.linkedin.com/in/a-0").first_name("A"),
+        ImportMember::new(20, "https://www.linkedin.com/in/b-2").custom3("vip"),
+        ImportMember::new(10, "https://www.linkedin.com/in/c-4").first_name("x".repeat(64)),
+    ];
+    let summary = client(&server)
+        .import_members_summary(members, ImportOptions::default().concurrency(0))
+        .await;
+    assert_eq!(
+        (summary.imported, summary.duplicates, summary.failed),
+        (2, 0, 1)
+    );
+    match &summary.outcomes[2].result {
+        ImportResult::Failed(salesflow::Error::Validation(v)) => {
+            assert_eq!(v.field, "firstName");
+            assert_eq!(
+                v.reason,
+                salesflow::ValidationReason::TooLong {
+                    max: 63,
+                    actual: 64
+                }
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut sent: Vec<(String, String, Option<String>, Option<String>)> = requests(&server)
+        .await
+        .iter()
+        .map(|r| {
+            let q = query(r);
+            (
+                q["campaignId"].clone(),
+                q["linkedInUrl"].clone(),
+                q.get("firstName").cloned(),
+                q.get("custom3").cloned(),
+            )
+        })
+        .collect();
+    sent.sort();
+    assert_eq!(
+        sent,
+        [
+            (
+                "10".into(),
+                "https://www.linkedin.com/in/a-0".into(),
+                Some("A".into()),
+                None
+            ),
+            (
+                "20".into(),
+                "https://www.linkedin.com/in/b-2".into(),
+                None,
+                Some("vip".into())
+            ),
+        ]
+    );
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use salesflow::{Client, ContactUpdate, Error, NewMember, RetryPolicy};
+use salesflow::{AnyRequest, CallOptions, Client, Error, Operation, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{any, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -123,7 +123,7 @@ async fn the_token_appears_nowhere() {
     let client = builder(&format!("{}/html500", server.uri()))
         .build()
         .unwrap();
-    let err = client.campaign_statistics(1).await.unwrap_err();
+    let err = client.get_campaign_statistics(1).await.unwrap_err();
     assert_eq!(err.api_kind(), Some(salesflow::ApiErrorKind::Server));
     assert!(err.to_string().contains("[REDACTED]"), "{err}");
     check_error("html 500", &err, &mut shown);
@@ -133,7 +133,7 @@ async fn the_token_appears_nowhere() {
     let client = builder(&format!("{}/forbidden", server.uri()))
         .build()
         .unwrap();
-    let err = client.webhooks().await.unwrap_err();
+    let err = client.list_webhooks().await.unwrap_err();
     assert_eq!(err.api_kind(), Some(salesflow::ApiErrorKind::Forbidden));
     check_error("403", &err, &mut shown);
 
@@ -141,7 +141,7 @@ async fn the_token_appears_nowhere() {
     let client = builder(&format!("{}/decode", server.uri()))
         .build()
         .unwrap();
-    let err = client.campaigns().await.unwrap_err();
+    let err = client.list_campaigns().await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     check_error("decode", &err, &mut shown);
 
@@ -149,36 +149,62 @@ async fn the_token_appears_nowhere() {
     let client = builder(&format!("{}/status404", server.uri()))
         .build()
         .unwrap();
-    let err = client.contact(5).await.unwrap_err();
+    let err = client.get_contact(5).await.unwrap_err();
     assert_eq!(err.api_kind(), Some(salesflow::ApiErrorKind::NotFound));
     check_error("200+404", &err, &mut shown);
 
     // Timeout.
     let client = builder(&format!("{}/slow", server.uri())).build().unwrap();
-    let err = client.webhooks().await.unwrap_err();
+    let err = client.list_webhooks().await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     check_error("timeout", &err, &mut shown);
+    // A per-call timeout on a client whose own would not expire.
+    let client = builder(&format!("{}/slow", server.uri()))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let err = client
+        .list_webhooks()
+        .timeout(Duration::from_millis(100))
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    check_error("per-call timeout", &err, &mut shown);
 
     // 429.
     let client = builder(&format!("{}/limited", server.uri()))
         .build()
         .unwrap();
-    let err = client.accounts().await.unwrap_err();
+    let err = client.list_accounts().await.unwrap_err();
     assert_eq!(err.api_kind(), Some(salesflow::ApiErrorKind::RateLimited));
     check_error("429", &err, &mut shown);
 
     // 502 on writes (import goes through its own request path).
     let client = builder(&format!("{}/other", server.uri())).build().unwrap();
     let err = client
-        .import_member(1, &NewMember::new("https://www.linkedin.com/in/x"))
+        .import_member(1, "https://www.linkedin.com/in/x")
         .await
         .unwrap_err();
+    assert_eq!(err.http_status(), Some(502));
     check_error("import 502", &err, &mut shown);
-    let err = client
-        .update_contact(1, &ContactUpdate::new().first_name("x"))
+    let err = client.update_contact(1).first_name("x").await.unwrap_err();
+    assert_eq!(err.http_status(), Some(502));
+    check_error("update 502", &err, &mut shown);
+    // The generic path: AnyRequest, answer as JSON.
+    let err = AnyRequest::example(Operation::ListCampaigns)
+        .unwrap()
+        .send_json(&client, CallOptions::default())
         .await
         .unwrap_err();
-    check_error("update 502", &err, &mut shown);
+    assert_eq!(err.http_status(), Some(502));
+    check_error("send_json 502", &err, &mut shown);
+    // Batched: every batch fails.
+    let ids: Vec<String> = (0..45).map(|i| format!("id-{i}")).collect();
+    let err = client
+        .list_contacts_by_public_identifiers(&ids)
+        .await
+        .unwrap_err();
+    check_error("batch 502", &err, &mut shown);
 
     // Connection refused.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -189,21 +215,30 @@ async fn the_token_appears_nowhere() {
     let client = builder(&format!("http://127.0.0.1:{port}/api"))
         .build()
         .unwrap();
-    let err = client.webhooks().await.unwrap_err();
+    let err = client.list_webhooks().await.unwrap_err();
     assert!(err.is_connect(), "{err:?}");
     check_error("connection refused", &err, &mut shown);
     let err = client
-        .import_member(1, &NewMember::new("https://www.linkedin.com/in/x"))
+        .import_member(1, "https://www.linkedin.com/in/x")
         .await
         .unwrap_err();
+    assert!(err.is_connect(), "{err:?}");
     check_error("import refused", &err, &mut shown);
 
     // Validation and configuration errors.
     let err = client
-        .update_contact(1, &ContactUpdate::new().first_name(CANARY.repeat(10)))
+        .update_contact(1)
+        .first_name(CANARY.repeat(10))
         .await
         .unwrap_err();
+    assert!(matches!(err, Error::Validation(_)), "{err:?}");
     check_error("validation", &err, &mut shown);
+    let err = client
+        .import_member(1, format!("https://example.com/in/{CANARY}"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    check_error("validation of a URL", &err, &mut shown);
     let err = Client::from_env_with(|name| match name {
         "SALESFLOW_TOKEN" => Some(CANARY.into()),
         "SALESFLOW_ACCOUNT_ID" => Some(CANARY.into()),
@@ -228,12 +263,12 @@ async fn the_token_appears_nowhere() {
         trace.contains("salesflow.request"),
         "nothing traced: {trace}"
     );
-    assert!(trace.contains("operation=\"ListWebhooks\""), "{trace}");
+    assert!(trace.contains("operation=\"listWebhooks\""), "{trace}");
     check("trace", &trace);
     // The `log` bridge works: the HTTP stack's own records are in the trace too.
     assert!(
         trace.contains("hyper") || trace.contains("reqwest"),
         "{trace}"
     );
-    assert!(shown.len() >= 12, "{shown:#?}");
+    assert!(shown.len() >= 17, "{shown:#?}");
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use salesflow::{Client, Error};
+use salesflow::{AccountId, Client, Error};
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -58,7 +58,7 @@ fn from_env_reads_the_three_variables() {
         ("SALESFLOW_BASE_URL", "http://localhost:9999/api"),
     ]))
     .unwrap();
-    assert_eq!(client.account_id(), Some(321));
+    assert_eq!(client.account_id(), Some(AccountId::new(321)));
     assert!(format!("{client:?}").contains("http://localhost:9999/api"));
 
     // Account id is optional (ListAccounts only).
@@ -94,9 +94,10 @@ async fn one_override_points_both_hosts_at_one_server() {
         ("SALESFLOW_BASE_URL", &format!("{}/api/", server.uri())),
     ]))
     .unwrap();
-    client.campaigns().await.unwrap();
+    client.list_campaigns().await.unwrap();
     // GetCampaignStatistics (app host) reaches the same server.
-    client.campaign_statistics(1).await.unwrap_err(); // `[]` is not statistics
+    let err = client.get_campaign_statistics(1).await.unwrap_err(); // `[]` is not statistics
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     let paths: Vec<String> = requests(&server)
         .await
         .iter()
@@ -118,7 +119,7 @@ async fn user_agent_and_custom_http_client() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
         .mount(&server)
         .await;
-    client(&server).webhooks().await.unwrap();
+    client(&server).list_webhooks().await.unwrap();
     let ua = requests(&server).await[0].headers["user-agent"]
         .to_str()
         .unwrap()
@@ -137,6 +138,6 @@ async fn user_agent_and_custom_http_client() {
         .http_client(custom)
         .build()
         .unwrap();
-    c.webhooks().await.unwrap();
+    c.list_webhooks().await.unwrap();
     assert_eq!(requests(&server).await[1].headers["user-agent"], "mine/1");
 }

@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use salesflow::{Client, RetryPolicy};
 use serde_json::Value;
-use wiremock::{MockServer, Request};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 pub const TOKEN: &str = "tok-test-1234";
 pub const ACCOUNT: i64 = 321;
 
-/// A fast retry policy for tests.
+/// A fast retry policy for tests (3 attempts, no jitter).
 pub fn fast_retry() -> RetryPolicy {
     RetryPolicy::default()
         .max_attempts(3)
@@ -29,6 +30,17 @@ pub fn client(server: &MockServer) -> Client {
         .retry_policy(fast_retry())
         .build()
         .unwrap()
+}
+
+/// A server answering every request with `status` and `body`, and a client of it.
+pub async fn serve(status: u16, body: Value) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    (server, c)
 }
 
 pub fn query(request: &Request) -> BTreeMap<String, String> {
