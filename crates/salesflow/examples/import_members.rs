@@ -8,31 +8,28 @@
 use std::io::BufRead;
 
 use futures_util::StreamExt;
-use salesflow::{Client, ImportOptions, ImportResult, NewMember};
+use salesflow::ops::ImportMember;
+use salesflow::{CampaignId, Client, ImportOptions, ImportResult};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let campaign_id: i64 = std::env::args()
+    let campaign_id: CampaignId = std::env::args()
         .nth(1)
         .ok_or("usage: import_members <campaign id> < urls.txt")?
         .parse()?;
     let client = Client::from_env()?;
-    let members: Vec<NewMember> = std::io::stdin()
+    let members: Vec<ImportMember> = std::io::stdin()
         .lock()
         .lines()
         .map_while(Result::ok)
         .filter(|line| !line.trim().is_empty())
-        .map(|line| NewMember::new(line.trim()))
+        .map(|line| ImportMember::new(campaign_id, line.trim()))
         .collect();
 
-    let mut outcomes = client.import_members(
-        campaign_id,
-        members,
-        ImportOptions::default().concurrency(4),
-    );
+    let mut outcomes = client.import_members(members, ImportOptions::default().concurrency(4));
     let (mut imported, mut duplicates, mut failed) = (0, 0, 0);
     while let Some(outcome) = outcomes.next().await {
-        let url = &outcome.input.linkedin_url;
+        let url = &outcome.input.linked_in_url;
         match &outcome.result {
             ImportResult::Imported(c) => {
                 imported += 1;

@@ -9,13 +9,13 @@ use salesflow::Client;
 #[tokio::main]
 async fn main() -> Result<(), salesflow::Error> {
     let client = Client::from_env()?;
-    for campaign in client.campaigns().await? {
+    for campaign in client.list_campaigns().await? {
         let name = campaign.campaign_name.as_deref().unwrap_or("(unnamed)");
         let status = campaign
             .status
             .as_ref()
             .map_or("?".to_owned(), |s| s.to_string());
-        match client.campaign_statistics(campaign.campaign_id).await {
+        match client.get_campaign_statistics(campaign.campaign_id).await {
             Ok(stats) => println!(
                 "{:>8} {name:<30} {status:<18} total {:>5}, connections {:>4}, replies {:>4} (as of {})",
                 campaign.campaign_id,
@@ -24,7 +24,10 @@ async fn main() -> Result<(), salesflow::Error> {
                 stats.replies,
                 stats.updated_at.to_utc()
             ),
-            Err(err) => println!("{:>8} {name:<30} {status:<18} statistics unavailable: {err}", campaign.campaign_id),
+            Err(err) => println!(
+                "{:>8} {name:<30} {status:<18} statistics unavailable: {err}",
+                campaign.campaign_id
+            ),
         }
     }
     Ok(())

@@ -6,20 +6,19 @@
 //!     cargo run -p salesflow --example manage_webhooks -- 12345 https://example.com/hook
 //! ```
 
-use salesflow::{ApiErrorKind, Client, Error, NewWebhook, RunOn};
+use salesflow::{ApiErrorKind, CampaignId, Client, Error, RunOn};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let usage = "usage: manage_webhooks <campaign id> <url>";
-    let campaign_id: i64 = args.next().ok_or(usage)?.parse()?;
+    let campaign_id: CampaignId = args.next().ok_or(usage)?.parse()?;
     let url = args.next().ok_or(usage)?;
     let client = Client::from_env()?;
 
     let hook = client
-        .create_webhook(
-            &NewWebhook::new("salesflow-rs example", url).disable_for_muted_contacts(true),
-        )
+        .create_webhook("salesflow-rs example", url)
+        .disable_for_muted_contacts(true)
         .await?;
     println!("created webhook {}", hook.webhook_id);
 
@@ -45,13 +44,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    for w in client.webhooks().await? {
+    for w in client.list_webhooks().await? {
         println!(
             "{} {:?} -> {:?}: {} attachment(s)",
             w.webhook_id,
             w.name,
             w.url,
-            w.attached_webhook_campaigns.len()
+            w.attachments().len()
         );
     }
 
