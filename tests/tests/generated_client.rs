@@ -4,8 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use salesflow_api::{types, ApiToken, Client, ClientState, Error, Hosts};
-use salesflow_webhook_types::{CampaignStatus, MemberFlags, RunOn};
+use salesflow_api::operations::Host;
+use salesflow_api::{types, ApiToken, Client, ClientState, Error, Hosts, Operation, API_VERSION};
+use salesflow_webhook_types::{
+    AccountId, CampaignId, CampaignStatus, MemberFlags, MemberId, RunOn, WebhookCampaignId,
+    WebhookId,
+};
 use serde_json::{json, Value};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -35,7 +39,7 @@ impl Hosts2 {
         Client::with_hosts(
             &hosts,
             reqwest::Client::new(),
-            ClientState::new(ApiToken::new(TOKEN), Some(ACCOUNT)),
+            ClientState::new(ApiToken::new(TOKEN), Some(AccountId::new(ACCOUNT))),
         )
     }
 
@@ -99,6 +103,14 @@ fn assert_request(
     assert_eq!(request.method.as_str(), method, "method");
     assert_eq!(request.url.path(), path, "path");
     assert_eq!(query(request), expected_query(query_pairs), "query");
+    assert_eq!(
+        request
+            .headers
+            .get("api-version")
+            .map(|v| v.to_str().unwrap()),
+        Some(API_VERSION),
+        "api-version header"
+    );
 }
 
 #[tokio::test]
@@ -114,7 +126,7 @@ async fn get_campaign_statistics_goes_to_the_app_host_with_auth() {
         .await;
     let stats = hosts
         .client()
-        .get_campaign_statistics(31767, None)
+        .get_campaign_statistics(&CampaignId::new(31767), None)
         .await
         .unwrap()
         .into_inner();
@@ -127,7 +139,7 @@ async fn get_campaign_statistics_goes_to_the_app_host_with_auth() {
         &[("campaignId", "31767")],
     );
     assert!(seen.1.body.is_empty());
-    assert_eq!(stats.campaign_id, 31767);
+    assert_eq!(stats.campaign_id, CampaignId::new(31767));
     assert_eq!(stats.total, 555);
     assert_eq!(stats.pending, 552);
     assert_eq!(stats.updated_at.timestamp_millis(), 1_618_336_539_820);
@@ -147,7 +159,7 @@ async fn get_campaign_statistics_sends_is_force_request_when_given() {
         .await;
     hosts
         .client()
-        .get_campaign_statistics(1, Some(true))
+        .get_campaign_statistics(&1.into(), Some(true))
         .await
         .unwrap();
     let seen = hosts.only_request().await;
@@ -173,11 +185,16 @@ async fn import_member_is_a_get_with_query_parameters_on_mvc() {
         .await;
     let url: types::ImportMemberLinkedInUrl =
         "https://linkedin.com/in/john-smith-123456".parse().unwrap();
+    let custom1: types::ImportMemberCustom1 = "vip".parse().unwrap();
+    let first_name: types::ImportMemberFirstName = "John".parse().unwrap();
+    let last_name: types::ImportMemberLastName = "Smith".parse().unwrap();
+    let location: types::ImportMemberLocation = "US".parse().unwrap();
+    let occupation: types::ImportMemberOccupation = "CEO".parse().unwrap();
     let member = hosts
         .client()
         .import_member(
-            12345,
-            Some("vip"),
+            &CampaignId::new(12345),
+            Some(&custom1),
             None,
             None,
             None,
@@ -187,11 +204,11 @@ async fn import_member_is_a_get_with_query_parameters_on_mvc() {
             None,
             None,
             None,
-            Some("John"),
-            Some("Smith"),
+            Some(&first_name),
+            Some(&last_name),
             &url,
-            Some("US"),
-            Some("CEO"),
+            Some(&location),
+            Some(&occupation),
         )
         .await
         .unwrap()
@@ -212,7 +229,7 @@ async fn import_member_is_a_get_with_query_parameters_on_mvc() {
             ("custom1", "vip"),
         ],
     );
-    assert_eq!(member.member_id, 46875434);
+    assert_eq!(member.member_id, MemberId::new(46875434));
     assert_eq!(
         member.public_identifier.as_deref(),
         Some("john-smith-123456")
@@ -239,7 +256,7 @@ async fn update_contact_posts_camel_case_body_without_unchanged_fields() {
     };
     let contact = hosts
         .client()
-        .update_contact(46875434, &body)
+        .update_contact(&MemberId::new(46875434), &body)
         .await
         .unwrap()
         .into_inner();
@@ -282,6 +299,32 @@ fn update_contact_body_enforces_the_documented_max_lengths() {
         .repeat(512)
         .parse::<types::CreateWebhookRequestUrl>()
         .is_err());
+    // ImportMember's parameters have the same limits since the spec gave them maxLength.
+    assert!("é"
+        .repeat(63)
+        .parse::<types::ImportMemberFirstName>()
+        .is_ok());
+    assert!("é"
+        .repeat(64)
+        .parse::<types::ImportMemberFirstName>()
+        .is_err());
+    assert!("x"
+        .repeat(128)
+        .parse::<types::ImportMemberLocation>()
+        .is_err());
+    assert!("x"
+        .repeat(1024)
+        .parse::<types::ImportMemberCustom10>()
+        .is_err());
+    // Public identifiers: not empty nor only whitespace.
+    for blank in ["", " ", "\t"] {
+        assert!(blank
+            .parse::<types::ListContactsRequestPublicIdentifiersItem>()
+            .is_err());
+        assert!(blank
+            .parse::<types::GetContactByPublicIdentifierPublicIdentifier>()
+            .is_err());
+    }
 }
 
 #[tokio::test]
@@ -299,15 +342,17 @@ async fn get_contact_decodes_status_flags_and_campaign() {
         .await;
     let details = hosts
         .client()
-        .get_contact(46875434)
+        .get_contact(&MemberId::new(46875434))
         .await
         .unwrap()
         .into_inner();
     let seen = hosts.only_request().await;
     assert_request(&seen, "mvc", "GET", "/api/members/46875434", &[]);
+    assert_eq!(details.flags(), MemberFlags::PENDING | MemberFlags::ERROR);
+    assert!(details.is_error());
     let status = details.status.expect("status decoded");
     assert_eq!(status.flags(), MemberFlags::PENDING | MemberFlags::ERROR);
-    assert_eq!(details.campaign_id, Some(10));
+    assert_eq!(details.campaign_id, Some(CampaignId::new(10)));
     assert_eq!(details.campaign_name.as_deref(), Some("Sale lead"));
 }
 
@@ -335,7 +380,7 @@ async fn get_contact_by_public_identifier_sends_it_as_a_query_parameter() {
         "/api/members",
         &[("publicIdentifier", "identity500")],
     );
-    assert_eq!(contact.member_id, 46875434);
+    assert_eq!(contact.member_id, MemberId::new(46875434));
 }
 
 #[tokio::test]
@@ -346,7 +391,7 @@ async fn delete_contact_puts_the_member_id_in_the_path() {
         .await;
     let status = hosts
         .client()
-        .delete_contact(46875434)
+        .delete_contact(&MemberId::new(46875434))
         .await
         .unwrap()
         .into_inner();
@@ -368,7 +413,7 @@ async fn list_contacts_by_campaign_uses_mvc_and_campaign_id() {
         .await;
     let contacts = hosts
         .client()
-        .list_contacts_by_campaign(456, None)
+        .list_contacts_by_campaign(&CampaignId::new(456), None)
         .await
         .unwrap()
         .into_inner();
@@ -449,7 +494,7 @@ async fn start_campaign_posts_an_empty_object() {
         .await;
     let status = hosts
         .client()
-        .start_campaign(456, &types::EmptyBody {})
+        .start_campaign(&CampaignId::new(456), &types::EmptyBody {})
         .await
         .unwrap()
         .into_inner();
@@ -482,7 +527,7 @@ async fn start_campaign_documented_failures_arrive_as_typed_error_responses() {
             .await;
         let err = hosts
             .client()
-            .start_campaign(456, &types::EmptyBody {})
+            .start_campaign(&CampaignId::new(456), &types::EmptyBody {})
             .await
             .unwrap_err();
         let seen = hosts.only_request().await;
@@ -522,7 +567,8 @@ async fn list_accounts_sends_the_token_without_account_id() {
         query(&request),
         BTreeMap::from([("token".to_string(), TOKEN.to_string())])
     );
-    assert_eq!(accounts[0].account_id, 10);
+    assert_eq!(accounts[0].account_id, AccountId::new(10));
+    assert!(accounts[0].is_blocked());
 }
 
 #[tokio::test]
@@ -552,7 +598,8 @@ async fn create_webhook_is_a_post_with_a_json_body() {
         body_json(&seen.1),
         json!({"Name": "Doe", "Url": "https://www.somesite.com/abc", "DisableForMutedContacts": true})
     );
-    assert_eq!(webhook.webhook_id, 10265);
+    assert_eq!(webhook.webhook_id, WebhookId::new(10265));
+    assert!(webhook.attachments().is_empty());
     assert_eq!(webhook.disable_for_muted_contacts, None);
 }
 
@@ -564,7 +611,7 @@ async fn delete_webhook_is_a_delete_with_the_id_in_the_query() {
         .await;
     let status = hosts
         .client()
-        .delete_webhook(789)
+        .delete_webhook(&WebhookId::new(789))
         .await
         .unwrap()
         .into_inner();
@@ -595,8 +642,7 @@ async fn list_webhooks_decodes_attachments_with_run_on() {
     let webhooks = hosts.client().list_webhooks().await.unwrap().into_inner();
     let seen = hosts.only_request().await;
     assert_request(&seen, "mvc", "GET", "/api/webhooks/list", &[]);
-    let attached = webhooks[0].attached_webhook_campaigns.as_ref().unwrap();
-    let run_on: Vec<RunOn> = attached.iter().map(|a| a.run_on).collect();
+    let run_on: Vec<RunOn> = webhooks[0].attachments().iter().map(|a| a.run_on).collect();
     assert_eq!(
         run_on,
         vec![
@@ -618,7 +664,12 @@ async fn attach_webhook_sends_ids_and_run_on_in_the_query() {
         .await;
     let attachment = hosts
         .client()
-        .attach_webhook(789, &RunOn::ReplyDetected, 456, &types::EmptyBody {})
+        .attach_webhook(
+            &CampaignId::new(789),
+            &RunOn::ReplyDetected,
+            &WebhookId::new(456),
+            &types::EmptyBody {},
+        )
         .await
         .unwrap()
         .into_inner();
@@ -631,7 +682,11 @@ async fn attach_webhook_sends_ids_and_run_on_in_the_query() {
         &[("webhookId", "456"), ("campaignId", "789"), ("runOn", "2")],
     );
     assert_eq!(body_json(&seen.1), json!({}));
-    assert_eq!(attachment.webhook_campaign_id, 27830);
+    assert_eq!(
+        attachment.webhook_campaign_id,
+        WebhookCampaignId::new(27830)
+    );
+    assert_eq!(attachment.campaign_id, CampaignId::new(789));
     assert_eq!(attachment.run_on, RunOn::ReplyDetected);
 }
 
@@ -643,7 +698,7 @@ async fn detach_webhook_sends_the_attachment_id() {
         .await;
     hosts
         .client()
-        .detach_webhook(17745, &types::EmptyBody {})
+        .detach_webhook(&WebhookCampaignId::new(17745), &types::EmptyBody {})
         .await
         .unwrap();
     let seen = hosts.only_request().await;
@@ -675,9 +730,12 @@ async fn one_override_serves_both_hosts() {
     let client = Client::with_hosts(
         &Hosts::single(format!("{}/api", server.uri())),
         reqwest::Client::new(),
-        ClientState::new(ApiToken::new(TOKEN), Some(ACCOUNT)),
+        ClientState::new(ApiToken::new(TOKEN), Some(AccountId::new(ACCOUNT))),
     );
-    client.get_campaign_statistics(1, None).await.unwrap();
+    client
+        .get_campaign_statistics(&CampaignId::new(1), None)
+        .await
+        .unwrap();
     client.list_campaigns(None).await.unwrap();
     let paths: Vec<String> = server
         .received_requests()
@@ -706,7 +764,7 @@ async fn the_token_never_appears_in_low_level_errors() {
     let client = Client::with_hosts(
         &Hosts::single(format!("http://127.0.0.1:{port}/api")),
         reqwest::Client::new(),
-        ClientState::new(ApiToken::new(TOKEN), Some(ACCOUNT)),
+        ClientState::new(ApiToken::new(TOKEN), Some(AccountId::new(ACCOUNT))),
     );
     let err = client.list_campaigns(None).await.unwrap_err();
     let shown = format!("{err} {err:?}");
@@ -732,23 +790,71 @@ async fn the_token_never_appears_in_low_level_errors() {
 
 #[test]
 fn the_operation_table_matches_the_decisions() {
-    use salesflow_api::operations::{find, Host, OPERATIONS};
-    assert_eq!(OPERATIONS.len(), 16);
-    let app: Vec<&str> = OPERATIONS
+    assert_eq!(Operation::ALL.len(), 16);
+    let app: Vec<&str> = Operation::ALL
         .iter()
-        .filter(|op| op.host == Host::App)
-        .map(|op| op.id)
+        .filter(|op| op.host() == Host::App)
+        .map(|op| op.id())
         .collect();
     assert_eq!(app, ["getCampaignStatistics"]);
-    let without_account: Vec<&str> = OPERATIONS
+    let without_account: Vec<&str> = Operation::ALL
         .iter()
-        .filter(|op| !op.needs_account_id)
-        .map(|op| op.id)
+        .filter(|op| !op.needs_account_id())
+        .map(|op| op.id())
         .collect();
     assert_eq!(without_account, ["listAccounts"]);
-    let import = find("importMember").unwrap();
-    assert_eq!((import.method, import.changes_state), ("GET", true));
-    assert!(!find("listCampaigns").unwrap().changes_state);
-    assert!(find("startCampaign").unwrap().changes_state);
-    assert_eq!(find("createWebhook").unwrap().method, "POST");
+    let import: Operation = "importMember".parse().unwrap();
+    assert_eq!(import, Operation::ImportMember);
+    assert_eq!((import.method(), import.changes_state()), ("GET", true));
+    assert!(!Operation::ListCampaigns.changes_state());
+    assert!(Operation::StartCampaign.changes_state());
+    assert_eq!(Operation::CreateWebhook.method(), "POST");
+    // A POST that reads: the spec's `x-salesflow-changes-state: false`.
+    let by_ids = Operation::ListContactsByPublicIdentifiers;
+    assert_eq!((by_ids.method(), by_ids.changes_state()), ("POST", false));
+    // The names: Display and serde use the operationId; the method name parses too.
+    assert_eq!(Operation::StartCampaign.to_string(), "startCampaign");
+    assert_eq!(
+        Operation::from_name("start_campaign"),
+        Some(Operation::StartCampaign)
+    );
+    assert_eq!(Operation::from_name("StartCampaign"), None);
+    assert!("nope".parse::<Operation>().is_err());
+    for op in Operation::ALL {
+        assert_eq!(op.id().parse::<Operation>(), Ok(*op));
+        assert_eq!(op.rust_name().parse::<Operation>(), Ok(*op));
+        assert_eq!(
+            serde_json::to_value(op).unwrap(),
+            Value::from(op.id()),
+            "{op}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_response_fields_are_kept_in_extra_and_written_back() {
+    let hosts = Hosts2::start().await;
+    let body = json!({"MemberId": 46875434, "PublicIdentifier": "identity500",
+        "Nickname": "Johnny", "Score": 4.5, "Labels": ["a", null]});
+    hosts.respond(200, body.clone()).await;
+    let id: types::GetContactByPublicIdentifierPublicIdentifier = "identity500".parse().unwrap();
+    let contact = hosts
+        .client()
+        .get_contact_by_public_identifier(&id)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(contact.member_id, MemberId::new(46875434));
+    assert_eq!(contact.extra.len(), 3, "{:?}", contact.extra);
+    assert_eq!(contact.extra["Nickname"], "Johnny");
+    assert_eq!(contact.extra["Score"], 4.5);
+    assert_eq!(contact.extra["Labels"], json!(["a", null]));
+    assert_eq!(serde_json::to_value(&contact).unwrap(), body);
+    // Known fields are never in `extra`, even when null.
+    let details: types::ContactDetails = serde_json::from_value(
+        json!({"MemberId": 1, "CampaignId": null, "Status": null, "New": 1}),
+    )
+    .unwrap();
+    assert_eq!(details.extra.keys().collect::<Vec<_>>(), ["New"]);
+    assert_eq!(details.campaign_id, None);
 }
