@@ -298,7 +298,7 @@ impl Client {
     ///     "SALESFLOW_ACCOUNT_ID" => Some("321".into()),
     ///     _ => None,
     /// })?;
-    /// assert_eq!(client.account_id(), Some(321));
+    /// assert_eq!(client.account_id(), Some(salesflow::AccountId::new(321)));
     /// # Ok::<(), salesflow::Error>(())
     /// ```
     pub fn from_env_with(var: impl Fn(&str) -> Option<String>) -> Result<Client, Error> {

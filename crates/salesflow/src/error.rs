@@ -73,7 +73,8 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether the request timed out (the client's `timeout` or `connect_timeout`).
+    /// Whether the request timed out (the client's `timeout` or `connect_timeout`, or a
+    /// per-call [`Call::timeout`](crate::Call::timeout)).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Transport { source, .. } if source.is_timeout())
     }

@@ -234,8 +234,12 @@ pub fn checked(
     rules: &StrRules,
 ) -> Result<String, ValidationError> {
     check_lengths(field, &value, rules)?;
-    if rules.pattern == Some(r"\S") {
-        non_blank(field, &value)?;
+    if let Some(pattern @ r"\S") = rules.pattern {
+        // The one pattern the spec uses on a plain string: "not blank", checked without a
+        // regular expression engine.
+        if value.trim().is_empty() {
+            return Err(ValidationError::new(field, ValidationReason::Pattern { pattern }));
+        }
     }
     Ok(value)
 }

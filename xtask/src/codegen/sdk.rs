@@ -554,6 +554,7 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
         #[doc = ""]
         #(#[doc = #description])*
         #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
         #[non_exhaustive]
         pub struct #name {
             #(
@@ -773,15 +774,18 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
             ///
             /// # Errors
             ///
-            /// When the JSON does not fit the operation's parameters (a missing required one,
-            /// a value of the wrong type); the message names the parameter.
+            /// [`Error::Config`](crate::Error::Config) when the JSON does not fit the
+            /// operation's parameters (a missing required one, a value of the wrong type, a
+            /// name the operation does not have); the message names the parameter.
             pub fn from_json(
                 operation: ::salesflow_api::operations::Operation,
                 parameters: ::serde_json::Value,
-            ) -> ::std::result::Result<AnyRequest, ::serde_json::Error> {
+            ) -> ::std::result::Result<AnyRequest, crate::Error> {
                 match operation {
                     #(::salesflow_api::operations::Operation::#variants => {
-                        ::serde_json::from_value::<ops::#variants>(parameters).map(AnyRequest::#variants)
+                        ::serde_path_to_error::deserialize::<_, ops::#variants>(parameters)
+                            .map(AnyRequest::#variants)
+                            .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
                     })*
                 }
             }

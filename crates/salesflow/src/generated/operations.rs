@@ -22,6 +22,7 @@ pub mod ops {
     /// only operation that is). Since API 1.11 an optional `isForceRequest` asks the server to
     /// recompute the figures instead of serving its cached ones.
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct GetCampaignStatistics {
         /// `campaignId` (query, required). The campaign.
@@ -103,6 +104,7 @@ pub mod ops {
     /// same limits apply, and custom fields get 1023 like the other free-text fields. Clients
     /// check them before sending, so an oversized field never reaches the server.
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct ImportMember {
         /// `campaignId` (query, required). The campaign.
@@ -628,6 +630,7 @@ pub mod ops {
     /// Returns one contact (campaign member) with its status and campaign (extended in API 1.6:
     /// `Status`, `CampaignId`, `CampaignName`).
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct GetContact {
         /// `memberId` (path, required). The member (contact).
@@ -678,6 +681,7 @@ pub mod ops {
     /// fields that are not being changed. Maximum lengths are checked client-side, before any
     /// request, with an error naming the field and the limit.
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct UpdateContact {
         /// `memberId` (path, required). The member (contact).
@@ -960,6 +964,7 @@ pub mod ops {
     /// memberId in the path; the example wins. Success is `{"Status": 204, "Message": null}`
     /// under HTTP 200.
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct DeleteContact {
         /// `memberId` (path, required). The member (contact).
@@ -1009,6 +1014,7 @@ pub mod ops {
     /// Decision: the reference lists `memberId` as the parameter, but its example sends
     /// `publicIdentifier`; the example wins.
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct GetContactByPublicIdentifier {
         /// `publicIdentifier` (query, required). The member's LinkedIn public identifier (the last segment of its profile URL); not empty nor only whitespace.
@@ -1072,6 +1078,7 @@ pub mod ops {
     /// `mvc`; we use `mvc`. Since API 1.8 an optional `updatedFromDate` returns only the members
     /// changed since that moment.
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct ListContactsByCampaign {
         /// `campaignId` (query, required). The campaign.
@@ -1159,6 +1166,7 @@ pub mod ops {
     /// `x-salesflow-batch: PublicIdentifiers` tells clients to split a longer list into
     /// requests of at most `maxItems` identifiers and concatenate the answers in order.
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct ListContactsByPublicIdentifiers {
         /// `PublicIdentifiers` (body, required; at most 20 per request).
@@ -1287,6 +1295,7 @@ pub mod ops {
     /// Lists the campaigns of the account, with their status (since API 1.7). Since API 1.9 an
     /// optional `updatedFromDate` returns only the campaigns changed since that moment.
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct ListCampaigns {
         /// `updatedFromDate` (query, optional). Since API 1.8/1.9: only items changed at or after this moment, sent as ISO 8601.
@@ -1355,6 +1364,7 @@ pub mod ops {
     /// 404 campaign not found, 409 campaign already running, 422 campaign cannot be started
     /// (`Message` may say why). Clients must let callers match these without parsing strings.
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct StartCampaign {
         /// `campaignId` (query, required). The campaign.
@@ -1409,6 +1419,7 @@ pub mod ops {
     /// Lists the accounts reachable with the token. The only operation that takes the token
     /// alone, without `accountId`.
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct ListAccounts {}
     impl ListAccounts {
@@ -1447,6 +1458,7 @@ pub mod ops {
     /// example (`--data-raw`) sends a POST: this is a POST. `Name` (at most 255 characters) and
     /// `Url` (at most 511) are checked client-side before any request.
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct CreateWebhook {
         /// `Name` (body, required; at most 255 characters).
@@ -1547,6 +1559,7 @@ pub mod ops {
     ///
     /// Deletes a webhook. Success is `{"Status": 204, "Message": null}` under HTTP 200.
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct DeleteWebhook {
         /// `webhookId` (query, required). The webhook.
@@ -1599,6 +1612,7 @@ pub mod ops {
     /// Lists the account's webhooks with their campaign attachments. (The reference's sample is
     /// not valid JSON: a comma is missing and one trails. The example here is corrected.)
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct ListWebhooks {}
     impl ListWebhooks {
@@ -1635,6 +1649,7 @@ pub mod ops {
     /// campaign at most three times, each time with another `runOn`. The body is an empty JSON
     /// object (`-d {}` in the reference).
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct AttachWebhook {
         /// `webhookId` (query, required). The webhook.
@@ -1702,6 +1717,7 @@ pub mod ops {
     /// body is an empty JSON object (`-d {}` in the reference). Success is
     /// `{"Status": 204, "Message": null}` under HTTP 200.
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct DetachWebhook {
         /// `webhookCampaignId` (query, required). The attachment to remove (`WebhookCampaignId` of an attachment).
@@ -2677,78 +2693,105 @@ impl AnyRequest {
     ///
     /// # Errors
     ///
-    /// When the JSON does not fit the operation's parameters (a missing required one,
-    /// a value of the wrong type); the message names the parameter.
+    /// [`Error::Config`](crate::Error::Config) when the JSON does not fit the
+    /// operation's parameters (a missing required one, a value of the wrong type, a
+    /// name the operation does not have); the message names the parameter.
     pub fn from_json(
         operation: ::salesflow_api::operations::Operation,
         parameters: ::serde_json::Value,
-    ) -> ::std::result::Result<AnyRequest, ::serde_json::Error> {
+    ) -> ::std::result::Result<AnyRequest, crate::Error> {
         match operation {
             ::salesflow_api::operations::Operation::GetCampaignStatistics => {
-                ::serde_json::from_value::<ops::GetCampaignStatistics>(parameters)
+                ::serde_path_to_error::deserialize::<
+                    _,
+                    ops::GetCampaignStatistics,
+                >(parameters)
                     .map(AnyRequest::GetCampaignStatistics)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::ImportMember => {
-                ::serde_json::from_value::<ops::ImportMember>(parameters)
+                ::serde_path_to_error::deserialize::<_, ops::ImportMember>(parameters)
                     .map(AnyRequest::ImportMember)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::GetContact => {
-                ::serde_json::from_value::<ops::GetContact>(parameters)
+                ::serde_path_to_error::deserialize::<_, ops::GetContact>(parameters)
                     .map(AnyRequest::GetContact)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::UpdateContact => {
-                ::serde_json::from_value::<ops::UpdateContact>(parameters)
+                ::serde_path_to_error::deserialize::<_, ops::UpdateContact>(parameters)
                     .map(AnyRequest::UpdateContact)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::DeleteContact => {
-                ::serde_json::from_value::<ops::DeleteContact>(parameters)
+                ::serde_path_to_error::deserialize::<_, ops::DeleteContact>(parameters)
                     .map(AnyRequest::DeleteContact)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::GetContactByPublicIdentifier => {
-                ::serde_json::from_value::<ops::GetContactByPublicIdentifier>(parameters)
+                ::serde_path_to_error::deserialize::<
+                    _,
+                    ops::GetContactByPublicIdentifier,
+                >(parameters)
                     .map(AnyRequest::GetContactByPublicIdentifier)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::ListContactsByCampaign => {
-                ::serde_json::from_value::<ops::ListContactsByCampaign>(parameters)
+                ::serde_path_to_error::deserialize::<
+                    _,
+                    ops::ListContactsByCampaign,
+                >(parameters)
                     .map(AnyRequest::ListContactsByCampaign)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::ListContactsByPublicIdentifiers => {
-                ::serde_json::from_value::<
+                ::serde_path_to_error::deserialize::<
+                    _,
                     ops::ListContactsByPublicIdentifiers,
                 >(parameters)
                     .map(AnyRequest::ListContactsByPublicIdentifiers)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::ListCampaigns => {
-                ::serde_json::from_value::<ops::ListCampaigns>(parameters)
+                ::serde_path_to_error::deserialize::<_, ops::ListCampaigns>(parameters)
                     .map(AnyRequest::ListCampaigns)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::StartCampaign => {
-                ::serde_json::from_value::<ops::StartCampaign>(parameters)
+                ::serde_path_to_error::deserialize::<_, ops::StartCampaign>(parameters)
                     .map(AnyRequest::StartCampaign)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::ListAccounts => {
-                ::serde_json::from_value::<ops::ListAccounts>(parameters)
+                ::serde_path_to_error::deserialize::<_, ops::ListAccounts>(parameters)
                     .map(AnyRequest::ListAccounts)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::CreateWebhook => {
-                ::serde_json::from_value::<ops::CreateWebhook>(parameters)
+                ::serde_path_to_error::deserialize::<_, ops::CreateWebhook>(parameters)
                     .map(AnyRequest::CreateWebhook)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::DeleteWebhook => {
-                ::serde_json::from_value::<ops::DeleteWebhook>(parameters)
+                ::serde_path_to_error::deserialize::<_, ops::DeleteWebhook>(parameters)
                     .map(AnyRequest::DeleteWebhook)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::ListWebhooks => {
-                ::serde_json::from_value::<ops::ListWebhooks>(parameters)
+                ::serde_path_to_error::deserialize::<_, ops::ListWebhooks>(parameters)
                     .map(AnyRequest::ListWebhooks)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::AttachWebhook => {
-                ::serde_json::from_value::<ops::AttachWebhook>(parameters)
+                ::serde_path_to_error::deserialize::<_, ops::AttachWebhook>(parameters)
                     .map(AnyRequest::AttachWebhook)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
             ::salesflow_api::operations::Operation::DetachWebhook => {
-                ::serde_json::from_value::<ops::DetachWebhook>(parameters)
+                ::serde_path_to_error::deserialize::<_, ops::DetachWebhook>(parameters)
                     .map(AnyRequest::DetachWebhook)
+                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
             }
         }
     }
