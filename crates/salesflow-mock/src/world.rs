@@ -786,9 +786,7 @@ mod tests {
 
         world.remove_member(MemberId::new(1));
         assert_eq!(john(&world), None);
-        assert!(world.originals[&DEMO_ACCOUNT_ID]
-            .get("john-doe-100")
-            .is_none());
+        assert!(!world.originals[&DEMO_ACCOUNT_ID].contains_key("john-doe-100"));
     }
 
     #[test]
