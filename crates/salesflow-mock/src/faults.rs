@@ -300,7 +300,8 @@ fn extra_fields(value: &mut Value) {
 /// );
 /// let names: Vec<&str> = Operation::ALL.iter().map(|op| op.id()).collect();
 /// assert!(names.contains(&"listCampaigns"));
-/// assert!(serde_json::from_str::<Fault>(r#"{"kind": "bad_gateway", "operation": "noSuchOp"}"#).is_err());
+/// let unknown = r#"{"kind": "bad_gateway", "operation": "noSuchOp"}"#;
+/// assert!(serde_json::from_str::<Fault>(unknown).is_err());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
