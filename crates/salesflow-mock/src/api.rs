@@ -1,25 +1,87 @@
-//! The 16 operations of the spec, served under `/api`.
+//! Every operation of the spec, served under `/api`.
+//!
+//! The routes come from [`Operation::ALL`]: each operation's method and path are the spec's
+//! (`Operation::method`, `Operation::path`), and [`handler`] picks its handler with one
+//! exhaustive `match`, so an operation added to the spec does not compile here until it has
+//! one. Every answer is a generated type of the spec, serialized.
 
 use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
+use salesflow_api::operations::Operation;
 use salesflow_api::types::{
-    Account, Campaign, CampaignStatistics, Contact, ContactDetails, CreateWebhookRequest,
-    ListContactsRequest, UpdateContactRequest, Webhook, WebhookCampaign,
+    CampaignStatistics, Contact, ContactDetails, CreateWebhookRequest, ListContactsRequest,
+    StatusMessage, UpdateContactRequest,
 };
 use salesflow_webhook_types::{
-    CampaignStatus, DotNetDate, FlexibleDate, MemberFlags, MemberStatus, RunOn,
+    AccountId, CampaignId, CampaignStatus, DotNetDate, FlexibleDate, MemberFlags, MemberId,
+    MemberStatus, RunOn,
 };
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
-use crate::world::{public_identifier_of, MemberRec, World};
+use crate::world::{attachment, public_identifier_of, Member, WebhookEntry};
 use crate::MockState;
+
+/// The routes of every operation of the spec, to be nested under `/api`.
+pub(crate) fn routes() -> Router<MockState> {
+    Operation::ALL
+        .iter()
+        .fold(Router::new(), |router, &op| match method_filter(op) {
+            Some(filter) => router.route(op.path(), handler(op, filter)),
+            None => {
+                // Only a method outside HTTP's standard ones gets here, which OpenAPI does
+                // not allow; `tests::every_operation_has_a_route` guards it.
+                tracing::error!("salesflow-mock cannot route {op}: method {}", op.method());
+                router
+            }
+        })
+}
+
+/// The axum filter of the operation's method.
+fn method_filter(op: Operation) -> Option<MethodFilter> {
+    let method = Method::from_bytes(op.method().as_bytes()).ok()?;
+    MethodFilter::try_from(method).ok()
+}
+
+/// The handler of each operation, for its method. Exhaustive on purpose (no `_` arm): an
+/// operation added to the spec is a compile error here until it has a handler.
+fn handler(op: Operation, filter: MethodFilter) -> MethodRouter<MockState> {
+    match op {
+        Operation::GetCampaignStatistics => on(filter, get_campaign_statistics),
+        Operation::ImportMember => on(filter, import_member),
+        Operation::GetContact => on(filter, get_contact),
+        Operation::UpdateContact => on(filter, update_contact),
+        Operation::DeleteContact => on(filter, delete_contact),
+        Operation::GetContactByPublicIdentifier => on(filter, get_contact_by_public_identifier),
+        Operation::ListContactsByCampaign => on(filter, list_contacts_by_campaign),
+        Operation::ListContactsByPublicIdentifiers => {
+            on(filter, list_contacts_by_public_identifiers)
+        }
+        Operation::ListCampaigns => on(filter, list_campaigns),
+        Operation::StartCampaign => on(filter, start_campaign),
+        Operation::ListAccounts => on(filter, list_accounts),
+        Operation::CreateWebhook => on(filter, create_webhook),
+        Operation::DeleteWebhook => on(filter, delete_webhook),
+        Operation::ListWebhooks => on(filter, list_webhooks),
+        Operation::AttachWebhook => on(filter, attach_webhook),
+        Operation::DetachWebhook => on(filter, detach_webhook),
+    }
+}
+
+/// The vendor's `StatusMessage` body.
+fn status_message(status: u16, message: Option<String>) -> StatusMessage {
+    let mut body = StatusMessage::default();
+    body.status = i32::from(status);
+    body.message = message;
+    body
+}
 
 /// An error answered with the vendor's `StatusMessage` body and the same HTTP status.
 #[derive(Debug)]
@@ -51,40 +113,17 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({ "Status": self.status.as_u16(), "Message": self.message });
+        let body = status_message(self.status.as_u16(), Some(self.message));
         (self.status, Json(body)).into_response()
     }
 }
 
 type ApiResult = Result<Response, ApiError>;
 
-/// A `StatusMessage` body under HTTP 200, with `Message` written even when null.
-fn status_message(status: u16, message: Option<&str>) -> Response {
-    Json(json!({ "Status": status, "Message": message })).into_response()
+/// A success: `body` as JSON under HTTP 200.
+fn ok(body: impl serde::Serialize) -> ApiResult {
+    Ok(Json(body).into_response())
 }
-
-/// Serializes `value` and adds `null` for each of `keys` the serializer left out (the vendor
-/// writes nulls; the generated types skip `None`).
-fn with_nulls<T: serde::Serialize>(value: &T, keys: &[&str]) -> Value {
-    let mut json = serde_json::to_value(value).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut json {
-        for key in keys {
-            map.entry(key.to_string()).or_insert(Value::Null);
-        }
-    }
-    json
-}
-
-const CONTACT_NULLABLE: &[&str] = &[
-    "FirstName",
-    "LastName",
-    "Location",
-    "Occupation",
-    "Industry",
-    "Email",
-    "Phone",
-    "Company",
-];
 
 /// The query string, decoded; the first value of a repeated name wins.
 pub(crate) struct Params(HashMap<String, String>);
@@ -98,12 +137,8 @@ impl Params {
         Self(map)
     }
 
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str)
-    }
-
-    pub(crate) fn get_raw(&self, name: &str) -> Option<&str> {
-        self.get(name)
     }
 
     fn required_str(&self, name: &str) -> Result<&str, ApiError> {
@@ -118,9 +153,10 @@ impl Params {
         }
     }
 
-    fn required_i64(&self, name: &str) -> Result<i64, ApiError> {
+    /// A required id (or other 64-bit integer).
+    fn required_id<T: From<i64>>(&self, name: &str) -> Result<T, ApiError> {
         let raw = self.required_str(name)?;
-        raw.parse().map_err(|_| {
+        raw.parse::<i64>().map(T::from).map_err(|_| {
             ApiError::bad_request(format!(
                 "The query parameter '{name}' must be a 64-bit integer."
             ))
@@ -156,9 +192,9 @@ impl Params {
 }
 
 /// Checks the `token`/`accountId` pair and returns the account id.
-fn authenticate(state: &MockState, params: &Params) -> Result<i64, ApiError> {
+fn authenticate(state: &MockState, params: &Params) -> Result<AccountId, ApiError> {
     let token = params.get("token").ok_or_else(ApiError::forbidden)?;
-    let account_id: i64 = params
+    let account_id: AccountId = params
         .get("accountId")
         .and_then(|a| a.parse().ok())
         .ok_or_else(ApiError::forbidden)?;
@@ -169,7 +205,7 @@ fn authenticate(state: &MockState, params: &Params) -> Result<i64, ApiError> {
     }
 }
 
-fn parse_member_id(raw: &str) -> Result<i64, ApiError> {
+fn parse_member_id(raw: &str) -> Result<MemberId, ApiError> {
     raw.parse().map_err(|_| {
         ApiError::bad_request("The path parameter 'memberId' must be a 64-bit integer.")
     })
@@ -184,6 +220,12 @@ fn json_body(body: &Bytes) -> Result<Value, ApiError> {
         .map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}")))
 }
 
+/// Decodes a JSON value into a request type of the spec; a mismatch is a 400.
+fn typed_body<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))
+}
+
 /// The `EmptyBody` of the spec: exactly `{}`.
 fn empty_body(body: &Bytes) -> Result<(), ApiError> {
     match json_body(body)? {
@@ -194,123 +236,24 @@ fn empty_body(body: &Bytes) -> Result<(), ApiError> {
     }
 }
 
-fn campaign_not_found(id: i64) -> ApiError {
+fn campaign_not_found(id: CampaignId) -> ApiError {
     ApiError::not_found(format!("Campaign {id} not found."))
 }
 
-fn member_not_found(id: i64) -> ApiError {
+fn member_not_found(id: MemberId) -> ApiError {
     ApiError::not_found(format!("Member {id} not found."))
 }
 
-fn contact_of(m: &MemberRec, with_identifier: bool) -> Contact {
-    Contact {
-        added_at: Some(FlexibleDate::from(m.added_at)),
-        company: m.company.clone(),
-        email: m.email.clone(),
-        first_name: m.first_name.clone(),
-        industry: m.industry.clone(),
-        last_modified_at: Some(FlexibleDate::from(m.last_modified_at)),
-        last_name: m.last_name.clone(),
-        location: m.location.clone(),
-        member_id: m.id,
-        member_url: Some(m.member_url.clone()),
-        occupation: m.occupation.clone(),
-        phone: m.phone.clone(),
-        public_identifier: with_identifier.then(|| m.public_identifier.clone()),
-    }
+/// A member as the operations answering `Contact` serve it.
+fn contact(m: &Member) -> Contact {
+    Contact::from(m.details.clone())
 }
 
-fn contact_json(m: &MemberRec, with_identifier: bool) -> Value {
-    let mut value = with_nulls(&contact_of(m, with_identifier), CONTACT_NULLABLE);
-    if with_identifier {
-        if let Value::Object(map) = &mut value {
-            map.entry("PublicIdentifier").or_insert(Value::Null);
-        }
-    }
-    value
-}
-
-fn details_json(world: &World, m: &MemberRec) -> Value {
-    let campaign = m.campaign_id.and_then(|id| world.campaigns.get(&id));
-    let details = ContactDetails {
-        added_at: Some(FlexibleDate::from(m.added_at)),
-        campaign_id: m.campaign_id,
-        campaign_name: campaign.map(|c| c.name.clone()),
-        company: m.company.clone(),
-        email: m.email.clone(),
-        first_name: m.first_name.clone(),
-        industry: m.industry.clone(),
-        last_modified_at: Some(FlexibleDate::from(m.last_modified_at)),
-        last_name: m.last_name.clone(),
-        location: m.location.clone(),
-        member_id: m.id,
-        member_url: Some(m.member_url.clone()),
-        occupation: m.occupation.clone(),
-        phone: m.phone.clone(),
-        public_identifier: Some(m.public_identifier.clone()),
-        status: Some(MemberStatus::from_flags(m.status)),
-    };
-    let mut keys = CONTACT_NULLABLE.to_vec();
-    keys.extend(["CampaignId", "CampaignName"]);
-    with_nulls(&details, &keys)
-}
-
-fn campaign_json(c: &crate::world::CampaignRec) -> Value {
-    serde_json::to_value(Campaign {
-        campaign_id: c.id,
-        campaign_name: Some(c.name.clone()),
-        last_modified_at: Some(FlexibleDate::from(c.last_modified_at)),
-        status: Some(c.status.clone()),
-    })
-    .unwrap_or(Value::Null)
-}
-
-fn webhook_json(world: &World, w: &crate::world::WebhookRec) -> Value {
-    let attached: Vec<WebhookCampaign> = world
-        .attachments
-        .values()
-        .filter(|a| a.webhook_id == w.id)
-        .map(|a| WebhookCampaign {
-            campaign_id: a.campaign_id,
-            run_on: a.run_on,
-            webhook_campaign_id: a.id,
-        })
-        .collect();
-    let webhook = Webhook {
-        attached_webhook_campaigns: Some(attached),
-        disable_for_muted_contacts: w.disable_for_muted,
-        name: Some(w.name.clone()),
-        url: Some(w.url.clone()),
-        webhook_id: w.id,
-    };
-    with_nulls(&webhook, &["DisableForMutedContacts"])
-}
-
-/// The router of the 16 operations, to be nested under `/api`.
-pub(crate) fn routes() -> Router<MockState> {
-    Router::new()
-        .route(
-            "/statistics/GetCampaignStatistics",
-            get(get_campaign_statistics),
-        )
-        .route("/members/Import", get(import_member))
-        .route(
-            "/members/list-contacts",
-            get(list_contacts_by_campaign).post(list_contacts_by_identifiers),
-        )
-        .route(
-            "/members/{memberId}",
-            get(get_contact).post(update_contact).delete(delete_contact),
-        )
-        .route("/members", get(get_contact_by_identifier))
-        .route("/campaigns/list-campaigns", get(list_campaigns))
-        .route("/campaigns/start", post(start_campaign))
-        .route("/accounts/list", get(list_accounts))
-        .route("/webhooks/create", post(create_webhook))
-        .route("/webhooks/delete", delete(delete_webhook))
-        .route("/webhooks/list", get(list_webhooks))
-        .route("/webhooks/attach", post(attach_webhook))
-        .route("/webhooks/detach", post(detach_webhook))
+/// A member as ListContacts (by campaignId) serves it: without `PublicIdentifier`.
+fn contact_in_campaign_list(m: &Member) -> Contact {
+    let mut contact = contact(m);
+    contact.public_identifier = None;
+    contact
 }
 
 async fn get_campaign_statistics(
@@ -319,41 +262,43 @@ async fn get_campaign_statistics(
 ) -> ApiResult {
     let params = Params::parse(q.as_deref());
     let account = authenticate(&state, &params)?;
-    let campaign_id = params.required_i64("campaignId")?;
+    let campaign_id: CampaignId = params.required_id("campaignId")?;
     params.optional_bool("isForceRequest")?;
     state.with_world(|w| {
         w.campaign(account, campaign_id)
             .ok_or_else(|| campaign_not_found(campaign_id))?;
-        let members: Vec<&MemberRec> = w
-            .members
-            .values()
-            .filter(|m| m.campaign_id == Some(campaign_id))
+        let members: Vec<&Member> = w
+            .members()
+            .filter(|m| m.campaign_id() == Some(campaign_id))
             .collect();
-        let count =
-            |flag: MemberFlags| members.iter().filter(|m| m.status.contains(flag)).count() as i64;
-        let replies = members.iter().filter(|m| m.has_reply).count() as i64;
-        let stats = CampaignStatistics {
-            campaign_id,
-            connections: count(MemberFlags::CONNECTED),
-            elapsed: 0.0042,
-            imported: count(MemberFlags::IMPORTED),
-            in_mails: 0,
-            invitations: count(MemberFlags::INVITATION_SENT),
-            messages: replies,
-            pending: count(MemberFlags::PENDING),
-            replies,
-            total: members.len() as i64,
-            updated_at: DotNetDate::from(Utc::now()),
-            withdrawn: count(MemberFlags::INVITATION_WITHDRAWN),
+        let count = |flag: MemberFlags| {
+            let n = members.iter().filter(|m| m.flags().contains(flag)).count();
+            i64::try_from(n).unwrap_or(i64::MAX)
         };
-        Ok(Json(stats).into_response())
+        let total = i64::try_from(members.len()).unwrap_or(i64::MAX);
+        let replies = members.iter().filter(|m| m.has_reply).count();
+        let replies = i64::try_from(replies).unwrap_or(i64::MAX);
+        let mut stats = CampaignStatistics::default();
+        stats.campaign_id = campaign_id;
+        stats.connections = count(MemberFlags::CONNECTED);
+        stats.elapsed = 0.0042;
+        stats.imported = count(MemberFlags::IMPORTED);
+        stats.in_mails = 0;
+        stats.invitations = count(MemberFlags::INVITATION_SENT);
+        stats.messages = replies;
+        stats.pending = count(MemberFlags::PENDING);
+        stats.replies = replies;
+        stats.total = total;
+        stats.updated_at = DotNetDate::from(Utc::now());
+        stats.withdrawn = count(MemberFlags::INVITATION_WITHDRAWN);
+        ok(stats)
     })
 }
 
 async fn import_member(State(state): State<MockState>, RawQuery(q): RawQuery) -> ApiResult {
     let params = Params::parse(q.as_deref());
     let account = authenticate(&state, &params)?;
-    let campaign_id = params.required_i64("campaignId")?;
+    let campaign_id: CampaignId = params.required_id("campaignId")?;
     let url = params.required_str("linkedInUrl")?.to_string();
     // The spec takes any non-empty string; a URL with no `/in/<slug>` (or no path at all) is
     // its own identity, so importing it twice is still a duplicate.
@@ -363,54 +308,57 @@ async fn import_member(State(state): State<MockState>, RawQuery(q): RawQuery) ->
         *slot = params.optional_string(&format!("custom{}", i + 1));
     }
     state.with_world(|w| {
-        w.campaign(account, campaign_id)
-            .ok_or_else(|| campaign_not_found(campaign_id))?;
+        let campaign_name = w
+            .campaign(account, campaign_id)
+            .ok_or_else(|| campaign_not_found(campaign_id))?
+            .campaign
+            .campaign_name
+            .clone();
         let now = Utc::now();
-        let original = w.member_by_identifier(account, &identifier).cloned();
         let id = w.next_member_id();
-        let member = match original {
+        // The duplicate check is an index lookup (by account and public identifier), not a
+        // scan of the members.
+        let member = match w.original_member(account, &identifier) {
             // The vendor flags a re-import instead of failing; the original is kept.
-            Some(original) => MemberRec {
-                id,
-                campaign_id: Some(campaign_id),
-                status: MemberFlags::IMPORTED | MemberFlags::DUPLICATE,
-                added_at: now,
-                last_modified_at: now,
-                connected_at: None,
-                has_reply: false,
-                ..original
-            },
-            None => MemberRec {
-                id,
-                account_id: account,
-                campaign_id: Some(campaign_id),
-                first_name: params.optional_string("firstName"),
-                last_name: params.optional_string("lastName"),
-                location: params.optional_string("location"),
-                occupation: params.optional_string("occupation"),
-                public_identifier: identifier.clone(),
-                member_url: format!("https://linkedin.com/in/{identifier}"),
-                status: MemberFlags::IMPORTED,
-                added_at: now,
-                last_modified_at: now,
-                custom,
-                ..MemberRec::default()
-            },
+            Some(original) => {
+                let mut member = original.clone();
+                member.details.member_id = id;
+                member.set_flags(MemberFlags::IMPORTED | MemberFlags::DUPLICATE);
+                member.connected_at = None;
+                member.has_reply = false;
+                member
+            }
+            None => {
+                let mut details = ContactDetails::default();
+                details.member_id = id;
+                details.first_name = params.optional_string("firstName");
+                details.last_name = params.optional_string("lastName");
+                details.location = params.optional_string("location");
+                details.occupation = params.optional_string("occupation");
+                details.member_url = Some(format!("https://linkedin.com/in/{identifier}"));
+                details.public_identifier = Some(identifier);
+                details.status = Some(MemberStatus::from_flags(MemberFlags::IMPORTED));
+                Member {
+                    details,
+                    account_id: account,
+                    muted: false,
+                    has_reply: false,
+                    connected_at: None,
+                    custom,
+                }
+            }
         };
-        let mut body = contact_json(&member, true);
-        if let Value::Object(map) = &mut body {
-            // Not in the spec's Contact (extra properties are allowed): lets a client see
-            // the MEMBER_DUPLICATE flag of a re-import.
-            map.insert(
-                "Status".into(),
-                Value::String(MemberStatus::from_flags(member.status).to_string()),
-            );
-        }
-        w.members.insert(id, member);
+        let mut member = member;
+        member.details.campaign_id = Some(campaign_id);
+        member.details.campaign_name = campaign_name;
+        member.details.added_at = Some(now.into());
+        member.touch(now);
+        let body = member.details.clone();
+        w.insert_member(member);
         if let Some(c) = w.campaigns.get_mut(&campaign_id) {
-            c.last_modified_at = now;
+            c.touch(now);
         }
-        Ok(Json(body).into_response())
+        ok(body)
     })
 }
 
@@ -426,22 +374,74 @@ async fn get_contact(
         let m = w
             .member(account, member_id)
             .ok_or_else(|| member_not_found(member_id))?;
-        Ok(Json(details_json(w, m)).into_response())
+        ok(&m.details)
     })
 }
 
+/// The serde field names of a request type that derives `Deserialize` (what
+/// `deserialize_struct` is given), so that the names are read from the generated type rather
+/// than kept here by hand.
+mod field_names {
+    use std::fmt;
+
+    use serde::de::{self, Deserialize, Visitor};
+
+    #[derive(Debug)]
+    struct Stop;
+
+    impl fmt::Display for Stop {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("field names read")
+        }
+    }
+
+    impl std::error::Error for Stop {}
+
+    impl de::Error for Stop {
+        fn custom<T: fmt::Display>(_: T) -> Self {
+            Stop
+        }
+    }
+
+    struct Names<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> de::Deserializer<'de> for Names<'_> {
+        type Error = Stop;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = fields;
+            Err(Stop)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+
+    /// The field names `T` deserializes (empty if `T` is not a derived struct).
+    pub(super) fn of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+        let mut names: &'static [&'static str] = &[];
+        let _ = T::deserialize(Names(&mut names));
+        names
+    }
+}
+
 /// UpdateContact's body: field names are matched case-insensitively (as the vendor's server
-/// does), then checked against the spec's `UpdateContactRequest`.
+/// does) against those of the spec's `UpdateContactRequest`, then the body is decoded into
+/// it (so its types and maximum lengths are checked).
 fn update_request(body: &Bytes) -> Result<UpdateContactRequest, ApiError> {
-    const NAMES: [&str; 7] = [
-        "firstName",
-        "lastName",
-        "location",
-        "occupation",
-        "industry",
-        "email",
-        "phone",
-    ];
+    let names = field_names::of::<UpdateContactRequest>();
     let Value::Object(map) = json_body(body)? else {
         return Err(ApiError::bad_request(
             "The request body must be a JSON object.",
@@ -449,18 +449,12 @@ fn update_request(body: &Bytes) -> Result<UpdateContactRequest, ApiError> {
     };
     let mut normalized = serde_json::Map::new();
     for (key, value) in map {
-        let Some(name) = NAMES.iter().find(|n| n.eq_ignore_ascii_case(&key)) else {
+        let Some(name) = names.iter().find(|n| n.eq_ignore_ascii_case(&key)) else {
             return Err(ApiError::bad_request(format!("Unknown field '{key}'.")));
         };
-        if !value.is_string() {
-            return Err(ApiError::bad_request(format!(
-                "Field '{key}' must be a string."
-            )));
-        }
         normalized.insert((*name).to_string(), value);
     }
-    serde_json::from_value(Value::Object(normalized))
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))
+    typed_body(Value::Object(normalized))
 }
 
 async fn update_contact(
@@ -476,24 +470,26 @@ async fn update_contact(
     state.with_world(|w| {
         w.member(account, member_id)
             .ok_or_else(|| member_not_found(member_id))?;
-        let m = w
-            .members
-            .get_mut(&member_id)
-            .ok_or_else(|| member_not_found(member_id))?;
-        let set = |slot: &mut Option<String>, value: Option<String>| {
-            if let Some(v) = value {
-                *slot = Some(v);
+        let updated = w.update_member(member_id, |m| {
+            let d = &mut m.details;
+            let fields = [
+                (&mut d.first_name, update.first_name.map(String::from)),
+                (&mut d.last_name, update.last_name.map(String::from)),
+                (&mut d.location, update.location.map(String::from)),
+                (&mut d.occupation, update.occupation.map(String::from)),
+                (&mut d.industry, update.industry.map(String::from)),
+                (&mut d.email, update.email.map(String::from)),
+                (&mut d.phone, update.phone.map(String::from)),
+            ];
+            for (slot, value) in fields {
+                if value.is_some() {
+                    *slot = value;
+                }
             }
-        };
-        set(&mut m.first_name, update.first_name.map(String::from));
-        set(&mut m.last_name, update.last_name.map(String::from));
-        set(&mut m.location, update.location.map(String::from));
-        set(&mut m.occupation, update.occupation.map(String::from));
-        set(&mut m.industry, update.industry.map(String::from));
-        set(&mut m.email, update.email.map(String::from));
-        set(&mut m.phone, update.phone.map(String::from));
-        m.last_modified_at = Utc::now();
-        Ok(Json(contact_json(m, true)).into_response())
+            m.touch(Utc::now());
+            contact(m)
+        });
+        updated.map_or_else(|| Err(member_not_found(member_id)), ok)
     })
 }
 
@@ -508,12 +504,12 @@ async fn delete_contact(
     state.with_world(|w| {
         w.member(account, member_id)
             .ok_or_else(|| member_not_found(member_id))?;
-        w.members.remove(&member_id);
-        Ok(status_message(204, None))
+        w.remove_member(member_id);
+        ok(status_message(204, None))
     })
 }
 
-async fn get_contact_by_identifier(
+async fn get_contact_by_public_identifier(
     State(state): State<MockState>,
     RawQuery(q): RawQuery,
 ) -> ApiResult {
@@ -522,9 +518,9 @@ async fn get_contact_by_identifier(
     let identifier = params.required_str("publicIdentifier")?;
     state.with_world(|w| {
         let m = w
-            .member_by_identifier(account, identifier)
+            .original_member(account, identifier)
             .ok_or_else(|| ApiError::not_found(format!("Member '{identifier}' not found.")))?;
-        Ok(Json(contact_json(m, true)).into_response())
+        ok(contact(m))
     })
 }
 
@@ -534,23 +530,21 @@ async fn list_contacts_by_campaign(
 ) -> ApiResult {
     let params = Params::parse(q.as_deref());
     let account = authenticate(&state, &params)?;
-    let campaign_id = params.required_i64("campaignId")?;
+    let campaign_id: CampaignId = params.required_id("campaignId")?;
     let since = params.optional_date("updatedFromDate")?;
     state.with_world(|w| {
         w.campaign(account, campaign_id)
             .ok_or_else(|| campaign_not_found(campaign_id))?;
-        let items: Vec<Value> = w
-            .members
-            .values()
-            .filter(|m| m.campaign_id == Some(campaign_id))
-            .filter(|m| since.is_none_or(|s| m.last_modified_at >= s))
-            .map(|m| contact_json(m, false))
+        let items: Vec<Contact> = w
+            .members()
+            .filter(|m| m.campaign_id() == Some(campaign_id) && m.changed_since(since))
+            .map(contact_in_campaign_list)
             .collect();
-        Ok(Json(items).into_response())
+        ok(items)
     })
 }
 
-async fn list_contacts_by_identifiers(
+async fn list_contacts_by_public_identifiers(
     State(state): State<MockState>,
     RawQuery(q): RawQuery,
     body: Bytes,
@@ -567,8 +561,7 @@ async fn list_contacts_by_identifiers(
             "UpdatedFromDate must be an ISO 8601 date string.",
         ));
     }
-    let request: ListContactsRequest = serde_json::from_value(body)
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
+    let request: ListContactsRequest = typed_body(body)?;
     if request.public_identifiers.is_empty() {
         return Err(ApiError::bad_request(
             "PublicIdentifiers can't be null or empty.",
@@ -581,18 +574,16 @@ async fn list_contacts_by_identifiers(
     }
     let since = request.updated_from_date.map(|d| d.to_utc());
     state.with_world(|w| {
-        let mut items = Vec::new();
+        let mut items: Vec<Contact> = Vec::new();
         for identifier in &request.public_identifiers {
-            if let Some(m) = w.member_by_identifier(account, identifier) {
-                if since.is_none_or(|s| m.last_modified_at >= s)
-                    && !items.iter().any(|(id, _)| *id == m.id)
-                {
-                    items.push((m.id, contact_json(m, true)));
-                }
+            let Some(m) = w.original_member(account, identifier) else {
+                continue;
+            };
+            if m.changed_since(since) && !items.iter().any(|c| c.member_id == m.id()) {
+                items.push(contact(m));
             }
         }
-        let items: Vec<Value> = items.into_iter().map(|(_, v)| v).collect();
-        Ok(Json(items).into_response())
+        ok(items)
     })
 }
 
@@ -601,14 +592,17 @@ async fn list_campaigns(State(state): State<MockState>, RawQuery(q): RawQuery) -
     let account = authenticate(&state, &params)?;
     let since = params.optional_date("updatedFromDate")?;
     state.with_world(|w| {
-        let items: Vec<Value> = w
+        let items: Vec<_> = w
             .campaigns
             .values()
             .filter(|c| c.account_id == account)
-            .filter(|c| since.is_none_or(|s| c.last_modified_at >= s))
-            .map(campaign_json)
+            .filter(|c| match (since, c.campaign.last_modified_at) {
+                (Some(since), Some(at)) => at.to_utc() >= since,
+                _ => true,
+            })
+            .map(|c| &c.campaign)
             .collect();
-        Ok(Json(items).into_response())
+        ok(items)
     })
 }
 
@@ -619,30 +613,26 @@ async fn start_campaign(
 ) -> ApiResult {
     let params = Params::parse(q.as_deref());
     let account = authenticate(&state, &params)?;
-    let campaign_id = params.required_i64("campaignId")?;
+    let campaign_id: CampaignId = params.required_id("campaignId")?;
     empty_body(&body)?;
     state.with_world(|w| {
         let campaign = w
             .campaign(account, campaign_id)
             .ok_or_else(|| ApiError::not_found("Campaign not found."))?;
-        if campaign.status == CampaignStatus::Running {
+        if campaign.campaign.is_running() {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "Campaign is already running.",
             ));
         }
-        let blocked = w
-            .accounts
-            .get(&account)
-            .is_some_and(|a| a.status == salesflow_webhook_types::AccountStatus::Blocked);
-        if blocked {
+        if w.accounts.get(&account).is_some_and(|a| a.is_blocked()) {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Account is blocked.",
             ));
         }
-        let has_members = w.members.values().any(|m| {
-            m.campaign_id == Some(campaign_id) && !m.status.contains(MemberFlags::DUPLICATE)
+        let has_members = w.members().any(|m| {
+            m.campaign_id() == Some(campaign_id) && !m.flags().contains(MemberFlags::DUPLICATE)
         });
         if !has_members {
             return Err(ApiError::new(
@@ -651,10 +641,13 @@ async fn start_campaign(
             ));
         }
         if let Some(c) = w.campaigns.get_mut(&campaign_id) {
-            c.status = CampaignStatus::Running;
-            c.last_modified_at = Utc::now();
+            c.campaign.status = Some(CampaignStatus::Running);
+            c.touch(Utc::now());
         }
-        Ok(status_message(200, Some("Campaign has been started.")))
+        ok(status_message(
+            200,
+            Some("Campaign has been started.".into()),
+        ))
     })
 }
 
@@ -663,18 +656,12 @@ async fn list_accounts(State(state): State<MockState>, RawQuery(q): RawQuery) ->
     let token = params.get("token").ok_or_else(ApiError::forbidden)?;
     state.with_world(|w| {
         let ids = w.tokens.get(token).ok_or_else(ApiError::forbidden)?;
-        let items: Vec<Account> = ids
+        let items: Vec<_> = ids
             .iter()
             .filter_map(|id| w.accounts.get(id))
-            .map(|a| Account {
-                account_email: Some(a.email.clone()),
-                account_id: a.id,
-                status: Some(a.status.clone()),
-                user_db_id: Some(a.user_db_id),
-                user_email: Some(a.user_email.clone()),
-            })
+            .map(|a| &a.account)
             .collect();
-        Ok(Json(items).into_response())
+        ok(items)
     })
 }
 
@@ -685,33 +672,31 @@ async fn create_webhook(
 ) -> ApiResult {
     let params = Params::parse(q.as_deref());
     let account = authenticate(&state, &params)?;
-    let request: CreateWebhookRequest = serde_json::from_value(json_body(&body)?)
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
+    let request: CreateWebhookRequest = typed_body(json_body(&body)?)?;
     state.with_world(|w| {
         let id = w.next_webhook_id();
-        let webhook = crate::world::WebhookRec {
+        let entry = WebhookEntry::new(
             id,
-            account_id: account,
-            name: request.name.to_string(),
-            url: request.url.to_string(),
-            disable_for_muted: request.disable_for_muted_contacts,
-        };
-        let body = webhook_json(w, &webhook);
-        w.webhooks.insert(id, webhook);
-        Ok(Json(body).into_response())
+            account,
+            &request.name,
+            &request.url,
+            request.disable_for_muted_contacts,
+        );
+        let body = entry.webhook.clone();
+        w.webhooks.insert(id, entry);
+        ok(body)
     })
 }
 
 async fn delete_webhook(State(state): State<MockState>, RawQuery(q): RawQuery) -> ApiResult {
     let params = Params::parse(q.as_deref());
     let account = authenticate(&state, &params)?;
-    let webhook_id = params.required_i64("webhookId")?;
+    let webhook_id = params.required_id("webhookId")?;
     state.with_world(|w| {
         w.webhook(account, webhook_id)
             .ok_or_else(|| ApiError::not_found(format!("Webhook {webhook_id} not found.")))?;
         w.webhooks.remove(&webhook_id);
-        w.attachments.retain(|_, a| a.webhook_id != webhook_id);
-        Ok(status_message(204, None))
+        ok(status_message(204, None))
     })
 }
 
@@ -719,13 +704,13 @@ async fn list_webhooks(State(state): State<MockState>, RawQuery(q): RawQuery) ->
     let params = Params::parse(q.as_deref());
     let account = authenticate(&state, &params)?;
     state.with_world(|w| {
-        let items: Vec<Value> = w
+        let items: Vec<_> = w
             .webhooks
             .values()
             .filter(|h| h.account_id == account)
-            .map(|h| webhook_json(w, h))
+            .map(|h| &h.webhook)
             .collect();
-        Ok(Json(items).into_response())
+        ok(items)
     })
 }
 
@@ -736,9 +721,9 @@ async fn attach_webhook(
 ) -> ApiResult {
     let params = Params::parse(q.as_deref());
     let account = authenticate(&state, &params)?;
-    let webhook_id = params.required_i64("webhookId")?;
-    let campaign_id = params.required_i64("campaignId")?;
-    let run_on = RunOn::from(params.required_i64("runOn")?);
+    let webhook_id = params.required_id("webhookId")?;
+    let campaign_id: CampaignId = params.required_id("campaignId")?;
+    let run_on: RunOn = params.required_id("runOn")?;
     if run_on.is_unknown() {
         return Err(ApiError::bad_request(
             "The query parameter 'runOn' must be 1, 2 or 7.",
@@ -746,14 +731,15 @@ async fn attach_webhook(
     }
     empty_body(&body)?;
     state.with_world(|w| {
-        w.webhook(account, webhook_id)
+        let hook = w
+            .webhook(account, webhook_id)
             .ok_or_else(|| ApiError::not_found(format!("Webhook {webhook_id} not found.")))?;
         w.campaign(account, campaign_id)
             .ok_or_else(|| campaign_not_found(campaign_id))?;
-        let existing: Vec<RunOn> = w
-            .attachments
-            .values()
-            .filter(|a| a.webhook_id == webhook_id && a.campaign_id == campaign_id)
+        let existing: Vec<RunOn> = hook
+            .attachments()
+            .iter()
+            .filter(|a| a.campaign_id == campaign_id)
             .map(|a| a.run_on)
             .collect();
         if existing.contains(&run_on) {
@@ -772,21 +758,11 @@ async fn attach_webhook(
             ));
         }
         let id = w.next_attachment_id();
-        w.attachments.insert(
-            id,
-            crate::world::AttachmentRec {
-                id,
-                webhook_id,
-                campaign_id,
-                run_on,
-            },
-        );
-        Ok(Json(WebhookCampaign {
-            campaign_id,
-            run_on,
-            webhook_campaign_id: id,
-        })
-        .into_response())
+        let created = attachment(id, campaign_id, run_on);
+        if let Some(hook) = w.webhooks.get_mut(&webhook_id) {
+            hook.attachments_mut().push(created.clone());
+        }
+        ok(created)
     })
 }
 
@@ -797,20 +773,49 @@ async fn detach_webhook(
 ) -> ApiResult {
     let params = Params::parse(q.as_deref());
     let account = authenticate(&state, &params)?;
-    let attachment_id = params.required_i64("webhookCampaignId")?;
+    let attachment_id = params.required_id("webhookCampaignId")?;
     empty_body(&body)?;
     state.with_world(|w| {
-        let owned = w.attachments.get(&attachment_id).is_some_and(|a| {
-            w.webhooks
-                .get(&a.webhook_id)
-                .is_some_and(|h| h.account_id == account)
-        });
-        if !owned {
+        let detached = w
+            .webhooks
+            .values_mut()
+            .filter(|h| h.account_id == account)
+            .any(|h| {
+                let attachments = h.attachments_mut();
+                let before = attachments.len();
+                attachments.retain(|a| a.webhook_campaign_id != attachment_id);
+                attachments.len() != before
+            });
+        if !detached {
             return Err(ApiError::not_found(format!(
                 "Webhook attachment {attachment_id} not found."
             )));
         }
-        w.attachments.remove(&attachment_id);
-        Ok(status_message(204, None))
+        ok(status_message(204, None))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_has_a_route() {
+        for op in Operation::ALL {
+            assert!(method_filter(*op).is_some(), "{op}: {}", op.method());
+        }
+    }
+
+    #[test]
+    fn update_contact_field_names_come_from_the_generated_type() {
+        let names = field_names::of::<UpdateContactRequest>();
+        assert!(
+            names.contains(&"firstName") && names.contains(&"phone"),
+            "{names:?}"
+        );
+        let body = Bytes::from_static(br#"{"FIRSTNAME": "A", "Email": "a@b.c"}"#);
+        let request = update_request(&body).unwrap();
+        assert_eq!(request.first_name.as_deref().map(String::as_str), Some("A"));
+        assert!(update_request(&Bytes::from_static(br#"{"nickname": "J"}"#)).is_err());
+    }
 }

@@ -1,4 +1,8 @@
-//! The mock's control routes, under `/_mock`.
+//! The mock's control routes, under `/_mock` (listed on [`MockServer`](crate::MockServer)).
+//!
+//! One casing: every JSON key of the control API is snake_case. The only PascalCase keys are
+//! the vendor's own records carried inside it (a webhook payload in a delivery, a member's
+//! fields in a patch), which keep the vendor's names.
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -6,13 +10,28 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::json;
+use salesflow_webhook_types::MemberId;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-use crate::{Fault, MockError, MockEvent, MockState, Seed};
+use crate::{Fault, FaultId, MockError, MockEvent, MockState, Seed};
+
+/// A control route's error: `{"error": "..."}`.
+#[derive(Serialize)]
+struct ErrorBody {
+    error: String,
+}
 
 fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": message.into() }))).into_response()
+    let body = ErrorBody {
+        error: message.into(),
+    };
+    (status, Json(body)).into_response()
+}
+
+fn mock_error(e: &MockError) -> Response {
+    let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    error(status, e.to_string())
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Box<Response>> {
@@ -24,13 +43,23 @@ fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Box<Response
     })
 }
 
+fn parse_id<T: std::str::FromStr>(raw: &str, what: &str) -> Result<T, Box<Response>> {
+    raw.parse().map_err(|_| {
+        Box::new(error(
+            StatusCode::BAD_REQUEST,
+            format!("invalid {what} `{raw}`: expected an integer"),
+        ))
+    })
+}
+
 pub(crate) fn routes() -> Router<MockState> {
     Router::new()
         .route("/requests", get(requests).delete(clear_requests))
         .route("/deliveries", get(deliveries).delete(clear_deliveries))
         .route("/reset", post(reset))
         .route("/events", post(event))
-        .route("/members/{id}/mute", post(mute))
+        .route("/members/{member_id}", axum::routing::patch(patch_member))
+        .route("/members/{member_id}/mute", post(mute))
         .route("/faults", get(faults).post(add_fault).delete(clear_faults))
         .route("/faults/{id}", delete(remove_fault))
 }
@@ -55,7 +84,7 @@ async fn clear_deliveries(State(state): State<MockState>) -> StatusCode {
 
 async fn reset(State(state): State<MockState>, RawQuery(q): RawQuery) -> Response {
     let params = crate::api::Params::parse(q.as_deref());
-    let seed = match params_seed(&params) {
+    let seed = match params.get("seed").map(str::parse::<Seed>).transpose() {
         Ok(seed) => seed,
         Err(e) => return error(StatusCode::BAD_REQUEST, e),
     };
@@ -63,14 +92,11 @@ async fn reset(State(state): State<MockState>, RawQuery(q): RawQuery) -> Respons
     StatusCode::NO_CONTENT.into_response()
 }
 
-fn params_seed(params: &crate::api::Params) -> Result<Option<Seed>, String> {
-    params.get_raw("seed").map(str::parse).transpose()
-}
-
+/// The body of `POST /_mock/events`.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields)]
 struct EventRequest {
-    member_id: i64,
+    member_id: MemberId,
     event: MockEvent,
 }
 
@@ -81,11 +107,13 @@ async fn event(State(state): State<MockState>, body: Bytes) -> Response {
     };
     match crate::events::simulate(&state, request.member_id, request.event).await {
         Ok(outcome) => Json(outcome).into_response(),
-        Err(e @ MockError::UnknownMember(_)) => error(StatusCode::NOT_FOUND, e.to_string()),
+        Err(e) => mock_error(&e),
     }
 }
 
+/// The body of `POST /_mock/members/{member_id}/mute` (optional; `muted` defaults to true).
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct MuteRequest {
     #[serde(default = "yes")]
     muted: bool,
@@ -95,7 +123,18 @@ fn yes() -> bool {
     true
 }
 
-async fn mute(State(state): State<MockState>, Path(id): Path<i64>, body: Bytes) -> Response {
+/// The answer of `POST /_mock/members/{member_id}/mute`.
+#[derive(Serialize)]
+struct MuteAnswer {
+    member_id: MemberId,
+    muted: bool,
+}
+
+async fn mute(State(state): State<MockState>, Path(id): Path<String>, body: Bytes) -> Response {
+    let member_id = match parse_id::<MemberId>(&id, "member id") {
+        Ok(id) => id,
+        Err(response) => return *response,
+    };
     let muted = if body.is_empty() {
         true
     } else {
@@ -104,14 +143,45 @@ async fn mute(State(state): State<MockState>, Path(id): Path<i64>, body: Bytes) 
             Err(response) => return *response,
         }
     };
-    match state.set_muted(id, muted) {
-        Ok(()) => Json(json!({ "memberId": id, "muted": muted })).into_response(),
-        Err(e) => error(StatusCode::NOT_FOUND, e.to_string()),
+    match state.set_muted(member_id, muted) {
+        Ok(()) => Json(MuteAnswer { member_id, muted }).into_response(),
+        Err(e) => mock_error(&e),
+    }
+}
+
+async fn patch_member(
+    State(state): State<MockState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let member_id = match parse_id::<MemberId>(&id, "member id") {
+        Ok(id) => id,
+        Err(response) => return *response,
+    };
+    let patch: Map<String, Value> = match parse(&body) {
+        Ok(patch) => patch,
+        Err(response) => return *response,
+    };
+    let patched = state.with_world(|w| {
+        w.patch_member(member_id, patch, chrono::Utc::now())?;
+        w.any_member(member_id)
+            .map(|m| m.details.clone())
+            .ok_or(MockError::UnknownMember(member_id))
+    });
+    match patched {
+        Ok(details) => Json(details).into_response(),
+        Err(e) => mock_error(&e),
     }
 }
 
 async fn faults(State(state): State<MockState>) -> Response {
     Json(state.faults()).into_response()
+}
+
+/// The answer of `POST /_mock/faults`.
+#[derive(Serialize)]
+struct FaultCreated {
+    id: FaultId,
 }
 
 async fn add_fault(State(state): State<MockState>, body: Bytes) -> Response {
@@ -120,8 +190,8 @@ async fn add_fault(State(state): State<MockState>, body: Bytes) -> Response {
         Err(response) => return *response,
     };
     match state.inject(fault) {
-        Ok(id) => (StatusCode::CREATED, Json(json!({ "id": id }))).into_response(),
-        Err(e) => error(StatusCode::BAD_REQUEST, e),
+        Ok(id) => (StatusCode::CREATED, Json(FaultCreated { id })).into_response(),
+        Err(e) => mock_error(&e),
     }
 }
 
@@ -130,7 +200,11 @@ async fn clear_faults(State(state): State<MockState>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-async fn remove_fault(State(state): State<MockState>, Path(id): Path<u64>) -> Response {
+async fn remove_fault(State(state): State<MockState>, Path(id): Path<String>) -> Response {
+    let id = match parse_id::<FaultId>(&id, "fault id") {
+        Ok(id) => id,
+        Err(response) => return *response,
+    };
     if state.remove_fault(id) {
         StatusCode::NO_CONTENT.into_response()
     } else {

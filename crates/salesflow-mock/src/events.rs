@@ -1,16 +1,14 @@
 //! Simulated member events and the webhook deliveries they cause.
 
-use std::fmt;
-
 use chrono::{DateTime, Utc};
 use salesflow_webhook_types::{
     Distance, IntegrationRunOn, IntegrationType, LinkedInAccount, MemberCampaign, MemberFlags,
-    MemberStatus, RunOn, WebhookPayload,
+    MemberId, RunOn, WebhookCampaignId, WebhookId, WebhookPayload,
 };
 use serde::{Deserialize, Serialize};
 
-use crate::world::{MemberRec, World};
-use crate::MockState;
+use crate::world::{Member, World};
+use crate::{MockError, MockState};
 
 /// `IntegrationRunOn` sent for a reply detected. **A guess**: the vendor documents only
 /// `INTEGRATION_RUN_ON_CONNECTED`.
@@ -68,11 +66,11 @@ pub struct Delivery {
     /// When it was made.
     pub at: DateTime<Utc>,
     /// The webhook called.
-    pub webhook_id: i64,
+    pub webhook_id: WebhookId,
     /// The attachment that fired it.
-    pub webhook_campaign_id: i64,
+    pub webhook_campaign_id: WebhookCampaignId,
     /// The member the event is about.
-    pub member_id: i64,
+    pub member_id: MemberId,
     /// The URL POSTed to.
     pub url: String,
     /// The event.
@@ -90,7 +88,7 @@ pub struct Delivery {
 #[non_exhaustive]
 pub struct EventOutcome {
     /// The member.
-    pub member_id: i64,
+    pub member_id: MemberId,
     /// The event.
     pub event: MockEvent,
     /// The member's status after the event, in the .NET form.
@@ -100,56 +98,40 @@ pub struct EventOutcome {
     /// Webhooks attached for this event that were not called because the member is muted
     /// (the webhook has `DisableForMutedContacts: true`, or the event is a reply, which the
     /// vendor never reports for a muted contact).
-    pub skipped_muted: Vec<i64>,
+    pub skipped_muted: Vec<WebhookId>,
 }
-
-/// An error of the mock's own control API.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum MockError {
-    /// No member has this id.
-    UnknownMember(i64),
-}
-
-impl fmt::Display for MockError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::UnknownMember(id) => write!(f, "member {id} not found"),
-        }
-    }
-}
-
-impl std::error::Error for MockError {}
 
 /// The payload the vendor would send about `m`.
 #[allow(clippy::field_reassign_with_default)] // the types are #[non_exhaustive]
-pub(crate) fn payload_for(world: &World, m: &MemberRec, event: MockEvent) -> WebhookPayload {
-    let campaign = m.campaign_id.and_then(|id| world.campaigns.get(&id));
+pub(crate) fn payload_for(world: &World, m: &Member, event: MockEvent) -> WebhookPayload {
+    let d = &m.details;
+    let campaign = m.campaign_id().and_then(|id| world.campaigns.get(&id));
     let account = world.accounts.get(&m.account_id);
+    let flags = m.flags();
     let mut p = WebhookPayload::default();
     p.integration_type = Some(IntegrationType::Webhook);
     p.integration_run_on = Some(IntegrationRunOn::from(event.integration_run_on()));
-    p.member_id = Some(m.id);
-    p.linked_in_member_id = Some(1_000_000_000 + m.id % 1_000_000_000);
-    p.first_name = m.first_name.clone();
-    p.last_name = m.last_name.clone();
-    p.occupation = m.occupation.clone();
-    p.company = m.company.clone();
-    p.location = m.location.clone();
-    p.phone_number = m.phone.clone();
-    p.email = m.email.clone();
+    p.member_id = Some(m.id().get());
+    p.linked_in_member_id = Some(1_000_000_000 + m.id().get().rem_euclid(1_000_000_000));
+    p.first_name = d.first_name.clone();
+    p.last_name = d.last_name.clone();
+    p.occupation = d.occupation.clone();
+    p.company = d.company.clone();
+    p.location = d.location.clone();
+    p.phone_number = d.phone.clone();
+    p.email = d.email.clone();
     p.address = Some(String::new());
-    p.date_added = Some(m.added_at.fixed_offset());
+    p.date_added = d.added_at.map(|t| t.as_datetime());
     p.connected_at = m.connected_at.map(|t| t.fixed_offset());
-    p.member_url = Some(m.member_url.clone());
-    p.industry = m.industry.clone();
-    p.distance = Some(if m.status.contains(MemberFlags::CONNECTED) {
+    p.member_url = d.member_url.clone();
+    p.industry = d.industry.clone();
+    p.distance = Some(if flags.contains(MemberFlags::CONNECTED) {
         Distance::First
     } else {
         Distance::Second
     });
-    p.current_position = m.occupation.clone();
-    p.status = Some(MemberStatus::from_flags(m.status));
+    p.current_position = d.occupation.clone();
+    p.status = d.status.clone();
     p.has_reply = Some(m.has_reply);
     p.is_muted = Some(m.muted);
     p.is_seen = Some(false);
@@ -160,35 +142,30 @@ pub(crate) fn payload_for(world: &World, m: &MemberRec, event: MockEvent) -> Web
         let mut li = LinkedInAccount::default();
         li.first_name = Some(account.first_name.clone());
         li.last_name = Some(account.last_name.clone());
-        li.username = Some(account.user_email.clone());
+        li.username = account.account.user_email.clone();
         p.linked_in_account = Some(li);
     }
     let [c1, c2, c3, c4, c5, c6, c7, c8, c9, c10] = m.custom.clone();
     (p.custom1, p.custom2, p.custom3, p.custom4, p.custom5) = (c1, c2, c3, c4, c5);
     (p.custom6, p.custom7, p.custom8, p.custom9, p.custom10) = (c6, c7, c8, c9, c10);
-    let name = |m: &MemberRec| {
-        format!(
-            "{} {}",
-            m.first_name.as_deref().unwrap_or_default(),
-            m.last_name.as_deref().unwrap_or_default()
-        )
-    };
-    let stamp = Utc::now().format("%-m/%-d/%Y %-I:%M %p");
-    let mut actions = format!(
-        "<p>Connection message [{stamp}]: Hi {}!</p>",
-        name(m).trim()
+    let name = format!(
+        "{} {}",
+        d.first_name.as_deref().unwrap_or_default(),
+        d.last_name.as_deref().unwrap_or_default()
     );
+    let name = name.trim();
+    let stamp = Utc::now().format("%-m/%-d/%Y %-I:%M %p");
+    let mut actions = format!("<p>Connection message [{stamp}]: Hi {name}!</p>");
     if m.has_reply {
         actions.push_str(&format!(
-            "\r\n\r\n<p>{} [{stamp}]: Thanks for reaching out.</p>",
-            name(m).trim()
+            "\r\n\r\n<p>{name} [{stamp}]: Thanks for reaching out.</p>"
         ));
     }
     p.member_actions_formatted = Some(actions);
     if let Some(c) = campaign {
         let mut mc = MemberCampaign::default();
-        mc.campaign_name = Some(c.name.clone());
-        mc.campaign_id = Some(c.id);
+        mc.campaign_name = c.campaign.campaign_name.clone();
+        mc.campaign_id = Some(c.campaign.campaign_id.get());
         p.member_campaigns = Some(vec![mc]);
     }
     p
@@ -196,77 +173,93 @@ pub(crate) fn payload_for(world: &World, m: &MemberRec, event: MockEvent) -> Web
 
 /// A webhook call to make.
 pub(crate) struct Target {
-    pub(crate) webhook_id: i64,
-    pub(crate) webhook_campaign_id: i64,
+    pub(crate) webhook_id: WebhookId,
+    pub(crate) webhook_campaign_id: WebhookCampaignId,
     pub(crate) url: String,
 }
 
-/// Applies `event` to the member and returns the calls to make, the webhooks skipped for a
-/// muted member, the payload and the member's new status.
+/// What applying an event decided: the calls to make, the webhooks skipped for a muted
+/// member, the payload and the member's new status.
+pub(crate) struct Applied {
+    targets: Vec<Target>,
+    skipped_muted: Vec<WebhookId>,
+    payload: WebhookPayload,
+    status: String,
+}
+
+/// Applies `event` to the member and decides what to deliver.
 pub(crate) fn apply_event(
     world: &mut World,
-    member_id: i64,
+    member_id: MemberId,
     event: MockEvent,
-) -> Result<(Vec<Target>, Vec<i64>, WebhookPayload, String), MockError> {
+) -> Result<Applied, MockError> {
     let now = Utc::now();
     let m = world
-        .members
-        .get_mut(&member_id)
+        .update_member(member_id, |m| {
+            let kept = m.flags() & (MemberFlags::ERROR | MemberFlags::DUPLICATE);
+            match event {
+                MockEvent::Connected => {
+                    m.set_flags(MemberFlags::CONNECTED | kept);
+                    m.connected_at = Some(now);
+                }
+                MockEvent::ReplyDetected => m.has_reply = true,
+                MockEvent::InvitationWithdrawn => {
+                    m.set_flags(MemberFlags::INVITATION_WITHDRAWN | kept);
+                }
+            }
+            m.touch(now);
+            m.clone()
+        })
         .ok_or(MockError::UnknownMember(member_id))?;
-    let kept = m.status & (MemberFlags::ERROR | MemberFlags::DUPLICATE);
-    match event {
-        MockEvent::Connected => {
-            m.status = MemberFlags::CONNECTED | kept;
-            m.connected_at = Some(now);
-        }
-        MockEvent::ReplyDetected => m.has_reply = true,
-        MockEvent::InvitationWithdrawn => {
-            m.status = MemberFlags::INVITATION_WITHDRAWN | kept;
-        }
-    }
-    m.last_modified_at = now;
-    let m = m.clone();
     let run_on = event.run_on();
     let mut targets = Vec::new();
-    let mut skipped = Vec::new();
-    if let Some(campaign_id) = m.campaign_id {
-        for a in world.attachments.values() {
-            if a.campaign_id != campaign_id || a.run_on != run_on {
-                continue;
+    let mut skipped_muted = Vec::new();
+    if let Some(campaign_id) = m.campaign_id() {
+        for hook in world.webhooks.values() {
+            let firing = hook
+                .attachments()
+                .iter()
+                .filter(|a| a.campaign_id == campaign_id && a.run_on == run_on);
+            for a in firing {
+                let muted_skip = m.muted
+                    && (hook.webhook.disable_for_muted_contacts == Some(true)
+                        || event == MockEvent::ReplyDetected);
+                if muted_skip {
+                    skipped_muted.push(hook.webhook.webhook_id);
+                    continue;
+                }
+                targets.push(Target {
+                    webhook_id: hook.webhook.webhook_id,
+                    webhook_campaign_id: a.webhook_campaign_id,
+                    url: hook.webhook.url.clone().unwrap_or_default(),
+                });
             }
-            let Some(hook) = world.webhooks.get(&a.webhook_id) else {
-                continue;
-            };
-            let muted_skip = m.muted
-                && (hook.disable_for_muted == Some(true) || event == MockEvent::ReplyDetected);
-            if muted_skip {
-                skipped.push(hook.id);
-                continue;
-            }
-            targets.push(Target {
-                webhook_id: hook.id,
-                webhook_campaign_id: a.id,
-                url: hook.url.clone(),
-            });
         }
     }
+    // In the order the attachments were made.
+    targets.sort_by_key(|t| t.webhook_campaign_id);
     let payload = payload_for(world, &m, event);
-    Ok((
+    let status = m.details.status.clone().unwrap_or_default().to_string();
+    Ok(Applied {
         targets,
-        skipped,
+        skipped_muted,
         payload,
-        MemberStatus::from_flags(m.status).to_string(),
-    ))
+        status,
+    })
 }
 
 /// Simulates `event`: updates the member, calls the webhooks and records the deliveries.
 pub(crate) async fn simulate(
     state: &MockState,
-    member_id: i64,
+    member_id: MemberId,
     event: MockEvent,
 ) -> Result<EventOutcome, MockError> {
-    let (targets, skipped_muted, payload, status) =
-        state.with_world(|w| apply_event(w, member_id, event))?;
+    let Applied {
+        targets,
+        skipped_muted,
+        payload,
+        status,
+    } = state.with_world(|w| apply_event(w, member_id, event))?;
     let body = serde_json::to_value(&payload).unwrap_or_default();
     let mut deliveries = Vec::new();
     for target in targets {

@@ -1,12 +1,63 @@
 //! Fault injection: misbehaviours the mock can be told to show, per operation, per path or
 //! for every API request, once, `n` times or always.
 
+use std::fmt;
+use std::num::ParseIntError;
+use std::str::FromStr;
+
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use salesflow_api::operations::Operation;
+use salesflow_api::types::StatusMessage;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+
+use crate::MockError;
+
+/// The id of an injected fault: what [`MockState::inject`](crate::MockState::inject) and
+/// `POST /_mock/faults` answer, and what removes it
+/// ([`MockState::remove_fault`](crate::MockState::remove_fault),
+/// `DELETE /_mock/faults/{id}`). In JSON, a plain integer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FaultId(u64);
+
+impl FaultId {
+    /// The id with this integer value.
+    pub const fn new(value: u64) -> Self {
+        Self(value)
+    }
+
+    /// The integer value.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for FaultId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// Parses the decimal integer.
+impl FromStr for FaultId {
+    type Err = ParseIntError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse().map(Self)
+    }
+}
+
+/// A `StatusMessage` body under `status`.
+fn status_response(status: StatusCode, body_status: i32, message: String) -> Response {
+    let mut body = StatusMessage::default();
+    body.status = body_status;
+    body.message = Some(message);
+    (status, axum::Json(body)).into_response()
+}
 
 /// What goes wrong.
 ///
@@ -96,11 +147,11 @@ impl FaultKind {
     pub(crate) fn short_circuit(&self) -> Option<Response> {
         match self {
             Self::TooManyRequests { retry_after_secs } => {
-                let mut response = (
+                let mut response = status_response(
                     StatusCode::TOO_MANY_REQUESTS,
-                    axum::Json(json!({"Status": 429, "Message": "Too many requests."})),
-                )
-                    .into_response();
+                    429,
+                    "Too many requests.".into(),
+                );
                 if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                     response.headers_mut().insert(header::RETRY_AFTER, value);
                 }
@@ -133,13 +184,11 @@ impl FaultKind {
                 );
                 Some(response)
             }
-            Self::ErrorInOk { status, message } => Some(
-                axum::Json(json!({
-                    "Status": status,
-                    "Message": message.clone().unwrap_or_else(|| "Not found.".into()),
-                }))
-                .into_response(),
-            ),
+            Self::ErrorInOk { status, message } => Some(status_response(
+                StatusCode::OK,
+                *status,
+                message.clone().unwrap_or_else(|| "Not found.".into()),
+            )),
             _ => None,
         }
     }
@@ -233,14 +282,27 @@ fn extra_fields(value: &mut Value) {
 /// Without [`operation`](Self::operation) or [`path`](Self::path) it applies to every
 /// request under `/api`. Without [`times`](Self::times) it applies until removed.
 ///
+/// An operation is an [`Operation`] of the spec. In JSON (`POST /_mock/faults`) it is the
+/// spec's `operationId` (`"startCampaign"`; the generated method name, `"start_campaign"`,
+/// is read too): [`Operation::ALL`] lists them all, and `Operation::id` gives each name.
+/// An unknown name is refused when the fault is decoded.
+///
 /// ```
+/// use salesflow_api::Operation;
 /// use salesflow_mock::{Fault, FaultKind};
 ///
-/// let fault = Fault::new(FaultKind::ServerError).for_operation("startCampaign").once();
+/// let fault = Fault::new(FaultKind::ServerError)
+///     .for_operation(Operation::StartCampaign)
+///     .once();
 /// assert_eq!(
-///     serde_json::to_value(&fault).unwrap(),
+///     serde_json::to_value(&fault)?,
 ///     serde_json::json!({"kind": "server_error", "operation": "startCampaign", "times": 1}),
 /// );
+/// let names: Vec<&str> = Operation::ALL.iter().map(|op| op.id()).collect();
+/// assert!(names.contains(&"listCampaigns"));
+/// let unknown = r#"{"kind": "bad_gateway", "operation": "noSuchOp"}"#;
+/// assert!(serde_json::from_str::<Fault>(unknown).is_err());
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -248,10 +310,9 @@ pub struct Fault {
     /// What goes wrong.
     #[serde(flatten)]
     pub kind: FaultKind,
-    /// Only requests of this operation: its `operationId` (`"listCampaigns"`) or generated
-    /// method name (`"list_campaigns"`).
+    /// Only requests of this operation (in JSON its `operationId`, `"listCampaigns"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<String>,
+    pub operation: Option<Operation>,
     /// Only requests to this path, with or without the `/api` prefix, either concrete
     /// (`/members/46875434`) or a spec template (`/members/{memberId}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -272,9 +333,9 @@ impl Fault {
         }
     }
 
-    /// Restricts it to one operation (`operationId` or generated method name).
-    pub fn for_operation(mut self, operation: impl Into<String>) -> Self {
-        self.operation = Some(operation.into());
+    /// Restricts it to one operation.
+    pub fn for_operation(mut self, operation: Operation) -> Self {
+        self.operation = Some(operation);
         self
     }
 
@@ -301,34 +362,22 @@ impl Fault {
         self
     }
 
-    /// Checks that the operation exists and `times` is not zero.
-    pub(crate) fn validate(&self) -> Result<(), String> {
-        if let Some(op) = &self.operation {
-            if salesflow_api::operations::find(op).is_none() {
-                return Err(format!("unknown operation `{op}`"));
-            }
-        }
+    /// Checks that `times` is not zero.
+    pub(crate) fn validate(&self) -> Result<(), MockError> {
         if self.times == Some(0) {
-            return Err("`times` must be at least 1 (omit it for always)".into());
+            return Err(MockError::FaultNeverApplies);
         }
         Ok(())
     }
 
     /// Whether it applies to a request of `operation` (if resolved) at `path` (without `/api`).
-    pub(crate) fn matches(
-        &self,
-        operation: Option<&salesflow_api::operations::Operation>,
-        path: &str,
-    ) -> bool {
-        if let Some(wanted) = &self.operation {
-            let Some(op) = operation else { return false };
-            if op.id != wanted && op.rust_name != wanted {
-                return false;
-            }
+    pub(crate) fn matches(&self, operation: Option<Operation>, path: &str) -> bool {
+        if self.operation.is_some() && self.operation != operation {
+            return false;
         }
         if let Some(wanted) = &self.path {
             let wanted = strip_api(wanted);
-            let template_match = operation.is_some_and(|op| op.path == wanted);
+            let template_match = operation.is_some_and(|op| op.path() == wanted);
             if wanted != path && !template_match {
                 return false;
             }
@@ -343,7 +392,7 @@ impl Fault {
 pub struct ActiveFault {
     /// Its id, to remove it with `DELETE /_mock/faults/{id}` or
     /// [`MockState::remove_fault`](crate::MockState::remove_fault).
-    pub id: u64,
+    pub id: FaultId,
     /// The fault.
     #[serde(flatten)]
     pub fault: Fault,
@@ -359,29 +408,30 @@ pub(crate) fn strip_api(path: &str) -> &str {
     }
 }
 
-/// The operation of the spec a request is for, by method and path (without `/api`).
-pub(crate) fn operation_for(
-    method: &str,
-    path: &str,
-) -> Option<&'static salesflow_api::operations::Operation> {
-    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    let matching = |template: &str| {
-        let t: Vec<&str> = template.split('/').collect();
-        t.len() == segments.len()
-            && t.iter()
-                .zip(&segments)
-                .all(|(t, s)| (t.starts_with('{') && t.ends_with('}')) || t == s)
+/// The operation of the spec a request is for, by method and path (without `/api`): the
+/// operation of [`Operation::ALL`] whose method is `method` and whose path template matches
+/// `path`, a template without parameters winning (`/members/Import` is ImportMember, not
+/// GetContact of member "Import").
+pub(crate) fn operation_for(method: &str, path: &str) -> Option<Operation> {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    let matches = |op: &Operation| {
+        op.method().eq_ignore_ascii_case(method) && {
+            let mut template = op.path().split('/');
+            let mut segments = path.split('/');
+            loop {
+                match (template.next(), segments.next()) {
+                    (None, None) => break true,
+                    (Some(t), Some(s)) if t == s || (t.starts_with('{') && t.ends_with('}')) => {}
+                    _ => break false,
+                }
+            }
+        }
     };
-    // Static paths first: `/members/Import` must not be taken for `/members/{memberId}`.
-    let ops = salesflow_api::operations::OPERATIONS;
-    ops.iter()
-        .filter(|op| op.method.eq_ignore_ascii_case(method) && !op.path.contains('{'))
-        .find(|op| matching(op.path))
-        .or_else(|| {
-            ops.iter()
-                .filter(|op| op.method.eq_ignore_ascii_case(method))
-                .find(|op| matching(op.path))
-        })
+    let mut candidates = Operation::ALL.iter().copied().filter(matches);
+    candidates
+        .clone()
+        .find(|op| !op.path().contains('{'))
+        .or_else(|| candidates.next())
 }
 
 #[cfg(test)]
@@ -391,18 +441,37 @@ mod tests {
     #[test]
     fn operations_resolve() {
         assert_eq!(
-            operation_for("GET", "/members/Import").map(|o| o.id),
-            Some("importMember")
+            operation_for("GET", "/members/Import"),
+            Some(Operation::ImportMember)
         );
         assert_eq!(
-            operation_for("GET", "/members/12").map(|o| o.id),
-            Some("getContact")
+            operation_for("GET", "/members/12"),
+            Some(Operation::GetContact)
         );
         assert_eq!(
-            operation_for("POST", "/members/list-contacts").map(|o| o.id),
-            Some("listContactsByPublicIdentifiers")
+            operation_for("delete", "/members/12/"),
+            Some(Operation::DeleteContact)
+        );
+        assert_eq!(
+            operation_for("POST", "/members/list-contacts"),
+            Some(Operation::ListContactsByPublicIdentifiers)
         );
         assert_eq!(operation_for("PUT", "/members/12"), None);
+        assert_eq!(operation_for("GET", "/members/12/x"), None);
+        assert_eq!(operation_for("GET", "/"), None);
+    }
+
+    #[test]
+    fn every_operation_resolves_from_its_own_method_and_path() {
+        for op in Operation::ALL {
+            let concrete: Vec<&str> = op
+                .path()
+                .split('/')
+                .map(|s| if s.starts_with('{') { "46875434" } else { s })
+                .collect();
+            let concrete = concrete.join("/");
+            assert_eq!(operation_for(op.method(), &concrete), Some(*op), "{op}");
+        }
     }
 
     #[test]
@@ -423,5 +492,19 @@ mod tests {
         assert_eq!(fault.kind, FaultKind::Latency { ms: 5 });
         assert!(fault.matches(None, "/accounts/list"));
         assert!(!fault.matches(None, "/webhooks/list"));
+
+        let text = json!({"kind": "server_error", "operation": "list_webhooks", "times": 2});
+        let fault: Fault = serde_json::from_value(text).unwrap();
+        assert_eq!(fault.operation, Some(Operation::ListWebhooks));
+        assert_eq!(
+            serde_json::to_value(&fault).unwrap(),
+            json!({"kind": "server_error", "operation": "listWebhooks", "times": 2})
+        );
+        assert!(fault.matches(Some(Operation::ListWebhooks), "/webhooks/list"));
+        assert!(!fault.matches(Some(Operation::ListCampaigns), "/campaigns/list-campaigns"));
+        assert!(!fault.matches(None, "/webhooks/list"));
+        let by_template = Fault::new(FaultKind::ServerError).for_path("/api/members/{memberId}");
+        assert!(by_template.matches(Some(Operation::DeleteContact), "/members/1"));
+        assert!(!by_template.matches(None, "/members/1"));
     }
 }

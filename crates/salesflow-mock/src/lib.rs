@@ -3,30 +3,42 @@
 //! # What it is for
 //!
 //! Exercising code that talks to the Salesflow API (the `salesflow` SDK, the generated
-//! `salesflow-api` client, or anything speaking HTTP) without the vendor's servers: the 16
-//! operations of `spec/salesflow.yaml` are served under `/api` with an in-memory world
+//! `salesflow-api` client, or anything speaking HTTP) without the vendor's servers: every
+//! operation of `spec/salesflow.yaml` is served under `/api` with an in-memory world
 //! (accounts and tokens, campaigns, members, webhooks and their attachments) that the
 //! operations change, so that an import shows up in the next list and a second start of a
 //! campaign is a 409. One server stands for both vendor hosts (`app` and `mvc`).
 //!
-//! Besides the API it offers, under `/_mock` and as methods of [`MockServer`]:
-//! - a request log ([`MockState::requests`], `GET /_mock/requests`) with the token redacted;
+//! The spec drives it: the routes are built from
+//! [`Operation::ALL`] (each operation's method and path as the
+//! spec writes them), with one handler per operation picked by an exhaustive `match`, so an
+//! operation added to the spec does not compile here until it has a handler. The world
+//! stores the spec's generated types (`salesflow_api::types`), and every answer is one of
+//! them serialized, so a field added to the spec is stored and served with no change here.
+//!
+//! Besides the API it offers, under `/_mock` and as methods of [`MockServer`] (the routes are
+//! listed there):
+//! - a request log ([`MockState::requests`], `GET /_mock/requests`) with the token redacted,
+//!   each request with its [`Operation`];
 //! - simulated member events ([`MockState::simulate_event`], `POST /_mock/events`) that
 //!   change the member and POST a [`WebhookPayload`](salesflow_webhook_types::WebhookPayload)
 //!   to the attached webhooks, each delivery recorded ([`MockState::deliveries`],
 //!   `GET /_mock/deliveries`);
-//! - fault injection ([`MockState::inject`], `POST /_mock/faults`): latency, 429, 500 with
-//!   HTML, 502, a dropped connection, truncated or malformed JSON, an error body under
-//!   HTTP 200, unknown enum values, extra fields.
+//! - fault injection ([`MockState::inject`], `POST /_mock/faults`), per operation, per path or
+//!   for every request: latency, 429, 500 with HTML, 502, a dropped connection, truncated or
+//!   malformed JSON, an error body under HTTP 200, unknown enum values, extra fields;
+//! - member patches ([`MockState::patch_member`], `PATCH /_mock/members/{member_id}`) that
+//!   set any field of a stored member, including fields the SDK does not know yet, which
+//!   every operation returning that member then serves.
 //!
 //! # What it is not
 //!
 //! Not a faithful copy of the vendor's server: its behaviour follows the vendor's reference
-//! and our decisions about it (`api-decisions.md`), and where neither says anything the mock
-//! decides (documented on each item). It does not persist anything, does not run campaigns on
-//! its own (members change only through the API and simulated events), and is not meant to
-//! be exposed to a network: it binds `127.0.0.1` by default and its tokens are public
-//! constants.
+//! and the decisions written in `spec/salesflow.yaml`, and where neither says anything the
+//! mock decides (documented on each item). It does not persist anything, does not run
+//! campaigns on its own (members change only through the API, simulated events and patches),
+//! and is not meant to be exposed to a network: it binds `127.0.0.1` by default and its
+//! tokens are public constants.
 //!
 //! # Behaviour beyond the spec's documented responses
 //!
@@ -41,8 +53,16 @@
 //!   time, is 409 with a `StatusMessage` body.
 //! - ImportMember of a profile (same public identifier, taken from `/in/<slug>` of the URL)
 //!   that the account already has creates a new member flagged
-//!   `MEMBER_IMPORTED, MEMBER_DUPLICATE` (the original is kept). Its response carries an extra
-//!   `Status` field (not in the spec's `Contact`) so that the flag is visible.
+//!   `MEMBER_IMPORTED, MEMBER_DUPLICATE` (the original is kept, and is what lookups by public
+//!   identifier find). It answers the new member as a `ContactDetails`, as the spec says, so
+//!   the flag is in its `Status`. The check is an index lookup (by account and public
+//!   identifier), so an import costs the same whatever the number of members.
+//! - Fields without a value are left out of answers rather than written as `null` (the
+//!   spec allows both: no optional field is required). That includes `Message` of a
+//!   success `StatusMessage`: a deletion answers `{"Status": 204}`.
+//! - ListContacts (by campaignId) serves each member without `PublicIdentifier`, as the spec
+//!   says; every other operation that answers a `Contact` serves the `Contact` projection of
+//!   the stored `ContactDetails`.
 //!
 //! # Example
 //!
@@ -55,9 +75,12 @@
 //!     "{}/campaigns/list-campaigns?token={DEMO_TOKEN}&accountId={DEMO_ACCOUNT_ID}",
 //!     server.base_url()
 //! );
-//! let campaigns: serde_json::Value = reqwest::get(&url).await?.json().await?;
-//! assert_eq!(campaigns[0]["Status"], "CAMPAIGN_RUNNING");
-//! assert_eq!(server.requests().len(), 1);
+//! let campaigns: Vec<salesflow_api::types::Campaign> = reqwest::get(&url).await?.json().await?;
+//! assert!(campaigns[0].is_running());
+//! assert_eq!(
+//!     server.requests()[0].operation,
+//!     Some(salesflow_api::Operation::ListCampaigns)
+//! );
 //! # Ok(())
 //! # }
 //! ```
@@ -67,6 +90,7 @@
 
 mod api;
 mod control;
+mod error;
 mod events;
 mod faults;
 mod log;
@@ -79,20 +103,23 @@ use std::time::Duration;
 
 use axum::Router;
 use chrono::Utc;
-use salesflow_webhook_types::CampaignStatus;
+use salesflow_api::operations::Operation;
+use salesflow_webhook_types::{AccountId, AccountStatus, CampaignId, CampaignStatus, MemberId};
+use serde_json::{Map, Value};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+pub use error::MockError;
 pub use events::{
-    Delivery, EventOutcome, MockError, MockEvent, RUN_ON_NAME_INVITATION_WITHDRAWN,
-    RUN_ON_NAME_REPLY_DETECTED,
+    Delivery, EventOutcome, MockEvent, RUN_ON_NAME_INVITATION_WITHDRAWN, RUN_ON_NAME_REPLY_DETECTED,
 };
-pub use faults::{ActiveFault, Fault, FaultKind};
+pub use faults::{ActiveFault, Fault, FaultId, FaultKind};
 pub use log::RecordedRequest;
 pub use world::{
     Seed, DEMO_ACCOUNT_ID, DEMO_BLOCKED_ACCOUNT_ID, DEMO_CAMPAIGN_BLOCKED, DEMO_CAMPAIGN_EMPTY,
     DEMO_CAMPAIGN_PAUSED, DEMO_CAMPAIGN_RUNNING, DEMO_MEMBER_ANN, DEMO_MEMBER_JOHN,
-    DEMO_MEMBER_NICK, DEMO_OTHER_ACCOUNT_ID, DEMO_OTHER_TOKEN, DEMO_TOKEN, DEMO_WEBHOOK_ID,
+    DEMO_MEMBER_NICK, DEMO_OTHER_ACCOUNT_ID, DEMO_OTHER_TOKEN, DEMO_TOKEN,
+    DEMO_WEBHOOK_CAMPAIGN_ID, DEMO_WEBHOOK_ID,
 };
 
 use world::World;
@@ -206,11 +233,11 @@ impl MockState {
         lock(&self.inner.deliveries).push(delivery);
     }
 
-    /// Injects a fault and returns its id. Fails if it names an unknown operation or has
-    /// `times` 0.
-    pub fn inject(&self, fault: Fault) -> Result<u64, String> {
+    /// Injects a fault and returns its id. Fails with [`MockError::FaultNeverApplies`] if
+    /// its `times` is 0.
+    pub fn inject(&self, fault: Fault) -> Result<FaultId, MockError> {
         fault.validate()?;
-        let id = self.inner.next_fault_id.fetch_add(1, Ordering::Relaxed);
+        let id = FaultId::new(self.inner.next_fault_id.fetch_add(1, Ordering::Relaxed));
         let remaining = fault.times;
         lock(&self.inner.faults).push(ActiveFault {
             id,
@@ -226,7 +253,7 @@ impl MockState {
     }
 
     /// Removes a fault; `false` if there was none with this id.
-    pub fn remove_fault(&self, id: u64) -> bool {
+    pub fn remove_fault(&self, id: FaultId) -> bool {
         let mut faults = lock(&self.inner.faults);
         let before = faults.len();
         faults.retain(|f| f.id != id);
@@ -240,11 +267,7 @@ impl MockState {
 
     /// The kinds of the faults matching a request, each use counted (used-up faults are
     /// removed).
-    pub(crate) fn take_faults(
-        &self,
-        operation: Option<&salesflow_api::operations::Operation>,
-        path: &str,
-    ) -> Vec<FaultKind> {
+    pub(crate) fn take_faults(&self, operation: Option<Operation>, path: &str) -> Vec<FaultKind> {
         let mut faults = lock(&self.inner.faults);
         let mut kinds = Vec::new();
         for active in faults.iter_mut() {
@@ -261,77 +284,101 @@ impl MockState {
 
     /// Mutes or unmutes a member (webhooks with `DisableForMutedContacts: true`, and every
     /// reply-detected webhook, skip muted members).
-    pub fn set_muted(&self, member_id: i64, muted: bool) -> Result<(), MockError> {
+    pub fn set_muted(&self, member_id: MemberId, muted: bool) -> Result<(), MockError> {
         self.with_world(|w| {
-            let m = w
-                .members
-                .get_mut(&member_id)
-                .ok_or(MockError::UnknownMember(member_id))?;
-            m.muted = muted;
-            m.last_modified_at = Utc::now();
-            Ok(())
+            w.update_member(member_id, |m| {
+                m.muted = muted;
+                m.touch(Utc::now());
+            })
+            .ok_or(MockError::UnknownMember(member_id))
         })
+    }
+
+    /// Merges `patch`, a JSON object in the vendor's field names (`"FirstName"`,
+    /// `"Status"`, ...), into the stored record of a member, whatever its account: the
+    /// record (a `ContactDetails`) is serialized to JSON, `patch` is applied as a JSON merge
+    /// patch (RFC 7396: each key replaces the record's, objects merge, `null` removes the
+    /// field), and the result is decoded back. A key the spec does not know is kept in the
+    /// record's `extra` and served, like every other field, by each operation that returns
+    /// the member (GetContact, ImportMember's duplicates, UpdateContact, GetContact by public
+    /// identifier and both ListContacts): the way to test a client against a field the
+    /// vendor added before the SDK knows it. Unless the patch sets `LastModifiedAt`, it is
+    /// set to now.
+    ///
+    /// Fails with [`MockError::UnknownMember`], or [`MockError::InvalidPatch`] (the member
+    /// unchanged) if the result is no valid `ContactDetails` (a known field of the wrong
+    /// type) or changes `MemberId`.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use salesflow_mock::{MockState, Seed, DEMO_MEMBER_JOHN};
+    ///
+    /// let state = MockState::new(Seed::Demo);
+    /// let patch = serde_json::json!({"Nickname": "Jo", "Email": null});
+    /// state.patch_member(DEMO_MEMBER_JOHN, patch.as_object().cloned().unwrap_or_default())?;
+    /// let wrong = serde_json::json!({"FirstName": 5});
+    /// assert!(state
+    ///     .patch_member(DEMO_MEMBER_JOHN, wrong.as_object().cloned().unwrap_or_default())
+    ///     .is_err());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn patch_member(
+        &self,
+        member_id: MemberId,
+        patch: Map<String, Value>,
+    ) -> Result<(), MockError> {
+        self.with_world(|w| w.patch_member(member_id, patch, Utc::now()))
     }
 
     /// Simulates an event for a member: updates it and POSTs the webhook payload to every
     /// webhook attached to its campaign for the event. See [`MockEvent`].
     pub async fn simulate_event(
         &self,
-        member_id: i64,
+        member_id: MemberId,
         event: MockEvent,
     ) -> Result<EventOutcome, MockError> {
         events::simulate(self, member_id, event).await
     }
 
     /// Adds an account reached with `token` (a token may reach several accounts; the
-    /// account may already exist). Returns nothing; the account is `ACCOUNT_ACTIVE`.
-    pub fn add_account(&self, token: &str, account_id: i64, email: &str) {
+    /// account may already exist, and is then only granted to `token`). A new account is
+    /// `ACCOUNT_ACTIVE`.
+    pub fn add_account(&self, token: &str, account_id: AccountId, email: &str) {
         self.with_world(|w| {
-            w.accounts
-                .entry(account_id)
-                .or_insert_with(|| world::AccountRec {
-                    id: account_id,
-                    email: email.to_string(),
-                    status: salesflow_webhook_types::AccountStatus::Active,
-                    user_db_id: account_id + 10_000,
-                    user_email: email.to_string(),
-                    first_name: "Test".into(),
-                    last_name: "User".into(),
-                });
+            w.accounts.entry(account_id).or_insert_with(|| {
+                world::AccountEntry::new(
+                    account_id,
+                    email,
+                    AccountStatus::Active,
+                    (account_id.get().saturating_add(10_000), email),
+                    ("Test", "User"),
+                )
+            });
             w.grant(token, account_id);
         });
     }
 
     /// Adds a campaign to an account and returns its id.
-    pub fn add_campaign(&self, account_id: i64, name: &str, status: CampaignStatus) -> i64 {
+    pub fn add_campaign(
+        &self,
+        account_id: AccountId,
+        name: &str,
+        status: CampaignStatus,
+    ) -> CampaignId {
         self.with_world(|w| {
             let id = w.next_campaign_id();
-            w.campaigns.insert(
-                id,
-                world::CampaignRec {
-                    id,
-                    account_id,
-                    name: name.to_string(),
-                    status,
-                    last_modified_at: Utc::now(),
-                },
-            );
+            let entry = world::CampaignEntry::new(id, account_id, name, status, Utc::now());
+            w.campaigns.insert(id, entry);
             id
         })
     }
 }
 
 /// The mock's router: the API under `/api` (requests recorded, faults applied) and the
-/// control routes under `/_mock`. Serve it yourself to embed the mock; an unknown path is 404
-/// with a `StatusMessage` body, a known path with another method is 405 with an `Allow`
-/// header (and no body).
-///
-/// Control routes: `GET`/`DELETE /_mock/requests`, `GET`/`DELETE /_mock/deliveries`,
-/// `POST /_mock/reset[?seed=demo|empty]`, `POST /_mock/events` (`{"memberId": 1, "event":
-/// "connected"}`, see [`MockEvent`]; answers an [`EventOutcome`]),
-/// `POST /_mock/members/{id}/mute` (optional body `{"muted": false}`),
-/// `GET`/`POST`/`DELETE /_mock/faults` (a [`Fault`] in JSON; answers `{"id": n}`) and
-/// `DELETE /_mock/faults/{id}`.
+/// control routes under `/_mock` (listed on [`MockServer`]). Serve it yourself to embed the
+/// mock; an unknown path is 404 with a `StatusMessage` body, a known path with another
+/// method is 405 with an `Allow` header (and no body).
 pub fn router(state: MockState) -> Router {
     let api = api::routes()
         .fallback(api_not_found)
@@ -356,6 +403,52 @@ async fn api_not_found() -> axum::response::Response {
 ///
 /// Its methods that read or change the state ([`requests`](MockState::requests),
 /// [`inject`](MockState::inject), ...) are those of [`MockState`], reached through `Deref`.
+///
+/// # The API
+///
+/// Every operation of the spec, under [`base_url`](Self::base_url) (`/api`), with the
+/// spec's method and path ([`Operation::method`], [`Operation::path`]).
+///
+/// # Control routes
+///
+/// The same features over HTTP, under [`root_url`](Self::root_url) (for a mock run as a
+/// separate process, `salesflow-mock --port 8080`). Every JSON key of the control API is
+/// snake_case; the vendor's own records inside it (a delivery's `payload`, a member patch)
+/// keep the vendor's PascalCase names. An error answers `{"error": "<message>"}` with 400
+/// (a malformed body or id, or a [`MockError`] such as a fault with `"times": 0`) or 404
+/// (an unknown member or fault).
+///
+/// | Method | Path | Body | Answer |
+/// |---|---|---|---|
+/// | `GET` | `/_mock/requests` | | 200, the request log: an array of [`RecordedRequest`] |
+/// | `DELETE` | `/_mock/requests` | | 204; empties the log |
+/// | `GET` | `/_mock/deliveries` | | 200, the webhook calls made: an array of [`Delivery`] |
+/// | `DELETE` | `/_mock/deliveries` | | 204; forgets them |
+/// | `POST` | `/_mock/reset[?seed=demo\|empty]` | | 204; the world of the seed (default: the current one), log, faults and deliveries emptied |
+/// | `POST` | `/_mock/events` | `{"member_id": 46875434, "event": "connected"}` ([`MockEvent`]) | 200, an [`EventOutcome`] |
+/// | `POST` | `/_mock/members/{member_id}/mute` | optional, `{"muted": false}` (default `true`) | 200, `{"member_id": 46875434, "muted": true}` |
+/// | `PATCH` | `/_mock/members/{member_id}` | a JSON object of member fields in the vendor's names, `{"Nickname": "Jo"}` (see [`MockState::patch_member`]) | 200, the patched member as GetContact serves it |
+/// | `GET` | `/_mock/faults` | | 200, the active faults: an array of [`ActiveFault`] |
+/// | `POST` | `/_mock/faults` | a [`Fault`], `{"kind": "server_error", "operation": "listWebhooks", "times": 1}` | 201, `{"id": 1}` ([`FaultId`]) |
+/// | `DELETE` | `/_mock/faults` | | 204; removes every fault |
+/// | `DELETE` | `/_mock/faults/{id}` | | 204, or 404 if there is no such fault |
+///
+/// # Operation names
+///
+/// Faults ([`Fault::for_operation`], `"operation"` in JSON) and the request log
+/// ([`RecordedRequest::operation`]) name operations by [`Operation`], the spec's operation
+/// enum, which is also what the SDK's errors carry. In JSON an operation is its
+/// `operationId` (`"listCampaigns"`; a fault also accepts the generated method name,
+/// `"list_campaigns"`). Every name, from [`Operation::ALL`]:
+///
+/// ```
+/// use salesflow_api::Operation;
+///
+/// for op in Operation::ALL {
+///     println!("{:<35} {:<6} {}", op.id(), op.method(), op.path());
+/// }
+/// assert_eq!("listCampaigns".parse::<Operation>(), Ok(Operation::ListCampaigns));
+/// ```
 #[derive(Debug)]
 pub struct MockServer {
     addr: SocketAddr,

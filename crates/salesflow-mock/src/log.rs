@@ -11,6 +11,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use salesflow_api::operations::Operation;
+
 use crate::api::ApiError;
 use crate::faults::{operation_for, strip_api};
 use crate::MockState;
@@ -36,8 +38,9 @@ pub struct RecordedRequest {
     /// The query string (still percent-encoded), with `token=REDACTED`; `None` if there was
     /// none.
     pub query: Option<String>,
-    /// The spec's `operationId` the request was routed to, if any.
-    pub operation_id: Option<String>,
+    /// The operation of the spec the request was routed to, if any (in JSON its
+    /// `operationId`, e.g. `"listCampaigns"`).
+    pub operation: Option<Operation>,
     /// The body, if it was JSON.
     pub body: Option<Value>,
     /// The body as text, if it was not empty and not JSON.
@@ -90,7 +93,7 @@ pub(crate) async fn record_and_inject(
         host,
         path,
         query,
-        operation_id: operation.map(|op| op.id.to_string()),
+        operation,
         body: None,
         body_text: None,
         status: 0,

@@ -1,59 +1,78 @@
 //! The mock's in-memory world: accounts and their tokens, campaigns, members, webhooks and
 //! their attachments, and the seeds that fill it.
+//!
+//! Each record is the generated type of the spec (`salesflow_api::types`) that the API
+//! answers with, plus the bookkeeping only the mock needs (which account owns it, whether a
+//! member is muted, ...). Responses are those records, serialized or projected
+//! (`Contact::from(ContactDetails)`), so a field added to the spec is stored and served
+//! without a change here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use salesflow_webhook_types::{AccountStatus, CampaignStatus, MemberFlags, RunOn};
+use salesflow_api::types::{Account, Campaign, ContactDetails, Webhook, WebhookCampaign};
+use salesflow_webhook_types::{
+    AccountId, AccountStatus, CampaignId, CampaignStatus, FlexibleDate, MemberFlags, MemberId,
+    MemberStatus, RunOn, WebhookCampaignId, WebhookId,
+};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::MockError;
 
 /// The token of the seeded demo world ([`Seed::Demo`]). It reaches [`DEMO_ACCOUNT_ID`] and
 /// [`DEMO_BLOCKED_ACCOUNT_ID`]. A made-up value: it is no secret.
 pub const DEMO_TOKEN: &str = "demo-token-0123456789";
 
 /// The active account of the demo world, reached with [`DEMO_TOKEN`].
-pub const DEMO_ACCOUNT_ID: i64 = 321;
+pub const DEMO_ACCOUNT_ID: AccountId = AccountId::new(321);
 
 /// A blocked account of the demo world, also reached with [`DEMO_TOKEN`]: its campaign
 /// cannot be started (422).
-pub const DEMO_BLOCKED_ACCOUNT_ID: i64 = 322;
+pub const DEMO_BLOCKED_ACCOUNT_ID: AccountId = AccountId::new(322);
 
 /// A second token of the demo world, reaching only [`DEMO_OTHER_ACCOUNT_ID`]: use it to check
 /// that one account cannot see another's data.
 pub const DEMO_OTHER_TOKEN: &str = "other-token-9876543210";
 
 /// The only account reached with [`DEMO_OTHER_TOKEN`].
-pub const DEMO_OTHER_ACCOUNT_ID: i64 = 400;
+pub const DEMO_OTHER_ACCOUNT_ID: AccountId = AccountId::new(400);
 
 /// Demo campaign "Sales" of [`DEMO_ACCOUNT_ID`]: `CAMPAIGN_RUNNING`, three members.
-pub const DEMO_CAMPAIGN_RUNNING: i64 = 29854;
+pub const DEMO_CAMPAIGN_RUNNING: CampaignId = CampaignId::new(29854);
 
 /// Demo campaign "Java developers" of [`DEMO_ACCOUNT_ID`]: `CAMPAIGN_PAUSED`, two members
 /// (can be started once; a second start is 409).
-pub const DEMO_CAMPAIGN_PAUSED: i64 = 29889;
+pub const DEMO_CAMPAIGN_PAUSED: CampaignId = CampaignId::new(29889);
 
 /// Demo campaign "Empty campaign" of [`DEMO_ACCOUNT_ID`]: `CAMPAIGN_STOPPED`, no members
 /// (starting it is 422 "Campaign has no members.").
-pub const DEMO_CAMPAIGN_EMPTY: i64 = 29890;
+pub const DEMO_CAMPAIGN_EMPTY: CampaignId = CampaignId::new(29890);
 
 /// Demo campaign "Blocked outreach" of [`DEMO_BLOCKED_ACCOUNT_ID`]: `CAMPAIGN_PAUSED`, one
 /// member (starting it is 422 "Account is blocked.").
-pub const DEMO_CAMPAIGN_BLOCKED: i64 = 30001;
+pub const DEMO_CAMPAIGN_BLOCKED: CampaignId = CampaignId::new(30001);
 
-/// Demo member John Doe (`john-doe-100`) of [`DEMO_CAMPAIGN_RUNNING`]: `MEMBER_INVITATION_SENT`.
-pub const DEMO_MEMBER_JOHN: i64 = 46875434;
+/// Demo member John Doe (`john-doe-100`) of [`DEMO_CAMPAIGN_RUNNING`]:
+/// `MEMBER_INVITATION_SENT`, with `Custom1` set (seen in webhook payloads).
+pub const DEMO_MEMBER_JOHN: MemberId = MemberId::new(46875434);
 
 /// Demo member Nick Foo (`nick-foo-300`) of [`DEMO_CAMPAIGN_RUNNING`]: `MEMBER_CONNECTED`.
-pub const DEMO_MEMBER_NICK: i64 = 46875435;
+pub const DEMO_MEMBER_NICK: MemberId = MemberId::new(46875435);
 
 /// Demo member Ann Lee (`ann-lee-200`) of [`DEMO_CAMPAIGN_RUNNING`]:
 /// `MEMBER_PENDING, MEMBER_ERROR`, muted.
-pub const DEMO_MEMBER_ANN: i64 = 46875436;
+pub const DEMO_MEMBER_ANN: MemberId = MemberId::new(46875436);
 
 /// The demo webhook "Demo CRM" of [`DEMO_ACCOUNT_ID`], attached to [`DEMO_CAMPAIGN_RUNNING`]
-/// for `MEMBER_CONNECTED` (1). Its URL, `http://127.0.0.1:9/salesflow-demo`, reaches nothing:
-/// deliveries to it are recorded as errors.
-pub const DEMO_WEBHOOK_ID: i64 = 8984;
+/// for `MEMBER_CONNECTED` (1) by [`DEMO_WEBHOOK_CAMPAIGN_ID`]. Its URL,
+/// `http://127.0.0.1:9/salesflow-demo`, reaches nothing: deliveries to it are recorded as
+/// errors.
+pub const DEMO_WEBHOOK_ID: WebhookId = WebhookId::new(8984);
+
+/// The attachment of [`DEMO_WEBHOOK_ID`] to [`DEMO_CAMPAIGN_RUNNING`] for `MEMBER_CONNECTED`
+/// (what DetachWebhook takes).
+pub const DEMO_WEBHOOK_CAMPAIGN_ID: WebhookCampaignId = WebhookCampaignId::new(17745);
 
 /// Which world a mock server starts with.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,81 +102,203 @@ impl std::str::FromStr for Seed {
     }
 }
 
+/// An account: what ListAccounts answers, and the LinkedIn name webhook payloads carry.
 #[derive(Clone, Debug)]
-pub(crate) struct AccountRec {
-    pub(crate) id: i64,
-    pub(crate) email: String,
-    pub(crate) status: AccountStatus,
-    pub(crate) user_db_id: i64,
-    pub(crate) user_email: String,
-    /// LinkedIn name of the account, for webhook payloads.
+pub(crate) struct AccountEntry {
+    pub(crate) account: Account,
     pub(crate) first_name: String,
     pub(crate) last_name: String,
 }
 
-#[derive(Clone, Debug)]
-pub(crate) struct CampaignRec {
-    pub(crate) id: i64,
-    pub(crate) account_id: i64,
-    pub(crate) name: String,
-    pub(crate) status: CampaignStatus,
-    pub(crate) last_modified_at: DateTime<Utc>,
+impl AccountEntry {
+    pub(crate) fn new(
+        id: AccountId,
+        email: &str,
+        status: AccountStatus,
+        user: (i64, &str),
+        name: (&str, &str),
+    ) -> Self {
+        let mut account = Account::default();
+        account.account_id = id;
+        account.account_email = Some(email.to_owned());
+        account.status = Some(status);
+        account.user_db_id = Some(user.0);
+        account.user_email = Some(user.1.to_owned());
+        Self {
+            account,
+            first_name: name.0.to_owned(),
+            last_name: name.1.to_owned(),
+        }
+    }
+
+    pub(crate) fn is_blocked(&self) -> bool {
+        self.account.is_blocked()
+    }
 }
 
-#[derive(Clone, Debug, Default)]
-pub(crate) struct MemberRec {
-    pub(crate) id: i64,
-    pub(crate) account_id: i64,
-    pub(crate) campaign_id: Option<i64>,
-    pub(crate) first_name: Option<String>,
-    pub(crate) last_name: Option<String>,
-    pub(crate) location: Option<String>,
-    pub(crate) occupation: Option<String>,
-    pub(crate) industry: Option<String>,
-    pub(crate) email: Option<String>,
-    pub(crate) phone: Option<String>,
-    pub(crate) company: Option<String>,
-    pub(crate) public_identifier: String,
-    pub(crate) member_url: String,
-    pub(crate) status: MemberFlags,
+/// A campaign: what ListCampaigns answers, and the account that owns it.
+#[derive(Clone, Debug)]
+pub(crate) struct CampaignEntry {
+    pub(crate) campaign: Campaign,
+    pub(crate) account_id: AccountId,
+}
+
+impl CampaignEntry {
+    pub(crate) fn new(
+        id: CampaignId,
+        account_id: AccountId,
+        name: &str,
+        status: CampaignStatus,
+        last_modified_at: DateTime<Utc>,
+    ) -> Self {
+        let mut campaign = Campaign::default();
+        campaign.campaign_id = id;
+        campaign.campaign_name = Some(name.to_owned());
+        campaign.status = Some(status);
+        campaign.last_modified_at = Some(last_modified_at.into());
+        Self {
+            campaign,
+            account_id,
+        }
+    }
+
+    pub(crate) fn touch(&mut self, now: DateTime<Utc>) {
+        self.campaign.last_modified_at = Some(now.into());
+    }
+}
+
+/// A member: the full record GetContact answers (every other operation answers a projection
+/// of it), and what only the mock keeps.
+#[derive(Clone, Debug)]
+pub(crate) struct Member {
+    /// The record, `PublicIdentifier`, `Status` and `CampaignId` included.
+    pub(crate) details: ContactDetails,
+    pub(crate) account_id: AccountId,
+    /// Muted members get no reply-detected webhook, nor any from a webhook with
+    /// `DisableForMutedContacts: true`.
     pub(crate) muted: bool,
+    /// Set by a simulated reply; counted as a reply in the statistics.
     pub(crate) has_reply: bool,
-    pub(crate) added_at: DateTime<Utc>,
-    pub(crate) last_modified_at: DateTime<Utc>,
+    /// Set by a simulated connection; sent as the payload's `ConnectedAt`.
     pub(crate) connected_at: Option<DateTime<Utc>>,
+    /// `custom1`..`custom10` of ImportMember; sent as the payload's `Custom1`..`Custom10`.
     pub(crate) custom: [Option<String>; 10],
 }
 
-#[derive(Clone, Debug)]
-pub(crate) struct WebhookRec {
-    pub(crate) id: i64,
-    pub(crate) account_id: i64,
-    pub(crate) name: String,
-    pub(crate) url: String,
-    pub(crate) disable_for_muted: Option<bool>,
+impl Member {
+    pub(crate) fn id(&self) -> MemberId {
+        self.details.member_id
+    }
+
+    pub(crate) fn flags(&self) -> MemberFlags {
+        self.details.flags()
+    }
+
+    pub(crate) fn set_flags(&mut self, flags: MemberFlags) {
+        self.details.status = Some(MemberStatus::from_flags(flags));
+    }
+
+    pub(crate) fn campaign_id(&self) -> Option<CampaignId> {
+        self.details.campaign_id
+    }
+
+    pub(crate) fn touch(&mut self, now: DateTime<Utc>) {
+        self.details.last_modified_at = Some(now.into());
+    }
+
+    /// Whether it changed at or after `since` (a member without `LastModifiedAt`, which only
+    /// a patch can make, always counts as changed).
+    pub(crate) fn changed_since(&self, since: Option<DateTime<Utc>>) -> bool {
+        match (since, self.details.last_modified_at) {
+            (Some(since), Some(at)) => at.to_utc() >= since,
+            _ => true,
+        }
+    }
+
+    /// The key of the duplicate index: members that are no duplicate, by account and public
+    /// identifier.
+    fn original_key(&self) -> Option<(AccountId, &str)> {
+        if self.flags().contains(MemberFlags::DUPLICATE) {
+            return None;
+        }
+        let identifier = self.details.public_identifier.as_deref()?;
+        Some((self.account_id, identifier))
+    }
 }
 
+/// A webhook with its attachments (`AttachedWebhookCampaigns`, always `Some`): what
+/// ListWebhooks answers, and the account that owns it.
 #[derive(Clone, Debug)]
-pub(crate) struct AttachmentRec {
-    pub(crate) id: i64,
-    pub(crate) webhook_id: i64,
-    pub(crate) campaign_id: i64,
-    pub(crate) run_on: RunOn,
+pub(crate) struct WebhookEntry {
+    pub(crate) webhook: Webhook,
+    pub(crate) account_id: AccountId,
+}
+
+impl WebhookEntry {
+    pub(crate) fn new(
+        id: WebhookId,
+        account_id: AccountId,
+        name: &str,
+        url: &str,
+        disable_for_muted: Option<bool>,
+    ) -> Self {
+        let mut webhook = Webhook::default();
+        webhook.webhook_id = id;
+        webhook.name = Some(name.to_owned());
+        webhook.url = Some(url.to_owned());
+        webhook.disable_for_muted_contacts = disable_for_muted;
+        webhook.attached_webhook_campaigns = Some(Vec::new());
+        Self {
+            webhook,
+            account_id,
+        }
+    }
+
+    pub(crate) fn attachments(&self) -> &[WebhookCampaign] {
+        self.webhook.attachments()
+    }
+
+    pub(crate) fn attachments_mut(&mut self) -> &mut Vec<WebhookCampaign> {
+        self.webhook
+            .attached_webhook_campaigns
+            .get_or_insert_with(Vec::new)
+    }
+}
+
+/// A new attachment record.
+pub(crate) fn attachment(
+    id: WebhookCampaignId,
+    campaign_id: CampaignId,
+    run_on: RunOn,
+) -> WebhookCampaign {
+    let mut a = WebhookCampaign::default();
+    a.webhook_campaign_id = id;
+    a.campaign_id = campaign_id;
+    a.run_on = run_on;
+    a
 }
 
 /// Everything the mock knows. Guarded by one mutex in [`crate::MockState`].
+///
+/// Members are private to this module so that every change goes through
+/// [`insert_member`](Self::insert_member), [`update_member`](Self::update_member) or
+/// [`remove_member`](Self::remove_member), which keep the duplicate index in step.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct World {
-    pub(crate) accounts: BTreeMap<i64, AccountRec>,
-    pub(crate) tokens: BTreeMap<String, BTreeSet<i64>>,
-    pub(crate) campaigns: BTreeMap<i64, CampaignRec>,
-    pub(crate) members: BTreeMap<i64, MemberRec>,
-    pub(crate) webhooks: BTreeMap<i64, WebhookRec>,
-    pub(crate) attachments: BTreeMap<i64, AttachmentRec>,
-    pub(crate) next_member_id: i64,
-    pub(crate) next_campaign_id: i64,
-    pub(crate) next_webhook_id: i64,
-    pub(crate) next_attachment_id: i64,
+    pub(crate) accounts: BTreeMap<AccountId, AccountEntry>,
+    pub(crate) tokens: BTreeMap<String, BTreeSet<AccountId>>,
+    pub(crate) campaigns: BTreeMap<CampaignId, CampaignEntry>,
+    members: BTreeMap<MemberId, Member>,
+    /// The members that are no duplicate, by account and public identifier: what
+    /// ImportMember's duplicate check and the lookups by identifier read, without scanning
+    /// every member. Normally one member per key; a patch can make more, and then the
+    /// lowest id is "the" original.
+    originals: HashMap<AccountId, HashMap<String, BTreeSet<MemberId>>>,
+    pub(crate) webhooks: BTreeMap<WebhookId, WebhookEntry>,
+    next_member_id: i64,
+    next_campaign_id: i64,
+    next_webhook_id: i64,
+    next_attachment_id: i64,
 }
 
 /// The LinkedIn public identifier of a profile URL: the segment after `/in/`
@@ -179,6 +320,38 @@ pub(crate) fn public_identifier_of(url: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// Applies a JSON merge patch (RFC 7396): each key of an object patch replaces the target's
+/// (objects merge recursively), and `null` removes the key.
+pub(crate) fn merge_patch(target: &mut Value, patch: Value) {
+    let Value::Object(patch) = patch else {
+        *target = patch;
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    if let Value::Object(target) = target {
+        for (key, value) in patch {
+            if value.is_null() {
+                target.remove(&key);
+            } else {
+                merge_patch(target.entry(key).or_insert(Value::Null), value);
+            }
+        }
+    }
+}
+
+/// The demo members: (id, campaign, account, first, last, identifier, status).
+type MemberSeed = (
+    MemberId,
+    CampaignId,
+    AccountId,
+    &'static str,
+    &'static str,
+    &'static str,
+    MemberFlags,
+);
+
 impl World {
     /// A world filled according to `seed`.
     pub(crate) fn seeded(seed: Seed) -> Self {
@@ -189,33 +362,31 @@ impl World {
             next_attachment_id: 27830,
             ..World::default()
         };
-        world.add_account_rec(AccountRec {
-            id: DEMO_ACCOUNT_ID,
-            email: "active@example.com".into(),
-            status: AccountStatus::Active,
-            user_db_id: 5001,
-            user_email: "bob.white@example.com".into(),
-            first_name: "Bob".into(),
-            last_name: "White".into(),
-        });
-        world.add_account_rec(AccountRec {
-            id: DEMO_BLOCKED_ACCOUNT_ID,
-            email: "blocked@example.com".into(),
-            status: AccountStatus::Blocked,
-            user_db_id: 5001,
-            user_email: "bob.white@example.com".into(),
-            first_name: "Bob".into(),
-            last_name: "White".into(),
-        });
-        world.add_account_rec(AccountRec {
-            id: DEMO_OTHER_ACCOUNT_ID,
-            email: "other@example.com".into(),
-            status: AccountStatus::Active,
-            user_db_id: 5002,
-            user_email: "carol.green@example.com".into(),
-            first_name: "Carol".into(),
-            last_name: "Green".into(),
-        });
+        for account in [
+            AccountEntry::new(
+                DEMO_ACCOUNT_ID,
+                "active@example.com",
+                AccountStatus::Active,
+                (5001, "bob.white@example.com"),
+                ("Bob", "White"),
+            ),
+            AccountEntry::new(
+                DEMO_BLOCKED_ACCOUNT_ID,
+                "blocked@example.com",
+                AccountStatus::Blocked,
+                (5001, "bob.white@example.com"),
+                ("Bob", "White"),
+            ),
+            AccountEntry::new(
+                DEMO_OTHER_ACCOUNT_ID,
+                "other@example.com",
+                AccountStatus::Active,
+                (5002, "carol.green@example.com"),
+                ("Carol", "Green"),
+            ),
+        ] {
+            world.accounts.insert(account.account.account_id, account);
+        }
         world.grant(DEMO_TOKEN, DEMO_ACCOUNT_ID);
         world.grant(DEMO_TOKEN, DEMO_BLOCKED_ACCOUNT_ID);
         world.grant(DEMO_OTHER_TOKEN, DEMO_OTHER_ACCOUNT_ID);
@@ -251,142 +422,132 @@ impl World {
                 CampaignStatus::Paused,
             ),
         ] {
-            world.campaigns.insert(
-                id,
-                CampaignRec {
-                    id,
-                    account_id,
-                    name: name.into(),
-                    status,
-                    last_modified_at: now - day * 3,
-                },
-            );
+            let entry = CampaignEntry::new(id, account_id, name, status, now - day * 3);
+            world.campaigns.insert(id, entry);
         }
 
-        let member = |id: i64,
-                      campaign: i64,
-                      account: i64,
-                      first: &str,
-                      last: &str,
-                      ident: &str,
-                      status: MemberFlags| MemberRec {
-            id,
-            account_id: account,
-            campaign_id: Some(campaign),
-            first_name: Some(first.into()),
-            last_name: Some(last.into()),
-            location: Some("New York".into()),
-            occupation: Some("CEO".into()),
-            industry: None,
-            email: None,
-            phone: None,
-            company: None,
-            public_identifier: ident.into(),
-            member_url: format!("https://linkedin.com/in/{ident}"),
-            status,
-            muted: false,
-            has_reply: false,
-            added_at: now - day * 10,
-            last_modified_at: now - day * 2,
-            connected_at: None,
-            custom: Default::default(),
-        };
-        let mut john = member(
-            DEMO_MEMBER_JOHN,
-            DEMO_CAMPAIGN_RUNNING,
-            DEMO_ACCOUNT_ID,
-            "John",
-            "Doe",
-            "john-doe-100",
-            MemberFlags::INVITATION_SENT,
-        );
-        john.industry = Some("marketing".into());
-        john.email = Some("john.doe@example.com".into());
-        john.phone = Some("1555123456".into());
-        john.company = Some("Doe & Co".into());
-        john.custom[0] = Some("CustomValue1".into());
-        let mut nick = member(
-            DEMO_MEMBER_NICK,
-            DEMO_CAMPAIGN_RUNNING,
-            DEMO_ACCOUNT_ID,
-            "Nick",
-            "Foo",
-            "nick-foo-300",
-            MemberFlags::CONNECTED,
-        );
-        nick.location = Some("London".into());
-        nick.occupation = Some("Full stack .NET developer, open for new opportunities".into());
-        nick.connected_at = Some(now - day * 5);
-        let mut ann = member(
-            DEMO_MEMBER_ANN,
-            DEMO_CAMPAIGN_RUNNING,
-            DEMO_ACCOUNT_ID,
-            "Ann",
-            "Lee",
-            "ann-lee-200",
-            MemberFlags::PENDING | MemberFlags::ERROR,
-        );
-        ann.muted = true;
-        let mut members = vec![john, nick, ann];
-        members.push(member(
-            46875437,
-            DEMO_CAMPAIGN_PAUSED,
-            DEMO_ACCOUNT_ID,
-            "Maria",
-            "Garcia",
-            "maria-garcia-400",
-            MemberFlags::IMPORTED,
-        ));
-        members.push(member(
-            46875438,
-            DEMO_CAMPAIGN_PAUSED,
-            DEMO_ACCOUNT_ID,
-            "Li",
-            "Wei",
-            "li-wei-500",
-            MemberFlags::PENDING,
-        ));
-        members.push(member(
-            46875439,
-            DEMO_CAMPAIGN_BLOCKED,
-            DEMO_BLOCKED_ACCOUNT_ID,
-            "Tom",
-            "Brown",
-            "tom-brown-600",
-            MemberFlags::IMPORTED,
-        ));
-        for m in members {
-            world.members.insert(m.id, m);
+        let seeds: [MemberSeed; 6] = [
+            (
+                DEMO_MEMBER_JOHN,
+                DEMO_CAMPAIGN_RUNNING,
+                DEMO_ACCOUNT_ID,
+                "John",
+                "Doe",
+                "john-doe-100",
+                MemberFlags::INVITATION_SENT,
+            ),
+            (
+                DEMO_MEMBER_NICK,
+                DEMO_CAMPAIGN_RUNNING,
+                DEMO_ACCOUNT_ID,
+                "Nick",
+                "Foo",
+                "nick-foo-300",
+                MemberFlags::CONNECTED,
+            ),
+            (
+                DEMO_MEMBER_ANN,
+                DEMO_CAMPAIGN_RUNNING,
+                DEMO_ACCOUNT_ID,
+                "Ann",
+                "Lee",
+                "ann-lee-200",
+                MemberFlags::PENDING | MemberFlags::ERROR,
+            ),
+            (
+                MemberId::new(46875437),
+                DEMO_CAMPAIGN_PAUSED,
+                DEMO_ACCOUNT_ID,
+                "Maria",
+                "Garcia",
+                "maria-garcia-400",
+                MemberFlags::IMPORTED,
+            ),
+            (
+                MemberId::new(46875438),
+                DEMO_CAMPAIGN_PAUSED,
+                DEMO_ACCOUNT_ID,
+                "Li",
+                "Wei",
+                "li-wei-500",
+                MemberFlags::PENDING,
+            ),
+            (
+                MemberId::new(46875439),
+                DEMO_CAMPAIGN_BLOCKED,
+                DEMO_BLOCKED_ACCOUNT_ID,
+                "Tom",
+                "Brown",
+                "tom-brown-600",
+                MemberFlags::IMPORTED,
+            ),
+        ];
+        for (id, campaign, account, first, last, identifier, flags) in seeds {
+            let campaign_name = world
+                .campaigns
+                .get(&campaign)
+                .and_then(|c| c.campaign.campaign_name.clone());
+            let mut details = ContactDetails::default();
+            details.member_id = id;
+            details.first_name = Some(first.into());
+            details.last_name = Some(last.into());
+            details.location = Some("New York".into());
+            details.occupation = Some("CEO".into());
+            details.public_identifier = Some(identifier.into());
+            details.member_url = Some(format!("https://linkedin.com/in/{identifier}"));
+            details.status = Some(MemberStatus::from_flags(flags));
+            details.campaign_id = Some(campaign);
+            details.campaign_name = campaign_name;
+            details.added_at = Some(FlexibleDate::from(now - day * 10));
+            details.last_modified_at = Some(FlexibleDate::from(now - day * 2));
+            let mut member = Member {
+                details,
+                account_id: account,
+                muted: false,
+                has_reply: false,
+                connected_at: None,
+                custom: Default::default(),
+            };
+            match id {
+                DEMO_MEMBER_JOHN => {
+                    let d = &mut member.details;
+                    d.industry = Some("marketing".into());
+                    d.email = Some("john.doe@example.com".into());
+                    d.phone = Some("1555123456".into());
+                    d.company = Some("Doe & Co".into());
+                    member.custom[0] = Some("CustomValue1".into());
+                }
+                DEMO_MEMBER_NICK => {
+                    let d = &mut member.details;
+                    d.location = Some("London".into());
+                    d.occupation =
+                        Some("Full stack .NET developer, open for new opportunities".into());
+                    member.connected_at = Some(now - day * 5);
+                }
+                DEMO_MEMBER_ANN => member.muted = true,
+                _ => {}
+            }
+            world.insert_member(member);
         }
 
-        world.webhooks.insert(
+        let mut hook = WebhookEntry::new(
             DEMO_WEBHOOK_ID,
-            WebhookRec {
-                id: DEMO_WEBHOOK_ID,
-                account_id: DEMO_ACCOUNT_ID,
-                name: "Demo CRM".into(),
-                url: "http://127.0.0.1:9/salesflow-demo".into(),
-                disable_for_muted: Some(false),
-            },
+            DEMO_ACCOUNT_ID,
+            "Demo CRM",
+            "http://127.0.0.1:9/salesflow-demo",
+            Some(false),
         );
-        world.attachments.insert(
-            17745,
-            AttachmentRec {
-                id: 17745,
-                webhook_id: DEMO_WEBHOOK_ID,
-                campaign_id: DEMO_CAMPAIGN_RUNNING,
-                run_on: RunOn::MemberConnected,
-            },
-        );
+        hook.attachments_mut().push(attachment(
+            DEMO_WEBHOOK_CAMPAIGN_ID,
+            DEMO_CAMPAIGN_RUNNING,
+            RunOn::MemberConnected,
+        ));
+        world.webhooks.insert(DEMO_WEBHOOK_ID, hook);
         world
     }
 
-    fn add_account_rec(&mut self, account: AccountRec) {
-        self.accounts.insert(account.id, account);
-    }
-
     /// Lets `token` reach `account_id`.
-    pub(crate) fn grant(&mut self, token: &str, account_id: i64) {
+    pub(crate) fn grant(&mut self, token: &str, account_id: AccountId) {
         self.tokens
             .entry(token.to_string())
             .or_default()
@@ -394,7 +555,7 @@ impl World {
     }
 
     /// Whether `token` reaches `account_id`.
-    pub(crate) fn reaches(&self, token: &str, account_id: i64) -> bool {
+    pub(crate) fn reaches(&self, token: &str, account_id: AccountId) -> bool {
         self.tokens
             .get(token)
             .is_some_and(|accounts| accounts.contains(&account_id))
@@ -402,65 +563,153 @@ impl World {
     }
 
     /// The campaign `id` if it belongs to `account_id`.
-    pub(crate) fn campaign(&self, account_id: i64, id: i64) -> Option<&CampaignRec> {
+    pub(crate) fn campaign(&self, account_id: AccountId, id: CampaignId) -> Option<&CampaignEntry> {
         self.campaigns
             .get(&id)
             .filter(|c| c.account_id == account_id)
     }
 
+    /// Every member, by id.
+    pub(crate) fn members(&self) -> impl Iterator<Item = &Member> {
+        self.members.values()
+    }
+
+    /// The member `id`, whichever account it belongs to.
+    pub(crate) fn any_member(&self, id: MemberId) -> Option<&Member> {
+        self.members.get(&id)
+    }
+
     /// The member `id` if it belongs to `account_id`.
-    pub(crate) fn member(&self, account_id: i64, id: i64) -> Option<&MemberRec> {
+    pub(crate) fn member(&self, account_id: AccountId, id: MemberId) -> Option<&Member> {
         self.members.get(&id).filter(|m| m.account_id == account_id)
     }
 
+    /// The original (non-duplicate) member of `account_id` with this public identifier: an
+    /// index lookup, whatever the number of members.
+    pub(crate) fn original_member(
+        &self,
+        account_id: AccountId,
+        identifier: &str,
+    ) -> Option<&Member> {
+        let id = self.originals.get(&account_id)?.get(identifier)?.first()?;
+        self.members.get(id)
+    }
+
+    /// Adds (or replaces) a member.
+    pub(crate) fn insert_member(&mut self, member: Member) {
+        let id = member.id();
+        self.remove_member(id);
+        self.index(&member);
+        self.members.insert(id, member);
+    }
+
+    /// Removes a member.
+    pub(crate) fn remove_member(&mut self, id: MemberId) -> Option<Member> {
+        let member = self.members.remove(&id)?;
+        self.unindex(&member);
+        Some(member)
+    }
+
+    /// Changes a member with `change` (which must not change its id), keeping the index in
+    /// step; `None` if there is no such member.
+    pub(crate) fn update_member<R>(
+        &mut self,
+        id: MemberId,
+        change: impl FnOnce(&mut Member) -> R,
+    ) -> Option<R> {
+        let mut member = self.remove_member(id)?;
+        let result = change(&mut member);
+        member.details.member_id = id;
+        self.index(&member);
+        self.members.insert(id, member);
+        Some(result)
+    }
+
+    /// Merges `patch` into the stored record of member `id` (see
+    /// [`MockState::patch_member`](crate::MockState::patch_member)).
+    pub(crate) fn patch_member(
+        &mut self,
+        id: MemberId,
+        patch: Map<String, Value>,
+        now: DateTime<Utc>,
+    ) -> Result<(), MockError> {
+        let member = self.members.get(&id).ok_or(MockError::UnknownMember(id))?;
+        let touches_date = patch.contains_key("LastModifiedAt");
+        let mut json = serde_json::to_value(&member.details)
+            .map_err(|e| MockError::InvalidPatch(e.to_string()))?;
+        merge_patch(&mut json, Value::Object(patch));
+        let mut details: ContactDetails =
+            serde_json::from_value(json).map_err(|e| MockError::InvalidPatch(e.to_string()))?;
+        if details.member_id != id {
+            return Err(MockError::InvalidPatch(format!(
+                "`MemberId` cannot be changed (member {id})"
+            )));
+        }
+        if !touches_date {
+            details.last_modified_at = Some(now.into());
+        }
+        self.update_member(id, |m| m.details = details);
+        Ok(())
+    }
+
+    fn index(&mut self, member: &Member) {
+        if let Some((account, identifier)) = member.original_key() {
+            self.originals
+                .entry(account)
+                .or_default()
+                .entry(identifier.to_owned())
+                .or_default()
+                .insert(member.id());
+        }
+    }
+
+    fn unindex(&mut self, member: &Member) {
+        let Some((account, identifier)) = member.original_key() else {
+            return;
+        };
+        let Some(by_identifier) = self.originals.get_mut(&account) else {
+            return;
+        };
+        if let Some(ids) = by_identifier.get_mut(identifier) {
+            ids.remove(&member.id());
+            if ids.is_empty() {
+                by_identifier.remove(identifier);
+            }
+        }
+    }
+
     /// The webhook `id` if it belongs to `account_id`.
-    pub(crate) fn webhook(&self, account_id: i64, id: i64) -> Option<&WebhookRec> {
+    pub(crate) fn webhook(&self, account_id: AccountId, id: WebhookId) -> Option<&WebhookEntry> {
         self.webhooks
             .get(&id)
             .filter(|w| w.account_id == account_id)
     }
 
-    /// The original (non-duplicate) member of `account_id` with this public identifier.
-    pub(crate) fn member_by_identifier(
-        &self,
-        account_id: i64,
-        identifier: &str,
-    ) -> Option<&MemberRec> {
-        self.members.values().find(|m| {
-            m.account_id == account_id
-                && m.public_identifier == identifier
-                && !m.status.contains(MemberFlags::DUPLICATE)
-        })
-    }
-
-    pub(crate) fn next_member_id(&mut self) -> i64 {
-        let id = self.next_member_id;
+    pub(crate) fn next_member_id(&mut self) -> MemberId {
         self.next_member_id += 1;
-        id
+        MemberId::new(self.next_member_id - 1)
     }
 
-    pub(crate) fn next_campaign_id(&mut self) -> i64 {
-        let id = self.next_campaign_id;
+    pub(crate) fn next_campaign_id(&mut self) -> CampaignId {
         self.next_campaign_id += 1;
-        id
+        CampaignId::new(self.next_campaign_id - 1)
     }
 
-    pub(crate) fn next_webhook_id(&mut self) -> i64 {
-        let id = self.next_webhook_id;
+    pub(crate) fn next_webhook_id(&mut self) -> WebhookId {
         self.next_webhook_id += 1;
-        id
+        WebhookId::new(self.next_webhook_id - 1)
     }
 
-    pub(crate) fn next_attachment_id(&mut self) -> i64 {
-        let id = self.next_attachment_id;
+    pub(crate) fn next_attachment_id(&mut self) -> WebhookCampaignId {
         self.next_attachment_id += 1;
-        id
+        WebhookCampaignId::new(self.next_attachment_id - 1)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn public_identifiers() {
@@ -478,5 +727,87 @@ mod tests {
         for (url, expected) in cases {
             assert_eq!(public_identifier_of(url).as_deref(), expected, "{url}");
         }
+    }
+
+    #[test]
+    fn merge_patch_follows_rfc_7396() {
+        let mut target = json!({"a": "b", "c": {"d": "e", "f": "g"}});
+        merge_patch(
+            &mut target,
+            json!({"a": "z", "c": {"f": null, "h": 1}, "i": [1]}),
+        );
+        assert_eq!(target, json!({"a": "z", "c": {"d": "e", "h": 1}, "i": [1]}));
+    }
+
+    #[test]
+    fn the_duplicate_index_follows_every_change() {
+        let mut world = World::seeded(Seed::Demo);
+        let john = |w: &World| {
+            w.original_member(DEMO_ACCOUNT_ID, "john-doe-100")
+                .map(Member::id)
+        };
+        assert_eq!(john(&world), Some(DEMO_MEMBER_JOHN));
+        assert_eq!(
+            world
+                .original_member(DEMO_OTHER_ACCOUNT_ID, "john-doe-100")
+                .map(Member::id),
+            None
+        );
+
+        // A duplicate is not indexed.
+        let mut dup = world.any_member(DEMO_MEMBER_JOHN).cloned().unwrap();
+        dup.details.member_id = MemberId::new(1);
+        dup.set_flags(MemberFlags::IMPORTED | MemberFlags::DUPLICATE);
+        world.insert_member(dup);
+        assert_eq!(john(&world), Some(DEMO_MEMBER_JOHN));
+
+        // A change of identifier moves the entry.
+        world
+            .patch_member(
+                DEMO_MEMBER_JOHN,
+                json!({"PublicIdentifier": "johnny"})
+                    .as_object()
+                    .cloned()
+                    .unwrap(),
+                Utc::now(),
+            )
+            .unwrap();
+        assert_eq!(john(&world), None);
+        assert_eq!(
+            world
+                .original_member(DEMO_ACCOUNT_ID, "johnny")
+                .map(Member::id),
+            Some(DEMO_MEMBER_JOHN)
+        );
+
+        // Removing the duplicate flag makes a member an original.
+        world.update_member(MemberId::new(1), |m| m.set_flags(MemberFlags::IMPORTED));
+        assert_eq!(john(&world), Some(MemberId::new(1)));
+
+        world.remove_member(MemberId::new(1));
+        assert_eq!(john(&world), None);
+        assert!(!world.originals[&DEMO_ACCOUNT_ID].contains_key("john-doe-100"));
+    }
+
+    #[test]
+    fn a_patch_that_breaks_the_record_changes_nothing() {
+        let mut world = World::seeded(Seed::Demo);
+        let before = world.any_member(DEMO_MEMBER_JOHN).unwrap().details.clone();
+        for patch in [
+            json!({"FirstName": 5}),
+            json!({"MemberId": 1}),
+            json!({"MemberId": null}),
+        ] {
+            let patch = patch.as_object().cloned().unwrap();
+            let err = world
+                .patch_member(DEMO_MEMBER_JOHN, patch, Utc::now())
+                .unwrap_err();
+            assert!(matches!(err, MockError::InvalidPatch(_)), "{err}");
+        }
+        assert_eq!(world.any_member(DEMO_MEMBER_JOHN).unwrap().details, before);
+        assert_eq!(
+            world.patch_member(MemberId::new(1), Map::new(), Utc::now()),
+            Err(MockError::UnknownMember(MemberId::new(1)))
+        );
     }
 }

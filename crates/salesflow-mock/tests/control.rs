@@ -7,11 +7,13 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use axum::routing::post;
 use common::Api;
+use reqwest::Method;
+use salesflow_api::Operation;
 use salesflow_mock::{
-    MockEvent, DEMO_CAMPAIGN_RUNNING, DEMO_MEMBER_ANN, DEMO_MEMBER_JOHN, DEMO_TOKEN,
+    MockError, MockEvent, DEMO_CAMPAIGN_RUNNING, DEMO_MEMBER_ANN, DEMO_MEMBER_JOHN, DEMO_TOKEN,
     RUN_ON_NAME_INVITATION_WITHDRAWN, RUN_ON_NAME_REPLY_DETECTED,
 };
-use salesflow_webhook_types::{MemberFlags, RunOn, WebhookPayload};
+use salesflow_webhook_types::{MemberFlags, MemberId, RunOn, WebhookId, WebhookPayload};
 use serde_json::{json, Value};
 
 /// A webhook receiver: records every body POSTed to `/hook`.
@@ -51,7 +53,7 @@ impl Receiver {
 }
 
 /// Creates a webhook to `url` and attaches it to the running demo campaign for `run_ons`.
-async fn hook(api: &Api, url: &str, disable_for_muted: Option<bool>, run_ons: &[i64]) -> i64 {
+async fn hook(api: &Api, url: &str, disable_for_muted: Option<bool>, run_ons: &[i64]) -> WebhookId {
     let (status, hook) = api
         .post(
             "/webhooks/create",
@@ -60,7 +62,7 @@ async fn hook(api: &Api, url: &str, disable_for_muted: Option<bool>, run_ons: &[
         )
         .await;
     assert_eq!(status, 200);
-    let id = hook["WebhookId"].as_i64().unwrap();
+    let id = WebhookId::new(hook["WebhookId"].as_i64().unwrap());
     for run_on in run_ons {
         let q = format!("webhookId={id}&campaignId={DEMO_CAMPAIGN_RUNNING}&runOn={run_on}");
         assert_eq!(api.post("/webhooks/attach", &q, json!({})).await.0, 200);
@@ -89,7 +91,9 @@ async fn the_request_log_redacts_the_token() {
         Some(api.server.addr().to_string().as_str())
     );
     assert_eq!(log[0].path, "/api/campaigns/list-campaigns");
-    assert_eq!(log[0].operation_id.as_deref(), Some("listCampaigns"));
+    assert_eq!(log[0].operation, Some(Operation::ListCampaigns));
+    assert_eq!(log[1].operation, Some(Operation::CreateWebhook));
+    assert_eq!(log[2].operation, Some(Operation::StartCampaign));
     assert_eq!(log[0].status, 200);
     assert_eq!(log[1].body, Some(json!({"Name": "n", "Url": "u"})));
     assert_eq!(log[2].body_text.as_deref(), Some("plain text"));
@@ -117,6 +121,10 @@ async fn the_request_log_redacts_the_token() {
     );
     assert!(!text.contains(DEMO_TOKEN));
     assert_eq!(remote[0]["query"], "token=REDACTED&accountId=321");
+    assert_eq!(
+        remote[0]["operation"], "listCampaigns",
+        "the operationId in JSON"
+    );
 
     let cleared = api
         .http
@@ -137,19 +145,21 @@ async fn a_connected_member_is_delivered_to_the_attached_webhook() {
     let response = api
         .http
         .post(api.control("/_mock/events"))
-        .json(&json!({"memberId": DEMO_MEMBER_JOHN, "event": "connected"}))
+        .json(&json!({"member_id": DEMO_MEMBER_JOHN, "event": "connected"}))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
     let outcome: Value = response.json().await.unwrap();
     assert_eq!(outcome["status"], "MEMBER_CONNECTED");
+    assert_eq!(outcome["member_id"], DEMO_MEMBER_JOHN.get());
 
     let payloads = receiver.payloads();
     assert_eq!(payloads.len(), 1);
     let p = &payloads[0];
     assert_eq!(p.event(), Some(RunOn::MemberConnected));
-    assert_eq!(p.member_id, Some(DEMO_MEMBER_JOHN));
+    assert_eq!(p.member_id, Some(DEMO_MEMBER_JOHN.get()));
+    assert_eq!(p.custom1.as_deref(), Some("CustomValue1"));
     assert_eq!(p.first_name.as_deref(), Some("John"));
     assert!(p.status.as_ref().unwrap().contains(MemberFlags::CONNECTED));
     assert!(p.connected_at.is_some());
@@ -220,11 +230,12 @@ async fn other_events_use_their_run_on_and_guessed_names() {
         .as_ref()
         .unwrap()
         .contains(MemberFlags::INVITATION_WITHDRAWN));
-    assert!(api
-        .server
-        .simulate_event(1, MockEvent::Connected)
-        .await
-        .is_err());
+    assert_eq!(
+        api.server
+            .simulate_event(MemberId::new(1), MockEvent::Connected)
+            .await,
+        Err(MockError::UnknownMember(MemberId::new(1)))
+    );
 }
 
 #[tokio::test]
@@ -236,13 +247,17 @@ async fn a_muted_member_is_not_delivered_when_the_webhook_disables_muted_contact
     hook(&api, &loud.url, Some(false), &[1]).await;
 
     // Ann is muted in the demo world; mute John through the control route.
-    let response = api
-        .http
-        .post(api.control(&format!("/_mock/members/{DEMO_MEMBER_JOHN}/mute")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let answer = api
+        .call_control(
+            Method::POST,
+            &format!("/_mock/members/{DEMO_MEMBER_JOHN}/mute"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        answer,
+        (200, json!({"member_id": DEMO_MEMBER_JOHN, "muted": true}))
+    );
     for member in [DEMO_MEMBER_ANN, DEMO_MEMBER_JOHN] {
         let outcome = api
             .server
@@ -271,19 +286,39 @@ async fn control_route_errors_and_reset() {
     let response = api
         .http
         .post(api.control("/_mock/events"))
-        .json(&json!({"memberId": 1, "event": "connected"}))
+        .json(&json!({"member_id": 1, "event": "connected"}))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body, json!({"error": "member 1 not found"}));
     let response = api
         .http
         .post(api.control("/_mock/events"))
-        .json(&json!({"memberId": DEMO_MEMBER_JOHN, "event": "exploded"}))
+        .json(&json!({"member_id": DEMO_MEMBER_JOHN, "event": "exploded"}))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 400);
+    // One casing: the camelCase key of earlier versions is refused, with a hint.
+    let (status, body) = api
+        .call_control(
+            Method::POST,
+            "/_mock/events",
+            Some(json!({"memberId": DEMO_MEMBER_JOHN, "event": "connected"})),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["error"].as_str().unwrap().contains("member_id"),
+        "{body}"
+    );
+    let (status, body) = api
+        .call_control(Method::POST, "/_mock/members/abc/mute", None)
+        .await;
+    assert_eq!(status, 400);
+    assert!(body["error"].is_string(), "{body}");
 
     api.delete(&format!("/members/{DEMO_MEMBER_JOHN}"), "")
         .await;
@@ -319,4 +354,193 @@ async fn control_route_errors_and_reset() {
         api.get("/campaigns/list-campaigns", "").await,
         (200, json!([]))
     );
+}
+
+/// Asserts that every key of `value` is snake_case, except inside the vendor's own records
+/// (a delivery's `payload`, a recorded request's `body`), which keep the vendor's names.
+fn assert_snake_case(value: &Value, at: &str) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                let snake = key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                assert!(snake, "`{at}.{key}` is not snake_case");
+                if key != "payload" && key != "body" {
+                    assert_snake_case(value, &format!("{at}.{key}"));
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| assert_snake_case(v, at)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_control_api_has_one_casing() {
+    let api = Api::start().await;
+    let receiver = Receiver::start().await;
+    hook(&api, &receiver.url, None, &[2]).await;
+    let mut answers = Vec::new();
+    let fault = json!({"kind": "too_many_requests", "operation": "getContact", "times": 2});
+    answers.push(
+        api.call_control(Method::POST, "/_mock/faults", Some(fault))
+            .await,
+    );
+    answers.push(api.call_control(Method::GET, "/_mock/faults", None).await);
+    let event = json!({"member_id": DEMO_MEMBER_JOHN, "event": "reply_detected"});
+    answers.push(
+        api.call_control(Method::POST, "/_mock/events", Some(event))
+            .await,
+    );
+    answers.push(
+        api.call_control(Method::GET, "/_mock/deliveries", None)
+            .await,
+    );
+    answers.push(api.call_control(Method::GET, "/_mock/requests", None).await);
+    let mute = format!("/_mock/members/{DEMO_MEMBER_ANN}/mute");
+    let unmute = json!({"muted": false});
+    answers.push(api.call_control(Method::POST, &mute, Some(unmute)).await);
+    answers.push(
+        api.call_control(Method::POST, "/_mock/events", Some(json!({})))
+            .await,
+    );
+    let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
+    assert_eq!(statuses, [201, 200, 200, 200, 200, 200, 400]);
+    for (i, (_, body)) in answers.iter().enumerate() {
+        assert!(!body.is_null(), "answer {i} is JSON");
+        assert_snake_case(body, &format!("answer {i}"));
+    }
+    assert_eq!(
+        answers[1].1[0]["retry_after_secs"], 1,
+        "a default is written"
+    );
+    assert_eq!(answers[1].1[0]["operation"], "getContact");
+    assert_eq!(
+        answers[3].1[0]["webhook_campaign_id"],
+        answers[2].1["deliveries"][0]["webhook_campaign_id"]
+    );
+    assert!(answers[6].1["error"].is_string());
+}
+
+#[tokio::test]
+async fn a_patched_field_the_sdk_does_not_know_is_served_by_every_operation_returning_the_member() {
+    use salesflow_api::types::{ListContactsRequest, UpdateContactRequest};
+
+    let api = Api::start().await;
+    let john = format!("/_mock/members/{DEMO_MEMBER_JOHN}");
+    let patch = json!({"Nickname": "Jo", "Occupation": "CTO"});
+    let (status, patched) = api.call_control(Method::PATCH, &john, Some(patch)).await;
+    assert_eq!(status, 200, "{patched}");
+    assert_eq!(
+        (
+            &patched["MemberId"],
+            &patched["Nickname"],
+            &patched["Occupation"]
+        ),
+        (&json!(DEMO_MEMBER_JOHN), &json!("Jo"), &json!("CTO"))
+    );
+
+    // Through the generated client, which keeps unknown fields in `extra`.
+    let client = api.client();
+    let jo = Some(&json!("Jo"));
+
+    let details = client.get_contact(&DEMO_MEMBER_JOHN).await.unwrap();
+    assert_eq!(details.extra.get("Nickname"), jo, "GetContact");
+    assert_eq!(details.occupation.as_deref(), Some("CTO"));
+
+    let listed = client
+        .list_contacts_by_campaign(&DEMO_CAMPAIGN_RUNNING, None)
+        .await
+        .unwrap()
+        .into_inner();
+    let item = listed
+        .iter()
+        .find(|c| c.member_id == DEMO_MEMBER_JOHN)
+        .unwrap();
+    assert_eq!(
+        item.extra.get("Nickname"),
+        jo,
+        "ListContacts (by campaignId)"
+    );
+    assert_eq!(item.public_identifier, None);
+    assert!(
+        listed
+            .iter()
+            .filter(|c| c.member_id != DEMO_MEMBER_JOHN)
+            .all(|c| c.extra.is_empty()),
+        "only John was patched"
+    );
+
+    let request = ListContactsRequest {
+        public_identifiers: vec!["john-doe-100".parse().unwrap()],
+        updated_from_date: None,
+    };
+    let listed = client
+        .list_contacts_by_public_identifiers(&request)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        listed[0].extra.get("Nickname"),
+        jo,
+        "ListContacts (by public identifiers)"
+    );
+
+    let by_identifier = client
+        .get_contact_by_public_identifier(&"john-doe-100".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        by_identifier.extra.get("Nickname"),
+        jo,
+        "GetContact (by public identifier)"
+    );
+
+    let update = UpdateContactRequest {
+        last_name: Some("Smith".parse().unwrap()),
+        ..UpdateContactRequest::default()
+    };
+    let updated = client
+        .update_contact(&DEMO_MEMBER_JOHN, &update)
+        .await
+        .unwrap();
+    assert_eq!(updated.extra.get("Nickname"), jo, "UpdateContact");
+    assert_eq!(updated.last_name.as_deref(), Some("Smith"));
+
+    // Through the method: `null` removes a field (JSON merge patch).
+    let remove = json!({"Nickname": null}).as_object().cloned().unwrap();
+    api.server.patch_member(DEMO_MEMBER_JOHN, remove).unwrap();
+    let details = client.get_contact(&DEMO_MEMBER_JOHN).await.unwrap();
+    assert!(details.extra.is_empty(), "{:?}", details.extra);
+    assert_eq!(
+        details.last_name.as_deref(),
+        Some("Smith"),
+        "the rest stays"
+    );
+
+    // Errors: unknown member (404), a known field of the wrong type or a new MemberId (400,
+    // nothing changed), a body that is no object (400).
+    assert_eq!(
+        api.server
+            .patch_member(MemberId::new(1), serde_json::Map::new()),
+        Err(MockError::UnknownMember(MemberId::new(1)))
+    );
+    let (status, body) = api
+        .call_control(Method::PATCH, "/_mock/members/1", Some(json!({})))
+        .await;
+    assert_eq!(
+        (status, body),
+        (404, json!({"error": "member 1 not found"}))
+    );
+    for bad in [json!({"FirstName": 5}), json!({"MemberId": 7}), json!([1])] {
+        let (status, body) = api
+            .call_control(Method::PATCH, &john, Some(bad.clone()))
+            .await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body["error"].is_string(), "{body}");
+    }
+    let after = client.get_contact(&DEMO_MEMBER_JOHN).await.unwrap();
+    assert_eq!(after.first_name.as_deref(), Some("John"));
 }

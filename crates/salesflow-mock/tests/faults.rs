@@ -5,7 +5,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::Api;
-use salesflow_mock::{Fault, FaultKind, DEMO_CAMPAIGN_PAUSED};
+use salesflow_api::Operation;
+use salesflow_mock::{Fault, FaultId, FaultKind, MockError, DEMO_CAMPAIGN_PAUSED};
 use serde_json::{json, Value};
 
 const CAMPAIGNS: &str = "/campaigns/list-campaigns";
@@ -24,7 +25,7 @@ async fn latency_delays_the_answer() {
     api.server
         .inject(
             Fault::new(FaultKind::Latency { ms: 300 })
-                .for_operation("listCampaigns")
+                .for_operation(Operation::ListCampaigns)
                 .once(),
         )
         .unwrap();
@@ -124,7 +125,7 @@ async fn rewriting_faults_still_change_the_state() {
     api.server
         .inject(
             Fault::new(FaultKind::TruncatedJson)
-                .for_operation("start_campaign")
+                .for_operation(Operation::StartCampaign)
                 .once(),
         )
         .unwrap();
@@ -202,9 +203,11 @@ async fn faults_over_http() {
         .await
         .unwrap();
     assert_eq!(response.status(), 201);
-    let id = response.json::<Value>().await.unwrap()["id"]
-        .as_u64()
-        .unwrap();
+    let id = FaultId::new(
+        response.json::<Value>().await.unwrap()["id"]
+            .as_u64()
+            .unwrap(),
+    );
     for _ in 0..3 {
         assert_eq!(
             raw(&api, "/webhooks/list", "").await.status(),
@@ -245,20 +248,27 @@ async fn faults_over_http() {
         add(json!({"kind": "nonsense"})).await.unwrap().status(),
         400
     );
+    let refused = add(json!({"kind": "bad_gateway", "operation": "noSuchOp"}))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let error = refused.json::<Value>().await.unwrap()["error"].to_string();
+    assert!(error.contains("noSuchOp"), "{error}");
+    let refused = add(json!({"kind": "bad_gateway", "times": 0}))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
     assert_eq!(
-        add(json!({"kind": "bad_gateway", "operation": "noSuchOp"}))
-            .await
-            .unwrap()
-            .status(),
-        400
+        refused.json::<Value>().await.unwrap()["error"],
+        MockError::FaultNeverApplies.to_string()
     );
-    assert_eq!(
-        add(json!({"kind": "bad_gateway", "times": 0}))
-            .await
-            .unwrap()
-            .status(),
-        400
-    );
+    let removed = api
+        .http
+        .delete(api.control("/_mock/faults/999"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 404);
 
     add(json!({"kind": "bad_gateway"})).await.unwrap();
     let cleared = api
@@ -269,4 +279,35 @@ async fn faults_over_http() {
         .unwrap();
     assert_eq!(cleared.status(), 204);
     assert_eq!(raw(&api, CAMPAIGNS, "").await.status(), 200);
+}
+
+#[tokio::test]
+async fn faults_are_typed() {
+    let api = Api::start().await;
+    assert_eq!(
+        api.server
+            .inject(Fault::new(FaultKind::ServerError).times(0)),
+        Err(MockError::FaultNeverApplies)
+    );
+    assert!(api.server.faults().is_empty());
+    let id = api
+        .server
+        .inject(Fault::new(FaultKind::ServerError).for_operation(Operation::GetContact))
+        .unwrap();
+    let active = api.server.faults();
+    assert_eq!(active.len(), 1);
+    assert_eq!(
+        (active[0].id, active[0].fault.operation),
+        (id, Some(Operation::GetContact))
+    );
+    // Routed by the operation, not by the path: DeleteContact shares GetContact's path.
+    let john = "/members/46875434";
+    assert_eq!(api.get(john, "").await.0, 500);
+    assert_eq!(api.get(john, "").await.0, 500, "always");
+    let log = api.server.requests();
+    assert_eq!(log[0].operation, Some(Operation::GetContact));
+    assert_eq!(log[0].faults, ["server_error"]);
+    assert_eq!(api.delete(john, "").await.0, 200);
+    assert!(api.server.remove_fault(id));
+    assert!(!api.server.remove_fault(id));
 }

@@ -3,14 +3,16 @@
 
 #![allow(dead_code)]
 
+use salesflow_api::{ApiToken, ClientState, Hosts};
 use salesflow_mock::{MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
+use salesflow_webhook_types::AccountId;
 use serde_json::Value;
 
 pub struct Api {
     pub server: MockServer,
     pub http: reqwest::Client,
     pub token: String,
-    pub account_id: i64,
+    pub account_id: AccountId,
 }
 
 /// A status and the body parsed as JSON (`Value::Null` if it is not JSON).
@@ -74,5 +76,30 @@ impl Api {
     /// A control route, `root_url + path`.
     pub fn control(&self, path: &str) -> String {
         format!("{}{path}", self.server.root_url())
+    }
+
+    /// A control route called with `method` and an optional JSON body.
+    pub async fn call_control(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Answer {
+        let request = self.http.request(method, self.control(path));
+        let request = match body {
+            Some(body) => request.json(&body),
+            None => request,
+        };
+        self.send(request).await
+    }
+
+    /// The generated client (`salesflow-api`) on this mock, with the current credentials.
+    pub fn client(&self) -> salesflow_api::Client {
+        let state = ClientState::new(ApiToken::new(self.token.clone()), Some(self.account_id));
+        salesflow_api::Client::with_hosts(
+            &Hosts::single(self.server.base_url()),
+            self.http.clone(),
+            state,
+        )
     }
 }
