@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use salesflow::{FlexibleDate, RunOn};
+use salesflow::{AccountId, CampaignId, FlexibleDate, MemberId, Operation, RunOn, WebhookCampaignId, WebhookId};
 
 const MAIN_AFTER_HELP: &str = "\
 Examples:
@@ -68,7 +68,7 @@ pub struct GlobalArgs {
 
     /// The account id the token was issued for (needed by everything but `accounts list`).
     #[arg(long, env = "SALESFLOW_ACCOUNT_ID", global = true, value_name = "ID")]
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
 
     /// One base URL for both vendor hosts (a proxy, a local mock), e.g.
     /// http://127.0.0.1:8080/api.
@@ -121,6 +121,11 @@ pub enum Command {
     #[command(subcommand)]
     Webhooks(WebhooksCmd),
 
+    /// Call any operation of the API by its operationId, with its parameters as
+    /// NAME=VALUE (the names on the wire). Every operation is reachable this way, including
+    /// those without a command of their own.
+    Call(CallArgs),
+
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  salesflow completions bash > ~/.local/share/bash-completion/completions/salesflow\n  salesflow completions zsh > ~/.zfunc/_salesflow\n  salesflow completions fish > ~/.config/fish/completions/salesflow.fish"
@@ -151,7 +156,7 @@ pub enum CampaignsCmd {
     )]
     Stats {
         /// The campaign id.
-        campaign_id: i64,
+        campaign_id: CampaignId,
         /// Ask the server to recompute the figures instead of serving cached ones.
         #[arg(long)]
         force: bool,
@@ -161,7 +166,7 @@ pub enum CampaignsCmd {
     #[command(after_help = "Examples:\n  salesflow campaigns start 29889")]
     Start {
         /// The campaign id.
-        campaign_id: i64,
+        campaign_id: CampaignId,
     },
 }
 
@@ -172,7 +177,13 @@ pub enum ContactsCmd {
     #[command(after_help = "Examples:\n  salesflow contacts get 46875434")]
     Get {
         /// The member id.
-        member_id: i64,
+        member_id: MemberId,
+    },
+    /// One contact by its LinkedIn public identifier (GetContact by public identifier).
+    #[command(after_help = "Examples:\n  salesflow contacts get-by-identifier john-doe-100")]
+    GetByIdentifier {
+        /// The public identifier (the SLUG of linkedin.com/in/SLUG).
+        public_identifier: String,
     },
     /// Contacts by LinkedIn public identifier, any number of them (sent in batches of 20).
     #[command(after_help = "Examples:\n  salesflow contacts find john-doe-100 nick-foo-300")]
@@ -191,7 +202,7 @@ pub enum ContactsCmd {
     List {
         /// The campaign id.
         #[arg(long, value_name = "ID")]
-        campaign: i64,
+        campaign: CampaignId,
         /// Only contacts changed since this date (ISO 8601).
         #[arg(long, value_parser = parse_date, value_name = "DATE")]
         updated_from: Option<FlexibleDate>,
@@ -202,7 +213,7 @@ pub enum ContactsCmd {
     )]
     Update {
         /// The member id.
-        member_id: i64,
+        member_id: MemberId,
         /// First name (at most 63 characters).
         #[arg(long)]
         first_name: Option<String>,
@@ -229,7 +240,7 @@ pub enum ContactsCmd {
     #[command(after_help = "Examples:\n  salesflow contacts delete 46875434")]
     Delete {
         /// The member id.
-        member_id: i64,
+        member_id: MemberId,
     },
 }
 
@@ -247,10 +258,6 @@ pub enum AccountsCmd {
     #[command(after_help = "Examples:\n  salesflow accounts list")]
     List,
 }
-
-/// When an attached webhook fires.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RunOnArg(pub RunOn);
 
 /// `webhooks ...`
 #[derive(Debug, Subcommand)]
@@ -277,7 +284,7 @@ pub enum WebhooksCmd {
     #[command(after_help = "Examples:\n  salesflow webhooks delete 10265")]
     Delete {
         /// The webhook id.
-        webhook_id: i64,
+        webhook_id: WebhookId,
     },
     /// Attach a webhook to a campaign for one event (AttachWebhook; at most three times
     /// per campaign, each with another event).
@@ -286,20 +293,20 @@ pub enum WebhooksCmd {
     )]
     Attach {
         /// The webhook id.
-        webhook_id: i64,
+        webhook_id: WebhookId,
         /// The campaign id.
         #[arg(long, value_name = "ID")]
-        campaign: i64,
+        campaign: CampaignId,
         /// The event: connected (1), reply (2), withdrawn (7), a vendor name such as
         /// MEMBER_CONNECTED, or another integer code.
         #[arg(long, value_parser = parse_run_on, value_name = "EVENT")]
-        run_on: RunOnArg,
+        run_on: RunOn,
     },
     /// Detach a webhook from a campaign, by the attachment's id (DetachWebhook).
     #[command(after_help = "Examples:\n  salesflow webhooks detach 27830")]
     Detach {
         /// The attachment's id (WebhookCampaignId, shown by `webhooks list` and `attach`).
-        webhook_campaign_id: i64,
+        webhook_campaign_id: WebhookCampaignId,
     },
     /// Receive webhook calls: an HTTP server at POST /salesflow/SECRET that prints one line
     /// (or one JSON object) per event.
@@ -332,8 +339,58 @@ pub struct ListenArgs {
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
     /// With --mock: the demo campaign to attach the webhook to.
-    #[arg(long, value_name = "ID", default_value_t = salesflow_mock::DEMO_CAMPAIGN_RUNNING)]
-    pub mock_campaign: i64,
+    #[arg(long, value_name = "ID", default_value_t = salesflow_mock::DEMO_CAMPAIGN_RUNNING.into())]
+    pub mock_campaign: CampaignId,
+}
+
+/// `call` arguments.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+VALUE is read as JSON when it is JSON (a number, true/false, [\"a\",\"b\"], null) and as a
+string otherwise. Body properties are given the same way as query and path parameters.
+
+Examples:
+  salesflow call getCampaignStatistics campaignId=29854 isForceRequest=true
+  salesflow call importMember campaignId=29854 linkedInUrl=https://www.linkedin.com/in/jane-roe
+  salesflow call listContactsByPublicIdentifiers 'PublicIdentifiers=[\"john-doe-100\"]'
+  salesflow call --list                       # every operation with its command")]
+pub struct CallArgs {
+    /// The operation: its operationId (getCampaignStatistics) or method name
+    /// (get_campaign_statistics).
+    #[arg(required_unless_present = "list")]
+    pub operation: Option<Operation>,
+    /// The parameters, NAME=VALUE.
+    #[arg(value_name = "NAME=VALUE", value_parser = parse_parameter)]
+    pub parameters: Vec<(String, serde_json::Value)>,
+    /// List every operation of the API with its command, instead of calling one.
+    #[arg(long, conflicts_with = "operation")]
+    pub list: bool,
+}
+
+/// The command of each operation of the API (`["campaigns", "stats"]` for
+/// `salesflow campaigns stats`), or `None` for one only `salesflow call` reaches.
+///
+/// An exhaustive match: an operation added to the spec does not compile until it is named
+/// here (give it a command, or `None`), and a test runs every command's `--help`.
+pub fn command_of(op: Operation) -> Option<&'static [&'static str]> {
+    Some(match op {
+        Operation::GetCampaignStatistics => &["campaigns", "stats"],
+        Operation::ImportMember => &["import"],
+        Operation::GetContact => &["contacts", "get"],
+        Operation::UpdateContact => &["contacts", "update"],
+        Operation::DeleteContact => &["contacts", "delete"],
+        Operation::GetContactByPublicIdentifier => &["contacts", "get-by-identifier"],
+        Operation::ListContactsByCampaign => &["contacts", "list"],
+        Operation::ListContactsByPublicIdentifiers => &["contacts", "find"],
+        Operation::ListCampaigns => &["campaigns", "list"],
+        Operation::StartCampaign => &["campaigns", "start"],
+        Operation::ListAccounts => &["accounts", "list"],
+        Operation::CreateWebhook => &["webhooks", "create"],
+        Operation::DeleteWebhook => &["webhooks", "delete"],
+        Operation::ListWebhooks => &["webhooks", "list"],
+        Operation::AttachWebhook => &["webhooks", "attach"],
+        Operation::DetachWebhook => &["webhooks", "detach"],
+    })
 }
 
 /// `import` flags.
@@ -373,7 +430,7 @@ pub struct ImportArgs {
     pub csv: PathBuf,
     /// The campaign to import into.
     #[arg(long, value_name = "ID")]
-    pub campaign: i64,
+    pub campaign: CampaignId,
     /// How many imports are in flight at once (1 to 64).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -417,8 +474,21 @@ pub fn parse_date(text: &str) -> Result<FlexibleDate, String> {
     text.parse::<FlexibleDate>().map_err(|e| e.to_string())
 }
 
+/// Parses `NAME=VALUE`: the value as JSON when it is JSON, else as a string.
+pub fn parse_parameter(text: &str) -> Result<(String, serde_json::Value), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not NAME=VALUE"))?;
+    if name.is_empty() {
+        return Err(format!("`{text}` has no parameter name"));
+    }
+    let value = serde_json::from_str(value)
+        .unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
+    Ok((name.to_owned(), value))
+}
+
 /// Parses `connected`, `reply`, `withdrawn`, a vendor name or an integer code.
-pub fn parse_run_on(text: &str) -> Result<RunOnArg, String> {
+pub fn parse_run_on(text: &str) -> Result<RunOn, String> {
     let lower = text.trim().to_ascii_lowercase();
     let known = match lower.as_str() {
         "connected" | "member-connected" | "member_connected" => Some(RunOn::MemberConnected),
@@ -429,8 +499,8 @@ pub fn parse_run_on(text: &str) -> Result<RunOnArg, String> {
         _ => None,
     };
     match known {
-        Some(r) => Ok(RunOnArg(r)),
-        None => text.parse::<RunOn>().map(RunOnArg).map_err(|_| {
+        Some(r) => Ok(r),
+        None => text.parse::<RunOn>().map_err(|_| {
             format!("`{text}` is not an event: use connected, reply, withdrawn or an integer code")
         }),
     }
@@ -474,20 +544,52 @@ mod tests {
     fn run_on_values() {
         assert_eq!(
             parse_run_on("connected"),
-            Ok(RunOnArg(RunOn::MemberConnected))
+            Ok(RunOn::MemberConnected)
         );
-        assert_eq!(parse_run_on("reply"), Ok(RunOnArg(RunOn::ReplyDetected)));
+        assert_eq!(parse_run_on("reply"), Ok(RunOn::ReplyDetected));
         assert_eq!(
             parse_run_on("withdrawn"),
-            Ok(RunOnArg(RunOn::InvitationWithdrawn))
+            Ok(RunOn::InvitationWithdrawn)
         );
-        assert_eq!(parse_run_on("7"), Ok(RunOnArg(RunOn::InvitationWithdrawn)));
-        assert_eq!(parse_run_on("12"), Ok(RunOnArg(RunOn::Unknown(12))));
+        assert_eq!(parse_run_on("7"), Ok(RunOn::InvitationWithdrawn));
+        assert_eq!(parse_run_on("12"), Ok(RunOn::Unknown(12)));
         assert_eq!(
             parse_run_on("MEMBER_CONNECTED"),
-            Ok(RunOnArg(RunOn::MemberConnected))
+            Ok(RunOn::MemberConnected)
         );
         assert!(parse_run_on("sometimes").is_err());
+    }
+
+    #[test]
+    fn parameters() {
+        assert_eq!(
+            parse_parameter("campaignId=29854"),
+            Ok(("campaignId".into(), serde_json::json!(29854)))
+        );
+        assert_eq!(
+            parse_parameter("linkedInUrl=https://x.example/in/a=b"),
+            Ok(("linkedInUrl".into(), serde_json::json!("https://x.example/in/a=b")))
+        );
+        assert_eq!(
+            parse_parameter("PublicIdentifiers=[\"a\"]"),
+            Ok(("PublicIdentifiers".into(), serde_json::json!(["a"])))
+        );
+        assert!(parse_parameter("nothing").is_err());
+        assert!(parse_parameter("=1").is_err());
+    }
+
+    #[test]
+    fn every_operation_has_a_command_that_exists() {
+        let cli = Cli::command();
+        for op in Operation::ALL {
+            let Some(path) = command_of(*op) else { continue };
+            let mut cmd = &cli;
+            for name in path {
+                cmd = cmd
+                    .find_subcommand(name)
+                    .unwrap_or_else(|| panic!("{op}: no command `{}`", path.join(" ")));
+            }
+        }
     }
 
     #[test]

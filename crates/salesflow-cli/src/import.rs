@@ -35,7 +35,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use salesflow::{ApiErrorKind, Error, ImportOptions, ImportResult, NewMember};
+use salesflow::ops::ImportMember;
+use salesflow::{ApiErrorKind, CampaignId, Error, ImportOptions, ImportResult};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{ImportArgs, OutputFormat};
@@ -55,7 +56,7 @@ pub const ENV_ABORT_AFTER: &str = "SALESFLOW_IMPORT_ABORT_AFTER";
 /// The column that failed-rows CSVs add; ignored on input.
 pub const ERROR_COLUMN: &str = "error";
 
-/// Where each field of a [`NewMember`] is in the CSV.
+/// Where each parameter of an [`ImportMember`] is in the CSV.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Columns {
     /// The LinkedIn URL column.
@@ -197,7 +198,11 @@ pub fn parse_csv<R: std::io::Read>(input: R) -> Result<CsvFile, String> {
 /// # Errors
 ///
 /// The reason the row is invalid.
-pub fn member_from_row(columns: &Columns, row: &CsvRow) -> Result<NewMember, String> {
+pub fn member_from_row(
+    campaign: CampaignId,
+    columns: &Columns,
+    row: &CsvRow,
+) -> Result<ImportMember, String> {
     if let Some(why) = &row.unreadable {
         return Err(why.clone());
     }
@@ -207,14 +212,26 @@ pub fn member_from_row(columns: &Columns, row: &CsvRow) -> Result<NewMember, Str
             .filter(|s| !s.is_empty())
     };
     let url = cell(Some(columns.url)).ok_or_else(|| "missing LinkedIn URL".to_owned())?;
-    salesflow::validate::linkedin_url("linkedInUrl", url).map_err(|e| e.to_string())?;
-    let mut member = NewMember::new(url);
+    salesflow::validate::linkedin_profile_url("linkedInUrl", url).map_err(|e| e.to_string())?;
+    let mut member = ImportMember::new(campaign, url);
     member.first_name = cell(columns.first_name).map(str::to_owned);
     member.last_name = cell(columns.last_name).map(str::to_owned);
     member.occupation = cell(columns.occupation).map(str::to_owned);
     member.location = cell(columns.location).map(str::to_owned);
-    for (i, col) in columns.custom.iter().enumerate() {
-        member.custom[i] = cell(*col).map(str::to_owned);
+    let custom = [
+        &mut member.custom1,
+        &mut member.custom2,
+        &mut member.custom3,
+        &mut member.custom4,
+        &mut member.custom5,
+        &mut member.custom6,
+        &mut member.custom7,
+        &mut member.custom8,
+        &mut member.custom9,
+        &mut member.custom10,
+    ];
+    for (slot, col) in custom.into_iter().zip(&columns.custom) {
+        *slot = cell(*col).map(str::to_owned);
     }
     Ok(member)
 }
@@ -591,16 +608,16 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
 
     let mut report = ImportReport {
         csv: args.csv.display().to_string(),
-        campaign_id: args.campaign,
+        campaign_id: args.campaign.get(),
         rows: csv.rows.len(),
         dry_run: args.dry_run,
         ..ImportReport::default()
     };
 
     // 1. Validate every row.
-    let mut good: Vec<(u64, NewMember)> = Vec::new();
+    let mut good: Vec<(u64, ImportMember)> = Vec::new();
     for row in &csv.rows {
-        match member_from_row(&columns, row) {
+        match member_from_row(args.campaign, &columns, row) {
             Ok(member) => good.push((row.line, member)),
             Err(why) => {
                 let url = row
@@ -649,7 +666,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
             journal_path.display()
         );
     }
-    let mut journal = Journal::open(&journal_path, args.campaign).map_err(|e| {
+    let mut journal = Journal::open(&journal_path, args.campaign.get()).map_err(|e| {
         CliError::usage(format!(
             "cannot open the journal {}: {e}",
             journal_path.display()
@@ -665,7 +682,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
     report.journal = (!temp_journal).then(|| journal_path.display().to_string());
     let (todo, skipped): (Vec<_>, Vec<_>) = good
         .into_iter()
-        .partition(|(line, m)| !journal.is_done(*line, &m.linkedin_url));
+        .partition(|(line, m)| !journal.is_done(*line, &m.linked_in_url));
     report.already_done = skipped.len();
     if report.already_done > 0 {
         eprintln!(
@@ -677,7 +694,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
 
     // 3. Import, stopping cleanly on Ctrl-C.
     let lines: Vec<u64> = todo.iter().map(|(l, _)| *l).collect();
-    let members: Vec<NewMember> = todo.into_iter().map(|(_, m)| m).collect();
+    let members: Vec<ImportMember> = todo.into_iter().map(|(_, m)| m).collect();
     let total = members.len();
     let stop = Arc::new(AtomicBool::new(false));
     let notify = Arc::new(tokio::sync::Notify::new());
@@ -706,7 +723,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
         .into_iter()
         .take_while(move |_| !feed_stop.load(Ordering::SeqCst));
     let options = ImportOptions::default().concurrency(usize::from(args.concurrency));
-    let mut outcomes = Box::pin(client.import_members(args.campaign, feed, options));
+    let mut outcomes = Box::pin(client.import_members(feed, options));
 
     let stop_after = env_count(ENV_STOP_AFTER);
     let abort_after = env_count(ENV_ABORT_AFTER);
@@ -744,7 +761,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
             std::process::exit(exit::INTERRUPTED);
         }
         let line = lines[outcome.index];
-        let url = outcome.input.linkedin_url.clone();
+        let url = outcome.input.linked_in_url.clone();
         let (kind, member_id, error) = match &outcome.result {
             ImportResult::Imported(c) => (RowOutcome::Imported, Some(c.member_id), None),
             ImportResult::Duplicate(c) => (RowOutcome::Duplicate, Some(c.member_id), None),
@@ -757,11 +774,11 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
         };
         journal
             .record(&JournalEntry {
-                campaign: args.campaign,
+                campaign: args.campaign.get(),
                 line,
                 url: url.clone(),
                 outcome: kind,
-                member_id,
+                member_id: member_id.map(salesflow::MemberId::get),
                 error: error.clone(),
                 at: chrono::Utc::now().to_rfc3339(),
             })

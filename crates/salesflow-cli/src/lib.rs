@@ -27,12 +27,12 @@ use std::ffi::OsString;
 use std::io::IsTerminal;
 
 use clap::{CommandFactory, Parser};
-use salesflow::{Client, ContactUpdate, ListOptions, NewWebhook, StatisticsOptions};
+use salesflow::{AnyRequest, CallOptions, Client, Operation};
 use salesflow_mock::MockServer;
 
 use crate::cli::{
-    AccountsCmd, CampaignsCmd, Cli, Command, ContactsCmd, GlobalArgs, MembersCmd, OutputFormat,
-    WebhooksCmd,
+    AccountsCmd, CallArgs, CampaignsCmd, Cli, Command, ContactsCmd, GlobalArgs, MembersCmd,
+    OutputFormat, WebhooksCmd,
 };
 use crate::exit::CliError;
 use crate::output::emit;
@@ -189,11 +189,12 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             import::run(&ctx, &args).await
         }
         Command::Accounts(AccountsCmd::List) => {
-            let accounts = ctx.client()?.accounts().await?;
+            let accounts = ctx.client()?.list_accounts().await?;
             emit(output, &accounts, || output::accounts_table(&accounts))?;
             Ok(exit::SUCCESS)
         }
         Command::Webhooks(cmd) => webhooks(&ctx, cmd).await,
+        Command::Call(args) => call(&ctx, args).await,
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "salesflow", &mut buf);
@@ -208,21 +209,20 @@ async fn campaigns(ctx: &Context, cmd: CampaignsCmd) -> Result<i32, CliError> {
     let out = ctx.output;
     match cmd {
         CampaignsCmd::List { updated_from } => {
-            let mut options = ListOptions::default();
+            let mut call = client.list_campaigns();
             if let Some(d) = updated_from {
-                options = options.updated_from(d);
+                call = call.updated_from_date(d);
             }
-            let list = client.campaigns_with(options).await?;
+            let list = call.await?;
             emit(out, &list, || output::campaigns_table(&list))?;
         }
         CampaignsCmd::Stats { campaign_id, force } => {
-            let stats = client
-                .campaign_statistics_with(
-                    campaign_id,
-                    StatisticsOptions::default().force_refresh(force),
-                )
-                .await?;
-            emit(out, &stats, || output::statistics_table(&stats))?;
+            let mut call = client.get_campaign_statistics(campaign_id);
+            if force {
+                call = call.is_force_request(true);
+            }
+            let stats = call.await?;
+            emit(out, &stats, || output::record_of(&stats))?;
         }
         CampaignsCmd::Start { campaign_id } => {
             let msg = client.start_campaign(campaign_id).await?;
@@ -237,31 +237,35 @@ async fn contacts(ctx: &Context, cmd: ContactsCmd) -> Result<i32, CliError> {
     let out = ctx.output;
     match cmd {
         ContactsCmd::Get { member_id } => {
-            let c = client.contact(member_id).await?;
-            emit(out, &c, || output::contact_details_table(&c))?;
+            let c = client.get_contact(member_id).await?;
+            emit(out, &c, || output::record_of(&c))?;
+        }
+        ContactsCmd::GetByIdentifier { public_identifier } => {
+            let c = client
+                .get_contact_by_public_identifier(public_identifier)
+                .await?;
+            emit(out, &c, || output::record_of(&c))?;
         }
         ContactsCmd::Find {
             public_identifiers,
             updated_from,
         } => {
-            let mut options = ListOptions::default();
+            let mut call = client.list_contacts_by_public_identifiers(public_identifiers);
             if let Some(d) = updated_from {
-                options = options.updated_from(d);
+                call = call.updated_from_date(d);
             }
-            let list = client
-                .contacts_by_public_identifiers_with(&public_identifiers, options)
-                .await?;
+            let list = call.await?;
             emit(out, &list, || output::contacts_table(&list))?;
         }
         ContactsCmd::List {
             campaign,
             updated_from,
         } => {
-            let mut options = ListOptions::default();
+            let mut call = client.list_contacts_by_campaign(campaign);
             if let Some(d) = updated_from {
-                options = options.updated_from(d);
+                call = call.updated_from_date(d);
             }
-            let list = client.campaign_contacts_with(campaign, options).await?;
+            let list = call.await?;
             emit(out, &list, || output::contacts_table(&list))?;
         }
         ContactsCmd::Update {
@@ -274,22 +278,40 @@ async fn contacts(ctx: &Context, cmd: ContactsCmd) -> Result<i32, CliError> {
             email,
             phone,
         } => {
-            let mut update = ContactUpdate::new();
-            update.first_name = first_name;
-            update.last_name = last_name;
-            update.location = location;
-            update.occupation = occupation;
-            update.industry = industry;
-            update.email = email;
-            update.phone = phone;
-            if update == ContactUpdate::new() {
+            let fields = [
+                first_name, last_name, location, occupation, industry, email, phone,
+            ];
+            if fields.iter().all(Option::is_none) {
                 return Err(CliError::usage(
                     "nothing to update: give at least one of --first-name, --last-name, \
                      --location, --occupation, --industry, --email, --phone",
                 ));
             }
-            let c = client.update_contact(member_id, &update).await?;
-            emit(out, &c, || output::contact_table(&c))?;
+            let [first_name, last_name, location, occupation, industry, email, phone] = fields;
+            let mut call = client.update_contact(member_id);
+            if let Some(v) = first_name {
+                call = call.first_name(v);
+            }
+            if let Some(v) = last_name {
+                call = call.last_name(v);
+            }
+            if let Some(v) = location {
+                call = call.location(v);
+            }
+            if let Some(v) = occupation {
+                call = call.occupation(v);
+            }
+            if let Some(v) = industry {
+                call = call.industry(v);
+            }
+            if let Some(v) = email {
+                call = call.email(v);
+            }
+            if let Some(v) = phone {
+                call = call.phone(v);
+            }
+            let c = call.await?;
+            emit(out, &c, || output::record_of(&c))?;
         }
         ContactsCmd::Delete { member_id } => {
             let msg = client.delete_contact(member_id).await?;
@@ -303,7 +325,7 @@ async fn webhooks(ctx: &Context, cmd: WebhooksCmd) -> Result<i32, CliError> {
     let out = ctx.output;
     match cmd {
         WebhooksCmd::List => {
-            let list = ctx.client()?.webhooks().await?;
+            let list = ctx.client()?.list_webhooks().await?;
             emit(out, &list, || output::webhooks_table(&list))?;
         }
         WebhooksCmd::Create {
@@ -311,11 +333,11 @@ async fn webhooks(ctx: &Context, cmd: WebhooksCmd) -> Result<i32, CliError> {
             url,
             disable_for_muted,
         } => {
-            let mut hook = NewWebhook::new(name, url);
+            let mut call = ctx.client()?.create_webhook(name, url);
             if disable_for_muted {
-                hook = hook.disable_for_muted_contacts(true);
+                call = call.disable_for_muted_contacts(true);
             }
-            let created = ctx.client()?.create_webhook(&hook).await?;
+            let created = call.await?;
             emit(out, &created, || {
                 output::webhooks_table(std::slice::from_ref(&created))
             })?;
@@ -331,7 +353,7 @@ async fn webhooks(ctx: &Context, cmd: WebhooksCmd) -> Result<i32, CliError> {
         } => {
             let a = ctx
                 .client()?
-                .attach_webhook(webhook_id, campaign, run_on.0)
+                .attach_webhook(webhook_id, campaign, run_on)
                 .await?;
             emit(out, &a, || output::attachment_table(&a))?;
         }
@@ -343,5 +365,34 @@ async fn webhooks(ctx: &Context, cmd: WebhooksCmd) -> Result<i32, CliError> {
         }
         WebhooksCmd::Listen(args) => return listen::run(ctx, &args).await,
     }
+    Ok(exit::SUCCESS)
+}
+
+/// `salesflow call`: any operation, parameters as NAME=VALUE.
+async fn call(ctx: &Context, args: CallArgs) -> Result<i32, CliError> {
+    let Some(op) = args.operation else {
+        let mut table = output::Table::new(&["OPERATION", "VENDOR NAME", "HTTP", "COMMAND"]);
+        for op in Operation::ALL {
+            let command = cli::command_of(*op)
+                .map(|path| format!("salesflow {}", path.join(" ")))
+                .unwrap_or_else(|| format!("salesflow call {op}"));
+            table.row(vec![
+                op.id().to_owned(),
+                op.vendor_name().to_owned(),
+                format!("{} {}", op.method(), op.path()),
+                command,
+            ]);
+        }
+        output::write_stdout(&table.render())?;
+        return Ok(exit::SUCCESS);
+    };
+    let parameters: serde_json::Map<String, serde_json::Value> =
+        args.parameters.into_iter().collect();
+    let request = AnyRequest::from_json(op, serde_json::Value::Object(parameters))
+        .map_err(|e| CliError::usage(format!("{op}: {e}")))?;
+    let answer = request
+        .send_json(&ctx.client()?, CallOptions::default())
+        .await?;
+    emit(ctx.output, &answer, || output::table_of_json(&answer))?;
     Ok(exit::SUCCESS)
 }

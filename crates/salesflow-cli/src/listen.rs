@@ -16,7 +16,7 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
-use salesflow::{NewWebhook, RunOn};
+use salesflow::RunOn;
 use salesflow_webhook_types::{secret_matches, WebhookPayload, MAX_PAYLOAD_BYTES};
 use tokio::sync::{mpsc, oneshot};
 
@@ -161,7 +161,7 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
         tokio::spawn(async move {
             let result = async {
                 let hook = client
-                    .create_webhook(&NewWebhook::new("salesflow webhooks listen", url))
+                    .create_webhook("salesflow webhooks listen", url)
                     .await?;
                 let attachment = client
                     .attach_webhook(hook.webhook_id, campaign, RunOn::MemberConnected)
@@ -171,7 +171,7 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
                      MEMBER_CONNECTED (attachment {})",
                     hook.webhook_id, attachment.webhook_campaign_id
                 );
-                let members = client.campaign_contacts(campaign).await?;
+                let members = client.list_contacts_by_campaign(campaign).await?;
                 Ok::<_, salesflow::Error>(members.first().map(|m| m.member_id))
             }
             .await;

@@ -2,11 +2,9 @@
 
 use std::io::{self, Write};
 
-use salesflow::{
-    Account, Campaign, CampaignStatistics, Contact, ContactDetails, StatusMessage, Webhook,
-    WebhookCampaign,
-};
+use salesflow::{Account, Campaign, Contact, StatusMessage, Webhook, WebhookCampaign};
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::cli::OutputFormat;
 
@@ -124,22 +122,54 @@ pub fn campaigns_table(campaigns: &[Campaign]) -> Table {
     t
 }
 
-/// The table of `campaigns stats`.
-pub fn statistics_table(s: &CampaignStatistics) -> Table {
-    record(vec![
-        ("CampaignId", s.campaign_id.to_string()),
-        ("Total", s.total.to_string()),
-        ("Imported", s.imported.to_string()),
-        ("Pending", s.pending.to_string()),
-        ("Invitations", s.invitations.to_string()),
-        ("Connections", s.connections.to_string()),
-        ("Messages", s.messages.to_string()),
-        ("Replies", s.replies.to_string()),
-        ("InMails", s.in_mails.to_string()),
-        ("Withdrawn", s.withdrawn.to_string()),
-        ("UpdatedAt", s.updated_at.to_utc().to_rfc3339()),
-        ("Elapsed", s.elapsed.to_string()),
-    ])
+/// A JSON value as table text: strings as they are, `null` as blank, the rest as JSON.
+fn cell(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// One record as a FIELD/VALUE table of every field it serializes (the vendor's names, the
+/// fields this version does not know included), so that no field is left out.
+pub fn record_of<T: Serialize>(value: &T) -> Table {
+    table_of_json(&serde_json::to_value(value).unwrap_or(Value::Null))
+}
+
+/// Any answer as a table: a list of objects with one column per field (in order of first
+/// appearance), an object as FIELD/VALUE, anything else as one VALUE cell.
+pub fn table_of_json(value: &Value) -> Table {
+    match value {
+        Value::Object(map) => {
+            let mut t = Table::new(&["FIELD", "VALUE"]);
+            for (k, v) in map {
+                t.row(vec![k.clone(), cell(v)]);
+            }
+            t
+        }
+        Value::Array(items) if items.iter().all(Value::is_object) => {
+            let mut headers: Vec<String> = Vec::new();
+            for item in items {
+                for key in item.as_object().into_iter().flat_map(|m| m.keys()) {
+                    if !headers.contains(key) {
+                        headers.push(key.clone());
+                    }
+                }
+            }
+            let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+            let mut t = Table::new(&refs);
+            for item in items {
+                t.row(headers.iter().map(|h| cell(&item[h.as_str()])).collect());
+            }
+            t
+        }
+        other => {
+            let mut t = Table::new(&["VALUE"]);
+            t.row(vec![cell(other)]);
+            t
+        }
+    }
 }
 
 /// The table of a vendor status body (`campaigns start`, `contacts delete`, ...).
@@ -149,48 +179,11 @@ pub fn status_table(s: &StatusMessage) -> Table {
     t
 }
 
-fn contact_fields(c: &Contact) -> Vec<(&'static str, String)> {
-    vec![
-        ("MemberId", c.member_id.to_string()),
-        ("PublicIdentifier", opt(&c.public_identifier)),
-        ("FirstName", opt(&c.first_name)),
-        ("LastName", opt(&c.last_name)),
-        ("Occupation", opt(&c.occupation)),
-        ("Company", opt(&c.company)),
-        ("Location", opt(&c.location)),
-        ("Industry", opt(&c.industry)),
-        ("Email", opt(&c.email)),
-        ("Phone", opt(&c.phone)),
-        ("MemberUrl", opt(&c.member_url)),
-        ("Status", opt(&c.status)),
-        ("AddedAt", opt(&c.added_at)),
-        ("LastModifiedAt", opt(&c.last_modified_at)),
-    ]
-}
-
-/// The table of one contact (`contacts update`).
-pub fn contact_table(c: &Contact) -> Table {
-    record(contact_fields(c))
-}
-
-/// The table of `contacts get`.
-pub fn contact_details_table(d: &ContactDetails) -> Table {
-    let mut fields = contact_fields(&d.contact);
-    fields.push(("CampaignId", opt(&d.campaign_id)));
-    fields.push(("CampaignName", opt(&d.campaign_name)));
-    record(fields)
-}
-
-/// The table of `contacts list` and `contacts find`. PROFILE is the public identifier, or
-/// the profile URL where the vendor sends no identifier (ListContacts by campaign); STATUS is
-/// shown only when the vendor sent one.
+/// The table of `contacts list` and `contacts find` (a summary; `--output json` has every
+/// field). PROFILE is the public identifier, or the profile URL where the vendor sends no
+/// identifier (ListContacts by campaign).
 pub fn contacts_table(contacts: &[Contact]) -> Table {
-    let with_status = contacts.iter().any(|c| c.status.is_some());
-    let mut headers = vec!["MEMBER ID", "NAME", "PROFILE", "OCCUPATION", "LOCATION"];
-    if with_status {
-        headers.push("STATUS");
-    }
-    let mut t = Table::new(&headers);
+    let mut t = Table::new(&["MEMBER ID", "NAME", "PROFILE", "OCCUPATION", "LOCATION"]);
     for c in contacts {
         let profile = c
             .public_identifier
@@ -203,7 +196,6 @@ pub fn contacts_table(contacts: &[Contact]) -> Table {
             profile,
             opt(&c.occupation),
             opt(&c.location),
-            opt(&c.status),
         ]);
     }
     t
@@ -245,7 +237,7 @@ pub fn webhooks_table(hooks: &[Webhook]) -> Table {
             opt(&h.name),
             opt(&h.url),
             opt(&h.disable_for_muted_contacts),
-            h.attached_webhook_campaigns
+            h.attachments()
                 .iter()
                 .map(attachment_text)
                 .collect::<Vec<_>>()
@@ -269,6 +261,20 @@ pub fn attachment_table(a: &WebhookCampaign) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_tables_keep_every_field() {
+        let list = serde_json::json!([{"A": 1, "B": "x"}, {"A": 2, "C": null, "D": [1]}]);
+        assert_eq!(
+            table_of_json(&list).render(),
+            "A  B  C  D\n1  x\n2        [1]\n"
+        );
+        let record = serde_json::json!({"MemberId": 7, "Nickname": "Jo"});
+        assert_eq!(
+            table_of_json(&record).render(),
+            "FIELD     VALUE\nMemberId  7\nNickname  Jo\n"
+        );
+    }
 
     #[test]
     fn tables_align_on_characters_and_trim_trailing_space() {

@@ -370,6 +370,24 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
         .iter()
         .map(|p| check_param(op, p))
         .collect::<Result<Vec<_>, _>>()?;
+    // How a checked value goes back into the parameter struct.
+    let backs: Vec<TokenStream> = op
+        .params
+        .iter()
+        .map(|p| {
+            let f = format_ident!("{}", p.field);
+            match &p.shape {
+                Shape::Str { newtype: Some(_), .. } if p.required => {
+                    quote!(::std::string::String::from(#f))
+                }
+                Shape::Str { newtype: Some(_), .. } => quote!(#f.map(::std::string::String::from)),
+                Shape::StrArray { item_newtype: Some(_), .. } => {
+                    quote!(#f.into_iter().map(::std::string::String::from).collect())
+                }
+                _ => quote!(#f),
+            }
+        })
+        .collect();
 
     // The body, and the arguments of the generated method in its order.
     let body_expr = match &op.body {
@@ -581,6 +599,20 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
                     self
                 }
             )*
+
+            /// Checks the parameters against the spec's rules, as sending them does before
+            /// anything goes out, and returns them as they would be sent (a `format` check may
+            /// put a value in its canonical form, such as a LinkedIn profile URL).
+            ///
+            /// # Errors
+            ///
+            /// The first rule broken, naming the parameter as it is on the wire.
+            pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+                #[allow(unused_variables)]
+                let #name { #(#fields),* } = self.clone();
+                #(#checks)*
+                ::std::result::Result::Ok(#name { #(#fields: #backs),* })
+            }
         }
 
         impl crate::call::sealed::Sealed for #name {}

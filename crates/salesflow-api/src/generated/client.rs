@@ -3537,6 +3537,11 @@ Decisions that apply everywhere:
 - Dates whose format is undocumented (`LastModifiedAt`, `AddedAt`, `UpdatedFromDate`) are
   decoded from both the .NET form and ISO 8601, and sent as ISO 8601.
 
+Every required parameter has an `example`. Request examples name things of the local
+mock's demo world (campaign 29854, member 46875434 `john-doe-100`, webhook 8984,
+attachment 17745), so that the example-driven tests and docs exercise real paths; response
+examples are the vendor's samples.
+
 
 Version: 1.7*/
 pub struct Client {

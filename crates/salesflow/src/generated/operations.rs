@@ -52,6 +52,21 @@ pub mod ops {
             self.is_force_request = ::std::option::Option::Some(is_force_request);
             self
         }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let GetCampaignStatistics { campaign_id, is_force_request } = self.clone();
+            ::std::result::Result::Ok(GetCampaignStatistics {
+                campaign_id: campaign_id,
+                is_force_request: is_force_request,
+            })
+        }
     }
     impl crate::call::sealed::Sealed for GetCampaignStatistics {}
     impl crate::Request for GetCampaignStatistics {
@@ -352,6 +367,258 @@ pub mod ops {
             self.custom10 = ::std::option::Option::Some(custom10.into());
             self
         }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let ImportMember {
+                campaign_id,
+                linked_in_url,
+                first_name,
+                last_name,
+                occupation,
+                location,
+                custom1,
+                custom2,
+                custom3,
+                custom4,
+                custom5,
+                custom6,
+                custom7,
+                custom8,
+                custom9,
+                custom10,
+            } = self.clone();
+            let linked_in_url = {
+                let value = linked_in_url;
+                crate::validate::to_generated::<
+                    ::salesflow_api::types::ImportMemberLinkedInUrl,
+                >(
+                    "linkedInUrl",
+                    crate::validate::linkedin_profile_url("linkedInUrl", &value)?,
+                    &crate::validate::StrRules::new(Some(1usize), None, None),
+                )?
+            };
+            let first_name = match first_name {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberFirstName,
+                        >(
+                            "firstName",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(63usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let last_name = match last_name {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberLastName,
+                        >(
+                            "lastName",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(63usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let occupation = match occupation {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberOccupation,
+                        >(
+                            "occupation",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let location = match location {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberLocation,
+                        >(
+                            "location",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(127usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let custom1 = match custom1 {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberCustom1,
+                        >(
+                            "custom1",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let custom2 = match custom2 {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberCustom2,
+                        >(
+                            "custom2",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let custom3 = match custom3 {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberCustom3,
+                        >(
+                            "custom3",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let custom4 = match custom4 {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberCustom4,
+                        >(
+                            "custom4",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let custom5 = match custom5 {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberCustom5,
+                        >(
+                            "custom5",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let custom6 = match custom6 {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberCustom6,
+                        >(
+                            "custom6",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let custom7 = match custom7 {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberCustom7,
+                        >(
+                            "custom7",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let custom8 = match custom8 {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberCustom8,
+                        >(
+                            "custom8",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let custom9 = match custom9 {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberCustom9,
+                        >(
+                            "custom9",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let custom10 = match custom10 {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ImportMemberCustom10,
+                        >(
+                            "custom10",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            ::std::result::Result::Ok(ImportMember {
+                campaign_id: campaign_id,
+                linked_in_url: ::std::string::String::from(linked_in_url),
+                first_name: first_name.map(::std::string::String::from),
+                last_name: last_name.map(::std::string::String::from),
+                occupation: occupation.map(::std::string::String::from),
+                location: location.map(::std::string::String::from),
+                custom1: custom1.map(::std::string::String::from),
+                custom2: custom2.map(::std::string::String::from),
+                custom3: custom3.map(::std::string::String::from),
+                custom4: custom4.map(::std::string::String::from),
+                custom5: custom5.map(::std::string::String::from),
+                custom6: custom6.map(::std::string::String::from),
+                custom7: custom7.map(::std::string::String::from),
+                custom8: custom8.map(::std::string::String::from),
+                custom9: custom9.map(::std::string::String::from),
+                custom10: custom10.map(::std::string::String::from),
+            })
+        }
     }
     impl crate::call::sealed::Sealed for ImportMember {}
     impl crate::Request for ImportMember {
@@ -647,6 +914,18 @@ pub mod ops {
                 member_id: member_id.into(),
             }
         }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let GetContact { member_id } = self.clone();
+            ::std::result::Result::Ok(GetContact { member_id: member_id })
+        }
     }
     impl crate::call::sealed::Sealed for GetContact {}
     impl crate::Request for GetContact {
@@ -809,6 +1088,134 @@ pub mod ops {
         ) -> Self {
             self.phone = ::std::option::Option::Some(phone.into());
             self
+        }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let UpdateContact {
+                member_id,
+                first_name,
+                last_name,
+                location,
+                occupation,
+                industry,
+                email,
+                phone,
+            } = self.clone();
+            let first_name = match first_name {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::UpdateContactRequestFirstName,
+                        >(
+                            "firstName",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(63usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let last_name = match last_name {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::UpdateContactRequestLastName,
+                        >(
+                            "lastName",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(63usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let location = match location {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::UpdateContactRequestLocation,
+                        >(
+                            "location",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(127usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let occupation = match occupation {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::UpdateContactRequestOccupation,
+                        >(
+                            "occupation",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let industry = match industry {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::UpdateContactRequestIndustry,
+                        >(
+                            "industry",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let email = match email {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::UpdateContactRequestEmail,
+                        >(
+                            "email",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            let phone = match phone {
+                Some(value) => {
+                    Some(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::UpdateContactRequestPhone,
+                        >(
+                            "phone",
+                            value,
+                            &crate::validate::StrRules::new(None, Some(1023usize), None),
+                        )?,
+                    )
+                }
+                None => None,
+            };
+            ::std::result::Result::Ok(UpdateContact {
+                member_id: member_id,
+                first_name: first_name.map(::std::string::String::from),
+                last_name: last_name.map(::std::string::String::from),
+                location: location.map(::std::string::String::from),
+                occupation: occupation.map(::std::string::String::from),
+                industry: industry.map(::std::string::String::from),
+                email: email.map(::std::string::String::from),
+                phone: phone.map(::std::string::String::from),
+            })
         }
     }
     impl crate::call::sealed::Sealed for UpdateContact {}
@@ -981,6 +1388,20 @@ pub mod ops {
                 member_id: member_id.into(),
             }
         }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let DeleteContact { member_id } = self.clone();
+            ::std::result::Result::Ok(DeleteContact {
+                member_id: member_id,
+            })
+        }
     }
     impl crate::call::sealed::Sealed for DeleteContact {}
     impl crate::Request for DeleteContact {
@@ -1030,6 +1451,30 @@ pub mod ops {
             GetContactByPublicIdentifier {
                 public_identifier: public_identifier.into(),
             }
+        }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let GetContactByPublicIdentifier { public_identifier } = self.clone();
+            let public_identifier = {
+                let value = public_identifier;
+                crate::validate::to_generated::<
+                    ::salesflow_api::types::GetContactByPublicIdentifierPublicIdentifier,
+                >(
+                    "publicIdentifier",
+                    value,
+                    &crate::validate::StrRules::new(Some(1usize), None, Some("\\S")),
+                )?
+            };
+            ::std::result::Result::Ok(GetContactByPublicIdentifier {
+                public_identifier: ::std::string::String::from(public_identifier),
+            })
         }
     }
     impl crate::call::sealed::Sealed for GetContactByPublicIdentifier {}
@@ -1116,6 +1561,21 @@ pub mod ops {
                 updated_from_date.into(),
             );
             self
+        }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let ListContactsByCampaign { campaign_id, updated_from_date } = self.clone();
+            ::std::result::Result::Ok(ListContactsByCampaign {
+                campaign_id: campaign_id,
+                updated_from_date: updated_from_date,
+            })
         }
     }
     impl crate::call::sealed::Sealed for ListContactsByCampaign {}
@@ -1209,6 +1669,56 @@ pub mod ops {
                 updated_from_date.into(),
             );
             self
+        }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let ListContactsByPublicIdentifiers {
+                public_identifiers,
+                updated_from_date,
+            } = self.clone();
+            crate::validate::check_items(
+                "PublicIdentifiers",
+                public_identifiers.len(),
+                Some(1usize),
+                None,
+            )?;
+            let public_identifiers = public_identifiers
+                .into_iter()
+                .enumerate()
+                .map(|(index, value)| {
+                    (|| Ok::<
+                        _,
+                        crate::ValidationError,
+                    >(
+                        crate::validate::to_generated::<
+                            ::salesflow_api::types::ListContactsRequestPublicIdentifiersItem,
+                        >(
+                            "PublicIdentifiers",
+                            value,
+                            &crate::validate::StrRules::new(
+                                Some(1usize),
+                                None,
+                                Some("\\S"),
+                            ),
+                        )?,
+                    ))()
+                        .map_err(|e| e.at(index))
+                })
+                .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()?;
+            ::std::result::Result::Ok(ListContactsByPublicIdentifiers {
+                public_identifiers: public_identifiers
+                    .into_iter()
+                    .map(::std::string::String::from)
+                    .collect(),
+                updated_from_date: updated_from_date,
+            })
         }
     }
     impl crate::call::sealed::Sealed for ListContactsByPublicIdentifiers {}
@@ -1328,6 +1838,20 @@ pub mod ops {
             );
             self
         }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let ListCampaigns { updated_from_date } = self.clone();
+            ::std::result::Result::Ok(ListCampaigns {
+                updated_from_date: updated_from_date,
+            })
+        }
     }
     impl crate::call::sealed::Sealed for ListCampaigns {}
     impl crate::Request for ListCampaigns {
@@ -1381,6 +1905,20 @@ pub mod ops {
                 campaign_id: campaign_id.into(),
             }
         }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let StartCampaign { campaign_id } = self.clone();
+            ::std::result::Result::Ok(StartCampaign {
+                campaign_id: campaign_id,
+            })
+        }
     }
     impl crate::call::sealed::Sealed for StartCampaign {}
     impl crate::Request for StartCampaign {
@@ -1427,6 +1965,18 @@ pub mod ops {
         #[allow(clippy::new_without_default)]
         pub fn new() -> Self {
             ListAccounts {}
+        }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let ListAccounts {} = self.clone();
+            ::std::result::Result::Ok(ListAccounts {})
         }
     }
     impl crate::call::sealed::Sealed for ListAccounts {}
@@ -1497,6 +2047,42 @@ pub mod ops {
                 disable_for_muted_contacts,
             );
             self
+        }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let CreateWebhook { name, url, disable_for_muted_contacts } = self.clone();
+            let name = {
+                let value = name;
+                crate::validate::to_generated::<
+                    ::salesflow_api::types::CreateWebhookRequestName,
+                >(
+                    "Name",
+                    value,
+                    &crate::validate::StrRules::new(Some(1usize), Some(255usize), None),
+                )?
+            };
+            let url = {
+                let value = url;
+                crate::validate::to_generated::<
+                    ::salesflow_api::types::CreateWebhookRequestUrl,
+                >(
+                    "Url",
+                    crate::validate::http_url("Url", &value)?,
+                    &crate::validate::StrRules::new(Some(1usize), Some(511usize), None),
+                )?
+            };
+            ::std::result::Result::Ok(CreateWebhook {
+                name: ::std::string::String::from(name),
+                url: ::std::string::String::from(url),
+                disable_for_muted_contacts: disable_for_muted_contacts,
+            })
         }
     }
     impl crate::call::sealed::Sealed for CreateWebhook {}
@@ -1576,6 +2162,20 @@ pub mod ops {
                 webhook_id: webhook_id.into(),
             }
         }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let DeleteWebhook { webhook_id } = self.clone();
+            ::std::result::Result::Ok(DeleteWebhook {
+                webhook_id: webhook_id,
+            })
+        }
     }
     impl crate::call::sealed::Sealed for DeleteWebhook {}
     impl crate::Request for DeleteWebhook {
@@ -1620,6 +2220,18 @@ pub mod ops {
         #[allow(clippy::new_without_default)]
         pub fn new() -> Self {
             ListWebhooks {}
+        }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let ListWebhooks {} = self.clone();
+            ::std::result::Result::Ok(ListWebhooks {})
         }
     }
     impl crate::call::sealed::Sealed for ListWebhooks {}
@@ -1678,6 +2290,22 @@ pub mod ops {
                 run_on: run_on.into(),
             }
         }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let AttachWebhook { webhook_id, campaign_id, run_on } = self.clone();
+            ::std::result::Result::Ok(AttachWebhook {
+                webhook_id: webhook_id,
+                campaign_id: campaign_id,
+                run_on: run_on,
+            })
+        }
     }
     impl crate::call::sealed::Sealed for AttachWebhook {}
     impl crate::Request for AttachWebhook {
@@ -1735,6 +2363,20 @@ pub mod ops {
             DetachWebhook {
                 webhook_campaign_id: webhook_campaign_id.into(),
             }
+        }
+        /// Checks the parameters against the spec's rules, as sending them does before
+        /// anything goes out, and returns them as they would be sent (a `format` check may
+        /// put a value in its canonical form, such as a LinkedIn profile URL).
+        ///
+        /// # Errors
+        ///
+        /// The first rule broken, naming the parameter as it is on the wire.
+        pub fn validate(&self) -> ::std::result::Result<Self, crate::ValidationError> {
+            #[allow(unused_variables)]
+            let DetachWebhook { webhook_campaign_id } = self.clone();
+            ::std::result::Result::Ok(DetachWebhook {
+                webhook_campaign_id: webhook_campaign_id,
+            })
         }
     }
     impl crate::call::sealed::Sealed for DetachWebhook {}
@@ -2064,7 +2706,7 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn demo(client: salesflow::Client) -> Result<(), salesflow::Error> {
-    /// let answer = client.get_contact_by_public_identifier("identity500").await?;
+    /// let answer = client.get_contact_by_public_identifier("john-doe-100").await?;
     /// # Ok(()) }
     /// ```
     #[doc(alias = "GetContact (by public identifier)")]
@@ -2127,7 +2769,7 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn demo(client: salesflow::Client) -> Result<(), salesflow::Error> {
-    /// let answer = client.list_contacts_by_public_identifiers(["identity1", "identity2", "identity3"]).await?;
+    /// let answer = client.list_contacts_by_public_identifiers(["john-doe-100", "nick-foo-300", "nobody-999"]).await?;
     /// # Ok(()) }
     /// ```
     #[doc(alias = "ListContacts (by public identifiers)")]
@@ -2838,7 +3480,7 @@ impl AnyRequest {
             ::salesflow_api::operations::Operation::GetContactByPublicIdentifier => {
                 ::serde_json::from_str::<
                     ops::GetContactByPublicIdentifier,
-                >("{\"publicIdentifier\":\"identity500\"}")
+                >("{\"publicIdentifier\":\"john-doe-100\"}")
                     .map(AnyRequest::GetContactByPublicIdentifier)
             }
             ::salesflow_api::operations::Operation::ListContactsByCampaign => {
@@ -2853,7 +3495,7 @@ impl AnyRequest {
                 ::serde_json::from_str::<
                     ops::ListContactsByPublicIdentifiers,
                 >(
-                        "{\"PublicIdentifiers\":[\"identity1\",\"identity2\",\"identity3\"],\"UpdatedFromDate\":\"2021-04-13T17:55:39.82Z\"}",
+                        "{\"PublicIdentifiers\":[\"john-doe-100\",\"nick-foo-300\",\"nobody-999\"],\"UpdatedFromDate\":\"2021-04-13T17:55:39.82Z\"}",
                     )
                     .map(AnyRequest::ListContactsByPublicIdentifiers)
             }
