@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::routing::post;
-use salesflow::{ApiErrorKind, Client, Error, ImportOptions, ImportResult, NewMember, NewWebhook};
-use salesflow::{RunOn, WebhookPayload};
+use salesflow::ops::ImportMember;
+use salesflow::{ApiErrorKind, Client, Error, ImportOptions, ImportResult, RunOn, WebhookPayload};
 use salesflow_mock::{MockEvent, MockServer, Seed};
 use tokio::sync::mpsc;
 
@@ -29,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
 
     println!("== accounts");
-    for account in client.accounts().await? {
+    for account in client.list_accounts().await? {
         println!(
             "  {:>6}  {:<28} {}",
             account.account_id,
@@ -39,8 +39,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("\n== campaigns and their statistics");
-    for campaign in client.campaigns().await? {
-        let stats = client.campaign_statistics(campaign.campaign_id).await?;
+    for campaign in client.list_campaigns().await? {
+        let stats = client.get_campaign_statistics(campaign.campaign_id).await?;
         println!(
             "  {:>6}  {:<18} {:<17} {:>3} members, {} connected (updated {})",
             campaign.campaign_id,
@@ -61,9 +61,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "https://example.com/not-a-profile",        // rejected before any request
         "https://www.linkedin.com/in/grace-hopper-1906",
     ]
-    .map(NewMember::new);
+    .map(|url| ImportMember::new(campaign, url));
     let summary = client
-        .import_members_summary(campaign, members, ImportOptions::default())
+        .import_members_summary(members, ImportOptions::default())
         .await;
     for outcome in &summary.outcomes {
         let line = match &outcome.result {
@@ -72,7 +72,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ImportResult::Failed(e) => format!("failed: {e}"),
             other => format!("{other:?}"),
         };
-        println!("  {:<48} {line}", outcome.input.linkedin_url);
+        println!("  {:<48} {line}", outcome.input.linked_in_url);
     }
     println!(
         "  => {} imported, {} duplicates, {} failed",
@@ -111,9 +111,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let hook_url = format!("http://{}/hooks/salesflow", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, receiver).await });
 
-    let webhook = client
-        .create_webhook(&NewWebhook::new("demo receiver", &hook_url))
-        .await?;
+    let webhook = client.create_webhook("demo receiver", &hook_url).await?;
     let attachment = client
         .attach_webhook(webhook.webhook_id, campaign, RunOn::MemberConnected)
         .await?;
@@ -123,7 +121,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let member = client
-        .campaign_contacts(campaign)
+        .list_contacts_by_campaign(campaign)
         .await?
         .into_iter()
         .next()
