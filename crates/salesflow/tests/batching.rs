@@ -186,7 +186,6 @@ async fn empty_list_and_blank_elements_are_rejected_without_requests() {
 }
 
 #[tokio::test]
-#[ignore = "SDK bug: validate::checked reports a whitespace-only element as Empty (\"must not be empty\"), not as the spec's pattern"]
 async fn a_whitespace_element_breaks_the_specs_pattern() {
     let server = MockServer::start().await;
     let mut ids = ids(30);

@@ -1019,7 +1019,6 @@ fn any_request_from_json_errors_name_the_missing_parameter() {
 }
 
 #[test]
-#[ignore = "SDK bug: AnyRequest::from_json's doc says the message names the parameter, but a value of the wrong type gives serde's bare `invalid type: ..., expected i64`"]
 fn any_request_from_json_errors_name_a_parameter_of_the_wrong_type() {
     for (op, params, name) in [
         (
