@@ -22,10 +22,7 @@ impl ContactDetails {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn flags(&self) -> MemberFlags {
-        self.status
-            .as_ref()
-            .map(|s| s.flags())
-            .unwrap_or_default()
+        self.status.as_ref().map(|s| s.flags()).unwrap_or_default()
     }
 
     /// Whether the status has `MEMBER_DUPLICATE`: ImportMember found the profile already
@@ -91,7 +88,9 @@ impl Account {
 impl Webhook {
     /// Its attachments to campaigns (none when the answer had `null` or nothing).
     pub fn attachments(&self) -> &[WebhookCampaign] {
-        self.attached_webhook_campaigns.as_deref().unwrap_or_default()
+        self.attached_webhook_campaigns
+            .as_deref()
+            .unwrap_or_default()
     }
 }
 

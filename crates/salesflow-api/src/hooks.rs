@@ -3,6 +3,9 @@
 //! responses carry.
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use tower::ServiceExt;
+
+use crate::middleware::{HttpRequest, HttpResponse, RequestContext};
 
 use crate::operations::{Host, Operation};
 use crate::state::{ClientState, Hosts};
@@ -70,6 +73,17 @@ impl ClientHooks<ClientState> for Client {
                 })?;
             }
         }
+        // The OpenTelemetry URL fields of the caller's span (the `salesflow` crate's
+        // `salesflow.attempt`), once the host is final. The path holds no token (the token
+        // is in the query, which is never recorded).
+        let span = tracing::Span::current();
+        span.record("url.path", request.url().path());
+        if let Some(host) = request.url().host_str() {
+            span.record("server.address", host);
+        }
+        if let Some(port) = request.url().port_or_known_default() {
+            span.record("server.port", port);
+        }
         let needs_account_id = op.is_none_or(|op| op.needs_account_id());
         let mut query = request.url_mut().query_pairs_mut();
         query.append_pair("token", state.token.expose_secret());
@@ -82,20 +96,29 @@ impl ClientHooks<ClientState> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response =
-            self.client()
-                .execute(request)
-                .await
-                .map_err(|e| match e.url().map(redact_url) {
-                    Some(redacted) => e.with_url(redacted),
-                    None => e,
-                })?;
+        let redact = |e: reqwest::Error| match e.url().map(redact_url) {
+            Some(redacted) => e.with_url(redacted),
+            None => e,
+        };
+        let state = self.inner();
         // A reqwest::Response remembers its URL (token included) and shows it in `Debug`;
         // progenitor hands whole responses back in some errors. Rebuilding the response from
         // its parts drops the URL.
-        let response: http::Response<reqwest::Body> = response.into();
+        let response: HttpResponse = match (&state.service, Operation::from_name(info.operation_id))
+        {
+            (Some(service), Some(operation)) => {
+                let mut request = HttpRequest::try_from(request).map_err(redact)?;
+                let needs_account = operation.needs_account_id();
+                request.extensions_mut().insert(RequestContext {
+                    operation,
+                    account_id: state.account_id.filter(|_| needs_account),
+                });
+                service.clone().oneshot(request).await.map_err(redact)?
+            }
+            _ => self.client().execute(request).await.map_err(redact)?.into(),
+        };
         Ok(reqwest::Response::from(response))
     }
 }

@@ -35,6 +35,7 @@ mod client;
 
 mod ext;
 mod hooks;
+pub mod middleware;
 pub mod operations;
 mod state;
 

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use salesflow_webhook_types::AccountId;
 
+use crate::middleware::HttpService;
+
 /// The vendor's default base URL of the `mvc` host (every operation but one).
 pub const DEFAULT_MVC_BASE_URL: &str = "https://mvc.salesflow.io/api";
 /// The vendor's default base URL of the `app` host (GetCampaignStatistics).
@@ -110,6 +112,7 @@ pub struct ClientState {
     pub(crate) account_id: Option<AccountId>,
     pub(crate) app_base_url: String,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) service: Option<HttpService>,
 }
 
 impl ClientState {
@@ -122,7 +125,15 @@ impl ClientState {
             account_id,
             app_base_url: DEFAULT_APP_BASE_URL.to_owned(),
             timeout: None,
+            service: None,
         }
+    }
+
+    /// Sends every request through `service` (the HTTP client wrapped in a service's own
+    /// layers; see [`middleware`](crate::middleware)) instead of the HTTP client directly.
+    pub fn with_service(mut self, service: HttpService) -> Self {
+        self.service = Some(service);
+        self
     }
 
     /// Other credentials, the same hosts: a state for another account.
@@ -168,6 +179,7 @@ impl fmt::Debug for ClientState {
             .field("account_id", &self.account_id)
             .field("app_base_url", &self.app_base_url)
             .field("timeout", &self.timeout)
+            .field("middleware", &self.service.is_some())
             .finish()
     }
 }

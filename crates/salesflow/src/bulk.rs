@@ -99,15 +99,17 @@ impl Client {
     /// # Ok(()) }
     /// ```
     #[doc(alias = "ImportMember", alias = "importMember")]
-    pub async fn import_members_summary<I>(&self, members: I, options: ImportOptions) -> ImportSummary
+    pub async fn import_members_summary<I>(
+        &self,
+        members: I,
+        options: ImportOptions,
+    ) -> ImportSummary
     where
         I: IntoIterator<Item = ImportMember>,
         I::IntoIter: Send + 'static,
     {
-        let mut outcomes: Vec<ImportOutcome> = self
-            .import_members(members, options)
-            .collect()
-            .await;
+        let mut outcomes: Vec<ImportOutcome> =
+            self.import_members(members, options).collect().await;
         outcomes.sort_by_key(|o| o.index);
         let count = |f: fn(&ImportResult) -> bool| outcomes.iter().filter(|o| f(&o.result)).count();
         ImportSummary {

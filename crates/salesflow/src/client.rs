@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientInfo, ResponseValue};
+use salesflow_api::middleware::{transport, HttpService};
 use salesflow_api::operations::Operation;
 use salesflow_api::types::StatusMessage;
 use salesflow_api::{ClientState, Hosts};
@@ -91,7 +92,11 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
+    layers: Vec<Layer>,
 }
+
+/// A middleware layer, type-erased.
+type Layer = Arc<dyn Fn(HttpService) -> HttpService + Send + Sync>;
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -108,6 +113,7 @@ impl fmt::Debug for ClientBuilder {
                 "http_client",
                 &self.http_client.as_ref().map(|_| "<custom>"),
             )
+            .field("layers", &self.layers.len())
             .finish()
     }
 }
@@ -155,15 +161,15 @@ impl ClientBuilder {
         self
     }
 
-    /// The total timeout of one attempt (default 30 s). Ignored with
-    /// [`http_client`](Self::http_client).
+    /// The total timeout of one attempt (default 30 s). With
+    /// [`http_client`](Self::http_client), it is set on each request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// The connection timeout (default: none besides `timeout`). Ignored with
-    /// [`http_client`](Self::http_client).
+    /// The connection timeout (default: none besides `timeout`). Set it on the HTTP client
+    /// instead when giving one: [`build`](Self::build) refuses both.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -175,18 +181,60 @@ impl ClientBuilder {
         self
     }
 
-    /// The `User-Agent` (default `salesflow-rs/<version>`). Ignored with
-    /// [`http_client`](Self::http_client).
+    /// The `User-Agent` (default `salesflow-rs/<version>`). Set it on the HTTP client instead
+    /// when giving one: [`build`](Self::build) refuses both.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
     }
 
-    /// Uses this HTTP client as it is (its timeouts, proxies, TLS and `User-Agent`);
-    /// [`timeout`](Self::timeout), [`connect_timeout`](Self::connect_timeout) and
-    /// [`user_agent`](Self::user_agent) are then ignored.
+    /// Uses this HTTP client (its connection pool, proxies, TLS settings, connect timeout and
+    /// `User-Agent`): to share one pool with other code, or to configure what this builder
+    /// does not. [`reqwest`](crate::reqwest) is re-exported, so no dependency of your own is
+    /// needed. [`timeout`](Self::timeout) still applies (to each request);
+    /// [`connect_timeout`](Self::connect_timeout) and [`user_agent`](Self::user_agent) are
+    /// settings of the HTTP client itself, so giving them as well is an error of
+    /// [`build`](Self::build), never silently dropped.
+    ///
+    /// To share one pool between many accounts, prefer [`Client::for_account`].
+    ///
+    /// ```
+    /// let http = salesflow::reqwest::Client::builder()
+    ///     .user_agent("my-service/1.0")
+    ///     .build()?;
+    /// let client = salesflow::Client::builder().token("t").http_client(http).build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// Wraps every request in a [`tower`] layer: a service's own code around each call
+    /// (metrics, request ids, logging, an auth proxy). The layer wraps a
+    /// [`HttpService`](salesflow_api::middleware::HttpService) (`http::Request` in,
+    /// `http::Response` out); each request's extensions carry a
+    /// [`RequestContext`](salesflow_api::middleware::RequestContext) naming its operation
+    /// and account. Retries happen outside the layers, so a layer sees every attempt. Layers
+    /// added first are outermost (they see the request first). See
+    /// [`salesflow_api::middleware`] for why tower, and `examples/metrics.rs` for a layer
+    /// that records each operation's latency.
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: tower::Layer<HttpService> + Send + Sync + 'static,
+        L::Service: tower::Service<
+                salesflow_api::middleware::HttpRequest,
+                Response = salesflow_api::middleware::HttpResponse,
+                Error = reqwest::Error,
+            > + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as tower::Service<salesflow_api::middleware::HttpRequest>>::Future:
+            Send + 'static,
+    {
+        self.layers
+            .push(Arc::new(move |inner| HttpService::new(layer.layer(inner))));
         self
     }
 
@@ -205,8 +253,19 @@ impl ClientBuilder {
         let mvc = check_base_url("mvc base URL", self.mvc_base_url, defaults.mvc())?;
         let app = check_base_url("app base URL", self.app_base_url, defaults.app())?;
         let hosts = Hosts::new(mvc, app);
+        let mut per_request_timeout = None;
         let http = match self.http_client {
-            Some(client) => client,
+            Some(client) => {
+                if self.connect_timeout.is_some() || self.user_agent.is_some() {
+                    return Err(Error::Config(
+                        "connect_timeout and user_agent are settings of the HTTP client: set \
+                         them on the reqwest::Client given to http_client"
+                            .into(),
+                    ));
+                }
+                per_request_timeout = self.timeout;
+                client
+            }
             None => {
                 let mut builder = reqwest::Client::builder()
                     .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
@@ -223,7 +282,15 @@ impl ClientBuilder {
             }
         };
         let redactor = Redactor::new(token.expose_secret());
-        let state = ClientState::new(token, self.account_id);
+        let mut state = ClientState::new(token, self.account_id).with_timeout(per_request_timeout);
+        if !self.layers.is_empty() {
+            let service = self
+                .layers
+                .iter()
+                .rev()
+                .fold(transport(http.clone()), |inner, layer| layer(inner));
+            state = state.with_service(service);
+        }
         let api = salesflow_api::Client::with_hosts(&hosts, http, state);
         Ok(Client {
             inner: Arc::new(Inner {
@@ -318,6 +385,44 @@ impl Client {
         builder.build()
     }
 
+    /// A client for another account (another token, issued for that account), sharing this
+    /// one's connection pool, hosts, middleware, retry policy and pacing. Cheap: no new
+    /// HTTP client, no new connections. The vendor issues one token per LinkedIn account, so
+    /// a service running many accounts keeps one `Client` and calls this per account (or
+    /// keeps the clients it returns).
+    ///
+    /// ```
+    /// # fn demo() -> Result<(), salesflow::Error> {
+    /// let base = salesflow::Client::builder().token("token-of-account-1").account_id(1).build()?;
+    /// let other = base.for_account("token-of-account-2", 2);
+    /// assert_eq!(other.account_id(), Some(salesflow::AccountId::new(2)));
+    /// # Ok(()) }
+    /// ```
+    pub fn for_account(
+        &self,
+        token: impl Into<String>,
+        account_id: impl Into<AccountId>,
+    ) -> Client {
+        let token = ApiToken::new(token);
+        let account_id = Some(account_id.into());
+        let redactor = Redactor::new(token.expose_secret());
+        let state = self
+            .inner
+            .api
+            .inner()
+            .clone()
+            .with_credentials(token, account_id);
+        Client {
+            inner: Arc::new(Inner {
+                api: self.inner.api.with_state(state),
+                account_id,
+                hosts: self.inner.hosts.clone(),
+                retry: self.inner.retry.clone(),
+                redactor,
+            }),
+        }
+    }
+
     /// The account id sent as `accountId`, if any.
     pub fn account_id(&self) -> Option<AccountId> {
         self.inner.account_id
@@ -387,28 +492,36 @@ impl Client {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, RawError>>,
     {
+        // The logical call: one span, whatever the number of attempts. Field names follow
+        // the OpenTelemetry conventions where one exists; the operation and ids are ours.
         let span = tracing::info_span!(
             "salesflow.request",
-            operation = op.id(),
-            campaign_id = Empty,
-            member_id = Empty,
-            webhook_id = Empty,
-            webhook_campaign_id = Empty,
-            status = Empty,
-            attempt = Empty,
+            otel.name = op.id(),
+            salesflow.operation = op.id(),
+            salesflow.account_id = Empty,
+            salesflow.campaign_id = Empty,
+            salesflow.member_id = Empty,
+            salesflow.webhook_id = Empty,
+            salesflow.webhook_campaign_id = Empty,
+            salesflow.attempts = Empty,
+            http.response.status_code = Empty,
+            error.type = Empty,
             duration_ms = Empty,
         );
+        if let Some(id) = self.inner.account_id.filter(|_| op.needs_account_id()) {
+            span.record("salesflow.account_id", id.get());
+        }
         if let Some(id) = ids.campaign_id {
-            span.record("campaign_id", id.get());
+            span.record("salesflow.campaign_id", id.get());
         }
         if let Some(id) = ids.member_id {
-            span.record("member_id", id.get());
+            span.record("salesflow.member_id", id.get());
         }
         if let Some(id) = ids.webhook_id {
-            span.record("webhook_id", id.get());
+            span.record("salesflow.webhook_id", id.get());
         }
         if let Some(id) = ids.webhook_campaign_id {
-            span.record("webhook_campaign_id", id.get());
+            span.record("salesflow.webhook_campaign_id", id.get());
         }
         if op.needs_account_id() && self.inner.account_id.is_none() {
             return Err(Error::Config(format!(
@@ -421,17 +534,39 @@ impl Client {
             let mut attempt = 0u32;
             let result = loop {
                 attempt += 1;
-                tracing::Span::current().record("attempt", attempt);
-                let err = match send().await {
+                // One HTTP client span per attempt (OpenTelemetry: each resend is its own
+                // span), so that no field is recorded twice. The hook fills in the URL parts.
+                let attempt_span = tracing::info_span!(
+                    "salesflow.attempt",
+                    otel.name = %format_args!("{} {}", op.method(), op.path()),
+                    otel.kind = "client",
+                    http.request.method = op.method(),
+                    url.template = op.path(),
+                    server.address = Empty,
+                    server.port = Empty,
+                    url.path = Empty,
+                    http.request.resend_count = Empty,
+                    http.response.status_code = Empty,
+                    error.type = Empty,
+                );
+                if attempt > 1 {
+                    attempt_span.record("http.request.resend_count", attempt - 1);
+                }
+                let outcome = send().instrument(attempt_span.clone()).await;
+                let err = match outcome {
                     Ok(value) => {
-                        tracing::Span::current().record("status", value.status().as_u16());
+                        let status = value.status().as_u16();
+                        attempt_span.record("http.response.status_code", status);
+                        tracing::Span::current().record("http.response.status_code", status);
                         break Ok(value.into_inner());
                     }
                     Err(raw) => map_raw_error(op, raw, &self.inner.redactor).await,
                 };
                 if let Some(status) = err.http_status() {
-                    tracing::Span::current().record("status", status);
+                    attempt_span.record("http.response.status_code", status);
                 }
+                attempt_span.record("error.type", err.error_type().as_ref());
+                drop(attempt_span);
                 let delay = if should_retry(op, &err) {
                     retry.next_delay(attempt, started.elapsed(), err.retry_after())
                 } else {
@@ -446,11 +581,20 @@ impl Client {
                         );
                         tokio::time::sleep(delay).await;
                     }
-                    None => break Err(err),
+                    None => {
+                        let current = tracing::Span::current();
+                        if let Some(status) = err.http_status() {
+                            current.record("http.response.status_code", status);
+                        }
+                        current.record("error.type", err.error_type().as_ref());
+                        break Err(err);
+                    }
                 }
             };
+            let current = tracing::Span::current();
+            current.record("salesflow.attempts", attempt);
             let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            tracing::Span::current().record("duration_ms", ms);
+            current.record("duration_ms", ms);
             match &result {
                 Ok(_) => tracing::debug!("request succeeded"),
                 Err(err) => tracing::debug!(error = %err, "request failed"),

@@ -106,8 +106,34 @@ impl Error {
         }
     }
 
-    pub(crate) fn retry_after(&self) -> Option<Duration> {
+    /// How long the server asked to wait before trying again (`Retry-After` of a 429 or
+    /// 503), if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
         self.as_api().and_then(|e| e.retry_after)
+    }
+
+    /// Whether trying the same call again may succeed: a rate limit (429), a server error
+    /// (500, 502, 503, 504), a timeout or a connection that could not be made or broke. It
+    /// says nothing about whether retrying is *safe*: a call that changes state may have
+    /// been carried out before the connection broke (the client's own retries take that into
+    /// account, see [`RetryPolicy`](crate::RetryPolicy)).
+    pub fn is_retryable(&self) -> bool {
+        crate::retry::is_transient(self)
+    }
+
+    /// The OpenTelemetry `error.type` of this error: the HTTP status for an answer
+    /// (`"429"`), else a short name of the kind (`"timeout"`, `"connect"`, `"transport"`,
+    /// `"decode"`, `"validation"`, `"config"`).
+    pub(crate) fn error_type(&self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Error::Api(e) => e.status.to_string().into(),
+            Error::Transport { source, .. } if source.is_timeout() => "timeout".into(),
+            Error::Transport { source, .. } if source.is_connect() => "connect".into(),
+            Error::Transport { .. } => "transport".into(),
+            Error::Decode { .. } => "decode".into(),
+            Error::Validation(_) => "validation".into(),
+            Error::Config(_) => "config".into(),
+        }
     }
 }
 
@@ -132,9 +158,14 @@ pub struct ApiError {
     pub status: u16,
     /// The `Status` of the body, when the body was a `StatusMessage`.
     pub body_status: Option<i32>,
-    /// The body's `Message`, or for a body that is not a `StatusMessage` (an HTML error
-    /// page, plain text) its first [`SNIPPET_CHARS`] characters. Token redacted.
+    /// The body's `Message`, or for a body that is not a `StatusMessage` a short summary of
+    /// it: an HTML error page's `<title>` (or its first text), the first
+    /// [`SNIPPET_CHARS`] characters of plain text. Token redacted.
     pub message: Option<String>,
+    /// The body as received (at most 64 KiB), token redacted; `None` when it was a
+    /// `StatusMessage` (then [`body_status`](Self::body_status) and
+    /// [`message`](Self::message) are all of it) or empty.
+    pub body: Option<Vec<u8>>,
     /// What kind of error this is, from the HTTP status (or from the body's `Status` under
     /// HTTP 200).
     pub kind: ApiErrorKind,
@@ -296,6 +327,22 @@ impl Redactor {
         out
     }
 
+    /// `body` with every form of the token replaced (bytes that are not UTF-8 kept as they
+    /// are).
+    pub(crate) fn redact_bytes(&self, body: &[u8]) -> Vec<u8> {
+        let mut out = body.to_vec();
+        for form in &self.forms {
+            let form = form.as_bytes();
+            let mut i = 0;
+            while let Some(pos) = out[i..].windows(form.len()).position(|w| w == form) {
+                let at = i + pos;
+                out.splice(at..at + form.len(), REDACTED.bytes());
+                i = at + REDACTED.len();
+            }
+        }
+        out
+    }
+
     /// A transport error whose URL, if it holds the token, is dropped.
     pub(crate) fn scrub(&self, err: reqwest::Error) -> reqwest::Error {
         let leaks = err.url().is_some_and(|u| self.contains_secret(u.as_str()))
@@ -359,6 +406,7 @@ fn api_error(
         status,
         body_status,
         message,
+        body: None,
         kind: ApiErrorKind::from_status(kind_status),
         retry_after,
     }
@@ -384,11 +432,7 @@ pub(crate) fn check_status_message(
 }
 
 /// Maps an error of the low-level client onto [`Error`].
-pub(crate) async fn map_raw_error(
-    op: Operation,
-    err: RawError,
-    redactor: &Redactor,
-) -> Error {
+pub(crate) async fn map_raw_error(op: Operation, err: RawError, redactor: &Redactor) -> Error {
     match err {
         RawError::InvalidRequest(s) | RawError::Custom(s) => {
             Error::Config(format!("{op}: {}", redactor.redact(&s)))
@@ -435,10 +479,14 @@ pub(crate) async fn map_raw_error(
             let retry_after = parse_retry_after(response.headers());
             let body = read_limited(response).await;
             let parsed = serde_json::from_slice::<types::StatusMessage>(&body).ok();
+            let mut raw_body = None;
             let (body_status, message) = match parsed {
                 Some(msg) => (Some(msg.status), msg.message.map(|m| redactor.redact(&m))),
                 None if body.iter().all(u8::is_ascii_whitespace) => (None, None),
-                None => (None, Some(redactor.snippet(&body))),
+                None => {
+                    raw_body = Some(redactor.redact_bytes(&body));
+                    (None, Some(redactor.redact(&summary(&body))))
+                }
             };
             if status < 400 && body_status.is_none_or(|s| s < 400) {
                 // A success-like status the spec does not document (e.g. 204): report it
@@ -446,10 +494,98 @@ pub(crate) async fn map_raw_error(
                 let message = message.or_else(|| Some("undocumented response status".into()));
                 return Error::Api(ApiError {
                     kind: ApiErrorKind::Other,
+                    body: raw_body,
                     ..api_error(op, status, body_status, message, retry_after)
                 });
             }
-            Error::Api(api_error(op, status, body_status, message, retry_after))
+            Error::Api(ApiError {
+                body: raw_body,
+                ..api_error(op, status, body_status, message, retry_after)
+            })
         }
+    }
+}
+
+/// A short summary of a body that is not JSON: an HTML page's `<title>`, else its first
+/// text; plain text's beginning. At most [`SNIPPET_CHARS`] characters, whitespace collapsed.
+fn summary(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+    let lower = text.to_ascii_lowercase();
+    let html = lower.contains("<html") || lower.contains("<!doctype") || lower.contains("<title");
+    let chosen: String = if !html {
+        text.into_owned()
+    } else if let Some(title) = lower
+        .find("<title")
+        .and_then(|start| Some((start, lower[start..].find('>')? + start + 1)))
+        .and_then(|(_, open)| Some((open, lower[open..].find("</title")? + open)))
+        .map(|(open, close)| text[open..close].to_owned())
+        .filter(|t| !t.trim().is_empty())
+    {
+        title
+    } else {
+        // The text between tags, without scripts and styles.
+        let mut out = String::new();
+        let mut rest: &str = &text;
+        let mut rest_lower: &str = &lower;
+        while let Some(open) = rest_lower.find('<') {
+            out.push_str(&rest[..open]);
+            out.push(' ');
+            let skip_to = ["<script", "<style"]
+                .iter()
+                .find(|tag| rest_lower[open..].starts_with(**tag))
+                .and_then(|tag| {
+                    let closing = format!("</{}", &tag[1..]);
+                    rest_lower[open..].find(&closing).map(|c| open + c)
+                })
+                .unwrap_or(open);
+            match rest_lower[skip_to..].find('>') {
+                Some(close) => {
+                    rest = &rest[skip_to + close + 1..];
+                    rest_lower = &rest_lower[skip_to + close + 1..];
+                }
+                None => {
+                    rest = "";
+                    rest_lower = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    };
+    let collapsed = chosen.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut short: String = collapsed.chars().take(SNIPPET_CHARS).collect();
+    if collapsed.chars().count() > SNIPPET_CHARS {
+        short.push('…');
+    }
+    short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_pages_are_summed_up_by_their_title_or_first_text() {
+        let page =
+            b"<!DOCTYPE html><html><head><title>\n  Server Error in '/' Application.\n</title>\
+            <style>body{color:red}</style></head><body><h1>Runtime Error</h1></body></html>";
+        assert_eq!(summary(page), "Server Error in '/' Application.");
+        let untitled =
+            b"<html><head><script>var x = '<b>';</script></head><body><h1>502 Bad Gateway</h1>\
+            <hr><center>nginx</center></body></html>";
+        assert_eq!(summary(untitled), "502 Bad Gateway nginx");
+        assert_eq!(summary(b"plain   text\nerror"), "plain text error");
+        let long = "x".repeat(500);
+        assert_eq!(summary(long.as_bytes()).chars().count(), SNIPPET_CHARS + 1);
+    }
+
+    #[test]
+    fn bytes_are_redacted_and_kept_otherwise() {
+        let redactor = Redactor::new("s3cr3t");
+        let body = b"\xff token=s3cr3t and s3cr3t\xfe";
+        assert_eq!(
+            redactor.redact_bytes(body),
+            b"\xff token=[REDACTED] and [REDACTED]\xfe".to_vec()
+        );
     }
 }

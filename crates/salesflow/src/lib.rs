@@ -116,10 +116,14 @@ pub use salesflow_webhook_types::{
 /// The `chrono` crate, whose date types [`DotNetDate`] and [`FlexibleDate`] convert to and
 /// from.
 pub use chrono;
+/// The HTTP client crate, for [`ClientBuilder::http_client`] without a dependency of your own.
+pub use reqwest;
 /// The generated low-level client crate (see [`Client::raw`]).
 pub use salesflow_api;
 /// The shared value types and webhook payload crate.
 pub use salesflow_webhook_types;
+/// The middleware crate of [`ClientBuilder::layer`].
+pub use tower;
 
 /// The README's Rust example, compiled as a doctest so that it stays true.
 #[cfg(doctest)]

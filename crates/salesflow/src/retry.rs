@@ -173,7 +173,9 @@ pub(crate) fn is_transient(err: &Error) -> bool {
         Error::Transport { source, .. } => {
             source.is_connect() || source.is_timeout() || source.is_request() || source.is_body()
         }
-        Error::Api(e) => e.kind == ApiErrorKind::RateLimited || matches!(e.status, 502..=504),
+        // AWS's standard retry mode counts 500 with 502-504 as transient; a read is safe to
+        // repeat.
+        Error::Api(e) => e.kind == ApiErrorKind::RateLimited || matches!(e.status, 500 | 502..=504),
         _ => false,
     }
 }

@@ -211,7 +211,11 @@ impl StrRules {
 }
 
 /// `value` under `rules`, except the pattern (checked by the generated type).
-fn check_lengths(field: &'static str, value: &str, rules: &StrRules) -> Result<(), ValidationError> {
+fn check_lengths(
+    field: &'static str,
+    value: &str,
+    rules: &StrRules,
+) -> Result<(), ValidationError> {
     if let Some(max) = rules.max_length {
         max_len(field, value, max)?;
     }
@@ -238,7 +242,10 @@ pub fn checked(
         // The one pattern the spec uses on a plain string: "not blank", checked without a
         // regular expression engine.
         if value.trim().is_empty() {
-            return Err(ValidationError::new(field, ValidationReason::Pattern { pattern }));
+            return Err(ValidationError::new(
+                field,
+                ValidationReason::Pattern { pattern },
+            ));
         }
     }
     Ok(value)
@@ -306,7 +313,11 @@ mod tests {
             "https://www.linkedin.com/sales/people/ACwAAA,NAME",
             "https://www.LinkedIn.com/in/x?trk=1",
         ] {
-            assert_eq!(linkedin_profile_url("linkedInUrl", ok).as_deref(), Ok(ok), "{ok}");
+            assert_eq!(
+                linkedin_profile_url("linkedInUrl", ok).as_deref(),
+                Ok(ok),
+                "{ok}"
+            );
         }
         for bad in [
             "",
@@ -337,17 +348,27 @@ mod tests {
     #[test]
     fn item_counts() {
         assert_eq!(
-            check_items("PublicIdentifiers", 0, Some(1), None).unwrap_err().reason,
+            check_items("PublicIdentifiers", 0, Some(1), None)
+                .unwrap_err()
+                .reason,
             ValidationReason::Empty
         );
         assert_eq!(
-            check_items("PublicIdentifiers", 21, Some(1), Some(20)).unwrap_err().reason,
-            ValidationReason::TooMany { max: 20, actual: 21 }
+            check_items("PublicIdentifiers", 21, Some(1), Some(20))
+                .unwrap_err()
+                .reason,
+            ValidationReason::TooMany {
+                max: 20,
+                actual: 21
+            }
         );
         assert!(check_items("PublicIdentifiers", 20, Some(1), Some(20)).is_ok());
         let err = checked("x", " ".into(), &StrRules::new(Some(1), None, Some(r"\S")))
             .unwrap_err()
             .at(1);
-        assert_eq!(err.to_string(), "invalid `x`[1]: must not be empty or only whitespace");
+        assert_eq!(
+            err.to_string(),
+            "invalid `x`[1]: must not be empty or only whitespace"
+        );
     }
 }

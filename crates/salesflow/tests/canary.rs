@@ -263,7 +263,31 @@ async fn the_token_appears_nowhere() {
         trace.contains("salesflow.request"),
         "nothing traced: {trace}"
     );
-    assert!(trace.contains("operation=\"listWebhooks\""), "{trace}");
+    assert!(
+        trace.contains("salesflow.operation=\"listWebhooks\""),
+        "{trace}"
+    );
+    // Every field of the spans is there (OpenTelemetry names), and none holds the token.
+    for field in [
+        "otel.name=",
+        "salesflow.account_id=",
+        "salesflow.campaign_id=",
+        "salesflow.member_id=",
+        "salesflow.attempts=",
+        "duration_ms=",
+        "salesflow.attempt",
+        "otel.kind=",
+        "http.request.method=",
+        "url.template=",
+        "url.path=",
+        "server.address=",
+        "server.port=",
+        "http.request.resend_count=",
+        "http.response.status_code=",
+        "error.type=",
+    ] {
+        assert!(trace.contains(field), "no `{field}` in the trace: {trace}");
+    }
     check("trace", &trace);
     // The `log` bridge works: the HTTP stack's own records are in the trace too.
     assert!(

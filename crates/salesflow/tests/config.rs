@@ -126,18 +126,54 @@ async fn user_agent_and_custom_http_client() {
         .to_owned();
     assert_eq!(ua, format!("salesflow-rs/{}", env!("CARGO_PKG_VERSION")));
 
-    let custom = reqwest::Client::builder()
+    // The re-exported reqwest: no dependency of the user's own.
+    let custom = salesflow::reqwest::Client::builder()
         .user_agent("mine/1")
         .build()
         .unwrap();
+    // A setting of the HTTP client given twice is refused, never silently dropped.
+    for builder in [
+        Client::builder().user_agent("dropped?"),
+        Client::builder().connect_timeout(std::time::Duration::from_secs(1)),
+    ] {
+        let err = builder
+            .token(TOKEN)
+            .http_client(custom.clone())
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, salesflow::Error::Config(_)), "{err:?}");
+    }
     let c = Client::builder()
         .token(TOKEN)
         .account_id(ACCOUNT)
         .base_url(server.uri())
-        .user_agent("ignored")
-        .http_client(custom)
+        .http_client(custom.clone())
         .build()
         .unwrap();
     c.list_webhooks().await.unwrap();
     assert_eq!(requests(&server).await[1].headers["user-agent"], "mine/1");
+}
+
+#[tokio::test]
+async fn the_builders_timeout_applies_to_a_given_http_client() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!([]))
+                .set_delay(std::time::Duration::from_millis(400)),
+        )
+        .mount(&server)
+        .await;
+    let c = Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(server.uri())
+        .retry_policy(salesflow::RetryPolicy::none())
+        .timeout(std::time::Duration::from_millis(50))
+        .http_client(salesflow::reqwest::Client::new())
+        .build()
+        .unwrap();
+    let err = c.list_webhooks().await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
 }

@@ -842,7 +842,9 @@ async fn html_error_page_is_a_server_error_with_short_message() {
         "Internal error ".repeat(100)
     );
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(500).set_body_raw(page.into_bytes(), "text/html"))
+        .respond_with(
+            ResponseTemplate::new(500).set_body_raw(page.clone().into_bytes(), "text/html"),
+        )
         .mount(&server)
         .await;
     let err = client(&server).list_webhooks().await.unwrap_err();
@@ -851,11 +853,45 @@ async fn html_error_page_is_a_server_error_with_short_message() {
     assert_eq!(api.status, 500);
     assert_eq!(api.body_status, None);
     assert_eq!(api.operation, Operation::ListWebhooks);
+    // The Display is short and clean: the page's text, no markup; the whole page is kept.
     let msg = api.message.as_deref().unwrap();
     assert!(
-        msg.starts_with("<html>") && msg.chars().count() <= 201,
+        msg.starts_with("Internal error Internal error") && msg.chars().count() <= 201,
         "{msg}"
     );
+    assert!(!err.to_string().contains('<'), "{err}");
+    assert_eq!(api.body.as_deref(), Some(page.as_bytes()));
+    assert!(err.is_retryable());
+    assert_eq!(err.retry_after(), None);
+}
+
+#[tokio::test]
+async fn html_error_page_with_a_title_shows_the_title() {
+    let server = MockServer::start().await;
+    let page = "<!DOCTYPE html><html><head><title>Service Unavailable</title></head>\
+                <body><h1>503</h1><p>Try again later.</p></body></html>";
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("Retry-After", "2")
+                .set_body_raw(page, "text/html"),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(format!("{}/api", server.uri()))
+        .retry_policy(salesflow::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.list_webhooks().await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "listWebhooks failed with HTTP 503, Server: Service Unavailable (retry after 2 s)"
+    );
+    assert!(err.is_retryable());
+    assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(2)));
 }
 
 #[tokio::test]
