@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::validate::{self, ValidationError};
 use crate::{AccountStatus, CampaignStatus, DotNetDate, FlexibleDate, MemberStatus, RunOn};
 
 /// A contact (campaign member), as ImportMember, UpdateContact, GetContact (by public
@@ -286,6 +287,51 @@ impl NewMember {
         n.checked_sub(1)
             .and_then(|i| self.custom.get(i))
             .and_then(|v| v.as_deref())
+    }
+
+    /// Checks every rule of ImportMember before anything is sent, and returns a copy whose
+    /// `linkedin_url` is the canonical URL to send: the profile URL rule of
+    /// [`validate::linkedin_profile_url`](crate::validate::linkedin_profile_url) for
+    /// `linkedInUrl`, then the maximum lengths of
+    /// [`validate::MEMBER_FIELD_LIMITS`](crate::validate::MEMBER_FIELD_LIMITS)
+    /// (`firstName`, `lastName`, `location`, `occupation`, `custom1`..`custom10`), in that
+    /// order. [`Client::import_member`](crate::Client::import_member) and
+    /// [`Client::import_members`](crate::Client::import_members) call it.
+    ///
+    /// ```
+    /// let member = salesflow::NewMember::new("www.linkedin.com/in/John-Smith/").first_name("John");
+    /// let checked = member.validate()?;
+    /// assert_eq!(checked.linkedin_url, "https://www.linkedin.com/in/john-smith");
+    /// let err = salesflow::NewMember::new("https://www.linkedin.com/in/x")
+    ///     .first_name("x".repeat(64))
+    ///     .validate()
+    ///     .unwrap_err();
+    /// assert_eq!(err.field, "firstName");
+    /// # Ok::<(), salesflow::ValidationError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, naming the field by its name on the wire.
+    pub fn validate(&self) -> Result<NewMember, ValidationError> {
+        let linkedin_url = validate::linkedin_profile_url("linkedInUrl", &self.linkedin_url)?;
+        let fields = [
+            &self.first_name,
+            &self.last_name,
+            &self.location,
+            &self.occupation,
+        ]
+        .into_iter()
+        .chain(self.custom.iter());
+        for (limit, value) in validate::MEMBER_FIELD_LIMITS.iter().zip(fields) {
+            if let Some(v) = value {
+                validate::max_len(limit.field, v, limit.max_chars)?;
+            }
+        }
+        Ok(NewMember {
+            linkedin_url,
+            ..self.clone()
+        })
     }
 }
 

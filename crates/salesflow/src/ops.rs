@@ -72,14 +72,15 @@ impl Client {
     /// [`Contact::is_duplicate`] for a profile that was already imported.
     ///
     /// Not retried blindly: only after a 429 or a refused connection, when the server did
-    /// nothing (see [`RetryPolicy`](crate::RetryPolicy)).(see [`RetryPolicy`](crate::RetryPolicy)). For many members use
+    /// nothing (see [`RetryPolicy`](crate::RetryPolicy)). For many members use
     /// [`import_members`](Self::import_members).
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] for a URL that is not a LinkedIn profile (see
-    /// [`validate`](crate::validate)), before any request; [`Error::Config`] without an
-    /// account id; [`Error::Api`], [`Error::Transport`], [`Error::Decode`].
+    /// [`Error::Validation`] for a URL that is not a LinkedIn profile or a field over its
+    /// maximum length (see [`NewMember::validate`]), before any request; the URL sent is
+    /// the canonical one it returns. [`Error::Config`] without an account id;
+    /// [`Error::Api`], [`Error::Transport`], [`Error::Decode`].
     ///
     /// ```no_run
     /// # async fn demo(client: salesflow::Client) -> Result<(), salesflow::Error> {
@@ -97,7 +98,7 @@ impl Client {
         campaign_id: i64,
         member: &NewMember,
     ) -> Result<Contact, Error> {
-        validate::linkedin_url("linkedInUrl", &member.linkedin_url)?;
+        let member = &member.validate()?;
         let url: types::ImportMemberLinkedInUrl = member.linkedin_url.parse().map_err(|_| {
             Error::Validation(validate::ValidationError::new(
                 "linkedInUrl",

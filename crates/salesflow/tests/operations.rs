@@ -101,7 +101,11 @@ async fn import_member_is_a_get_with_query_and_returns_status() {
         query(&req),
         expected_query(&[
             ("campaignId", "12345"),
-            ("linkedInUrl", "https://linkedin.com/in/john-smith-123456"),
+            // The canonical form of the URL given (`NewMember::validate`).
+            (
+                "linkedInUrl",
+                "https://www.linkedin.com/in/john-smith-123456"
+            ),
             ("firstName", "John"),
             ("lastName", "Smith"),
             ("occupation", "CEO"),
@@ -127,6 +131,7 @@ async fn import_member_rejects_non_linkedin_url_without_request() {
         "https://example.com/in/john",
         "not a url",
         "https://linkedin.com/feed/",
+        "https://www.linkedin.com/sales/search/people?query=x",
     ] {
         let err = client
             .import_member(1, &NewMember::new(url))
@@ -137,6 +142,47 @@ async fn import_member_rejects_non_linkedin_url_without_request() {
             other => panic!("{other:?}"),
         }
     }
+    assert!(requests(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn import_member_checks_every_length_without_request() {
+    let (server, client) = serve(200, json!({})).await;
+    let url = "https://www.linkedin.com/in/x";
+    let cases = [
+        ("firstName", NewMember::new(url).first_name("a".repeat(64))),
+        ("lastName", NewMember::new(url).last_name("a".repeat(64))),
+        ("location", NewMember::new(url).location("a".repeat(128))),
+        (
+            "occupation",
+            NewMember::new(url).occupation("a".repeat(1024)),
+        ),
+        ("custom1", NewMember::new(url).custom(1, "a".repeat(1024))),
+        (
+            "custom10",
+            NewMember::new(url).custom(10, "a".repeat(100_000)),
+        ),
+    ];
+    for (field, member) in cases {
+        match client.import_member(1, &member).await.unwrap_err() {
+            Error::Validation(v) => {
+                assert_eq!(v.field, field);
+                assert!(matches!(
+                    v.reason,
+                    salesflow::ValidationReason::TooLong { .. }
+                ));
+            }
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    // At the limits: valid.
+    let ok = NewMember::new(url)
+        .first_name("é".repeat(63))
+        .last_name("a".repeat(63))
+        .location("a".repeat(127))
+        .occupation("a".repeat(1023))
+        .custom(5, "a".repeat(1023));
+    assert!(ok.validate().is_ok());
     assert!(requests(&server).await.is_empty());
 }
 
