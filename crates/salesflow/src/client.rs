@@ -44,6 +44,8 @@ pub(crate) struct Inner {
     pub(crate) hosts: Hosts,
     pub(crate) retry: RetryPolicy,
     pub(crate) redactor: Redactor,
+    /// The total timeout of one attempt, when this crate built the HTTP client.
+    pub(crate) timeout: Option<Duration>,
 }
 
 impl fmt::Debug for Client {
@@ -195,6 +197,10 @@ impl ClientBuilder {
         let mvc = check_base_url("mvc base URL", self.mvc_base_url, defaults.mvc())?;
         let app = check_base_url("app base URL", self.app_base_url, defaults.app())?;
         let hosts = Hosts::new(mvc, app);
+        let timeout = self
+            .http_client
+            .is_none()
+            .then(|| self.timeout.unwrap_or(DEFAULT_TIMEOUT));
         let http = match self.http_client {
             Some(client) => client,
             None => {
@@ -222,6 +228,7 @@ impl ClientBuilder {
                 hosts,
                 retry: self.retry.unwrap_or_default(),
                 redactor,
+                timeout,
             }),
         })
     }
@@ -389,7 +396,9 @@ impl Client {
                         tracing::Span::current().record("status", value.status().as_u16());
                         break Ok(value.into_inner());
                     }
-                    Err(raw) => map_raw_error(op, raw, &self.inner.redactor).await,
+                    Err(raw) => {
+                        map_raw_error(op, raw, &self.inner.redactor, self.inner.timeout).await
+                    }
                 };
                 if let Some(status) = err.http_status() {
                     tracing::Span::current().record("status", status);

@@ -10,6 +10,7 @@ use std::time::Duration;
 use salesflow_api::operations::Operation;
 use salesflow_api::types;
 
+use crate::transport::TransportCause;
 use crate::validate::ValidationError;
 
 /// What replaces the token in every text that leaves the client.
@@ -52,14 +53,17 @@ pub enum Error {
     },
 
     /// The request could not be sent or its response could not be read: connection refused,
-    /// DNS failure, TLS failure, timeout. See [`Error::is_timeout`].
-    #[error("{operation}: transport error: {source}")]
+    /// DNS failure, TLS failure, timeout. Its `Display` names the cause ("timed out after
+    /// 30 s", "connection refused"). See [`Error::transport_cause`], [`Error::is_timeout`].
+    #[error("{operation}: transport error: {cause} ({source})")]
     Transport {
         /// The vendor's name of the operation.
         operation: &'static str,
         /// The underlying error. Its URL, if any, has the token replaced by `REDACTED`.
         #[source]
         source: reqwest::Error,
+        /// Why, as read from `source`'s chain.
+        cause: TransportCause,
     },
 
     /// An argument was rejected before any request was sent.
@@ -76,6 +80,14 @@ impl Error {
     /// Whether the request timed out (the client's `timeout` or `connect_timeout`).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Transport { source, .. } if source.is_timeout())
+    }
+
+    /// Why the request could not be sent or its answer not read, for a transport error.
+    pub fn transport_cause(&self) -> Option<TransportCause> {
+        match self {
+            Error::Transport { cause, .. } => Some(*cause),
+            _ => None,
+        }
     }
 
     /// Whether the connection could not be established.
@@ -387,6 +399,7 @@ pub(crate) async fn map_raw_error(
     op: &'static Operation,
     err: RawError,
     redactor: &Redactor,
+    timeout: Option<Duration>,
 ) -> Error {
     match err {
         RawError::InvalidRequest(s) | RawError::Custom(s) => {
@@ -396,6 +409,7 @@ pub(crate) async fn map_raw_error(
         | RawError::ResponseBodyError(e)
         | RawError::InvalidUpgrade(e) => Error::Transport {
             operation: op.vendor_name,
+            cause: TransportCause::of(&e, timeout),
             source: redactor.scrub(e),
         },
         RawError::ErrorResponse(rv) => {

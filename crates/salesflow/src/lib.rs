@@ -80,6 +80,7 @@ mod error;
 mod model;
 mod ops;
 mod retry;
+mod transport;
 pub mod validate;
 
 pub use bulk::{
@@ -96,6 +97,7 @@ pub use model::{
     NewMember, NewWebhook, StatisticsOptions, StatusMessage, Webhook, WebhookCampaign,
 };
 pub use retry::RetryPolicy;
+pub use transport::TransportCause;
 pub use validate::{ValidationError, ValidationReason};
 
 pub use salesflow_api::ApiToken;
