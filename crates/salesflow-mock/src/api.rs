@@ -406,7 +406,7 @@ async fn import_member(State(state): State<MockState>, RawQuery(q): RawQuery) ->
                 Value::String(MemberStatus::from_flags(member.status).to_string()),
             );
         }
-        w.members.insert(id, member);
+        w.insert_member(member);
         if let Some(c) = w.campaigns.get_mut(&campaign_id) {
             c.last_modified_at = now;
         }
@@ -508,7 +508,7 @@ async fn delete_contact(
     state.with_world(|w| {
         w.member(account, member_id)
             .ok_or_else(|| member_not_found(member_id))?;
-        w.members.remove(&member_id);
+        w.remove_member(member_id);
         Ok(status_message(204, None))
     })
 }

@@ -1,7 +1,7 @@
 //! The mock's in-memory world: accounts and their tokens, campaigns, members, webhooks and
 //! their attachments, and the seeds that fill it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use salesflow_webhook_types::{AccountStatus, CampaignStatus, MemberFlags, RunOn};
@@ -151,7 +151,13 @@ pub(crate) struct World {
     pub(crate) accounts: BTreeMap<i64, AccountRec>,
     pub(crate) tokens: BTreeMap<String, BTreeSet<i64>>,
     pub(crate) campaigns: BTreeMap<i64, CampaignRec>,
+    /// Change only through [`World::insert_member`] and [`World::remove_member`], which keep
+    /// `originals` in step.
     pub(crate) members: BTreeMap<i64, MemberRec>,
+    /// The original (non-duplicate) member of each (account, public identifier): what
+    /// ImportMember and the by-identifier lookups read, in constant time whatever the size
+    /// of the world.
+    originals: HashMap<(i64, String), i64>,
     pub(crate) webhooks: BTreeMap<i64, WebhookRec>,
     pub(crate) attachments: BTreeMap<i64, AttachmentRec>,
     pub(crate) next_member_id: i64,
@@ -356,7 +362,7 @@ impl World {
             MemberFlags::IMPORTED,
         ));
         for m in members {
-            world.members.insert(m.id, m);
+            world.insert_member(m);
         }
 
         world.webhooks.insert(
@@ -426,11 +432,46 @@ impl World {
         account_id: i64,
         identifier: &str,
     ) -> Option<&MemberRec> {
-        self.members.values().find(|m| {
-            m.account_id == account_id
-                && m.public_identifier == identifier
-                && !m.status.contains(MemberFlags::DUPLICATE)
-        })
+        self.originals
+            .get(&(account_id, identifier.to_owned()))
+            .and_then(|id| self.members.get(id))
+    }
+
+    /// Adds (or replaces) a member, indexing it by public identifier unless it is flagged
+    /// `MEMBER_DUPLICATE` or its identifier already has an original.
+    pub(crate) fn insert_member(&mut self, member: MemberRec) {
+        if let Some(old) = self.members.remove(&member.id) {
+            self.unindex(&old);
+        }
+        if !member.status.contains(MemberFlags::DUPLICATE) {
+            self.originals
+                .entry((member.account_id, member.public_identifier.clone()))
+                .or_insert(member.id);
+        }
+        self.members.insert(member.id, member);
+    }
+
+    /// Removes a member (and its index entry).
+    pub(crate) fn remove_member(&mut self, id: i64) -> Option<MemberRec> {
+        let member = self.members.remove(&id)?;
+        self.unindex(&member);
+        Some(member)
+    }
+
+    fn unindex(&mut self, member: &MemberRec) {
+        let key = (member.account_id, member.public_identifier.clone());
+        if self.originals.get(&key) == Some(&member.id) {
+            self.originals.remove(&key);
+            // Another original of the same identifier (possible only through seeding or
+            // `insert_member`) takes its place, as the former linear scan would have found.
+            if let Some(next) = self.members.values().find(|m| {
+                m.account_id == key.0
+                    && m.public_identifier == key.1
+                    && !m.status.contains(MemberFlags::DUPLICATE)
+            }) {
+                self.originals.insert(key, next.id);
+            }
+        }
     }
 
     pub(crate) fn next_member_id(&mut self) -> i64 {
@@ -478,5 +519,34 @@ mod tests {
         for (url, expected) in cases {
             assert_eq!(public_identifier_of(url).as_deref(), expected, "{url}");
         }
+    }
+
+    #[test]
+    fn the_identifier_index_follows_inserts_and_removals() {
+        let mut w = World::seeded(Seed::Empty);
+        let rec = |id, status| MemberRec {
+            id,
+            account_id: DEMO_ACCOUNT_ID,
+            public_identifier: "ann".into(),
+            status,
+            ..MemberRec::default()
+        };
+        w.insert_member(rec(1, MemberFlags::IMPORTED));
+        w.insert_member(rec(2, MemberFlags::IMPORTED | MemberFlags::DUPLICATE));
+        assert_eq!(
+            w.member_by_identifier(DEMO_ACCOUNT_ID, "ann").map(|m| m.id),
+            Some(1)
+        );
+        assert!(w
+            .member_by_identifier(DEMO_OTHER_ACCOUNT_ID, "ann")
+            .is_none());
+        assert!(w.member_by_identifier(DEMO_ACCOUNT_ID, "bob").is_none());
+        w.remove_member(1);
+        assert!(w.member_by_identifier(DEMO_ACCOUNT_ID, "ann").is_none());
+        w.insert_member(rec(3, MemberFlags::IMPORTED));
+        assert_eq!(
+            w.member_by_identifier(DEMO_ACCOUNT_ID, "ann").map(|m| m.id),
+            Some(3)
+        );
     }
 }
