@@ -83,10 +83,12 @@ pub struct GlobalArgs {
     #[arg(long, short = 'o', global = true, value_enum)]
     pub output: Option<OutputFormat>,
 
-    /// Print a summary of every request (operation, ids, HTTP status, duration) on stderr.
-    /// The token is never printed.
-    #[arg(long, short = 'v', global = true)]
-    pub verbose: bool,
+    /// Print a summary of every request (operation, ids, HTTP status, duration) on stderr;
+    /// -vv also the trace-level events of this tool's crates. RUST_LOG, when set, is the log
+    /// filter instead (e.g. RUST_LOG=salesflow=debug). The HTTP stack's own logs (reqwest,
+    /// hyper, h2), which may show URLs and so the token, stay off whatever RUST_LOG says.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 
     /// Start an in-process mock server seeded with demo data and use it (with the demo
     /// token and account unless --token/--account-id are given). Nothing leaves the

@@ -615,3 +615,52 @@ fn verbose_output_never_shows_the_token() {
         assert!(!text.contains(CANARY));
     }
 }
+
+#[test]
+fn rust_log_sets_the_log_filter_and_never_turns_on_the_http_stack() {
+    let mock = Mock::start();
+    mock.server
+        .add_account(CANARY, DEMO_ACCOUNT_ID, "canary@example.com");
+    let base = mock.server.base_url();
+    let run = |rust_log: Option<&str>, verbose: &[&str]| {
+        let mut cmd = salesflow();
+        cmd.env_remove("RUST_LOG");
+        if let Some(v) = rust_log {
+            cmd.env("RUST_LOG", v);
+        }
+        let out = cmd
+            .args(verbose)
+            .args([
+                "--base-url",
+                &base,
+                "--token",
+                CANARY,
+                "--account-id",
+                "321",
+            ])
+            .args(["campaigns", "list"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(!err.contains(CANARY), "{err}");
+        err
+    };
+    // Nothing by default; one line per request with -v or with RUST_LOG alone.
+    assert!(!run(None, &[]).contains("salesflow.request"));
+    assert!(run(None, &["-v"]).contains("salesflow.request"));
+    assert!(run(Some("salesflow=debug"), &[]).contains("salesflow.request"));
+    // RUST_LOG is the filter: it can also silence what -v would show.
+    assert!(!run(Some("salesflow=warn"), &["-v"]).contains("salesflow.request"));
+    // Everything on: still no record of the HTTP stack (whose URLs hold the token).
+    let all = run(Some("trace"), &[]);
+    assert!(all.contains("salesflow.request"), "{all}");
+    for target in ["reqwest", "hyper", "h2"] {
+        assert!(
+            !all.lines().any(|l| l.contains(&format!("{target}::"))),
+            "{target}: {all}"
+        );
+    }
+    // A filter that cannot be parsed is said so, and the command still works.
+    assert!(run(Some("salesflow=notalevel"), &[]).contains("RUST_LOG is not a valid log filter"));
+}
