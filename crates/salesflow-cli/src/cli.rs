@@ -363,6 +363,11 @@ appears on several rows is sent once, from its first valid row; the others are r
 duplicates of that line. The failed-rows CSV holds the original rows byte for byte, in the
 file's encoding, plus an `error` column, and can be imported again as it is.
 
+The summary accounts for every data row: imported, duplicates (the vendor answered with a
+member flagged MEMBER_DUPLICATE: the profile was already there), duplicate rows, invalid,
+blank (every field empty), failed, already done, unknown (sent, answer never received) and
+not attempted add up to the rows of the file.
+
 Resume: a journal (default <CSV>.salesflow-import.jsonl; with --mock a fresh file in the temp
 directory, since the mock starts afresh every run) records each profile (campaign +
 canonical profile, whatever its line) before it is sent and when its answer arrives. Run the

@@ -523,6 +523,10 @@ fn help_documents_exit_codes_and_examples_and_hides_the_token() {
         "MEMBER_DUPLICATE",
         "SALESFLOW_IMPORT_STOP_AFTER",
         "error",
+        "--encoding latin1",
+        "--delimiter",
+        "Sales Navigator",
+        "ListContacts by public identifiers",
     ] {
         assert!(text.contains(needle), "{needle}: {text}");
     }

@@ -629,7 +629,7 @@ fn read_layout(path: &Path, args: &ImportArgs) -> Result<(Layout, RecordReader),
             ),
                     None => String::new(),
                 };
-            CliError::usage(format!("{}: {e}{hint}", path.display()))
+            CliError::usage(format!("{}: {e}{hint}\nnothing was sent", path.display()))
         })?;
     Ok((
         Layout {
