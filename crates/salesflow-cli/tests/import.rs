@@ -503,3 +503,48 @@ fn the_shipped_samples_show_a_clean_import_and_validation_errors() {
         assert!(err.contains(needle), "{needle}: {err}");
     }
 }
+
+#[test]
+fn a_profile_of_unknown_outcome_not_found_on_the_server_is_sent_and_then_settled() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    let urls = write_profiles(&csv, "unknown", 3);
+    // A run that died right after journaling `sent` for a request that never left.
+    let journal = dir.path().join("p.csv.salesflow-import.jsonl");
+    std::fs::write(
+        &journal,
+        format!(
+            "{{\"campaign\":{EMPTY_CAMPAIGN},\"profile\":\"unknown-1\",\"event\":\"sent\",\"line\":3,\"at\":\"\"}}\n"
+        ),
+    )
+    .unwrap();
+    let lookups = |mock: &Mock| {
+        mock.server
+            .requests()
+            .iter()
+            .filter(|r| r.operation_id.as_deref() == Some("listContactsByPublicIdentifiers"))
+            .count()
+    };
+    let out = import(&mock, &csv, &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("0 found on the server (done, not sent again); 1 not found (sent)"),
+        "{err}"
+    );
+    let report = json(&out);
+    assert_eq!((n(&report, "Imported"), n(&report, "Recovered")), (3, 0));
+    assert_eq!(lookups(&mock), 1);
+    // The next run has nothing unknown left: no lookup, nothing sent.
+    let out = import(&mock, &csv, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(n(&json(&out), "AlreadyDone"), 3);
+    assert_eq!(lookups(&mock), 1);
+    assert_eq!(mock.imported_urls().len(), urls.len());
+    let members = campaign_members(&mock);
+    assert!(
+        members.values().all(|&c| c == 1) && members.len() == 3,
+        "{members:?}"
+    );
+}

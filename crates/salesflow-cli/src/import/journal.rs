@@ -6,8 +6,8 @@
 //! or `found` for a profile found on the server by a lookup). Each is written to the
 //! operating system before the next step, so a killed process loses nothing written. A
 //! profile is **done** for a campaign once an entry says `imported`, `duplicate` or
-//! `found`; its outcome is **unknown** when it has more `sent` entries than outcomes (it
-//! was in flight when a run died). Entries of the former line-keyed format (`url` and
+//! `found`; its outcome is **unknown** when its last entry is `sent` (it was in flight when
+//! a run died). Entries of the former line-keyed format (`url` and
 //! `outcome`) are read too.
 //!
 //! In memory, a profile is a 128-bit hash of its key ([`KeyHasher`]), in sorted vectors:
@@ -194,8 +194,9 @@ impl Journal {
     /// When the file cannot be read or opened for appending.
     pub fn open(path: &Path, campaign: i64, hasher: &KeyHasher) -> std::io::Result<Journal> {
         let mut done = Vec::new();
-        // +1 for each `sent`, -1 for each outcome, summed per profile after sorting.
-        let mut balance: Vec<(KeyHash, i32)> = Vec::new();
+        // Each entry's profile, position in the file and whether it is `sent`: after sorting,
+        // the last entry of each profile tells whether its outcome is unknown.
+        let mut entries: Vec<(KeyHash, u32, bool)> = Vec::new();
         let mut unreadable_lines = 0;
         let exists = match File::open(path) {
             Ok(f) => {
@@ -219,7 +220,8 @@ impl Journal {
                     if event.is_done() {
                         done.push(h);
                     }
-                    balance.push((h, if event == Event::Sent { 1 } else { -1 }));
+                    let seq = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+                    entries.push((h, seq, event == Event::Sent));
                 }
                 true
             }
@@ -227,15 +229,16 @@ impl Journal {
             Err(e) => return Err(e),
         };
         let done = KeySet::from_vec(done);
-        balance.sort_unstable_by_key(|(h, _)| *h);
+        entries.sort_unstable();
         let mut unknown_hashes = Vec::new();
-        for group in balance.chunk_by(|a, b| a.0 == b.0) {
-            let sum: i32 = group.iter().map(|(_, d)| d).sum();
-            if sum > 0 && !done.contains(&group[0].0) {
-                unknown_hashes.push(group[0].0);
+        for group in entries.chunk_by(|a, b| a.0 == b.0) {
+            if let Some(&(h, _, true)) = group.last() {
+                if !done.contains(&h) {
+                    unknown_hashes.push(h);
+                }
             }
         }
-        drop(balance);
+        drop(entries);
         let unknown_set = KeySet::from_vec(unknown_hashes);
         let mut unknown = Vec::new();
         if exists && !unknown_set.is_empty() {
@@ -313,6 +316,8 @@ mod tests {
                 ("cid", &[Event::Sent]),
                 ("dee", &[Event::Sent, Event::Failed, Event::Sent]),
                 ("eve", &[Event::Sent, Event::Duplicate]),
+                // Unknown, looked up, not found, sent again and failed: settled.
+                ("hal", &[Event::Sent, Event::Sent, Event::Failed]),
             ] {
                 for e in events {
                     j.record(&JournalEntry::new(1, key, *e, 2)).unwrap();
@@ -337,6 +342,7 @@ mod tests {
             ("eve", true),
             ("fay", false),
             ("gus", true),
+            ("hal", false),
         ] {
             assert_eq!(j.done.contains(&hasher.hash(key)), done, "{key}");
         }
