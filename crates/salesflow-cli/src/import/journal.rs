@@ -10,8 +10,10 @@
 //! a run died). Entries of the former line-keyed format (`url` and
 //! `outcome`) are read too.
 //!
-//! In memory, a profile is a 128-bit hash of its key ([`KeyHasher`]), in sorted vectors:
-//! 16 bytes a profile instead of a string in a hash map.
+//! In memory, a profile is a 128-bit hash of its key ([`KeyHasher`]). The profiles of the
+//! file being imported are a sorted vector ([`ProfileIndex`], 20 bytes a profile with the
+//! line of its first row), and the journal is read only for them: one state byte a profile,
+//! whatever the journal's length. Entries for profiles that are not in the file are skipped.
 
 use std::collections::hash_map::RandomState;
 use std::fs::{File, OpenOptions};
@@ -134,41 +136,46 @@ impl JournalEntry {
     }
 }
 
-/// A sorted set of key hashes.
+/// The profiles of a file: each one's hash and the line of its first valid row, sorted by
+/// hash.
 #[derive(Clone, Debug, Default)]
-pub struct KeySet(Vec<KeyHash>);
+pub struct ProfileIndex(Vec<(KeyHash, u32)>);
 
-impl KeySet {
-    /// From any hashes (sorted and deduplicated here).
-    pub fn from_vec(mut v: Vec<KeyHash>) -> Self {
+impl ProfileIndex {
+    /// From (hash, line) pairs in any order, one or more per profile: the lowest line of
+    /// each profile is kept.
+    pub fn from_vec(mut v: Vec<(KeyHash, u32)>) -> Self {
         v.sort_unstable();
-        v.dedup();
+        v.dedup_by_key(|e| e.0);
         v.shrink_to_fit();
-        KeySet(v)
+        ProfileIndex(v)
     }
 
-    /// Whether `h` is in the set.
-    pub fn contains(&self, h: &KeyHash) -> bool {
-        self.0.binary_search(h).is_ok()
+    /// Where profile `h` is, if it is in the file.
+    pub fn position(&self, h: &KeyHash) -> Option<usize> {
+        self.0.binary_search_by(|(k, _)| k.cmp(h)).ok()
     }
 
-    /// How many hashes.
+    /// The line of the first valid row of the profile at `position`.
+    pub fn first_line(&self, position: usize) -> Option<u64> {
+        self.0.get(position).map(|(_, line)| u64::from(*line))
+    }
+
+    /// How many profiles.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
-    /// Whether it is empty.
+    /// Whether there is none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-
-    /// Adds `h` (keeping the order; for the few profiles resolved by a lookup).
-    pub fn insert(&mut self, h: KeyHash) {
-        if let Err(at) = self.0.binary_search(&h) {
-            self.0.insert(at, h);
-        }
-    }
 }
+
+/// What the journal says of one profile of the file: done.
+const DONE: u8 = 1;
+/// Its last entry is `sent`.
+const LAST_SENT: u8 = 2;
 
 /// The resume journal: what earlier runs did for one campaign, and the file this run
 /// appends to.
@@ -177,26 +184,29 @@ pub struct Journal {
     path: PathBuf,
     file: File,
     campaign: i64,
-    /// Profiles done for the campaign.
-    pub done: KeySet,
-    /// Profiles whose outcome is unknown (sent, never answered), by key.
+    /// For each profile of the [`ProfileIndex`] (by position): whether it is done for the
+    /// campaign.
+    pub done: Vec<bool>,
+    /// Profiles of the file whose outcome is unknown (sent, never answered), by key.
     pub unknown: Vec<String>,
     /// Lines of the file that could not be read (e.g. cut short by a crash); ignored.
     pub unreadable_lines: usize,
 }
 
 impl Journal {
-    /// Opens (creating it if needed) the journal at `path`, reading what it says was done
-    /// for `campaign`.
+    /// Opens (creating it if needed) the journal at `path`, reading what it says of the
+    /// profiles of `index` for `campaign`.
     ///
     /// # Errors
     ///
     /// When the file cannot be read or opened for appending.
-    pub fn open(path: &Path, campaign: i64, hasher: &KeyHasher) -> std::io::Result<Journal> {
-        let mut done = Vec::new();
-        // Each entry's profile, position in the file and whether it is `sent`: after sorting,
-        // the last entry of each profile tells whether its outcome is unknown.
-        let mut entries: Vec<(KeyHash, u32, bool)> = Vec::new();
+    pub fn open(
+        path: &Path,
+        campaign: i64,
+        hasher: &KeyHasher,
+        index: &ProfileIndex,
+    ) -> std::io::Result<Journal> {
+        let mut state = vec![0u8; index.len()];
         let mut unreadable_lines = 0;
         let exists = match File::open(path) {
             Ok(f) => {
@@ -216,32 +226,23 @@ impl Journal {
                         unreadable_lines += 1;
                         continue;
                     };
-                    let h = hasher.hash(&key);
-                    if event.is_done() {
-                        done.push(h);
-                    }
-                    let seq = u32::try_from(entries.len()).unwrap_or(u32::MAX);
-                    entries.push((h, seq, event == Event::Sent));
+                    let Some(i) = index.position(&hasher.hash(&key)) else {
+                        continue;
+                    };
+                    // Entries are in the order they were written: the last one wins.
+                    let done = state[i] & DONE;
+                    state[i] = done
+                        | if event.is_done() { DONE } else { 0 }
+                        | if event == Event::Sent { LAST_SENT } else { 0 };
                 }
                 true
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
             Err(e) => return Err(e),
         };
-        let done = KeySet::from_vec(done);
-        entries.sort_unstable();
-        let mut unknown_hashes = Vec::new();
-        for group in entries.chunk_by(|a, b| a.0 == b.0) {
-            if let Some(&(h, _, true)) = group.last() {
-                if !done.contains(&h) {
-                    unknown_hashes.push(h);
-                }
-            }
-        }
-        drop(entries);
-        let unknown_set = KeySet::from_vec(unknown_hashes);
+        let is_unknown = |s: u8| s & LAST_SENT != 0 && s & DONE == 0;
         let mut unknown = Vec::new();
-        if exists && !unknown_set.is_empty() {
+        if exists && state.iter().any(|s| is_unknown(*s)) {
             // A second read for the few keys whose outcome is unknown.
             for line in BufReader::new(File::open(path)?).split(b'\n') {
                 let Ok(entry) = serde_json::from_slice::<JournalEntry>(&line?) else {
@@ -251,7 +252,8 @@ impl Journal {
                     continue;
                 }
                 if let Some((key, _)) = entry.key_and_event() {
-                    if unknown_set.contains(&hasher.hash(&key)) && !unknown.contains(&key) {
+                    let i = index.position(&hasher.hash(&key));
+                    if i.is_some_and(|i| is_unknown(state[i])) && !unknown.contains(&key) {
                         unknown.push(key);
                     }
                 }
@@ -270,7 +272,7 @@ impl Journal {
             path: path.to_owned(),
             file,
             campaign,
-            done,
+            done: state.iter().map(|s| s & DONE != 0).collect(),
             unknown,
             unreadable_lines,
         })
@@ -309,7 +311,7 @@ mod tests {
         let path = dir.join("j.jsonl");
         let hasher = KeyHasher::new();
         {
-            let mut j = Journal::open(&path, 1, &hasher).unwrap();
+            let mut j = Journal::open(&path, 1, &hasher, &ProfileIndex::default()).unwrap();
             for (key, events) in [
                 ("ann", &[Event::Sent, Event::Imported][..]),
                 ("bob", &[Event::Sent, Event::Failed]),
@@ -332,7 +334,14 @@ mod tests {
             b"{\"campaign\":1,\"line\":9,\"url\":\"https://www.linkedin.com/in/Gus/\",\"outcome\":\"imported\",\"at\":\"\"}\n{\"campaign\":1,\"pro",
         )
         .unwrap();
-        let j = Journal::open(&path, 1, &hasher).unwrap();
+        let keys = ["ann", "bob", "cid", "dee", "eve", "fay", "gus", "hal"];
+        let index = ProfileIndex::from_vec(
+            keys.iter()
+                .enumerate()
+                .map(|(i, k)| (hasher.hash(k), i as u32 + 2))
+                .collect(),
+        );
+        let j = Journal::open(&path, 1, &hasher, &index).unwrap();
         assert_eq!(j.unreadable_lines, 1);
         for (key, done) in [
             ("ann", true),
@@ -344,14 +353,20 @@ mod tests {
             ("gus", true),
             ("hal", false),
         ] {
-            assert_eq!(j.done.contains(&hasher.hash(key)), done, "{key}");
+            let i = index.position(&hasher.hash(key)).unwrap();
+            assert_eq!(j.done[i], done, "{key}");
         }
         let mut unknown = j.unknown.clone();
         unknown.sort();
         assert_eq!(unknown, ["cid", "dee"]);
-        let other = Journal::open(&path, 2, &hasher).unwrap();
-        assert!(other.done.contains(&hasher.hash("fay")));
-        assert_eq!(other.done.len(), 1);
+        let other = Journal::open(&path, 2, &hasher, &index).unwrap();
+        assert_eq!(other.done.iter().filter(|d| **d).count(), 1);
+        assert!(other.done[index.position(&hasher.hash("fay")).unwrap()]);
+        // Profiles not in the file are not read.
+        let small = ProfileIndex::from_vec(vec![(hasher.hash("ann"), 2)]);
+        let j = Journal::open(&path, 1, &hasher, &small).unwrap();
+        assert_eq!(j.done, [true]);
+        assert!(j.unknown.is_empty());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

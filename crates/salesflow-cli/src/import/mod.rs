@@ -61,7 +61,7 @@ use crate::exit::{self, CliError};
 use crate::Context;
 
 use csvread::{CsvError, Encoding, Record, RecordReader};
-use journal::{Event, Journal, JournalEntry, KeyHash, KeyHasher, KeySet};
+use journal::{Event, Journal, JournalEntry, KeyHash, KeyHasher, ProfileIndex};
 use progress::Progress;
 
 /// How long an interrupted import waits for the rows in flight.
@@ -233,26 +233,6 @@ pub fn member_from_record(
         message: "no public identifier in the LinkedIn URL".to_owned(),
     })?;
     Ok((checked, key))
-}
-
-/// The first valid line of each profile of the file: a sorted vector of (hash, line).
-#[derive(Debug, Default)]
-struct FirstLines(Vec<(KeyHash, u32)>);
-
-impl FirstLines {
-    fn from_vec(mut v: Vec<(KeyHash, u32)>) -> Self {
-        v.sort_unstable();
-        v.dedup_by_key(|e| e.0);
-        v.shrink_to_fit();
-        FirstLines(v)
-    }
-
-    fn first_line(&self, h: &KeyHash) -> Option<u64> {
-        self.0
-            .binary_search_by(|(k, _)| k.cmp(h))
-            .ok()
-            .map(|i| u64::from(self.0[i].1))
-    }
 }
 
 /// A row that was not imported, for the report.
@@ -692,7 +672,7 @@ fn row_message(line: u64, layout: &Layout, rec: &Record, err: &RowError) -> Stri
 struct Validated {
     rows: usize,
     invalid: usize,
-    first_lines: FirstLines,
+    index: ProfileIndex,
 }
 
 fn validate_pass(
@@ -744,7 +724,7 @@ fn validate_pass(
     Ok(Validated {
         rows,
         invalid,
-        first_lines: FirstLines::from_vec(firsts),
+        index: ProfileIndex::from_vec(firsts),
     })
 }
 
@@ -763,8 +743,8 @@ struct Feeder<'a> {
     reader: RecordReader,
     rec: Record,
     hasher: &'a KeyHasher,
-    first_lines: &'a FirstLines,
-    done: &'a KeySet,
+    index: &'a ProfileIndex,
+    done: &'a [bool],
     report: &'a mut ImportReport,
     failed: Option<&'a mut FailedRows>,
     printed: usize,
@@ -825,41 +805,39 @@ impl Feeder<'_> {
                         continue;
                     }
                 };
-            let h = self.hasher.hash(&key);
-            if self.done.contains(&h) {
+            let changed = || {
+                CliError::usage(format!(
+                    "{}: line {line} was not in the file when it was validated: the file \
+                     changed during the import",
+                    self.path.display()
+                ))
+            };
+            let i = self
+                .index
+                .position(&self.hasher.hash(&key))
+                .ok_or_else(changed)?;
+            if self.done.get(i).copied().unwrap_or(false) {
                 self.report.already_done += 1;
                 continue;
             }
-            match self.first_lines.first_line(&h) {
-                Some(first) if first != line => {
-                    self.report.duplicate_rows += 1;
-                    if self.report.duplicate_row_lines.len() < MAX_LISTED {
-                        self.report.duplicate_row_lines.push(DuplicateRow {
-                            line,
-                            same_as_line: first,
-                        });
-                    }
-                    self.print(
-                        progress,
-                        &format!(
-                            "line {line}: same profile as line {first} ({PROFILE_URL_PREFIX}{}): \
-                             sent once, from line {first}",
-                            member
-                                .linkedin_url
-                                .strip_prefix(PROFILE_URL_PREFIX)
-                                .unwrap_or_default()
-                        ),
-                    );
-                    continue;
+            let first = self.index.first_line(i).ok_or_else(changed)?;
+            if first != line {
+                self.report.duplicate_rows += 1;
+                if self.report.duplicate_row_lines.len() < MAX_LISTED {
+                    self.report.duplicate_row_lines.push(DuplicateRow {
+                        line,
+                        same_as_line: first,
+                    });
                 }
-                Some(_) => {}
-                None => {
-                    return Err(CliError::usage(format!(
-                        "{}: line {line} was not in the file when it was validated: \
-                         the file changed during the import",
-                        self.path.display()
-                    )))
-                }
+                self.print(
+                    progress,
+                    &format!(
+                        "line {line}: same profile as line {first} ({}): sent once, from line \
+                         {first}",
+                        member.linkedin_url
+                    ),
+                );
+                continue;
             }
             return Ok(Some(Pending {
                 line,
@@ -909,7 +887,7 @@ fn contact_key(c: &Contact) -> Option<String> {
 async fn resolve_unknown(
     client: &Client,
     journal: &mut Journal,
-    done: &mut KeySet,
+    index: &ProfileIndex,
     hasher: &KeyHasher,
 ) -> Result<usize, CliError> {
     if journal.unknown.is_empty() {
@@ -967,7 +945,11 @@ async fn resolve_unknown(
                 journal.path().display()
             ))
         })?;
-        done.insert(hasher.hash(key));
+        if let Some(i) = index.position(&hasher.hash(key)) {
+            if let Some(d) = journal.done.get_mut(i) {
+                *d = true;
+            }
+        }
         found += 1;
     }
     eprintln!(
@@ -1016,7 +998,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
 
     // 2. What earlier runs did.
     let mut journal = None;
-    let mut done = KeySet::default();
+    let mut done = vec![false; validated.index.len()];
     let temp_journal = ctx.mock.is_some() && args.state.is_none();
     let client = if args.dry_run {
         None
@@ -1035,12 +1017,13 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
                 journal_path.display()
             );
         }
-        let mut j = Journal::open(&journal_path, args.campaign, &hasher).map_err(|e| {
-            CliError::usage(format!(
-                "cannot open the journal {}: {e}",
-                journal_path.display()
-            ))
-        })?;
+        let mut j = Journal::open(&journal_path, args.campaign, &hasher, &validated.index)
+            .map_err(|e| {
+                CliError::usage(format!(
+                    "cannot open the journal {}: {e}",
+                    journal_path.display()
+                ))
+            })?;
         if j.unreadable_lines > 0 {
             eprintln!(
                 "note: {} unreadable line(s) in the journal {} ignored",
@@ -1049,18 +1032,13 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
             );
         }
         report.journal = (!temp_journal).then(|| journal_path.display().to_string());
+        report.recovered = resolve_unknown(&client, &mut j, &validated.index, &hasher).await?;
         done = std::mem::take(&mut j.done);
-        report.recovered = resolve_unknown(&client, &mut j, &mut done, &hasher).await?;
         journal = Some(j);
         Some(client)
     };
-    let to_send = validated
-        .first_lines
-        .0
-        .iter()
-        .filter(|(h, _)| !done.contains(h))
-        .count();
-    let skipped = validated.first_lines.0.len() - to_send;
+    let to_send = done.iter().filter(|d| !**d).count();
+    let skipped = validated.index.len() - to_send;
     if skipped > 0 {
         eprintln!(
             "resuming: {skipped} profile(s) already done by an earlier run (journal {}) are \
@@ -1094,7 +1072,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
         reader,
         rec: Record::default(),
         hasher: &hasher,
-        first_lines: &validated.first_lines,
+        index: &validated.index,
         done: &done,
         report: &mut report,
         failed: (!args.dry_run).then_some(&mut failed),
@@ -1388,16 +1366,18 @@ mod tests {
     }
 
     #[test]
-    fn first_lines_name_the_first_valid_row_of_a_profile() {
+    fn the_index_names_the_first_valid_row_of_a_profile() {
         let h = KeyHasher::new();
-        let f = FirstLines::from_vec(vec![
+        let f = ProfileIndex::from_vec(vec![
             (h.hash("b"), 9),
             (h.hash("a"), 4),
             (h.hash("b"), 3),
             (h.hash("a"), 2),
         ]);
-        assert_eq!(f.first_line(&h.hash("a")), Some(2));
-        assert_eq!(f.first_line(&h.hash("b")), Some(3));
-        assert_eq!(f.first_line(&h.hash("c")), None);
+        assert_eq!(f.len(), 2);
+        let line = |k: &str| f.position(&h.hash(k)).and_then(|i| f.first_line(i));
+        assert_eq!(line("a"), Some(2));
+        assert_eq!(line("b"), Some(3));
+        assert_eq!(line("c"), None);
     }
 }
