@@ -467,7 +467,33 @@ fn transport_errors_exit_1() {
         ])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("transport error"));
+        .stderr(predicate::str::contains(
+            "transport error: connection refused",
+        ));
+}
+
+#[test]
+fn a_timeout_says_after_how_long_without_the_token() {
+    let mock = Mock::start();
+    mock.server
+        .inject(
+            salesflow_mock::Fault::new(salesflow_mock::FaultKind::Latency { ms: 3_000 })
+                .for_operation("listCampaigns"),
+        )
+        .unwrap();
+    let out = salesflow()
+        .args(["--base-url", &mock.server.base_url()])
+        .args(["--token", DEMO_TOKEN, "--account-id", "321"])
+        .args(["--timeout", "300ms", "campaigns", "list"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("ListCampaigns: transport error: timed out after 0.3 s"),
+        "{err}"
+    );
+    assert!(!err.contains(DEMO_TOKEN), "{err}");
 }
 
 #[test]
