@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use salesflow::{AccountId, CampaignId, FlexibleDate, MemberId, Operation, RunOn, WebhookCampaignId, WebhookId};
+use salesflow::{
+    AccountId, CampaignId, FlexibleDate, MemberId, Operation, RunOn, WebhookCampaignId, WebhookId,
+};
 
 const MAIN_AFTER_HELP: &str = "\
 Examples:
@@ -83,10 +85,12 @@ pub struct GlobalArgs {
     #[arg(long, short = 'o', global = true, value_enum)]
     pub output: Option<OutputFormat>,
 
-    /// Print a summary of every request (operation, ids, HTTP status, duration) on stderr.
-    /// The token is never printed.
-    #[arg(long, short = 'v', global = true)]
-    pub verbose: bool,
+    /// Print a summary of every request (operation, ids, HTTP status, duration) on stderr;
+    /// -vv also the trace-level events of this tool's crates. RUST_LOG, when set, is the log
+    /// filter instead (e.g. RUST_LOG=salesflow=debug). The HTTP stack's own logs (reqwest,
+    /// hyper, h2), which may show URLs and so the token, stay off whatever RUST_LOG says.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 
     /// Start an in-process mock server seeded with demo data and use it (with the demo
     /// token and account unless --token/--account-id are given). Nothing leaves the
@@ -402,29 +406,48 @@ CSV columns (header names are matched case-insensitively, ignoring spaces, `_` a
   error    ignored (so that a failed-rows CSV can be fed back in)
 Other columns are ignored (and kept in the failed-rows CSV).
 
-Every row is validated first; invalid rows are reported with their line number (the header
-is line 1), written to the failed-rows CSV and not sent. The others are imported, --concurrency
-at a time. The failed-rows CSV has the original columns plus `error`, and can be imported
-again as it is.
+The file: UTF-8 with or without a byte order mark, or UTF-16 with one; Latin-1 / Windows-1252
+with --encoding latin1. Fields separated by commas, semicolons or tabs (detected from the
+header; --delimiter to force it), quoted with \" as in RFC 4180. A file that is not readable
+CSV (a quote never closed, text after a closing quote, a row with more or fewer fields than
+the header, bytes that are not in the encoding) is refused, naming the line and column,
+before anything is sent (exit 2).
 
-Resume: every completed row is appended to a journal (default <CSV>.salesflow-import.jsonl;
-with --mock a fresh file in the temp directory, since the mock starts empty every run). Run the
-same command again after an interruption and rows already imported (same line, same URL, same
-campaign) are skipped. Rows in flight when the process died are sent again: the vendor answers
-a re-import with a member flagged MEMBER_DUPLICATE, counted as a duplicate, so no one is
-imported twice and no one is skipped.
+Every row is validated first, with the SDK's rules: the LinkedIn URL (profile URLs as LinkedIn
+writes them: mobile, without scheme, any case, country subdomains, query, percent-encoded;
+not search, company or Sales Navigator pages) and the maximum lengths (first/last name 63,
+location 127, occupation and custom1..10 1023). Invalid rows are reported with their line and
+column (the header is line 1), written to the failed-rows CSV and not sent. A profile that
+appears on several rows is sent once, from its first valid row; the others are reported as
+duplicates of that line. The failed-rows CSV holds the original rows byte for byte, in the
+file's encoding, plus an `error` column, and can be imported again as it is.
+
+The summary accounts for every data row: imported, duplicates (the vendor answered with a
+member flagged MEMBER_DUPLICATE: the profile was already there), duplicate rows, invalid,
+blank (every field empty), failed, already done, unknown (sent, answer never received) and
+not attempted add up to the rows of the file.
+
+Resume: a journal (default <CSV>.salesflow-import.jsonl; with --mock a fresh file in the temp
+directory, since the mock starts afresh every run) records each profile (campaign +
+canonical profile, whatever its line) before it is sent and when its answer arrives. Run the
+same command again after an interruption, or on an edited file, and profiles already done are
+skipped. Profiles sent by a run that died before their answer are looked up
+(ListContacts by public identifiers) before anything is sent: found, they count as done; not
+found, they are sent. So a profile is never imported twice, and none is skipped.
 
 Testing hooks: SALESFLOW_IMPORT_STOP_AFTER=N behaves exactly like Ctrl-C after N completed
-rows; SALESFLOW_IMPORT_ABORT_AFTER=N dies like a killed process once N rows are journaled.
+rows; SALESFLOW_IMPORT_ABORT_AFTER=N dies like a killed process once N answers are journaled
+(when the next answer arrives, before journaling it).
 
 Examples:
   salesflow --mock import crates/salesflow-cli/samples/contacts.csv --campaign 29854
   salesflow import leads.csv --campaign 29854 --concurrency 4 --failed-out retry.csv
+  salesflow import export.csv --campaign 29854 --encoding latin1 --delimiter ';'
   salesflow import retry.csv --campaign 29854      # feed the failed rows back in
 
-Exit codes: 0 all rows imported or duplicates, 3 some rows invalid or failed, 1 no row
-could be imported because every request failed (bad token, unknown campaign...),
-2 unreadable CSV or no URL column, 130 interrupted.")]
+Exit codes: 0 all rows imported, duplicates or already done, 3 some rows invalid or failed,
+1 no row could be imported because every request failed (bad token, unknown campaign...),
+2 unreadable or malformed CSV, no URL column, 130 interrupted.")]
 pub struct ImportArgs {
     /// The CSV file of profiles.
     pub csv: PathBuf,
@@ -445,6 +468,50 @@ pub struct ImportArgs {
     /// Only validate the CSV; send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The field delimiter: `,`, `;`, `tab` (or `\t`), `|` [default: detected from the
+    /// header: the most frequent of comma, semicolon and tab].
+    #[arg(long, value_parser = parse_delimiter, value_name = "CHAR")]
+    pub delimiter: Option<u8>,
+    /// The file's encoding [default: from its byte order mark, else UTF-8].
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<EncodingArg>,
+}
+
+/// `--encoding` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8 (with or without a byte order mark).
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// Latin-1, read as Windows-1252 (what Excel on Windows writes).
+    #[value(name = "latin1", aliases = ["windows-1252", "cp1252", "iso-8859-1"])]
+    Latin1,
+    /// UTF-16, little-endian.
+    #[value(name = "utf-16le", alias = "utf16le")]
+    Utf16le,
+    /// UTF-16, big-endian.
+    #[value(name = "utf-16be", alias = "utf16be")]
+    Utf16be,
+}
+
+/// Parses a delimiter: one ASCII character (not a quote, CR or LF), or `tab`, `\t`,
+/// `comma`, `semicolon`.
+pub fn parse_delimiter(text: &str) -> Result<u8, String> {
+    let d = match text {
+        "tab" | "\\t" | "\t" => b'\t',
+        "comma" => b',',
+        "semicolon" => b';',
+        t if t.len() == 1 && t.is_ascii() => t.as_bytes()[0],
+        _ => {
+            return Err(format!(
+                "`{text}` is not a delimiter: use `,`, `;`, `tab` or `|`"
+            ))
+        }
+    };
+    if matches!(d, b'"' | b'\r' | b'\n') || d.is_ascii_alphanumeric() {
+        return Err(format!("`{text}` cannot be the delimiter"));
+    }
+    Ok(d)
 }
 
 /// Parses `30`, `30s`, `500ms`, `2m`, `1.5s`.
@@ -482,8 +549,8 @@ pub fn parse_parameter(text: &str) -> Result<(String, serde_json::Value), String
     if name.is_empty() {
         return Err(format!("`{text}` has no parameter name"));
     }
-    let value = serde_json::from_str(value)
-        .unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
+    let value =
+        serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
     Ok((name.to_owned(), value))
 }
 
@@ -542,21 +609,12 @@ mod tests {
 
     #[test]
     fn run_on_values() {
-        assert_eq!(
-            parse_run_on("connected"),
-            Ok(RunOn::MemberConnected)
-        );
+        assert_eq!(parse_run_on("connected"), Ok(RunOn::MemberConnected));
         assert_eq!(parse_run_on("reply"), Ok(RunOn::ReplyDetected));
-        assert_eq!(
-            parse_run_on("withdrawn"),
-            Ok(RunOn::InvitationWithdrawn)
-        );
+        assert_eq!(parse_run_on("withdrawn"), Ok(RunOn::InvitationWithdrawn));
         assert_eq!(parse_run_on("7"), Ok(RunOn::InvitationWithdrawn));
         assert_eq!(parse_run_on("12"), Ok(RunOn::Unknown(12)));
-        assert_eq!(
-            parse_run_on("MEMBER_CONNECTED"),
-            Ok(RunOn::MemberConnected)
-        );
+        assert_eq!(parse_run_on("MEMBER_CONNECTED"), Ok(RunOn::MemberConnected));
         assert!(parse_run_on("sometimes").is_err());
     }
 
@@ -568,7 +626,10 @@ mod tests {
         );
         assert_eq!(
             parse_parameter("linkedInUrl=https://x.example/in/a=b"),
-            Ok(("linkedInUrl".into(), serde_json::json!("https://x.example/in/a=b")))
+            Ok((
+                "linkedInUrl".into(),
+                serde_json::json!("https://x.example/in/a=b")
+            ))
         );
         assert_eq!(
             parse_parameter("PublicIdentifiers=[\"a\"]"),
@@ -582,7 +643,9 @@ mod tests {
     fn every_operation_has_a_command_that_exists() {
         let cli = Cli::command();
         for op in Operation::ALL {
-            let Some(path) = command_of(*op) else { continue };
+            let Some(path) = command_of(*op) else {
+                continue;
+            };
             let mut cmd = &cli;
             for name in path {
                 cmd = cmd
@@ -590,6 +653,17 @@ mod tests {
                     .unwrap_or_else(|| panic!("{op}: no command `{}`", path.join(" ")));
             }
         }
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(parse_delimiter(";"), Ok(b';'));
+        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+        assert_eq!(parse_delimiter("\\t"), Ok(b'\t'));
+        assert_eq!(parse_delimiter("|"), Ok(b'|'));
+        assert!(parse_delimiter("\"").is_err());
+        assert!(parse_delimiter("ab").is_err());
+        assert!(parse_delimiter("a").is_err());
     }
 
     #[test]

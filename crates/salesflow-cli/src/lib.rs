@@ -139,16 +139,59 @@ pub fn output_format(flag: Option<OutputFormat>) -> OutputFormat {
     })
 }
 
-fn init_tracing() {
-    // One line per request (the SDK's debug event, inside its `salesflow.request` span whose
-    // fields are the summary: operation, ids, HTTP status, attempt, duration). Only this workspace's crates: the HTTP stack's own logs (which may show URLs, and so
-    // the token in a query string) are never enabled.
-    let filter = tracing_subscriber::EnvFilter::new("salesflow=debug,salesflow_cli=debug");
+/// The crates whose logs stay off whatever the filter says: the HTTP stack, whose records
+/// may show URLs, and so the token in a query string.
+pub const SILENCED_LOG_TARGETS: [&str; 4] = ["reqwest", "hyper", "hyper_util", "h2"];
+
+/// The log filter: `rust_log` (the `RUST_LOG` variable) when set and not empty, else one
+/// chosen by the number of `-v` (none without `-v`: nothing is logged). Directives for
+/// [`SILENCED_LOG_TARGETS`] are dropped and those targets turned off.
+pub fn log_filter(rust_log: Option<&str>, verbose: u8) -> Option<String> {
+    let base = match rust_log.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(env) => env.to_owned(),
+        None => match verbose {
+            0 => return None,
+            // One line per request (the SDK's debug event, inside its `salesflow.request`
+            // span whose fields are the summary: operation, ids, HTTP status, attempt,
+            // duration).
+            1 => "salesflow=debug,salesflow_cli=debug".to_owned(),
+            _ => "salesflow=trace,salesflow_cli=trace,salesflow_mock=debug".to_owned(),
+        },
+    };
+    let mut directives: Vec<String> = base
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .filter(|d| {
+            let target = d.split(['=', '[']).next().unwrap_or_default();
+            !SILENCED_LOG_TARGETS
+                .iter()
+                .any(|t| target == *t || target.starts_with(&format!("{t}::")))
+        })
+        .map(str::to_owned)
+        .collect();
+    directives.extend(SILENCED_LOG_TARGETS.iter().map(|t| format!("{t}=off")));
+    Some(directives.join(","))
+}
+
+fn init_tracing(verbose: u8) {
+    let rust_log = std::env::var("RUST_LOG").ok();
+    let Some(filter) = log_filter(rust_log.as_deref(), verbose) else {
+        return;
+    };
+    let filter = match tracing_subscriber::EnvFilter::try_new(&filter) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("warning: RUST_LOG is not a valid log filter ({e}): logging is off");
+            return;
+        }
+    };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
-        .with_target(false)
+        // With RUST_LOG, which filters by target, show the targets.
+        .with_target(rust_log.is_some_and(|s| !s.trim().is_empty()))
         .try_init();
 }
 
@@ -158,9 +201,7 @@ fn init_tracing() {
 ///
 /// A [`CliError`] carrying the exit code, for the caller to print.
 pub async fn run(cli: Cli) -> Result<i32, CliError> {
-    if cli.global.verbose {
-        init_tracing();
-    }
+    init_tracing(cli.global.verbose);
     let output = output_format(cli.global.output);
     let mock = if cli.global.mock {
         let server = MockServer::start_with(salesflow_mock::Seed::Demo)
@@ -395,4 +436,33 @@ async fn call(ctx: &Context, args: CallArgs) -> Result<i32, CliError> {
         .await?;
     emit(ctx.output, &answer, || output::table_of_json(&answer))?;
     Ok(exit::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_filter_follows_rust_log_then_verbosity_and_keeps_the_http_stack_off() {
+        assert_eq!(log_filter(None, 0), None);
+        assert_eq!(log_filter(Some("  "), 0), None);
+        let off = "reqwest=off,hyper=off,hyper_util=off,h2=off";
+        assert_eq!(
+            log_filter(None, 1).unwrap(),
+            format!("salesflow=debug,salesflow_cli=debug,{off}")
+        );
+        assert!(log_filter(None, 2).unwrap().starts_with("salesflow=trace"));
+        // RUST_LOG wins over -v, and cannot turn the HTTP stack on.
+        assert_eq!(
+            log_filter(Some("salesflow=info,reqwest=trace,hyper::proto=debug"), 2).unwrap(),
+            format!("salesflow=info,{off}")
+        );
+        assert_eq!(
+            log_filter(Some("trace"), 0).unwrap(),
+            format!("trace,{off}")
+        );
+        for f in [log_filter(Some("trace"), 0), log_filter(None, 2)] {
+            assert!(tracing_subscriber::EnvFilter::try_new(f.unwrap()).is_ok());
+        }
+    }
 }

@@ -116,8 +116,9 @@ pub fn event_line(p: &WebhookPayload) -> String {
 ///
 /// # Errors
 ///
-/// When the address cannot be bound (usage error), or with `--mock` when setting up the demo
-/// webhook fails.
+/// When the address cannot be bound (usage error), or with `--mock` when the webhook cannot
+/// be created and attached (a bad token, an unknown campaign): at once, before waiting for
+/// any event.
 pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
     let (secret, generated) = match &args.secret {
         Some(s) => (s.clone(), false),
@@ -154,39 +155,52 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
     }
 
     if let Some(mock) = &ctx.mock {
+        // Register the webhook before waiting for anything: a failure (a bad token, an
+        // unknown campaign) ends the command at once with the reason.
         let client = ctx.client()?;
-        let state = mock.state().clone();
         let campaign = args.mock_campaign;
-        let url = url.clone();
-        tokio::spawn(async move {
-            let result = async {
-                let hook = client
-                    .create_webhook("salesflow webhooks listen", url)
-                    .await?;
-                let attachment = client
-                    .attach_webhook(hook.webhook_id, campaign, RunOn::MemberConnected)
-                    .await?;
-                eprintln!(
-                    "mock: created webhook {} and attached it to campaign {campaign} for \
-                     MEMBER_CONNECTED (attachment {})",
-                    hook.webhook_id, attachment.webhook_campaign_id
-                );
-                let members = client.list_contacts_by_campaign(campaign).await?;
-                Ok::<_, salesflow::Error>(members.first().map(|m| m.member_id))
+        let registered = async {
+            let hook = client
+                .create_webhook("salesflow webhooks listen", url.clone())
+                .await?;
+            client
+                .attach_webhook(hook.webhook_id, campaign, RunOn::MemberConnected)
+                .await
+                .map(|attachment| (hook, attachment))
+        }
+        .await;
+        let (hook, attachment) = match registered {
+            Ok(pair) => pair,
+            Err(e) => {
+                let _ = stop_tx.send(());
+                let _ = tokio::time::timeout(Duration::from_secs(2), server).await;
+                return Err(CliError {
+                    code: exit::code_for(&e),
+                    message: format!("cannot register the webhook with the mock: {e}"),
+                });
             }
-            .await;
-            match result {
-                Ok(Some(member)) => {
-                    eprintln!("mock: simulating MEMBER_CONNECTED for member {member}");
-                    if let Err(e) = state
-                        .simulate_event(member, salesflow_mock::MockEvent::Connected)
-                        .await
-                    {
-                        eprintln!("mock: cannot simulate an event: {e}");
+        };
+        eprintln!(
+            "mock: created webhook {} and attached it to campaign {campaign} for \
+             MEMBER_CONNECTED (attachment {})",
+            hook.webhook_id, attachment.webhook_campaign_id
+        );
+        let state = mock.state().clone();
+        tokio::spawn(async move {
+            match client.list_contacts_by_campaign(campaign).await {
+                Ok(members) => match members.first().map(|m| m.member_id) {
+                    Some(member) => {
+                        eprintln!("mock: simulating MEMBER_CONNECTED for member {member}");
+                        if let Err(e) = state
+                            .simulate_event(member, salesflow_mock::MockEvent::Connected)
+                            .await
+                        {
+                            eprintln!("mock: cannot simulate an event: {e}");
+                        }
                     }
-                }
-                Ok(None) => eprintln!("mock: campaign {campaign} has no member to simulate"),
-                Err(e) => eprintln!("mock: setting up the demo webhook failed: {e}"),
+                    None => eprintln!("mock: campaign {campaign} has no member to simulate"),
+                },
+                Err(e) => eprintln!("mock: cannot list the members to simulate an event: {e}"),
             }
         });
     }

@@ -467,7 +467,33 @@ fn transport_errors_exit_1() {
         ])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("transport error"));
+        .stderr(predicate::str::contains(
+            "transport error: connection refused",
+        ));
+}
+
+#[test]
+fn a_timeout_says_after_how_long_without_the_token() {
+    let mock = Mock::start();
+    mock.server
+        .inject(
+            salesflow_mock::Fault::new(salesflow_mock::FaultKind::Latency { ms: 3_000 })
+                .for_operation("listCampaigns"),
+        )
+        .unwrap();
+    let out = salesflow()
+        .args(["--base-url", &mock.server.base_url()])
+        .args(["--token", DEMO_TOKEN, "--account-id", "321"])
+        .args(["--timeout", "300ms", "campaigns", "list"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("ListCampaigns: transport error: timed out after 0.3 s"),
+        "{err}"
+    );
+    assert!(!err.contains(DEMO_TOKEN), "{err}");
 }
 
 #[test]
@@ -523,6 +549,10 @@ fn help_documents_exit_codes_and_examples_and_hides_the_token() {
         "MEMBER_DUPLICATE",
         "SALESFLOW_IMPORT_STOP_AFTER",
         "error",
+        "--encoding latin1",
+        "--delimiter",
+        "Sales Navigator",
+        "ListContacts by public identifiers",
     ] {
         assert!(text.contains(needle), "{needle}: {text}");
     }
@@ -614,4 +644,53 @@ fn verbose_output_never_shows_the_token() {
         let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
         assert!(!text.contains(CANARY));
     }
+}
+
+#[test]
+fn rust_log_sets_the_log_filter_and_never_turns_on_the_http_stack() {
+    let mock = Mock::start();
+    mock.server
+        .add_account(CANARY, DEMO_ACCOUNT_ID, "canary@example.com");
+    let base = mock.server.base_url();
+    let run = |rust_log: Option<&str>, verbose: &[&str]| {
+        let mut cmd = salesflow();
+        cmd.env_remove("RUST_LOG");
+        if let Some(v) = rust_log {
+            cmd.env("RUST_LOG", v);
+        }
+        let out = cmd
+            .args(verbose)
+            .args([
+                "--base-url",
+                &base,
+                "--token",
+                CANARY,
+                "--account-id",
+                "321",
+            ])
+            .args(["campaigns", "list"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(!err.contains(CANARY), "{err}");
+        err
+    };
+    // Nothing by default; one line per request with -v or with RUST_LOG alone.
+    assert!(!run(None, &[]).contains("salesflow.request"));
+    assert!(run(None, &["-v"]).contains("salesflow.request"));
+    assert!(run(Some("salesflow=debug"), &[]).contains("salesflow.request"));
+    // RUST_LOG is the filter: it can also silence what -v would show.
+    assert!(!run(Some("salesflow=warn"), &["-v"]).contains("salesflow.request"));
+    // Everything on: still no record of the HTTP stack (whose URLs hold the token).
+    let all = run(Some("trace"), &[]);
+    assert!(all.contains("salesflow.request"), "{all}");
+    for target in ["reqwest", "hyper", "h2"] {
+        assert!(
+            !all.lines().any(|l| l.contains(&format!("{target}::"))),
+            "{target}: {all}"
+        );
+    }
+    // A filter that cannot be parsed is said so, and the command still works.
+    assert!(run(Some("salesflow=notalevel"), &[]).contains("RUST_LOG is not a valid log filter"));
 }

@@ -46,6 +46,16 @@ fn campaign_members(mock: &Mock) -> HashMap<String, usize> {
     counts
 }
 
+/// The answers (outcome entries) in a journal: each row has a `sent` entry before its
+/// request and one of these after its answer.
+fn answers_journaled(journal: &Path) -> usize {
+    std::fs::read_to_string(journal).map_or(0, |s| {
+        s.lines()
+            .filter(|l| !l.contains("\"event\":\"sent\""))
+            .count()
+    })
+}
+
 fn slug(url: &str) -> String {
     url.rsplit('/').next().unwrap().to_owned()
 }
@@ -75,12 +85,19 @@ fn bad_rows_are_reported_by_line_written_out_and_re_importable() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(
-        err.contains("line 3: \"https://example.com/in/bad-rows-bob\": invalid `linkedInUrl`"),
+        err.contains("line 3, column 2 (LinkedIn URL): invalid `linkedInUrl`"),
         "{err}"
     );
-    assert!(err.contains("line 5: missing LinkedIn URL"), "{err}");
     assert!(
-        !err.contains("line 2:") && !err.contains("line 4:"),
+        err.contains("\"https://example.com/in/bad-rows-bob\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 5, column 2 (LinkedIn URL): missing LinkedIn URL"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("line 2,") && !err.contains("line 4,"),
         "{err}"
     );
     let report = json(&out);
@@ -117,7 +134,7 @@ fn bad_rows_are_reported_by_line_written_out_and_re_importable() {
     assert_eq!(rows.len(), 2);
     assert_eq!(&rows[0][0], "Bob");
     assert!(rows[0][3].contains("LinkedIn profile URL"));
-    assert_eq!(&rows[1][3], "missing LinkedIn URL");
+    assert_eq!(&rows[1][3], "column 2 (LinkedIn URL): missing LinkedIn URL");
 
     // Fix the URLs in the failed CSV and feed it back in: the error column is ignored.
     let fixed = std::fs::read_to_string(&failed)
@@ -139,7 +156,7 @@ fn bad_rows_are_reported_by_line_written_out_and_re_importable() {
     let out = import(&mock, &failed, &["--dry-run"]);
     assert_eq!(out.status.code(), Some(3));
     let err = stderr(&out);
-    assert!(err.contains("line 2:") && err.contains("line 3:"), "{err}");
+    assert!(err.contains("line 2,") && err.contains("line 3,"), "{err}");
 }
 
 #[test]
@@ -269,9 +286,8 @@ fn an_import_stopped_like_ctrl_c_resumes_without_importing_anyone_twice() {
     assert_eq!(first.status.code(), Some(130), "{}", stderr(&first));
     assert!(stderr(&first).contains("Run the same command again to resume"));
     let journal = dir.path().join("p.csv.salesflow-import.jsonl");
-    let journaled = std::fs::read_to_string(&journal).unwrap().lines().count();
     let first = json(&first);
-    assert_eq!(journaled, n(&first, "Imported"));
+    assert_eq!(answers_journaled(&journal), n(&first, "Imported"));
 
     let second = import(&mock, &csv, &[]);
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
@@ -318,7 +334,7 @@ fn sigint_stops_the_import_cleanly_and_it_resumes() {
     let mut child = cmd.spawn().unwrap();
     // Wait until a few rows are journaled, then Ctrl-C.
     let started = Instant::now();
-    while std::fs::read_to_string(&state).map_or(0, |s| s.lines().count()) < 6 {
+    while answers_journaled(&state) < 6 {
         assert!(started.elapsed() < Duration::from_secs(20), "no progress");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -340,10 +356,7 @@ fn sigint_stops_the_import_cleanly_and_it_resumes() {
     );
     let first: Value = serde_json::from_slice(&out.stdout).unwrap();
     // Every completed row was journaled, including those in flight at Ctrl-C.
-    assert_eq!(
-        std::fs::read_to_string(&state).unwrap().lines().count(),
-        n(&first, "Imported")
-    );
+    assert_eq!(answers_journaled(&state), n(&first, "Imported"));
 
     let second = import(&mock, &csv, &["--state", state.to_str().unwrap()]);
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
@@ -351,7 +364,7 @@ fn sigint_stops_the_import_cleanly_and_it_resumes() {
 }
 
 #[test]
-fn rows_in_flight_when_the_process_dies_are_resent_and_counted_as_duplicates() {
+fn a_process_killed_between_an_answer_and_its_journal_entry_leaves_one_record_per_profile() {
     let mock = Mock::start();
     // Slow imports so that several are in flight when the process dies.
     mock.server
@@ -375,34 +388,54 @@ fn rows_in_flight_when_the_process_dies_are_resent_and_counted_as_duplicates() {
         .unwrap();
     assert_eq!(first.status.code(), Some(130), "{}", stderr(&first));
     let journal = dir.path().join("p.csv.salesflow-import.jsonl");
-    let journaled = std::fs::read_to_string(&journal).unwrap().lines().count();
-    assert_eq!(journaled, 8);
+    assert_eq!(answers_journaled(&journal), 8);
     // Let the server finish what the dead process had sent.
     std::thread::sleep(Duration::from_millis(300));
-    let in_flight_done = mock.imported_urls().len() - journaled;
+    let sent_by_first = mock.imported_urls().len();
+    let in_flight_done = sent_by_first - 8;
     // At least the row whose answer arrived but was never journaled went through.
     assert!(in_flight_done >= 1);
 
     let second = import(&mock, &csv, &[]);
-    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    let err = stderr(&second);
+    assert_eq!(second.status.code(), Some(0), "{err}");
+    assert!(err.contains("looking them up on the server"), "{err}");
     let second = json(&second);
-    assert_eq!(n(&second, "AlreadyDone"), 8);
-    // Each row is imported exactly once as a new member; the ones that went through in the
-    // dead run come back MEMBER_DUPLICATE and are counted as duplicates.
-    assert_eq!(n(&second, "Duplicates"), in_flight_done);
-    assert_eq!(
-        journaled + n(&second, "Imported") + n(&second, "Duplicates"),
-        urls.len()
-    );
+    // The rows in flight were looked up, not sent again: found ones are done.
+    assert_eq!(n(&second, "Recovered"), in_flight_done);
+    assert_eq!(n(&second, "AlreadyDone"), 8 + in_flight_done);
+    assert_eq!(n(&second, "Duplicates"), 0);
+    assert_eq!(n(&second, "Imported"), urls.len() - 8 - in_flight_done);
+    assert_eq!(n(&second, "Rows"), urls.len());
+    // One ImportMember per profile over both runs, and one member record per profile.
+    let mut sent = mock.imported_urls();
+    sent.sort();
+    let mut expected = urls.clone();
+    expected.sort();
+    assert_eq!(sent, expected);
     let members = campaign_members(&mock);
-    for u in &urls {
-        assert!(members.contains_key(&slug(u)), "{u} missing");
-    }
-    assert_eq!(
-        members.values().sum::<usize>(),
-        urls.len() + n(&second, "Duplicates"),
-        "every extra member is a counted duplicate"
-    );
+    assert_eq!(members.len(), urls.len());
+    assert!(members.values().all(|&c| c == 1), "{members:?}");
+    // A lookup was made, and only for the profiles of unknown outcome.
+    let lookups: Vec<_> = mock
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation_id.as_deref() == Some("listContactsByPublicIdentifiers"))
+        .collect();
+    assert_eq!(lookups.len(), 1, "{lookups:?}");
+    let asked = lookups[0].body.as_ref().unwrap()["PublicIdentifiers"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(asked >= in_flight_done && asked <= 8, "{asked}");
+
+    // A third run has nothing left to do and sends nothing.
+    let before = mock.server.requests().len();
+    let third = import(&mock, &csv, &[]);
+    assert_eq!(third.status.code(), Some(0));
+    assert_eq!(n(&json(&third), "AlreadyDone"), urls.len());
+    assert_eq!(mock.server.requests().len(), before);
 }
 
 #[test]
@@ -466,7 +499,52 @@ fn the_shipped_samples_show_a_clean_import_and_validation_errors() {
     assert_eq!(n(&report, "Duplicates"), 1);
     assert_eq!(n(&report, "Imported"), 35);
     let err = stderr(&out);
-    for needle in ["line 14:", "line 22:", "line 30:", "line 36:", "duplicates"] {
+    for needle in ["line 14,", "line 22,", "line 30,", "line 36,", "duplicates"] {
         assert!(err.contains(needle), "{needle}: {err}");
     }
+}
+
+#[test]
+fn a_profile_of_unknown_outcome_not_found_on_the_server_is_sent_and_then_settled() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    let urls = write_profiles(&csv, "unknown", 3);
+    // A run that died right after journaling `sent` for a request that never left.
+    let journal = dir.path().join("p.csv.salesflow-import.jsonl");
+    std::fs::write(
+        &journal,
+        format!(
+            "{{\"campaign\":{EMPTY_CAMPAIGN},\"profile\":\"unknown-1\",\"event\":\"sent\",\"line\":3,\"at\":\"\"}}\n"
+        ),
+    )
+    .unwrap();
+    let lookups = |mock: &Mock| {
+        mock.server
+            .requests()
+            .iter()
+            .filter(|r| r.operation_id.as_deref() == Some("listContactsByPublicIdentifiers"))
+            .count()
+    };
+    let out = import(&mock, &csv, &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("0 found on the server (done, not sent again); 1 not found (sent)"),
+        "{err}"
+    );
+    let report = json(&out);
+    assert_eq!((n(&report, "Imported"), n(&report, "Recovered")), (3, 0));
+    assert_eq!(lookups(&mock), 1);
+    // The next run has nothing unknown left: no lookup, nothing sent.
+    let out = import(&mock, &csv, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(n(&json(&out), "AlreadyDone"), 3);
+    assert_eq!(lookups(&mock), 1);
+    assert_eq!(mock.imported_urls().len(), urls.len());
+    let members = campaign_members(&mock);
+    assert!(
+        members.values().all(|&c| c == 1) && members.len() == 3,
+        "{members:?}"
+    );
 }

@@ -163,3 +163,38 @@ fn listen_rejects_a_short_secret() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn listen_with_mock_fails_fast_when_it_cannot_register_its_webhook() {
+    for (args, needle) in [
+        (&["--token", "not-a-token-of-the-mock"][..], "Forbidden"),
+        (&["--mock-campaign", "424242"][..], "NotFound"),
+    ] {
+        let started = std::time::Instant::now();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("salesflow"))
+            .env_remove("SALESFLOW_WEBHOOK_SECRET")
+            .env_remove("SALESFLOW_TOKEN")
+            .args(["--mock", "webhooks", "listen", "--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let (code, _) = wait(child, 20);
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("error: cannot register the webhook with the mock"),
+            "{err}"
+        );
+        assert!(err.contains(needle), "{err}");
+        assert!(!err.contains("not-a-token-of-the-mock"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(15));
+    }
+}

@@ -55,6 +55,8 @@ pub(crate) struct Inner {
     pub(crate) hosts: Hosts,
     pub(crate) retry: RetryPolicy,
     pub(crate) redactor: Redactor,
+    /// The total timeout of one attempt, when this crate built the HTTP client.
+    pub(crate) timeout: Option<Duration>,
 }
 
 impl fmt::Debug for Client {
@@ -254,6 +256,11 @@ impl ClientBuilder {
         let app = check_base_url("app base URL", self.app_base_url, defaults.app())?;
         let hosts = Hosts::new(mvc, app);
         let mut per_request_timeout = None;
+        // The total timeout of an attempt, when this client knows it (for error messages).
+        let timeout = match self.http_client {
+            None => Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)),
+            Some(_) => self.timeout,
+        };
         let http = match self.http_client {
             Some(client) => {
                 if self.connect_timeout.is_some() || self.user_agent.is_some() {
@@ -299,6 +306,7 @@ impl ClientBuilder {
                 hosts,
                 retry: self.retry.unwrap_or_default(),
                 redactor,
+                timeout,
             }),
         })
     }
@@ -419,6 +427,7 @@ impl Client {
                 hosts: self.inner.hosts.clone(),
                 retry: self.inner.retry.clone(),
                 redactor,
+                timeout: self.inner.timeout,
             }),
         }
     }
@@ -560,7 +569,10 @@ impl Client {
                         tracing::Span::current().record("http.response.status_code", status);
                         break Ok(value.into_inner());
                     }
-                    Err(raw) => map_raw_error(op, raw, &self.inner.redactor).await,
+                    Err(raw) => {
+                        let timeout = options.timeout.or(self.inner.timeout);
+                        map_raw_error(op, raw, &self.inner.redactor, timeout).await
+                    }
                 };
                 if let Some(status) = err.http_status() {
                     attempt_span.record("http.response.status_code", status);

@@ -10,6 +10,7 @@ use std::time::Duration;
 use salesflow_api::operations::Operation;
 use salesflow_api::types;
 
+use crate::transport::TransportCause;
 use crate::validate::ValidationError;
 
 /// What replaces the token in every text that leaves the client.
@@ -52,14 +53,17 @@ pub enum Error {
     },
 
     /// The request could not be sent or its response could not be read: connection refused,
-    /// DNS failure, TLS failure, timeout. See [`Error::is_timeout`].
-    #[error("{operation}: transport error: {source}")]
+    /// DNS failure, TLS failure, timeout. Its `Display` names the cause ("timed out after
+    /// 30 s", "connection refused"). See [`Error::transport_cause`], [`Error::is_timeout`].
+    #[error("{operation}: transport error: {cause} ({source})")]
     Transport {
         /// The operation.
         operation: Operation,
         /// The underlying error. Its URL, if any, has the token replaced by `REDACTED`.
         #[source]
         source: reqwest::Error,
+        /// Why, as read from `source`'s chain.
+        cause: TransportCause,
     },
 
     /// An argument was rejected before any request was sent.
@@ -77,6 +81,14 @@ impl Error {
     /// per-call [`Call::timeout`](crate::Call::timeout)).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Transport { source, .. } if source.is_timeout())
+    }
+
+    /// Why the request could not be sent or its answer not read, for a transport error.
+    pub fn transport_cause(&self) -> Option<TransportCause> {
+        match self {
+            Error::Transport { cause, .. } => Some(*cause),
+            _ => None,
+        }
     }
 
     /// Whether the connection could not be established.
@@ -122,14 +134,21 @@ impl Error {
     }
 
     /// The OpenTelemetry `error.type` of this error: the HTTP status for an answer
-    /// (`"429"`), else a short name of the kind (`"timeout"`, `"connect"`, `"transport"`,
-    /// `"decode"`, `"validation"`, `"config"`).
+    /// (`"429"`), else a short name of the kind (`"timeout"`, `"connection_refused"`,
+    /// `"dns"`, `"tls"`, `"connection_reset"`, `"transport"`, `"decode"`, `"validation"`,
+    /// `"config"`).
     pub(crate) fn error_type(&self) -> std::borrow::Cow<'static, str> {
         match self {
             Error::Api(e) => e.status.to_string().into(),
-            Error::Transport { source, .. } if source.is_timeout() => "timeout".into(),
-            Error::Transport { source, .. } if source.is_connect() => "connect".into(),
-            Error::Transport { .. } => "transport".into(),
+            Error::Transport { cause, .. } => match cause {
+                TransportCause::Timeout { .. } => "timeout",
+                TransportCause::ConnectionRefused => "connection_refused",
+                TransportCause::Dns => "dns",
+                TransportCause::Tls => "tls",
+                TransportCause::ConnectionReset => "connection_reset",
+                _ => "transport",
+            }
+            .into(),
             Error::Decode { .. } => "decode".into(),
             Error::Validation(_) => "validation".into(),
             Error::Config(_) => "config".into(),
@@ -432,7 +451,12 @@ pub(crate) fn check_status_message(
 }
 
 /// Maps an error of the low-level client onto [`Error`].
-pub(crate) async fn map_raw_error(op: Operation, err: RawError, redactor: &Redactor) -> Error {
+pub(crate) async fn map_raw_error(
+    op: Operation,
+    err: RawError,
+    redactor: &Redactor,
+    timeout: Option<Duration>,
+) -> Error {
     match err {
         RawError::InvalidRequest(s) | RawError::Custom(s) => {
             Error::Config(format!("{op}: {}", redactor.redact(&s)))
@@ -441,6 +465,7 @@ pub(crate) async fn map_raw_error(op: Operation, err: RawError, redactor: &Redac
         | RawError::ResponseBodyError(e)
         | RawError::InvalidUpgrade(e) => Error::Transport {
             operation: op,
+            cause: TransportCause::of(&e, timeout),
             source: redactor.scrub(e),
         },
         RawError::ErrorResponse(rv) => {

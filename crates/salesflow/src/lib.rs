@@ -88,6 +88,7 @@ mod call;
 mod client;
 mod error;
 mod retry;
+mod transport;
 pub mod validate;
 
 #[rustfmt::skip]
@@ -104,6 +105,7 @@ pub use client::{
 pub use error::{ApiError, ApiErrorKind, DecodeError, Error, SNIPPET_CHARS};
 pub use generated::*;
 pub use retry::RetryPolicy;
+pub use transport::TransportCause;
 pub use validate::{ValidationError, ValidationReason};
 
 pub use salesflow_api::operations::{Operation, API_VERSION};

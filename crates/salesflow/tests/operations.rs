@@ -110,7 +110,11 @@ async fn import_member_is_a_get_with_query_and_returns_flat_details() {
     assert_eq!(req.url.path(), "/api/members/Import");
     let want = expected_query(&[
         ("campaignId", "12345"),
-        ("linkedInUrl", "https://linkedin.com/in/john-smith-123456"),
+        // The canonical form of the URL given (`format: linkedin-profile-url`).
+        (
+            "linkedInUrl",
+            "https://www.linkedin.com/in/john-smith-123456",
+        ),
         ("firstName", "John"),
         ("lastName", "Smith"),
         ("occupation", "CEO"),
@@ -170,11 +174,24 @@ async fn import_member_duplicate_is_flagged() {
 #[tokio::test]
 async fn import_member_rejects_bad_parameters_without_request() {
     let (server, client) = serve(200, json!({})).await;
-    for url in ["https://example.com/in/john", "https://linkedin.com/feed/"] {
+    for (url, reason) in [
+        (
+            "https://example.com/in/john",
+            ValidationReason::NotLinkedInHost,
+        ),
+        (
+            "https://linkedin.com/feed/",
+            ValidationReason::NotLinkedInProfile,
+        ),
+        (
+            "https://www.linkedin.com/sales/search/people?query=x",
+            ValidationReason::SearchPage,
+        ),
+    ] {
         let err = client.import_member(1, url).await.unwrap_err();
         let v = validation(&err);
         assert_eq!(v.field, "linkedInUrl", "{url}");
-        assert_eq!(v.reason, ValidationReason::NotLinkedInProfile, "{url}");
+        assert_eq!(v.reason, reason, "{url}");
         assert!(err.to_string().contains("linkedInUrl"), "{err}");
     }
     for url in ["not a url", "", " https://linkedin.com/in/john"] {
@@ -235,6 +252,60 @@ async fn import_member_rejects_bad_parameters_without_request() {
         .await;
     assert!(matches!(contact, Err(Error::Decode { .. })), "{contact:?}"); // `{}` is no member
     assert_eq!(requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn import_member_checks_every_length_without_request() {
+    let (server, client) = serve(200, json!({})).await;
+    let url = "https://www.linkedin.com/in/x";
+    let cases = [
+        (
+            "firstName",
+            ImportMember::new(1, url).first_name("a".repeat(64)),
+        ),
+        (
+            "lastName",
+            ImportMember::new(1, url).last_name("a".repeat(64)),
+        ),
+        (
+            "location",
+            ImportMember::new(1, url).location("a".repeat(128)),
+        ),
+        (
+            "occupation",
+            ImportMember::new(1, url).occupation("a".repeat(1024)),
+        ),
+        (
+            "custom1",
+            ImportMember::new(1, url).custom1("a".repeat(1024)),
+        ),
+        (
+            "custom10",
+            ImportMember::new(1, url).custom10("a".repeat(100_000)),
+        ),
+    ];
+    for (field, member) in cases {
+        match client.send(member).await.unwrap_err() {
+            Error::Validation(v) => {
+                assert_eq!(v.field, field);
+                assert!(matches!(v.reason, ValidationReason::TooLong { .. }));
+                // The message is short, whatever the value's length.
+                assert!(v.to_string().len() < 200, "{v}");
+            }
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    // At the limits: valid; validate() gives the parameters as they are sent.
+    let ok = ImportMember::new(1, "WWW.LinkedIn.com/in/X/")
+        .first_name("é".repeat(63))
+        .last_name("a".repeat(63))
+        .location("a".repeat(127))
+        .occupation("a".repeat(1023))
+        .custom5("a".repeat(1023));
+    let checked = ok.validate().unwrap();
+    assert_eq!(checked.linked_in_url, "https://www.linkedin.com/in/x");
+    assert_eq!(checked.first_name, ok.first_name);
+    assert!(requests(&server).await.is_empty());
 }
 
 #[tokio::test]

@@ -1,0 +1,1406 @@
+//! `salesflow import`: a CSV of LinkedIn profiles into a campaign, with nothing lost and
+//! nothing doubled, on the CSV files people have.
+//!
+//! # Two streaming passes
+//!
+//! 1. **Validation**: the file is read record by record ([`csvread`]): a file that is not
+//!    readable CSV (a quote never closed, text after a closing quote, a row with more or
+//!    fewer fields than the header, bytes that are not in its encoding) is refused, naming
+//!    the line and column, before any request. Each row is checked with the SDK's
+//!    [`ImportMember::validate`] (URL rule and maximum lengths); invalid rows are reported with
+//!    line, column and reason. The canonical profile of each valid row goes into a compact
+//!    index (a 128-bit hash and a line number: 20 bytes a row), so that a profile on several
+//!    rows is sent once, from its first valid row.
+//! 2. **Import**: the file is read again; each row is invalid (written to the failed-rows
+//!    CSV), blank, already done (journal), a duplicate of an earlier line, or sent, at most
+//!    `--concurrency` at a time through the SDK's [`Client::import_member`].
+//!
+//! Memory does not grow with the file beyond the index and the journal's set of done
+//! profiles (16 bytes each): no row is kept once it is settled.
+//!
+//! # Every row accounted for
+//!
+//! The report's counts add up to the file's data rows: imported, duplicates (flagged
+//! `MEMBER_DUPLICATE` by the vendor), duplicate rows (same profile as an earlier line),
+//! invalid, blank, failed, already done, unknown (sent, answer never received: the next run
+//! looks them up) and not attempted (after an interruption or a fatal error).
+//!
+//! # Resume by identity
+//!
+//! See [`journal`]: the journal is keyed by (campaign, canonical profile). On start,
+//! profiles whose outcome is unknown (sent by a run that died before their answer) are
+//! looked up with ListContacts-by-public-identifiers before anything is sent: found, they
+//! are done; not found, they are sent again. On Ctrl-C no new row is started, the rows in
+//! flight are waited for (at most [`GRACE_PERIOD`]) and their outcomes journaled; the
+//! partial summary is printed and the command exits with 130. A second Ctrl-C exits at once.
+//!
+//! Testing hooks (environment variables, not flags: they exist for tests):
+//! - `SALESFLOW_IMPORT_STOP_AFTER=N`: behaves exactly like Ctrl-C after N completed rows;
+//! - `SALESFLOW_IMPORT_ABORT_AFTER=N`: once N answers are journaled, exits with 130 as soon
+//!   as the next answer arrives, before journaling it and without waiting for the rows in
+//!   flight: a process killed between a response and its journal entry.
+
+pub mod csvread;
+pub mod journal;
+pub mod progress;
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use salesflow::ops::ImportMember;
+use salesflow::validate::{canonical_profile_key, PROFILE_URL_PREFIX};
+use salesflow::{ApiErrorKind, CampaignId, Client, Contact, Error, ValidationError};
+use serde::Serialize;
+
+use crate::cli::{EncodingArg, ImportArgs, OutputFormat};
+use crate::exit::{self, CliError};
+use crate::Context;
+
+use csvread::{CsvError, Encoding, Record, RecordReader};
+use journal::{Event, Journal, JournalEntry, KeyHash, KeyHasher, ProfileIndex};
+use progress::Progress;
+
+/// How long an interrupted import waits for the rows in flight.
+pub const GRACE_PERIOD: Duration = Duration::from_secs(30);
+
+/// The testing hook that behaves like Ctrl-C after N completed rows.
+pub const ENV_STOP_AFTER: &str = "SALESFLOW_IMPORT_STOP_AFTER";
+
+/// The testing hook that exits, like a killed process, when the answer after the N-th
+/// journaled one arrives (before journaling it).
+pub const ENV_ABORT_AFTER: &str = "SALESFLOW_IMPORT_ABORT_AFTER";
+
+/// At most this many per-row messages (invalid rows, duplicate rows, failures) are printed
+/// on stderr by each pass; the rest are counted, and all are in the failed-rows CSV.
+pub const MAX_PRINTED: usize = 200;
+
+/// At most this many rows are listed in the JSON report's `Failures` and `DuplicateRows`.
+pub const MAX_LISTED: usize = 1000;
+
+/// The column that failed-rows CSVs add; ignored on input.
+pub const ERROR_COLUMN: &str = "error";
+
+/// Where each parameter of an [`ImportMember`] is in the CSV.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Columns {
+    /// The LinkedIn URL column.
+    pub url: usize,
+    /// First name.
+    pub first_name: Option<usize>,
+    /// Last name.
+    pub last_name: Option<usize>,
+    /// Occupation.
+    pub occupation: Option<usize>,
+    /// Location.
+    pub location: Option<usize>,
+    /// custom1 .. custom10.
+    pub custom: [Option<usize>; 10],
+    /// The `error` column of a failed-rows CSV (ignored on input, replaced on output).
+    pub error: Option<usize>,
+}
+
+/// A header name reduced for matching: lower case, without spaces, `_` and `-`.
+pub fn normalize_header(name: &str) -> String {
+    name.trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Finds the columns in a header row.
+///
+/// # Errors
+///
+/// A message when no column holds the LinkedIn URL.
+pub fn map_columns(headers: &[String]) -> Result<Columns, String> {
+    let norm: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
+    let find = |names: &[&str]| names.iter().find_map(|n| norm.iter().position(|h| h == n));
+    let url = find(&[
+        "linkedinurl",
+        "linkedinprofileurl",
+        "linkedinprofile",
+        "profileurl",
+        "linkedin",
+        "url",
+    ])
+    .ok_or_else(|| {
+        format!(
+            "no LinkedIn URL column: expected a header such as linkedin_url, \"LinkedIn URL\", \
+             linkedInUrl or url (found: {})",
+            headers.join(", ")
+        )
+    })?;
+    let mut custom = [None; 10];
+    for (i, slot) in custom.iter_mut().enumerate() {
+        *slot = find(&[format!("custom{}", i + 1).as_str()]);
+    }
+    Ok(Columns {
+        url,
+        first_name: find(&["firstname", "first", "givenname"]),
+        last_name: find(&["lastname", "last", "surname", "familyname"]),
+        occupation: find(&["occupation", "headline", "title", "jobtitle"]),
+        location: find(&["location"]),
+        custom,
+        error: find(&[ERROR_COLUMN]),
+    })
+}
+
+/// The column of `field` (a name on the wire, as in a [`ValidationError`]).
+fn column_of(columns: &Columns, field: &str) -> Option<usize> {
+    match field {
+        "linkedInUrl" => Some(columns.url),
+        "firstName" => columns.first_name,
+        "lastName" => columns.last_name,
+        "occupation" => columns.occupation,
+        "location" => columns.location,
+        f => f
+            .strip_prefix("custom")
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| columns.custom.get(i).copied().flatten()),
+    }
+}
+
+/// Why a row is invalid, and in which column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    /// The column (0-based), when one is at fault.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl RowError {
+    /// `column 3 (LinkedIn URL): <message>`, with the header's name of the column.
+    pub fn describe(&self, headers: &[String]) -> String {
+        match self.column {
+            Some(c) => format!(
+                "column {} ({}): {}",
+                c + 1,
+                headers.get(c).map_or("?", String::as_str),
+                self.message
+            ),
+            None => self.message.clone(),
+        }
+    }
+}
+
+/// The member a record describes, checked with [`ImportMember::validate`] (so with the
+/// canonical URL), and its profile key; or why it is invalid. Cells are trimmed; empty
+/// optional cells are left out.
+///
+/// # Errors
+///
+/// The reason the row is invalid, with its column.
+pub fn member_from_record(
+    campaign: CampaignId,
+    columns: &Columns,
+    rec: &Record,
+    encoding: Encoding,
+) -> Result<(ImportMember, String), RowError> {
+    let cell = |i: Option<usize>| -> Result<Option<String>, RowError> {
+        let Some(i) = i else { return Ok(None) };
+        let bytes = rec.value(i).unwrap_or_default();
+        let text = csvread::decode(bytes, encoding).ok_or_else(|| RowError {
+            column: Some(i),
+            message: format!("not {} text", encoding.name()),
+        })?;
+        let text = text.trim();
+        Ok((!text.is_empty()).then(|| text.to_owned()))
+    };
+    let url = cell(Some(columns.url))?.ok_or_else(|| RowError {
+        column: Some(columns.url),
+        message: "missing LinkedIn URL".to_owned(),
+    })?;
+    let mut member = ImportMember::new(campaign, url);
+    member.first_name = cell(columns.first_name)?;
+    member.last_name = cell(columns.last_name)?;
+    member.occupation = cell(columns.occupation)?;
+    member.location = cell(columns.location)?;
+    let custom = [
+        &mut member.custom1,
+        &mut member.custom2,
+        &mut member.custom3,
+        &mut member.custom4,
+        &mut member.custom5,
+        &mut member.custom6,
+        &mut member.custom7,
+        &mut member.custom8,
+        &mut member.custom9,
+        &mut member.custom10,
+    ];
+    for (slot, col) in custom.into_iter().zip(&columns.custom) {
+        *slot = cell(*col)?;
+    }
+    let checked = member.validate().map_err(|e: ValidationError| RowError {
+        column: column_of(columns, e.field),
+        message: e.to_string(),
+    })?;
+    let key = canonical_profile_key(&checked.linked_in_url).ok_or_else(|| RowError {
+        column: Some(columns.url),
+        message: "no public identifier in the LinkedIn URL".to_owned(),
+    })?;
+    Ok((checked, key))
+}
+
+/// A row that was not imported, for the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RowFailure {
+    /// The row's line number.
+    pub line: u64,
+    /// The column at fault (1-based), if one is.
+    pub column: Option<usize>,
+    /// Its LinkedIn URL cell (trimmed; empty when it cannot be read).
+    pub url: String,
+    /// Why.
+    pub error: String,
+    /// Whether it was rejected before sending (true) or failed at the API (false).
+    pub invalid: bool,
+}
+
+/// A row not sent because an earlier row holds the same profile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DuplicateRow {
+    /// The row's line number.
+    pub line: u64,
+    /// The line of the first valid row with the same profile (the one sent).
+    pub same_as_line: u64,
+}
+
+/// What an import did (printed on stderr; on stdout as JSON with `--output json`). The
+/// counts from `imported` to `not_attempted` add up to `rows`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImportReport {
+    /// The CSV file.
+    pub csv: String,
+    /// The encoding it was read in.
+    pub encoding: String,
+    /// The field delimiter.
+    pub delimiter: String,
+    /// The campaign.
+    pub campaign_id: CampaignId,
+    /// Data rows in the CSV (records after the header; blank lines are not rows).
+    pub rows: usize,
+    /// Rows imported as new members in this run.
+    pub imported: usize,
+    /// Rows the vendor flagged `MEMBER_DUPLICATE` in this run (the profile was there).
+    pub duplicates: usize,
+    /// Rows not sent because an earlier row of the file holds the same profile.
+    pub duplicate_rows: usize,
+    /// Rows rejected before sending (invalid).
+    pub invalid: usize,
+    /// Rows whose every field is empty (skipped).
+    pub blank: usize,
+    /// Rows whose request failed.
+    pub failed: usize,
+    /// Rows skipped because an earlier run did them (journal, or a lookup).
+    pub already_done: usize,
+    /// Rows sent whose answer never came (the grace period after Ctrl-C ran out): the next
+    /// run looks them up before sending anything.
+    pub unknown: usize,
+    /// Rows not attempted (the import was interrupted or stopped, or a dry run).
+    pub not_attempted: usize,
+    /// Of `already_done`: profiles whose outcome was unknown (in flight when an earlier run
+    /// died) and that a lookup found on the server.
+    pub recovered: usize,
+    /// Whether the import was interrupted (Ctrl-C).
+    pub interrupted: bool,
+    /// Whether only validation was done.
+    pub dry_run: bool,
+    /// The failed-rows CSV, if one was written.
+    pub failed_out: Option<String>,
+    /// The resume journal.
+    pub journal: Option<String>,
+    /// The rows not imported (invalid or failed), by line: at most [`MAX_LISTED`].
+    pub failures: Vec<RowFailure>,
+    /// The duplicate rows: at most [`MAX_LISTED`].
+    pub duplicate_row_lines: Vec<DuplicateRow>,
+}
+
+impl ImportReport {
+    /// The sum of the per-row counts (equal to `rows` when every row is accounted for).
+    pub fn accounted(&self) -> usize {
+        self.imported
+            + self.duplicates
+            + self.duplicate_rows
+            + self.invalid
+            + self.blank
+            + self.failed
+            + self.already_done
+            + self.unknown
+            + self.not_attempted
+    }
+
+    /// The human summary (several lines).
+    pub fn summary_text(&self) -> String {
+        let mut s = format!(
+            "{} of campaign {} from {}: {} rows\n",
+            if self.dry_run {
+                "Validation (dry run)"
+            } else if self.interrupted {
+                "Import (interrupted)"
+            } else {
+                "Import"
+            },
+            self.campaign_id,
+            self.csv,
+            self.rows
+        );
+        let mut line = |label: &str, n: usize, always: bool| {
+            if always || n > 0 {
+                s.push_str(&format!("  {label:<16}{n:>7}\n"));
+            }
+        };
+        line("imported", self.imported, !self.dry_run);
+        line("duplicates", self.duplicates, !self.dry_run);
+        line("duplicate rows", self.duplicate_rows, false);
+        line("invalid", self.invalid, true);
+        line("blank", self.blank, false);
+        line("failed", self.failed, !self.dry_run);
+        line("already done", self.already_done, !self.dry_run);
+        line("unknown", self.unknown, false);
+        line(
+            if self.dry_run {
+                "to import"
+            } else {
+                "not attempted"
+            },
+            self.not_attempted,
+            self.dry_run,
+        );
+        if self.recovered > 0 {
+            s.push_str(&format!(
+                "  ({} of the rows already done were found on the server by a lookup)\n",
+                self.recovered
+            ));
+        }
+        if let Some(p) = &self.failed_out {
+            s.push_str(&format!("Rows not imported written to {p}\n"));
+        }
+        if self.interrupted || self.unknown > 0 {
+            s.push_str("Run the same command again to resume.\n");
+        }
+        s
+    }
+
+    fn add_failure(&mut self, failure: RowFailure) {
+        if self.failures.len() < MAX_LISTED {
+            self.failures.push(failure);
+        }
+    }
+}
+
+fn default_failed_out(csv: &Path) -> PathBuf {
+    let stem = csv
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "import".into());
+    csv.with_file_name(format!("{stem}.failed.csv"))
+}
+
+fn default_journal(csv: &Path) -> PathBuf {
+    let name = csv
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "import.csv".into());
+    csv.with_file_name(format!("{name}.salesflow-import.jsonl"))
+}
+
+fn mock_journal() -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    std::env::temp_dir().join(format!(
+        "salesflow-mock-import-{}-{nanos}.jsonl",
+        std::process::id()
+    ))
+}
+
+/// The failed-rows CSV: the header and the original bytes of each row not imported, in the
+/// input's encoding (with its byte order mark if it had one), plus an `error` column
+/// (replacing the value of an existing one). Opened on the first row.
+struct FailedRows {
+    path: PathBuf,
+    out: Option<BufWriter<File>>,
+    encoding: Encoding,
+    had_bom: bool,
+    delimiter: u8,
+    header: Record,
+    error_column: Option<usize>,
+}
+
+impl FailedRows {
+    fn quote(text: &str) -> String {
+        let one_line: String = text
+            .chars()
+            .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
+            .collect();
+        format!("\"{}\"", one_line.replace('"', "\"\""))
+    }
+
+    /// `rec`'s bytes with `error` in the error column, in the stream's bytes (UTF-8 for
+    /// UTF-16 input), with its terminator.
+    fn line(&self, rec: &Record, error: &str, fallback_terminator: &'static [u8]) -> Vec<u8> {
+        let error = match self.encoding {
+            Encoding::Latin1 => csvread::encode(error, Encoding::Latin1),
+            _ => error.as_bytes().to_vec(),
+        };
+        let mut out = Vec::with_capacity(rec.raw.len() + error.len() + 4);
+        match self.error_column {
+            None => {
+                out.extend_from_slice(&rec.raw);
+                out.push(self.delimiter);
+                out.extend_from_slice(&error);
+            }
+            Some(col) => {
+                for i in 0..rec.len() {
+                    if i > 0 {
+                        out.push(self.delimiter);
+                    }
+                    if i == col {
+                        out.extend_from_slice(&error);
+                    } else {
+                        out.extend_from_slice(rec.raw_field(i).unwrap_or_default());
+                    }
+                }
+            }
+        }
+        out.extend_from_slice(if rec.terminator.is_empty() {
+            fallback_terminator
+        } else {
+            rec.terminator
+        });
+        out
+    }
+
+    fn write(&mut self, rec: &Record, error: &str) -> std::io::Result<()> {
+        let terminator: &'static [u8] = if self.header.terminator.is_empty() {
+            b"\n"
+        } else {
+            self.header.terminator
+        };
+        if self.out.is_none() {
+            let mut out = BufWriter::new(File::create(&self.path)?);
+            if self.had_bom {
+                out.write_all(csvread::bom(self.encoding))?;
+            }
+            let mut header = self.header.raw.clone();
+            if self.error_column.is_none() {
+                header.push(self.delimiter);
+                header.extend_from_slice(ERROR_COLUMN.as_bytes());
+            }
+            header.extend_from_slice(terminator);
+            out.write_all(&csvread::reencode(&header, self.encoding))?;
+            self.out = Some(out);
+        }
+        let line = self.line(rec, &Self::quote(error), terminator);
+        if let Some(out) = &mut self.out {
+            out.write_all(&csvread::reencode(&line, self.encoding))?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> std::io::Result<bool> {
+        match &mut self.out {
+            Some(out) => {
+                out.flush()?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+}
+
+/// How a file is read: its encoding, byte order mark, delimiter and header.
+struct Layout {
+    encoding: Encoding,
+    bom_len: usize,
+    delimiter: u8,
+    header: Record,
+    headers: Vec<String>,
+    columns: Columns,
+}
+
+fn encoding_of(arg: Option<EncodingArg>) -> Option<Encoding> {
+    arg.map(|e| match e {
+        EncodingArg::Utf8 => Encoding::Utf8,
+        EncodingArg::Latin1 => Encoding::Latin1,
+        EncodingArg::Utf16le => Encoding::Utf16Le,
+        EncodingArg::Utf16be => Encoding::Utf16Be,
+    })
+}
+
+fn delimiter_name(d: u8) -> String {
+    match d {
+        b'\t' => "tab".to_owned(),
+        d => char::from(d).to_string(),
+    }
+}
+
+/// Opens the file, positioned after its byte order mark.
+fn open_at_start(path: &Path, bom_len: usize) -> Result<(Vec<u8>, File), CliError> {
+    let mut file = File::open(path)
+        .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
+    let mut head = vec![0u8; 4];
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Err(CliError::usage(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )))
+            }
+        }
+    }
+    head.truncate(n);
+    head.drain(..bom_len.min(n));
+    Ok((head, file))
+}
+
+fn malformed(path: &Path, err: &CsvError) -> CliError {
+    CliError::usage(format!(
+        "{}: {err}\nthe file is not readable CSV: nothing was sent",
+        path.display()
+    ))
+}
+
+/// Reads the header: encoding, delimiter, columns.
+fn read_layout(path: &Path, args: &ImportArgs) -> Result<(Layout, RecordReader), CliError> {
+    let (head, _) = open_at_start(path, 0)?;
+    let (encoding, bom_len) = csvread::detect_encoding(&head, encoding_of(args.encoding));
+    let (head, file) = open_at_start(path, bom_len)?;
+    let mut reader = RecordReader::new(head, Box::new(file), encoding, b',');
+    let peek = reader.peek_buffer().map_err(|e| malformed(path, &e))?;
+    if peek.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(CliError::usage(format!(
+            "{}: the file is empty: expected a header row (e.g. linkedin_url,first_name) \
+             and one row per profile",
+            path.display()
+        )));
+    }
+    let delimiter = args
+        .delimiter
+        .unwrap_or_else(|| csvread::detect_delimiter(peek));
+    reader.set_delimiter(delimiter);
+    let mut header = Record::default();
+    if !reader.read(&mut header).map_err(|e| malformed(path, &e))? {
+        return Err(CliError::usage(format!(
+            "{}: the file is empty",
+            path.display()
+        )));
+    }
+    if encoding != Encoding::Latin1 {
+        csvread::check_utf8(&header).map_err(|e| malformed(path, &e))?;
+    }
+    let headers: Vec<String> = (0..header.len())
+        .map(|i| csvread::decode(header.value(i).unwrap_or_default(), encoding).unwrap_or_default())
+        .collect();
+    let columns =
+        map_columns(&headers).map_err(|e| {
+            let other = [b',', b';', b'\t']
+                .into_iter()
+                .find(|d| *d != delimiter && headers.iter().any(|h| h.as_bytes().contains(d)));
+            let hint =
+                match other {
+                    Some(d) => format!(
+                "\nthe header was split on `{}`; if the file uses `{}`, pass --delimiter {}",
+                delimiter_name(delimiter),
+                delimiter_name(d),
+                if d == b'\t' { "tab".to_owned() } else { format!("'{}'", char::from(d)) }
+            ),
+                    None => String::new(),
+                };
+            CliError::usage(format!("{}: {e}{hint}\nnothing was sent", path.display()))
+        })?;
+    Ok((
+        Layout {
+            encoding,
+            bom_len,
+            delimiter,
+            header,
+            headers,
+            columns,
+        },
+        reader,
+    ))
+}
+
+/// Checks a data record's shape and encoding.
+fn check_record(rec: &Record, layout: &Layout) -> Result<(), CsvError> {
+    if layout.encoding != Encoding::Latin1 {
+        csvread::check_utf8(rec)?;
+    }
+    if rec.len() != layout.header.len() && !rec.is_blank() {
+        return Err(CsvError {
+            line: rec.line,
+            column: None,
+            message: format!(
+                "{} fields where the header has {} (a missing or extra `{}`, or a field holding \
+                 `{}` without quotes)",
+                rec.len(),
+                layout.header.len(),
+                delimiter_name(layout.delimiter),
+                delimiter_name(layout.delimiter),
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn url_cell(layout: &Layout, rec: &Record) -> String {
+    rec.value(layout.columns.url)
+        .and_then(|b| csvread::decode(b, layout.encoding))
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// A per-row message, with the URL when it helps (shortened).
+fn row_message(line: u64, layout: &Layout, rec: &Record, err: &RowError) -> String {
+    let url = url_cell(layout, rec);
+    let shown: String = url.chars().take(120).collect();
+    let ellipsis = if url.chars().count() > 120 { "…" } else { "" };
+    if err.column == Some(layout.columns.url) && !url.is_empty() {
+        format!(
+            "line {line}, {}: {shown:?}{ellipsis}",
+            err.describe(&layout.headers)
+        )
+    } else {
+        format!("line {line}, {}", err.describe(&layout.headers))
+    }
+}
+
+/// Pass 1: every record checked, invalid rows reported, the first line of each profile.
+struct Validated {
+    rows: usize,
+    invalid: usize,
+    index: ProfileIndex,
+}
+
+fn validate_pass(
+    campaign: CampaignId,
+    path: &Path,
+    layout: &Layout,
+    mut reader: RecordReader,
+    hasher: &KeyHasher,
+) -> Result<Validated, CliError> {
+    let mut rec = Record::default();
+    let mut rows = 0;
+    let mut invalid = 0;
+    let mut printed = 0;
+    let mut firsts: Vec<(KeyHash, u32)> = Vec::new();
+    while reader.read(&mut rec).map_err(|e| malformed(path, &e))? {
+        check_record(&rec, layout).map_err(|e| malformed(path, &e))?;
+        rows += 1;
+        if rec.is_blank() {
+            continue;
+        }
+        match member_from_record(campaign, &layout.columns, &rec, layout.encoding) {
+            Ok((_, key)) => {
+                let line = u32::try_from(rec.line).map_err(|_| {
+                    CliError::usage(format!(
+                        "{}: more than {} lines: split the file",
+                        path.display(),
+                        u32::MAX
+                    ))
+                })?;
+                firsts.push((hasher.hash(&key), line));
+            }
+            Err(e) => {
+                invalid += 1;
+                if printed < MAX_PRINTED {
+                    printed += 1;
+                    eprintln!("{}", row_message(rec.line, layout, &rec, &e));
+                }
+            }
+        }
+    }
+    if invalid > printed {
+        eprintln!(
+            "... and {} more invalid rows (all in the failed-rows CSV)",
+            invalid - printed
+        );
+    }
+    if invalid > 0 {
+        eprintln!("{invalid} of {rows} rows are invalid and will not be sent");
+    }
+    Ok(Validated {
+        rows,
+        invalid,
+        index: ProfileIndex::from_vec(firsts),
+    })
+}
+
+/// A row to send, with what is needed to report it.
+struct Pending {
+    line: u64,
+    key: String,
+    member: ImportMember,
+    record: Record,
+}
+
+/// Pass 2's reader: settles every row that is not sent, and hands out those to send.
+struct Feeder<'a> {
+    campaign: CampaignId,
+    path: &'a Path,
+    layout: &'a Layout,
+    reader: RecordReader,
+    rec: Record,
+    hasher: &'a KeyHasher,
+    index: &'a ProfileIndex,
+    done: &'a [bool],
+    report: &'a mut ImportReport,
+    failed: Option<&'a mut FailedRows>,
+    printed: usize,
+}
+
+impl Feeder<'_> {
+    fn print(&mut self, progress: &Progress, text: &str) {
+        if self.printed < MAX_PRINTED {
+            self.printed += 1;
+            progress.println(text);
+        }
+    }
+
+    /// The next row to send, settling the others on the way; `None` at the end.
+    fn next(&mut self, progress: &Progress) -> Result<Option<Pending>, CliError> {
+        loop {
+            if !self
+                .reader
+                .read(&mut self.rec)
+                .map_err(|e| malformed(self.path, &e))?
+            {
+                return Ok(None);
+            }
+            check_record(&self.rec, self.layout).map_err(|e| {
+                CliError::usage(format!(
+                    "{}: {e}\nthe file changed during the import",
+                    self.path.display()
+                ))
+            })?;
+            self.report.rows += 1;
+            let line = self.rec.line;
+            if self.rec.is_blank() {
+                self.report.blank += 1;
+                continue;
+            }
+            let (member, key) = match member_from_record(
+                self.campaign,
+                &self.layout.columns,
+                &self.rec,
+                self.layout.encoding,
+            ) {
+                Ok(ok) => ok,
+                Err(e) => {
+                    self.report.invalid += 1;
+                    let text = e.describe(&self.layout.headers);
+                    if let Some(failed) = self.failed.as_deref_mut() {
+                        failed.write(&self.rec, &text).map_err(|io| {
+                            CliError::usage(format!("cannot write {}: {io}", failed.path.display()))
+                        })?;
+                    }
+                    let url = url_cell(self.layout, &self.rec);
+                    self.report.add_failure(RowFailure {
+                        line,
+                        column: e.column.map(|c| c + 1),
+                        url,
+                        error: text,
+                        invalid: true,
+                    });
+                    continue;
+                }
+            };
+            let changed = || {
+                CliError::usage(format!(
+                    "{}: line {line} was not in the file when it was validated: the file \
+                     changed during the import",
+                    self.path.display()
+                ))
+            };
+            let i = self
+                .index
+                .position(&self.hasher.hash(&key))
+                .ok_or_else(changed)?;
+            if self.done.get(i).copied().unwrap_or(false) {
+                self.report.already_done += 1;
+                continue;
+            }
+            let first = self.index.first_line(i).ok_or_else(changed)?;
+            if first != line {
+                self.report.duplicate_rows += 1;
+                if self.report.duplicate_row_lines.len() < MAX_LISTED {
+                    self.report.duplicate_row_lines.push(DuplicateRow {
+                        line,
+                        same_as_line: first,
+                    });
+                }
+                self.print(
+                    progress,
+                    &format!(
+                        "line {line}: same profile as line {first} ({}): sent once, from line \
+                         {first}",
+                        member.linked_in_url
+                    ),
+                );
+                continue;
+            }
+            return Ok(Some(Pending {
+                line,
+                key,
+                member,
+                record: self.rec.clone(),
+            }));
+        }
+    }
+
+    /// Settles every remaining row without sending anything (after a stop, or in a dry
+    /// run): rows that would be sent are "not attempted".
+    fn drain(&mut self, progress: &Progress) -> Result<(), CliError> {
+        while self.next(progress)?.is_some() {
+            self.report.not_attempted += 1;
+        }
+        if self.printed >= MAX_PRINTED {
+            progress.println("(more per-row messages were not shown: see the report)");
+        }
+        Ok(())
+    }
+}
+
+fn env_count(name: &str) -> Option<usize> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
+}
+
+/// Whether an error means every other row would fail the same way.
+fn is_fatal(err: &Error) -> bool {
+    match err {
+        Error::Config(_) => true,
+        Error::Api(e) => matches!(e.kind, ApiErrorKind::Forbidden | ApiErrorKind::NotFound),
+        _ => false,
+    }
+}
+
+/// The profile key of a contact the server returned.
+fn contact_key(c: &Contact) -> Option<String> {
+    c.public_identifier
+        .as_deref()
+        .and_then(|p| canonical_profile_key(&format!("{PROFILE_URL_PREFIX}{}", p.trim())))
+        .or_else(|| c.member_url.as_deref().and_then(canonical_profile_key))
+}
+
+/// Looks up the profiles whose outcome is unknown, before anything is sent: those found are
+/// journaled as `found` and become done.
+async fn resolve_unknown(
+    client: &Client,
+    journal: &mut Journal,
+    index: &ProfileIndex,
+    hasher: &KeyHasher,
+) -> Result<usize, CliError> {
+    if journal.unknown.is_empty() {
+        return Ok(0);
+    }
+    let unknown = std::mem::take(&mut journal.unknown);
+    eprintln!(
+        "{} profile(s) were sent by an earlier run that stopped before their answer: looking \
+         them up on the server before sending anything",
+        unknown.len()
+    );
+    // The key (decoded) and, for non-ASCII keys, the form written in URLs.
+    let mut ids: Vec<String> = Vec::new();
+    for key in &unknown {
+        ids.push(key.clone());
+        if let Some(encoded) = salesflow::validate::linkedin_profile_url("linkedInUrl", key)
+            .ok()
+            .or_else(|| {
+                salesflow::validate::linkedin_profile_url(
+                    "linkedInUrl",
+                    &format!("{PROFILE_URL_PREFIX}{key}"),
+                )
+                .ok()
+            })
+            .and_then(|u| u.strip_prefix(PROFILE_URL_PREFIX).map(str::to_owned))
+        {
+            if encoded != *key {
+                ids.push(encoded);
+            }
+        }
+    }
+    let contacts = client
+        .list_contacts_by_public_identifiers(&ids)
+        .await
+        .map_err(|e| {
+            CliError::api(format!(
+                "cannot look up the profiles of unknown outcome: {e}\nnothing was sent; run \
+                 the same command again"
+            ))
+        })?;
+    let mut found = 0;
+    for key in &unknown {
+        let Some(c) = contacts
+            .iter()
+            .find(|c| contact_key(c).as_deref() == Some(key.as_str()))
+        else {
+            continue;
+        };
+        let mut entry = JournalEntry::new(journal.campaign(), key, Event::Found, 0);
+        entry.line = None;
+        entry.member_id = Some(c.member_id);
+        journal.record(&entry).map_err(|e| {
+            CliError::usage(format!(
+                "cannot write the journal {}: {e}",
+                journal.path().display()
+            ))
+        })?;
+        if let Some(i) = index.position(&hasher.hash(key)) {
+            if let Some(d) = journal.done.get_mut(i) {
+                *d = true;
+            }
+        }
+        found += 1;
+    }
+    eprintln!(
+        "{found} found on the server (done, not sent again); {} not found (sent)",
+        unknown.len() - found
+    );
+    Ok(found)
+}
+
+/// Runs `salesflow import`.
+///
+/// # Errors
+///
+/// Usage errors (unreadable or malformed CSV, no URL column, no token), and a failed
+/// lookup of profiles of unknown outcome; row failures are not errors but part of the
+/// report (exit code 3).
+pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
+    let path = args.csv.as_path();
+    let hasher = KeyHasher::new();
+    let (layout, reader) = read_layout(path, args)?;
+    if layout.encoding != Encoding::Utf8 || layout.bom_len > 0 || layout.delimiter != b',' {
+        eprintln!(
+            "reading {} as {}{}, fields separated by `{}`",
+            path.display(),
+            layout.encoding.name(),
+            if layout.bom_len > 0 {
+                " (byte order mark)"
+            } else {
+                ""
+            },
+            delimiter_name(layout.delimiter)
+        );
+    }
+
+    // 1. Validate every row; refuse a malformed file before anything is sent.
+    let validated = validate_pass(args.campaign, path, &layout, reader, &hasher)?;
+
+    let mut report = ImportReport {
+        csv: path.display().to_string(),
+        encoding: layout.encoding.name().to_owned(),
+        delimiter: delimiter_name(layout.delimiter),
+        campaign_id: args.campaign,
+        dry_run: args.dry_run,
+        ..ImportReport::default()
+    };
+
+    // 2. What earlier runs did.
+    let mut journal = None;
+    let mut done = vec![false; validated.index.len()];
+    let temp_journal = ctx.mock.is_some() && args.state.is_none();
+    let client = if args.dry_run {
+        None
+    } else {
+        let client = ctx.client()?;
+        let journal_path = match &args.state {
+            Some(p) => p.clone(),
+            None if temp_journal => mock_journal(),
+            None => default_journal(path),
+        };
+        if temp_journal {
+            eprintln!(
+                "note: --mock: the resume journal is a temporary file ({}), removed at the \
+                 end: the mock starts from its demo data every run, so there is nothing to \
+                 resume",
+                journal_path.display()
+            );
+        }
+        let mut j = Journal::open(&journal_path, args.campaign, &hasher, &validated.index)
+            .map_err(|e| {
+                CliError::usage(format!(
+                    "cannot open the journal {}: {e}",
+                    journal_path.display()
+                ))
+            })?;
+        if j.unreadable_lines > 0 {
+            eprintln!(
+                "note: {} unreadable line(s) in the journal {} ignored",
+                j.unreadable_lines,
+                journal_path.display()
+            );
+        }
+        report.journal = (!temp_journal).then(|| journal_path.display().to_string());
+        report.recovered = resolve_unknown(&client, &mut j, &validated.index, &hasher).await?;
+        done = std::mem::take(&mut j.done);
+        journal = Some(j);
+        Some(client)
+    };
+    let to_send = done.iter().filter(|d| !**d).count();
+    let skipped = validated.index.len() - to_send;
+    if skipped > 0 {
+        eprintln!(
+            "resuming: {skipped} profile(s) already done by an earlier run (journal {}) are \
+             skipped",
+            report.journal.as_deref().unwrap_or("temporary")
+        );
+    }
+
+    // 3. Import, streaming the file again.
+    let failed_path = args
+        .failed_out
+        .clone()
+        .unwrap_or_else(|| default_failed_out(path));
+    let mut failed = FailedRows {
+        path: failed_path,
+        out: None,
+        encoding: layout.encoding,
+        had_bom: layout.bom_len > 0,
+        delimiter: layout.delimiter,
+        header: layout.header.clone(),
+        error_column: layout.columns.error,
+    };
+    let (head, file) = open_at_start(path, layout.bom_len)?;
+    let mut reader = RecordReader::new(head, Box::new(file), layout.encoding, layout.delimiter);
+    let mut header = Record::default();
+    reader.read(&mut header).map_err(|e| malformed(path, &e))?;
+    let mut progress = Progress::new(to_send as u64);
+    let mut feeder = Feeder {
+        campaign: args.campaign,
+        path,
+        layout: &layout,
+        reader,
+        rec: Record::default(),
+        hasher: &hasher,
+        index: &validated.index,
+        done: &done,
+        report: &mut report,
+        failed: (!args.dry_run).then_some(&mut failed),
+        printed: 0,
+    };
+    let mut fatal: Option<String> = None;
+    let mut stopped = false;
+    if let (Some(client), Some(journal)) = (client, journal.as_mut()) {
+        let outcome = import_loop(
+            &client,
+            args,
+            journal,
+            &mut feeder,
+            &mut progress,
+            &mut fatal,
+        )
+        .await?;
+        stopped = outcome;
+    }
+    feeder.drain(&progress)?;
+    progress.finish();
+    drop(feeder);
+    if report.accounted() != report.rows
+        || report.rows != validated.rows
+        || report.invalid != validated.invalid
+    {
+        eprintln!(
+            "warning: {} rows counted, {} accounted for, {} validated ({} then {} invalid): \
+             did the file change during the import?",
+            report.rows,
+            report.accounted(),
+            validated.rows,
+            validated.invalid,
+            report.invalid
+        );
+    }
+    report.interrupted = stopped && fatal.is_none();
+    if failed
+        .finish()
+        .map_err(|e| CliError::usage(format!("cannot write {}: {e}", failed.path.display())))?
+    {
+        report.failed_out = Some(failed.path.display().to_string());
+    }
+    let result = finish(ctx, report, fatal.as_deref());
+    if temp_journal {
+        if let Some(j) = &journal {
+            let _ = std::fs::remove_file(j.path());
+        }
+    }
+    result
+}
+
+/// Sends the rows the feeder hands out, `--concurrency` at a time, journaling each before
+/// and after; returns whether it was stopped (Ctrl-C, the stop hook, or a fatal error).
+async fn import_loop(
+    client: &Client,
+    args: &ImportArgs,
+    journal: &mut Journal,
+    feeder: &mut Feeder<'_>,
+    progress: &mut Progress,
+    fatal: &mut Option<String>,
+) -> Result<bool, CliError> {
+    let campaign = args.campaign;
+    let concurrency = usize::from(args.concurrency).max(1);
+    let stop = Arc::new(AtomicBool::new(false));
+    let notify = Arc::new(tokio::sync::Notify::new());
+    let signal_task = {
+        let stop = stop.clone();
+        let notify = notify.clone();
+        tokio::spawn(async move {
+            let mut presses = 0;
+            while tokio::signal::ctrl_c().await.is_ok() {
+                presses += 1;
+                if presses == 1 {
+                    eprintln!(
+                        "interrupted: finishing the rows in flight (Ctrl-C again to quit at once)"
+                    );
+                    stop.store(true, Ordering::SeqCst);
+                    notify.notify_one();
+                } else {
+                    eprintln!("interrupted again: quitting; run the same command to resume");
+                    std::process::exit(exit::INTERRUPTED);
+                }
+            }
+        })
+    };
+    let journal_error = |path: &Path, e: std::io::Error| {
+        CliError::usage(format!("cannot write the journal {}: {e}", path.display()))
+    };
+    let stop_after = env_count(ENV_STOP_AFTER);
+    let abort_after = env_count(ENV_ABORT_AFTER);
+    let mut in_flight = FuturesUnordered::new();
+    let mut exhausted = false;
+    let mut completed = 0usize;
+    let mut deadline: Option<tokio::time::Instant> = None;
+    loop {
+        while !exhausted && !stop.load(Ordering::SeqCst) && in_flight.len() < concurrency {
+            match feeder.next(progress)? {
+                Some(p) => {
+                    journal
+                        .record(&JournalEntry::new(campaign, &p.key, Event::Sent, p.line))
+                        .map_err(|e| journal_error(journal.path(), e))?;
+                    let client = client.clone();
+                    in_flight.push(async move {
+                        let result = client.send(p.member.clone()).await;
+                        (p, result)
+                    });
+                }
+                None => exhausted = true,
+            }
+        }
+        if in_flight.is_empty() {
+            break;
+        }
+        let next = tokio::select! {
+            next = in_flight.next() => next,
+            () = notify.notified(), if deadline.is_none() => {
+                deadline = Some(tokio::time::Instant::now() + GRACE_PERIOD);
+                continue;
+            }
+            () = async {
+                match deadline {
+                    Some(d) => tokio::time::sleep_until(d).await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                // The rows still in flight were sent: their outcome is unknown, and their
+                // `sent` entries make the next run look them up.
+                feeder.report.unknown += in_flight.len();
+                eprintln!(
+                    "gave up waiting for {} row(s) in flight after {} s: the next run looks \
+                     them up before sending anything",
+                    in_flight.len(),
+                    GRACE_PERIOD.as_secs()
+                );
+                break;
+            }
+        };
+        let Some((p, result)) = next else { break };
+        if abort_after.is_some_and(|n| completed >= n) {
+            // The testing hook: die between a response and its journal entry, with more
+            // rows in flight, as a killed process may.
+            progress.finish();
+            eprintln!(
+                "{ENV_ABORT_AFTER}: exiting before journaling line {}",
+                p.line
+            );
+            std::process::exit(exit::INTERRUPTED);
+        }
+        let mut entry = JournalEntry::new(campaign, &p.key, Event::Failed, p.line);
+        match &result {
+            Ok(c) if c.is_duplicate() => {
+                entry.event = Some(Event::Duplicate);
+                entry.member_id = Some(c.member_id);
+                feeder.report.duplicates += 1;
+            }
+            Ok(c) => {
+                entry.event = Some(Event::Imported);
+                entry.member_id = Some(c.member_id);
+                feeder.report.imported += 1;
+            }
+            Err(e) => {
+                let text = e.to_string();
+                entry.error = Some(text.clone());
+                feeder.report.failed += 1;
+                progress.println(&format!("line {}: failed: {text}", p.line));
+                if let Some(failed) = feeder.failed.as_deref_mut() {
+                    failed.write(&p.record, &text).map_err(|io| {
+                        CliError::usage(format!("cannot write {}: {io}", failed.path.display()))
+                    })?;
+                }
+                feeder.report.add_failure(RowFailure {
+                    line: p.line,
+                    column: None,
+                    url: p.member.linked_in_url.clone(),
+                    error: text.clone(),
+                    invalid: false,
+                });
+                if is_fatal(e) && fatal.is_none() {
+                    *fatal = Some(text);
+                    stop.store(true, Ordering::SeqCst);
+                    deadline.get_or_insert(tokio::time::Instant::now() + GRACE_PERIOD);
+                }
+            }
+        }
+        journal
+            .record(&entry)
+            .map_err(|e| journal_error(journal.path(), e))?;
+        progress.inc();
+        completed += 1;
+        if stop_after.is_some_and(|n| completed >= n) && !stop.load(Ordering::SeqCst) {
+            progress.println(&format!(
+                "{ENV_STOP_AFTER}: stopping as on Ctrl-C after {completed} rows"
+            ));
+            stop.store(true, Ordering::SeqCst);
+            deadline.get_or_insert(tokio::time::Instant::now() + GRACE_PERIOD);
+        }
+    }
+    signal_task.abort();
+    Ok(stop.load(Ordering::SeqCst))
+}
+
+fn finish(ctx: &Context, mut report: ImportReport, fatal: Option<&str>) -> Result<i32, CliError> {
+    report.failures.sort_by_key(|f| f.line);
+    eprint!("{}", report.summary_text());
+    if ctx.output == OutputFormat::Json {
+        let mut text = serde_json::to_string_pretty(&report).map_err(std::io::Error::other)?;
+        text.push('\n');
+        crate::output::write_stdout(&text)?;
+    }
+    if let Some(err) = fatal {
+        eprintln!(
+            "error: stopped after an error that every row would meet: {err}\n\
+             fix it and run the same command again to resume"
+        );
+        return Ok(exit::API_ERROR);
+    }
+    let code = if report.interrupted || report.unknown > 0 {
+        exit::INTERRUPTED
+    } else if report.invalid + report.failed == 0 {
+        exit::SUCCESS
+    } else if report.invalid == 0 && report.imported + report.duplicates + report.already_done == 0
+    {
+        exit::API_ERROR
+    } else {
+        exit::PARTIAL
+    };
+    Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn header_names_are_matched_loosely() {
+        for url in [
+            "linkedin_url",
+            "LinkedIn URL",
+            "linkedInUrl",
+            "url",
+            " URL ",
+        ] {
+            let c = map_columns(&headers(&["First Name", url, "last_name"])).unwrap();
+            assert_eq!(c.url, 1, "{url}");
+            assert_eq!(c.first_name, Some(0));
+            assert_eq!(c.last_name, Some(2));
+        }
+        let c = map_columns(&headers(&["url", "Custom 3", "custom10", "error"])).unwrap();
+        assert_eq!(c.custom[2], Some(1));
+        assert_eq!(c.custom[9], Some(2));
+        assert_eq!(c.custom[0], None);
+        assert_eq!(c.error, Some(3));
+        assert!(map_columns(&headers(&["name", "email"])).is_err());
+    }
+
+    fn record(line: &str) -> Record {
+        let mut r = RecordReader::new(
+            line.as_bytes().to_vec(),
+            Box::new(std::io::empty()),
+            Encoding::Utf8,
+            b',',
+        );
+        let mut rec = Record::default();
+        assert!(r.read(&mut rec).unwrap());
+        rec
+    }
+
+    #[test]
+    fn rows_are_validated_with_the_sdk_and_name_their_column() {
+        let c = map_columns(&headers(&["url", "first_name", "custom1"])).unwrap();
+        let (m, key) = member_from_record(
+            &c,
+            &record(" HTTPS://WWW.linkedin.com/in/Ann/ ,Ann,"),
+            Encoding::Utf8,
+        )
+        .unwrap();
+        assert_eq!(m.linkedin_url, "https://www.linkedin.com/in/ann");
+        assert_eq!(key, "ann");
+        assert_eq!(m.first_name.as_deref(), Some("Ann"));
+        assert_eq!(m.custom[0], None);
+        let err = member_from_record(&c, &record(",Ann,"), Encoding::Utf8).unwrap_err();
+        assert_eq!(err.column, Some(0));
+        assert_eq!(err.message, "missing LinkedIn URL");
+        let long = format!("linkedin.com/in/x,Ann,{}", "y".repeat(1024));
+        let err = member_from_record(&c, &record(&long), Encoding::Utf8).unwrap_err();
+        assert_eq!(err.column, Some(2));
+        assert_eq!(
+            err.describe(&headers(&["url", "first_name", "custom1"])),
+            "column 3 (custom1): invalid `custom1`: at most 1023 characters allowed, got 1024"
+        );
+    }
+
+    #[test]
+    fn the_index_names_the_first_valid_row_of_a_profile() {
+        let h = KeyHasher::new();
+        let f = ProfileIndex::from_vec(vec![
+            (h.hash("b"), 9),
+            (h.hash("a"), 4),
+            (h.hash("b"), 3),
+            (h.hash("a"), 2),
+        ]);
+        assert_eq!(f.len(), 2);
+        let line = |k: &str| f.position(&h.hash(k)).and_then(|i| f.first_line(i));
+        assert_eq!(line("a"), Some(2));
+        assert_eq!(line("b"), Some(3));
+        assert_eq!(line("c"), None);
+    }
+}

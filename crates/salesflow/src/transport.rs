@@ -1,0 +1,138 @@
+//! Why a request could not be sent or its answer not read: the cause of an
+//! [`Error::Transport`](crate::Error::Transport), read from the HTTP stack's error chain.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::io;
+use std::time::Duration;
+
+/// The cause of a transport error (see [`Error::transport_cause`](crate::Error::transport_cause)).
+///
+/// Its `Display` is a short phrase for messages ("timed out after 30 s", "connection
+/// refused"); it never holds a URL, so never the token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportCause {
+    /// No answer within the client's timeout (total or connect).
+    Timeout {
+        /// The client's total timeout, when the client knows it (`None` for an HTTP client
+        /// given with [`ClientBuilder::http_client`](crate::ClientBuilder::http_client)).
+        after: Option<Duration>,
+    },
+    /// Nothing listens at the server's address (the connection was refused).
+    ConnectionRefused,
+    /// The server's host name could not be resolved.
+    Dns,
+    /// The TLS handshake failed (certificate, protocol, a server that does not speak TLS).
+    Tls,
+    /// The connection was reset or closed before the answer was complete.
+    ConnectionReset,
+    /// Anything else (see the error's source for details).
+    Other,
+}
+
+impl TransportCause {
+    /// The cause of `err`, an error of the HTTP client whose total timeout is `timeout`.
+    pub fn of(err: &reqwest::Error, timeout: Option<Duration>) -> Self {
+        if err.is_timeout() {
+            return TransportCause::Timeout { after: timeout };
+        }
+        let mut texts = Vec::new();
+        let mut next: Option<&(dyn StdError + 'static)> = Some(err);
+        while let Some(e) = next {
+            if let Some(io) = e.downcast_ref::<io::Error>() {
+                match io.kind() {
+                    io::ErrorKind::ConnectionRefused => return TransportCause::ConnectionRefused,
+                    io::ErrorKind::TimedOut => return TransportCause::Timeout { after: timeout },
+                    io::ErrorKind::ConnectionReset
+                    | io::ErrorKind::ConnectionAborted
+                    | io::ErrorKind::BrokenPipe
+                    | io::ErrorKind::UnexpectedEof => {
+                        // A TLS failure can surface as an early EOF during the handshake:
+                        // decided from the texts below.
+                        texts.push("connection reset".to_owned());
+                    }
+                    _ => {}
+                }
+            }
+            texts.push(e.to_string().to_ascii_lowercase());
+            next = e.source();
+        }
+        let any = |needles: &[&str]| texts.iter().any(|t| needles.iter().any(|n| t.contains(n)));
+        if any(&["connection refused"]) {
+            TransportCause::ConnectionRefused
+        } else if any(&[
+            "dns error",
+            "failed to lookup address",
+            "name or service not known",
+            "no such host",
+            "nodename nor servname",
+            "temporary failure in name resolution",
+        ]) {
+            TransportCause::Dns
+        } else if any(&[
+            "certificate",
+            "tls",
+            "ssl",
+            "handshake",
+            "invalidcontenttype",
+            "corrupt message",
+        ]) {
+            TransportCause::Tls
+        } else if any(&[
+            "connection reset",
+            "connection closed before message completed",
+            "broken pipe",
+            "connection aborted",
+            "incomplete message",
+            "unexpected eof",
+        ]) {
+            TransportCause::ConnectionReset
+        } else {
+            TransportCause::Other
+        }
+    }
+}
+
+impl fmt::Display for TransportCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportCause::Timeout { after: Some(d) } => {
+                let secs = d.as_secs_f64();
+                if d.subsec_millis() == 0 {
+                    write!(f, "timed out after {} s", d.as_secs())
+                } else {
+                    write!(f, "timed out after {secs:.1} s")
+                }
+            }
+            TransportCause::Timeout { after: None } => f.write_str("timed out"),
+            TransportCause::ConnectionRefused => f.write_str("connection refused"),
+            TransportCause::Dns => f.write_str("DNS failure: the host name could not be resolved"),
+            TransportCause::Tls => f.write_str("TLS failure"),
+            TransportCause::ConnectionReset => {
+                f.write_str("connection reset before the answer was complete")
+            }
+            TransportCause::Other => f.write_str("transport failure"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases() {
+        let t = |after| TransportCause::Timeout { after }.to_string();
+        assert_eq!(t(Some(Duration::from_secs(30))), "timed out after 30 s");
+        assert_eq!(
+            t(Some(Duration::from_millis(1500))),
+            "timed out after 1.5 s"
+        );
+        assert_eq!(t(None), "timed out");
+        assert_eq!(
+            TransportCause::ConnectionRefused.to_string(),
+            "connection refused"
+        );
+    }
+}
