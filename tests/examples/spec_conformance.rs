@@ -66,7 +66,10 @@ async fn main() -> ExitCode {
         for f in &failures {
             eprintln!("FAIL {f}");
         }
-        eprintln!("spec conformance: {} failures in {calls} calls", failures.len());
+        eprintln!(
+            "spec conformance: {} failures in {calls} calls",
+            failures.len()
+        );
         ExitCode::from(1)
     }
 }

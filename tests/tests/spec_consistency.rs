@@ -105,15 +105,28 @@ fn the_open_enums_know_exactly_the_spec_values() {
     let names = |values: &[&str]| values.iter().map(|v| v.to_string()).collect::<Vec<_>>();
     assert_eq!(
         known_values("CampaignStatus"),
-        names(&CampaignStatus::KNOWN.iter().map(|v| v.as_str()).collect::<Vec<_>>())
+        names(
+            &CampaignStatus::KNOWN
+                .iter()
+                .map(|v| v.as_str())
+                .collect::<Vec<_>>()
+        )
     );
     assert_eq!(
         known_values("AccountStatus"),
-        names(&AccountStatus::KNOWN.iter().map(|v| v.as_str()).collect::<Vec<_>>())
+        names(
+            &AccountStatus::KNOWN
+                .iter()
+                .map(|v| v.as_str())
+                .collect::<Vec<_>>()
+        )
     );
     assert_eq!(
         known_values("RunOn"),
-        RunOn::KNOWN.iter().map(|r| r.code().to_string()).collect::<Vec<_>>()
+        RunOn::KNOWN
+            .iter()
+            .map(|r| r.code().to_string())
+            .collect::<Vec<_>>()
     );
 }
 
@@ -127,7 +140,11 @@ fn keys(value: &serde_json::Value) -> BTreeSet<String> {
 fn yaml_keys(value: &serde_yaml::Value) -> BTreeSet<String> {
     value
         .as_mapping()
-        .map(|m| m.keys().filter_map(|k| k.as_str().map(str::to_owned)).collect())
+        .map(|m| {
+            m.keys()
+                .filter_map(|k| k.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -38,7 +38,10 @@ pub const REPLACEMENTS: &[(&str, &str)] = &[
     ("CampaignId", "::salesflow_webhook_types::CampaignId"),
     ("MemberId", "::salesflow_webhook_types::MemberId"),
     ("WebhookId", "::salesflow_webhook_types::WebhookId"),
-    ("WebhookCampaignId", "::salesflow_webhook_types::WebhookCampaignId"),
+    (
+        "WebhookCampaignId",
+        "::salesflow_webhook_types::WebhookCampaignId",
+    ),
     ("AccountId", "::salesflow_webhook_types::AccountId"),
     ("DotNetDate", "::salesflow_webhook_types::DotNetDate"),
     ("FlexibleDate", "::salesflow_webhook_types::FlexibleDate"),

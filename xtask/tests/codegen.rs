@@ -52,7 +52,10 @@ fn checked_in_files_are_up_to_date() {
         stale.is_empty(),
         "stale: {stale:?}; run `cargo xtask codegen`"
     );
-    assert_eq!(report.unchanged.len(), codegen::generate(&spec_text()).unwrap().len());
+    assert_eq!(
+        report.unchanged.len(),
+        codegen::generate(&spec_text()).unwrap().len()
+    );
 }
 
 #[test]

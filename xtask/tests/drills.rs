@@ -30,7 +30,13 @@ fn root() -> PathBuf {
 fn copy_workspace() -> tempfile::TempDir {
     let root = root();
     let listed = Command::new("git")
-        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
         .current_dir(&root)
         .output()
         .expect("git runs");
@@ -66,7 +72,10 @@ fn edit(path: &Path, anchor: &str, insert_after: &str) {
 fn regenerate(copy: &Path) {
     let report = codegen::run(&copy.join("spec/salesflow.yaml"), copy, Mode::Write)
         .expect("the edited spec generates");
-    assert!(!report.written.is_empty(), "the spec edit changed no generated file");
+    assert!(
+        !report.written.is_empty(),
+        "the spec edit changed no generated file"
+    );
 }
 
 /// Runs cargo in the copy, with this workspace's target directory.
@@ -169,9 +178,15 @@ fn drill_a_new_response_field_reaches_every_layer_with_no_hand_edit() {
         NEW_FIELD_CLI_TEST,
     )
     .unwrap();
-    let sdk = cargo(copy, &["test", "-p", "salesflow", "--test", "drill_new_field"]);
+    let sdk = cargo(
+        copy,
+        &["test", "-p", "salesflow", "--test", "drill_new_field"],
+    );
     assert!(sdk.status.success(), "SDK layer:\n{}", text(&sdk));
-    let cli = cargo(copy, &["test", "-p", "salesflow-cli", "--test", "drill_new_field"]);
+    let cli = cargo(
+        copy,
+        &["test", "-p", "salesflow-cli", "--test", "drill_new_field"],
+    );
     assert!(cli.status.success(), "CLI layer:\n{}", text(&cli));
 }
 
@@ -235,7 +250,10 @@ fn drill_a_new_operation_is_named_by_the_compiler_then_by_the_snapshot_test() {
         ],
     );
     let output = text(&check);
-    assert!(!check.status.success(), "a new operation compiled unnoticed");
+    assert!(
+        !check.status.success(),
+        "a new operation compiled unnoticed"
+    );
     let files = files_with_errors(&output);
     let expected: BTreeSet<String> = [
         "crates/salesflow-mock/src/api.rs",
@@ -283,7 +301,14 @@ fn drill_a_new_operation_is_named_by_the_compiler_then_by_the_snapshot_test() {
     // 4. The snapshot test names the operation that has no snapshot.
     let snapshots = cargo(
         copy,
-        &["test", "-p", "tests", "--test", "snapshots", "every_operation"],
+        &[
+            "test",
+            "-p",
+            "tests",
+            "--test",
+            "snapshots",
+            "every_operation",
+        ],
     );
     let output = text(&snapshots);
     assert!(!snapshots.status.success(), "{output}");

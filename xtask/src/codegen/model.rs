@@ -299,11 +299,7 @@ fn resolve_schema<'s>(spec: &'s OpenAPI, r: &'s ReferenceOr<Schema>) -> Result<&
         ReferenceOr::Item(s) => Ok(s),
         ReferenceOr::Reference { reference } => {
             let name = ref_name(reference, "#/components/schemas/")?;
-            match spec
-                .components
-                .as_ref()
-                .and_then(|c| c.schemas.get(name))
-            {
+            match spec.components.as_ref().and_then(|c| c.schemas.get(name)) {
                 Some(ReferenceOr::Item(s)) => Ok(s),
                 _ => Err(Error::Spec(format!("unresolved schema `{reference}`"))),
             }
@@ -319,11 +315,7 @@ fn resolve_boxed<'s>(
         ReferenceOr::Item(s) => Ok((s, None)),
         ReferenceOr::Reference { reference } => {
             let name = ref_name(reference, "#/components/schemas/")?;
-            match spec
-                .components
-                .as_ref()
-                .and_then(|c| c.schemas.get(name))
-            {
+            match spec.components.as_ref().and_then(|c| c.schemas.get(name)) {
                 Some(ReferenceOr::Item(s)) => Ok((s, Some(name))),
                 _ => Err(Error::Spec(format!("unresolved schema `{reference}`"))),
             }
@@ -471,7 +463,10 @@ fn host_of(url: &str) -> Result<Host, Error> {
     }
 }
 
-fn resolve_param<'s>(spec: &'s OpenAPI, p: &'s ReferenceOr<Parameter>) -> Result<&'s Parameter, Error> {
+fn resolve_param<'s>(
+    spec: &'s OpenAPI,
+    p: &'s ReferenceOr<Parameter>,
+) -> Result<&'s Parameter, Error> {
     match p {
         ReferenceOr::Item(p) => Ok(p),
         ReferenceOr::Reference { reference } => {
@@ -488,7 +483,10 @@ fn resolve_param<'s>(spec: &'s OpenAPI, p: &'s ReferenceOr<Parameter>) -> Result
     }
 }
 
-fn resolve_body<'s>(spec: &'s OpenAPI, b: &'s ReferenceOr<RequestBody>) -> Result<&'s RequestBody, Error> {
+fn resolve_body<'s>(
+    spec: &'s OpenAPI,
+    b: &'s ReferenceOr<RequestBody>,
+) -> Result<&'s RequestBody, Error> {
     match b {
         ReferenceOr::Item(b) => Ok(b),
         ReferenceOr::Reference { reference } => {
@@ -499,22 +497,23 @@ fn resolve_body<'s>(spec: &'s OpenAPI, b: &'s ReferenceOr<RequestBody>) -> Resul
                 .and_then(|c| c.request_bodies.get(name))
             {
                 Some(ReferenceOr::Item(b)) => Ok(b),
-                _ => Err(Error::Spec(format!("unresolved request body `{reference}`"))),
+                _ => Err(Error::Spec(format!(
+                    "unresolved request body `{reference}`"
+                ))),
             }
         }
     }
 }
 
-fn resolve_response<'s>(spec: &'s OpenAPI, r: &'s ReferenceOr<Response>) -> Result<&'s Response, Error> {
+fn resolve_response<'s>(
+    spec: &'s OpenAPI,
+    r: &'s ReferenceOr<Response>,
+) -> Result<&'s Response, Error> {
     match r {
         ReferenceOr::Item(r) => Ok(r),
         ReferenceOr::Reference { reference } => {
             let name = ref_name(reference, "#/components/responses/")?;
-            match spec
-                .components
-                .as_ref()
-                .and_then(|c| c.responses.get(name))
-            {
+            match spec.components.as_ref().and_then(|c| c.responses.get(name)) {
                 Some(ReferenceOr::Item(r)) => Ok(r),
                 _ => Err(Error::Spec(format!("unresolved response `{reference}`"))),
             }
@@ -525,10 +524,16 @@ fn resolve_response<'s>(spec: &'s OpenAPI, r: &'s ReferenceOr<Response>) -> Resu
 fn json_schema_of<'s>(
     content: &'s indexmap::IndexMap<String, openapiv3::MediaType>,
 ) -> Option<&'s ReferenceOr<Schema>> {
-    content.get("application/json").and_then(|m| m.schema.as_ref())
+    content
+        .get("application/json")
+        .and_then(|m| m.schema.as_ref())
 }
 
-fn response_shape(spec: &OpenAPI, context: &str, op: &SpecOperation) -> Result<ResponseShape, Error> {
+fn response_shape(
+    spec: &OpenAPI,
+    context: &str,
+    op: &SpecOperation,
+) -> Result<ResponseShape, Error> {
     let ok = op
         .responses
         .responses
@@ -565,7 +570,10 @@ fn response_shape(spec: &OpenAPI, context: &str, op: &SpecOperation) -> Result<R
     })
 }
 
-fn schema_example_of_body(example: &Option<serde_json::Value>, prop: &str) -> Option<serde_json::Value> {
+fn schema_example_of_body(
+    example: &Option<serde_json::Value>,
+    prop: &str,
+) -> Option<serde_json::Value> {
     example.as_ref()?.get(prop).cloned()
 }
 
@@ -669,7 +677,10 @@ pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
                             .unwrap_or_default()
                             .trim()
                             .to_owned(),
-                        example: data.example.clone().or_else(|| schema.schema_data.example.clone()),
+                        example: data
+                            .example
+                            .clone()
+                            .or_else(|| schema.schema_data.example.clone()),
                     });
                 }
             }
@@ -723,9 +734,11 @@ pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
                                 .unwrap_or_default()
                                 .trim()
                                 .to_owned(),
-                            example: schema.schema_data.example.clone().or_else(|| {
-                                schema_example_of_body(&body_schema_example, prop)
-                            }),
+                            example: schema
+                                .schema_data
+                                .example
+                                .clone()
+                                .or_else(|| schema_example_of_body(&body_schema_example, prop)),
                         });
                     }
                 }
@@ -735,7 +748,9 @@ pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
                 None => None,
                 Some(value) => {
                     let prop = value.as_str().ok_or_else(|| {
-                        Error::Spec(format!("{context}: `{BATCH_EXTENSION}` must name a property"))
+                        Error::Spec(format!(
+                            "{context}: `{BATCH_EXTENSION}` must name a property"
+                        ))
                     })?;
                     let param = params
                         .iter()
@@ -817,7 +832,10 @@ pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
 
     // Object schemas reachable from a response body.
     let mut response_structs = BTreeSet::new();
-    let mut pending: Vec<String> = operations.iter().map(|o| o.response.schema.clone()).collect();
+    let mut pending: Vec<String> = operations
+        .iter()
+        .map(|o| o.response.schema.clone())
+        .collect();
     while let Some(name) = pending.pop() {
         if !generated.structs.contains_key(&name) || !response_structs.insert(name.clone()) {
             continue;
@@ -860,7 +878,9 @@ fn collect_refs(schema: &Schema, out: &mut Vec<String>) {
                 }
             }
         }
-        SchemaKind::AllOf { all_of } | SchemaKind::AnyOf { any_of: all_of } | SchemaKind::OneOf { one_of: all_of } => {
+        SchemaKind::AllOf { all_of }
+        | SchemaKind::AnyOf { any_of: all_of }
+        | SchemaKind::OneOf { one_of: all_of } => {
             for part in all_of {
                 match part {
                     ReferenceOr::Reference { .. } => {

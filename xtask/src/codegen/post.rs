@@ -48,10 +48,14 @@ pub fn apply(file: &mut syn::File, model: &Model) -> Result<(), Error> {
         }
         let fields = response_struct(s)?;
         impls.push(syn::parse2(deserialize_impl(&s.ident, &fields)).map_err(gen_err)?);
-        fields_of.insert(name, fields.into_iter().map(|f| f.ident).collect::<Vec<_>>());
+        fields_of.insert(
+            name,
+            fields.into_iter().map(|f| f.ident).collect::<Vec<_>>(),
+        );
     }
     for (derived, base) in &model.projections {
-        let (Some(derived_fields), Some(base_fields)) = (fields_of.get(derived), fields_of.get(base))
+        let (Some(derived_fields), Some(base_fields)) =
+            (fields_of.get(derived), fields_of.get(base))
         else {
             continue;
         };
@@ -131,7 +135,10 @@ fn response_struct(s: &mut syn::ItemStruct) -> Result<Vec<FieldInfo>, Error> {
             .map_err(|e| Error::Generate(format!("`{name}.{ident}`: {e}")))?;
         }
         let ty = &field.ty;
-        let optional = quote!(#ty).to_string().replace(' ', "").starts_with("::std::option::Option<");
+        let optional = quote!(#ty)
+            .to_string()
+            .replace(' ', "")
+            .starts_with("::std::option::Option<");
         fields.push(FieldInfo {
             wire: wire.unwrap_or_else(|| ident.to_string()),
             ident,

@@ -63,7 +63,9 @@ fn input(p: &Param) -> (TokenStream, TokenStream) {
             quote!(#f.into()),
         ),
         Shape::StrArray { .. } => (
-            quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>),
+            quote!(
+                impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>
+            ),
             quote!(#f.into_iter().map(::std::convert::Into::into).collect()),
         ),
         Shape::Value { rust_type, .. } if rust_type == "bool" => (quote!(bool), quote!(#f)),
@@ -155,7 +157,10 @@ fn check_param(op: &Op, p: &Param) -> Result<TokenStream, Error> {
                 )));
             }
             let convert = convert_str(&context, wire, item_rules, item_newtype, quote!(value))?;
-            let batched = op.batch.as_ref().is_some_and(|(field, _)| *field == p.field);
+            let batched = op
+                .batch
+                .as_ref()
+                .is_some_and(|(field, _)| *field == p.field);
             let opt = |v: Option<u64>| match v {
                 Some(n) => {
                     let n = n as usize;
@@ -183,7 +188,9 @@ fn check_param(op: &Op, p: &Param) -> Result<TokenStream, Error> {
 fn call_arg(p: &Param) -> TokenStream {
     let f = format_ident!("{}", p.field);
     match &p.shape {
-        Shape::Str { newtype: Some(_), .. } => {
+        Shape::Str {
+            newtype: Some(_), ..
+        } => {
             if p.required {
                 quote!(&#f)
             } else {
@@ -294,7 +301,11 @@ fn response_type(op: &Op) -> TokenStream {
 fn operation(op: &Op) -> Result<TokenStream, Error> {
     let name = format_ident!("{}", op.pascal);
     let method = format_ident!("{}", op.snake);
-    let fields: Vec<_> = op.params.iter().map(|p| format_ident!("{}", p.field)).collect();
+    let fields: Vec<_> = op
+        .params
+        .iter()
+        .map(|p| format_ident!("{}", p.field))
+        .collect();
     let types: Vec<TokenStream> = op.params.iter().map(stored_type).collect();
     let field_docs: Vec<String> = op.params.iter().map(param_doc).collect();
     let serde_attrs: Vec<TokenStream> = op
@@ -323,10 +334,16 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
     // Constructor and setters.
     let required: Vec<&Param> = op.required().collect();
     let optional: Vec<&Param> = op.optional().collect();
-    let req_idents: Vec<_> = required.iter().map(|p| format_ident!("{}", p.field)).collect();
+    let req_idents: Vec<_> = required
+        .iter()
+        .map(|p| format_ident!("{}", p.field))
+        .collect();
     let req_inputs: Vec<TokenStream> = required.iter().map(|p| input(p).0).collect();
     let req_into: Vec<TokenStream> = required.iter().map(|p| input(p).1).collect();
-    let opt_idents: Vec<_> = optional.iter().map(|p| format_ident!("{}", p.field)).collect();
+    let opt_idents: Vec<_> = optional
+        .iter()
+        .map(|p| format_ident!("{}", p.field))
+        .collect();
     let opt_inputs: Vec<TokenStream> = optional.iter().map(|p| input(p).0).collect();
     let opt_into: Vec<TokenStream> = optional.iter().map(|p| input(p).1).collect();
     let opt_docs: Vec<String> = optional
@@ -354,7 +371,9 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
             let Shape::Value { rust_type, .. } = &p.shape else {
                 return None;
             };
-            let (_, id_field) = SPAN_IDS.iter().find(|(suffix, _)| rust_type.ends_with(suffix))?;
+            let (_, id_field) = SPAN_IDS
+                .iter()
+                .find(|(suffix, _)| rust_type.ends_with(suffix))?;
             let id_field = format_ident!("{}", id_field);
             let f = format_ident!("{}", p.field);
             Some(if p.required {
@@ -377,11 +396,18 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
         .map(|p| {
             let f = format_ident!("{}", p.field);
             match &p.shape {
-                Shape::Str { newtype: Some(_), .. } if p.required => {
+                Shape::Str {
+                    newtype: Some(_), ..
+                } if p.required => {
                     quote!(::std::string::String::from(#f))
                 }
-                Shape::Str { newtype: Some(_), .. } => quote!(#f.map(::std::string::String::from)),
-                Shape::StrArray { item_newtype: Some(_), .. } => {
+                Shape::Str {
+                    newtype: Some(_), ..
+                } => quote!(#f.map(::std::string::String::from)),
+                Shape::StrArray {
+                    item_newtype: Some(_),
+                    ..
+                } => {
                     quote!(#f.into_iter().map(::std::string::String::from).collect())
                 }
                 _ => quote!(#f),
@@ -541,8 +567,13 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
             args.join(", ")
         )
     });
-    let example = example.into_iter().flat_map(|e| doc_lines(&e)).collect::<Vec<_>>();
-    let aliases: Vec<&str> = [op.vendor_name.as_str(), op.id.as_str()].into_iter().collect();
+    let example = example
+        .into_iter()
+        .flat_map(|e| doc_lines(&e))
+        .collect::<Vec<_>>();
+    let aliases: Vec<&str> = [op.vendor_name.as_str(), op.id.as_str()]
+        .into_iter()
+        .collect();
     let first_paragraph = op
         .description
         .split("\n\n")
@@ -693,7 +724,8 @@ fn example_json(op: &Op) -> Result<String, Error> {
             None => {}
         }
     }
-    serde_json::to_string(&serde_json::Value::Object(map)).map_err(|e| Error::Generate(e.to_string()))
+    serde_json::to_string(&serde_json::Value::Object(map))
+        .map_err(|e| Error::Generate(e.to_string()))
 }
 
 /// The tokens of `crates/salesflow/src/generated/operations.rs`.
