@@ -1,12 +1,18 @@
 //! Snapshots of the `salesflow` SDK, operation by operation.
 //!
-//! Against the in-process mock (`salesflow-mock`, demo seed, a fresh server per test), the
-//! `Client` method named after each operation, with the cases worth showing (every optional
-//! parameter of ImportMember and UpdateContact, 403, 404, 409):
-//! - `<operationId>__request`: the request as the mock recorded it (method, path, query as a
-//!   sorted map with the token redacted by the mock, JSON body, status, routed operation);
-//! - `<operationId>__response` (or `__error`): the SDK's decoded value, serialized with
-//!   `serde_json` (or the error).
+//! Against the in-process mock (`salesflow-mock`, demo seed, a fresh server per call):
+//! - `example__<operationId>`, for every operation of [`Operation::ALL`] (so for every
+//!   operation of the spec, with no list written here): the spec's request examples
+//!   ([`AnyRequest::example`]) sent through the SDK, the request as the mock recorded it and
+//!   the answer as JSON (or the error). An operation added to the spec fails
+//!   `every_operation_example_on_the_wire` with the name of its missing snapshot until one is
+//!   reviewed and committed (CI runs with `INSTA_UPDATE=no`).
+//! - `<operationId>__request` and `<operationId>__response` (or `__error`): hand-written
+//!   calls of the `Client` method named after the operation, with the cases the examples do
+//!   not show (every optional parameter of ImportMember and UpdateContact, 403, 404, 409):
+//!   the request as the mock recorded it (method, path, query as a sorted map with the token
+//!   redacted by the mock, JSON body, status, routed operation), and the SDK's decoded value,
+//!   serialized with `serde_json`.
 //!
 //! The mock's timestamps (`LastModifiedAt`, `AddedAt`, `UpdatedAt`) are the only
 //! non-deterministic values: they are checked to be dates near "now" and replaced by
@@ -18,11 +24,14 @@
 //! values are snapshotted with `Debug` (`reference__<operationId>`), so that decoded dates
 //! and member-status flags show as what they were decoded to.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use salesflow::chrono::{TimeDelta, Utc};
-use salesflow::{Client, Error, FlexibleDate, Operation, RunOn, WebhookPayload};
+use salesflow::{
+    AnyRequest, CallOptions, Client, Error, FlexibleDate, Operation, RunOn, WebhookPayload,
+};
 use salesflow_mock::{
     MockServer, RecordedRequest, Seed, DEMO_ACCOUNT_ID, DEMO_CAMPAIGN_PAUSED,
     DEMO_CAMPAIGN_RUNNING, DEMO_MEMBER_ANN, DEMO_MEMBER_JOHN, DEMO_MEMBER_NICK, DEMO_TOKEN,
@@ -180,6 +189,104 @@ macro_rules! snap_json {
     ($name:expr, $value:expr) => {
         insta::assert_json_snapshot!($name, $value)
     };
+}
+
+// ---------------------------------------------------------------------------------------
+// Every operation of the spec, from the spec's request examples
+// ---------------------------------------------------------------------------------------
+
+/// The snapshot of an operation's example: `example__<operationId>`.
+fn example_snapshot_name(op: Operation) -> String {
+    format!("example__{}", op.id())
+}
+
+/// Sends the spec's example request of `op` through the SDK to a fresh demo mock: the
+/// request as the mock recorded it, and the answer (JSON) or the error.
+async fn example_exchange(op: Operation) -> Value {
+    let request = AnyRequest::example(op)
+        .unwrap_or_else(|e| panic!("{op}: the spec's examples do not fit its parameters: {e}"));
+    assert_eq!(request.operation(), op);
+    let (server, client) = demo().await;
+    let answer = match request.send_json(&client, CallOptions::default()).await {
+        Ok(answer) => json!({ "answer": response_value(&answer) }),
+        Err(err) => json!({ "error": error_value(&err, &[DEMO_TOKEN]) }),
+    };
+    let recorded = server.requests();
+    assert_eq!(
+        recorded.len(),
+        1,
+        "{op}: the example should send exactly one request, got {recorded:#?}"
+    );
+    let mut value = json!({ "request": only_request(&server, &[DEMO_TOKEN]) });
+    value
+        .as_object_mut()
+        .expect("an object")
+        .extend(answer.as_object().expect("an object").clone());
+    value
+}
+
+/// For every operation of the spec ([`Operation::ALL`], generated from it): its example
+/// request on the wire and the answer, each checked against `example__<operationId>`. Every
+/// operation is tried before failing, and the failure lists every snapshot that is missing
+/// or differs, by name (so by `operationId`).
+#[tokio::test]
+async fn every_operation_example_on_the_wire() {
+    let mut failed = Vec::new();
+    for &op in Operation::ALL {
+        let value = example_exchange(op).await;
+        let name = example_snapshot_name(op);
+        let checked = catch_unwind(AssertUnwindSafe(|| {
+            insta::assert_json_snapshot!(name.as_str(), value);
+        }));
+        if checked.is_err() {
+            failed.push(name);
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "snapshots missing or different (review them with `INSTA_UPDATE=always` or \
+         `cargo insta review`): {}",
+        failed.join(", ")
+    );
+}
+
+/// The `example__*` snapshots are exactly those of the spec's operations: an operation
+/// removed from (or renamed in) the spec leaves no stale snapshot behind.
+#[test]
+fn example_snapshots_are_exactly_the_operations() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").file_name())
+        .filter_map(|name| {
+            let name = name.to_str()?;
+            let name = name.strip_prefix("snapshots__")?.strip_suffix(".snap")?;
+            name.starts_with("example__").then(|| name.to_owned())
+        })
+        .collect();
+    let expected: BTreeSet<String> = Operation::ALL
+        .iter()
+        .map(|&op| example_snapshot_name(op))
+        .collect();
+    let stale: Vec<_> = on_disk.difference(&expected).collect();
+    assert!(
+        stale.is_empty(),
+        "snapshots of no operation of the spec: {stale:?}"
+    );
+}
+
+/// The examples of the spec name the mock's demo world: every example request is routed to
+/// its own operation and, but for StartCampaign (whose example campaign is already running),
+/// answered with a success.
+#[tokio::test]
+async fn every_operation_example_names_the_demo_world() {
+    for &op in Operation::ALL {
+        let value = example_exchange(op).await;
+        assert_eq!(value["request"]["operation"], op.id(), "{op}: {value:#}");
+        assert_eq!(value["request"]["method"], op.method(), "{op}: {value:#}");
+        let succeeded = value.get("answer").is_some();
+        assert_eq!(succeeded, op != Operation::StartCampaign, "{op}: {value:#}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------
