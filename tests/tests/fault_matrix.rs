@@ -1,8 +1,8 @@
-//! The SDK against every fault the mock can inject, for reads (`campaigns`,
-//! `campaign_contacts`) and for calls that change state (`start_campaign`, `import_member`,
-//! `create_webhook`): the typed result, the number of attempts on the wire, and that the token
-//! never shows in an error's `Display` or `Debug`. Plus bulk imports with failures interleaved
-//! that must lose no member.
+//! The SDK against every fault the mock can inject, for reads (`list_campaigns`,
+//! `list_contacts_by_campaign`) and for calls that change state (`start_campaign`,
+//! `import_member`, `create_webhook`): the typed result, the number of attempts on the wire,
+//! the operation every error names, and that the token never shows in an error's `Display` or
+//! `Debug`. Plus bulk imports with failures interleaved that must lose no member.
 //!
 //! Retries use millisecond backoffs so that the whole file runs in a few seconds; the only
 //! real waits are one `Retry-After: 1` per read and sub-second client timeouts.
@@ -12,12 +12,13 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 use futures_util::StreamExt;
+use salesflow::ops::ImportMember;
 use salesflow::{
-    ApiErrorKind, CampaignStatus, Client, Error, ImportOptions, ImportResult, MemberStatus,
-    NewMember, NewWebhook, RetryPolicy, RunOn,
+    ApiErrorKind, CampaignId, CampaignStatus, Client, Error, ImportOptions, ImportResult, MemberId,
+    MemberStatus, Operation, RetryPolicy, RunOn,
 };
 use salesflow_mock::{
-    Fault, FaultKind, MockServer, MockState, Seed, DEMO_ACCOUNT_ID, DEMO_CAMPAIGN_EMPTY,
+    Fault, FaultId, FaultKind, MockServer, MockState, Seed, DEMO_ACCOUNT_ID, DEMO_CAMPAIGN_EMPTY,
     DEMO_CAMPAIGN_PAUSED, DEMO_CAMPAIGN_RUNNING, DEMO_TOKEN,
 };
 
@@ -56,49 +57,49 @@ fn client(server: &MockServer) -> Client {
     client_with(server, Duration::from_secs(5))
 }
 
-/// The operations under test.
+/// The operations under test: two reads and three calls that change state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Op {
-    Campaigns,
-    CampaignContacts,
+    ListCampaigns,
+    ListContactsByCampaign,
     StartCampaign,
     ImportMember,
     CreateWebhook,
 }
 
-const READS: [Op; 2] = [Op::Campaigns, Op::CampaignContacts];
+const READS: [Op; 2] = [Op::ListCampaigns, Op::ListContactsByCampaign];
 const WRITES: [Op; 3] = [Op::StartCampaign, Op::ImportMember, Op::CreateWebhook];
 const ALL: [Op; 5] = [
-    Op::Campaigns,
-    Op::CampaignContacts,
+    Op::ListCampaigns,
+    Op::ListContactsByCampaign,
     Op::StartCampaign,
     Op::ImportMember,
     Op::CreateWebhook,
 ];
 
 impl Op {
-    fn id(self) -> &'static str {
+    /// The operation of the spec: the one name faults, the request log and errors use.
+    fn operation(self) -> Operation {
         match self {
-            Op::Campaigns => "listCampaigns",
-            Op::CampaignContacts => "listContactsByCampaign",
-            Op::StartCampaign => "startCampaign",
-            Op::ImportMember => "importMember",
-            Op::CreateWebhook => "createWebhook",
+            Op::ListCampaigns => Operation::ListCampaigns,
+            Op::ListContactsByCampaign => Operation::ListContactsByCampaign,
+            Op::StartCampaign => Operation::StartCampaign,
+            Op::ImportMember => Operation::ImportMember,
+            Op::CreateWebhook => Operation::CreateWebhook,
         }
     }
 
-    fn vendor_name(self) -> &'static str {
-        salesflow_api::operations::find(self.id())
-            .expect("operation in the table")
-            .vendor_name
+    /// The `operationId`, as errors display it.
+    fn id(self) -> &'static str {
+        self.operation().id()
     }
 
     /// Runs the operation; the value is returned as its `Debug` text.
     async fn run(self, client: &Client) -> Result<String, Error> {
         match self {
-            Op::Campaigns => client.campaigns().await.map(|v| format!("{v:?}")),
-            Op::CampaignContacts => client
-                .campaign_contacts(DEMO_CAMPAIGN_RUNNING)
+            Op::ListCampaigns => client.list_campaigns().await.map(|v| format!("{v:?}")),
+            Op::ListContactsByCampaign => client
+                .list_contacts_by_campaign(DEMO_CAMPAIGN_RUNNING)
                 .await
                 .map(|v| format!("{v:?}")),
             Op::StartCampaign => client
@@ -108,12 +109,13 @@ impl Op {
             Op::ImportMember => client
                 .import_member(
                     DEMO_CAMPAIGN_RUNNING,
-                    &NewMember::new("https://www.linkedin.com/in/fault-matrix-1").first_name("F"),
+                    "https://www.linkedin.com/in/fault-matrix-1",
                 )
+                .first_name("F")
                 .await
                 .map(|v| format!("{v:?}")),
             Op::CreateWebhook => client
-                .create_webhook(&NewWebhook::new("fault", "https://crm.example.com/hook"))
+                .create_webhook("fault", "https://crm.example.com/hook")
                 .await
                 .map(|v| format!("{v:?}")),
         }
@@ -150,7 +152,7 @@ fn attempts(state: &MockState, op: Op) -> usize {
     state
         .requests()
         .iter()
-        .filter(|r| r.operation_id.as_deref() == Some(op.id()))
+        .filter(|r| r.operation == Some(op.operation()))
         .count()
 }
 
@@ -161,7 +163,7 @@ struct Run {
     result: Result<String, Error>,
     logged: usize,
     server: MockServer,
-    fault_id: u64,
+    fault_id: FaultId,
     times: Option<u32>,
 }
 
@@ -193,7 +195,7 @@ impl Run {
 /// A fresh server, `fault` injected for `op` only, one call.
 async fn run_with(op: Op, kind: FaultKind, times: Option<u32>, timeout: Duration) -> Run {
     let server = server().await;
-    let fault = Fault::new(kind).for_operation(op.id());
+    let fault = Fault::new(kind).for_operation(op.operation());
     let fault = match times {
         Some(n) => fault.times(n),
         None => fault.always(),
@@ -220,7 +222,7 @@ async fn run_fault(op: Op, kind: FaultKind, times: Option<u32>) -> (Result<Strin
 fn api_error(op: Op, result: Result<String, Error>) -> salesflow::ApiError {
     match result {
         Err(Error::Api(e)) => {
-            assert_eq!(e.operation, op.vendor_name(), "{op:?}");
+            assert_eq!(e.operation, op.operation(), "{op:?}");
             e
         }
         other => panic!("{op:?}: expected Error::Api, got {other:?}"),
@@ -369,7 +371,7 @@ async fn bad_gateway_write_is_an_error_and_not_retried() {
 fn assert_transport(op: Op, result: &Result<String, Error>) {
     match result {
         Err(Error::Transport { operation, .. }) => {
-            assert_eq!(*operation, op.vendor_name(), "{op:?}")
+            assert_eq!(*operation, op.operation(), "{op:?}")
         }
         other => panic!("{op:?}: expected Error::Transport, got {other:?}"),
     }
@@ -383,7 +385,7 @@ async fn connection_reset_always_read_is_a_transport_error() {
         let e = result.unwrap_err();
         assert!(!e.is_timeout(), "{op:?}");
         assert!(!e.is_connect(), "{op:?}");
-        assert!(e.to_string().contains(op.vendor_name()), "{op:?}: {e}");
+        assert!(e.to_string().contains(op.id()), "{op:?}: {e}");
         // What the retry test below needs the SDK to treat as transient: the connection was
         // dropped while sending/receiving (hyper's IncompleteMessage), reported by reqwest as a
         // request or body error, neither `is_connect()` nor `is_timeout()`.
@@ -397,11 +399,9 @@ async fn connection_reset_always_read_is_a_transport_error() {
     }
 }
 
-/// The brief (and common practice) says a read whose connection was reset is retried: it
-/// changed nothing. The SDK's `is_transient` only retries transport errors that are
-/// `is_connect()` or `is_timeout()`, and a reset after the response head is neither (it is a
-/// body error), so the read fails at once. See the report: fix in
-/// `crates/salesflow/src/retry.rs::is_transient`.
+/// A read whose connection was reset changed nothing: it is retried (the SDK's
+/// `is_transient` counts request and body errors as transient; `should_retry` keeps writes
+/// out).
 #[tokio::test]
 async fn connection_reset_once_read_is_retried() {
     for op in READS {
@@ -488,10 +488,10 @@ fn assert_decode(op: Op, result: Result<String, Error>) {
             else {
                 unreachable!()
             };
-            assert_eq!(*operation, op.vendor_name(), "{op:?}");
+            assert_eq!(*operation, op.operation(), "{op:?}");
             assert!(!snippet.is_empty(), "{op:?}");
             assert!(
-                e.to_string().starts_with(op.vendor_name()),
+                e.to_string().starts_with(op.id()),
                 "{op:?}: Display names the operation: {e}"
             );
             assert!(
@@ -578,7 +578,7 @@ async fn unknown_enum_values_are_kept() {
         .inject(Fault::new(FaultKind::UnknownEnumValues).always())
         .expect("inject");
 
-    let campaigns = client.campaigns().await.expect("campaigns");
+    let campaigns = client.list_campaigns().await.expect("campaigns");
     assert!(!campaigns.is_empty());
     for c in &campaigns {
         assert_eq!(
@@ -590,7 +590,7 @@ async fn unknown_enum_values_are_kept() {
     }
 
     let contacts = client
-        .campaign_contacts(DEMO_CAMPAIGN_RUNNING)
+        .list_contacts_by_campaign(DEMO_CAMPAIGN_RUNNING)
         .await
         .expect("contacts");
     assert_eq!(contacts.len(), 3);
@@ -598,7 +598,7 @@ async fn unknown_enum_values_are_kept() {
     let contact = client
         .import_member(
             DEMO_CAMPAIGN_RUNNING,
-            &NewMember::new("https://www.linkedin.com/in/unknown-enum-1"),
+            "https://www.linkedin.com/in/unknown-enum-1",
         )
         .await
         .expect("import");
@@ -609,10 +609,10 @@ async fn unknown_enum_values_are_kept() {
     );
     assert!(status.flags().contains(salesflow::MemberFlags::IMPORTED));
 
-    let hooks = client.webhooks().await.expect("webhooks");
+    let hooks = client.list_webhooks().await.expect("webhooks");
     let run_ons: Vec<RunOn> = hooks
         .iter()
-        .flat_map(|h| h.attached_webhook_campaigns.iter().map(|a| a.run_on))
+        .flat_map(|h| h.attachments().iter().map(|a| a.run_on))
         .collect();
     assert!(!run_ons.is_empty());
     assert!(
@@ -625,15 +625,17 @@ async fn unknown_enum_values_are_kept() {
         .await
         .expect("start");
     client
-        .create_webhook(&NewWebhook::new("unknown", "https://crm.example.com/u"))
+        .create_webhook("unknown", "https://crm.example.com/u")
         .await
         .expect("create webhook");
 }
 
 // ---- extra fields --------------------------------------------------------------------------
 
+/// Fields the spec does not list decode, into each answer's `extra`, apart from the known
+/// fields (which are the same as without them).
 #[tokio::test]
-async fn extra_fields_are_ignored() {
+async fn extra_fields_are_kept_apart() {
     let plain = server().await;
     let extra = server().await;
     extra
@@ -647,18 +649,33 @@ async fn extra_fields_are_ignored() {
             .map(|c| (c.campaign_id, c.campaign_name, c.status))
             .collect::<Vec<_>>()
     };
-    assert_eq!(
-        key(a.campaigns().await.expect("plain")),
-        key(b.campaigns().await.expect("extra"))
-    );
+    let plain_campaigns = a.list_campaigns().await.expect("plain");
+    let extra_campaigns = b.list_campaigns().await.expect("extra");
+    assert!(plain_campaigns.iter().all(|c| c.extra.is_empty()));
+    for c in &extra_campaigns {
+        assert_eq!(
+            c.extra.get("MockExtraField"),
+            Some(&serde_json::json!("added by salesflow-mock")),
+            "{c:?}"
+        );
+    }
+    assert_eq!(key(plain_campaigns), key(extra_campaigns));
     let strip = |v: Vec<salesflow::Contact>| {
         v.into_iter()
             .map(|c| (c.member_id, c.first_name, c.last_name))
             .collect::<Vec<_>>()
     };
     assert_eq!(
-        strip(a.campaign_contacts(DEMO_CAMPAIGN_RUNNING).await.unwrap()),
-        strip(b.campaign_contacts(DEMO_CAMPAIGN_RUNNING).await.unwrap())
+        strip(
+            a.list_contacts_by_campaign(DEMO_CAMPAIGN_RUNNING)
+                .await
+                .unwrap()
+        ),
+        strip(
+            b.list_contacts_by_campaign(DEMO_CAMPAIGN_RUNNING)
+                .await
+                .unwrap()
+        )
     );
     for op in WRITES {
         let result = op.run(&b).await;
@@ -698,7 +715,7 @@ async fn no_fault_leaks_the_token_or_panics() {
         })
     });
     let results = join_all(runs).await;
-    assert_eq!(results.len(), 9 * ALL.len());
+    assert_eq!(results.len(), kinds.len() * ALL.len());
     for (kind, op, ok) in results {
         let should_succeed = matches!(kind, FaultKind::UnknownEnumValues | FaultKind::ExtraFields);
         assert_eq!(ok, should_succeed, "{kind:?} {op:?}");
@@ -709,16 +726,17 @@ async fn no_fault_leaks_the_token_or_panics() {
 
 const BULK: usize = 200;
 
-/// 200 members: 190 distinct profiles, 8 repeats of earlier ones (duplicates), 2 invalid
-/// URLs (failed before any request).
-fn bulk_members() -> Vec<NewMember> {
+/// 200 members of `campaign`: 190 distinct profiles, 8 repeats of earlier ones
+/// (duplicates), 2 invalid URLs (failed before any request).
+fn bulk_members(campaign: CampaignId) -> Vec<ImportMember> {
+    let profile = |slug: String| format!("https://www.linkedin.com/in/{slug}");
     (0..BULK)
         .map(|i| match i {
-            50 | 150 => NewMember::new(format!("https://example.com/not-linkedin-{i}")),
-            i if i % 25 == 24 => {
-                NewMember::new(format!("https://www.linkedin.com/in/bulk-{}", i - 20))
+            50 | 150 => {
+                ImportMember::new(campaign, format!("https://example.com/not-linkedin-{i}"))
             }
-            i => NewMember::new(format!("https://www.linkedin.com/in/bulk-{i}"))
+            i if i % 25 == 24 => ImportMember::new(campaign, profile(format!("bulk-{}", i - 20))),
+            i => ImportMember::new(campaign, profile(format!("bulk-{i}")))
                 .first_name(format!("N{i}")),
         })
         .collect()
@@ -728,16 +746,16 @@ fn bulk_members() -> Vec<NewMember> {
 /// 500, reset, 429, 502, truncated JSON) for ImportMember: read lazily by `import_members`, so
 /// the faults land between requests.
 struct FaultEvery10 {
-    members: std::vec::IntoIter<NewMember>,
+    members: std::vec::IntoIter<ImportMember>,
     index: usize,
     state: MockState,
     injected: usize,
 }
 
 impl Iterator for FaultEvery10 {
-    type Item = NewMember;
+    type Item = ImportMember;
 
-    fn next(&mut self) -> Option<NewMember> {
+    fn next(&mut self) -> Option<ImportMember> {
         let member = self.members.next()?;
         let i = self.index;
         self.index += 1;
@@ -754,7 +772,11 @@ impl Iterator for FaultEvery10 {
                 _ => FaultKind::TruncatedJson,
             };
             self.state
-                .inject(Fault::new(kind).for_operation("importMember").once())
+                .inject(
+                    Fault::new(kind)
+                        .for_operation(Operation::ImportMember)
+                        .once(),
+                )
                 .expect("inject");
             self.injected += 1;
         }
@@ -768,7 +790,7 @@ async fn bulk_import_loses_nothing(concurrency: usize) -> (usize, usize) {
     let server = server().await;
     let client = client(&server);
     let campaign = server.add_campaign(DEMO_ACCOUNT_ID, "Bulk", CampaignStatus::Running);
-    let input = bulk_members();
+    let input = bulk_members(campaign);
     let members = FaultEvery10 {
         members: input.clone().into_iter(),
         index: 0,
@@ -776,11 +798,7 @@ async fn bulk_import_loses_nothing(concurrency: usize) -> (usize, usize) {
         injected: 0,
     };
     let outcomes: Vec<_> = client
-        .import_members(
-            campaign,
-            members,
-            ImportOptions::default().concurrency(concurrency),
-        )
+        .import_members(members, ImportOptions::default().concurrency(concurrency))
         .collect()
         .await;
 
@@ -797,7 +815,7 @@ async fn bulk_import_loses_nothing(concurrency: usize) -> (usize, usize) {
     }
 
     let (mut imported, mut duplicates, mut validation, mut faulted) = (0, 0, 0, 0);
-    let mut member_ids = BTreeSet::new();
+    let mut member_ids: BTreeSet<MemberId> = BTreeSet::new();
     for o in &outcomes {
         match &o.result {
             ImportResult::Imported(c) => {
@@ -842,15 +860,15 @@ async fn bulk_import_loses_nothing(concurrency: usize) -> (usize, usize) {
     let requests: Vec<_> = server
         .requests()
         .into_iter()
-        .filter(|r| r.operation_id.as_deref() == Some("importMember"))
+        .filter(|r| r.operation == Some(Operation::ImportMember))
         .collect();
     assert_eq!(requests.len(), BULK - validation);
     let with_fault = requests.iter().filter(|r| !r.faults.is_empty()).count();
     assert_eq!(faulted, with_fault);
 
     // Every imported or duplicate member is in the campaign.
-    let listed: BTreeSet<i64> = client
-        .campaign_contacts(campaign)
+    let listed: BTreeSet<MemberId> = client
+        .list_contacts_by_campaign(campaign)
         .await
         .expect("list")
         .into_iter()
@@ -882,10 +900,10 @@ async fn bulk_import_concurrent_with_failures_loses_no_member() {
 async fn faults_apply_only_to_their_operation() {
     let server = server().await;
     server
-        .inject(Fault::new(FaultKind::ServerError).for_operation("startCampaign"))
+        .inject(Fault::new(FaultKind::ServerError).for_operation(Operation::StartCampaign))
         .expect("inject");
     let client = client(&server);
-    assert!(client.campaigns().await.is_ok());
+    assert!(client.list_campaigns().await.is_ok());
     let result = client.start_campaign(DEMO_CAMPAIGN_EMPTY).await;
     let e = result.expect_err("500");
     assert_eq!(e.api_kind(), Some(ApiErrorKind::Server));

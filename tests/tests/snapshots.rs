@@ -1,10 +1,18 @@
 //! Snapshots of the `salesflow` SDK, operation by operation.
 //!
-//! Against the in-process mock (`salesflow-mock`, demo seed, a fresh server per test), for
-//! every operation of the spec:
-//! - `<operationId>__request`: the request as the mock recorded it (method, path, query as a
-//!   sorted map with the token redacted by the mock, JSON body, status, routed operation);
-//! - `<operationId>__response`: the SDK's decoded value, serialized with `serde_json`.
+//! Against the in-process mock (`salesflow-mock`, demo seed, a fresh server per call):
+//! - `example__<operationId>`, for every operation of [`Operation::ALL`] (so for every
+//!   operation of the spec, with no list written here): the spec's request examples
+//!   ([`AnyRequest::example`]) sent through the SDK, the request as the mock recorded it and
+//!   the answer as JSON (or the error). An operation added to the spec fails
+//!   `every_operation_example_on_the_wire` with the name of its missing snapshot until one is
+//!   reviewed and committed (CI runs with `INSTA_UPDATE=no`).
+//! - `<operationId>__request` and `<operationId>__response` (or `__error`): hand-written
+//!   calls of the `Client` method named after the operation, with the cases the examples do
+//!   not show (every optional parameter of ImportMember and UpdateContact, 403, 404, 409):
+//!   the request as the mock recorded it (method, path, query as a sorted map with the token
+//!   redacted by the mock, JSON body, status, routed operation), and the SDK's decoded value,
+//!   serialized with `serde_json`.
 //!
 //! The mock's timestamps (`LastModifiedAt`, `AddedAt`, `UpdatedAt`) are the only
 //! non-deterministic values: they are checked to be dates near "now" and replaced by
@@ -16,27 +24,24 @@
 //! values are snapshotted with `Debug` (`reference__<operationId>`), so that decoded dates
 //! and member-status flags show as what they were decoded to.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use salesflow::chrono::{TimeDelta, Utc};
 use salesflow::{
-    Client, ContactUpdate, Error, FlexibleDate, NewMember, NewWebhook, RunOn, WebhookPayload,
+    AnyRequest, CallOptions, Client, Error, FlexibleDate, Operation, RunOn, WebhookPayload,
 };
-use salesflow_api::operations;
 use salesflow_mock::{
     MockServer, RecordedRequest, Seed, DEMO_ACCOUNT_ID, DEMO_CAMPAIGN_PAUSED,
     DEMO_CAMPAIGN_RUNNING, DEMO_MEMBER_ANN, DEMO_MEMBER_JOHN, DEMO_MEMBER_NICK, DEMO_TOKEN,
-    DEMO_WEBHOOK_ID,
+    DEMO_WEBHOOK_CAMPAIGN_ID, DEMO_WEBHOOK_ID,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
 
 /// A token the demo world does not know.
 const WRONG_TOKEN: &str = "wrong-token-5f3a9c0000";
-
-/// The attachment of the demo webhook to the running campaign (seeded).
-const DEMO_ATTACHMENT_ID: i64 = 17745;
 
 /// Fields of the mock's responses that hold "now"-based timestamps.
 const DATE_FIELDS: &[&str] = &["LastModifiedAt", "AddedAt", "UpdatedAt"];
@@ -106,7 +111,7 @@ fn request_value(r: &RecordedRequest) -> Value {
         "path": r.path,
         "query": query,
         "body": r.body,
-        "operation_id": r.operation_id,
+        "operation": r.operation,
         "status": r.status,
     });
     if let Some(text) = &r.body_text {
@@ -158,8 +163,8 @@ fn redact_dates(value: &mut Value) {
     }
 }
 
-/// An SDK error as JSON: its `Display`, its kind and the server's details; fails if the
-/// token shows in `Display` or `Debug`.
+/// An SDK error as JSON: its `Display`, and for an error the server reported its kind and
+/// the server's details; fails if the token shows in `Display` or `Debug`.
 fn error_value(err: &Error, secrets: &[&str]) -> Value {
     let display = err.to_string();
     let debug = format!("{err:?}");
@@ -167,15 +172,17 @@ fn error_value(err: &Error, secrets: &[&str]) -> Value {
         assert!(!display.contains(secret), "token in Display: {display}");
         assert!(!debug.contains(secret), "token in Debug: {debug}");
     }
-    let api = err.as_api().expect("an API error");
-    json!({
-        "display": display,
-        "kind": format!("{:?}", api.kind),
-        "operation": api.operation,
-        "http_status": api.status,
-        "body_status": api.body_status,
-        "message": api.message,
-    })
+    match err.as_api() {
+        Some(api) => json!({
+            "display": display,
+            "kind": format!("{:?}", api.kind),
+            "operation": api.operation,
+            "http_status": api.status,
+            "body_status": api.body_status,
+            "message": api.message,
+        }),
+        None => json!({ "display": display }),
+    }
 }
 
 macro_rules! snap_json {
@@ -185,14 +192,112 @@ macro_rules! snap_json {
 }
 
 // ---------------------------------------------------------------------------------------
-// The 16 operations against the mock
+// Every operation of the spec, from the spec's request examples
+// ---------------------------------------------------------------------------------------
+
+/// The snapshot of an operation's example: `example__<operationId>`.
+fn example_snapshot_name(op: Operation) -> String {
+    format!("example__{}", op.id())
+}
+
+/// Sends the spec's example request of `op` through the SDK to a fresh demo mock: the
+/// request as the mock recorded it, and the answer (JSON) or the error.
+async fn example_exchange(op: Operation) -> Value {
+    let request = AnyRequest::example(op)
+        .unwrap_or_else(|e| panic!("{op}: the spec's examples do not fit its parameters: {e}"));
+    assert_eq!(request.operation(), op);
+    let (server, client) = demo().await;
+    let answer = match request.send_json(&client, CallOptions::default()).await {
+        Ok(answer) => json!({ "answer": response_value(&answer) }),
+        Err(err) => json!({ "error": error_value(&err, &[DEMO_TOKEN]) }),
+    };
+    let recorded = server.requests();
+    assert_eq!(
+        recorded.len(),
+        1,
+        "{op}: the example should send exactly one request, got {recorded:#?}"
+    );
+    let mut value = json!({ "request": only_request(&server, &[DEMO_TOKEN]) });
+    value
+        .as_object_mut()
+        .expect("an object")
+        .extend(answer.as_object().expect("an object").clone());
+    value
+}
+
+/// For every operation of the spec ([`Operation::ALL`], generated from it): its example
+/// request on the wire and the answer, each checked against `example__<operationId>`. Every
+/// operation is tried before failing, and the failure lists every snapshot that is missing
+/// or differs, by name (so by `operationId`).
+#[tokio::test]
+async fn every_operation_example_on_the_wire() {
+    let mut failed = Vec::new();
+    for &op in Operation::ALL {
+        let value = example_exchange(op).await;
+        let name = example_snapshot_name(op);
+        let checked = catch_unwind(AssertUnwindSafe(|| {
+            insta::assert_json_snapshot!(name.as_str(), value);
+        }));
+        if checked.is_err() {
+            failed.push(name);
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "snapshots missing or different (review them with `INSTA_UPDATE=always` or \
+         `cargo insta review`): {}",
+        failed.join(", ")
+    );
+}
+
+/// The `example__*` snapshots are exactly those of the spec's operations: an operation
+/// removed from (or renamed in) the spec leaves no stale snapshot behind.
+#[test]
+fn example_snapshots_are_exactly_the_operations() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").file_name())
+        .filter_map(|name| {
+            let name = name.to_str()?;
+            let name = name.strip_prefix("snapshots__")?.strip_suffix(".snap")?;
+            name.starts_with("example__").then(|| name.to_owned())
+        })
+        .collect();
+    let expected: BTreeSet<String> = Operation::ALL
+        .iter()
+        .map(|&op| example_snapshot_name(op))
+        .collect();
+    let stale: Vec<_> = on_disk.difference(&expected).collect();
+    assert!(
+        stale.is_empty(),
+        "snapshots of no operation of the spec: {stale:?}"
+    );
+}
+
+/// The examples of the spec name the mock's demo world: every example request is routed to
+/// its own operation and, but for StartCampaign (whose example campaign is already running),
+/// answered with a success.
+#[tokio::test]
+async fn every_operation_example_names_the_demo_world() {
+    for &op in Operation::ALL {
+        let value = example_exchange(op).await;
+        assert_eq!(value["request"]["operation"], op.id(), "{op}: {value:#}");
+        assert_eq!(value["request"]["method"], op.method(), "{op}: {value:#}");
+        let succeeded = value.get("answer").is_some();
+        assert_eq!(succeeded, op != Operation::StartCampaign, "{op}: {value:#}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The Client methods against the mock
 // ---------------------------------------------------------------------------------------
 
 #[tokio::test]
 async fn get_campaign_statistics() {
     let (server, client) = demo().await;
     let stats = client
-        .campaign_statistics(DEMO_CAMPAIGN_RUNNING)
+        .get_campaign_statistics(DEMO_CAMPAIGN_RUNNING)
         .await
         .expect("statistics");
     snap_json!(
@@ -205,15 +310,17 @@ async fn get_campaign_statistics() {
 #[tokio::test]
 async fn import_member() {
     let (server, client) = demo().await;
-    let member = NewMember::new("https://www.linkedin.com/in/john-smith-123456")
+    let contact = client
+        .import_member(
+            DEMO_CAMPAIGN_RUNNING,
+            "https://www.linkedin.com/in/john-smith-123456",
+        )
         .first_name("John")
         .last_name("Smith")
         .occupation("CEO")
         .location("US")
-        .custom(1, "lead source: webinar")
-        .custom(10, "tenth");
-    let contact = client
-        .import_member(DEMO_CAMPAIGN_RUNNING, &member)
+        .custom1("lead source: webinar")
+        .custom10("tenth")
         .await
         .expect("import");
     assert!(!contact.is_duplicate());
@@ -227,7 +334,7 @@ async fn import_member() {
 #[tokio::test]
 async fn get_contact() {
     let (server, client) = demo().await;
-    let details = client.contact(DEMO_MEMBER_ANN).await.expect("contact");
+    let details = client.get_contact(DEMO_MEMBER_ANN).await.expect("contact");
     snap_json!("getContact__request", only_request(&server, &[DEMO_TOKEN]));
     snap_json!("getContact__response", response_value(&details));
 }
@@ -235,7 +342,7 @@ async fn get_contact() {
 #[tokio::test]
 async fn get_contact_not_found() {
     let (server, client) = demo().await;
-    let err = client.contact(1).await.expect_err("no member 1");
+    let err = client.get_contact(1).await.expect_err("no member 1");
     snap_json!(
         "getContact_not_found__request",
         only_request(&server, &[DEMO_TOKEN])
@@ -249,16 +356,15 @@ async fn get_contact_not_found() {
 #[tokio::test]
 async fn update_contact() {
     let (server, client) = demo().await;
-    let update = ContactUpdate::new()
+    let contact = client
+        .update_contact(DEMO_MEMBER_JOHN)
         .last_name("Doe")
         .first_name("John")
         .location("New York")
         .occupation("CEO")
         .industry("marketing")
         .email("john.doe@example.com")
-        .phone("1555123458");
-    let contact = client
-        .update_contact(DEMO_MEMBER_JOHN, &update)
+        .phone("1555123458")
         .await
         .expect("update");
     snap_json!(
@@ -286,7 +392,7 @@ async fn delete_contact() {
 async fn get_contact_by_public_identifier() {
     let (server, client) = demo().await;
     let contact = client
-        .contact_by_public_identifier("john-doe-100")
+        .get_contact_by_public_identifier("john-doe-100")
         .await
         .expect("contact");
     snap_json!(
@@ -303,7 +409,7 @@ async fn get_contact_by_public_identifier() {
 async fn list_contacts_by_campaign() {
     let (server, client) = demo().await;
     let contacts = client
-        .campaign_contacts(DEMO_CAMPAIGN_RUNNING)
+        .list_contacts_by_campaign(DEMO_CAMPAIGN_RUNNING)
         .await
         .expect("contacts");
     snap_json!(
@@ -319,9 +425,11 @@ async fn list_contacts_by_campaign() {
 #[tokio::test]
 async fn list_contacts_by_public_identifiers() {
     let (server, client) = demo().await;
-    // Out of the mock's order, with one unknown identifier: the SDK orders by input.
+    // Out of the members' order, with one unknown identifier: one batch, which the mock
+    // answers in the order asked, unknown identifiers left out (the SDK concatenates batches
+    // in order and does not reorder within one).
     let contacts = client
-        .contacts_by_public_identifiers(["nick-foo-300", "nobody-999", "john-doe-100"])
+        .list_contacts_by_public_identifiers(["nick-foo-300", "nobody-999", "john-doe-100"])
         .await
         .expect("contacts");
     snap_json!(
@@ -337,7 +445,7 @@ async fn list_contacts_by_public_identifiers() {
 #[tokio::test]
 async fn list_campaigns() {
     let (server, client) = demo().await;
-    let campaigns = client.campaigns().await.expect("campaigns");
+    let campaigns = client.list_campaigns().await.expect("campaigns");
     snap_json!(
         "listCampaigns__request",
         only_request(&server, &[DEMO_TOKEN])
@@ -349,7 +457,7 @@ async fn list_campaigns() {
 async fn list_campaigns_forbidden() {
     let server = MockServer::start_with(Seed::Demo).await.expect("mock");
     let client = client_for(&server.base_url(), WRONG_TOKEN);
-    let err = client.campaigns().await.expect_err("403");
+    let err = client.list_campaigns().await.expect_err("403");
     assert_eq!(err.api_kind(), Some(salesflow::ApiErrorKind::Forbidden));
     snap_json!(
         "listCampaigns_forbidden__request",
@@ -396,7 +504,7 @@ async fn start_campaign_conflict() {
 #[tokio::test]
 async fn list_accounts() {
     let (server, client) = demo().await;
-    let accounts = client.accounts().await.expect("accounts");
+    let accounts = client.list_accounts().await.expect("accounts");
     snap_json!(
         "listAccounts__request",
         only_request(&server, &[DEMO_TOKEN])
@@ -408,7 +516,7 @@ async fn list_accounts() {
 async fn create_webhook() {
     let (server, client) = demo().await;
     let hook = client
-        .create_webhook(&NewWebhook::new("Doe", "https://www.somesite.com/abc"))
+        .create_webhook("Doe", "https://www.somesite.com/abc")
         .await
         .expect("create");
     snap_json!(
@@ -435,7 +543,7 @@ async fn delete_webhook() {
 #[tokio::test]
 async fn list_webhooks() {
     let (server, client) = demo().await;
-    let hooks = client.webhooks().await.expect("webhooks");
+    let hooks = client.list_webhooks().await.expect("webhooks");
     snap_json!(
         "listWebhooks__request",
         only_request(&server, &[DEMO_TOKEN])
@@ -461,7 +569,7 @@ async fn attach_webhook() {
 async fn detach_webhook() {
     let (server, client) = demo().await;
     let status = client
-        .detach_webhook(DEMO_ATTACHMENT_ID)
+        .detach_webhook(DEMO_WEBHOOK_CAMPAIGN_ID)
         .await
         .expect("detach");
     snap_json!(
@@ -482,22 +590,23 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
 
-/// A `wiremock` server answering every request with the reference sample of `operation_id`,
+/// A `wiremock` server answering every request with the reference sample of `operation`,
 /// and an SDK client pointed at it.
 struct Sample {
     server: wiremock::MockServer,
     client: Client,
-    operation_id: &'static str,
+    operation: Operation,
 }
 
 impl Sample {
-    async fn serve(operation_id: &'static str) -> Self {
+    async fn serve(operation: Operation) -> Self {
         use wiremock::matchers::any;
         use wiremock::{Mock, ResponseTemplate};
         let server = wiremock::MockServer::start().await;
         Mock::given(any())
             .respond_with(
-                ResponseTemplate::new(200).set_body_raw(fixture(operation_id), "application/json"),
+                ResponseTemplate::new(200)
+                    .set_body_raw(fixture(operation.id()), "application/json"),
             )
             .mount(&server)
             .await;
@@ -505,22 +614,21 @@ impl Sample {
         Sample {
             server,
             client,
-            operation_id,
+            operation,
         }
     }
 
     /// Checks that the SDK sent one request, with the operation's method and path.
     async fn check_request(&self) {
-        let op = operations::find(self.operation_id).expect("a known operation");
+        let op = self.operation;
         let received = self.server.received_requests().await.unwrap_or_default();
-        assert_eq!(received.len(), 1, "{}: {received:?}", self.operation_id);
+        assert_eq!(received.len(), 1, "{op}: {received:?}");
         let request = &received[0];
-        assert_eq!(request.method.as_str(), op.method, "{}", self.operation_id);
-        let template = format!("/api{}", op.path);
+        assert_eq!(request.method.as_str(), op.method(), "{op}");
+        let template = format!("/api{}", op.path());
         assert!(
             path_matches(&template, request.url.path()),
-            "{}: {} does not match {template}",
-            self.operation_id,
+            "{op}: {} does not match {template}",
             request.url.path()
         );
     }
@@ -538,8 +646,12 @@ fn path_matches(template: &str, path: &str) -> bool {
 
 #[tokio::test]
 async fn reference_get_campaign_statistics() {
-    let s = Sample::serve("getCampaignStatistics").await;
-    let value = s.client.campaign_statistics(12345).await.expect("decode");
+    let s = Sample::serve(Operation::GetCampaignStatistics).await;
+    let value = s
+        .client
+        .get_campaign_statistics(12345)
+        .await
+        .expect("decode");
     s.check_request().await;
     assert_eq!(
         value.updated_at.to_utc().to_rfc3339(),
@@ -550,18 +662,17 @@ async fn reference_get_campaign_statistics() {
 
 #[tokio::test]
 async fn reference_update_contact() {
-    let s = Sample::serve("updateContact").await;
-    let update = ContactUpdate::new()
+    let s = Sample::serve(Operation::UpdateContact).await;
+    let value = s
+        .client
+        .update_contact(46875434)
         .last_name("Doe")
         .first_name("John")
         .location("New York")
         .occupation("CEO")
         .industry("marketing")
         .email("john.doe@example.com")
-        .phone("1555123458");
-    let value = s
-        .client
-        .update_contact(46875434, &update)
+        .phone("1555123458")
         .await
         .expect("decode");
     s.check_request().await;
@@ -570,10 +681,10 @@ async fn reference_update_contact() {
 
 #[tokio::test]
 async fn reference_get_contact() {
-    let s = Sample::serve("getContact").await;
-    let value = s.client.contact(46875434).await.expect("decode");
+    let s = Sample::serve(Operation::GetContact).await;
+    let value = s.client.get_contact(46875434).await.expect("decode");
     s.check_request().await;
-    let status = value.contact.status.as_ref().expect("a status");
+    let status = value.status.as_ref().expect("a status");
     assert_eq!(
         status.flags(),
         salesflow::MemberFlags::PENDING | salesflow::MemberFlags::ERROR
@@ -583,10 +694,10 @@ async fn reference_get_contact() {
 
 #[tokio::test]
 async fn reference_get_contact_by_public_identifier() {
-    let s = Sample::serve("getContactByPublicIdentifier").await;
+    let s = Sample::serve(Operation::GetContactByPublicIdentifier).await;
     let value = s
         .client
-        .contact_by_public_identifier("identity500")
+        .get_contact_by_public_identifier("identity500")
         .await
         .expect("decode");
     s.check_request().await;
@@ -595,7 +706,7 @@ async fn reference_get_contact_by_public_identifier() {
 
 #[tokio::test]
 async fn reference_delete_contact() {
-    let s = Sample::serve("deleteContact").await;
+    let s = Sample::serve(Operation::DeleteContact).await;
     let value = s.client.delete_contact(46875434).await.expect("decode");
     s.check_request().await;
     insta::assert_debug_snapshot!("reference__deleteContact", value);
@@ -603,10 +714,10 @@ async fn reference_delete_contact() {
 
 #[tokio::test]
 async fn reference_list_contacts_by_public_identifiers() {
-    let s = Sample::serve("listContactsByPublicIdentifiers").await;
+    let s = Sample::serve(Operation::ListContactsByPublicIdentifiers).await;
     let value = s
         .client
-        .contacts_by_public_identifiers(["identity1", "identity2", "identity3"])
+        .list_contacts_by_public_identifiers(["identity1", "identity2", "identity3"])
         .await
         .expect("decode");
     s.check_request().await;
@@ -615,23 +726,27 @@ async fn reference_list_contacts_by_public_identifiers() {
 
 #[tokio::test]
 async fn reference_list_contacts_by_campaign() {
-    let s = Sample::serve("listContactsByCampaign").await;
-    let value = s.client.campaign_contacts(456).await.expect("decode");
+    let s = Sample::serve(Operation::ListContactsByCampaign).await;
+    let value = s
+        .client
+        .list_contacts_by_campaign(456)
+        .await
+        .expect("decode");
     s.check_request().await;
     insta::assert_debug_snapshot!("reference__listContactsByCampaign", value);
 }
 
 #[tokio::test]
 async fn reference_list_campaigns() {
-    let s = Sample::serve("listCampaigns").await;
-    let value = s.client.campaigns().await.expect("decode");
+    let s = Sample::serve(Operation::ListCampaigns).await;
+    let value = s.client.list_campaigns().await.expect("decode");
     s.check_request().await;
     insta::assert_debug_snapshot!("reference__listCampaigns", value);
 }
 
 #[tokio::test]
 async fn reference_start_campaign() {
-    let s = Sample::serve("startCampaign").await;
+    let s = Sample::serve(Operation::StartCampaign).await;
     let value = s.client.start_campaign(456).await.expect("decode");
     s.check_request().await;
     insta::assert_debug_snapshot!("reference__startCampaign", value);
@@ -639,18 +754,18 @@ async fn reference_start_campaign() {
 
 #[tokio::test]
 async fn reference_list_accounts() {
-    let s = Sample::serve("listAccounts").await;
-    let value = s.client.accounts().await.expect("decode");
+    let s = Sample::serve(Operation::ListAccounts).await;
+    let value = s.client.list_accounts().await.expect("decode");
     s.check_request().await;
     insta::assert_debug_snapshot!("reference__listAccounts", value);
 }
 
 #[tokio::test]
 async fn reference_create_webhook() {
-    let s = Sample::serve("createWebhook").await;
+    let s = Sample::serve(Operation::CreateWebhook).await;
     let value = s
         .client
-        .create_webhook(&NewWebhook::new("Doe", "https://www.somesite.com/abc"))
+        .create_webhook("Doe", "https://www.somesite.com/abc")
         .await
         .expect("decode");
     s.check_request().await;
@@ -659,7 +774,7 @@ async fn reference_create_webhook() {
 
 #[tokio::test]
 async fn reference_delete_webhook() {
-    let s = Sample::serve("deleteWebhook").await;
+    let s = Sample::serve(Operation::DeleteWebhook).await;
     let value = s.client.delete_webhook(789).await.expect("decode");
     s.check_request().await;
     insta::assert_debug_snapshot!("reference__deleteWebhook", value);
@@ -667,15 +782,15 @@ async fn reference_delete_webhook() {
 
 #[tokio::test]
 async fn reference_list_webhooks() {
-    let s = Sample::serve("listWebhooks").await;
-    let value = s.client.webhooks().await.expect("decode");
+    let s = Sample::serve(Operation::ListWebhooks).await;
+    let value = s.client.list_webhooks().await.expect("decode");
     s.check_request().await;
     insta::assert_debug_snapshot!("reference__listWebhooks", value);
 }
 
 #[tokio::test]
 async fn reference_attach_webhook() {
-    let s = Sample::serve("attachWebhook").await;
+    let s = Sample::serve(Operation::AttachWebhook).await;
     let value = s
         .client
         .attach_webhook(456, 789, RunOn::ReplyDetected)
@@ -687,7 +802,7 @@ async fn reference_attach_webhook() {
 
 #[tokio::test]
 async fn reference_detach_webhook() {
-    let s = Sample::serve("detachWebhook").await;
+    let s = Sample::serve(Operation::DetachWebhook).await;
     let value = s.client.detach_webhook(456).await.expect("decode");
     s.check_request().await;
     insta::assert_debug_snapshot!("reference__detachWebhook", value);
