@@ -276,8 +276,7 @@ fn example_snapshots_are_exactly_the_operations() {
 }
 
 /// The examples of the spec name the mock's demo world: every example request is routed to
-/// its own operation and, but for StartCampaign (whose example campaign is already running),
-/// answered with a success.
+/// its own operation and answered with a success.
 #[tokio::test]
 async fn every_operation_example_names_the_demo_world() {
     for &op in Operation::ALL {
@@ -285,7 +284,7 @@ async fn every_operation_example_names_the_demo_world() {
         assert_eq!(value["request"]["operation"], op.id(), "{op}: {value:#}");
         assert_eq!(value["request"]["method"], op.method(), "{op}: {value:#}");
         let succeeded = value.get("answer").is_some();
-        assert_eq!(succeeded, op != Operation::StartCampaign, "{op}: {value:#}");
+        assert!(succeeded, "{op}: {value:#}");
     }
 }
 

@@ -304,7 +304,7 @@ fn drill_a_new_operation_is_named_by_the_compiler_then_by_the_snapshot_test() {
         &[
             "test",
             "-p",
-            "tests",
+            "salesflow-tests",
             "--test",
             "snapshots",
             "every_operation",

@@ -4219,7 +4219,7 @@ Documented failures, each with a `StatusMessage` body: 403 invalid token/account
 Sends a `POST` request to `/campaigns/start`
 
 Arguments:
-- `campaign_id`: The campaign.
+- `campaign_id`: The campaign to start.
 - `body`
 */
     pub async fn start_campaign<'a>(

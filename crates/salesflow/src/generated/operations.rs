@@ -1891,7 +1891,7 @@ pub mod ops {
     #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct StartCampaign {
-        /// `campaignId` (query, required). The campaign.
+        /// `campaignId` (query, required). The campaign to start.
         #[serde(rename = "campaignId")]
         pub campaign_id: ::salesflow_webhook_types::CampaignId,
     }
@@ -2846,7 +2846,7 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn demo(client: salesflow::Client) -> Result<(), salesflow::Error> {
-    /// let answer = client.start_campaign(29854).await?;
+    /// let answer = client.start_campaign(29889).await?;
     /// # Ok(()) }
     /// ```
     #[doc(alias = "Start campaign")]
@@ -3506,7 +3506,7 @@ impl AnyRequest {
                     .map(AnyRequest::ListCampaigns)
             }
             ::salesflow_api::operations::Operation::StartCampaign => {
-                ::serde_json::from_str::<ops::StartCampaign>("{\"campaignId\":29854}")
+                ::serde_json::from_str::<ops::StartCampaign>("{\"campaignId\":29889}")
                     .map(AnyRequest::StartCampaign)
             }
             ::salesflow_api::operations::Operation::ListAccounts => {
