@@ -18,6 +18,7 @@ use tracing::Instrument;
 
 use crate::call::{CallOptions, Request};
 use crate::error::{check_status_message, map_raw_error, Error, RawError, Redactor};
+use crate::pacing::{Pacer, Pacing};
 use crate::retry::{should_retry, RetryPolicy};
 use crate::ApiToken;
 
@@ -57,6 +58,7 @@ pub(crate) struct Inner {
     pub(crate) redactor: Redactor,
     /// The total timeout of one attempt, when this crate built the HTTP client.
     pub(crate) timeout: Option<Duration>,
+    pub(crate) pacer: Option<Arc<Pacer>>,
 }
 
 impl fmt::Debug for Client {
@@ -95,6 +97,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     layers: Vec<Layer>,
+    pacing: Option<Pacing>,
 }
 
 /// A middleware layer, type-erased.
@@ -116,6 +119,7 @@ impl fmt::Debug for ClientBuilder {
                 &self.http_client.as_ref().map(|_| "<custom>"),
             )
             .field("layers", &self.layers.len())
+            .field("pacing", &self.pacing)
             .finish()
     }
 }
@@ -240,6 +244,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Paces every account's requests on the client side (see [`Pacing`]): a steady rate,
+    /// a daily budget of imports. Every clone of the client, and every client from
+    /// [`Client::for_account`], shares the same limits per account.
+    pub fn pacing(mut self, pacing: Pacing) -> Self {
+        self.pacing = Some(pacing);
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -307,6 +319,7 @@ impl ClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 redactor,
                 timeout,
+                pacer: self.pacing.map(|p| Arc::new(Pacer::new(p))),
             }),
         })
     }
@@ -428,6 +441,7 @@ impl Client {
                 retry: self.inner.retry.clone(),
                 redactor,
                 timeout: self.inner.timeout,
+                pacer: self.inner.pacer.clone(),
             }),
         }
     }
@@ -538,6 +552,10 @@ impl Client {
             )));
         }
         let retry = options.retry.as_ref().unwrap_or(&self.inner.retry);
+        let account = self.inner.account_id.filter(|_| op.needs_account_id());
+        if let (Some(pacer), Operation::ImportMember) = (&self.inner.pacer, op) {
+            pacer.take_import(op, account)?;
+        }
         let run = async {
             let started = Instant::now();
             let mut attempt = 0u32;
@@ -560,6 +578,9 @@ impl Client {
                 );
                 if attempt > 1 {
                     attempt_span.record("http.request.resend_count", attempt - 1);
+                }
+                if let Some(pacer) = &self.inner.pacer {
+                    pacer.wait(account).await;
                 }
                 let outcome = send().instrument(attempt_span.clone()).await;
                 let err = match outcome {

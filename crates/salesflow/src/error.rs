@@ -74,6 +74,22 @@ pub enum Error {
     /// an unreadable environment variable). Raised before any request is sent.
     #[error("configuration error: {0}")]
     Config(String),
+
+    /// The account's daily budget of this operation (see [`Pacing`](crate::Pacing)) is
+    /// spent: nothing was sent.
+    #[error("{operation}: the daily budget of {limit} is spent for account {}{}",
+        .account_id.map(|a| a.to_string()).unwrap_or_else(|| "(none)".into()),
+        .resets_at.map(|t| format!(" (it resets at {t})")).unwrap_or_default())]
+    BudgetExhausted {
+        /// The operation.
+        operation: Operation,
+        /// The account.
+        account_id: Option<salesflow_webhook_types::AccountId>,
+        /// The budget per UTC day.
+        limit: u32,
+        /// When the budget resets (the next UTC midnight).
+        resets_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
 }
 
 impl Error {
@@ -152,6 +168,7 @@ impl Error {
             Error::Decode { .. } => "decode".into(),
             Error::Validation(_) => "validation".into(),
             Error::Config(_) => "config".into(),
+            Error::BudgetExhausted { .. } => "budget_exhausted".into(),
         }
     }
 }

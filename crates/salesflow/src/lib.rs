@@ -87,6 +87,7 @@ mod bulk;
 mod call;
 mod client;
 mod error;
+pub mod pacing;
 mod retry;
 mod transport;
 pub mod validate;
@@ -104,6 +105,7 @@ pub use client::{
 };
 pub use error::{ApiError, ApiErrorKind, DecodeError, Error, SNIPPET_CHARS};
 pub use generated::*;
+pub use pacing::{Pacer, Pacing};
 pub use retry::RetryPolicy;
 pub use transport::TransportCause;
 pub use validate::{ValidationError, ValidationReason};

@@ -19,7 +19,7 @@ fn client(base_url: &str, timeout: Duration) -> Client {
 
 /// Calls ListCampaigns and returns the error with its message.
 async fn fail(client: &Client) -> (Error, String) {
-    let err = client.campaigns().await.unwrap_err();
+    let err = client.list_campaigns().await.unwrap_err();
     let text = err.to_string();
     assert!(!text.contains(DEMO_TOKEN), "{text}");
     assert!(!format!("{err:?}").contains(DEMO_TOKEN), "{err:?}");
@@ -30,8 +30,11 @@ async fn fail(client: &Client) -> (Error, String) {
 #[tokio::test]
 async fn a_timeout_says_after_how_long() {
     let mock = MockServer::start().await.unwrap();
-    mock.inject(Fault::new(FaultKind::Latency { ms: 2_000 }).for_operation("listCampaigns"))
-        .unwrap();
+    mock.inject(
+        Fault::new(FaultKind::Latency { ms: 2_000 })
+            .for_operation(salesflow::Operation::ListCampaigns),
+    )
+    .unwrap();
     let (err, text) = fail(&client(&mock.base_url(), Duration::from_millis(300))).await;
     assert_eq!(
         err.transport_cause(),
@@ -92,8 +95,10 @@ async fn an_unknown_host_is_a_dns_failure() {
 #[tokio::test]
 async fn a_dropped_connection_is_a_reset() {
     let mock = MockServer::start().await.unwrap();
-    mock.inject(Fault::new(FaultKind::ConnectionReset).for_operation("listCampaigns"))
-        .unwrap();
+    mock.inject(
+        Fault::new(FaultKind::ConnectionReset).for_operation(salesflow::Operation::ListCampaigns),
+    )
+    .unwrap();
     let (err, text) = fail(&client(&mock.base_url(), Duration::from_secs(5))).await;
     assert_eq!(
         err.transport_cause(),
