@@ -88,7 +88,7 @@ async fn twenty_five_members_give_twenty_five_outcomes() {
             ImportResult::Failed(salesflow::Error::Validation(v)) => {
                 assert_eq!(i, 24);
                 assert_eq!(v.field, "linkedInUrl");
-                assert_eq!(v.reason, salesflow::ValidationReason::NotLinkedInProfile);
+                assert_eq!(v.reason, salesflow::ValidationReason::NotLinkedInHost);
             }
             ImportResult::Failed(e) => {
                 assert_eq!(i % 7, 3, "{e}");
