@@ -44,7 +44,7 @@ async fn a_timeout_says_after_how_long() {
     );
     assert!(err.is_timeout());
     assert!(
-        text.starts_with("ListCampaigns: transport error: timed out after 0.3 s"),
+        text.starts_with("listCampaigns: transport error: timed out after 0.3 s"),
         "{text}"
     );
 }
