@@ -475,11 +475,14 @@ impl MockServer {
         let app = router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
+            let served = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
             if let Err(e) = served {
                 tracing::warn!("salesflow-mock server stopped: {e}");
             }

@@ -49,6 +49,10 @@ pub struct RecordedRequest {
     pub status: u16,
     /// The kinds of the injected faults applied to it (see [`crate::FaultKind::name`]).
     pub faults: Vec<String>,
+    /// The client's address (IP and port) on the connection the request came on: requests
+    /// with the same `peer` shared one connection. `None` when the router is served without
+    /// connection info (see [`MockServer`](crate::MockServer), which always gives it).
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 /// Replaces the value of every `token` parameter with `REDACTED`.
@@ -98,6 +102,10 @@ pub(crate) async fn record_and_inject(
         body_text: None,
         status: 0,
         faults: Vec::new(),
+        peer: parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0),
     };
     let bytes = match to_bytes(body, BODY_LIMIT).await {
         Ok(bytes) => bytes,

@@ -84,6 +84,7 @@ async fn main() -> ExitCode {
         println!("demo credentials: token={DEMO_TOKEN} accountId={DEMO_ACCOUNT_ID}");
     }
     let app = router(MockState::new(args.seed));
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     if let Err(e) = axum::serve(listener, app).await {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
