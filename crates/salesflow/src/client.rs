@@ -302,9 +302,15 @@ impl ClientBuilder {
         };
         let redactor = Redactor::new(token.expose_secret());
         let mut state = ClientState::new(token, self.account_id).with_timeout(per_request_timeout);
-        if !self.layers.is_empty() {
-            let service = self
-                .layers
+        #[allow(unused_mut)]
+        let mut layers = self.layers;
+        #[cfg(feature = "opentelemetry")]
+        layers.insert(
+            0,
+            Arc::new(|inner| tower::Layer::layer(&crate::otel::TraceContextLayer, inner)),
+        );
+        if !layers.is_empty() {
+            let service = layers
                 .iter()
                 .rev()
                 .fold(transport(http.clone()), |inner, layer| layer(inner));

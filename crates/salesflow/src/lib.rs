@@ -87,6 +87,8 @@ mod bulk;
 mod call;
 mod client;
 mod error;
+#[cfg(feature = "opentelemetry")]
+pub mod otel;
 pub mod pacing;
 mod retry;
 mod transport;
