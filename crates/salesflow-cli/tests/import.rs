@@ -10,6 +10,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::{json, stderr, write_profiles, Mock};
+use salesflow::Operation;
 use salesflow_mock::{Fault, FaultKind};
 use serde_json::Value;
 
@@ -148,7 +149,7 @@ fn api_failures_go_to_the_failed_csv_and_a_rerun_retries_them() {
     mock.server
         .inject(
             Fault::new(FaultKind::ServerError)
-                .for_operation("importMember")
+                .for_operation(Operation::ImportMember)
                 .times(2),
         )
         .unwrap();
@@ -288,7 +289,7 @@ fn an_import_stopped_like_ctrl_c_resumes_without_importing_anyone_twice() {
 fn sigint_stops_the_import_cleanly_and_it_resumes() {
     let mock = Mock::start();
     mock.server
-        .inject(Fault::new(FaultKind::Latency { ms: 100 }).for_operation("importMember"))
+        .inject(Fault::new(FaultKind::Latency { ms: 100 }).for_operation(Operation::ImportMember))
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("p.csv");
@@ -355,7 +356,7 @@ fn rows_in_flight_when_the_process_dies_are_resent_and_counted_as_duplicates() {
     let mock = Mock::start();
     // Slow imports so that several are in flight when the process dies.
     mock.server
-        .inject(Fault::new(FaultKind::Latency { ms: 50 }).for_operation("importMember"))
+        .inject(Fault::new(FaultKind::Latency { ms: 50 }).for_operation(Operation::ImportMember))
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("p.csv");

@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
+use salesflow::Operation;
 use salesflow_mock::{MockServer, DEMO_ACCOUNT_ID, DEMO_TOKEN};
 use serde_json::Value;
 
@@ -63,7 +64,7 @@ impl Mock {
         self.server
             .requests()
             .into_iter()
-            .filter(|r| r.operation_id.as_deref() == Some("importMember") && r.status == 200)
+            .filter(|r| r.operation == Some(Operation::ImportMember) && r.status == 200)
             .filter_map(|r| {
                 let q = r.query?;
                 url_param(&q, "linkedInUrl")
