@@ -45,6 +45,11 @@ impl Mock {
 
     /// The binary, pointed at this mock with the demo credentials, JSON output.
     pub fn cli(&self) -> Command {
+        self.cli_as("json")
+    }
+
+    /// The binary, pointed at this mock with the demo credentials, with `--output format`.
+    pub fn cli_as(&self, format: &str) -> Command {
         let mut cmd = salesflow();
         cmd.args([
             "--base-url",
@@ -54,7 +59,7 @@ impl Mock {
             "--account-id",
             &DEMO_ACCOUNT_ID.to_string(),
             "--output",
-            "json",
+            format,
         ]);
         cmd
     }
