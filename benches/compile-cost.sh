@@ -37,7 +37,7 @@ cat >"$tmp/sdk-app/src/main.rs" <<'EOF'
 #[tokio::main]
 async fn main() -> Result<(), salesflow::Error> {
     let client = salesflow::Client::from_env()?;
-    for c in client.campaign_contacts(29854).await? {
+    for c in client.list_contacts_by_campaign(29854).await? {
         println!("{} {:?}", c.member_id, c.first_name);
     }
     Ok(())

@@ -1,8 +1,13 @@
 //! Helpers shared by the benchmarks in `benches/` (see BENCHMARKS.md): medians, ratios and
 //! reading criterion's own estimates back, so that each benchmark can print the ratio of its
-//! two sides.
+//! two sides; and the hand-written baseline types the benchmarks compare the SDK with
+//! ([`HandContact`]).
 
 use std::path::PathBuf;
+
+mod hand;
+
+pub use hand::HandContact;
 
 /// Whether this is a measuring run (`cargo bench`, which passes `--bench`), rather than
 /// `cargo test --benches` or criterion's `--test`/`--list`: the benchmarks then only check

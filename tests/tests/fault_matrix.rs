@@ -331,7 +331,10 @@ async fn server_error_html_is_a_server_api_error_with_a_snippet() {
         assert_eq!(n, expected, "{op:?}");
         // The Display is the page's title, not its markup; the page is kept whole.
         assert!(!e.to_string().contains('<'), "{op:?}: {e}");
-        assert!(e.body.as_deref().is_some_and(|b| b.starts_with(b"<")), "{op:?}");
+        assert!(
+            e.body.as_deref().is_some_and(|b| b.starts_with(b"<")),
+            "{op:?}"
+        );
     }
 }
 

@@ -5,7 +5,8 @@ mod common;
 
 use common::{json, salesflow, stderr, stdout, Mock};
 use predicates::prelude::*;
-use salesflow_mock::{DEMO_ACCOUNT_ID, DEMO_TOKEN};
+use salesflow::Operation;
+use salesflow_mock::{DEMO_ACCOUNT_ID, DEMO_MEMBER_JOHN, DEMO_MEMBER_NICK, DEMO_TOKEN};
 
 fn mock_json(args: &[&str]) -> std::process::Output {
     salesflow()
@@ -91,6 +92,12 @@ fn contacts_get_find_list_update_delete() {
 
     let list = ok_json(&["contacts", "list", "--campaign", "29854"]);
     assert_eq!(list.as_array().unwrap().len(), 3);
+    // ListContacts by campaign serves no PublicIdentifier: the key is left out, not `null`
+    // (fields without a value are no longer written as null).
+    for c in list.as_array().unwrap() {
+        assert!(c.get("PublicIdentifier").is_none(), "{c}");
+    }
+    assert_no_nulls(&list);
     let list = ok_json(&[
         "contacts",
         "list",
@@ -115,6 +122,128 @@ fn contacts_get_find_list_update_delete() {
 
     let deleted = ok_json(&["contacts", "delete", "46875434"]);
     assert!(deleted["Status"].as_i64().unwrap() < 400);
+    // A success without a message: `{"Status": 204}`, no `"Message": null`.
+    assert!(deleted.get("Message").is_none(), "{deleted}");
+}
+
+/// No `null` anywhere in `value`: fields without a value are left out of the JSON output.
+fn assert_no_nulls(value: &serde_json::Value) {
+    match value {
+        serde_json::Value::Null => panic!("a null in the JSON output"),
+        serde_json::Value::Array(items) => items.iter().for_each(assert_no_nulls),
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                assert!(!v.is_null(), "`{k}` is null in {value}");
+                assert_no_nulls(v);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn contacts_get_by_identifier() {
+    let john = ok_json(&["contacts", "get-by-identifier", "john-doe-100"]);
+    assert_eq!(john["MemberId"], DEMO_MEMBER_JOHN.get());
+    assert_eq!(john["PublicIdentifier"], "john-doe-100");
+    assert_eq!(john["FirstName"], "John");
+    assert_no_nulls(&john);
+
+    let mock = Mock::start();
+    let out = mock
+        .cli()
+        .args(["contacts", "get-by-identifier", "nick-foo-300"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["MemberId"], DEMO_MEMBER_NICK.get());
+    let request = &mock.server.requests()[0];
+    assert_eq!(
+        request.operation,
+        Some(Operation::GetContactByPublicIdentifier)
+    );
+    assert!(
+        request
+            .query
+            .as_deref()
+            .unwrap()
+            .contains("publicIdentifier=nick-foo-300"),
+        "{request:?}"
+    );
+
+    // Unknown: the vendor's 404.
+    let out = mock
+        .cli()
+        .args(["contacts", "get-by-identifier", "nobody-here-404"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("NotFound"), "{}", stderr(&out));
+    // Blank: refused by the SDK's validation before any request.
+    mock.server.clear_requests();
+    let out = mock
+        .cli()
+        .args(["contacts", "get-by-identifier", " "])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("publicIdentifier"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(mock.server.requests().is_empty());
+}
+
+#[test]
+fn fields_the_sdk_does_not_know_reach_the_output() {
+    let mock = Mock::start();
+    let patch = serde_json::json!({"Nickname": "Jo", "Email": null});
+    mock.server
+        .patch_member(DEMO_MEMBER_JOHN, patch.as_object().cloned().unwrap())
+        .unwrap();
+
+    // `-o json` of a single record: the unknown field kept, the removed one absent.
+    let out = mock
+        .cli()
+        .args(["contacts", "get", "46875434"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let john = json(&out);
+    assert_eq!(john["Nickname"], "Jo");
+    assert_eq!(john["FirstName"], "John");
+    assert!(john.get("Email").is_none(), "{john}");
+
+    // The same through the other reads of the member.
+    for args in [
+        vec!["contacts", "get-by-identifier", "john-doe-100"],
+        vec!["call", "getContact", "memberId=46875434"],
+    ] {
+        let out = mock.cli().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(json(&out)["Nickname"], "Jo", "{args:?}");
+    }
+    let out = mock
+        .cli()
+        .args(["contacts", "find", "john-doe-100"])
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)[0]["Nickname"], "Jo");
+
+    // The table of a single record lists it too (one row per field of the JSON).
+    let out = mock
+        .cli_as("table")
+        .args(["contacts", "get", "46875434"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("Nickname "))
+        .unwrap_or_else(|| panic!("no Nickname row:\n{text}"));
+    assert_eq!(row.split_whitespace().nth(1), Some("Jo"), "{row}");
 }
 
 #[test]
@@ -131,7 +260,7 @@ fn accounts_and_webhooks() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|a| a["AccountId"] == DEMO_ACCOUNT_ID && a["Status"] == "ACCOUNT_ACTIVE"));
+        .any(|a| a["AccountId"] == DEMO_ACCOUNT_ID.get() && a["Status"] == "ACCOUNT_ACTIVE"));
 
     let hooks = ok_json(&["webhooks", "list"]);
     let demo = &hooks.as_array().unwrap()[0];
@@ -248,21 +377,21 @@ fn webhook_lifecycle_keeps_state_across_commands() {
         let out = mock.cli().args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
     }
-    let ops: Vec<String> = mock
+    let ops: Vec<Operation> = mock
         .server
         .requests()
         .into_iter()
-        .filter_map(|r| r.operation_id)
+        .filter_map(|r| r.operation)
         .collect();
     assert_eq!(
         ops,
         [
-            "createWebhook",
-            "attachWebhook",
-            "listWebhooks",
-            "attachWebhook",
-            "detachWebhook",
-            "deleteWebhook"
+            Operation::CreateWebhook,
+            Operation::AttachWebhook,
+            Operation::ListWebhooks,
+            Operation::AttachWebhook,
+            Operation::DetachWebhook,
+            Operation::DeleteWebhook
         ]
     );
 }
@@ -277,7 +406,7 @@ fn stats_force_sends_is_force_request() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let req = &mock.server.requests()[0];
-    assert_eq!(req.operation_id.as_deref(), Some("getCampaignStatistics"));
+    assert_eq!(req.operation, Some(Operation::GetCampaignStatistics));
     assert!(req
         .query
         .as_deref()
@@ -301,7 +430,7 @@ fn contacts_find_batches_through_the_sdk() {
         .server
         .requests()
         .into_iter()
-        .filter(|r| r.operation_id.as_deref() == Some("listContactsByPublicIdentifiers"))
+        .filter(|r| r.operation == Some(Operation::ListContactsByPublicIdentifiers))
         .count();
     assert_eq!(batches, 3);
 }
@@ -344,10 +473,6 @@ fn table_output_has_aligned_columns() {
             vec!["campaigns", "stats", "29854"],
             vec!["FIELD", "VALUE", "Connections"],
         ),
-        (
-            vec!["contacts", "get", "46875434"],
-            vec!["FIELD", "CampaignName", "John"],
-        ),
     ] {
         let out = salesflow()
             .args(["--mock", "-o", "table"])
@@ -360,6 +485,63 @@ fn table_output_has_aligned_columns() {
             assert!(text.contains(c), "{args:?}: {text}");
         }
     }
+
+    // The contacts tables are a summary without a STATUS column (a Contact has no status).
+    for args in [
+        &["contacts", "list", "--campaign", "29854"][..],
+        &["contacts", "find", "john-doe-100"],
+    ] {
+        let out = salesflow()
+            .args(["--mock", "-o", "table"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let header: Vec<String> = stdout(&out)
+            .lines()
+            .next()
+            .unwrap()
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            header,
+            ["MEMBER ID", "NAME", "PROFILE", "OCCUPATION", "LOCATION"],
+            "{args:?}"
+        );
+    }
+
+    // A single record (`contacts get`, now printed from its JSON field by field): one
+    // FIELD/VALUE row per field of its `-o json`, in the same order, and nothing else.
+    let record = ok_json(&["contacts", "get", "46875434"]);
+    let out = salesflow()
+        .args(["--mock", "-o", "table", "contacts", "get", "46875434"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap().split_whitespace().collect::<Vec<_>>(),
+        ["FIELD", "VALUE"]
+    );
+    let fields: Vec<&str> = lines
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    let keys: Vec<&str> = record
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(fields, keys, "{text}");
+    for key in ["CampaignName", "Status", "PublicIdentifier", "AddedAt"] {
+        assert!(keys.contains(&key), "{key}: {record}");
+    }
+    let status = text.lines().find(|l| l.starts_with("Status ")).unwrap();
+    assert!(status.ends_with("MEMBER_INVITATION_SENT"), "{status}");
 }
 
 #[test]
@@ -478,7 +660,7 @@ fn a_timeout_says_after_how_long_without_the_token() {
     mock.server
         .inject(
             salesflow_mock::Fault::new(salesflow_mock::FaultKind::Latency { ms: 3_000 })
-                .for_operation("listCampaigns"),
+                .for_operation(salesflow::Operation::ListCampaigns),
         )
         .unwrap();
     let out = salesflow()
@@ -490,7 +672,7 @@ fn a_timeout_says_after_how_long_without_the_token() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("ListCampaigns: transport error: timed out after 0.3 s"),
+        err.contains("listCampaigns: transport error: timed out after 0.3 s"),
         "{err}"
     );
     assert!(!err.contains(DEMO_TOKEN), "{err}");
@@ -608,11 +790,13 @@ fn verbose_output_never_shows_the_token() {
     }
     // The summaries are there.
     assert!(shown.contains("salesflow.request"), "{shown}");
+    // The span names the operation by its operationId, and the ids it is about.
     assert!(
-        shown.contains("List campaigns") || shown.contains("ListCampaigns"),
+        shown.contains("salesflow.operation=\"listCampaigns\""),
         "{shown}"
     );
-    assert!(shown.contains("status=200"), "{shown}");
+    assert!(shown.contains("salesflow.member_id=46875434"), "{shown}");
+    assert!(shown.contains("http.response.status_code=200"), "{shown}");
     assert!(shown.contains("duration_ms"), "{shown}");
 
     // With --mock and a token the mock does not know: a 403, still no token anywhere.

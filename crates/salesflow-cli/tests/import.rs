@@ -10,6 +10,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::{json, stderr, write_profiles, Mock};
+use salesflow::Operation;
 use salesflow_mock::{Fault, FaultKind};
 use serde_json::Value;
 
@@ -165,7 +166,7 @@ fn api_failures_go_to_the_failed_csv_and_a_rerun_retries_them() {
     mock.server
         .inject(
             Fault::new(FaultKind::ServerError)
-                .for_operation("importMember")
+                .for_operation(Operation::ImportMember)
                 .times(2),
         )
         .unwrap();
@@ -304,7 +305,7 @@ fn an_import_stopped_like_ctrl_c_resumes_without_importing_anyone_twice() {
 fn sigint_stops_the_import_cleanly_and_it_resumes() {
     let mock = Mock::start();
     mock.server
-        .inject(Fault::new(FaultKind::Latency { ms: 100 }).for_operation("importMember"))
+        .inject(Fault::new(FaultKind::Latency { ms: 100 }).for_operation(Operation::ImportMember))
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("p.csv");
@@ -368,7 +369,7 @@ fn a_process_killed_between_an_answer_and_its_journal_entry_leaves_one_record_pe
     let mock = Mock::start();
     // Slow imports so that several are in flight when the process dies.
     mock.server
-        .inject(Fault::new(FaultKind::Latency { ms: 50 }).for_operation("importMember"))
+        .inject(Fault::new(FaultKind::Latency { ms: 50 }).for_operation(Operation::ImportMember))
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("p.csv");
@@ -421,7 +422,7 @@ fn a_process_killed_between_an_answer_and_its_journal_entry_leaves_one_record_pe
         .server
         .requests()
         .into_iter()
-        .filter(|r| r.operation_id.as_deref() == Some("listContactsByPublicIdentifiers"))
+        .filter(|r| r.operation == Some(salesflow::Operation::ListContactsByPublicIdentifiers))
         .collect();
     assert_eq!(lookups.len(), 1, "{lookups:?}");
     let asked = lookups[0].body.as_ref().unwrap()["PublicIdentifiers"]
@@ -523,7 +524,7 @@ fn a_profile_of_unknown_outcome_not_found_on_the_server_is_sent_and_then_settled
         mock.server
             .requests()
             .iter()
-            .filter(|r| r.operation_id.as_deref() == Some("listContactsByPublicIdentifiers"))
+            .filter(|r| r.operation == Some(salesflow::Operation::ListContactsByPublicIdentifiers))
             .count()
     };
     let out = import(&mock, &csv, &[]);

@@ -136,7 +136,7 @@ fn listen_prints_a_simulated_event_and_exits_after_count() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 1, "{out}");
     let event: Value = serde_json::from_str(lines[0]).unwrap();
-    assert_eq!(event["MemberId"], DEMO_MEMBER_JOHN);
+    assert_eq!(event["MemberId"], DEMO_MEMBER_JOHN.get());
     assert_eq!(event["IntegrationRunOn"], "INTEGRATION_RUN_ON_CONNECTED");
     assert_eq!(event["Status"], "MEMBER_CONNECTED");
 }

@@ -45,11 +45,20 @@ async fn spans_are_exported_and_the_trace_context_is_sent() {
             .map(|kv| kv.value.to_string())
     };
     assert_eq!(attr("http.request.method").as_deref(), Some("GET"));
-    assert_eq!(attr("url.path").as_deref(), Some("/api/campaigns/list-campaigns"));
+    assert_eq!(
+        attr("url.path").as_deref(),
+        Some("/api/campaigns/list-campaigns")
+    );
     assert_eq!(attr("server.address").as_deref(), Some("127.0.0.1"));
     assert_eq!(attr("http.response.status_code").as_deref(), Some("200"));
-    assert!(attempt.attributes.iter().all(|kv| !kv.value.to_string().contains(TOKEN)));
-    let request = spans.iter().find(|s| s.name == "listCampaigns").expect("the call's span");
+    assert!(attempt
+        .attributes
+        .iter()
+        .all(|kv| !kv.value.to_string().contains(TOKEN)));
+    let request = spans
+        .iter()
+        .find(|s| s.name == "listCampaigns")
+        .expect("the call's span");
     assert_eq!(attempt.parent_span_id, request.span_context.span_id());
 
     // The request carried the attempt span's context.

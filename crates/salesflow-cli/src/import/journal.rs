@@ -312,7 +312,8 @@ mod tests {
         let path = dir.join("j.jsonl");
         let hasher = KeyHasher::new();
         {
-            let mut j = Journal::open(&path, 1, &hasher, &ProfileIndex::default()).unwrap();
+            let mut j = Journal::open(&path, CampaignId::new(1), &hasher, &ProfileIndex::default())
+                .unwrap();
             for (key, events) in [
                 ("ann", &[Event::Sent, Event::Imported][..]),
                 ("bob", &[Event::Sent, Event::Failed]),
@@ -323,11 +324,17 @@ mod tests {
                 ("hal", &[Event::Sent, Event::Sent, Event::Failed]),
             ] {
                 for e in events {
-                    j.record(&JournalEntry::new(1, key, *e, 2)).unwrap();
+                    j.record(&JournalEntry::new(CampaignId::new(1), key, *e, 2))
+                        .unwrap();
                 }
             }
-            j.record(&JournalEntry::new(2, "fay", Event::Imported, 2))
-                .unwrap();
+            j.record(&JournalEntry::new(
+                CampaignId::new(2),
+                "fay",
+                Event::Imported,
+                2,
+            ))
+            .unwrap();
         }
         // The former format, and a partial line left by a crash.
         let mut f = OpenOptions::new().append(true).open(&path).unwrap();
@@ -342,7 +349,7 @@ mod tests {
                 .map(|(i, k)| (hasher.hash(k), i as u32 + 2))
                 .collect(),
         );
-        let j = Journal::open(&path, 1, &hasher, &index).unwrap();
+        let j = Journal::open(&path, CampaignId::new(1), &hasher, &index).unwrap();
         assert_eq!(j.unreadable_lines, 1);
         for (key, done) in [
             ("ann", true),
@@ -360,12 +367,12 @@ mod tests {
         let mut unknown = j.unknown.clone();
         unknown.sort();
         assert_eq!(unknown, ["cid", "dee"]);
-        let other = Journal::open(&path, 2, &hasher, &index).unwrap();
+        let other = Journal::open(&path, CampaignId::new(2), &hasher, &index).unwrap();
         assert_eq!(other.done.iter().filter(|d| **d).count(), 1);
         assert!(other.done[index.position(&hasher.hash("fay")).unwrap()]);
         // Profiles not in the file are not read.
         let small = ProfileIndex::from_vec(vec![(hasher.hash("ann"), 2)]);
-        let j = Journal::open(&path, 1, &hasher, &small).unwrap();
+        let j = Journal::open(&path, CampaignId::new(1), &hasher, &small).unwrap();
         assert_eq!(j.done, [true]);
         assert!(j.unknown.is_empty());
         let _ = std::fs::remove_dir_all(&dir);

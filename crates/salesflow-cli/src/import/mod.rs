@@ -1366,21 +1366,24 @@ mod tests {
     #[test]
     fn rows_are_validated_with_the_sdk_and_name_their_column() {
         let c = map_columns(&headers(&["url", "first_name", "custom1"])).unwrap();
+        let campaign = CampaignId::new(7);
         let (m, key) = member_from_record(
+            campaign,
             &c,
             &record(" HTTPS://WWW.linkedin.com/in/Ann/ ,Ann,"),
             Encoding::Utf8,
         )
         .unwrap();
-        assert_eq!(m.linkedin_url, "https://www.linkedin.com/in/ann");
+        assert_eq!(m.linked_in_url, "https://www.linkedin.com/in/ann");
+        assert_eq!(m.campaign_id, campaign);
         assert_eq!(key, "ann");
         assert_eq!(m.first_name.as_deref(), Some("Ann"));
-        assert_eq!(m.custom[0], None);
-        let err = member_from_record(&c, &record(",Ann,"), Encoding::Utf8).unwrap_err();
+        assert_eq!(m.custom1, None);
+        let err = member_from_record(campaign, &c, &record(",Ann,"), Encoding::Utf8).unwrap_err();
         assert_eq!(err.column, Some(0));
         assert_eq!(err.message, "missing LinkedIn URL");
         let long = format!("linkedin.com/in/x,Ann,{}", "y".repeat(1024));
-        let err = member_from_record(&c, &record(&long), Encoding::Utf8).unwrap_err();
+        let err = member_from_record(campaign, &c, &record(&long), Encoding::Utf8).unwrap_err();
         assert_eq!(err.column, Some(2));
         assert_eq!(
             err.describe(&headers(&["url", "first_name", "custom1"])),

@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
+use salesflow::Operation;
 use salesflow_mock::{MockServer, DEMO_ACCOUNT_ID, DEMO_TOKEN};
 use serde_json::Value;
 
@@ -44,6 +45,11 @@ impl Mock {
 
     /// The binary, pointed at this mock with the demo credentials, JSON output.
     pub fn cli(&self) -> Command {
+        self.cli_as("json")
+    }
+
+    /// The binary, pointed at this mock with the demo credentials, with `--output format`.
+    pub fn cli_as(&self, format: &str) -> Command {
         let mut cmd = salesflow();
         cmd.args([
             "--base-url",
@@ -53,7 +59,7 @@ impl Mock {
             "--account-id",
             &DEMO_ACCOUNT_ID.to_string(),
             "--output",
-            "json",
+            format,
         ]);
         cmd
     }
@@ -63,7 +69,7 @@ impl Mock {
         self.server
             .requests()
             .into_iter()
-            .filter(|r| r.operation_id.as_deref() == Some("importMember") && r.status == 200)
+            .filter(|r| r.operation == Some(Operation::ImportMember) && r.status == 200)
             .filter_map(|r| {
                 let q = r.query?;
                 url_param(&q, "linkedInUrl")

@@ -1,0 +1,175 @@
+//! The hand-written side of the per-call benchmark (`benches/per_call.rs`).
+
+use salesflow_webhook_types::{FlexibleDate, MemberId};
+use serde::{Deserialize, Serialize};
+
+/// A ListContacts item as a user would decode it by hand with `serde`: the baseline the
+/// per-call benchmark compares the SDK with.
+///
+/// Why it exists beside the generated `salesflow::Contact`: the benchmark measures what the
+/// SDK's layers cost (its `Call`, validation, retries, tracing span, error mapping, and a
+/// `Contact` that also keeps the fields it does not know in `extra`) over the least a user
+/// could write for the same request. That least is a plain struct with the same fields, the
+/// same types (`MemberId`, `FlexibleDate`) and nothing else; using the generated type on both
+/// sides would hide the cost of the generated type itself.
+///
+/// It is written by hand on purpose, so it could drift from the spec: the test
+/// `hand_contact_has_the_properties_of_the_spec_contact` (in this crate) fails unless it
+/// (de)serializes exactly the properties of the spec's `Contact` schema, so that both sides
+/// decode the same fields. When that test fails after a spec change, add or remove the field
+/// here.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HandContact {
+    /// `MemberId`.
+    pub member_id: MemberId,
+    /// `PublicIdentifier` (absent from ListContacts by campaignId).
+    #[serde(default)]
+    pub public_identifier: Option<String>,
+    /// `FirstName`.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    /// `LastName`.
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// `Location`.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// `Occupation`.
+    #[serde(default)]
+    pub occupation: Option<String>,
+    /// `Industry`.
+    #[serde(default)]
+    pub industry: Option<String>,
+    /// `Email`.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// `Phone`.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// `Company`.
+    #[serde(default)]
+    pub company: Option<String>,
+    /// `MemberUrl`.
+    #[serde(default)]
+    pub member_url: Option<String>,
+    /// `LastModifiedAt`.
+    #[serde(default)]
+    pub last_modified_at: Option<FlexibleDate>,
+    /// `AddedAt`.
+    #[serde(default)]
+    pub added_at: Option<FlexibleDate>,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::fmt;
+
+    use serde::de::{self, Visitor};
+
+    use super::HandContact;
+
+    /// The property names of `schema` in `spec/salesflow.yaml`, and its example.
+    fn spec_schema(schema: &str) -> (BTreeSet<String>, serde_json::Value) {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/salesflow.yaml");
+        let text = std::fs::read_to_string(path).expect("spec/salesflow.yaml");
+        let spec: serde_yaml::Value = serde_yaml::from_str(&text).expect("the spec is YAML");
+        let schema = &spec["components"]["schemas"][schema];
+        let properties = schema["properties"]
+            .as_mapping()
+            .expect("the schema has properties")
+            .keys()
+            .map(|k| k.as_str().expect("a property name").to_owned())
+            .collect();
+        let example = serde_json::to_value(&schema["example"]).expect("the example as JSON");
+        (properties, example)
+    }
+
+    /// An error that only stops a deserialization.
+    #[derive(Debug)]
+    struct Stop;
+
+    impl fmt::Display for Stop {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("stop")
+        }
+    }
+
+    impl std::error::Error for Stop {}
+
+    impl de::Error for Stop {
+        fn custom<T: fmt::Display>(_: T) -> Self {
+            Stop
+        }
+    }
+
+    /// A deserializer that records the field names a derived `Deserialize` asks for.
+    struct FieldNames<'a>(&'a mut Option<&'static [&'static str]>);
+
+    impl<'de> de::Deserializer<'de> for FieldNames<'_> {
+        type Error = Stop;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = Some(fields);
+            Err(Stop)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+
+    fn deserialized_fields<T: for<'de> serde::Deserialize<'de>>() -> BTreeSet<String> {
+        let mut fields = None;
+        let _ = T::deserialize(FieldNames(&mut fields));
+        fields
+            .expect("a struct")
+            .iter()
+            .map(|f| (*f).to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn hand_contact_has_the_properties_of_the_spec_contact() {
+        let (properties, example) = spec_schema("Contact");
+        assert!(properties.contains("MemberId"), "{properties:?}");
+
+        let read = deserialized_fields::<HandContact>();
+        assert_eq!(
+            read, properties,
+            "HandContact reads other fields than the spec's Contact has"
+        );
+
+        let written: BTreeSet<String> = serde_json::to_value(HandContact::default())
+            .expect("serializes")
+            .as_object()
+            .expect("an object")
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(
+            written, properties,
+            "HandContact writes other fields than the spec's Contact has"
+        );
+
+        // And it decodes the spec's example, every field of which it knows.
+        let contact: HandContact = serde_json::from_value(example.clone()).expect("decodes");
+        assert_eq!(Some(contact.member_id.get()), example["MemberId"].as_i64());
+        assert_eq!(
+            contact.public_identifier.as_deref(),
+            example["PublicIdentifier"].as_str()
+        );
+    }
+}
