@@ -177,8 +177,25 @@ fn call_refuses_an_unknown_parameter_name() {
 
 #[test]
 fn call_list_names_every_operation_with_its_command() {
-    // No token needed: nothing is sent.
+    // No token needed: nothing is sent. JSON when piped (the default off a terminal)...
     let out = salesflow().args(["call", "--list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        Operation::ALL.iter().map(|op| op.id()).collect::<Vec<_>>()
+    );
+    // ...and a table on request.
+    let out = salesflow()
+        .args(["--output", "table", "call", "--list"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();

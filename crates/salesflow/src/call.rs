@@ -163,3 +163,40 @@ impl<R: Request> IntoFuture for Call<R> {
         Box::pin(self.request.send(self.client, self.options))
     }
 }
+
+/// Parameters given as JSON ([`AnyRequest::from_json`](crate::AnyRequest::from_json)) that do
+/// not fit an operation: a required one missing, a value of the wrong type, a name the
+/// operation does not have.
+///
+/// ```
+/// use salesflow::{AnyRequest, Operation};
+/// let err = AnyRequest::from_json(Operation::GetContact, serde_json::json!({"memberId": "x"}))
+///     .unwrap_err();
+/// assert_eq!(err.parameter.as_deref(), Some("memberId"));
+/// assert!(err.to_string().starts_with("getContact: parameter `memberId`: invalid type"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{operation}: {}{message}", .parameter.as_ref().map(|p| format!("parameter `{p}`: ")).unwrap_or_default())]
+#[non_exhaustive]
+pub struct ParametersError {
+    /// The operation.
+    pub operation: Operation,
+    /// The parameter at fault (its name on the wire), when one is.
+    pub parameter: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ParametersError {
+    pub(crate) fn new(
+        operation: Operation,
+        err: serde_path_to_error::Error<serde_json::Error>,
+    ) -> Self {
+        let path = err.path().to_string();
+        ParametersError {
+            operation,
+            parameter: (path != ".").then_some(path),
+            message: err.into_inner().to_string(),
+        }
+    }
+}

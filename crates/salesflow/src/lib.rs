@@ -100,7 +100,7 @@ pub mod validate;
 mod generated;
 
 pub use bulk::{ImportOptions, ImportOutcome, ImportResult, ImportSummary, BATCH_CONCURRENCY};
-pub use call::{Call, CallOptions, Request};
+pub use call::{Call, CallOptions, ParametersError, Request};
 pub use client::{
     Client, ClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ENV_ACCOUNT_ID, ENV_BASE_URL,
     ENV_TOKEN,

@@ -521,9 +521,9 @@ fn resolve_response<'s>(
     }
 }
 
-fn json_schema_of<'s>(
-    content: &'s indexmap::IndexMap<String, openapiv3::MediaType>,
-) -> Option<&'s ReferenceOr<Schema>> {
+fn json_schema_of(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<&ReferenceOr<Schema>> {
     content
         .get("application/json")
         .and_then(|m| m.schema.as_ref())

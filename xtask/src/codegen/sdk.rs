@@ -838,18 +838,18 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
             ///
             /// # Errors
             ///
-            /// [`Error::Config`](crate::Error::Config) when the JSON does not fit the
+            /// A [`ParametersError`](crate::ParametersError) when the JSON does not fit the
             /// operation's parameters (a missing required one, a value of the wrong type, a
-            /// name the operation does not have); the message names the parameter.
+            /// name the operation does not have), naming the parameter.
             pub fn from_json(
                 operation: ::salesflow_api::operations::Operation,
                 parameters: ::serde_json::Value,
-            ) -> ::std::result::Result<AnyRequest, crate::Error> {
+            ) -> ::std::result::Result<AnyRequest, crate::ParametersError> {
                 match operation {
                     #(::salesflow_api::operations::Operation::#variants => {
                         ::serde_path_to_error::deserialize::<_, ops::#variants>(parameters)
                             .map(AnyRequest::#variants)
-                            .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                            .map_err(|e| crate::ParametersError::new(operation, e))
                     })*
                 }
             }

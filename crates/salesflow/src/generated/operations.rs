@@ -3335,13 +3335,13 @@ impl AnyRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`](crate::Error::Config) when the JSON does not fit the
+    /// A [`ParametersError`](crate::ParametersError) when the JSON does not fit the
     /// operation's parameters (a missing required one, a value of the wrong type, a
-    /// name the operation does not have); the message names the parameter.
+    /// name the operation does not have), naming the parameter.
     pub fn from_json(
         operation: ::salesflow_api::operations::Operation,
         parameters: ::serde_json::Value,
-    ) -> ::std::result::Result<AnyRequest, crate::Error> {
+    ) -> ::std::result::Result<AnyRequest, crate::ParametersError> {
         match operation {
             ::salesflow_api::operations::Operation::GetCampaignStatistics => {
                 ::serde_path_to_error::deserialize::<
@@ -3349,27 +3349,27 @@ impl AnyRequest {
                     ops::GetCampaignStatistics,
                 >(parameters)
                     .map(AnyRequest::GetCampaignStatistics)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::ImportMember => {
                 ::serde_path_to_error::deserialize::<_, ops::ImportMember>(parameters)
                     .map(AnyRequest::ImportMember)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::GetContact => {
                 ::serde_path_to_error::deserialize::<_, ops::GetContact>(parameters)
                     .map(AnyRequest::GetContact)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::UpdateContact => {
                 ::serde_path_to_error::deserialize::<_, ops::UpdateContact>(parameters)
                     .map(AnyRequest::UpdateContact)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::DeleteContact => {
                 ::serde_path_to_error::deserialize::<_, ops::DeleteContact>(parameters)
                     .map(AnyRequest::DeleteContact)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::GetContactByPublicIdentifier => {
                 ::serde_path_to_error::deserialize::<
@@ -3377,7 +3377,7 @@ impl AnyRequest {
                     ops::GetContactByPublicIdentifier,
                 >(parameters)
                     .map(AnyRequest::GetContactByPublicIdentifier)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::ListContactsByCampaign => {
                 ::serde_path_to_error::deserialize::<
@@ -3385,7 +3385,7 @@ impl AnyRequest {
                     ops::ListContactsByCampaign,
                 >(parameters)
                     .map(AnyRequest::ListContactsByCampaign)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::ListContactsByPublicIdentifiers => {
                 ::serde_path_to_error::deserialize::<
@@ -3393,47 +3393,47 @@ impl AnyRequest {
                     ops::ListContactsByPublicIdentifiers,
                 >(parameters)
                     .map(AnyRequest::ListContactsByPublicIdentifiers)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::ListCampaigns => {
                 ::serde_path_to_error::deserialize::<_, ops::ListCampaigns>(parameters)
                     .map(AnyRequest::ListCampaigns)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::StartCampaign => {
                 ::serde_path_to_error::deserialize::<_, ops::StartCampaign>(parameters)
                     .map(AnyRequest::StartCampaign)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::ListAccounts => {
                 ::serde_path_to_error::deserialize::<_, ops::ListAccounts>(parameters)
                     .map(AnyRequest::ListAccounts)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::CreateWebhook => {
                 ::serde_path_to_error::deserialize::<_, ops::CreateWebhook>(parameters)
                     .map(AnyRequest::CreateWebhook)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::DeleteWebhook => {
                 ::serde_path_to_error::deserialize::<_, ops::DeleteWebhook>(parameters)
                     .map(AnyRequest::DeleteWebhook)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::ListWebhooks => {
                 ::serde_path_to_error::deserialize::<_, ops::ListWebhooks>(parameters)
                     .map(AnyRequest::ListWebhooks)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::AttachWebhook => {
                 ::serde_path_to_error::deserialize::<_, ops::AttachWebhook>(parameters)
                     .map(AnyRequest::AttachWebhook)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
             ::salesflow_api::operations::Operation::DetachWebhook => {
                 ::serde_path_to_error::deserialize::<_, ops::DetachWebhook>(parameters)
                     .map(AnyRequest::DetachWebhook)
-                    .map_err(|e| crate::Error::Config(format!("{operation}: {e}")))
+                    .map_err(|e| crate::ParametersError::new(operation, e))
             }
         }
     }
