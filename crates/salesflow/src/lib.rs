@@ -112,7 +112,8 @@ pub use salesflow_api;
 /// The shared value types and webhook payload crate.
 pub use salesflow_webhook_types;
 
-/// The README's Rust example, compiled as a doctest so that it stays true.
+/// The crate README's examples (its registry page), compiled and run as doctests so that
+/// they stay true. The README is inside the package, so this works from the packaged crate.
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
