@@ -1627,9 +1627,12 @@ fn compare_properties(
             continue;
         };
         // A field is optional to a reader when it may be absent or null: both map to
-        // `Option<T>` in the generated and the hand-written types.
-        let was_optional = !a.required.contains(name) || p.nullable;
-        let is_optional = !b.required.contains(name) || q.nullable;
+        // `Option<T>` in the generated and the hand-written types. To a sender it is optional
+        // when it may be left out: a required field must be sent, even if as `null`.
+        let optional =
+            |s: &Schema, field: &Schema| !s.required.contains(name) || (!request && field.nullable);
+        let was_optional = optional(a, p);
+        let is_optional = optional(b, q);
         if was_optional != is_optional {
             let loosened = is_optional;
             let sdk = match (request, loosened) {
@@ -1653,19 +1656,27 @@ fn compare_properties(
                 sdk,
             );
         } else if p.nullable != q.nullable {
+            // A required request field: `T` becomes `Option<T>` or the other way round, and
+            // `null` becomes sendable or stops being so. Otherwise `Option<T>` either way.
+            let required_request = request && !is_optional;
+            let (api, sdk) = match (required_request, q.nullable) {
+                (true, true) => (Breaking, Additive),
+                (true, false) => (Breaking, Breaking),
+                (false, _) => (Additive, Additive),
+            };
             out.push(
                 Kind::NullableChanged,
                 side,
                 &here,
                 format!("nullable {} -> {}", p.nullable, q.nullable),
                 op,
-                Additive,
-                Additive,
+                api,
+                sdk,
             );
         }
         compare_schema_inner(p, q, side, &here, op, false, out);
     }
-    for (name, q) in &b.properties {
+    for name in b.properties.keys() {
         if a.properties.contains_key(name) {
             continue;
         }
@@ -1678,7 +1689,7 @@ fn compare_properties(
             op,
             // A public field on a struct that is not `#[non_exhaustive]`.
             Breaking,
-            if request && required && !q.nullable {
+            if request && required {
                 Breaking
             } else {
                 Additive

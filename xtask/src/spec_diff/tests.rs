@@ -427,6 +427,37 @@ fn request_fields_added_removed_and_made_required() {
 }
 
 #[test]
+fn a_nullable_request_field_made_required_must_now_be_sent() {
+    let required = edit(
+        "      required: [Name, Url]\n",
+        "      required: [Name, Url, Muted]\n",
+    );
+    let changes = diff(BASE, &required).unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].kind, Kind::FieldRequiredChanged);
+    assert_eq!(
+        changes[0].detail,
+        "optional, nullable -> required, nullable"
+    );
+    assert_eq!((changes[0].api, changes[0].sdk), (Breaking, Breaking));
+    // Required and no longer nullable: `Option<bool>` becomes `bool`.
+    let not_null = edit_text(
+        &required,
+        "        Muted: { type: boolean, nullable: true }\n",
+        "        Muted: { type: boolean }\n",
+    );
+    assert_eq!(
+        brief(&required, &not_null),
+        one(
+            Kind::NullableChanged,
+            "CreateWebhookRequest.Muted",
+            Breaking,
+            Breaking
+        )
+    );
+}
+
+#[test]
 fn a_response_field_added_is_additive_for_the_sdk_and_reported_once() {
     let new = edit(
         "        Email: { type: string, nullable: true }\n",
