@@ -30,11 +30,12 @@ usage: cargo xtask <command>
     --released-as V  GIT-REF was released as V: exit 1 if a change is breaking and the
                      workspace version is not a breaking bump from V (0.x: the minor)
 
-  release <VERSION|patch|breaking|next> [--dry-run] [--date YYYY-MM-DD] [--keep]
+  release <VERSION|patch|breaking|next> [--dry-run [--keep] [--allow-empty]] [--date YYYY-MM-DD]
                      bump the versions, date the changelog, run .ci/semver-gate, commit,
                      record the baseline in RELEASES, tag (see RELEASING.md)
     --dry-run        do all of it in a temporary clone of HEAD; this repository is untouched
     --keep           keep the dry run's clone
+    --allow-empty    a dry run may release an empty Unreleased section (CI, after a release)
 
   msrv               the declared rust-version holds for every member and for the
                      dependencies of the shipped crates (cargo metadata)";
@@ -253,12 +254,14 @@ fn run_release(args: &[String]) -> Result<ExitCode, String> {
         dry_run: false,
         date: None,
         keep: false,
+        allow_empty: false,
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--dry-run" => options.dry_run = true,
             "--keep" => options.keep = true,
+            "--allow-empty" => options.allow_empty = true,
             "--date" => options.date = Some(iter.next().ok_or("--date needs YYYY-MM-DD")?.clone()),
             "-h" | "--help" => {
                 println!("{USAGE}");

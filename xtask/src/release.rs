@@ -253,6 +253,7 @@ pub fn release_changelog(
     version: Version,
     date: &str,
     vendor_api: &str,
+    allow_empty: bool,
 ) -> Result<String, String> {
     let lines: Vec<&str> = changelog.lines().collect();
     let start = lines
@@ -283,7 +284,8 @@ pub fn release_changelog(
             vendor_line.trim()
         ));
     }
-    if !body.iter().any(|l| l.trim_start().starts_with("- ")) {
+    let empty = !body.iter().any(|l| l.trim_start().starts_with("- "));
+    if empty && !allow_empty {
         return Err("the Unreleased section lists no change: nothing to release".into());
     }
 
@@ -304,6 +306,10 @@ pub fn release_changelog(
     out.push(format!("## [{version}] - {date}"));
     out.push(String::new());
     out.extend(trimmed_body.iter().map(|l| l.to_string()));
+    if empty {
+        out.push(String::new());
+        out.push("No changes.".into());
+    }
     out.push(String::new());
 
     // The rest, with the link references updated.
@@ -420,6 +426,9 @@ pub struct Options {
     pub date: Option<String>,
     /// Keep the dry run's clone (its path is printed).
     pub keep: bool,
+    /// Release even if the changelog's Unreleased section lists nothing (dry runs only: CI
+    /// exercises the procedure right after a release too).
+    pub allow_empty: bool,
 }
 
 /// The file names the procedure reads and writes, relative to the workspace root.
@@ -487,8 +496,11 @@ pub fn run(root: &Path, target_dir: &Path, options: &Options) -> Result<(), Stri
     if date.len() != 10 || chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").is_err() {
         return Err(format!("`{date}` is not a YYYY-MM-DD date"));
     }
+    if options.allow_empty && !options.dry_run {
+        return Err("--allow-empty is for dry runs only: a release lists its changes".into());
+    }
     if !options.dry_run {
-        return release_in(root, target_dir, options.target, &date, false);
+        return release_in(root, target_dir, options.target, &date, false, false);
     }
     if !git(root, &["status", "--porcelain"])?.is_empty() {
         println!("release: note: the dry run releases the committed HEAD; uncommitted changes are not in it");
@@ -515,7 +527,14 @@ pub fn run(root: &Path, target_dir: &Path, options: &Options) -> Result<(), Stri
         git(&clone, &["config", "user.email", "release-dry-run@invalid"])?;
         git(&clone, &["config", "user.name", "release dry run"])?;
     }
-    let result = release_in(&clone, target_dir, options.target, &date, true);
+    let result = release_in(
+        &clone,
+        target_dir,
+        options.target,
+        &date,
+        true,
+        options.allow_empty,
+    );
     if options.keep {
         let kept = tmp.keep();
         println!("release: the clone is kept at {}", kept.display());
@@ -529,6 +548,7 @@ fn release_in(
     target: Target,
     date: &str,
     dry_run: bool,
+    allow_empty: bool,
 ) -> Result<(), String> {
     if !git(dir, &["status", "--porcelain"])?.is_empty() {
         return Err("the working tree has uncommitted changes: commit or stash them first".into());
@@ -547,7 +567,7 @@ fn release_in(
         last.version
     );
 
-    let changelog = release_changelog(&read(dir, CHANGELOG)?, version, date, &vendor)?;
+    let changelog = release_changelog(&read(dir, CHANGELOG)?, version, date, &vendor, allow_empty)?;
     if version != current {
         write(
             dir,

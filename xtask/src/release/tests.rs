@@ -191,6 +191,7 @@ fn the_real_releases_and_changelog_are_well_formed() {
         resolve_target(Target::Next, last, current).unwrap(),
         "2099-01-01",
         &vendor,
+        false,
     ) {
         Ok(text) => assert!(text.contains("## [Unreleased]")),
         Err(e) => assert!(e.contains("nothing to release"), "{e}"),
@@ -227,7 +228,8 @@ Vendor API: 1.7, plus the optional fields of 1.8 to 1.11.
 
 #[test]
 fn the_changelog_moves_unreleased_into_a_dated_section() {
-    let released = release_changelog(CHANGELOG_TEXT, v("0.2.0"), "2026-12-01", "1.7").unwrap();
+    let released =
+        release_changelog(CHANGELOG_TEXT, v("0.2.0"), "2026-12-01", "1.7", false).unwrap();
     assert_eq!(
         released,
         "# Changelog
@@ -263,37 +265,45 @@ Vendor API: 1.7, plus the optional fields of 1.8 to 1.11.
 [0.1.0]: https://github.com/o/r/releases/tag/v0.1.0
 "
     );
-    // Released again right away: nothing is left to release.
-    let again = release_changelog(&released, v("0.2.1"), "2026-12-02", "1.7").unwrap_err();
+    // Released again right away: nothing is left to release, unless a dry run allows it.
+    let again = release_changelog(&released, v("0.2.1"), "2026-12-02", "1.7", false).unwrap_err();
     assert!(again.contains("nothing to release"), "{again}");
+    let empty = release_changelog(&released, v("0.2.1"), "2026-12-02", "1.7", true).unwrap();
+    assert!(
+        empty.contains("## [0.2.1] - 2026-12-02\n\nVendor API: 1.7, plus the optional fields of 1.8 to 1.11.\n\nNo changes.\n\n## [0.2.0]"),
+        "{empty}"
+    );
 }
 
 #[test]
 fn the_changelog_refuses_a_stale_vendor_version_or_a_duplicate_release() {
-    let stale = release_changelog(CHANGELOG_TEXT, v("0.2.0"), "2026-12-01", "1.8").unwrap_err();
+    let stale =
+        release_changelog(CHANGELOG_TEXT, v("0.2.0"), "2026-12-01", "1.8", false).unwrap_err();
     assert!(
         stale.contains("does not name the spec's vendor API version 1.8"),
         "{stale}"
     );
     // "1.7" is not "1.75".
     let near = CHANGELOG_TEXT.replacen("Vendor API: 1.7, plus", "Vendor API: 1.75, plus", 1);
-    assert!(release_changelog(&near, v("0.2.0"), "2026-12-01", "1.7").is_err());
+    assert!(release_changelog(&near, v("0.2.0"), "2026-12-01", "1.7", false).is_err());
     let sentence = CHANGELOG_TEXT.replacen(
         "Vendor API: 1.7, plus the optional fields of 1.8 to 1.11.",
         "Vendor API: 1.7.",
         1,
     );
-    assert!(release_changelog(&sentence, v("0.2.0"), "2026-12-01", "1.7").is_ok());
+    assert!(release_changelog(&sentence, v("0.2.0"), "2026-12-01", "1.7", false).is_ok());
     let no_line = CHANGELOG_TEXT.replacen(
         "Vendor API: 1.7, plus the optional fields of 1.8 to 1.11.\n\n### Added",
         "### Added",
         1,
     );
-    assert!(release_changelog(&no_line, v("0.2.0"), "2026-12-01", "1.7")
-        .unwrap_err()
-        .contains("no `Vendor API:` line"));
     assert!(
-        release_changelog(CHANGELOG_TEXT, v("0.1.0"), "2026-12-01", "1.7")
+        release_changelog(&no_line, v("0.2.0"), "2026-12-01", "1.7", false)
+            .unwrap_err()
+            .contains("no `Vendor API:` line")
+    );
+    assert!(
+        release_changelog(CHANGELOG_TEXT, v("0.1.0"), "2026-12-01", "1.7", false)
             .unwrap_err()
             .contains("already has a section")
     );
@@ -301,9 +311,11 @@ fn the_changelog_refuses_a_stale_vendor_version_or_a_duplicate_release() {
         "[Unreleased]: https://github.com/o/r/compare/v0.1.0...HEAD\n",
         "",
     );
-    assert!(release_changelog(&no_link, v("0.2.0"), "2026-12-01", "1.7")
-        .unwrap_err()
-        .contains("no `[Unreleased]: ` link"));
+    assert!(
+        release_changelog(&no_link, v("0.2.0"), "2026-12-01", "1.7", false)
+            .unwrap_err()
+            .contains("no `[Unreleased]: ` link")
+    );
 }
 
 #[test]
