@@ -44,13 +44,7 @@ usage: cargo xtask <command>
 const SPEC: &str = "spec/salesflow.yaml";
 
 /// The crates that ship (packaged; their dependencies must build on the MSRV).
-const SHIPPED: &[&str] = &[
-    "salesflow-webhook-types",
-    "salesflow-api",
-    "salesflow",
-    "salesflow-mock",
-    "salesflow-cli",
-];
+const SHIPPED: &[&str] = release::SHIPPED;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

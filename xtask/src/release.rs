@@ -2,7 +2,7 @@
 //! (versions in `Cargo.toml`, the changelog, the `RELEASES` baseline file), tested as units.
 //!
 //! A release is two commits: `Release X.Y.Z` (the version bump, the changelog's Unreleased
-//! section moved under `## [X.Y.Z] - DATE`, the lock file), then `Record the X.Y.Z release
+//! section moved under `## [X.Y.Z] - DATE`, the lock files), then `Record the X.Y.Z release
 //! baseline` (one line in `RELEASES` naming the first commit). The baseline is the commit the
 //! release was cut from, recorded in a tracked file because git tags do not always travel
 //! between clones; the tag `vX.Y.Z` is still created, as a convenience. `.ci/semver-gate` runs
@@ -163,6 +163,36 @@ pub fn bump_manifest(manifest: &str, from: Version, to: Version) -> Result<Strin
         return Err("no path dependency in `[workspace.dependencies]` of Cargo.toml".into());
     }
     Ok(out)
+}
+
+/// A lock file with the version of the path packages named in `crates` (entries without a
+/// `source`, i.e. not from a registry) set from `from` to `to`. For `fuzz/Cargo.lock`, the
+/// lock of a separate workspace whose dependencies cannot all be resolved offline; the main
+/// lock is updated by `cargo update --workspace`. Returns how many entries changed.
+pub fn bump_lock(lock: &str, crates: &[&str], from: Version, to: Version) -> (String, usize) {
+    let mut out = String::with_capacity(lock.len());
+    let mut changed = 0;
+    for (i, block) in lock.split("\n[[package]]\n").enumerate() {
+        if i > 0 {
+            out.push_str("\n[[package]]\n");
+        }
+        let name = block
+            .lines()
+            .find_map(|l| l.strip_prefix("name = \""))
+            .and_then(|rest| rest.strip_suffix('"'));
+        let ours = i > 0
+            && name.is_some_and(|n| crates.contains(&n))
+            && !block.lines().any(|l| l.starts_with("source = "));
+        let old = format!("\nversion = \"{from}\"\n");
+        let probe = format!("\n{block}");
+        if ours && probe.contains(&old) {
+            out.push_str(&probe.replacen(&old, &format!("\nversion = \"{to}\"\n"), 1)[1..]);
+            changed += 1;
+        } else {
+            out.push_str(block);
+        }
+    }
+    (out, changed)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,6 +465,16 @@ pub struct Options {
 pub const CHANGELOG: &str = "CHANGELOG.md";
 /// See [`CHANGELOG`].
 pub const RELEASES: &str = "RELEASES";
+/// See [`CHANGELOG`]: the lock file of the fuzzing workspace (`fuzz/`, outside the main one).
+pub const FUZZ_LOCK: &str = "fuzz/Cargo.lock";
+/// The workspace crates other workspaces depend on by path.
+pub const SHIPPED: &[&str] = &[
+    "salesflow-webhook-types",
+    "salesflow-api",
+    "salesflow",
+    "salesflow-mock",
+    "salesflow-cli",
+];
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     let output = Command::new("git")
@@ -584,6 +624,11 @@ fn release_in(
             &["update", "--workspace", "--offline", "--quiet"],
             target_dir,
         )?;
+        if dir.join(FUZZ_LOCK).exists() {
+            let (lock, changed) = bump_lock(&read(dir, FUZZ_LOCK)?, SHIPPED, current, version);
+            println!("release: {FUZZ_LOCK}: {changed} workspace crate(s) at {version}");
+            write(dir, FUZZ_LOCK, &lock)?;
+        }
         run_step(dir, "bash", &[".ci/semver-gate"], target_dir)
     })();
     if let Err(e) = result {
@@ -598,6 +643,9 @@ fn release_in(
     }
 
     git(dir, &["add", "Cargo.toml", "Cargo.lock", CHANGELOG])?;
+    if dir.join(FUZZ_LOCK).exists() {
+        git(dir, &["add", FUZZ_LOCK])?;
+    }
     git(
         dir,
         &["commit", "--quiet", "-m", &format!("Release {version}")],

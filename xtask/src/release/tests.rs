@@ -133,6 +133,58 @@ fn the_real_manifest_can_be_bumped() {
     assert_eq!(changed, 5, "{bumped}");
 }
 
+const LOCK: &str = "version = 4
+
+[[package]]
+name = \"salesflow\"
+version = \"0.1.0\"
+dependencies = [
+ \"salesflow-api\",
+]
+
+[[package]]
+name = \"salesflow-api\"
+version = \"0.1.0\"
+
+[[package]]
+name = \"salesflow\"
+version = \"0.1.0\"
+source = \"registry+https://github.com/rust-lang/crates.io-index\"
+
+[[package]]
+name = \"serde\"
+version = \"0.1.0\"
+source = \"registry+https://github.com/rust-lang/crates.io-index\"
+";
+
+#[test]
+fn the_fuzz_lock_bump_touches_the_path_packages_only() {
+    let (bumped, changed) = bump_lock(LOCK, SHIPPED, v("0.1.0"), v("0.2.0"));
+    assert_eq!(changed, 2);
+    assert_eq!(
+        bumped,
+        LOCK.replacen(
+            "name = \"salesflow\"\nversion = \"0.1.0\"\ndependencies",
+            "name = \"salesflow\"\nversion = \"0.2.0\"\ndependencies",
+            1
+        )
+        .replacen(
+            "name = \"salesflow-api\"\nversion = \"0.1.0\"",
+            "name = \"salesflow-api\"\nversion = \"0.2.0\"",
+            1
+        )
+    );
+    // The real fuzz lock names the five crates (at whatever version it was last written).
+    let fuzz_lock = include_str!("../../../fuzz/Cargo.lock");
+    let at = fuzz_lock
+        .split("name = \"salesflow-api\"\nversion = \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    let (_, changed) = bump_lock(fuzz_lock, SHIPPED, v(at), v(at).next_breaking());
+    assert_eq!(changed, 5);
+}
+
 const SHA_A: &str = "aa8808c0000000000000000000000000000000aa";
 const SHA_B: &str = "bb00000000000000000000000000000000000bbb";
 
