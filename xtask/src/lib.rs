@@ -1,4 +1,7 @@
-//! Library half of `cargo xtask`, so that its behaviour (determinism, drift detection) is tested
-//! like any other code. Not part of the SDK.
+//! Library half of `cargo xtask`, so that its behaviour (determinism, drift detection, spec
+//! diffs, release steps) is tested like any other code. Not part of the SDK.
 
 pub mod codegen;
+pub mod msrv;
+pub mod release;
+pub mod spec_diff;

@@ -3,20 +3,48 @@
 //! `cargo xtask codegen` regenerates every checked-in artefact derived from `spec/salesflow.yaml`
 //! (the progenitor client and the operation table of `crates/salesflow-api`);
 //! `cargo xtask codegen --check` regenerates them in memory and fails, naming the stale file and
-//! showing a short diff, when the checked-in copy differs. It is not part of the SDK.
+//! showing a short diff, when the checked-in copy differs. `spec-diff`, `release` and `msrv`
+//! are described in `RELEASING.md` and the README's "Checks". It is not part of the SDK.
 
-use std::path::PathBuf;
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
 
 use xtask::codegen::{self, Mode};
+use xtask::release::{self, Version};
+use xtask::spec_diff::{self, Impact};
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec PATH] [--out-dir DIR]
+usage: cargo xtask <command>
 
-  codegen            regenerate the files derived from spec/salesflow.yaml
+  codegen [--check] [--spec PATH] [--out-dir DIR]
+                     regenerate the files derived from spec/salesflow.yaml
     --check          do not write; exit 1 and show a diff if a checked-in file is stale
     --spec PATH      the OpenAPI document (default: spec/salesflow.yaml)
-    --out-dir DIR    the workspace root to write under (default: this workspace)";
+    --out-dir DIR    the workspace root to write under (default: this workspace)
+
+  spec-diff <GIT-REF> [--spec PATH] [--released-as VERSION]
+                     every change of the spec since GIT-REF, classified, with the version
+                     bump each implies for salesflow-api and salesflow
+    --spec PATH      compare with this file instead of the working tree's spec (the old
+                     spec is always spec/salesflow.yaml at GIT-REF)
+    --released-as V  GIT-REF was released as V: exit 1 if a change is breaking and the
+                     workspace version is not a breaking bump from V (0.x: the minor)
+
+  release <VERSION|patch|breaking|next> [--dry-run [--keep] [--allow-empty]] [--date YYYY-MM-DD]
+                     bump the versions, date the changelog, run .ci/semver-gate, commit,
+                     record the baseline in RELEASES, tag (see RELEASING.md)
+    --dry-run        do all of it in a temporary clone of HEAD; this repository is untouched
+    --keep           keep the dry run's clone
+    --allow-empty    a dry run may release an empty Unreleased section (CI, after a release)
+
+  msrv               the declared rust-version holds for every member and for the
+                     dependencies of the shipped crates (cargo metadata)";
+
+/// The spec, relative to the workspace root.
+const SPEC: &str = "spec/salesflow.yaml";
+
+/// The crates that ship (packaged; their dependencies must build on the MSRV).
+const SHIPPED: &[&str] = release::SHIPPED;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,9 +61,20 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let Some((command, rest)) = args.split_first() else {
         return Err(format!("no command given\n{USAGE}"));
     };
-    if command != "codegen" {
-        return Err(format!("unknown command `{command}`\n{USAGE}"));
+    match command.as_str() {
+        "codegen" => run_codegen(rest),
+        "spec-diff" => run_spec_diff(rest),
+        "release" => run_release(rest),
+        "msrv" => run_msrv(rest),
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown command `{other}`\n{USAGE}")),
     }
+}
+
+fn run_codegen(rest: &[String]) -> Result<ExitCode, String> {
     let root = workspace_root();
     let mut spec = root.join("spec/salesflow.yaml");
     let mut out_dir = root.clone();
@@ -91,4 +130,189 @@ fn workspace_root() -> PathBuf {
         .parent()
         .map(PathBuf::from)
         .unwrap_or(manifest_dir)
+}
+
+fn run_spec_diff(args: &[String]) -> Result<ExitCode, String> {
+    let root = workspace_root();
+    let mut git_ref = None;
+    let mut spec = None;
+    let mut released_as: Option<Version> = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--spec" => spec = Some(iter.next().ok_or("--spec needs a path")?.clone()),
+            "--released-as" => {
+                released_as = Some(
+                    iter.next()
+                        .ok_or("--released-as needs a version")?
+                        .parse()?,
+                )
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            other if other.starts_with('-') => {
+                return Err(format!("unknown argument `{other}`\n{USAGE}"))
+            }
+            other if git_ref.is_none() => git_ref = Some(other.to_string()),
+            other => return Err(format!("unexpected argument `{other}`\n{USAGE}")),
+        }
+    }
+    let git_ref = git_ref.ok_or(format!("spec-diff needs a git ref\n{USAGE}"))?;
+    let old = git_show(&root, &git_ref, Path::new(SPEC))?;
+    let new_path = spec.map(PathBuf::from).unwrap_or_else(|| root.join(SPEC));
+    let new = std::fs::read_to_string(&new_path)
+        .map_err(|e| format!("cannot read {}: {e}", new_path.display()))?;
+    let changes = spec_diff::diff(&old, &new).map_err(|e| e.to_string())?;
+    let current = release::workspace_version(&read_root_file(&root, "Cargo.toml")?)?;
+    let major = released_as.unwrap_or(current).major;
+    let rate = |impact: Impact| {
+        let word = match impact {
+            Impact::Breaking => "breaking",
+            Impact::Additive => "additive",
+        };
+        format!("{word} ({})", impact.bump(major))
+    };
+    println!(
+        "spec-diff: {SPEC} at {git_ref} -> {}: {} change(s)",
+        if new_path == root.join(SPEC) {
+            "working tree".to_string()
+        } else {
+            new_path.display().to_string()
+        },
+        changes.len()
+    );
+    if !changes.is_empty() {
+        println!("{:<18} {:<18} change", "salesflow-api", "salesflow");
+        for change in &changes {
+            println!("{:<18} {:<18} {change}", rate(change.api), rate(change.sdk));
+        }
+    }
+    let (api, sdk) = spec_diff::summary(&changes);
+    let needed = api.max(sdk);
+    match needed {
+        None => println!("no change to the API contract: no bump needed"),
+        Some(needed) => {
+            let show = |i: Option<Impact>| i.map(|i| i.bump(major)).unwrap_or("no");
+            println!(
+                "salesflow-api needs a {} bump, salesflow a {} bump; salesflow re-exports salesflow-api \
+                 and the crates share one version: the next release needs a {} bump",
+                show(api),
+                show(sdk),
+                needed.bump(major)
+            );
+        }
+    }
+    let Some(released) = released_as else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    if needed == Some(Impact::Breaking) && !released.allows_breaking_to(current) {
+        eprintln!(
+            "spec-diff: FAIL: a breaking change since {released} ({git_ref}) but the workspace version is {current}; \
+             bump it to {} in the same change (Cargo.toml, [workspace.package] and [workspace.dependencies]) \
+             and say so in CHANGELOG.md",
+            released.next_breaking()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    println!("spec-diff: ok for version {current} (released {released} at {git_ref})");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn git_show(root: &Path, git_ref: &str, path: &Path) -> Result<String, String> {
+    let object = format!("{git_ref}:{}", path.display());
+    let output = Command::new("git")
+        .current_dir(root)
+        .args(["show", &object])
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`git show {object}` failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|_| format!("{object} is not UTF-8"))
+}
+
+fn read_root_file(root: &Path, file: &str) -> Result<String, String> {
+    std::fs::read_to_string(root.join(file)).map_err(|e| format!("cannot read {file}: {e}"))
+}
+
+fn run_release(args: &[String]) -> Result<ExitCode, String> {
+    let root = workspace_root();
+    let mut target = None;
+    let mut options = release::Options {
+        target: release::Target::Next,
+        dry_run: false,
+        date: None,
+        keep: false,
+        allow_empty: false,
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--dry-run" => options.dry_run = true,
+            "--keep" => options.keep = true,
+            "--allow-empty" => options.allow_empty = true,
+            "--date" => options.date = Some(iter.next().ok_or("--date needs YYYY-MM-DD")?.clone()),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            other if other.starts_with('-') => {
+                return Err(format!("unknown argument `{other}`\n{USAGE}"))
+            }
+            other if target.is_none() => target = Some(other.parse()?),
+            other => return Err(format!("unexpected argument `{other}`\n{USAGE}")),
+        }
+    }
+    options.target = target.ok_or(format!(
+        "release needs a version (X.Y.Z, patch, breaking or next)\n{USAGE}"
+    ))?;
+    let target_dir = release::default_target_dir(&root);
+    release::run(&root, &target_dir, &options)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_msrv(args: &[String]) -> Result<ExitCode, String> {
+    if let Some(arg) = args.first() {
+        return Err(format!("unknown argument `{arg}`\n{USAGE}"));
+    }
+    let root = workspace_root();
+    let msrv = xtask::msrv::workspace_msrv(&read_root_file(&root, "Cargo.toml")?)?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(&root)
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .output()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let report = xtask::msrv::check(&metadata, msrv, SHIPPED)?;
+    for (name, declared) in &report.members_off {
+        eprintln!(
+            "msrv: workspace member {name} declares rust-version {}, not {msrv} (use `rust-version.workspace = true`)",
+            declared.as_deref().unwrap_or("none")
+        );
+    }
+    for (name, version, needed) in &report.too_new {
+        eprintln!("msrv: {name} {version} needs Rust {needed}, newer than the MSRV {msrv}");
+    }
+    if !report.ok() {
+        eprintln!("msrv: FAIL");
+        return Ok(ExitCode::FAILURE);
+    }
+    println!(
+        "msrv: ok: every member declares {msrv}; {} dependencies of the shipped crates checked, none needs a newer Rust ({} declare no rust-version)",
+        report.checked, report.undeclared
+    );
+    Ok(ExitCode::SUCCESS)
 }

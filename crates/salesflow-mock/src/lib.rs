@@ -532,3 +532,9 @@ impl Drop for MockServer {
         }
     }
 }
+
+/// The crate README's example (its registry page), compiled and run as a doctest so that it
+/// stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

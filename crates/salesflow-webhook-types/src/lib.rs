@@ -87,3 +87,9 @@ pub use secret::secret_matches;
 pub fn webhook_payload_schema() -> serde_json::Value {
     schemars::schema_for!(WebhookPayload).to_value()
 }
+
+/// The crate README's example (its registry page), compiled and run as a doctest so that it
+/// stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

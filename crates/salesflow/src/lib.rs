@@ -131,7 +131,8 @@ pub use salesflow_webhook_types;
 /// The middleware crate of [`ClientBuilder::layer`].
 pub use tower;
 
-/// The README's Rust example, compiled as a doctest so that it stays true.
+/// The crate README's examples (its registry page), compiled and run as doctests so that
+/// they stay true. The README is inside the package, so this works from the packaged crate.
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

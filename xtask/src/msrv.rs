@@ -1,0 +1,268 @@
+//! `cargo xtask msrv`: the declared minimum supported Rust version holds as far as it can be
+//! checked without that toolchain (only the current stable and a nightly can be installed
+//! here).
+//!
+//! [`check`] reads `cargo metadata` and finds (1) a workspace member that does not declare the
+//! workspace's `rust-version` (clippy's `incompatible_msrv` lint reads it per crate, so a
+//! member without it goes unchecked), and (2) a package in the normal or build dependency
+//! graph of the shipped crates whose own `rust-version` is newer (it would not build on the
+//! MSRV). Dev-dependencies are not followed: they build only this workspace's tests. What
+//! the check cannot see is listed in the README's "Checks" section.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fmt;
+
+use serde_json::Value;
+
+/// A Rust version as `rust-version` writes it (`1.88` or `1.88.0`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RustVersion(pub u64, pub u64, pub u64);
+
+impl std::str::FromStr for RustVersion {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let parts: Result<Vec<u64>, _> = s.trim().split('.').map(str::parse).collect();
+        match parts.as_deref() {
+            Ok([major, minor]) => Ok(RustVersion(*major, *minor, 0)),
+            Ok([major, minor, patch]) => Ok(RustVersion(*major, *minor, *patch)),
+            _ => Err(format!("`{s}` is not a Rust version")),
+        }
+    }
+}
+
+impl fmt::Display for RustVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.0, self.1, self.2)
+    }
+}
+
+/// What [`check`] found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Workspace members whose `rust-version` is missing or not the MSRV: `(name, declared)`.
+    pub members_off: Vec<(String, Option<String>)>,
+    /// Dependencies of the shipped crates that need a newer Rust:
+    /// `(name, version, rust-version)`.
+    pub too_new: Vec<(String, String, String)>,
+    /// How many dependencies (not workspace members) were checked.
+    pub checked: usize,
+    /// How many of them declare no `rust-version` (they cannot be checked this way).
+    pub undeclared: usize,
+}
+
+impl Report {
+    /// Whether nothing contradicts the MSRV.
+    pub fn ok(&self) -> bool {
+        self.members_off.is_empty() && self.too_new.is_empty()
+    }
+}
+
+/// Checks `cargo metadata --format-version 1` output against `msrv`, following normal and build
+/// dependencies from the workspace members named in `shipped`.
+pub fn check(metadata: &Value, msrv: RustVersion, shipped: &[&str]) -> Result<Report, String> {
+    let packages = metadata["packages"]
+        .as_array()
+        .ok_or("cargo metadata: no `packages`")?;
+    let by_id: BTreeMap<&str, &Value> = packages
+        .iter()
+        .filter_map(|p| Some((p["id"].as_str()?, p)))
+        .collect();
+    let members: BTreeSet<&str> = metadata["workspace_members"]
+        .as_array()
+        .ok_or("cargo metadata: no `workspace_members`")?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let mut report = Report::default();
+
+    for id in &members {
+        let package = by_id
+            .get(id)
+            .ok_or_else(|| format!("cargo metadata: no package {id}"))?;
+        let declared = package["rust_version"].as_str();
+        let fits = declared.and_then(|d| d.parse::<RustVersion>().ok()) == Some(msrv);
+        if !fits {
+            report.members_off.push((
+                package["name"].as_str().unwrap_or(id).to_string(),
+                declared.map(str::to_string),
+            ));
+        }
+    }
+
+    let nodes = metadata["resolve"]["nodes"]
+        .as_array()
+        .ok_or("cargo metadata: no `resolve` (run it without --no-deps)")?;
+    let edges: BTreeMap<&str, Vec<&str>> = nodes
+        .iter()
+        .filter_map(|n| {
+            let deps = n["deps"]
+                .as_array()?
+                .iter()
+                .filter(|d| {
+                    d["dep_kinds"].as_array().is_some_and(|kinds| {
+                        kinds.iter().any(|k| k["kind"].as_str() != Some("dev"))
+                    })
+                })
+                .filter_map(|d| d["pkg"].as_str())
+                .collect();
+            Some((n["id"].as_str()?, deps))
+        })
+        .collect();
+    let mut queue: VecDeque<&str> = members
+        .iter()
+        .copied()
+        .filter(|id| {
+            by_id
+                .get(id)
+                .and_then(|p| p["name"].as_str())
+                .is_some_and(|name| shipped.contains(&name))
+        })
+        .collect();
+    if queue.len() != shipped.len() {
+        return Err(format!(
+            "cargo metadata: not every shipped crate is a workspace member ({})",
+            shipped.join(", ")
+        ));
+    }
+    let mut seen: BTreeSet<&str> = queue.iter().copied().collect();
+    while let Some(id) = queue.pop_front() {
+        for dep in edges.get(id).into_iter().flatten() {
+            if seen.insert(dep) {
+                queue.push_back(dep);
+            }
+        }
+    }
+    for id in seen.iter().filter(|id| !members.contains(*id)) {
+        let Some(package) = by_id.get(id) else {
+            continue;
+        };
+        report.checked += 1;
+        match package["rust_version"].as_str() {
+            None => report.undeclared += 1,
+            Some(declared) => {
+                let needed: RustVersion = declared.parse()?;
+                if needed > msrv {
+                    report.too_new.push((
+                        package["name"].as_str().unwrap_or_default().to_string(),
+                        package["version"].as_str().unwrap_or_default().to_string(),
+                        declared.to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The `rust-version` of `[workspace.package]` in the workspace manifest.
+pub fn workspace_msrv(manifest: &str) -> Result<RustVersion, String> {
+    let mut table = "";
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            table = trimmed;
+        } else if table == "[workspace.package]" {
+            if let Some(rest) = trimmed.strip_prefix("rust-version") {
+                let value = rest
+                    .trim_start()
+                    .trim_start_matches('=')
+                    .trim()
+                    .trim_matches('"');
+                return value.parse();
+            }
+        }
+    }
+    Err("no `rust-version` in `[workspace.package]` of Cargo.toml".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn package(name: &str, version: &str, rust_version: Option<&str>) -> Value {
+        json!({
+            "id": format!("{name} {version}"),
+            "name": name,
+            "version": version,
+            "rust_version": rust_version,
+        })
+    }
+
+    fn dep(name: &str, version: &str, kind: Option<&str>) -> Value {
+        json!({ "pkg": format!("{name} {version}"), "dep_kinds": [{ "kind": kind, "target": null }] })
+    }
+
+    /// `lib` (shipped) -> `serde` (normal) and `cc` (build), `lib` -> `proptest` (dev);
+    /// `tool` (not shipped) -> `clap`.
+    fn metadata(serde_rv: &str, proptest_rv: &str, tool_rv: Option<&str>) -> Value {
+        json!({
+            "packages": [
+                package("lib", "0.1.0", Some("1.88")),
+                package("tool", "0.1.0", tool_rv),
+                package("serde", "1.0.0", Some(serde_rv)),
+                package("cc", "1.2.0", None),
+                package("proptest", "1.0.0", Some(proptest_rv)),
+                package("clap", "4.0.0", Some("1.99")),
+            ],
+            "workspace_members": ["lib 0.1.0", "tool 0.1.0"],
+            "resolve": { "nodes": [
+                { "id": "lib 0.1.0", "deps": [
+                    dep("serde", "1.0.0", None),
+                    dep("cc", "1.2.0", Some("build")),
+                    dep("proptest", "1.0.0", Some("dev")),
+                ]},
+                { "id": "tool 0.1.0", "deps": [dep("clap", "4.0.0", None)] },
+                { "id": "serde 1.0.0", "deps": [] },
+                { "id": "cc 1.2.0", "deps": [] },
+                { "id": "proptest 1.0.0", "deps": [] },
+                { "id": "clap 4.0.0", "deps": [] },
+            ]},
+        })
+    }
+
+    const MSRV: RustVersion = RustVersion(1, 88, 0);
+
+    #[test]
+    fn a_graph_within_the_msrv_passes() {
+        // proptest (dev) and clap (under a crate that is not shipped) may need more.
+        let report = check(&metadata("1.61", "1.99", Some("1.88.0")), MSRV, &["lib"]).unwrap();
+        assert_eq!(report.checked, 2);
+        assert_eq!(report.undeclared, 1);
+        assert!(report.ok(), "{report:?}");
+    }
+
+    #[test]
+    fn a_normal_dependency_needing_a_newer_rust_fails() {
+        let report = check(&metadata("1.89", "1.60", Some("1.88")), MSRV, &["lib"]).unwrap();
+        assert_eq!(
+            report.too_new,
+            vec![("serde".into(), "1.0.0".into(), "1.89".into())]
+        );
+        assert!(!report.ok());
+    }
+
+    #[test]
+    fn a_member_without_the_workspace_rust_version_fails() {
+        let report = check(&metadata("1.60", "1.60", None), MSRV, &["lib"]).unwrap();
+        assert_eq!(report.members_off, vec![("tool".into(), None)]);
+        let report = check(&metadata("1.60", "1.60", Some("1.90")), MSRV, &["lib"]).unwrap();
+        assert_eq!(
+            report.members_off,
+            vec![("tool".into(), Some("1.90".into()))]
+        );
+    }
+
+    #[test]
+    fn versions_and_the_manifest() {
+        assert_eq!("1.88".parse(), Ok(RustVersion(1, 88, 0)));
+        assert!("1.88.0".parse::<RustVersion>().unwrap() < "1.88.1".parse().unwrap());
+        assert!("1.x".parse::<RustVersion>().is_err());
+        let manifest =
+            "[workspace]\n[workspace.package]\nversion = \"0.1.0\"\nrust-version = \"1.88\"\n";
+        assert_eq!(workspace_msrv(manifest), Ok(MSRV));
+        assert!(workspace_msrv("[package]\nrust-version = \"1.88\"\n").is_err());
+        assert_eq!(workspace_msrv(include_str!("../../Cargo.toml")), Ok(MSRV));
+    }
+}

@@ -1,0 +1,710 @@
+//! `cargo xtask release`: the release procedure, and the pure text rewrites it is made of
+//! (versions in `Cargo.toml`, the changelog, the `RELEASES` baseline file), tested as units.
+//!
+//! A release is two commits: `Release X.Y.Z` (the version bump, the changelog's Unreleased
+//! section moved under `## [X.Y.Z] - DATE`, the lock files), then `Record the X.Y.Z release
+//! baseline` (one line in `RELEASES` naming the first commit). The baseline is the commit the
+//! release was cut from, recorded in a tracked file because git tags do not always travel
+//! between clones; the tag `vX.Y.Z` is still created, as a convenience. `.ci/semver-gate` runs
+//! before anything is committed.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::str::FromStr;
+
+/// A `MAJOR.MINOR.PATCH` version (no pre-release or build part: this project does not use
+/// them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version {
+    /// The major version.
+    pub major: u64,
+    /// The minor version.
+    pub minor: u64,
+    /// The patch version.
+    pub patch: u64,
+}
+
+impl Version {
+    /// The next patch release.
+    pub fn next_patch(self) -> Version {
+        Version {
+            patch: self.patch + 1,
+            ..self
+        }
+    }
+
+    /// The next release allowed to break (Cargo's rule: on 0.x that is the next minor).
+    pub fn next_breaking(self) -> Version {
+        if self.major == 0 {
+            Version {
+                major: 0,
+                minor: self.minor + 1,
+                patch: 0,
+            }
+        } else {
+            Version {
+                major: self.major + 1,
+                minor: 0,
+                patch: 0,
+            }
+        }
+    }
+
+    /// Whether going from `self` to `to` is a bump that may break (on 0.x: the minor grew).
+    pub fn allows_breaking_to(self, to: Version) -> bool {
+        if self.major == 0 {
+            to.major > 0 || to.minor > self.minor
+        } else {
+            to.major > self.major
+        }
+    }
+}
+
+impl FromStr for Version {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = s.trim().split('.').collect();
+        let [major, minor, patch] = parts.as_slice() else {
+            return Err(format!("`{s}` is not a MAJOR.MINOR.PATCH version"));
+        };
+        let number = |p: &str| {
+            // No leading zeros, digits only (as semver requires).
+            if p.is_empty() || (p.len() > 1 && p.starts_with('0')) {
+                return Err(format!("`{s}` is not a MAJOR.MINOR.PATCH version"));
+            }
+            p.parse::<u64>()
+                .map_err(|_| format!("`{s}` is not a MAJOR.MINOR.PATCH version"))
+        };
+        Ok(Version {
+            major: number(major)?,
+            minor: number(minor)?,
+            patch: number(patch)?,
+        })
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cargo.toml
+
+/// The `[workspace.package]` version of the workspace manifest.
+pub fn workspace_version(manifest: &str) -> Result<Version, String> {
+    let mut table = String::new();
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            table = trimmed.to_string();
+        } else if table == "[workspace.package]" {
+            if let Some(value) = key_value(trimmed, "version") {
+                return value.parse();
+            }
+        }
+    }
+    Err("no `version` in `[workspace.package]` of Cargo.toml".into())
+}
+
+/// `"X"` of a `key = "X"` line.
+fn key_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let rest = line
+        .strip_prefix(key)?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim();
+    rest.strip_prefix('"')?.split('"').next()
+}
+
+/// The workspace manifest with the version set to `to` in `[workspace.package]` and in every
+/// path dependency of `[workspace.dependencies]` (the workspace's own crates, whose
+/// `version = ` is what their dependents are published with). Everything else is left as it
+/// is, byte for byte.
+pub fn bump_manifest(manifest: &str, from: Version, to: Version) -> Result<String, String> {
+    let old = format!("version = \"{from}\"");
+    let new = format!("version = \"{to}\"");
+    let mut table = String::new();
+    let mut package_done = false;
+    let mut dependencies = 0;
+    let mut out = String::with_capacity(manifest.len());
+    for line in manifest.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            table = trimmed.to_string();
+        }
+        if table == "[workspace.package]" && key_value(trimmed, "version").is_some() {
+            if !line.contains(&old) {
+                return Err(format!(
+                    "`[workspace.package]` has `{trimmed}`, expected `{old}`"
+                ));
+            }
+            out.push_str(&line.replacen(&old, &new, 1));
+            package_done = true;
+        } else if table == "[workspace.dependencies]" && trimmed.contains("path = ") {
+            if !line.contains(&old) {
+                return Err(format!(
+                    "the workspace dependency `{trimmed}` should name `{old}`"
+                ));
+            }
+            out.push_str(&line.replacen(&old, &new, 1));
+            dependencies += 1;
+        } else {
+            out.push_str(line);
+        }
+    }
+    if !package_done {
+        return Err("no `version` in `[workspace.package]` of Cargo.toml".into());
+    }
+    if dependencies == 0 {
+        return Err("no path dependency in `[workspace.dependencies]` of Cargo.toml".into());
+    }
+    Ok(out)
+}
+
+/// A lock file with the version of the path packages named in `crates` (entries without a
+/// `source`, i.e. not from a registry) set from `from` to `to`. For `fuzz/Cargo.lock`, the
+/// lock of a separate workspace whose dependencies cannot all be resolved offline; the main
+/// lock is updated by `cargo update --workspace`. Returns how many entries changed.
+pub fn bump_lock(lock: &str, crates: &[&str], from: Version, to: Version) -> (String, usize) {
+    let mut out = String::with_capacity(lock.len());
+    let mut changed = 0;
+    for (i, block) in lock.split("\n[[package]]\n").enumerate() {
+        if i > 0 {
+            out.push_str("\n[[package]]\n");
+        }
+        let name = block
+            .lines()
+            .find_map(|l| l.strip_prefix("name = \""))
+            .and_then(|rest| rest.strip_suffix('"'));
+        let ours = i > 0
+            && name.is_some_and(|n| crates.contains(&n))
+            && !block.lines().any(|l| l.starts_with("source = "));
+        let old = format!("\nversion = \"{from}\"\n");
+        let probe = format!("\n{block}");
+        if ours && probe.contains(&old) {
+            out.push_str(&probe.replacen(&old, &format!("\nversion = \"{to}\"\n"), 1)[1..]);
+            changed += 1;
+        } else {
+            out.push_str(block);
+        }
+    }
+    (out, changed)
+}
+
+// ---------------------------------------------------------------------------------------------
+// RELEASES
+
+/// One line of `RELEASES`: a released version and the commit it was cut from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Release {
+    /// The version released.
+    pub version: Version,
+    /// The full hash of the commit whose tree was released: the semver gate's baseline.
+    pub commit: String,
+    /// The release date, `YYYY-MM-DD`.
+    pub date: String,
+}
+
+/// The releases recorded in `RELEASES`, oldest first. Lines starting with `#` and blank lines
+/// are ignored; every other line is `VERSION COMMIT DATE`, in increasing version order.
+pub fn parse_releases(text: &str) -> Result<Vec<Release>, String> {
+    let mut releases: Vec<Release> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [version, commit, date] = fields.as_slice() else {
+            return Err(format!(
+                "RELEASES line {}: expected `VERSION COMMIT DATE`, got `{line}`",
+                n + 1
+            ));
+        };
+        let version: Version = version
+            .parse()
+            .map_err(|e| format!("RELEASES line {}: {e}", n + 1))?;
+        if commit.len() != 40 || !commit.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(format!(
+                "RELEASES line {}: `{commit}` is not a full 40-digit commit hash",
+                n + 1
+            ));
+        }
+        if let Some(last) = releases.last() {
+            if version <= last.version {
+                return Err(format!(
+                    "RELEASES line {}: {version} does not follow {}",
+                    n + 1,
+                    last.version
+                ));
+            }
+        }
+        releases.push(Release {
+            version,
+            commit: commit.to_string(),
+            date: date.to_string(),
+        });
+    }
+    Ok(releases)
+}
+
+/// `RELEASES` with one more release at the end.
+pub fn append_release(text: &str, release: &Release) -> String {
+    let mut out = text.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "{} {} {}\n",
+        release.version, release.commit, release.date
+    ));
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// CHANGELOG.md
+
+/// The line of a changelog section naming the vendor API version a release targets.
+pub const VENDOR_API_PREFIX: &str = "Vendor API:";
+
+/// The changelog with its `## [Unreleased]` section released as `version` on `date`.
+///
+/// The Unreleased section must list at least one change (a `- ` item) and name the vendor API
+/// version (a `Vendor API:` line starting with `vendor_api`, the spec's `info.version`). The new
+/// release section takes its contents; a fresh Unreleased section keeps the `Vendor API:` line
+/// (the next release targets the same version until the spec says otherwise). The link
+/// references at the bottom (`[Unreleased]: .../compare/vA...HEAD`) gain the new version.
+pub fn release_changelog(
+    changelog: &str,
+    version: Version,
+    date: &str,
+    vendor_api: &str,
+    allow_empty: bool,
+) -> Result<String, String> {
+    let lines: Vec<&str> = changelog.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim() == "## [Unreleased]")
+        .ok_or("CHANGELOG.md has no `## [Unreleased]` heading")?;
+    if lines
+        .iter()
+        .any(|l| l.starts_with(&format!("## [{version}]")))
+    {
+        return Err(format!("CHANGELOG.md already has a section for {version}"));
+    }
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| l.starts_with("## ") || is_link_reference(l))
+        .map(|i| start + 1 + i)
+        .unwrap_or(lines.len());
+    let body = &lines[start + 1..end];
+    let vendor_line = body
+        .iter()
+        .find(|l| l.starts_with(VENDOR_API_PREFIX))
+        .ok_or_else(|| {
+            format!("the Unreleased section has no `{VENDOR_API_PREFIX}` line naming the vendor API version it targets")
+        })?;
+    if !mentions_version(vendor_line, vendor_api) {
+        return Err(format!(
+            "the Unreleased section's `{}` does not name the spec's vendor API version {vendor_api} (info.version of spec/salesflow.yaml)",
+            vendor_line.trim()
+        ));
+    }
+    let empty = !body.iter().any(|l| l.trim_start().starts_with("- "));
+    if empty && !allow_empty {
+        return Err("the Unreleased section lists no change: nothing to release".into());
+    }
+
+    let trimmed_body: Vec<&str> = {
+        let first = body.iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
+        let last = body
+            .iter()
+            .rposition(|l| !l.trim().is_empty())
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        body[first..last].to_vec()
+    };
+    let mut out: Vec<String> = lines[..start].iter().map(|l| l.to_string()).collect();
+    out.push("## [Unreleased]".into());
+    out.push(String::new());
+    out.push(vendor_line.to_string());
+    out.push(String::new());
+    out.push(format!("## [{version}] - {date}"));
+    out.push(String::new());
+    out.extend(trimmed_body.iter().map(|l| l.to_string()));
+    if empty {
+        out.push(String::new());
+        out.push("No changes.".into());
+    }
+    out.push(String::new());
+
+    // The rest, with the link references updated.
+    let rest = &lines[end..];
+    let mut linked = false;
+    for line in rest {
+        if let Some(url) = line.strip_prefix("[Unreleased]: ") {
+            let (base, previous) = compare_link_parts(url).ok_or_else(|| {
+                format!("`[Unreleased]: {url}` is not a `.../compare/vX.Y.Z...HEAD` link")
+            })?;
+            out.push(format!("[Unreleased]: {base}/compare/v{version}...HEAD"));
+            out.push(format!(
+                "[{version}]: {base}/compare/{previous}...v{version}"
+            ));
+            linked = true;
+        } else {
+            out.push(line.to_string());
+        }
+    }
+    if !linked {
+        return Err("CHANGELOG.md has no `[Unreleased]: ` link reference".into());
+    }
+    let mut text = out.join("\n");
+    text.push('\n');
+    Ok(text)
+}
+
+fn is_link_reference(line: &str) -> bool {
+    line.starts_with('[') && line.contains("]: ")
+}
+
+/// Whether the `Vendor API:` line starts with `version` ("Vendor API: 1.7, plus the fields
+/// of 1.8" targets 1.7; "1.75" is not "1.7"; a sentence's full stop may follow).
+fn mentions_version(line: &str, version: &str) -> bool {
+    let rest = line.trim_start_matches(VENDOR_API_PREFIX).trim_start();
+    let named: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    named.trim_end_matches('.') == version
+}
+
+/// `(https://github.com/o/r, v0.1.0)` from `https://github.com/o/r/compare/v0.1.0...HEAD`.
+fn compare_link_parts(url: &str) -> Option<(&str, &str)> {
+    let (base, tail) = url.trim().split_once("/compare/")?;
+    let previous = tail.strip_suffix("...HEAD")?;
+    Some((base, previous))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The version to release
+
+/// What `cargo xtask release` was asked to release.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// This exact version.
+    Exact(Version),
+    /// The next patch release after the last one.
+    Patch,
+    /// The next breaking release after the last one (0.x: the next minor).
+    Breaking,
+    /// What a release would be now: the workspace version if it was bumped since the last
+    /// release (a breaking change bumps it in the same commit), else the next patch release.
+    Next,
+}
+
+impl FromStr for Target {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "patch" => Ok(Target::Patch),
+            "breaking" => Ok(Target::Breaking),
+            "next" => Ok(Target::Next),
+            other => other.parse().map(Target::Exact),
+        }
+    }
+}
+
+/// The version to release, given the last release and the workspace's current version; an
+/// error for a version that would not follow both.
+pub fn resolve_target(target: Target, last: Version, current: Version) -> Result<Version, String> {
+    let version = match target {
+        Target::Exact(v) => v,
+        Target::Patch => last.next_patch(),
+        Target::Breaking => last.next_breaking(),
+        Target::Next if current > last => current,
+        Target::Next => last.next_patch(),
+    };
+    if version <= last {
+        return Err(format!(
+            "{version} does not follow the last release, {last} (RELEASES)"
+        ));
+    }
+    if version < current {
+        return Err(format!(
+            "the workspace is already at {current}; releasing {version} would go back"
+        ));
+    }
+    Ok(version)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The procedure
+
+/// Options of `cargo xtask release`.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// What to release.
+    pub target: Target,
+    /// Run every step in a temporary clone of `HEAD` instead of this repository.
+    pub dry_run: bool,
+    /// The release date (default: today, UTC).
+    pub date: Option<String>,
+    /// Keep the dry run's clone (its path is printed).
+    pub keep: bool,
+    /// Release even if the changelog's Unreleased section lists nothing (dry runs only: CI
+    /// exercises the procedure right after a release too).
+    pub allow_empty: bool,
+}
+
+/// The file names the procedure reads and writes, relative to the workspace root.
+pub const CHANGELOG: &str = "CHANGELOG.md";
+/// See [`CHANGELOG`].
+pub const RELEASES: &str = "RELEASES";
+/// See [`CHANGELOG`]: the lock file of the fuzzing workspace (`fuzz/`, outside the main one).
+pub const FUZZ_LOCK: &str = "fuzz/Cargo.lock";
+/// The workspace crates other workspaces depend on by path.
+pub const SHIPPED: &[&str] = &[
+    "salesflow-webhook-types",
+    "salesflow-api",
+    "salesflow",
+    "salesflow-mock",
+    "salesflow-cli",
+];
+
+fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
+fn run_step(dir: &Path, program: &str, args: &[&str], target_dir: &Path) -> Result<(), String> {
+    println!("release: $ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .current_dir(dir)
+        .args(args)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .status()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+fn read(dir: &Path, file: &str) -> Result<String, String> {
+    std::fs::read_to_string(dir.join(file)).map_err(|e| format!("cannot read {file}: {e}"))
+}
+
+fn write(dir: &Path, file: &str, text: &str) -> Result<(), String> {
+    std::fs::write(dir.join(file), text).map_err(|e| format!("cannot write {file}: {e}"))
+}
+
+/// The spec's `info.version`: the vendor API version the SDK targets.
+pub fn spec_vendor_version(spec: &str) -> Result<String, String> {
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(spec).map_err(|e| format!("spec/salesflow.yaml: {e}"))?;
+    match &value["info"]["version"] {
+        serde_yaml::Value::String(s) => Ok(s.clone()),
+        serde_yaml::Value::Number(n) => Ok(n.to_string()),
+        _ => Err("spec/salesflow.yaml has no `info.version`".into()),
+    }
+}
+
+fn today() -> String {
+    chrono::Utc::now().date_naive().to_string()
+}
+
+/// Runs the release procedure in `root` (or, for a dry run, in a temporary clone of it).
+pub fn run(root: &Path, target_dir: &Path, options: &Options) -> Result<(), String> {
+    let date = options.date.clone().unwrap_or_else(today);
+    if date.len() != 10 || chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").is_err() {
+        return Err(format!("`{date}` is not a YYYY-MM-DD date"));
+    }
+    if options.allow_empty && !options.dry_run {
+        return Err("--allow-empty is for dry runs only: a release lists its changes".into());
+    }
+    if !options.dry_run {
+        return release_in(root, target_dir, options.target, &date, false, false);
+    }
+    if !git(root, &["status", "--porcelain"])?.is_empty() {
+        println!("release: note: the dry run releases the committed HEAD; uncommitted changes are not in it");
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix("salesflow-release-dry-run-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let clone = tmp.path().join("repo");
+    let clone_str = clone.to_string_lossy().to_string();
+    git(
+        root,
+        &[
+            "clone",
+            "--quiet",
+            "--no-hardlinks",
+            ".",
+            clone_str.as_str(),
+        ],
+    )?;
+    println!("release: dry run in a clone of HEAD at {clone_str}");
+    // The clone may have no committer identity configured (a CI machine): give it one.
+    if git(&clone, &["config", "user.email"]).is_err() {
+        git(&clone, &["config", "user.email", "release-dry-run@invalid"])?;
+        git(&clone, &["config", "user.name", "release dry run"])?;
+    }
+    let result = release_in(
+        &clone,
+        target_dir,
+        options.target,
+        &date,
+        true,
+        options.allow_empty,
+    );
+    if options.keep {
+        let kept = tmp.keep();
+        println!("release: the clone is kept at {}", kept.display());
+    }
+    result
+}
+
+fn release_in(
+    dir: &Path,
+    target_dir: &Path,
+    target: Target,
+    date: &str,
+    dry_run: bool,
+    allow_empty: bool,
+) -> Result<(), String> {
+    if !git(dir, &["status", "--porcelain"])?.is_empty() {
+        return Err("the working tree has uncommitted changes: commit or stash them first".into());
+    }
+    let releases = parse_releases(&read(dir, RELEASES)?)?;
+    let last = releases
+        .last()
+        .ok_or("RELEASES records no release: there is no baseline")?
+        .clone();
+    let manifest = read(dir, "Cargo.toml")?;
+    let current = workspace_version(&manifest)?;
+    let version = resolve_target(target, last.version, current)?;
+    let vendor = spec_vendor_version(&read(dir, "spec/salesflow.yaml")?)?;
+    println!(
+        "release: {version} (last release {}, workspace at {current}, vendor API {vendor})",
+        last.version
+    );
+
+    let changelog = release_changelog(&read(dir, CHANGELOG)?, version, date, &vendor, allow_empty)?;
+    if version != current {
+        write(
+            dir,
+            "Cargo.toml",
+            &bump_manifest(&manifest, current, version)?,
+        )?;
+    }
+    write(dir, CHANGELOG, &changelog)?;
+    let result = (|| {
+        // The lock file records the workspace crates' versions.
+        run_step(
+            dir,
+            "cargo",
+            &["update", "--workspace", "--offline", "--quiet"],
+            target_dir,
+        )?;
+        if dir.join(FUZZ_LOCK).exists() {
+            let (lock, changed) = bump_lock(&read(dir, FUZZ_LOCK)?, SHIPPED, current, version);
+            println!("release: {FUZZ_LOCK}: {changed} workspace crate(s) at {version}");
+            write(dir, FUZZ_LOCK, &lock)?;
+        }
+        run_step(dir, "bash", &[".ci/semver-gate"], target_dir)
+    })();
+    if let Err(e) = result {
+        if !dry_run {
+            // Leave the repository as it was.
+            let _ = git(
+                dir,
+                &["checkout", "--", "Cargo.toml", "Cargo.lock", CHANGELOG],
+            );
+        }
+        return Err(format!("{e}; nothing was committed"));
+    }
+
+    git(dir, &["add", "Cargo.toml", "Cargo.lock", CHANGELOG])?;
+    if dir.join(FUZZ_LOCK).exists() {
+        git(dir, &["add", FUZZ_LOCK])?;
+    }
+    git(
+        dir,
+        &["commit", "--quiet", "-m", &format!("Release {version}")],
+    )?;
+    let commit = git(dir, &["rev-parse", "HEAD"])?;
+    let record = Release {
+        version,
+        commit: commit.clone(),
+        date: date.to_string(),
+    };
+    write(
+        dir,
+        RELEASES,
+        &append_release(&read(dir, RELEASES)?, &record),
+    )?;
+    git(dir, &["add", RELEASES])?;
+    git(
+        dir,
+        &[
+            "commit",
+            "--quiet",
+            "-m",
+            &format!("Record the {version} release baseline ({})", &commit[..7]),
+        ],
+    )?;
+    // Tags are a convenience (RELEASES is the record): a failure is only reported.
+    let tag = format!("v{version}");
+    match git(
+        dir,
+        &[
+            "tag",
+            "-a",
+            &tag,
+            &commit,
+            "-m",
+            &format!("salesflow-rs {version}"),
+        ],
+    ) {
+        Ok(_) => println!("release: tagged {tag} at {}", &commit[..7]),
+        Err(e) => println!("release: warning: no tag: {e}"),
+    }
+    println!("{}", git(dir, &["log", "--stat", "--format=%h %s", "-2"])?);
+    if dry_run {
+        println!("release: dry run of {version} succeeded; this repository is unchanged");
+    } else {
+        println!(
+            "release: {version} committed; push the branch (and the tag {tag}), then publish in dependency order: salesflow-webhook-types, salesflow-api, salesflow-mock, salesflow"
+        );
+    }
+    Ok(())
+}
+
+/// Where cargo builds: `CARGO_TARGET_DIR`, else `target/` under the workspace root. The dry
+/// run's clone builds there too, so that it reuses what is already compiled.
+pub fn default_target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+#[cfg(test)]
+mod tests;
