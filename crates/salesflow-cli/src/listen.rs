@@ -1,10 +1,13 @@
 //! `salesflow webhooks listen`: a webhook receiver that prints the events it gets.
 //!
 //! Salesflow signs nothing, so the URL carries a secret: the receiver answers only
-//! `POST /salesflow/{secret}`, comparing the segment in constant time, and 404 for anything
-//! else (a wrong secret looks like an unknown path). A body that is not a webhook payload is
-//! 400; a decoded one is printed (one line, or one JSON object per line with `--output json`)
-//! and answered 204.
+//! `POST /salesflow/{secret}/{event}`, comparing the secret in constant time, and 404 for
+//! anything else (a wrong secret looks like an unknown path). The event is the last segment
+//! (`member-connected`, `reply-detected`, `invitation-withdrawn`: `RunOn::path_segment`):
+//! attach one webhook per event at its own URL (`Client::attach_webhooks_per_event`), since the
+//! payload names only the connected event in a documented way. A body that is not a webhook
+//! payload is 400; a decoded one is printed with its event (one line, or one JSON object per
+//! line with `--output json`) and answered 204.
 
 use std::future::IntoFuture;
 use std::net::SocketAddr;
@@ -27,19 +30,23 @@ use crate::Context;
 #[derive(Clone)]
 struct Receiver {
     secret: Arc<str>,
-    events: mpsc::Sender<WebhookPayload>,
+    events: mpsc::Sender<(RunOn, WebhookPayload)>,
 }
 
 async fn receive(
     State(receiver): State<Receiver>,
-    Path(secret): Path<String>,
+    Path((secret, event)): Path<(String, String)>,
     body: Bytes,
 ) -> StatusCode {
     if !secret_matches(&receiver.secret, &secret) {
         return StatusCode::NOT_FOUND;
     }
+    // The event is the one the webhook at this URL was attached for.
+    let Some(event) = RunOn::from_path_segment(&event) else {
+        return StatusCode::NOT_FOUND;
+    };
     match WebhookPayload::from_slice(&body) {
-        Ok(payload) => match receiver.events.try_send(payload) {
+        Ok(payload) => match receiver.events.try_send((event, payload)) {
             Ok(()) => StatusCode::NO_CONTENT,
             Err(_) => StatusCode::SERVICE_UNAVAILABLE,
         },
@@ -50,14 +57,15 @@ async fn receive(
     }
 }
 
-/// The receiver's routes: `POST /salesflow/{secret}`; decoded payloads go to `events`.
-pub fn router(secret: &str, events: mpsc::Sender<WebhookPayload>) -> Router {
+/// The receiver's routes: `POST /salesflow/{secret}/{event}`; decoded payloads go to
+/// `events` with the event of their URL.
+pub fn router(secret: &str, events: mpsc::Sender<(RunOn, WebhookPayload)>) -> Router {
     let receiver = Receiver {
         secret: Arc::from(secret),
         events,
     };
     Router::new()
-        .route("/salesflow/{secret}", post(receive))
+        .route("/salesflow/{secret}/{event}", post(receive))
         .layer(DefaultBodyLimit::max(MAX_PAYLOAD_BYTES))
         .with_state(receiver)
 }
@@ -74,13 +82,17 @@ pub fn random_secret() -> Result<String, CliError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// One event as a JSON object: the event (from the URL), its `runOn` code, the payload.
+pub fn event_json(event: RunOn, p: &WebhookPayload) -> serde_json::Value {
+    serde_json::json!({
+        "Event": event.name().map_or_else(|| event.code().to_string(), str::to_owned),
+        "RunOn": event.code(),
+        "Payload": p,
+    })
+}
+
 /// One event as a line of text.
-pub fn event_line(p: &WebhookPayload) -> String {
-    let event = p
-        .integration_run_on
-        .as_ref()
-        .map(|e| e.as_str().to_owned())
-        .unwrap_or_else(|| "(no IntegrationRunOn)".into());
+pub fn event_line(event: RunOn, p: &WebhookPayload) -> String {
     let name = format!(
         "{} {}",
         p.first_name.as_deref().unwrap_or_default(),
@@ -136,7 +148,7 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
         addr
     };
     let url = format!("http://{reachable}/salesflow/{secret}");
-    let (tx, mut rx) = mpsc::channel::<WebhookPayload>(1024);
+    let (tx, mut rx) = mpsc::channel::<(RunOn, WebhookPayload)>(1024);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(
         axum::serve(listener, router(&secret, tx))
@@ -146,12 +158,12 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
             .into_future(),
     );
     if generated {
-        eprintln!("listening on {url}");
+        eprintln!("listening on {url}/<event>");
         eprintln!(
             "(a random secret; create the webhook with this URL, or choose one with --secret)"
         );
     } else {
-        eprintln!("listening on http://{reachable}/salesflow/<secret>");
+        eprintln!("listening on http://{reachable}/salesflow/<secret>/<event>");
     }
 
     if let Some(mock) = &ctx.mock {
@@ -159,43 +171,40 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
         // unknown campaign) ends the command at once with the reason.
         let client = ctx.client()?;
         let campaign = args.mock_campaign;
-        let registered = async {
-            let hook = client
-                .create_webhook("salesflow webhooks listen", url.clone())
-                .await?;
-            client
-                .attach_webhook(hook.webhook_id, campaign, RunOn::MemberConnected)
-                .await
-                .map(|attachment| (hook, attachment))
-        }
-        .await;
-        let (hook, attachment) = match registered {
-            Ok(pair) => pair,
+        let registered = client
+            .attach_webhooks_per_event(campaign, &url, RunOn::KNOWN)
+            .await;
+        let hooks = match registered {
+            Ok(hooks) => hooks,
             Err(e) => {
                 let _ = stop_tx.send(());
                 let _ = tokio::time::timeout(Duration::from_secs(2), server).await;
                 return Err(CliError {
                     code: exit::code_for(&e),
-                    message: format!("cannot register the webhook with the mock: {e}"),
+                    message: format!("cannot register the webhooks with the mock: {e}"),
                 });
             }
         };
-        eprintln!(
-            "mock: created webhook {} and attached it to campaign {campaign} for \
-             MEMBER_CONNECTED (attachment {})",
-            hook.webhook_id, attachment.webhook_campaign_id
-        );
+        for hook in &hooks {
+            eprintln!(
+                "mock: webhook {} attached to campaign {campaign} for {} (attachment {})",
+                hook.webhook.webhook_id, hook.event, hook.attachment.webhook_campaign_id
+            );
+        }
         let state = mock.state().clone();
         tokio::spawn(async move {
             match client.list_contacts_by_campaign(campaign).await {
                 Ok(members) => match members.first().map(|m| m.member_id) {
                     Some(member) => {
-                        eprintln!("mock: simulating MEMBER_CONNECTED for member {member}");
-                        if let Err(e) = state
-                            .simulate_event(member, salesflow_mock::MockEvent::Connected)
-                            .await
-                        {
-                            eprintln!("mock: cannot simulate an event: {e}");
+                        for event in [
+                            salesflow_mock::MockEvent::Connected,
+                            salesflow_mock::MockEvent::ReplyDetected,
+                            salesflow_mock::MockEvent::InvitationWithdrawn,
+                        ] {
+                            eprintln!("mock: simulating {} for member {member}", event.run_on());
+                            if let Err(e) = state.simulate_event(member, event).await {
+                                eprintln!("mock: cannot simulate an event: {e}");
+                            }
                         }
                     }
                     None => eprintln!("mock: campaign {campaign} has no member to simulate"),
@@ -209,12 +218,12 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
     let done = |seen: u64| args.count.is_some_and(|n| seen >= n);
     while !done(seen) {
         tokio::select! {
-            payload = rx.recv() => {
-                let Some(payload) = payload else { break };
+            received = rx.recv() => {
+                let Some((event, payload)) = received else { break };
                 let line = match ctx.output {
-                    OutputFormat::Json => serde_json::to_string(&payload)
+                    OutputFormat::Json => serde_json::to_string(&event_json(event, &payload))
                         .map_err(std::io::Error::other)?,
-                    OutputFormat::Table => event_line(&payload),
+                    OutputFormat::Table => event_line(event, &payload),
                 };
                 crate::output::write_stdout(&format!("{line}\n"))?;
                 seen += 1;
@@ -263,7 +272,7 @@ mod tests {
 
     const SECRET: &str = "0123456789abcdef0123";
 
-    async fn post_to(path: &str, body: &str) -> (StatusCode, Option<WebhookPayload>) {
+    async fn post_to(path: &str, body: &str) -> (StatusCode, Option<(RunOn, WebhookPayload)>) {
         let (tx, mut rx) = mpsc::channel(4);
         let status = oneshot(
             router(SECRET, tx),
@@ -278,13 +287,20 @@ mod tests {
     #[tokio::test]
     async fn secret_path_payloads_and_errors() {
         let body = r#"{"MemberId": 7, "FirstName": "Ann", "IntegrationRunOn": "INTEGRATION_RUN_ON_CONNECTED"}"#;
-        let (status, payload) = post_to(&format!("/salesflow/{SECRET}"), body).await;
+        let (status, payload) = post_to(&format!("/salesflow/{SECRET}/reply-detected"), body).await;
         assert_eq!(status, StatusCode::NO_CONTENT);
-        assert_eq!(payload.unwrap().member_id, Some(7));
-        let (status, payload) = post_to("/salesflow/wrong-secret-0123456789", body).await;
+        let (event, payload) = payload.unwrap();
+        assert_eq!(event, RunOn::ReplyDetected);
+        assert_eq!(payload.member_id, Some(7));
+        let (status, payload) =
+            post_to("/salesflow/wrong-secret-0123456789/reply-detected", body).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(payload.is_none());
-        let (status, _) = post_to(&format!("/salesflow/{SECRET}"), "{\"MemberId\": ").await;
+        let (status, _) = post_to(
+            &format!("/salesflow/{SECRET}/member-connected"),
+            "{\"MemberId\": ",
+        )
+        .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
     }
 
@@ -297,12 +313,14 @@ mod tests {
             br#"{"MemberId": 7, "FirstName": "Ann", "LastName": "Lee", "IntegrationRunOn": "INTEGRATION_RUN_ON_CONNECTED", "Status": "MEMBER_CONNECTED"}"#,
         )
         .unwrap();
-        let line = event_line(&p);
+        let line = event_line(RunOn::ReplyDetected, &p);
         assert!(
-            line.contains(
-                "INTEGRATION_RUN_ON_CONNECTED  member 7  Ann Lee  status MEMBER_CONNECTED"
-            ),
+            line.contains("  REPLY_DETECTED  member 7  Ann Lee  status MEMBER_CONNECTED"),
             "{line}"
         );
+        let json = event_json(RunOn::Unknown(12), &p);
+        assert_eq!(json["Event"], "12");
+        assert_eq!(json["RunOn"], 12);
+        assert_eq!(json["Payload"]["MemberId"], 7);
     }
 }

@@ -69,9 +69,14 @@ fn listen_prints_a_simulated_event_and_exits_after_count() {
         "--output", "json", "webhooks", "listen", "--port", "0", "--secret", SECRET, "--count", "1",
     ]);
     // The secret given is not echoed.
-    assert!(listening.ends_with("/salesflow/<secret>"), "{listening}");
-    let base = listening.trim_end_matches("/salesflow/<secret>").to_owned();
-    let url = format!("{base}/salesflow/{SECRET}");
+    assert!(
+        listening.ends_with("/salesflow/<secret>/<event>"),
+        "{listening}"
+    );
+    let base = listening
+        .trim_end_matches("/salesflow/<secret>/<event>")
+        .to_owned();
+    let url = format!("{base}/salesflow/{SECRET}/member-connected");
 
     // Wrong secret: 404; malformed body: 400; neither counts as an event.
     let http = reqwest::Client::new();
@@ -88,7 +93,16 @@ fn listen_prints_a_simulated_event_and_exits_after_count() {
         })
     };
     assert_eq!(
-        status(format!("{base}/salesflow/not-the-secret-000000"), "{}"),
+        status(
+            format!("{base}/salesflow/not-the-secret-000000/member-connected"),
+            "{}"
+        ),
+        404
+    );
+    // The secret without an event, or an event that does not exist: 404.
+    assert_eq!(status(format!("{base}/salesflow/{SECRET}"), "{}"), 404);
+    assert_eq!(
+        status(format!("{base}/salesflow/{SECRET}/nothing"), "{}"),
         404
     );
     assert_eq!(status(url.clone(), "{\"MemberId\": "), 400);
@@ -136,24 +150,127 @@ fn listen_prints_a_simulated_event_and_exits_after_count() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 1, "{out}");
     let event: Value = serde_json::from_str(lines[0]).unwrap();
-    assert_eq!(event["MemberId"], DEMO_MEMBER_JOHN.get());
-    assert_eq!(event["IntegrationRunOn"], "INTEGRATION_RUN_ON_CONNECTED");
-    assert_eq!(event["Status"], "MEMBER_CONNECTED");
+    assert_eq!(event["Event"], "MEMBER_CONNECTED");
+    assert_eq!(event["RunOn"], 1);
+    assert_eq!(event["Payload"]["MemberId"], DEMO_MEMBER_JOHN.get());
+    assert_eq!(
+        event["Payload"]["IntegrationRunOn"],
+        "INTEGRATION_RUN_ON_CONNECTED"
+    );
+    assert_eq!(event["Payload"]["Status"], "MEMBER_CONNECTED");
 }
 
 #[test]
-fn listen_with_mock_runs_the_whole_loop_and_prints_a_table_line() {
+fn listen_with_mock_tells_the_three_events_apart() {
+    // With --mock: one webhook per event at its own URL, attached to the demo campaign, and
+    // each event simulated once. The payloads of the reply and the withdrawal carry names the
+    // vendor does not document; the listener still tells them apart, by the URL.
     let (child, listening, _stderr) = spawn_listener(&[
-        "--mock", "--output", "table", "webhooks", "listen", "--port", "0", "--count", "1",
+        "--mock", "--output", "table", "webhooks", "listen", "--port", "0", "--count", "3",
     ]);
     // A generated secret is shown, since the user needs it.
-    let secret = listening.rsplit('/').next().unwrap();
+    let secret = listening
+        .trim_end_matches("/<event>")
+        .rsplit('/')
+        .next()
+        .unwrap();
     assert_eq!(secret.len(), 32, "{listening}");
     let (code, out) = wait(child, 20);
     assert_eq!(code, Some(0));
-    assert!(out.contains("INTEGRATION_RUN_ON_CONNECTED"), "{out}");
-    assert!(out.contains("member 46875434"), "{out}");
-    assert!(out.contains("campaign Sales"), "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    for (line, event) in
+        lines
+            .iter()
+            .zip(["MEMBER_CONNECTED", "REPLY_DETECTED", "INVITATION_WITHDRAWN"])
+    {
+        assert!(line.contains(&format!("  {event}  ")), "{line}");
+        assert!(line.contains("member 46875434"), "{line}");
+        assert!(line.contains("campaign Sales"), "{line}");
+    }
+}
+
+#[test]
+fn listen_prints_the_event_of_each_url_as_json() {
+    let mock = Mock::start();
+    let (child, listening, _stderr) = spawn_listener(&[
+        "--output", "json", "webhooks", "listen", "--port", "0", "--secret", SECRET, "--count", "3",
+    ]);
+    let base = listening
+        .trim_end_matches("/salesflow/<secret>/<event>")
+        .to_owned();
+    // The SDK's helper attaches one webhook per event to the listener.
+    let client = salesflow::Client::builder()
+        .token(salesflow_mock::DEMO_TOKEN)
+        .account_id(salesflow_mock::DEMO_ACCOUNT_ID)
+        .base_url(mock.server.base_url())
+        .build()
+        .unwrap();
+    let hooks = mock
+        .rt
+        .block_on(client.attach_webhooks_per_event(
+            salesflow_mock::DEMO_CAMPAIGN_RUNNING,
+            &format!("{base}/salesflow/{SECRET}"),
+            salesflow::RunOn::KNOWN,
+        ))
+        .unwrap();
+    assert_eq!(hooks.len(), 3);
+    // Idempotent: a second call finds them all and creates nothing.
+    let before = mock.server.requests().len();
+    let again = mock
+        .rt
+        .block_on(client.attach_webhooks_per_event(
+            salesflow_mock::DEMO_CAMPAIGN_RUNNING,
+            &format!("{base}/salesflow/{SECRET}/"),
+            salesflow::RunOn::KNOWN,
+        ))
+        .unwrap();
+    let key = |h: &salesflow::EventWebhook| {
+        (
+            h.event,
+            h.url.clone(),
+            h.webhook.webhook_id,
+            h.attachment.clone(),
+        )
+    };
+    assert_eq!(
+        again.iter().map(key).collect::<Vec<_>>(),
+        hooks.iter().map(key).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        mock.server.requests().len(),
+        before + 1,
+        "only ListWebhooks"
+    );
+    for event in [
+        MockEvent::InvitationWithdrawn,
+        MockEvent::Connected,
+        MockEvent::ReplyDetected,
+    ] {
+        mock.rt
+            .block_on(mock.server.simulate_event(DEMO_MEMBER_JOHN, event))
+            .unwrap();
+    }
+    let (code, out) = wait(child, 10);
+    assert_eq!(code, Some(0));
+    let events: Vec<(String, i64)> = out
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["Event"].as_str().unwrap().to_owned(),
+                v["RunOn"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("INVITATION_WITHDRAWN".to_owned(), 7),
+            ("MEMBER_CONNECTED".to_owned(), 1),
+            ("REPLY_DETECTED".to_owned(), 2)
+        ]
+    );
 }
 
 #[test]
@@ -190,7 +307,7 @@ fn listen_with_mock_fails_fast_when_it_cannot_register_its_webhook() {
         let (code, _) = wait(child, 20);
         assert_eq!(code, Some(1), "{args:?}: {err}");
         assert!(
-            err.contains("error: cannot register the webhook with the mock"),
+            err.contains("error: cannot register the webhooks with the mock"),
             "{err}"
         );
         assert!(err.contains(needle), "{err}");

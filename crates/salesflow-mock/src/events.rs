@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use salesflow_webhook_types::{
-    Distance, IntegrationRunOn, IntegrationType, LinkedInAccount, MemberCampaign, MemberFlags,
-    MemberId, RunOn, WebhookCampaignId, WebhookId, WebhookPayload,
+    Distance, IntegrationType, LinkedInAccount, MemberCampaign, MemberFlags, MemberId, RunOn,
+    WebhookCampaignId, WebhookId, WebhookPayload,
 };
 use serde::{Deserialize, Serialize};
 
@@ -11,11 +11,13 @@ use crate::world::{Member, World};
 use crate::{MockError, MockState};
 
 /// `IntegrationRunOn` sent for a reply detected. **A guess**: the vendor documents only
-/// `INTEGRATION_RUN_ON_CONNECTED`.
+/// `INTEGRATION_RUN_ON_CONNECTED`. The SDK never relies on it (`WebhookPayload::event` reads
+/// only the documented name); receivers tell events apart by the URL of the webhook each
+/// event is attached with (`RunOn::path_segment`).
 pub const RUN_ON_NAME_REPLY_DETECTED: &str = "INTEGRATION_RUN_ON_REPLY_DETECTED";
 
-/// `IntegrationRunOn` sent for an invitation withdrawn. **A guess**: the vendor documents
-/// only `INTEGRATION_RUN_ON_CONNECTED`.
+/// `IntegrationRunOn` sent for an invitation withdrawn. **A guess**, like
+/// [`RUN_ON_NAME_REPLY_DETECTED`].
 pub const RUN_ON_NAME_INVITATION_WITHDRAWN: &str = "INTEGRATION_RUN_ON_INVITATION_WITHDRAWN";
 
 /// An event the mock can simulate for a member.
@@ -110,7 +112,7 @@ pub(crate) fn payload_for(world: &World, m: &Member, event: MockEvent) -> Webhoo
     let flags = m.flags();
     let mut p = WebhookPayload::default();
     p.integration_type = Some(IntegrationType::Webhook);
-    p.integration_run_on = Some(IntegrationRunOn::from(event.integration_run_on()));
+    p.integration_run_on = Some(event.integration_run_on().to_owned());
     p.member_id = Some(m.id().get());
     p.linked_in_member_id = Some(1_000_000_000 + m.id().get().rem_euclid(1_000_000_000));
     p.first_name = d.first_name.clone();

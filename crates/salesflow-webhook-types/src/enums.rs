@@ -198,18 +198,6 @@ string_enum! {
 }
 
 string_enum! {
-    /// The event that triggered a webhook payload (`IntegrationRunOn`).
-    ///
-    /// Only the name for a member who connected is documented; the names for the other
-    /// events (a reply detected, an invitation withdrawn, the "Followup" event of API 1.12)
-    /// arrive as [`Unknown`](Self::Unknown). See [`IntegrationRunOn::to_run_on`].
-    pub enum IntegrationRunOn {
-        /// A campaign member's status changed to connected (the `MEMBER_CONNECTED` event).
-        Connected = "INTEGRATION_RUN_ON_CONNECTED",
-    }
-}
-
-string_enum! {
     /// The LinkedIn network distance between the account and the member (`Distance`).
     ///
     /// Only `DISTANCE_3` appears in the vendor's reference; the other names follow its
@@ -226,23 +214,36 @@ string_enum! {
     }
 }
 
-impl IntegrationRunOn {
-    /// The webhook event this value stands for, as a [`RunOn`], when it is known:
-    /// [`Connected`](Self::Connected) is [`RunOn::MemberConnected`]. The payload names of
-    /// the other events are undocumented, so an unknown value gives `None`.
-    pub fn to_run_on(&self) -> Option<RunOn> {
-        match self {
-            Self::Connected => Some(RunOn::MemberConnected),
-            Self::Unknown(_) => None,
-        }
-    }
-}
-
-/// A webhook event, as an integer (`runOn` of AttachWebhook, `RunOn` of
-/// `AttachedWebhookCampaigns`).
+/// A webhook event: the one type for the idea, whatever encodes it.
 ///
-/// Encoded as a JSON integer. Decoding also accepts the event's name
-/// (`"MEMBER_CONNECTED"`) and the integer as a string (`"2"`).
+/// Three encodings meet it:
+/// - the integer `runOn` of AttachWebhook and of `AttachedWebhookCampaigns` ([`code`](Self::code),
+///   `From<i64>`; what `Serialize`/`Deserialize` use, as a JSON integer; decoding also accepts
+///   the event's name, `"MEMBER_CONNECTED"`, and the integer as a string, `"2"`);
+/// - the name the webhook payload's `IntegrationRunOn` carries
+///   ([`payload_name`](Self::payload_name), [`from_payload_name`](Self::from_payload_name)):
+///   the vendor documents it only for [`MemberConnected`](Self::MemberConnected)
+///   (`INTEGRATION_RUN_ON_CONNECTED`); for the other events the names are unpublished, so a
+///   receiver cannot tell them apart from the payload;
+/// - a path segment of the receiver's URL ([`path_segment`](Self::path_segment),
+///   [`from_path_segment`](Self::from_path_segment)): how a receiver tells every event apart
+///   using only what the vendor documents. Attach one webhook **per event**, each with its own
+///   URL ending in the event's segment (`.../member-connected`, `.../reply-detected`,
+///   `.../invitation-withdrawn`; the `salesflow` crate's `Client::attach_webhooks_per_event`
+///   does it), and route by the segment: the `runOn` of the attachment that fired is then in the
+///   URL the vendor calls.
+///
+/// ```
+/// use salesflow_webhook_types::RunOn;
+/// assert_eq!(RunOn::from(2), RunOn::ReplyDetected);
+/// assert_eq!(RunOn::ReplyDetected.path_segment(), "reply-detected");
+/// assert_eq!(RunOn::from_path_segment("reply-detected"), Some(RunOn::ReplyDetected));
+/// assert_eq!(RunOn::ReplyDetected.payload_name(), None); // undocumented by the vendor
+/// assert_eq!(
+///     RunOn::from_payload_name("INTEGRATION_RUN_ON_CONNECTED"),
+///     Some(RunOn::MemberConnected)
+/// );
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RunOn {
@@ -297,6 +298,50 @@ impl RunOn {
             .iter()
             .copied()
             .find(|known| known.name() == Some(name))
+    }
+
+    /// The name the webhook payload's `IntegrationRunOn` carries for this event, when the
+    /// vendor documents it: only `INTEGRATION_RUN_ON_CONNECTED`, for
+    /// [`MemberConnected`](Self::MemberConnected).
+    pub const fn payload_name(&self) -> Option<&'static str> {
+        match self {
+            Self::MemberConnected => Some("INTEGRATION_RUN_ON_CONNECTED"),
+            _ => None,
+        }
+    }
+
+    /// The event whose documented payload name is `name`; `None` for any other name (the
+    /// names of the other events are unpublished: see the [type's documentation](Self)).
+    pub fn from_payload_name(name: &str) -> Option<Self> {
+        Self::KNOWN
+            .iter()
+            .copied()
+            .find(|known| known.payload_name() == Some(name))
+    }
+
+    /// The path segment that names this event in a receiver's URL: `member-connected`,
+    /// `reply-detected`, `invitation-withdrawn`, or `run-on-<code>` for a code this version
+    /// does not know.
+    pub fn path_segment(&self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Self::MemberConnected => "member-connected".into(),
+            Self::ReplyDetected => "reply-detected".into(),
+            Self::InvitationWithdrawn => "invitation-withdrawn".into(),
+            Self::Unknown(code) => format!("run-on-{code}").into(),
+        }
+    }
+
+    /// The event a path segment names (the inverse of [`path_segment`](Self::path_segment)).
+    pub fn from_path_segment(segment: &str) -> Option<Self> {
+        if let Some(known) = Self::KNOWN
+            .iter()
+            .copied()
+            .find(|known| known.path_segment() == segment)
+        {
+            return Some(known);
+        }
+        let code: i64 = segment.strip_prefix("run-on-")?.parse().ok()?;
+        Some(Self::from(code)).filter(Self::is_unknown)
     }
 }
 

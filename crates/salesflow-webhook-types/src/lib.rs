@@ -67,10 +67,7 @@ pub mod payload;
 pub mod secret;
 
 pub use date::{DotNetDate, FlexibleDate, ParseDateError};
-pub use enums::{
-    AccountStatus, CampaignStatus, Distance, IntegrationRunOn, IntegrationType, ParseRunOnError,
-    RunOn,
-};
+pub use enums::{AccountStatus, CampaignStatus, Distance, IntegrationType, ParseRunOnError, RunOn};
 pub use ids::{AccountId, CampaignId, MemberId, WebhookCampaignId, WebhookId};
 pub use member::{MemberFlags, MemberStatus, ParseMemberStatusError};
 pub use payload::{

@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::{Distance, IntegrationRunOn, IntegrationType, MemberStatus, RunOn};
+use crate::{Distance, IntegrationType, MemberStatus, RunOn};
 
 /// The largest body [`WebhookPayload::from_slice`] and [`WebhookPayload::from_str`] accept:
 /// 1 MiB. The vendor's sample is about 2 KiB; use
@@ -77,10 +77,10 @@ impl PayloadError {
 /// [`WebhookPayload::default()`] and set the public fields.
 ///
 /// ```
-/// use salesflow_webhook_types::{IntegrationRunOn, WebhookPayload};
+/// use salesflow_webhook_types::{RunOn, WebhookPayload};
 ///
 /// let mut payload = WebhookPayload::default();
-/// payload.integration_run_on = Some(IntegrationRunOn::Connected);
+/// payload.integration_run_on = RunOn::MemberConnected.payload_name().map(String::from);
 /// payload.first_name = Some("John".to_owned());
 /// let json = serde_json::to_string(&payload)?;
 /// assert_eq!(json, r#"{"IntegrationRunOn":"INTEGRATION_RUN_ON_CONNECTED","FirstName":"John"}"#);
@@ -105,13 +105,19 @@ pub struct WebhookPayload {
     /// `IntegrationType`: the kind of integration, `INTEGRATION_TYPE_WEBHOOK`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_type: Option<IntegrationType>,
-    /// `IntegrationRunOn`: the event that triggered the call (see [`WebhookPayload::event`]).
+    /// `IntegrationRunOn`: the name of the event that triggered the call, as sent. Only
+    /// `INTEGRATION_RUN_ON_CONNECTED` is documented: see [`WebhookPayload::event`] and, to tell
+    /// every event apart, [`RunOn`]'s path segments.
     #[cfg_attr(
         feature = "schemars",
-        schemars(description = "`IntegrationRunOn`: the event that triggered the call.")
+        schemars(
+            description = "`IntegrationRunOn`: the name of the event that triggered the call. \
+                Only INTEGRATION_RUN_ON_CONNECTED is documented; tell events apart by the URL \
+                of the webhook each is attached with."
+        )
     )]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub integration_run_on: Option<IntegrationRunOn>,
+    pub integration_run_on: Option<String>,
     /// `MemberId`: the campaign member's id in Salesflow.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<i64>,
@@ -339,14 +345,17 @@ impl WebhookPayload {
         ]
     }
 
-    /// The event that triggered the call, when known: `INTEGRATION_RUN_ON_CONNECTED` is
-    /// [`RunOn::MemberConnected`]. The payload names of the other events are not documented,
-    /// so for them (and when `IntegrationRunOn` is missing) this is `None`; the raw name is
-    /// in [`integration_run_on`](Self::integration_run_on).
+    /// The event the payload names, when the vendor documents that name: only
+    /// `INTEGRATION_RUN_ON_CONNECTED` ([`RunOn::MemberConnected`]). For the other events the
+    /// payload's names are unpublished, so this is `None` for them (and when `IntegrationRunOn`
+    /// is missing): the payload alone cannot tell a reply from a withdrawn invitation. The
+    /// receiver can: attach one webhook per event at its own URL and read the event from the
+    /// URL (see [`RunOn::from_path_segment`]). The raw name is in
+    /// [`integration_run_on`](Self::integration_run_on).
     pub fn event(&self) -> Option<RunOn> {
         self.integration_run_on
-            .as_ref()
-            .and_then(IntegrationRunOn::to_run_on)
+            .as_deref()
+            .and_then(RunOn::from_payload_name)
     }
 }
 

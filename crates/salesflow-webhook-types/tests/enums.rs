@@ -3,9 +3,7 @@
 use std::fmt::Debug;
 use std::str::FromStr;
 
-use salesflow_webhook_types::{
-    AccountStatus, CampaignStatus, Distance, IntegrationRunOn, IntegrationType, RunOn,
-};
+use salesflow_webhook_types::{AccountStatus, CampaignStatus, Distance, IntegrationType, RunOn};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -79,20 +77,51 @@ fn integration_type() {
 }
 
 #[test]
-fn integration_run_on() {
-    check_string_enum(
-        &[("INTEGRATION_RUN_ON_CONNECTED", IntegrationRunOn::Connected)],
-        "INTEGRATION_RUN_ON_FOLLOWUP",
-        IntegrationRunOn::Unknown("INTEGRATION_RUN_ON_FOLLOWUP".to_owned()),
-    );
+fn run_on_encodings() {
+    // The payload's name is documented for the connected event only.
     assert_eq!(
-        IntegrationRunOn::Connected.to_run_on(),
+        RunOn::from_payload_name("INTEGRATION_RUN_ON_CONNECTED"),
         Some(RunOn::MemberConnected)
     );
+    for name in [
+        "INTEGRATION_RUN_ON_REPLY_DETECTED",
+        "INTEGRATION_RUN_ON_FOLLOWUP",
+        "MEMBER_CONNECTED",
+        "",
+    ] {
+        assert_eq!(RunOn::from_payload_name(name), None, "{name}");
+    }
+    assert_eq!(RunOn::ReplyDetected.payload_name(), None);
+    assert_eq!(RunOn::InvitationWithdrawn.payload_name(), None);
+    // Path segments tell every event apart, unknown codes included, and read back.
+    let all = [
+        RunOn::MemberConnected,
+        RunOn::ReplyDetected,
+        RunOn::InvitationWithdrawn,
+        RunOn::Unknown(12),
+        RunOn::Unknown(-3),
+    ];
+    let segments: Vec<_> = all.iter().map(RunOn::path_segment).collect();
     assert_eq!(
-        IntegrationRunOn::from("INTEGRATION_RUN_ON_REPLY_DETECTED").to_run_on(),
-        None
+        segments,
+        [
+            "member-connected",
+            "reply-detected",
+            "invitation-withdrawn",
+            "run-on-12",
+            "run-on--3"
+        ]
     );
+    for run_on in all {
+        assert_eq!(
+            RunOn::from_path_segment(&run_on.path_segment()),
+            Some(run_on)
+        );
+    }
+    // A known code is only ever named by its own segment.
+    for bad in ["run-on-2", "Reply-Detected", "reply", "run-on-x", ""] {
+        assert_eq!(RunOn::from_path_segment(bad), None, "{bad}");
+    }
 }
 
 #[test]

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone};
 use salesflow_webhook_types::{
-    Distance, IntegrationRunOn, IntegrationType, MemberFlags, MemberStatus, PayloadError, RunOn,
-    WebhookPayload, MAX_PAYLOAD_BYTES,
+    Distance, IntegrationType, MemberFlags, MemberStatus, PayloadError, RunOn, WebhookPayload,
+    MAX_PAYLOAD_BYTES,
 };
 use serde_json::{json, Value};
 
@@ -22,7 +22,10 @@ fn vendor_sample_decodes_to_the_expected_values() {
     let p = WebhookPayload::from_str(SAMPLE).unwrap();
 
     assert_eq!(p.integration_type, Some(IntegrationType::Webhook));
-    assert_eq!(p.integration_run_on, Some(IntegrationRunOn::Connected));
+    assert_eq!(
+        p.integration_run_on.as_deref(),
+        Some("INTEGRATION_RUN_ON_CONNECTED")
+    );
     assert_eq!(p.member_id, Some(0));
     assert_eq!(p.linked_in_member_id, Some(1_234_567_890));
     assert_eq!(p.first_name.as_deref(), Some("John"));
@@ -214,10 +217,8 @@ fn unknown_integration_run_on_is_kept_and_reencoded() {
     let body = r#"{"IntegrationRunOn":"INTEGRATION_RUN_ON_FOLLOWUP","IntegrationType":"INTEGRATION_TYPE_SMS"}"#;
     let p = WebhookPayload::from_str(body).unwrap();
     assert_eq!(
-        p.integration_run_on,
-        Some(IntegrationRunOn::Unknown(
-            "INTEGRATION_RUN_ON_FOLLOWUP".to_owned()
-        ))
+        p.integration_run_on.as_deref(),
+        Some("INTEGRATION_RUN_ON_FOLLOWUP")
     );
     assert_eq!(
         p.integration_type,

@@ -213,11 +213,6 @@ string_enum_round_trip!(
     ["INTEGRATION_TYPE_WEBHOOK"]
 );
 string_enum_round_trip!(
-    integration_run_on_round_trips,
-    salesflow_webhook_types::IntegrationRunOn,
-    ["INTEGRATION_RUN_ON_CONNECTED"]
-);
-string_enum_round_trip!(
     distance_round_trips,
     salesflow_webhook_types::Distance,
     [

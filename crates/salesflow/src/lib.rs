@@ -87,6 +87,7 @@ mod bulk;
 mod call;
 mod client;
 mod error;
+mod events;
 #[cfg(feature = "opentelemetry")]
 pub mod otel;
 pub mod pacing;
@@ -106,6 +107,7 @@ pub use client::{
     ENV_TOKEN,
 };
 pub use error::{ApiError, ApiErrorKind, DecodeError, Error, SNIPPET_CHARS};
+pub use events::EventWebhook;
 pub use generated::*;
 pub use pacing::{Pacer, Pacing};
 pub use retry::RetryPolicy;
