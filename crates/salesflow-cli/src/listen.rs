@@ -147,11 +147,9 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
     );
     if generated {
         eprintln!("listening on {url}");
-        eprintln!(
-            "(a random secret; create the webhook with this URL, or choose one with --secret)"
-        );
+        note!("(a random secret; create the webhook with this URL, or choose one with --secret)");
     } else {
-        eprintln!("listening on http://{reachable}/salesflow/<secret>");
+        note!("listening on http://{reachable}/salesflow/<secret>");
     }
 
     if let Some(mock) = &ctx.mock {
@@ -180,17 +178,18 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
                 });
             }
         };
-        eprintln!(
+        note!(
             "mock: created webhook {} and attached it to campaign {campaign} for \
              MEMBER_CONNECTED (attachment {})",
-            hook.webhook_id, attachment.webhook_campaign_id
+            hook.webhook_id,
+            attachment.webhook_campaign_id
         );
         let state = mock.state().clone();
         tokio::spawn(async move {
             match client.list_contacts_by_campaign(campaign).await {
                 Ok(members) => match members.first().map(|m| m.member_id) {
                     Some(member) => {
-                        eprintln!("mock: simulating MEMBER_CONNECTED for member {member}");
+                        note!("mock: simulating MEMBER_CONNECTED for member {member}");
                         if let Err(e) = state
                             .simulate_event(member, salesflow_mock::MockEvent::Connected)
                             .await
@@ -220,7 +219,7 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
                 seen += 1;
             }
             _ = tokio::signal::ctrl_c() => {
-                eprintln!("stopped");
+                note!("stopped");
                 break;
             }
         }
