@@ -1,4 +1,5 @@
-//! Library half of `cargo xtask`, so that its behaviour (determinism, drift detection) is tested
-//! like any other code. Not part of the SDK.
+//! Library half of `cargo xtask`, so that its behaviour (determinism, drift detection, the man
+//! pages) is tested like any other code. Not part of the SDK.
 
 pub mod codegen;
+pub mod man;

@@ -3,7 +3,11 @@
 //! `cargo xtask codegen` regenerates every checked-in artefact derived from `spec/salesflow.yaml`
 //! (the progenitor client and the operation table of `crates/salesflow-api`);
 //! `cargo xtask codegen --check` regenerates them in memory and fails, naming the stale file and
-//! showing a short diff, when the checked-in copy differs. It is not part of the SDK.
+//! showing a short diff, when the checked-in copy differs.
+//!
+//! `cargo xtask man [--out-dir DIR]` writes the man pages of the `salesflow` command
+//! (`salesflow.1` and one page per subcommand) into `target/man` or DIR. It is not part of
+//! the SDK.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,11 +16,15 @@ use xtask::codegen::{self, Mode};
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--spec PATH] [--out-dir DIR]
+       cargo xtask man [--out-dir DIR]
 
   codegen            regenerate the files derived from spec/salesflow.yaml
     --check          do not write; exit 1 and show a diff if a checked-in file is stale
     --spec PATH      the OpenAPI document (default: spec/salesflow.yaml)
-    --out-dir DIR    the workspace root to write under (default: this workspace)";
+    --out-dir DIR    the workspace root to write under (default: this workspace)
+  man                write the man pages of `salesflow` (salesflow.1 and one per subcommand;
+                     read one with `man -l target/man/salesflow.1`)
+    --out-dir DIR    where to write them (default: target/man in this workspace)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,9 +41,40 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let Some((command, rest)) = args.split_first() else {
         return Err(format!("no command given\n{USAGE}"));
     };
-    if command != "codegen" {
-        return Err(format!("unknown command `{command}`\n{USAGE}"));
+    match command.as_str() {
+        "codegen" => codegen_command(rest),
+        "man" => man_command(rest),
+        "-h" | "--help" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => Err(format!("unknown command `{command}`\n{USAGE}")),
     }
+}
+
+fn man_command(args: &[String]) -> Result<ExitCode, String> {
+    let root = workspace_root();
+    let mut out_dir = root.join("target/man");
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--out-dir" => out_dir = PathBuf::from(iter.next().ok_or("--out-dir needs a path")?),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let pages = xtask::man::generate(&cargo, &root, &out_dir).map_err(|e| e.to_string())?;
+    for page in &pages {
+        println!("wrote {}", page.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn codegen_command(rest: &[String]) -> Result<ExitCode, String> {
     let root = workspace_root();
     let mut spec = root.join("spec/salesflow.yaml");
     let mut out_dir = root.clone();
