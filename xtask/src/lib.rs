@@ -1,7 +1,8 @@
 //! Library half of `cargo xtask`, so that its behaviour (determinism, drift detection, spec
-//! diffs, release steps) is tested like any other code. Not part of the SDK.
+//! diffs, release steps, the man pages) is tested like any other code. Not part of the SDK.
 
 pub mod codegen;
+pub mod man;
 pub mod msrv;
 pub mod release;
 pub mod spec_diff;

@@ -4,7 +4,11 @@
 //! (the progenitor client and the operation table of `crates/salesflow-api`);
 //! `cargo xtask codegen --check` regenerates them in memory and fails, naming the stale file and
 //! showing a short diff, when the checked-in copy differs. `spec-diff`, `release` and `msrv`
-//! are described in `RELEASING.md` and the README's "Checks". It is not part of the SDK.
+//! are described in `RELEASING.md` and the README's "Checks".
+//!
+//! `cargo xtask man [--out-dir DIR]` writes the man pages of the `salesflow` command
+//! (`salesflow.1` and one page per subcommand) into `target/man` or DIR. It is not part of
+//! the SDK.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -38,7 +42,12 @@ usage: cargo xtask <command>
     --allow-empty    a dry run may release an empty Unreleased section (CI, after a release)
 
   msrv               the declared rust-version holds for every member and for the
-                     dependencies of the shipped crates (cargo metadata)";
+                     dependencies of the shipped crates (cargo metadata)
+
+  man [--out-dir DIR]
+                     write the man pages of `salesflow` (salesflow.1 and one per subcommand;
+                     read one with `man -l target/man/salesflow.1`)
+    --out-dir DIR    where to write them (default: target/man in this workspace)";
 
 /// The spec, relative to the workspace root.
 const SPEC: &str = "spec/salesflow.yaml";
@@ -66,12 +75,35 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         "spec-diff" => run_spec_diff(rest),
         "release" => run_release(rest),
         "msrv" => run_msrv(rest),
+        "man" => man_command(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
         other => Err(format!("unknown command `{other}`\n{USAGE}")),
     }
+}
+
+fn man_command(args: &[String]) -> Result<ExitCode, String> {
+    let root = workspace_root();
+    let mut out_dir = root.join("target/man");
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--out-dir" => out_dir = PathBuf::from(iter.next().ok_or("--out-dir needs a path")?),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let pages = xtask::man::generate(&cargo, &root, &out_dir).map_err(|e| e.to_string())?;
+    for page in &pages {
+        println!("wrote {}", page.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_codegen(rest: &[String]) -> Result<ExitCode, String> {

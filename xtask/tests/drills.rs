@@ -10,8 +10,10 @@
 //!    mock, and the snapshot test names the missing snapshots.
 //!
 //! Each drill copies the workspace's files (those git tracks or would track) to a temporary
-//! directory and runs cargo there, sharing this workspace's target directory so that only the
-//! workspace's own crates are compiled again.
+//! directory and runs cargo there, with a target directory of their own under this
+//! workspace's (`target/drills`): cargo names a path crate's artefacts after its path relative
+//! to the workspace root, so a copy sharing this workspace's target directory would overwrite
+//! this workspace's artefacts. The drills run one at a time for the same reason.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -78,11 +80,15 @@ fn regenerate(copy: &Path) {
     );
 }
 
-/// Runs cargo in the copy, with this workspace's target directory.
+/// One drill at a time (they share `target/drills`).
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs cargo in the copy, with the drills' target directory.
 fn cargo(copy: &Path, args: &[&str]) -> Output {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"));
+        .unwrap_or_else(|| root().join("target"))
+        .join("drills");
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
         .arg("--offline")
@@ -160,6 +166,7 @@ fn a_new_field_reaches_the_cli_json() {
 
 #[test]
 fn drill_a_new_response_field_reaches_every_layer_with_no_hand_edit() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let copy = copy_workspace();
     let copy = copy.path();
     edit(
@@ -234,6 +241,7 @@ async fn the_new_operation_is_a_generated_method() {
 
 #[test]
 fn drill_a_new_operation_is_named_by_the_compiler_then_by_the_snapshot_test() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let copy = copy_workspace();
     let copy = copy.path();
     edit(&copy.join("spec/salesflow.yaml"), "paths:\n", NEW_OPERATION);

@@ -1,14 +1,22 @@
 //! The command line: global flags and subcommands (clap derive), grouped by the vendor's
 //! concepts.
 
+use std::ffi::OsString;
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::sync::LazyLock;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use salesflow::{
-    AccountId, CampaignId, FlexibleDate, MemberId, Operation, RunOn, WebhookCampaignId, WebhookId,
+use clap::parser::ValueSource;
+use clap::{
+    ArgMatches, Args, ColorChoice, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
 };
+use salesflow::{
+    AccountId, ApiToken, CampaignId, FlexibleDate, MemberId, Operation, RunOn, WebhookCampaignId,
+    WebhookId,
+};
+
+use crate::config::parse_profile_name;
 
 const MAIN_AFTER_HELP: &str = "\
 Examples:
@@ -16,14 +24,24 @@ Examples:
   salesflow --mock import contacts.csv --campaign 29854
   export SALESFLOW_TOKEN=... SALESFLOW_ACCOUNT_ID=321
   salesflow campaigns stats 29854 --output json | jq .Total
+  salesflow config add sales --token-stdin --account-id 321 < token.txt
+  salesflow --profile sales campaigns list
   salesflow webhooks listen --port 3000
 
-Configuration: --token/SALESFLOW_TOKEN, --account-id/SALESFLOW_ACCOUNT_ID,
---base-url/SALESFLOW_BASE_URL (one URL for both vendor hosts). The token is never printed,
+Configuration: the token, account id and base URL (one URL for both vendor hosts) come from,
+in this order: the flags (--token, --account-id, --base-url), the environment variables
+(SALESFLOW_TOKEN, SALESFLOW_ACCOUNT_ID, SALESFLOW_BASE_URL), then the selected profile of the
+configuration file (--profile NAME or SALESFLOW_PROFILE, else its default_profile). The file
+is $SALESFLOW_CONFIG, else config.toml in the platform's configuration directory (see
+`salesflow config path`); `salesflow config add|list|remove` manage it. With --mock, the
+default profile is not used (only one selected with --profile). The token is never printed,
 not even with --verbose.
 
 Output: a table when stdout is a terminal, JSON otherwise (override with --output). JSON is
-the SDK's types with the vendor's PascalCase field names.
+the SDK's types with the vendor's PascalCase field names. Colour (in --verbose logs and help):
+--color auto (the default: when the output is a terminal and NO_COLOR is not set), always or
+never. --quiet leaves out progress, notes and summaries on stderr; errors and warnings are
+still printed, and stdout is the same.
 
 Exit codes:
   0    success
@@ -32,12 +50,25 @@ Exit codes:
   3    partial failure (import: some rows were invalid or failed)
   130  interrupted (Ctrl-C); an interrupted import resumes when run again";
 
+/// What `salesflow --version` prints after the name: the crate version and the version of
+/// the vendor API it speaks, e.g. `0.1.0 (Salesflow API 1.7)`.
+pub fn version_text() -> &'static str {
+    static TEXT: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "{} (Salesflow API {})",
+            env!("CARGO_PKG_VERSION"),
+            salesflow::API_VERSION
+        )
+    });
+    TEXT.as_str()
+}
+
 /// The `salesflow` command: every Salesflow API operation from the shell, and CSV bulk
 /// imports.
 #[derive(Debug, Parser)]
 #[command(
     name = "salesflow",
-    version,
+    version = version_text(),
     about = "Salesflow API (LinkedIn outreach automation) from the command line",
     after_help = MAIN_AFTER_HELP,
     propagate_version = true
@@ -65,8 +96,14 @@ pub enum OutputFormat {
 pub struct GlobalArgs {
     /// API token (per LinkedIn account: Settings > LinkedIn account settings > Account API
     /// token). Never printed.
-    #[arg(long, env = "SALESFLOW_TOKEN", hide_env_values = true, global = true)]
-    pub token: Option<String>,
+    #[arg(
+        long,
+        env = "SALESFLOW_TOKEN",
+        hide_env_values = true,
+        global = true,
+        value_parser = parse_token
+    )]
+    pub token: Option<ApiToken>,
 
     /// The account id the token was issued for (needed by everything but `accounts list`).
     #[arg(long, env = "SALESFLOW_ACCOUNT_ID", global = true, value_name = "ID")]
@@ -97,6 +134,86 @@ pub struct GlobalArgs {
     /// machine. Demo campaign ids: 29854 (running), 29889 (paused), 29890 (no members).
     #[arg(long, global = true)]
     pub mock: bool,
+
+    /// The profile of the configuration file to use [default: the file's default_profile].
+    /// Flags and environment variables override its settings.
+    #[arg(long, env = "SALESFLOW_PROFILE", global = true, value_name = "NAME", value_parser = parse_profile_name)]
+    pub profile: Option<String>,
+
+    /// Leave out progress, notes and summaries on stderr (errors and warnings are still
+    /// printed; stdout is unchanged).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+
+    /// Colour in logs and help: auto (when the output is a terminal and NO_COLOR is not
+    /// set), always, never.
+    #[arg(long, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Which of --token, --account-id and --base-url were given on the command line (not by
+    /// an environment variable): `config add` saves only those.
+    #[arg(skip)]
+    pub on_command_line: OnCommandLine,
+}
+
+/// Which connection settings were given as flags rather than by environment variables.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OnCommandLine {
+    /// `--token`.
+    pub token: bool,
+    /// `--account-id`.
+    pub account_id: bool,
+    /// `--base-url`.
+    pub base_url: bool,
+}
+
+impl OnCommandLine {
+    fn of(matches: &ArgMatches) -> Self {
+        let given = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
+        OnCommandLine {
+            token: given("token"),
+            account_id: given("account_id"),
+            base_url: given("base_url"),
+        }
+    }
+}
+
+/// Parses the command line `args` (the first item is the program name), with clap's own
+/// messages coloured as `--color` says (read before parsing, so that usage errors follow it
+/// too).
+///
+/// # Errors
+///
+/// clap's error (or `--help` / `--version`, which clap reports as errors to print).
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let mut command = Cli::command().color(color_flag(&args).unwrap_or(ColorChoice::Auto));
+    let matches = command.try_get_matches_from_mut(args)?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+    cli.global.on_command_line = OnCommandLine::of(&matches);
+    Ok(cli)
+}
+
+/// The last `--color WHEN` / `--color=WHEN` of a command line (before `--`), if valid.
+pub fn color_flag(args: &[OsString]) -> Option<ColorChoice> {
+    let mut choice = None;
+    let mut iter = args.iter().skip(1).map(|a| a.to_str());
+    while let Some(arg) = iter.next() {
+        let value = match arg {
+            Some("--") => break,
+            Some("--color") => iter.next().flatten(),
+            Some(a) => a.strip_prefix("--color="),
+            None => None,
+        };
+        if let Some(v) = value.and_then(|v| <ColorChoice as ValueEnum>::from_str(v, false).ok()) {
+            choice = Some(v);
+        }
+    }
+    choice
 }
 
 /// The subcommands.
@@ -130,6 +247,11 @@ pub enum Command {
     /// those without a command of their own.
     Call(CallArgs),
 
+    /// The configuration file's named profiles (token, account id, base URL): add, list,
+    /// remove them, and show where the file is.
+    #[command(subcommand)]
+    Config(ConfigCmd),
+
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  salesflow completions bash > ~/.local/share/bash-completion/completions/salesflow\n  salesflow completions zsh > ~/.zfunc/_salesflow\n  salesflow completions fish > ~/.config/fish/completions/salesflow.fish"
@@ -139,6 +261,56 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `config ...`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Add a profile (or replace one, with --replace). The first profile added becomes the
+    /// default.
+    Add(ConfigAddArgs),
+    /// List the profiles: name, default, account id, base URL (never the token: `********`
+    /// says there is one).
+    #[command(after_help = "Examples:\n  salesflow config list\n  salesflow config list -o json")]
+    List,
+    /// Remove a profile.
+    #[command(after_help = "Examples:\n  salesflow config remove staging")]
+    Remove {
+        /// The profile's name.
+        name: String,
+    },
+    /// Print the configuration file's path ($SALESFLOW_CONFIG, else config.toml in the
+    /// platform's configuration directory), whether or not it exists.
+    Path,
+}
+
+/// `config add` arguments.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The token comes from --token-stdin (one line of standard input; nothing in the shell history)
+or --token; the account id and base URL from --account-id and --base-url. Only values given
+on this command line are saved: SALESFLOW_TOKEN, SALESFLOW_ACCOUNT_ID and SALESFLOW_BASE_URL
+are not. The file is written with mode 0600 (its directory 0700), atomically, keeping its
+comments.
+
+Examples:
+  salesflow config add sales --token-stdin --account-id 321 < token.txt
+  pass show salesflow/staging | salesflow config add staging --token-stdin --account-id 7 \\
+      --base-url http://127.0.0.1:8080/api
+  salesflow config add sales --token-stdin --account-id 321 --replace --default")]
+pub struct ConfigAddArgs {
+    /// The profile's name (letters, digits, `-` and `_`).
+    #[arg(value_parser = parse_profile_name)]
+    pub name: String,
+    /// Read the token from standard input (its first line, trimmed).
+    #[arg(long)]
+    pub token_stdin: bool,
+    /// Make it the default profile.
+    #[arg(long)]
+    pub default: bool,
+    /// Overwrite a profile of the same name.
+    #[arg(long)]
+    pub replace: bool,
 }
 
 /// `campaigns ...`
@@ -514,6 +686,11 @@ pub fn parse_delimiter(text: &str) -> Result<u8, String> {
     Ok(d)
 }
 
+/// Wraps a token given as a flag or in `SALESFLOW_TOKEN` (never printed from then on).
+pub fn parse_token(text: &str) -> Result<ApiToken, String> {
+    Ok(ApiToken::new(text))
+}
+
 /// Parses `30`, `30s`, `500ms`, `2m`, `1.5s`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
@@ -671,6 +848,64 @@ mod tests {
         assert!(parse_secret("short").is_err());
         assert!(parse_secret("0123456789abcdef/x").is_err());
         assert!(parse_secret("0123456789abcdef").is_ok());
+    }
+
+    #[test]
+    fn the_color_flag_is_read_before_parsing() {
+        let args = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(color_flag(&args(&["salesflow", "accounts", "list"])), None);
+        assert_eq!(
+            color_flag(&args(&["salesflow", "--color", "never", "x"])),
+            Some(ColorChoice::Never)
+        );
+        assert_eq!(
+            color_flag(&args(&["salesflow", "x", "--color=always"])),
+            Some(ColorChoice::Always)
+        );
+        assert_eq!(color_flag(&args(&["salesflow", "--color=pink"])), None);
+        assert_eq!(
+            color_flag(&args(&["salesflow", "--", "--color=always"])),
+            None
+        );
+    }
+
+    #[test]
+    fn config_add_knows_which_settings_were_flags() {
+        let cli = parse_from([
+            "salesflow",
+            "config",
+            "add",
+            "x",
+            "--token",
+            "t",
+            "--account-id",
+            "5",
+        ])
+        .unwrap();
+        assert_eq!(
+            cli.global.on_command_line,
+            OnCommandLine {
+                token: true,
+                account_id: true,
+                base_url: false
+            }
+        );
+        assert!(matches!(cli.command, Command::Config(ConfigCmd::Add(_))));
+        // The token is wrapped as soon as it is parsed.
+        assert!(!format!("{cli:?}").contains("\"t\""));
+    }
+
+    #[test]
+    fn the_version_names_the_vendor_api_version() {
+        assert_eq!(
+            version_text(),
+            format!(
+                "{} (Salesflow API {})",
+                env!("CARGO_PKG_VERSION"),
+                salesflow::API_VERSION
+            )
+        );
+        assert_eq!(Cli::command().get_version(), Some(version_text()));
     }
 
     #[test]

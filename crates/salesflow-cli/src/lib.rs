@@ -17,23 +17,35 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+/// `eprintln!` unless `--quiet`: for progress, notes and summaries (not for errors and
+/// warnings, which are always printed).
+macro_rules! note {
+    ($($arg:tt)*) => {
+        if !$crate::output::quiet() {
+            eprintln!($($arg)*);
+        }
+    };
+}
+
 pub mod cli;
+pub mod config;
 pub mod exit;
 pub mod import;
 pub mod listen;
 pub mod output;
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::io::IsTerminal;
 
-use clap::{CommandFactory, Parser};
-use salesflow::{AnyRequest, CallOptions, Client, Operation};
+use clap::CommandFactory;
+use salesflow::{AnyRequest, ApiToken, CallOptions, Client, Operation};
 use salesflow_mock::MockServer;
 
 use crate::cli::{
-    AccountsCmd, CallArgs, CampaignsCmd, Cli, Command, ContactsCmd, GlobalArgs, MembersCmd,
-    OutputFormat, WebhooksCmd,
+    AccountsCmd, CallArgs, CampaignsCmd, Cli, Command, ConfigAddArgs, ConfigCmd, ContactsCmd,
+    GlobalArgs, MembersCmd, OutputFormat, WebhooksCmd,
 };
+use crate::config::Config;
 use crate::exit::CliError;
 use crate::output::emit;
 
@@ -45,7 +57,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match cli::parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -89,34 +101,51 @@ pub struct Context {
     pub output: OutputFormat,
     /// The in-process mock server, with `--mock`.
     pub mock: Option<MockServer>,
+    /// The profile of the configuration file in force, if any.
+    pub profile: Option<config::Selected>,
 }
 
 impl Context {
     /// The client for the configured credentials and base URL (the mock's with `--mock`).
+    /// Each setting comes from its flag, else its environment variable, else the profile.
     ///
     /// # Errors
     ///
     /// A usage error without a token, or with a base URL the SDK rejects.
     pub fn client(&self) -> Result<Client, CliError> {
         let g = &self.global;
+        let profile = self.profile.as_ref().map(|s| &s.profile);
         let mut builder = Client::builder();
-        let token = match (&g.token, &self.mock) {
-            (Some(t), _) => t.clone(),
-            (None, Some(_)) => salesflow_mock::DEMO_TOKEN.to_owned(),
-            (None, None) => {
-                return Err(CliError::usage(
-                    "no API token: pass --token or set SALESFLOW_TOKEN (or try --mock)",
-                ))
+        let token = match (&g.token, profile.and_then(|p| p.token.as_ref()), &self.mock) {
+            (Some(t), _, _) | (None, Some(t), _) => t.clone(),
+            (None, None, Some(_)) => ApiToken::new(salesflow_mock::DEMO_TOKEN),
+            (None, None, None) => {
+                return Err(CliError::usage(match &self.profile {
+                    Some(s) => format!(
+                        "no API token: profile `{}` of {} has none; pass --token or set \
+                         SALESFLOW_TOKEN",
+                        s.name,
+                        s.path.display()
+                    ),
+                    None => "no API token: pass --token, set SALESFLOW_TOKEN or add a profile \
+                             with `salesflow config add` (or try --mock)"
+                        .to_owned(),
+                }))
             }
         };
-        builder = builder.token(token);
+        builder = builder.api_token(token);
         let account = g
             .account_id
+            .or(profile.and_then(|p| p.account_id))
             .or(self.mock.as_ref().map(|_| salesflow_mock::DEMO_ACCOUNT_ID));
         if let Some(id) = account {
             builder = builder.account_id(id);
         }
-        match (&self.mock, &g.base_url) {
+        let base_url = g
+            .base_url
+            .as_ref()
+            .or(profile.and_then(|p| p.base_url.as_ref()));
+        match (&self.mock, base_url) {
             (Some(mock), _) => builder = builder.base_url(mock.base_url()),
             (None, Some(url)) => builder = builder.base_url(url.trim()),
             (None, None) => {}
@@ -174,7 +203,18 @@ pub fn log_filter(rust_log: Option<&str>, verbose: u8) -> Option<String> {
     Some(directives.join(","))
 }
 
-fn init_tracing(verbose: u8) {
+/// Whether to colour what goes to a stream: `--color always` / `never`, else (`auto`) when
+/// the stream is a terminal and `NO_COLOR` is not set to a non-empty value
+/// (<https://no-color.org>).
+pub fn use_color(choice: clap::ColorChoice, no_color: Option<&OsStr>, terminal: bool) -> bool {
+    match choice {
+        clap::ColorChoice::Always => true,
+        clap::ColorChoice::Never => false,
+        clap::ColorChoice::Auto => terminal && no_color.is_none_or(OsStr::is_empty),
+    }
+}
+
+fn init_tracing(verbose: u8, ansi: bool) {
     let rust_log = std::env::var("RUST_LOG").ok();
     let Some(filter) = log_filter(rust_log.as_deref(), verbose) else {
         return;
@@ -189,7 +229,7 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
+        .with_ansi(ansi)
         // With RUST_LOG, which filters by target, show the targets.
         .with_target(rust_log.is_some_and(|s| !s.trim().is_empty()))
         .try_init();
@@ -201,18 +241,34 @@ fn init_tracing(verbose: u8) {
 ///
 /// A [`CliError`] carrying the exit code, for the caller to print.
 pub async fn run(cli: Cli) -> Result<i32, CliError> {
-    init_tracing(cli.global.verbose);
+    output::set_quiet(cli.global.quiet);
+    let no_color = std::env::var_os("NO_COLOR");
+    init_tracing(
+        cli.global.verbose,
+        use_color(
+            cli.global.color,
+            no_color.as_deref(),
+            std::io::stderr().is_terminal(),
+        ),
+    );
     let output = output_format(cli.global.output);
+    if let Command::Config(cmd) = cli.command {
+        return config_command(&cli.global, output, cmd);
+    }
+    let profile = select_profile(&cli)?;
     let mock = if cli.global.mock {
         let server = MockServer::start_with(salesflow_mock::Seed::Demo)
             .await
             .map_err(|e| CliError::api(format!("cannot start the mock server: {e}")))?;
-        eprintln!(
+        note!(
             "note: using the in-process mock server at {} (demo data; nothing leaves this machine)",
             server.base_url()
         );
-        if cli.global.base_url.is_some() {
-            eprintln!("note: --mock: --base-url / SALESFLOW_BASE_URL is ignored");
+        let profile_url = profile
+            .as_ref()
+            .is_some_and(|s| s.profile.base_url.is_some());
+        if cli.global.base_url.is_some() || profile_url {
+            note!("note: --mock: the base URL (--base-url, SALESFLOW_BASE_URL or the profile's) is ignored");
         }
         Some(server)
     } else {
@@ -222,6 +278,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         global: cli.global,
         output,
         mock,
+        profile,
     };
     match cli.command {
         Command::Campaigns(cmd) => campaigns(&ctx, cmd).await,
@@ -236,6 +293,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         }
         Command::Webhooks(cmd) => webhooks(&ctx, cmd).await,
         Command::Call(args) => call(&ctx, args).await,
+        Command::Config(_) => unreachable!("handled above"),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "salesflow", &mut buf);
@@ -243,6 +301,188 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
             Ok(exit::SUCCESS)
         }
     }
+}
+
+/// The profile in force for a command that talks to the API: the one named by `--profile` /
+/// `SALESFLOW_PROFILE`, else the file's default (not with `--mock`, whose point is to need
+/// no credentials), else none. Commands that need no client read no file.
+fn select_profile(cli: &Cli) -> Result<Option<config::Selected>, CliError> {
+    let g = &cli.global;
+    let needs_client = match &cli.command {
+        Command::Completions { .. } | Command::Config(_) => false,
+        Command::Call(args) => args.operation.is_some(),
+        _ => true,
+    };
+    if !needs_client || (g.mock && g.profile.is_none()) {
+        return Ok(None);
+    }
+    let config = Config::load(&config::path()?)?;
+    let Some(selected) = config.select(g.profile.as_deref())? else {
+        return Ok(None);
+    };
+    tracing::debug!(
+        profile = %selected.name,
+        config = %selected.path.display(),
+        "using a profile of the configuration file"
+    );
+    if selected.explicit {
+        let p = &selected.profile;
+        let overridden: Vec<&str> = [
+            (g.token.is_some() && p.token.is_some(), "token"),
+            (
+                g.account_id.is_some() && p.account_id.is_some(),
+                "account id",
+            ),
+            (g.base_url.is_some() && p.base_url.is_some(), "base URL"),
+        ]
+        .into_iter()
+        .filter_map(|(overridden, what)| overridden.then_some(what))
+        .collect();
+        if !overridden.is_empty() {
+            note!(
+                "note: profile `{}`: its {} overridden by a flag or an environment variable",
+                selected.name,
+                match overridden.as_slice() {
+                    [one] => format!("{one} is"),
+                    more => format!("{} are", more.join(", ")),
+                }
+            );
+        }
+    }
+    Ok(Some(selected))
+}
+
+/// `salesflow config ...`.
+fn config_command(
+    global: &GlobalArgs,
+    output: OutputFormat,
+    cmd: ConfigCmd,
+) -> Result<i32, CliError> {
+    let path = config::path()?;
+    match cmd {
+        ConfigCmd::Path => output::write_stdout(&format!("{}\n", path.display()))?,
+        ConfigCmd::List => {
+            let config = Config::load(&path)?;
+            let listed = config.listing();
+            emit(output, &listed, || {
+                let mut t =
+                    output::Table::new(&["NAME", "DEFAULT", "ACCOUNT ID", "BASE URL", "TOKEN"]);
+                for p in &listed {
+                    t.row(vec![
+                        p.name.clone(),
+                        if p.default { "*" } else { "" }.to_owned(),
+                        p.account_id.map(|id| id.to_string()).unwrap_or_default(),
+                        p.base_url.clone().unwrap_or_default(),
+                        p.token.unwrap_or("(none)").to_owned(),
+                    ]);
+                }
+                t
+            })?;
+            if listed.is_empty() {
+                note!(
+                    "no profiles in {} (add one with `salesflow config add NAME --token-stdin \
+                     --account-id ID`)",
+                    path.display()
+                );
+            }
+        }
+        ConfigCmd::Add(args) => config_add(global, &path, &args)?,
+        ConfigCmd::Remove { name } => {
+            let was_default = config::remove_profile(&path, &name)?;
+            note!("removed profile `{name}` from {}", path.display());
+            if was_default {
+                note!("it was the default profile: there is none now (set one with `config add NAME --default --replace ...`, or use --profile)");
+            }
+        }
+    }
+    Ok(exit::SUCCESS)
+}
+
+fn config_add(
+    global: &GlobalArgs,
+    path: &std::path::Path,
+    args: &ConfigAddArgs,
+) -> Result<(), CliError> {
+    let given = global.on_command_line;
+    let token = match (
+        args.token_stdin,
+        given.token.then_some(global.token.as_ref()).flatten(),
+    ) {
+        (true, Some(_)) => {
+            return Err(CliError::usage(
+                "give the token with --token-stdin or --token, not both",
+            ))
+        }
+        (true, None) => read_token_from_stdin()?,
+        (false, Some(t)) => {
+            note!("note: a token given as --token may stay in the shell's history; --token-stdin avoids that");
+            t.clone()
+        }
+        (false, None) => {
+            return Err(CliError::usage(
+                "no token: give it with --token-stdin (read from standard input) or --token \
+                 (SALESFLOW_TOKEN is not saved)",
+            ))
+        }
+    };
+    if token.expose_secret().trim().is_empty() {
+        return Err(CliError::usage("the token is empty"));
+    }
+    let account_id = global.account_id.filter(|_| given.account_id);
+    let base_url = global
+        .base_url
+        .as_deref()
+        .filter(|_| given.base_url)
+        .map(str::trim);
+    let added = config::add_profile(
+        path,
+        &config::NewProfile {
+            name: &args.name,
+            token: &token,
+            account_id,
+            base_url,
+            make_default: args.default,
+            replace: args.replace,
+        },
+    )?;
+    let (done, to) = if added.replaced {
+        ("replaced", "in")
+    } else {
+        ("added", "to")
+    };
+    let account = account_id
+        .map(|id| format!(" (account {id})"))
+        .unwrap_or_default();
+    let default = if added.is_default {
+        "; it is the default profile"
+    } else {
+        ""
+    };
+    note!(
+        "{done} profile `{}`{account} {to} {}{default}",
+        args.name,
+        path.display()
+    );
+    if account_id.is_none() {
+        note!("note: no --account-id: every command but `accounts list` will need one (--account-id or SALESFLOW_ACCOUNT_ID)");
+    }
+    Ok(())
+}
+
+/// The first line of standard input, trimmed, as a token.
+fn read_token_from_stdin() -> Result<ApiToken, CliError> {
+    use std::io::BufRead;
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        // The terminal echoes what is typed: say so, and how to avoid it.
+        eprint!("token (shown as typed; pipe it in to avoid that): ");
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::usage(format!("cannot read the token from standard input: {e}")))?;
+    Ok(ApiToken::new(line.trim()))
 }
 
 async fn campaigns(ctx: &Context, cmd: CampaignsCmd) -> Result<i32, CliError> {

@@ -159,11 +159,9 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
     );
     if generated {
         eprintln!("listening on {url}/<event>");
-        eprintln!(
-            "(a random secret; create the webhook with this URL, or choose one with --secret)"
-        );
+        note!("(a random secret; create the webhooks with this URL, or choose one with --secret)");
     } else {
-        eprintln!("listening on http://{reachable}/salesflow/<secret>/<event>");
+        note!("listening on http://{reachable}/salesflow/<secret>/<event>");
     }
 
     if let Some(mock) = &ctx.mock {
@@ -186,9 +184,11 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
             }
         };
         for hook in &hooks {
-            eprintln!(
+            note!(
                 "mock: webhook {} attached to campaign {campaign} for {} (attachment {})",
-                hook.webhook.webhook_id, hook.event, hook.attachment.webhook_campaign_id
+                hook.webhook.webhook_id,
+                hook.event,
+                hook.attachment.webhook_campaign_id
             );
         }
         let state = mock.state().clone();
@@ -201,7 +201,7 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
                             salesflow_mock::MockEvent::ReplyDetected,
                             salesflow_mock::MockEvent::InvitationWithdrawn,
                         ] {
-                            eprintln!("mock: simulating {} for member {member}", event.run_on());
+                            note!("mock: simulating {} for member {member}", event.run_on());
                             if let Err(e) = state.simulate_event(member, event).await {
                                 eprintln!("mock: cannot simulate an event: {e}");
                             }
@@ -229,7 +229,7 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
                 seen += 1;
             }
             _ = tokio::signal::ctrl_c() => {
-                eprintln!("stopped");
+                note!("stopped");
                 break;
             }
         }

@@ -1,12 +1,25 @@
 //! Printing results: aligned tables for people, JSON (the SDK's serde types) for scripts.
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use salesflow::{Account, Campaign, Contact, StatusMessage, Webhook, WebhookCampaign};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::OutputFormat;
+
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Sets `--quiet` for the process: progress, notes and summaries on stderr are left out.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// Whether `--quiet` is in force.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
 
 /// A table: a header row and data rows, printed with aligned columns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -734,7 +734,7 @@ fn validate_pass(
         );
     }
     if invalid > 0 {
-        eprintln!("{invalid} of {rows} rows are invalid and will not be sent");
+        note!("{invalid} of {rows} rows are invalid and will not be sent");
     }
     Ok(Validated {
         rows,
@@ -767,8 +767,9 @@ struct Feeder<'a> {
 }
 
 impl Feeder<'_> {
+    /// A note about one row (not an error: left out with `--quiet`).
     fn print(&mut self, progress: &Progress, text: &str) {
-        if self.printed < MAX_PRINTED {
+        if self.printed < MAX_PRINTED && !crate::output::quiet() {
             self.printed += 1;
             progress.println(text);
         }
@@ -911,7 +912,7 @@ async fn resolve_unknown(
         return Ok(0);
     }
     let unknown = std::mem::take(&mut journal.unknown);
-    eprintln!(
+    note!(
         "{} profile(s) were sent by an earlier run that stopped before their answer: looking \
          them up on the server before sending anything",
         unknown.len()
@@ -969,7 +970,7 @@ async fn resolve_unknown(
         }
         found += 1;
     }
-    eprintln!(
+    note!(
         "{found} found on the server (done, not sent again); {} not found (sent)",
         unknown.len() - found
     );
@@ -988,7 +989,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
     let hasher = KeyHasher::new();
     let (layout, reader) = read_layout(path, args)?;
     if layout.encoding != Encoding::Utf8 || layout.bom_len > 0 || layout.delimiter != b',' {
-        eprintln!(
+        note!(
             "reading {} as {}{}, fields separated by `{}`",
             path.display(),
             layout.encoding.name(),
@@ -1027,7 +1028,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
             None => default_journal(path),
         };
         if temp_journal {
-            eprintln!(
+            note!(
                 "note: --mock: the resume journal is a temporary file ({}), removed at the \
                  end: the mock starts from its demo data every run, so there is nothing to \
                  resume",
@@ -1042,7 +1043,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
                 ))
             })?;
         if j.unreadable_lines > 0 {
-            eprintln!(
+            note!(
                 "note: {} unreadable line(s) in the journal {} ignored",
                 j.unreadable_lines,
                 journal_path.display()
@@ -1057,7 +1058,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
     let to_send = done.iter().filter(|d| !**d).count();
     let skipped = validated.index.len() - to_send;
     if skipped > 0 {
-        eprintln!(
+        note!(
             "resuming: {skipped} profile(s) already done by an earlier run (journal {}) are \
              skipped",
             report.journal.as_deref().unwrap_or("temporary")
@@ -1295,7 +1296,9 @@ async fn import_loop(
 
 fn finish(ctx: &Context, mut report: ImportReport, fatal: Option<&str>) -> Result<i32, CliError> {
     report.failures.sort_by_key(|f| f.line);
-    eprint!("{}", report.summary_text());
+    if !crate::output::quiet() {
+        eprint!("{}", report.summary_text());
+    }
     if ctx.output == OutputFormat::Json {
         let mut text = serde_json::to_string_pretty(&report).map_err(std::io::Error::other)?;
         text.push('\n');

@@ -90,12 +90,15 @@ pub struct Progress {
     rate: RecentRate,
     last_line: Instant,
     last_decile: u64,
+    quiet: bool,
 }
 
 impl Progress {
-    /// A display for `total` rows to send.
+    /// A display for `total` rows to send (none with `--quiet`: only [`Progress::println`]
+    /// prints then).
     pub fn new(total: u64) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
+        let quiet = crate::output::quiet();
+        let bar = (std::io::stderr().is_terminal() && !quiet).then(|| {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             if let Ok(style) = ProgressStyle::with_template(
                 "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} rows  {msg}",
@@ -113,6 +116,7 @@ impl Progress {
             rate: RecentRate::new(RATE_WINDOW, now),
             last_line: now,
             last_decile: 0,
+            quiet,
         }
     }
 
@@ -145,6 +149,9 @@ impl Progress {
                 let (rate, eta) = self.rate_text();
                 bar.set_message(format!("{rate} rows/s  ETA {eta}"));
             }
+            return;
+        }
+        if self.quiet {
             return;
         }
         let decile = (self.done * 10).checked_div(self.total).unwrap_or(10);

@@ -10,20 +10,30 @@ use salesflow::Operation;
 use salesflow_mock::{MockServer, DEMO_ACCOUNT_ID, DEMO_TOKEN};
 use serde_json::Value;
 
-/// The `salesflow` binary, with no SALESFLOW_* variable inherited.
+/// The `salesflow` binary, with no SALESFLOW_* or colour variable inherited, and a
+/// configuration file that does not exist (so that the developer's own profiles never
+/// apply).
 pub fn salesflow() -> Command {
     let mut cmd = Command::cargo_bin("salesflow").expect("the salesflow binary is built");
     for var in [
         "SALESFLOW_TOKEN",
         "SALESFLOW_ACCOUNT_ID",
         "SALESFLOW_BASE_URL",
+        "SALESFLOW_PROFILE",
         "SALESFLOW_WEBHOOK_SECRET",
         "SALESFLOW_IMPORT_STOP_AFTER",
         "SALESFLOW_IMPORT_ABORT_AFTER",
+        "NO_COLOR",
     ] {
         cmd.env_remove(var);
     }
+    cmd.env("SALESFLOW_CONFIG", no_config());
     cmd
+}
+
+/// A configuration file path that does not exist (nothing ever writes it).
+pub fn no_config() -> std::path::PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("salesflow-cli-tests-no-config/config.toml")
 }
 
 /// A mock server on its own runtime, alive as long as this value.
