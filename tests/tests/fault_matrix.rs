@@ -478,10 +478,12 @@ async fn timeout_write_is_a_timeout_and_not_retried() {
         let e = run.result.as_ref().unwrap_err();
         assert!(e.is_timeout(), "{op:?}: {e:?}");
         assert!(!e.is_connect(), "{op:?}");
-        assert_eq!(
-            run.settled_fault_hits(1).await,
-            Some(1),
-            "{op:?}: a write is never retried"
+        // On a loaded machine the client's timeout can expire before the mock has counted
+        // the request at all; what must never happen is a second attempt.
+        let hits = run.settled_fault_hits(1).await;
+        assert!(
+            matches!(hits, Some(0 | 1)),
+            "{op:?}: a write is never retried (fault hits: {hits:?})"
         );
     }
 }
