@@ -35,6 +35,20 @@ fn pattern(name: &str) -> String {
         .to_owned()
 }
 
+/// The `pattern` of property `property` of component schema `name`, without its anchors.
+fn property_pattern(name: &str, property: &str) -> String {
+    let spec = spec();
+    let pattern = spec["components"]["schemas"][name]["properties"][property]["pattern"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{name}.{property} has a pattern"))
+        .to_owned();
+    pattern
+        .strip_prefix('^')
+        .and_then(|p| p.strip_suffix('$'))
+        .unwrap_or(&pattern)
+        .to_owned()
+}
+
 fn strategy(name: &str) -> impl Strategy<Value = String> {
     string_regex(&pattern(name)).expect("the spec's pattern is a regular expression")
 }
@@ -61,6 +75,21 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The mock refuses what the spec's pattern refuses (its generated request type checks
+    /// it), so the pattern must only admit URLs the SDK accepts and sends.
+    #[test]
+    fn every_webhook_url_the_spec_admits_is_one_the_sdk_sends(
+        url in string_regex(&property_pattern("CreateWebhookRequest", "Url")).expect("a regex")
+    ) {
+        prop_assume!(url.chars().count() <= 511);
+        let checked = salesflow::ops::CreateWebhook::new("hook", url.clone()).validate();
+        prop_assert!(checked.is_ok(), "{url}: {checked:?}");
+    }
+}
+
 /// The patterns are not vacuous: they refuse what the decoders refuse.
 #[test]
 fn the_patterns_refuse_what_the_decoders_refuse() {
@@ -83,6 +112,35 @@ fn the_patterns_refuse_what_the_decoders_refuse() {
     assert!(!matches("MemberStatus", ""));
     assert!(!matches("MemberStatus", "MEMBER_PENDING,,MEMBER_ERROR"));
     assert!(serde_json::from_str::<MemberStatus>("\"MEMBER_PENDING,,MEMBER_ERROR\"").is_err());
+    let url = |text: &str| {
+        regex::Regex::new(&format!(
+            "^(?:{})$",
+            property_pattern("CreateWebhookRequest", "Url")
+        ))
+        .expect("the spec's pattern is a regular expression")
+        .is_match(text)
+    };
+    assert!(url("https://crm.example.com/hooks/salesflow?x=1"));
+    assert!(url(
+        "http://127.0.0.1:8080/salesflow/s3cret/member-connected"
+    ));
+    for refused in [
+        "0",
+        "ftp://example.com/",
+        "http://999",
+        "http://1.2.3.400",
+        "http://a b",
+        "https://159.134.252.255:65530#>07",
+        "http://a/%zz",
+    ] {
+        assert!(!url(refused), "{refused}");
+        assert!(
+            salesflow::ops::CreateWebhook::new("hook", refused)
+                .validate()
+                .is_err(),
+            "{refused}"
+        );
+    }
 }
 
 /// The `enum` values of the first `anyOf` branch of schema `name` (how the spec writes an

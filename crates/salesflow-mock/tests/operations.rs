@@ -11,7 +11,7 @@ use salesflow_mock::{
     DEMO_OTHER_ACCOUNT_ID, DEMO_OTHER_TOKEN, DEMO_TOKEN, DEMO_WEBHOOK_ID,
 };
 use salesflow_webhook_types::{
-    AccountId, CampaignId, CampaignStatus, DotNetDate, MemberFlags, MemberId, MemberStatus,
+    AccountId, CampaignId, CampaignStatus, DotNetDate, MemberFlags, MemberId, MemberStatus, RunOn,
     WebhookId,
 };
 use serde_json::{json, Value};
@@ -338,16 +338,24 @@ async fn webhook_lifecycle_with_the_three_attachment_rule() {
         (409, json!(409)),
         "a 4th attachment"
     );
+    // An undocumented code counts towards the three as well.
     let q = format!("webhookId={id}&campaignId={DEMO_CAMPAIGN_RUNNING}&runOn=3");
-    assert_eq!(api.post("/webhooks/attach", &q, json!({})).await.0, 400);
-    // Another campaign is fine.
+    assert_eq!(api.post("/webhooks/attach", &q, json!({})).await.0, 409);
+    // Another campaign is fine, with a documented code or one the vendor added later (kept).
     let q = format!("webhookId={id}&campaignId={DEMO_CAMPAIGN_PAUSED}&runOn=2");
     assert_eq!(api.post("/webhooks/attach", &q, json!({})).await.0, 200);
+    let q = format!("webhookId={id}&campaignId={DEMO_CAMPAIGN_PAUSED}&runOn=12");
+    let (status, a) = api.post("/webhooks/attach", &q, json!({})).await;
+    assert_eq!((status, a["RunOn"].clone()), (200, json!(12)), "{a}");
 
     let (_, list) = api.get("/webhooks/list", "").await;
     let hooks: Vec<salesflow_api::types::Webhook> = serde_json::from_value(list).unwrap();
     let ours = hooks.iter().find(|h| h.webhook_id == id).unwrap();
-    assert_eq!(ours.attached_webhook_campaigns.as_ref().unwrap().len(), 4);
+    let attached = ours.attached_webhook_campaigns.as_ref().unwrap();
+    assert_eq!(attached.len(), 5);
+    assert!(attached
+        .iter()
+        .any(|a| a.campaign_id == DEMO_CAMPAIGN_PAUSED && a.run_on == RunOn::Unknown(12)));
     assert!(hooks.iter().any(|h| h.webhook_id == DEMO_WEBHOOK_ID));
 
     let q = format!("webhookCampaignId={}", attachments[1]);

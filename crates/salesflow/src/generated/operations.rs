@@ -2014,7 +2014,7 @@ pub mod ops {
         /// `Name` (body, required; at most 255 characters).
         #[serde(rename = "Name")]
         pub name: ::std::string::String,
-        /// `Url` (body, required; at most 511 characters, format `uri`). An absolute http(s) URL.
+        /// `Url` (body, required; at most 511 characters, format `uri`). An absolute `http` or `https` URL with a host name or an IPv4 address, checked client-side; the mock refuses anything else with a 400.
         #[serde(rename = "Url")]
         pub url: ::std::string::String,
         /// `DisableForMutedContacts` (body, optional). Optional; if true, the webhook is not triggered for muted contacts.
@@ -2075,7 +2075,13 @@ pub mod ops {
                 >(
                     "Url",
                     crate::validate::http_url("Url", &value)?,
-                    &crate::validate::StrRules::new(Some(1usize), Some(511usize), None),
+                    &crate::validate::StrRules::new(
+                        Some(1usize),
+                        Some(511usize),
+                        Some(
+                            "^https?://(([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?|((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]))(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?(/([A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*)?(\\?([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?(#([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?$",
+                        ),
+                    ),
                 )?
             };
             ::std::result::Result::Ok(CreateWebhook {
@@ -2125,7 +2131,9 @@ pub mod ops {
                         &crate::validate::StrRules::new(
                             Some(1usize),
                             Some(511usize),
-                            None,
+                            Some(
+                                "^https?://(([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?|((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]))(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?(/([A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*)?(\\?([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?(#([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?$",
+                            ),
                         ),
                     )?
                 };
