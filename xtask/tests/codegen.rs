@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use xtask::codegen::{
-    self, Mode, CLIENT_PATH, OPERATIONS_PATH, PAYLOAD_SCHEMA_PATH, SDK_PATH, SDK_TABLE_PATH,
+    self, Mode, CLIENT_PATH, OPERATIONS_PATH, PAYLOAD_DE_PATH, PAYLOAD_SCHEMA_PATH, SDK_PATH,
+    SDK_TABLE_PATH,
 };
 
 fn root() -> PathBuf {
@@ -86,7 +87,8 @@ fn check_fails_naming_the_stale_file_after_a_spec_change() {
             dir.path().join(OPERATIONS_PATH),
             dir.path().join(SDK_PATH),
             dir.path().join(SDK_TABLE_PATH),
-            dir.path().join(PAYLOAD_SCHEMA_PATH)
+            dir.path().join(PAYLOAD_SCHEMA_PATH),
+            dir.path().join(PAYLOAD_DE_PATH)
         ]
     );
 }

@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::{Distance, IntegrationRunOn, IntegrationType, MemberStatus, RunOn};
@@ -89,7 +89,7 @@ impl PayloadError {
 /// ```
 ///
 /// [`status`]: Self::status
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "schemars",
@@ -252,7 +252,7 @@ pub struct WebhookPayload {
 /// The Salesflow user's LinkedIn account in a [`WebhookPayload`] (`LinkedInAccount`).
 ///
 /// Outside this crate, build one from [`LinkedInAccount::default()`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "schemars",
@@ -278,7 +278,7 @@ pub struct LinkedInAccount {
 /// A campaign the member is in, in a [`WebhookPayload`] (an item of `MemberCampaigns`).
 ///
 /// Outside this crate, build one from [`MemberCampaign::default()`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "schemars",
@@ -297,6 +297,14 @@ pub struct MemberCampaign {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+// The `Deserialize` of the structs above, generated from this file by `cargo xtask codegen`:
+// one pass over the keys, unknown ones kept in `extra` (`#[serde(flatten)]` would buffer the
+// whole object into an intermediate tree first). See xtask/src/codegen/payload_de.rs.
+#[rustfmt::skip]
+#[allow(clippy::all)]
+#[path = "generated/payload_de.rs"]
+mod payload_de;
 
 impl WebhookPayload {
     /// Decodes a webhook body of at most [`MAX_PAYLOAD_BYTES`].
