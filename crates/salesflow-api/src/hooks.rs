@@ -121,7 +121,9 @@ impl ClientHooks<ClientState> for Client {
         };
         let (mut parts, body) = response.into_parts();
         parts.extensions.extend(placeholder_url());
-        Ok(reqwest::Response::from(HttpResponse::from_parts(parts, body)))
+        Ok(reqwest::Response::from(HttpResponse::from_parts(
+            parts, body,
+        )))
     }
 }
 
