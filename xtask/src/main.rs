@@ -1,7 +1,9 @@
 //! `cargo xtask`: project automation for salesflow-rs.
 //!
 //! `cargo xtask codegen` regenerates every checked-in artefact derived from `spec/salesflow.yaml`
-//! (the progenitor client and the operation table of `crates/salesflow-api`);
+//! (the progenitor client and the operation table of `crates/salesflow-api`), and the
+//! `Deserialize` of the webhook payload's structs, derived from
+//! `crates/salesflow-webhook-types/src/payload.rs`;
 //! `cargo xtask codegen --check` regenerates them in memory and fails, naming the stale file and
 //! showing a short diff, when the checked-in copy differs. It is not part of the SDK.
 
@@ -13,7 +15,8 @@ use xtask::codegen::{self, Mode};
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--spec PATH] [--out-dir DIR]
 
-  codegen            regenerate the files derived from spec/salesflow.yaml
+  codegen            regenerate the files derived from spec/salesflow.yaml (and the
+                     webhook payload's Deserialize, from salesflow-webhook-types' payload.rs)
     --check          do not write; exit 1 and show a diff if a checked-in file is stale
     --spec PATH      the OpenAPI document (default: spec/salesflow.yaml)
     --out-dir DIR    the workspace root to write under (default: this workspace)";
