@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# Compile cost for users: a clean `cargo build` (debug profile, --jobs 2) of a one-call app
-# depending on `salesflow` (by path) against the same app written over reqwest + serde +
-# serde_json + tokio (reqwest with the workspace's features). Each app builds sequentially
+# Compile cost for users: clean `cargo build`s (debug profile, --jobs 2) of one-call apps, each
 # into its own fresh CARGO_TARGET_DIR inside a temporary directory, with the workspace's
-# Cargo.lock (so both resolve the same versions). Prints both times and the ratio.
+# Cargo.lock (so all resolve the same versions):
+#   sdk-app       `salesflow` (default features: rustls, whose aws-lc-rs builds C) + tokio
+#   hand-app      the same call over reqwest (rustls) + serde + serde_json + tokio
+#   receiver-app  a webhook receiver's decoding: `salesflow-webhook-types` alone
+#   sdk-native    `salesflow` with default-features = false, features = ["native-tls"]
+#   api-notls     `salesflow-api` with no TLS at all (default-features = false) + tokio
+# Every app is built ROUNDS times (default 2), the apps interleaved within each round (sdk,
+# hand, receiver, native, api, then again), so that a change of load hits all of them alike.
+# Prints each build's wall time and CPU time (user + system of cargo and the compilers: less
+# sensitive than wall time to other processes on the machine) with the load before it, then
+# the ratios of the mean times, wall and CPU:
+#   sdk / hand (issue #13 goal 5: no worse than 1.16), receiver / sdk (target <= 0.30), and
+#   the TLS savings (issue #12 item 4): sdk-native / sdk, api-notls / sdk.
 #
 # Usage: benches/compile-cost.sh [--keep]    (--keep leaves the temporary directory)
-# Target: salesflow app / hand app <= 1.3.
+#        ROUNDS=1 APPS="sdk-app hand-app" benches/compile-cost.sh   (a subset)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,7 +27,8 @@ if [[ "$keep" != "--keep" ]]; then
     trap 'rm -rf "$tmp"' EXIT
 fi
 
-mkdir -p "$tmp/sdk-app/src" "$tmp/hand-app/src"
+mkdir -p "$tmp/sdk-app/src" "$tmp/hand-app/src" "$tmp/receiver-app/src" "$tmp/sdk-native/src" \
+    "$tmp/api-notls/src"
 
 cat >"$tmp/sdk-app/Cargo.toml" <<EOF
 [package]
@@ -96,34 +107,136 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 EOF
 
-cp "$root/Cargo.lock" "$tmp/sdk-app/Cargo.lock"
-cp "$root/Cargo.lock" "$tmp/hand-app/Cargo.lock"
+cat >"$tmp/receiver-app/Cargo.toml" <<EOF
+[package]
+name = "receiver-app"
+version = "0.1.0"
+edition = "2021"
+publish = false
 
-build() {
-    local app="$1"
-    # Resolve (and download, if needed) first, outside the timed build.
+[dependencies]
+salesflow-webhook-types = { path = "$root/crates/salesflow-webhook-types" }
+
+[workspace]
+EOF
+
+cat >"$tmp/receiver-app/src/main.rs" <<'EOF'
+use std::io::Read;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut body = Vec::new();
+    std::io::stdin().read_to_end(&mut body)?;
+    let payload = salesflow_webhook_types::WebhookPayload::from_slice(&body)?;
+    println!("{:?} {:?} {:?}", payload.event(), payload.member_id, payload.first_name);
+    Ok(())
+}
+EOF
+
+cat >"$tmp/sdk-native/Cargo.toml" <<EOF
+[package]
+name = "sdk-native"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+salesflow = { path = "$root/crates/salesflow", default-features = false, features = ["native-tls"] }
+tokio = { version = "1", features = ["rt-multi-thread", "macros", "net", "time", "sync"] }
+
+[workspace]
+EOF
+cp "$tmp/sdk-app/src/main.rs" "$tmp/sdk-native/src/main.rs"
+
+cat >"$tmp/api-notls/Cargo.toml" <<EOF
+[package]
+name = "api-notls"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+salesflow-api = { path = "$root/crates/salesflow-api", default-features = false }
+reqwest = { version = "0.13", default-features = false }
+tokio = { version = "1", features = ["rt-multi-thread", "macros", "net", "time", "sync"] }
+
+[workspace]
+EOF
+
+cat >"$tmp/api-notls/src/main.rs" <<'EOF'
+use salesflow_api::{ApiToken, Client, ClientState, Hosts};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let token = std::env::var("SALESFLOW_TOKEN")?;
+    let account: i64 = std::env::var("SALESFLOW_ACCOUNT_ID")?.parse()?;
+    let base = std::env::var("SALESFLOW_BASE_URL")
+        .unwrap_or_else(|_| "http://127.0.0.1:8080/api".into());
+    let state = ClientState::new(ApiToken::new(token), Some(account.into()));
+    let client = Client::with_hosts(&Hosts::new(base.clone(), base), reqwest::Client::new(), state);
+    let contacts = client.list_contacts_by_campaign(&29854.into(), None).await?;
+    for c in contacts.into_inner() {
+        println!("{} {:?}", c.member_id, c.first_name);
+    }
+    Ok(())
+}
+EOF
+
+apps="${APPS:-sdk-app hand-app receiver-app sdk-native api-notls}"
+rounds="${ROUNDS:-2}"
+for app in $apps; do
+    cp "$root/Cargo.lock" "$tmp/$app/Cargo.lock"
+    # Resolve (and download, if needed) first, outside the timed builds.
     (cd "$tmp/$app" && cargo fetch --quiet)
-    local start end
-    start=$(date +%s.%N)
-    (cd "$tmp/$app" && CARGO_TARGET_DIR="$tmp/$app/target" cargo build --jobs 2 --quiet)
-    end=$(date +%s.%N)
-    echo "$end - $start" | bc -l
+done
+
+# One clean build of $1 into a fresh target directory (removed afterwards); prints the wall
+# seconds, the CPU seconds (user + system, of cargo and every compiler it ran) and the number
+# of rlibs built.
+build() {
+    local app="$1" round="$2"
+    local target="$tmp/$app/target-$round"
+    local times rlibs
+    times=$(
+        cd "$tmp/$app"
+        TIMEFORMAT='%R %U %S'
+        { time CARGO_TARGET_DIR="$target" cargo build --jobs 2 --quiet; } 2>&1
+    )
+    rlibs=$(ls "$target/debug/deps/"*.rlib | wc -l)
+    rm -rf "$target"
+    read -r wall user sys <<<"$(tail -n 1 <<<"$times")"
+    echo "$wall $(echo "$user + $sys" | bc -l) $rlibs"
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(rustc -V)"
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-sdk=$(build sdk-app)
-echo "load after sdk-app: $(cut -d' ' -f1-3 /proc/loadavg)"
-hand=$(build hand-app)
-echo "load after hand-app: $(cut -d' ' -f1-3 /proc/loadavg)"
-crates_sdk=$(ls "$tmp/sdk-app/target/debug/deps/"*.rlib | wc -l)
-crates_hand=$(ls "$tmp/hand-app/target/debug/deps/"*.rlib | wc -l)
-printf 'clean build, sdk-app  (salesflow):                  %6.1f s, %d rlibs\n' "$sdk" "$crates_sdk"
-printf 'clean build, hand-app (reqwest+serde+serde_json+tokio): %6.1f s, %d rlibs\n' "$hand" "$crates_hand"
-ratio=$(echo "$sdk / $hand" | bc -l)
-verdict=$(echo "$ratio <= 1.3" | bc -l)
-printf 'RATIO compile cost sdk/hand = %.2f (target <= 1.3: %s)\n' "$ratio" \
-    "$([[ "$verdict" == 1 ]] && echo met || echo MISSED)"
+declare -A total cpu count
+for round in $(seq 1 "$rounds"); do
+    for app in $apps; do
+        load="$(cut -d' ' -f1-3 /proc/loadavg)"
+        read -r secs cpus rlibs <<<"$(build "$app" "$round")"
+        printf 'round %d  %-13s %7.1f s wall  %7.1f s CPU  %3d rlibs  (load before: %s)\n' \
+            "$round" "$app" "$secs" "$cpus" "$rlibs" "$load"
+        total[$app]=$(echo "${total[$app]:-0} + $secs" | bc -l)
+        cpu[$app]=$(echo "${cpu[$app]:-0} + $cpus" | bc -l)
+        count[$app]=$((${count[$app]:-0} + 1))
+    done
+done
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+mean() { echo "${total[$1]} / ${count[$1]}" | bc -l; }
+mean_cpu() { echo "${cpu[$1]} / ${count[$1]}" | bc -l; }
+ratio() {
+    if [[ -n "${total[$1]:-}" && -n "${total[$2]:-}" ]]; then
+        printf 'RATIO compile cost %s / %s = %.2f wall (mean %.1f s / %.1f s), %.2f CPU (mean %.1f s / %.1f s) %s\n' \
+            "$1" "$2" \
+            "$(echo "$(mean "$1") / $(mean "$2")" | bc -l)" "$(mean "$1")" "$(mean "$2")" \
+            "$(echo "$(mean_cpu "$1") / $(mean_cpu "$2")" | bc -l)" "$(mean_cpu "$1")" "$(mean_cpu "$2")" \
+            "$3"
+    fi
+}
+ratio sdk-app hand-app "(goal: no worse than 1.16)"
+ratio receiver-app sdk-app "(goal: <= 0.30)"
+ratio sdk-native sdk-app "(TLS: native-tls instead of rustls)"
+ratio api-notls sdk-app "(salesflow-api, no TLS)"
 if [[ "$keep" == "--keep" ]]; then
     echo "kept: $tmp"
 fi

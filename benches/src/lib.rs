@@ -57,6 +57,21 @@ pub fn criterion_median_ns(group: &str, id: &str) -> Option<f64> {
     value["median"]["point_estimate"].as_f64()
 }
 
+/// The CPU time the calling thread has used, in nanoseconds (Linux:
+/// `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`). Unlike wall time, it does not count the time the
+/// thread waits while other processes run: on a machine shared with builds, it measures what
+/// the thread's own work costs (cache and memory contention still show).
+pub fn thread_cpu_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant Linux knows.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
 /// Prints `a / b` with both figures.
 pub fn print_ratio(what: &str, a_name: &str, a_ns: f64, b_name: &str, b_ns: f64) {
     println!(

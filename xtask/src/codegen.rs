@@ -11,11 +11,13 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use quote::quote;
 
 pub mod model;
+pub mod payload_de;
 pub mod post;
 pub mod sdk;
 pub mod table;
 
 pub use model::CHANGES_STATE_EXTENSION;
+pub use payload_de::PAYLOAD_DE_PATH;
 
 /// Where the generated client lives, relative to the workspace root.
 pub const CLIENT_PATH: &str = "crates/salesflow-api/src/generated/client.rs";
@@ -86,6 +88,8 @@ pub struct Report {
     pub unchanged: Vec<PathBuf>,
     /// Files that are stale (check mode).
     pub stale: Vec<Stale>,
+    /// Files not checked because one they are derived from is stale (check mode).
+    pub not_checked: Vec<PathBuf>,
 }
 
 /// Why generation failed.
@@ -97,6 +101,8 @@ pub enum Error {
     Spec(String),
     /// progenitor refused the spec.
     Generate(String),
+    /// The webhook payload's JSON Schema could not be printed.
+    PayloadSchema(String),
 }
 
 impl fmt::Display for Error {
@@ -105,6 +111,7 @@ impl fmt::Display for Error {
             Error::Io(path, err) => write!(f, "{}: {err}", path.display()),
             Error::Spec(msg) => write!(f, "invalid spec: {msg}"),
             Error::Generate(msg) => write!(f, "progenitor failed: {msg}"),
+            Error::PayloadSchema(msg) => write!(f, "the webhook payload's JSON Schema: {msg}"),
         }
     }
 }
@@ -121,33 +128,62 @@ pub struct Artefact {
 }
 
 /// Regenerates every artefact from `spec` and writes (or checks) them under `out_dir`.
+///
+/// The webhook payload's JSON Schema comes last: it is printed by the compiled
+/// `salesflow-webhook-types` (schemars), which includes the generated `payload_de.rs`, so it
+/// is built only once that file is current. The xtask itself does not link the crate: a field
+/// renamed in `payload.rs` breaks the stale `payload_de.rs`, and `cargo xtask codegen` must
+/// still build to regenerate it.
 pub fn run(spec: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Error> {
     let text = std::fs::read_to_string(spec).map_err(|e| Error::Io(spec.to_path_buf(), e))?;
-    let artefacts = generate(&text)?;
     let mut report = Report::default();
-    for artefact in artefacts {
-        let path = out_dir.join(artefact.path);
-        let current = std::fs::read_to_string(&path).ok();
-        if current.as_deref() == Some(artefact.contents.as_str()) {
-            report.unchanged.push(path);
-            continue;
-        }
-        match mode {
-            Mode::Write => {
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| Error::Io(path.clone(), e))?;
-                }
-                std::fs::write(&path, &artefact.contents)
-                    .map_err(|e| Error::Io(path.clone(), e))?;
-                report.written.push(path);
-            }
-            Mode::Check => {
-                let diff = short_diff(current.as_deref().unwrap_or(""), &artefact.contents);
-                report.stale.push(Stale { path, diff });
-            }
-        }
+    for artefact in generate(&text)? {
+        settle(&mut report, out_dir, mode, &artefact)?;
+    }
+    let payload_de_stale = report
+        .stale
+        .iter()
+        .any(|s| s.path.ends_with(PAYLOAD_DE_PATH));
+    if payload_de_stale {
+        // The crate may not even compile with the stale file; the check fails already.
+        report.not_checked.push(out_dir.join(PAYLOAD_SCHEMA_PATH));
+    } else {
+        let schema = Artefact {
+            path: PAYLOAD_SCHEMA_PATH,
+            contents: payload_schema()?,
+        };
+        settle(&mut report, out_dir, mode, &schema)?;
     }
     Ok(report)
+}
+
+/// Writes or checks one artefact under `out_dir`, noting the outcome in `report`.
+fn settle(
+    report: &mut Report,
+    out_dir: &Path,
+    mode: Mode,
+    artefact: &Artefact,
+) -> Result<(), Error> {
+    let path = out_dir.join(artefact.path);
+    let current = std::fs::read_to_string(&path).ok();
+    if current.as_deref() == Some(artefact.contents.as_str()) {
+        report.unchanged.push(path);
+        return Ok(());
+    }
+    match mode {
+        Mode::Write => {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::Io(path.clone(), e))?;
+            }
+            std::fs::write(&path, &artefact.contents).map_err(|e| Error::Io(path.clone(), e))?;
+            report.written.push(path);
+        }
+        Mode::Check => {
+            let diff = short_diff(current.as_deref().unwrap_or(""), &artefact.contents);
+            report.stale.push(Stale { path, diff });
+        }
+    }
+    Ok(())
 }
 
 /// Generates every artefact from the text of the spec (YAML or JSON), in memory.
@@ -180,8 +216,8 @@ pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
             contents: sdk::operations_table(&model),
         },
         Artefact {
-            path: PAYLOAD_SCHEMA_PATH,
-            contents: payload_schema()?,
+            path: PAYLOAD_DE_PATH,
+            contents: payload_de()?,
         },
     ])
 }
@@ -205,6 +241,18 @@ fn header(what: &str) -> String {
          // Do not edit by hand: change the spec (or xtask/src/codegen.rs) and regenerate;\n\
          // `cargo xtask codegen --check` fails in CI when this file is stale.\n\n"
     )
+}
+
+/// The `Deserialize` of the webhook payload's structs, from their hand-written source.
+fn payload_de() -> Result<String, Error> {
+    let tokens = payload_de::tokens(payload_de::PAYLOAD_SOURCE)?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generate(e.to_string()))?;
+    Ok(format!(
+        "// @generated by `cargo xtask codegen` from {}: the `Deserialize` of its structs.\n\
+         // Do not edit by hand: change payload.rs (or xtask/src/codegen/payload_de.rs) and\n\
+         // regenerate; `cargo xtask codegen --check` fails in CI when this file is stale.\n\n",
+        payload_de::PAYLOAD_SOURCE_PATH
+    ) + &prettyplease::unparse(&file))
 }
 
 /// The progenitor settings. Each choice is explained in crates/salesflow-api/README.md.
@@ -232,13 +280,31 @@ fn progenitor_file(spec: &OpenAPI) -> Result<syn::File, Error> {
 
 /// The JSON Schema of `salesflow_webhook_types::WebhookPayload`, for receivers written in
 /// other languages. It comes from the Rust type (schemars), so it cannot drift from what the
-/// SDK decodes.
+/// SDK decodes: the crate's `payload_schema` example prints it.
 fn payload_schema() -> Result<String, Error> {
-    let schema = salesflow_webhook_types::webhook_payload_schema();
-    let mut text =
-        serde_json::to_string_pretty(&schema).map_err(|e| Error::Generate(e.to_string()))?;
-    text.push('\n');
-    Ok(text)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "salesflow-webhook-types",
+            "--features",
+            "schemars",
+            "--example",
+            "payload_schema",
+        ])
+        .current_dir(&root)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| Error::PayloadSchema(format!("cannot run cargo: {e}")))?;
+    if !output.status.success() {
+        return Err(Error::PayloadSchema(
+            "the payload_schema example of salesflow-webhook-types failed (see above)".into(),
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|e| Error::PayloadSchema(format!("not UTF-8: {e}")))
 }
 
 pub use model::snake as snake_case;

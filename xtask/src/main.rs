@@ -1,7 +1,9 @@
 //! `cargo xtask`: project automation for salesflow-rs.
 //!
 //! `cargo xtask codegen` regenerates every checked-in artefact derived from `spec/salesflow.yaml`
-//! (the progenitor client and the operation table of `crates/salesflow-api`);
+//! (the progenitor client and the operation table of `crates/salesflow-api`), and the
+//! `Deserialize` of the webhook payload's structs, derived from
+//! `crates/salesflow-webhook-types/src/payload.rs`;
 //! `cargo xtask codegen --check` regenerates them in memory and fails, naming the stale file and
 //! showing a short diff, when the checked-in copy differs. `spec-diff`, `release` and `msrv`
 //! are described in `RELEASING.md` and the README's "Checks".
@@ -21,7 +23,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
   codegen [--check] [--spec PATH] [--out-dir DIR]
-                     regenerate the files derived from spec/salesflow.yaml
+                     regenerate the files derived from spec/salesflow.yaml (and the
+                     webhook payload's Deserialize, from salesflow-webhook-types' payload.rs)
     --check          do not write; exit 1 and show a diff if a checked-in file is stale
     --spec PATH      the OpenAPI document (default: spec/salesflow.yaml)
     --out-dir DIR    the workspace root to write under (default: this workspace)
@@ -145,6 +148,12 @@ fn run_codegen(rest: &[String]) -> Result<ExitCode, String> {
         Mode::Check => {
             for stale in &report.stale {
                 eprintln!("stale: {}\n{}", stale.path.display(), stale.diff);
+            }
+            for file in &report.not_checked {
+                eprintln!(
+                    "not checked (derived from a stale file): {}",
+                    file.display()
+                );
             }
             eprintln!(
                 "codegen: {} file(s) are stale; run `cargo xtask codegen` and commit the result",

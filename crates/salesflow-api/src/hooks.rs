@@ -119,6 +119,39 @@ impl ClientHooks<ClientState> for Client {
             }
             _ => self.client().execute(request).await.map_err(redact)?.into(),
         };
-        Ok(reqwest::Response::from(response))
+        let (mut parts, body) = response.into_parts();
+        parts.extensions.extend(placeholder_url());
+        Ok(reqwest::Response::from(HttpResponse::from_parts(
+            parts, body,
+        )))
+    }
+}
+
+/// The extension that gives a response rebuilt from an `http::Response` its URL: the
+/// placeholder reqwest itself uses (`http://no.url.provided.local`), parsed once. Without it,
+/// reqwest's conversion parses the placeholder again for every response.
+fn placeholder_url() -> http::Extensions {
+    static EXTENSIONS: std::sync::LazyLock<http::Extensions> = std::sync::LazyLock::new(|| {
+        use reqwest::ResponseBuilderExt as _;
+        let url = reqwest::Url::parse("http://no.url.provided.local").expect("a valid URL");
+        let mut builder = http::Response::builder().url(url);
+        builder
+            .extensions_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    });
+    EXTENSIONS.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rebuilt_response_carries_the_placeholder_url() {
+        let (mut parts, body) = http::Response::new(reqwest::Body::from("{}")).into_parts();
+        parts.extensions.extend(placeholder_url());
+        let response = reqwest::Response::from(HttpResponse::from_parts(parts, body));
+        assert_eq!(response.url().as_str(), "http://no.url.provided.local/");
     }
 }

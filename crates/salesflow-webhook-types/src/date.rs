@@ -486,6 +486,22 @@ pub(crate) mod flexible_option {
         Option::<FlexibleDate>::deserialize(deserializer)
             .map(|date| date.map(FlexibleDate::into_inner))
     }
+
+    /// [`deserialize`] as a `DeserializeSeed`: how the generated `Deserialize` of the
+    /// payload (`generated/payload_de.rs`) reads a field marked
+    /// `#[serde(with = "crate::date::flexible_option")]`, without writing its type.
+    pub(crate) struct Seed;
+
+    impl<'de> de::DeserializeSeed<'de> for Seed {
+        type Value = Option<DateTime<FixedOffset>>;
+
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserialize(deserializer)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::{Distance, IntegrationType, MemberStatus, RunOn};
@@ -89,7 +89,7 @@ impl PayloadError {
 /// ```
 ///
 /// [`status`]: Self::status
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "schemars",
@@ -258,7 +258,7 @@ pub struct WebhookPayload {
 /// The Salesflow user's LinkedIn account in a [`WebhookPayload`] (`LinkedInAccount`).
 ///
 /// Outside this crate, build one from [`LinkedInAccount::default()`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "schemars",
@@ -284,7 +284,7 @@ pub struct LinkedInAccount {
 /// A campaign the member is in, in a [`WebhookPayload`] (an item of `MemberCampaigns`).
 ///
 /// Outside this crate, build one from [`MemberCampaign::default()`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "schemars",
@@ -304,6 +304,14 @@ pub struct MemberCampaign {
     pub extra: Map<String, Value>,
 }
 
+// The `Deserialize` of the structs above, generated from this file by `cargo xtask codegen`:
+// one pass over the keys, unknown ones kept in `extra` (`#[serde(flatten)]` would buffer the
+// whole object into an intermediate tree first). See xtask/src/codegen/payload_de.rs.
+#[rustfmt::skip]
+#[allow(clippy::all)]
+#[path = "generated/payload_de.rs"]
+mod payload_de;
+
 impl WebhookPayload {
     /// Decodes a webhook body of at most [`MAX_PAYLOAD_BYTES`].
     pub fn from_slice(bytes: &[u8]) -> Result<Self, PayloadError> {
@@ -319,7 +327,15 @@ impl WebhookPayload {
                 limit: max_len,
             });
         }
-        serde_json::from_slice(bytes).map_err(PayloadError::json)
+        // serde_json checks the UTF-8 of each string as it reads it, one call per string.
+        // Checking the whole body once (ASCII runs go a machine word at a time) and reading
+        // it as text is cheaper; a body that is not UTF-8 is read as bytes, so that its error
+        // and position are serde_json's own.
+        match std::str::from_utf8(bytes) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(bytes),
+        }
+        .map_err(PayloadError::json)
     }
 
     /// Decodes a webhook body of at most [`MAX_PAYLOAD_BYTES`] (the same as

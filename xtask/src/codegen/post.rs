@@ -18,12 +18,32 @@ use super::Error;
 /// The name of the field holding unknown fields.
 pub const EXTRA_FIELD: &str = "extra";
 
-/// One field of a response struct, as the generated `Deserialize` needs it.
-struct FieldInfo {
-    ident: syn::Ident,
-    wire: String,
-    optional: bool,
-    default: bool,
+/// One field of a struct, as the generated `Deserialize` needs it.
+pub(crate) struct FieldInfo {
+    /// The field's name in Rust.
+    pub(crate) ident: syn::Ident,
+    /// Its name in JSON.
+    pub(crate) wire: String,
+    /// Whether its type is an `Option` (a missing field or `null` is `None`).
+    pub(crate) optional: bool,
+    /// Whether a missing field takes its type's default (`#[serde(default)]` on the field
+    /// or on the struct).
+    pub(crate) default: bool,
+    /// `#[serde(with = "path")]`: the value is read with `path::Seed`, a `DeserializeSeed`
+    /// whose `Value` is the field's type (so the generated code never spells the type).
+    pub(crate) with: Option<syn::Path>,
+}
+
+/// Whether `ty` is an `Option<...>` (`Option`, `std::option::Option`, ...).
+pub(crate) fn is_option(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Option" && !s.arguments.is_empty()),
+        _ => false,
+    }
 }
 
 /// Applies the changes to the generated file.
@@ -47,7 +67,7 @@ pub fn apply(file: &mut syn::File, model: &Model) -> Result<(), Error> {
             continue;
         }
         let fields = response_struct(s)?;
-        impls.push(syn::parse2(deserialize_impl(&s.ident, &fields)).map_err(gen_err)?);
+        impls.push(syn::parse2(deserialize_impl(&s.ident, &fields, false)).map_err(gen_err)?);
         fields_of.insert(
             name,
             fields.into_iter().map(|f| f.ident).collect::<Vec<_>>(),
@@ -134,16 +154,12 @@ fn response_struct(s: &mut syn::ItemStruct) -> Result<Vec<FieldInfo>, Error> {
             })
             .map_err(|e| Error::Generate(format!("`{name}.{ident}`: {e}")))?;
         }
-        let ty = &field.ty;
-        let optional = quote!(#ty)
-            .to_string()
-            .replace(' ', "")
-            .starts_with("::std::option::Option<");
         fields.push(FieldInfo {
             wire: wire.unwrap_or_else(|| ident.to_string()),
             ident,
-            optional,
+            optional: is_option(&field.ty),
             default,
+            with: None,
         });
     }
     let extra_field: syn::Field = syn::Field::parse_named
@@ -185,7 +201,16 @@ fn response_struct(s: &mut syn::ItemStruct) -> Result<Vec<FieldInfo>, Error> {
 use syn::parse::Parser as _;
 
 /// A `Deserialize` that reads the known fields and keeps the others in `extra`, in one pass.
-fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> TokenStream {
+///
+/// No field's type is spelled: each is inferred from the struct literal that ends the visit,
+/// so a field whose type changes needs no regeneration. With `rest_default`, the literal ends
+/// with `..Default::default()`, so that a field added to a hand-written struct leaves it
+/// compiling (and the drift check failing) until the file is regenerated.
+pub(crate) fn deserialize_impl(
+    name: &syn::Ident,
+    fields: &[FieldInfo],
+    rest_default: bool,
+) -> TokenStream {
     let variants: Vec<syn::Ident> = fields
         .iter()
         .map(|f| syn::Ident::new(&format!("F_{}", f.ident), Span::call_site()))
@@ -197,7 +222,7 @@ fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> TokenStream {
         .map(|f| {
             let local = &f.ident;
             let wire = &f.wire;
-            if f.optional {
+            if f.optional && f.with.is_none() {
                 quote!(#local.flatten())
             } else if f.default {
                 quote!(#local.unwrap_or_default())
@@ -206,6 +231,18 @@ fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> TokenStream {
             }
         })
         .collect();
+    let reads: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| match &f.with {
+            None => quote!(map.next_value()?),
+            Some(path) => quote!(map.next_value_seed(#path::Seed)?),
+        })
+        .collect();
+    let rest = if rest_default {
+        quote!(..::std::default::Default::default())
+    } else {
+        quote!()
+    };
     let expecting = format!("a {name} object");
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
@@ -265,7 +302,7 @@ fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> TokenStream {
                                             <A::Error as ::serde::de::Error>::duplicate_field(#wires),
                                         );
                                     }
-                                    #locals = ::std::option::Option::Some(map.next_value()?);
+                                    #locals = ::std::option::Option::Some(#reads);
                                 })*
                                 Key::Unknown(name) => {
                                     let value: ::serde_json::Value = map.next_value()?;
@@ -276,6 +313,7 @@ fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> TokenStream {
                         ::std::result::Result::Ok(#name {
                             #(#locals: #finish,)*
                             extra,
+                            #rest
                         })
                     }
                 }
