@@ -23,29 +23,25 @@ fn spec() -> serde_yaml::Value {
 /// The `pattern` of component schema `name`, without its anchors (the generator matches the
 /// whole string).
 fn pattern(name: &str) -> String {
-    let spec = spec();
-    let pattern = spec["components"]["schemas"][name]["pattern"]
-        .as_str()
-        .unwrap_or_else(|| panic!("schema {name} has a pattern"))
-        .to_owned();
-    pattern
-        .strip_prefix('^')
-        .and_then(|p| p.strip_suffix('$'))
-        .unwrap_or(&pattern)
-        .to_owned()
+    unanchored(&spec()["components"]["schemas"][name]["pattern"], name)
 }
 
 /// The `pattern` of property `property` of component schema `name`, without its anchors.
 fn property_pattern(name: &str, property: &str) -> String {
-    let spec = spec();
-    let pattern = spec["components"]["schemas"][name]["properties"][property]["pattern"]
+    unanchored(
+        &spec()["components"]["schemas"][name]["properties"][property]["pattern"],
+        &format!("{name}.{property}"),
+    )
+}
+
+fn unanchored(pattern: &serde_yaml::Value, what: &str) -> String {
+    let pattern = pattern
         .as_str()
-        .unwrap_or_else(|| panic!("{name}.{property} has a pattern"))
-        .to_owned();
+        .unwrap_or_else(|| panic!("{what} has a pattern"));
     pattern
         .strip_prefix('^')
         .and_then(|p| p.strip_suffix('$'))
-        .unwrap_or(&pattern)
+        .unwrap_or(pattern)
         .to_owned()
 }
 

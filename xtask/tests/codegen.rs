@@ -140,7 +140,13 @@ fn the_command_exits_non_zero_and_shows_a_diff_on_drift() {
 #[test]
 fn the_xtask_does_not_link_the_payload_crate() {
     let output = std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(root())
         .output()
         .unwrap();
