@@ -40,7 +40,6 @@ fn open_enums_are_plain_strings_or_integers() {
     let schema = webhook_payload_schema();
     for name in [
         "IntegrationType",
-        "IntegrationRunOn",
         "Distance",
         "MemberStatus",
         "FlexibleDate",
@@ -53,6 +52,14 @@ fn open_enums_are_plain_strings_or_integers() {
         );
         assert!(def["description"].is_string(), "{name}");
     }
+    // `IntegrationRunOn` is kept as sent: a plain optional string, not an enum.
+    let run_on = &schema["properties"]["IntegrationRunOn"];
+    assert_eq!(
+        run_on["type"],
+        serde_json::json!(["string", "null"]),
+        "{run_on}"
+    );
+    assert!(run_on.get("enum").is_none() && run_on.get("$ref").is_none());
     let distance = definition(&schema, "Distance");
     assert!(distance["description"]
         .as_str()
