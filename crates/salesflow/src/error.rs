@@ -349,8 +349,13 @@ impl Redactor {
     /// The first [`SNIPPET_CHARS`] characters of `body`, token redacted, control characters
     /// replaced by spaces.
     pub(crate) fn snippet(&self, body: &[u8]) -> String {
-        // Redact before truncating, so that a token cut in two is never half shown.
-        let head = &body[..body.len().min(SNIPPET_CHARS * 4 + 1024)];
+        // Redact before truncating, so that a token cut in two is never half shown. The
+        // head holds SNIPPET_CHARS characters (at most 4 bytes each) however many tokens
+        // they include (each shown as REDACTED), and one token more: a token cut by the
+        // head's end comes after what is shown.
+        let longest = self.forms.iter().map(String::len).max().unwrap_or(0);
+        let room = SNIPPET_CHARS * 4 + (SNIPPET_CHARS / REDACTED.len() + 1) * longest;
+        let head = &body[..body.len().min(room)];
         let text = self.redact(&String::from_utf8_lossy(head));
         let mut out: String = text
             .chars()

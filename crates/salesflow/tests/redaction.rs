@@ -220,3 +220,56 @@ fn debug_says_a_token_is_set_without_showing_it() {
         assert!(!format!("{client:#?}").contains(form));
     }
 }
+
+#[tokio::test]
+async fn a_long_token_echoed_many_times_is_never_partly_shown() {
+    // A 300-byte token, ten times: redacted, it is 100 characters; the snippet must not
+    // end with the beginning of an eleventh one cut short.
+    let token = format!("long{}", "0123456789abcdef".repeat(19));
+    let server = MockServer::start().await;
+    let body = format!("[{}", format!("{token},").repeat(30));
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server.uri(), &token)
+        .list_campaigns()
+        .await
+        .unwrap_err();
+    let Error::Decode { snippet, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(!snippet.contains("long0123"), "{snippet}");
+    assert_eq!(snippet.matches("[REDACTED]").count(), 18, "{snippet}");
+    assert!(snippet.ends_with('…'), "{snippet}");
+}
+
+#[tokio::test]
+async fn a_short_body_is_shown_whole_and_a_long_one_is_marked_cut() {
+    for (len, cut) in [(199, false), (200, false), (201, true)] {
+        let server = MockServer::start().await;
+        let body = format!("<{}", "z".repeat(len - 1));
+        Mock::given(any())
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(body.clone().into_bytes(), "application/json"),
+            )
+            .mount(&server)
+            .await;
+        let err = client(&server.uri(), TOKEN)
+            .list_campaigns()
+            .await
+            .unwrap_err();
+        let Error::Decode { snippet, .. } = &err else {
+            panic!("{err:?}")
+        };
+        if cut {
+            assert_eq!(snippet.chars().count(), salesflow::SNIPPET_CHARS + 1);
+            assert!(snippet.ends_with('…'));
+        } else {
+            assert_eq!(snippet, &body);
+        }
+    }
+}
