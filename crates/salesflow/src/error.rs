@@ -625,6 +625,22 @@ mod tests {
     }
 
     #[test]
+    fn http_status_is_known_for_answers_only() {
+        let redactor = Redactor::new("t");
+        let json_err = serde_json::from_str::<u8>("x").unwrap_err();
+        let decode = |status| Error::Decode {
+            operation: Operation::ListWebhooks,
+            status,
+            snippet: String::new(),
+            source: DecodeError::new(&json_err, &redactor),
+        };
+        assert_eq!(decode(Some(203)).http_status(), Some(203));
+        assert_eq!(decode(None).http_status(), None);
+        assert_eq!(Error::Config("c".into()).http_status(), None);
+        assert!(!decode(Some(200)).is_retryable());
+    }
+
+    #[test]
     fn bytes_are_redacted_and_kept_otherwise() {
         let redactor = Redactor::new("s3cr3t");
         let body = b"\xff token=s3cr3t and s3cr3t\xfe";
