@@ -347,22 +347,18 @@ impl Redactor {
     }
 
     /// The first [`SNIPPET_CHARS`] characters of `body`, token redacted, control characters
-    /// replaced by spaces.
+    /// replaced by spaces, and `…` if there is more.
     pub(crate) fn snippet(&self, body: &[u8]) -> String {
-        // Redact before truncating, so that a token cut in two is never half shown. The
-        // head holds SNIPPET_CHARS characters (at most 4 bytes each) however many tokens
-        // they include (each shown as REDACTED), and one token more: a token cut by the
-        // head's end comes after what is shown.
-        let longest = self.forms.iter().map(String::len).max().unwrap_or(0);
-        let room = SNIPPET_CHARS * 4 + (SNIPPET_CHARS / REDACTED.len() + 1) * longest;
-        let head = &body[..body.len().min(room)];
-        let text = self.redact(&String::from_utf8_lossy(head));
-        let mut out: String = text
-            .chars()
+        // The whole body is redacted before it is cut, so that no token is ever half shown,
+        // however many come before it (a body is cut only here, on the error path).
+        let text = self.redact(&String::from_utf8_lossy(body));
+        let mut chars = text.chars();
+        let mut out: String = chars
+            .by_ref()
             .take(SNIPPET_CHARS)
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
-        if text.chars().count() > SNIPPET_CHARS || head.len() < body.len() {
+        if chars.next().is_some() {
             out.push('…');
         }
         out

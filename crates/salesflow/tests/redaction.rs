@@ -273,3 +273,22 @@ async fn a_short_body_is_shown_whole_and_a_long_one_is_marked_cut() {
         }
     }
 }
+
+#[tokio::test]
+async fn control_characters_in_a_snippet_become_spaces() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(&b"<\n\tno\r\x07json"[..], "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server.uri(), TOKEN)
+        .list_campaigns()
+        .await
+        .unwrap_err();
+    let Error::Decode { snippet, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(snippet, "<  no  json");
+}
