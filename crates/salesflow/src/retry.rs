@@ -293,6 +293,29 @@ mod tests {
     }
 
     #[test]
+    fn each_setter_sets_its_field_and_keeps_the_others() {
+        let ms = Duration::from_millis;
+        let p = RetryPolicy::none()
+            .initial_backoff(ms(7))
+            .max_backoff(ms(70))
+            .max_elapsed(ms(700))
+            .jitter(false)
+            .max_attempts(4);
+        assert_eq!(
+            p,
+            RetryPolicy {
+                max_attempts: 4,
+                initial_backoff: ms(7),
+                max_backoff: ms(70),
+                max_elapsed: ms(700),
+                jitter: false,
+            }
+        );
+        assert_eq!(RetryPolicy::none().max_attempts, 1);
+        assert_eq!(RetryPolicy::none(), RetryPolicy::default().max_attempts(1));
+    }
+
+    #[test]
     fn only_reads_are_retried() {
         let retried: Vec<_> = Operation::ALL
             .iter()
