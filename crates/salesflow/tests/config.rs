@@ -177,3 +177,31 @@ async fn the_builders_timeout_applies_to_a_given_http_client() {
     let err = c.list_webhooks().await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
 }
+
+#[test]
+fn import_options_keep_their_concurrency() {
+    assert_eq!(salesflow::ImportOptions::default().concurrency, 8);
+    assert_eq!(
+        salesflow::ImportOptions::default()
+            .concurrency(3)
+            .concurrency,
+        3
+    );
+}
+
+#[test]
+fn a_calls_debug_shows_the_request_and_its_options_never_the_token() {
+    let client = salesflow::Client::builder()
+        .token("debug-secret-token")
+        .account_id(321)
+        .build()
+        .unwrap();
+    let call = client
+        .get_contact(46875434)
+        .timeout(std::time::Duration::from_secs(7));
+    let text = format!("{call:?}");
+    assert!(text.starts_with("Call {"), "{text}");
+    assert!(text.contains("46875434"), "{text}");
+    assert!(text.contains("7s"), "{text}");
+    assert!(!text.contains("debug-secret-token"), "{text}");
+}
