@@ -205,3 +205,21 @@ fn a_calls_debug_shows_the_request_and_its_options_never_the_token() {
     assert!(text.contains("7s"), "{text}");
     assert!(!text.contains("debug-secret-token"), "{text}");
 }
+
+#[tokio::test]
+async fn a_wrapped_token_is_sent_like_a_plain_one() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .account_id(ACCOUNT)
+        .base_url(format!("{}/api", server.uri()))
+        .api_token(salesflow::ApiToken::new(TOKEN))
+        .build()
+        .unwrap();
+    client.list_webhooks().await.unwrap();
+    let req = only_request(&server).await;
+    assert_eq!(query(&req), expected_query(&[]));
+}
