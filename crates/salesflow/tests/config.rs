@@ -223,3 +223,46 @@ async fn a_wrapped_token_is_sent_like_a_plain_one() {
     let req = only_request(&server).await;
     assert_eq!(query(&req), expected_query(&[]));
 }
+
+#[tokio::test]
+async fn a_layer_sees_every_request_with_its_operation() {
+    use salesflow_api::middleware::{HttpRequest, HttpService, RequestContext};
+    use std::sync::{Arc, Mutex};
+
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let layer = tower::layer::layer_fn(move |inner: HttpService| {
+        let record = record.clone();
+        tower::service_fn(move |mut request: HttpRequest| {
+            let mut inner = inner.clone();
+            let record = record.clone();
+            async move {
+                let context = request.extensions().get::<RequestContext>().copied();
+                record.lock().unwrap().push(context.map(|c| c.operation));
+                request
+                    .headers_mut()
+                    .insert("x-layer", http::HeaderValue::from_static("seen"));
+                tower::ServiceExt::oneshot(&mut inner, request).await
+            }
+        })
+    });
+    let client = Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(format!("{}/api", server.uri()))
+        .layer(layer)
+        .build()
+        .unwrap();
+    client.list_webhooks().await.unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [Some(salesflow::Operation::ListWebhooks)]
+    );
+    let req = only_request(&server).await;
+    assert_eq!(req.headers.get("x-layer").unwrap(), "seen");
+}
