@@ -421,6 +421,11 @@ enum Conn {
     /// Sends the head of a 200 promising 100 bytes, two of them, then closes: the body
     /// breaks off.
     CutBody,
+    /// Sends the head of a 200 promising 100 bytes, two of them, then waits a second
+    /// (longer than the client's timeout) before closing.
+    StallBody,
+    /// Answers with bytes that are not HTTP.
+    Garbage,
     /// Answers 200 with `body`.
     Answer(&'static str),
 }
@@ -444,28 +449,42 @@ fn raw_server(
             };
             let n = counter.fetch_add(1, Ordering::SeqCst);
             let conn = script[n.min(script.len() - 1)];
-            // Read the request head (these requests have no body).
-            let mut head = Vec::new();
-            let mut buf = [0u8; 4096];
-            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                match socket.read(&mut buf).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(k) => head.extend_from_slice(&buf[..k]),
+            // Each connection on its own task: a stalled one does not hold up the next.
+            tokio::spawn(async move {
+                // Read the request head (these requests have no body).
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(k) => head.extend_from_slice(&buf[..k]),
+                    }
                 }
-            }
-            let response = match conn {
-                Conn::Drop => continue,
-                Conn::CutBody => "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
-                     content-length: 100\r\nconnection: close\r\n\r\n[]"
-                    .to_owned(),
-                Conn::Answer(body) => format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
-                     connection: close\r\n\r\n{body}",
-                    body.len()
-                ),
-            };
-            let _ = socket.write_all(response.as_bytes()).await;
-            let _ = socket.shutdown().await;
+                let response = match conn {
+                    Conn::Drop => return,
+                    Conn::StallBody => {
+                        let _ = socket
+                            .write_all(
+                                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                                  content-length: 100\r\n\r\n[]",
+                            )
+                            .await;
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        return;
+                    }
+                    Conn::Garbage => "NOT HTTP AT ALL\r\n\r\n".to_owned(),
+                    Conn::CutBody => "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                         content-length: 100\r\nconnection: close\r\n\r\n[]"
+                        .to_owned(),
+                    Conn::Answer(body) => format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                         connection: close\r\n\r\n{body}",
+                        body.len()
+                    ),
+                };
+                let _ = socket.write_all(response.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            });
         }
     });
     count
@@ -571,4 +590,50 @@ async fn a_write_is_retried_after_a_refused_connection() {
     assert_eq!(contact.member_id.get(), 7);
     let count = server.await.unwrap();
     assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_read_is_retried_after_its_body_timed_out() {
+    // The head came in time, the body did not: a timeout that is neither a request nor a
+    // body error (reqwest reports a decode error caused by it).
+    let (listener, port) = local_listener();
+    let count = raw_server(listener, vec![Conn::StallBody, Conn::Answer("[]")]);
+    let client = Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(format!("http://127.0.0.1:{port}/api"))
+        .timeout(Duration::from_millis(300))
+        .retry_policy(fast_retry())
+        .build()
+        .unwrap();
+    let webhooks = client.list_webhooks().await.unwrap();
+    assert!(webhooks.is_empty());
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 2);
+
+    let (listener, port) = local_listener();
+    raw_server(listener, vec![Conn::StallBody]);
+    let err = Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(format!("http://127.0.0.1:{port}/api"))
+        .timeout(Duration::from_millis(300))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+        .list_webhooks()
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout() && err.is_retryable(), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_read_is_retried_after_an_answer_that_is_not_http() {
+    let (listener, port) = local_listener();
+    let count = raw_server(listener, vec![Conn::Garbage, Conn::Answer("[]")]);
+    let webhooks = raw_client(port, fast_retry())
+        .list_webhooks()
+        .await
+        .unwrap();
+    assert!(webhooks.is_empty());
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
