@@ -11,6 +11,9 @@
 //! `cargo xtask man [--out-dir DIR]` writes the man pages of the `salesflow` command
 //! (`salesflow.1` and one page per subcommand) into `target/man` or DIR. It is not part of
 //! the SDK.
+//!
+//! `cargo xtask mutants [--quick]` runs cargo-mutants over the hand-written library code and
+//! checks the survivors against `.cargo/mutants-exceptions.txt` (TESTING.md).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -50,7 +53,17 @@ usage: cargo xtask <command>
   man [--out-dir DIR]
                      write the man pages of `salesflow` (salesflow.1 and one per subcommand;
                      read one with `man -l target/man/salesflow.1`)
-    --out-dir DIR    where to write them (default: target/man in this workspace)";
+    --out-dir DIR    where to write them (default: target/man in this workspace)
+
+  mutants [--quick] [--package NAME] [-- CARGO-MUTANTS-ARGS...]
+                     mutation testing of the code .cargo/mutants.toml puts in scope (installs
+                     cargo-mutants if missing), one package at a time, in place; fails on a
+                     survivor in the security and retry code that .cargo/mutants-exceptions.txt
+                     does not list, on a stale exception, and (full run) on a crate that keeps
+                     more than 5% of its mutants alive (see TESTING.md)
+    --quick          only the security and retry code, with the tests that pin it (CI)
+    --package NAME   only this crate's mutants
+    -- ARGS          passed on to each cargo-mutants run (e.g. --iterate, --re REGEX)";
 
 /// The spec, relative to the workspace root.
 const SPEC: &str = "spec/salesflow.yaml";
@@ -79,6 +92,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         "release" => run_release(rest),
         "msrv" => run_msrv(rest),
         "man" => man_command(rest),
+        "mutants" => run_mutants(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -356,4 +370,169 @@ fn run_msrv(args: &[String]) -> Result<ExitCode, String> {
         report.checked, report.undeclared
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_mutants(args: &[String]) -> Result<ExitCode, String> {
+    use xtask::mutants;
+
+    let root = workspace_root();
+    let mut quick = false;
+    let mut only: Option<String> = None;
+    let mut extra: Vec<String> = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            "--package" => only = Some(iter.next().ok_or("--package needs a name")?.clone()),
+            "--" => extra.extend(iter.by_ref().cloned()),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    let started = std::time::Instant::now();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    ensure_cargo_mutants(&cargo)?;
+    let exceptions = mutants::parse_exceptions(&read_root_file(&root, mutants::EXCEPTIONS)?)?;
+
+    // Everything in scope, from cargo-mutants itself (it reads .cargo/mutants.toml).
+    let output = Command::new(&cargo)
+        .current_dir(&root)
+        .args(["mutants", "--list", "--json"])
+        .output()
+        .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo mutants --list failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let in_scope = mutants::parse_list(&String::from_utf8_lossy(&output.stdout))?;
+    let files: std::collections::BTreeSet<String> =
+        in_scope.iter().map(|m| m.file.clone()).collect();
+    let leftovers = mutants::leftover_mutations(&root, &files);
+    if !leftovers.is_empty() {
+        return Err(format!(
+            "a mutation is still in {} (an in-place run was killed before it could restore \
+             the file): `git checkout` it first",
+            leftovers.join(", ")
+        ));
+    }
+    let listed: Vec<mutants::Mutant> = in_scope
+        .iter()
+        .filter(|m| !quick || m.is_strict())
+        .cloned()
+        .collect();
+    let mut per_package: std::collections::BTreeMap<String, usize> = Default::default();
+    for m in &listed {
+        if only.as_ref().is_none_or(|p| *p == m.package) {
+            *per_package.entry(m.package.clone()).or_default() += 1;
+        }
+    }
+    if let Some(p) = only.as_ref().filter(|p| !per_package.contains_key(*p)) {
+        return Err(format!("no mutant of a package `{p}` is in scope"));
+    }
+    println!(
+        "mutants: cargo-mutants {}; {}",
+        mutants::CARGO_MUTANTS_VERSION,
+        mutants::plan_text(quick, &per_package)
+    );
+
+    let mut results = Vec::new();
+    for package in per_package.keys() {
+        let package_files: std::collections::BTreeSet<&str> = in_scope
+            .iter()
+            .filter(|m| &m.package == package)
+            .map(|m| m.file.as_str())
+            .collect();
+        let mut patterns = Vec::new();
+        let mut pass = extra.clone();
+        if quick {
+            patterns = mutants::strict_name_patterns(|f| package_files.contains(f));
+            // Files without strict code are left out whole (cargo-mutants 27.1 does not
+            // apply `--re` to "delete field" mutants).
+            for file in &package_files {
+                if !mutants::STRICT.iter().any(|s| s.file == *file) {
+                    pass.push(format!("--exclude={file}"));
+                }
+            }
+        }
+        let out = mutants::output_dir(&root, quick, package);
+        std::fs::create_dir_all(&out)
+            .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+        let args = mutants::package_args(package, quick, &patterns, &out, &pass);
+        println!("\n==> cargo {}", args.join(" "));
+        let t0 = std::time::Instant::now();
+        let status = Command::new(&cargo)
+            .current_dir(&root)
+            .args(&args)
+            .status()
+            .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
+        // 0: all caught; 2: some missed; 3: some timed out. Anything else: no verdict.
+        if !matches!(status.code(), Some(0 | 2 | 3)) {
+            return Err(format!(
+                "cargo mutants failed for {package} ({status}); see {}",
+                out.join("mutants.out/log").display()
+            ));
+        }
+        println!("({package}: {} s)", t0.elapsed().as_secs());
+        let outcomes = out.join("mutants.out/outcomes.json");
+        let text = std::fs::read_to_string(&outcomes)
+            .map_err(|e| format!("cannot read {}: {e}", outcomes.display()))?;
+        results.extend(
+            mutants::parse_outcomes(&text)?
+                .into_iter()
+                .filter(|(m, _)| !quick || m.is_strict()),
+        );
+    }
+
+    // Only a run of the whole scope can tell that an exception names a mutant that is gone.
+    let complete = extra.is_empty() && only.is_none();
+    let report = mutants::Report::new(&results, &listed, &exceptions, complete, !quick);
+    println!(
+        "\nmutants{}: {} s\n{report}",
+        if quick { " --quick" } else { "" },
+        started.elapsed().as_secs()
+    );
+    if report.ok() {
+        println!("mutants: ok");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("mutants: FAIL");
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// Installs the pinned cargo-mutants unless it is there.
+fn ensure_cargo_mutants(cargo: &std::ffi::OsStr) -> Result<(), String> {
+    let want = format!("cargo-mutants {}", xtask::mutants::CARGO_MUTANTS_VERSION);
+    let have = Command::new(cargo)
+        .args(["mutants", "--version"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    if have.as_deref() == Some(want.as_str()) {
+        return Ok(());
+    }
+    println!(
+        "mutants: installing {want} (found: {})",
+        have.as_deref().unwrap_or("none")
+    );
+    let status = Command::new(cargo)
+        .args([
+            "install",
+            "--locked",
+            "cargo-mutants",
+            "--version",
+            xtask::mutants::CARGO_MUTANTS_VERSION,
+        ])
+        .status()
+        .map_err(|e| format!("cannot run cargo install: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo install cargo-mutants failed ({status})"));
+    }
+    Ok(())
 }

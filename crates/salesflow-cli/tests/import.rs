@@ -549,3 +549,132 @@ fn a_profile_of_unknown_outcome_not_found_on_the_server_is_sent_and_then_settled
         "{members:?}"
     );
 }
+
+#[test]
+fn every_row_failing_with_a_server_error_is_exit_1_without_a_stop() {
+    // A 500 is not fatal: every row is tried; none imported, so the exit code is 1, not 3.
+    let mock = Mock::start();
+    mock.server
+        .inject(
+            Fault::new(FaultKind::ServerError)
+                .for_operation(Operation::ImportMember)
+                .always(),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    write_profiles(&csv, "all-fail", 5);
+    let out = import(&mock, &csv, &["--concurrency", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(n(&report, "Failed"), 5, "{report}");
+    assert_eq!(n(&report, "NotAttempted"), 0, "{report}");
+    assert!(
+        !stderr(&out).contains("stopped after an error"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn invalid_rows_with_every_valid_row_failing_is_a_partial_failure() {
+    let mock = Mock::start();
+    mock.server
+        .inject(
+            Fault::new(FaultKind::ServerError)
+                .for_operation(Operation::ImportMember)
+                .always(),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        "linkedin_url,first_name\nhttps://www.linkedin.com/in/part-fail-0,A\nnot a url,B\n",
+    )
+    .unwrap();
+    let out = import(&mock, &csv, &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(
+        (n(&report, "Failed"), n(&report, "Invalid")),
+        (1, 1),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_fatal_error_waits_for_the_rows_in_flight_and_journals_them() {
+    // Both rows in flight fail the same way; the second answer comes after the first (fatal)
+    // one and is still waited for (the grace period), journaled and counted.
+    let mock = Mock::start();
+    mock.server
+        .inject(
+            Fault::new(FaultKind::Latency { ms: 400 })
+                .for_operation(Operation::ImportMember)
+                .always(),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    write_profiles(&csv, "fatal-grace", 6);
+    let journal = dir.path().join("state.jsonl");
+    let started = Instant::now();
+    let out = mock
+        .cli()
+        .args([
+            "import",
+            csv.to_str().unwrap(),
+            "--campaign",
+            "424242",
+            "--concurrency",
+            "2",
+            "--state",
+            journal.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(n(&report, "Failed"), 2, "{report}");
+    assert_eq!(n(&report, "Unknown"), 0, "{report}");
+    assert_eq!(n(&report, "NotAttempted"), 4, "{report}");
+    assert_eq!(answers_journaled(&journal), 2);
+    assert!(
+        stderr(&out).contains("stopped after an error that every row would meet"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn a_forbidden_token_stops_the_import() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    write_profiles(&csv, "forbidden", 20);
+    let out = common::salesflow()
+        .args([
+            "--base-url",
+            &mock.server.base_url(),
+            "--token",
+            "not-a-token",
+            "--account-id",
+            &salesflow_mock::DEMO_ACCOUNT_ID.to_string(),
+            "--output",
+            "json",
+            "import",
+            csv.to_str().unwrap(),
+            "--campaign",
+            EMPTY_CAMPAIGN,
+            "--concurrency",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(n(&report, "Failed"), 1, "{report}");
+    assert_eq!(n(&report, "NotAttempted"), 19, "{report}");
+}

@@ -279,3 +279,56 @@ fn conversions() {
     assert_eq!(DotNetDate::from(sample_utc()), d);
     assert!(DotNetDate::from_millis(SAMPLE_MILLIS + 1).unwrap() > d);
 }
+
+#[test]
+fn offsets_go_up_to_23_59_hours_and_no_further() {
+    for (text, seconds) in [
+        ("/Date(0+2359)/", 23 * 3600 + 59 * 60),
+        ("/Date(0-2359)/", -(23 * 3600 + 59 * 60)),
+        ("/Date(0+2300)/", 23 * 3600),
+        ("/Date(0+0059)/", 59 * 60),
+    ] {
+        let d: DotNetDate = text.parse().unwrap();
+        assert_eq!(
+            d.as_datetime().offset().local_minus_utc(),
+            seconds,
+            "{text}"
+        );
+        assert_eq!(d.timestamp_millis(), 0);
+    }
+    for text in [
+        "/Date(0+2400)/",
+        "/Date(0+2360)/",
+        "/Date(0-2400)/",
+        "/Date(0+9900)/",
+    ] {
+        assert!(
+            matches!(
+                text.parse::<DotNetDate>(),
+                Err(ParseDateError::MalformedDotNet { .. })
+            ),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_negative_integer_date_is_before_1970_not_the_epoch() {
+    // JSON integers below zero reach the decoder by another path than those above it.
+    let d: DotNetDate = serde_json::from_str("-1000").unwrap();
+    assert_eq!(d.timestamp_millis(), -1000);
+    assert_eq!(d.to_utc().to_rfc3339(), "1969-12-31T23:59:59+00:00");
+    let f: FlexibleDate = serde_json::from_str("-86400000").unwrap();
+    assert_eq!(f.to_string(), "1969-12-31T00:00:00Z");
+    let p: FlexibleDate = serde_json::from_str("86400000").unwrap();
+    assert_eq!(p.to_string(), "1970-01-02T00:00:00Z");
+    // Out of range either way: a typed error naming the value, not a default date.
+    for text in [
+        "-9223372036854775808",
+        "9223372036854775807",
+        "18446744073709551615",
+    ] {
+        let err = serde_json::from_str::<DotNetDate>(text).unwrap_err();
+        assert!(err.to_string().contains("DotNetDate"), "{text}: {err}");
+    }
+}

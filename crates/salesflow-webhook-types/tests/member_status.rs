@@ -229,3 +229,25 @@ fn error_messages() {
         "member status has an empty name at position 2"
     );
 }
+
+#[test]
+fn duplicate_and_error_are_read_from_their_own_flag() {
+    let none = MemberStatus::from_flags(MemberFlags::empty());
+    assert!(!none.is_duplicate() && !none.is_error());
+    let dup = MemberStatus::from_flags(MemberFlags::DUPLICATE);
+    assert!(dup.is_duplicate() && !dup.is_error());
+    let err = MemberStatus::from_flags(MemberFlags::ERROR);
+    assert!(err.is_error() && !err.is_duplicate());
+    let both: MemberStatus = "MEMBER_DUPLICATE, MEMBER_ERROR".parse().unwrap();
+    assert!(both.is_duplicate() && both.is_error());
+}
+
+#[test]
+fn flags_convert_both_ways() {
+    let flags = MemberFlags::PENDING | MemberFlags::ERROR;
+    let status = MemberStatus::from(flags);
+    assert_eq!(status.flags(), flags);
+    assert_eq!(MemberFlags::from(status), flags);
+    let parsed: MemberStatus = "MEMBER_CONNECTED, MEMBER_SNOOZED".parse().unwrap();
+    assert_eq!(MemberFlags::from(parsed), MemberFlags::CONNECTED);
+}

@@ -351,3 +351,24 @@ fn payload_built_by_mutation_round_trips() {
     );
     assert_eq!(WebhookPayload::from_str(&text).unwrap(), p);
 }
+
+#[test]
+fn the_default_limit_is_one_mebibyte_exactly() {
+    assert_eq!(MAX_PAYLOAD_BYTES, 1_048_576);
+    let mut body = vec![b' '; 1_048_576];
+    body[0] = b'{';
+    body[1_048_575] = b'}';
+    assert!(WebhookPayload::from_slice(&body).is_ok());
+    body.insert(1, b' ');
+    let err = WebhookPayload::from_slice(&body).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            PayloadError::TooLarge {
+                len: 1_048_577,
+                limit: 1_048_576
+            }
+        ),
+        "{err:?}"
+    );
+}

@@ -347,17 +347,18 @@ impl Redactor {
     }
 
     /// The first [`SNIPPET_CHARS`] characters of `body`, token redacted, control characters
-    /// replaced by spaces.
+    /// replaced by spaces, and `…` if there is more.
     pub(crate) fn snippet(&self, body: &[u8]) -> String {
-        // Redact before truncating, so that a token cut in two is never half shown.
-        let head = &body[..body.len().min(SNIPPET_CHARS * 4 + 1024)];
-        let text = self.redact(&String::from_utf8_lossy(head));
-        let mut out: String = text
-            .chars()
+        // The whole body is redacted before it is cut, so that no token is ever half shown,
+        // however many come before it (a body is cut only here, on the error path).
+        let text = self.redact(&String::from_utf8_lossy(body));
+        let mut chars = text.chars();
+        let mut out: String = chars
+            .by_ref()
             .take(SNIPPET_CHARS)
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
-        if text.chars().count() > SNIPPET_CHARS || head.len() < body.len() {
+        if chars.next().is_some() {
             out.push('…');
         }
         out
@@ -379,12 +380,10 @@ impl Redactor {
         out
     }
 
-    /// A transport error whose URL, if it holds the token, is dropped.
+    /// A transport error whose URL, if it holds the token, is dropped. (Its `Display` and
+    /// `Debug` show nothing else of the request: dropping the URL is all there is to do.)
     pub(crate) fn scrub(&self, err: reqwest::Error) -> reqwest::Error {
-        let leaks = err.url().is_some_and(|u| self.contains_secret(u.as_str()))
-            || self.contains_secret(&err.to_string())
-            || self.contains_secret(&format!("{err:?}"));
-        if leaks {
+        if err.url().is_some_and(|u| self.contains_secret(u.as_str())) {
             err.without_url()
         } else {
             err
@@ -619,6 +618,22 @@ mod tests {
         assert_eq!(summary(b"plain   text\nerror"), "plain text error");
         let long = "x".repeat(500);
         assert_eq!(summary(long.as_bytes()).chars().count(), SNIPPET_CHARS + 1);
+    }
+
+    #[test]
+    fn http_status_is_known_for_answers_only() {
+        let redactor = Redactor::new("t");
+        let json_err = serde_json::from_str::<u8>("x").unwrap_err();
+        let decode = |status| Error::Decode {
+            operation: Operation::ListWebhooks,
+            status,
+            snippet: String::new(),
+            source: DecodeError::new(&json_err, &redactor),
+        };
+        assert_eq!(decode(Some(203)).http_status(), Some(203));
+        assert_eq!(decode(None).http_status(), None);
+        assert_eq!(Error::Config("c".into()).http_status(), None);
+        assert!(!decode(Some(200)).is_retryable());
     }
 
     #[test]

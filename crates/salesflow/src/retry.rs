@@ -5,6 +5,7 @@ use std::time::Duration;
 use salesflow_api::operations::Operation;
 
 use crate::error::{ApiErrorKind, Error};
+use crate::transport::TransportCause;
 
 /// When and how often calls are retried.
 ///
@@ -168,10 +169,15 @@ pub(crate) fn should_retry(op: Operation, err: &Error) -> bool {
 /// Whether `err` is worth another attempt of a read.
 pub(crate) fn is_transient(err: &Error) -> bool {
     match err {
-        // A reset connection surfaces as a request or body error: harmless to repeat for a
-        // read (`should_retry` keeps writes out).
-        Error::Transport { source, .. } => {
-            source.is_connect() || source.is_timeout() || source.is_request() || source.is_body()
+        // A reset connection surfaces as a request or body error, or, when the body broke
+        // off while it was decoded, as a decode error caused by one (its cause says reset):
+        // harmless to repeat for a read (`should_retry` keeps writes out).
+        Error::Transport { source, cause, .. } => {
+            *cause == TransportCause::ConnectionReset
+                || source.is_connect()
+                || source.is_timeout()
+                || source.is_request()
+                || source.is_body()
         }
         // AWS's standard retry mode counts 500 with 502-504 as transient; a read is safe to
         // repeat.
@@ -227,6 +233,86 @@ mod tests {
             RetryPolicy::none().next_delay(1, Duration::ZERO, None),
             None
         );
+    }
+
+    #[test]
+    fn retry_after_above_max_backoff_gives_up_even_with_time_to_spare() {
+        let p = RetryPolicy::default()
+            .max_backoff(Duration::from_secs(5))
+            .max_elapsed(Duration::from_secs(3600));
+        let secs = |s: u64| Some(Duration::from_secs(s));
+        let just_above = Some(Duration::from_secs(5) + Duration::from_millis(1));
+        assert_eq!(p.next_delay(1, Duration::ZERO, just_above), None);
+        assert_eq!(p.next_delay(1, Duration::ZERO, secs(5)), secs(5));
+        assert_eq!(p.next_delay(1, Duration::ZERO, secs(4)), secs(4));
+        assert_eq!(p.next_delay(1, Duration::ZERO, secs(0)), secs(0));
+    }
+
+    #[test]
+    fn the_last_wait_may_end_exactly_at_max_elapsed() {
+        let p = RetryPolicy::default()
+            .jitter(false)
+            .max_elapsed(Duration::from_secs(10));
+        let one = Some(Duration::from_secs(1));
+        assert_eq!(p.next_delay(1, Duration::from_secs(9), one), one);
+        assert_eq!(p.next_delay(1, Duration::from_millis(9_001), one), None);
+        // Without Retry-After: the backoff (200 ms) counts the same way.
+        assert_eq!(
+            p.next_delay(1, Duration::from_millis(9_800), None),
+            Some(Duration::from_millis(200))
+        );
+        assert_eq!(p.next_delay(1, Duration::from_millis(9_801), None), None);
+    }
+
+    #[test]
+    fn attempts_are_counted_up_to_max_attempts() {
+        let p = RetryPolicy::default().jitter(false).max_attempts(3);
+        assert!(p.next_delay(1, Duration::ZERO, None).is_some());
+        assert!(p.next_delay(2, Duration::ZERO, None).is_some());
+        assert_eq!(p.next_delay(3, Duration::ZERO, None), None);
+        assert_eq!(p.next_delay(4, Duration::ZERO, None), None);
+        // The first wait is initial_backoff, the second twice it.
+        assert_eq!(
+            p.next_delay(1, Duration::ZERO, None),
+            Some(Duration::from_millis(200))
+        );
+        assert_eq!(
+            p.next_delay(2, Duration::ZERO, None),
+            Some(Duration::from_millis(400))
+        );
+    }
+
+    #[test]
+    fn jittered_waits_vary_within_the_bound() {
+        let p = RetryPolicy::default().max_attempts(10);
+        let waits: std::collections::BTreeSet<_> = (0..50)
+            .filter_map(|_| p.next_delay(3, Duration::ZERO, None))
+            .collect();
+        assert!(waits.len() > 1, "{waits:?}");
+        assert!(waits.iter().all(|w| *w <= Duration::from_millis(800)));
+    }
+
+    #[test]
+    fn each_setter_sets_its_field_and_keeps_the_others() {
+        let ms = Duration::from_millis;
+        let p = RetryPolicy::none()
+            .initial_backoff(ms(7))
+            .max_backoff(ms(70))
+            .max_elapsed(ms(700))
+            .jitter(false)
+            .max_attempts(4);
+        assert_eq!(
+            p,
+            RetryPolicy {
+                max_attempts: 4,
+                initial_backoff: ms(7),
+                max_backoff: ms(70),
+                max_elapsed: ms(700),
+                jitter: false,
+            }
+        );
+        assert_eq!(RetryPolicy::none().max_attempts, 1);
+        assert_eq!(RetryPolicy::none(), RetryPolicy::default().max_attempts(1));
     }
 
     #[test]

@@ -177,3 +177,92 @@ async fn the_builders_timeout_applies_to_a_given_http_client() {
     let err = c.list_webhooks().await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
 }
+
+#[test]
+fn import_options_keep_their_concurrency() {
+    assert_eq!(salesflow::ImportOptions::default().concurrency, 8);
+    assert_eq!(
+        salesflow::ImportOptions::default()
+            .concurrency(3)
+            .concurrency,
+        3
+    );
+}
+
+#[test]
+fn a_calls_debug_shows_the_request_and_its_options_never_the_token() {
+    let client = salesflow::Client::builder()
+        .token("debug-secret-token")
+        .account_id(321)
+        .build()
+        .unwrap();
+    let call = client
+        .get_contact(46875434)
+        .timeout(std::time::Duration::from_secs(7));
+    let text = format!("{call:?}");
+    assert!(text.starts_with("Call {"), "{text}");
+    assert!(text.contains("46875434"), "{text}");
+    assert!(text.contains("7s"), "{text}");
+    assert!(!text.contains("debug-secret-token"), "{text}");
+}
+
+#[tokio::test]
+async fn a_wrapped_token_is_sent_like_a_plain_one() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .account_id(ACCOUNT)
+        .base_url(format!("{}/api", server.uri()))
+        .api_token(salesflow::ApiToken::new(TOKEN))
+        .build()
+        .unwrap();
+    client.list_webhooks().await.unwrap();
+    let req = only_request(&server).await;
+    assert_eq!(query(&req), expected_query(&[]));
+}
+
+#[tokio::test]
+async fn a_layer_sees_every_request_with_its_operation() {
+    use salesflow_api::middleware::{HttpRequest, HttpService, RequestContext};
+    use std::sync::{Arc, Mutex};
+
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let layer = tower::layer::layer_fn(move |inner: HttpService| {
+        let record = record.clone();
+        tower::service_fn(move |mut request: HttpRequest| {
+            let mut inner = inner.clone();
+            let record = record.clone();
+            async move {
+                let context = request.extensions().get::<RequestContext>().copied();
+                record.lock().unwrap().push(context.map(|c| c.operation));
+                request
+                    .headers_mut()
+                    .insert("x-layer", http::HeaderValue::from_static("seen"));
+                tower::ServiceExt::oneshot(&mut inner, request).await
+            }
+        })
+    });
+    let client = Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(format!("{}/api", server.uri()))
+        .layer(layer)
+        .build()
+        .unwrap();
+    client.list_webhooks().await.unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [Some(salesflow::Operation::ListWebhooks)]
+    );
+    let req = only_request(&server).await;
+    assert_eq!(req.headers.get("x-layer").unwrap(), "seen");
+}

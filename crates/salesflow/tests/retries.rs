@@ -340,3 +340,300 @@ async fn per_call_timeout_applies_to_the_generic_and_batched_paths() {
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
 }
+
+/// A client with `policy` whose both hosts are `server`.
+fn client_with(server: &MockServer, policy: RetryPolicy) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(format!("{}/api", server.uri()))
+        .retry_policy(policy)
+        .build()
+        .unwrap()
+}
+
+/// A server answering 429 with `Retry-After: retry_after` once, then `[]`.
+async fn rate_limited_once(retry_after: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", retry_after))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn retry_after_just_above_max_backoff_gives_up_even_with_time_to_spare() {
+    // max_elapsed (an hour) would allow the wait: max_backoff alone decides.
+    let server = rate_limited_once("2").await;
+    let policy = fast_retry()
+        .max_backoff(Duration::from_secs(1))
+        .max_elapsed(Duration::from_secs(3600));
+    let started = Instant::now();
+    let err = client_with(&server, policy)
+        .list_accounts()
+        .await
+        .unwrap_err();
+    assert_eq!(err.api_kind(), Some(ApiErrorKind::RateLimited));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(2)));
+    assert_eq!(requests(&server).await.len(), 1);
+    assert!(started.elapsed() < Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn retry_after_equal_to_max_backoff_is_waited_for() {
+    let server = rate_limited_once("1").await;
+    let policy = fast_retry()
+        .max_backoff(Duration::from_secs(1))
+        .max_elapsed(Duration::from_secs(3600));
+    let started = Instant::now();
+    client_with(&server, policy).list_accounts().await.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_500_is_retried_for_a_read_but_a_501_is_not() {
+    for (status, attempts) in [(500, 3), (501, 1), (505, 1), (499, 1)] {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(status))
+            .mount(&server)
+            .await;
+        let err = client(&server).list_campaigns().await.unwrap_err();
+        assert_eq!(err.http_status(), Some(status));
+        assert_eq!(err.is_retryable(), attempts > 1, "{status}");
+        assert_eq!(requests(&server).await.len(), attempts, "{status}");
+    }
+}
+
+/// What a raw HTTP server does with one connection.
+#[derive(Clone, Copy, Debug)]
+enum Conn {
+    /// Closes it without answering: the request could not be sent (or its answer never
+    /// came), a reset while sending.
+    Drop,
+    /// Sends the head of a 200 promising 100 bytes, two of them, then closes: the body
+    /// breaks off.
+    CutBody,
+    /// Sends the head of a 200 promising 100 bytes, two of them, then waits a second
+    /// (longer than the client's timeout) before closing.
+    StallBody,
+    /// Answers with bytes that are not HTTP.
+    Garbage,
+    /// Answers 200 with `body`.
+    Answer(&'static str),
+}
+
+/// A raw HTTP server on `listener` that handles its connections as `script` says (the last
+/// entry repeats), and counts them.
+fn raw_server(
+    listener: std::net::TcpListener,
+    script: Vec<Conn>,
+) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = count.clone();
+    listener.set_nonblocking(true).unwrap();
+    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let conn = script[n.min(script.len() - 1)];
+            // Each connection on its own task: a stalled one does not hold up the next.
+            tokio::spawn(async move {
+                // Read the request head (these requests have no body).
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(k) => head.extend_from_slice(&buf[..k]),
+                    }
+                }
+                let response = match conn {
+                    Conn::Drop => return,
+                    Conn::StallBody => {
+                        let _ = socket
+                            .write_all(
+                                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                                  content-length: 100\r\n\r\n[]",
+                            )
+                            .await;
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        return;
+                    }
+                    Conn::Garbage => "NOT HTTP AT ALL\r\n\r\n".to_owned(),
+                    Conn::CutBody => "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                         content-length: 100\r\nconnection: close\r\n\r\n[]"
+                        .to_owned(),
+                    Conn::Answer(body) => format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                         connection: close\r\n\r\n{body}",
+                        body.len()
+                    ),
+                };
+                let _ = socket.write_all(response.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    count
+}
+
+fn raw_client(port: u16, policy: RetryPolicy) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(format!("http://127.0.0.1:{port}/api"))
+        .retry_policy(policy)
+        .build()
+        .unwrap()
+}
+
+fn local_listener() -> (std::net::TcpListener, u16) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    (listener, port)
+}
+
+#[tokio::test]
+async fn a_read_is_retried_after_a_connection_closed_before_the_answer() {
+    let (listener, port) = local_listener();
+    let count = raw_server(listener, vec![Conn::Drop, Conn::Answer("[]")]);
+    let webhooks = raw_client(port, fast_retry())
+        .list_webhooks()
+        .await
+        .unwrap();
+    assert!(webhooks.is_empty());
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_read_is_retried_after_a_body_cut_short() {
+    let (listener, port) = local_listener();
+    let count = raw_server(listener, vec![Conn::CutBody, Conn::Answer("[]")]);
+    let webhooks = raw_client(port, fast_retry())
+        .list_webhooks()
+        .await
+        .unwrap();
+    assert!(webhooks.is_empty());
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_body_cut_short_or_a_dropped_connection_is_retryable() {
+    for conn in [Conn::Drop, Conn::CutBody] {
+        let (listener, port) = local_listener();
+        let count = raw_server(listener, vec![conn]);
+        let err = raw_client(port, RetryPolicy::none())
+            .list_webhooks()
+            .await
+            .unwrap_err();
+        assert!(err.is_retryable(), "{conn:?}: {err:?}");
+        assert!(!err.is_connect() && !err.is_timeout(), "{conn:?}: {err:?}");
+        assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_write_is_not_retried_after_a_connection_closed_before_the_answer() {
+    // The request may have been carried out: importing twice must not happen.
+    let (listener, port) = local_listener();
+    let count = raw_server(
+        listener,
+        vec![
+            Conn::Drop,
+            Conn::Answer(r#"{"MemberId": 7, "Status": "MEMBER_IMPORTED"}"#),
+        ],
+    );
+    let err = raw_client(port, fast_retry())
+        .import_member(1, "https://www.linkedin.com/in/someone")
+        .await
+        .unwrap_err();
+    assert!(!err.is_connect(), "{err:?}");
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_write_is_retried_after_a_refused_connection() {
+    // Nothing listens at first: the server surely did nothing, so ImportMember is retried,
+    // and the second attempt finds the server up.
+    let (listener, port) = local_listener();
+    drop(listener);
+    let policy = fast_retry()
+        .initial_backoff(Duration::from_millis(600))
+        .max_attempts(2);
+    let server = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        raw_server(
+            listener,
+            vec![Conn::Answer(
+                r#"{"MemberId": 7, "Status": "MEMBER_IMPORTED"}"#,
+            )],
+        )
+    });
+    let contact = raw_client(port, policy)
+        .import_member(1, "https://www.linkedin.com/in/someone")
+        .await
+        .unwrap();
+    assert_eq!(contact.member_id.get(), 7);
+    let count = server.await.unwrap();
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_read_is_retried_after_its_body_timed_out() {
+    // The head came in time, the body did not: a timeout that is neither a request nor a
+    // body error (reqwest reports a decode error caused by it).
+    let (listener, port) = local_listener();
+    let count = raw_server(listener, vec![Conn::StallBody, Conn::Answer("[]")]);
+    let client = Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(format!("http://127.0.0.1:{port}/api"))
+        .timeout(Duration::from_millis(300))
+        .retry_policy(fast_retry())
+        .build()
+        .unwrap();
+    let webhooks = client.list_webhooks().await.unwrap();
+    assert!(webhooks.is_empty());
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 2);
+
+    let (listener, port) = local_listener();
+    raw_server(listener, vec![Conn::StallBody]);
+    let err = Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(format!("http://127.0.0.1:{port}/api"))
+        .timeout(Duration::from_millis(300))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+        .list_webhooks()
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout() && err.is_retryable(), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_read_is_retried_after_an_answer_that_is_not_http() {
+    let (listener, port) = local_listener();
+    let count = raw_server(listener, vec![Conn::Garbage, Conn::Answer("[]")]);
+    let webhooks = raw_client(port, fast_retry())
+        .list_webhooks()
+        .await
+        .unwrap();
+    assert!(webhooks.is_empty());
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 2);
+}

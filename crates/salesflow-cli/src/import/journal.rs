@@ -19,7 +19,7 @@ use salesflow::{CampaignId, MemberId};
 use std::collections::hash_map::RandomState;
 use std::fs::{File, OpenOptions};
 use std::hash::{BuildHasher, Hasher};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -209,43 +209,53 @@ impl Journal {
     ) -> std::io::Result<Journal> {
         let mut state = vec![0u8; index.len()];
         let mut unreadable_lines = 0;
-        let exists = match File::open(path) {
-            Ok(f) => {
-                for line in BufReader::new(f).split(b'\n') {
-                    let line = line?;
-                    if line.iter().all(u8::is_ascii_whitespace) {
-                        continue;
-                    }
-                    let Ok(entry) = serde_json::from_slice::<JournalEntry>(&line) else {
-                        unreadable_lines += 1;
-                        continue;
-                    };
-                    if entry.campaign != campaign {
-                        continue;
-                    }
-                    let Some((key, event)) = entry.key_and_event() else {
-                        unreadable_lines += 1;
-                        continue;
-                    };
-                    let Some(i) = index.position(&hasher.hash(&key)) else {
-                        continue;
-                    };
-                    // Entries are in the order they were written: the last one wins.
-                    let done = state[i] & DONE;
-                    state[i] = done
-                        | if event.is_done() { DONE } else { 0 }
-                        | if event == Event::Sent { LAST_SENT } else { 0 };
-                }
-                true
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        // One handle, to read what earlier runs wrote and to append to: an error opening or
+        // reading the journal is returned, never taken for an empty journal (every row
+        // would be sent again).
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)?;
+        for line in BufReader::new(&file).split(b'\n') {
+            let line = line?;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-            Err(e) => return Err(e),
-        };
+            let Ok(entry) = serde_json::from_slice::<JournalEntry>(&line) else {
+                unreadable_lines += 1;
+                continue;
+            };
+            if entry.campaign != campaign {
+                continue;
+            }
+            let Some((key, event)) = entry.key_and_event() else {
+                unreadable_lines += 1;
+                continue;
+            };
+            let Some(i) = index.position(&hasher.hash(&key)) else {
+                continue;
+            };
+            // Entries are in the order they were written: once done, done; whether the last
+            // one is `sent`, the last one says.
+            if event.is_done() {
+                state[i] |= DONE;
+            }
+            if event == Event::Sent {
+                state[i] |= LAST_SENT;
+            } else {
+                state[i] &= !LAST_SENT;
+            }
+        }
         let is_unknown = |s: u8| s & LAST_SENT != 0 && s & DONE == 0;
         let mut unknown = Vec::new();
-        if exists && state.iter().any(|s| is_unknown(*s)) {
+        if state.iter().any(|s| is_unknown(*s)) {
             // A second read for the few keys whose outcome is unknown.
-            for line in BufReader::new(File::open(path)?).split(b'\n') {
+            file.seek(SeekFrom::Start(0))?;
+            for line in BufReader::new(&file).split(b'\n') {
                 let Ok(entry) = serde_json::from_slice::<JournalEntry>(&line?) else {
                     continue;
                 };
@@ -260,10 +270,6 @@ impl Journal {
                 }
             }
         }
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        let mut file = OpenOptions::new().create(true).append(true).open(path)?;
         // A previous run killed mid-write may have left a partial last line: start ours on
         // a fresh one.
         if unreadable_lines > 0 {
@@ -322,6 +328,10 @@ mod tests {
                 ("eve", &[Event::Sent, Event::Duplicate]),
                 // Unknown, looked up, not found, sent again and failed: settled.
                 ("hal", &[Event::Sent, Event::Sent, Event::Failed]),
+                // Done twice (imported, then found by a lookup): still done.
+                ("ida", &[Event::Sent, Event::Imported, Event::Found]),
+                // Sent twice, never answered: unknown.
+                ("jon", &[Event::Sent, Event::Sent]),
             ] {
                 for e in events {
                     j.record(&JournalEntry::new(CampaignId::new(1), key, *e, 2))
@@ -342,7 +352,9 @@ mod tests {
             b"{\"campaign\":1,\"line\":9,\"url\":\"https://www.linkedin.com/in/Gus/\",\"outcome\":\"imported\",\"at\":\"\"}\n{\"campaign\":1,\"pro",
         )
         .unwrap();
-        let keys = ["ann", "bob", "cid", "dee", "eve", "fay", "gus", "hal"];
+        let keys = [
+            "ann", "bob", "cid", "dee", "eve", "fay", "gus", "hal", "ida", "jon",
+        ];
         let index = ProfileIndex::from_vec(
             keys.iter()
                 .enumerate()
@@ -360,13 +372,15 @@ mod tests {
             ("fay", false),
             ("gus", true),
             ("hal", false),
+            ("ida", true),
+            ("jon", false),
         ] {
             let i = index.position(&hasher.hash(key)).unwrap();
             assert_eq!(j.done[i], done, "{key}");
         }
         let mut unknown = j.unknown.clone();
         unknown.sort();
-        assert_eq!(unknown, ["cid", "dee"]);
+        assert_eq!(unknown, ["cid", "dee", "jon"]);
         let other = Journal::open(&path, CampaignId::new(2), &hasher, &index).unwrap();
         assert_eq!(other.done.iter().filter(|d| **d).count(), 1);
         assert!(other.done[index.position(&hasher.hash("fay")).unwrap()]);
@@ -376,6 +390,161 @@ mod tests {
         assert_eq!(j.done, [true]);
         assert!(j.unknown.is_empty());
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn index_of(hasher: &KeyHasher, keys: &[&str]) -> ProfileIndex {
+        ProfileIndex::from_vec(
+            keys.iter()
+                .enumerate()
+                .map(|(i, k)| (hasher.hash(k), i as u32 + 2))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn an_entry_after_a_torn_last_line_is_not_lost() {
+        let dir = tempfile_dir();
+        let path = dir.join("j.jsonl");
+        let hasher = KeyHasher::new();
+        let index = index_of(&hasher, &["ann", "bob"]);
+        let campaign = CampaignId::new(1);
+        // A run killed in the middle of writing an entry.
+        std::fs::write(
+            &path,
+            b"{\"campaign\":1,\"profile\":\"ann\",\"event\":\"sent\",\"at\":\"\"}\n{\"campaign\":1,\"pro",
+        )
+        .unwrap();
+        {
+            let mut j = Journal::open(&path, campaign, &hasher, &index).unwrap();
+            assert_eq!(j.unreadable_lines, 1);
+            assert_eq!(j.unknown, ["ann"]);
+            j.record(&JournalEntry::new(campaign, "ann", Event::Imported, 2))
+                .unwrap();
+        }
+        let j = Journal::open(&path, campaign, &hasher, &index).unwrap();
+        let ann = index.position(&hasher.hash("ann")).unwrap();
+        let bob = index.position(&hasher.hash("bob")).unwrap();
+        assert!(
+            j.done[ann],
+            "the entry written after the torn line was lost"
+        );
+        assert!(!j.done[bob]);
+        assert!(j.unknown.is_empty());
+        assert_eq!(j.unreadable_lines, 1);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_clean_journal_gets_one_line_per_entry_and_no_blank_line() {
+        let dir = tempfile_dir();
+        let path = dir.join("sub").join("j.jsonl");
+        let hasher = KeyHasher::new();
+        let index = index_of(&hasher, &["ann"]);
+        let campaign = CampaignId::new(1);
+        for event in [Event::Sent, Event::Imported] {
+            let mut j = Journal::open(&path, campaign, &hasher, &index).unwrap();
+            assert_eq!(j.unreadable_lines, 0);
+            assert_eq!(j.path(), path);
+            assert_eq!(j.campaign(), campaign);
+            j.record(&JournalEntry::new(campaign, "ann", event, 2))
+                .unwrap();
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.lines().all(|l| l.starts_with('{')), "{text}");
+        assert!(text.ends_with("}\n"), "{text}");
+        let j = Journal::open(&path, campaign, &hasher, &index).unwrap();
+        assert_eq!(j.done, [true]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_journal_that_cannot_be_read_is_an_error_not_an_empty_journal() {
+        // Ignoring it would send every row again.
+        let dir = tempfile_dir();
+        let hasher = KeyHasher::new();
+        let index = index_of(&hasher, &["ann"]);
+        // A directory opens but cannot be read.
+        let err = Journal::open(&dir, CampaignId::new(1), &hasher, &index).unwrap_err();
+        assert_ne!(err.kind(), std::io::ErrorKind::NotFound);
+        // Not UTF-8 is only an unreadable line, a missing file an empty journal.
+        let path = dir.join("j.jsonl");
+        std::fs::write(&path, b"\xff\xfe\n").unwrap();
+        let j = Journal::open(&path, CampaignId::new(1), &hasher, &index).unwrap();
+        assert_eq!(j.unreadable_lines, 1);
+        let j = Journal::open(&dir.join("new.jsonl"), CampaignId::new(1), &hasher, &index).unwrap();
+        assert_eq!((j.done.as_slice(), j.unreadable_lines), (&[false][..], 0));
+        assert!(dir.join("new.jsonl").exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_entry_without_a_profile_or_event_is_unreadable() {
+        let dir = tempfile_dir();
+        let path = dir.join("j.jsonl");
+        let hasher = KeyHasher::new();
+        let index = index_of(&hasher, &["ann", "bob"]);
+        std::fs::write(
+            &path,
+            concat!(
+                "{\"campaign\":1,\"profile\":\"ann\",\"at\":\"\"}\n",
+                "{\"campaign\":1,\"event\":\"imported\",\"at\":\"\"}\n",
+                "{\"campaign\":1,\"url\":\"not a profile\",\"outcome\":\"imported\",\"at\":\"\"}\n",
+                "   \n",
+                "{\"campaign\":2,\"event\":\"imported\",\"at\":\"\"}\n",
+                "{\"campaign\":1,\"profile\":\"bob\",\"event\":\"duplicate\",\"at\":\"\"}\n",
+            ),
+        )
+        .unwrap();
+        let j = Journal::open(&path, CampaignId::new(1), &hasher, &index).unwrap();
+        // Lines for another campaign are skipped unread; the blank line is not counted.
+        assert_eq!(j.unreadable_lines, 3);
+        let ann = index.position(&hasher.hash("ann")).unwrap();
+        let bob = index.position(&hasher.hash("bob")).unwrap();
+        assert!(!j.done[ann]);
+        assert!(j.done[bob]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn done_events() {
+        assert!(Event::Imported.is_done());
+        assert!(Event::Duplicate.is_done());
+        assert!(Event::Found.is_done());
+        assert!(!Event::Sent.is_done());
+        assert!(!Event::Failed.is_done());
+    }
+
+    #[test]
+    fn the_index_keeps_the_first_line_of_each_profile() {
+        let hasher = KeyHasher::new();
+        let (a, b, c) = (hasher.hash("a"), hasher.hash("b"), hasher.hash("c"));
+        let index = ProfileIndex::from_vec(vec![(b, 9), (a, 7), (b, 3), (a, 12)]);
+        assert_eq!(index.len(), 2);
+        assert!(!index.is_empty());
+        assert!(ProfileIndex::default().is_empty());
+        assert_eq!(ProfileIndex::default().len(), 0);
+        let (pa, pb) = (index.position(&a).unwrap(), index.position(&b).unwrap());
+        assert_ne!(pa, pb);
+        assert_eq!(index.first_line(pa), Some(7));
+        assert_eq!(index.first_line(pb), Some(3));
+        assert_eq!(index.position(&c), None);
+        assert_eq!(index.first_line(2), None);
+    }
+
+    #[test]
+    fn hashes_use_all_128_bits_and_differ_between_keys() {
+        let hasher = KeyHasher::new();
+        assert_eq!(hasher.hash("ann"), hasher.hash("ann"));
+        let hashes: Vec<KeyHash> = (0..32).map(|i| hasher.hash(&format!("key{i}"))).collect();
+        let distinct: std::collections::BTreeSet<_> = hashes.iter().collect();
+        assert_eq!(distinct.len(), hashes.len());
+        for word in 0..4 {
+            assert!(
+                hashes.iter().any(|h| h[word] != 0) && hashes.iter().any(|h| h[word] >= 1 << 31),
+                "word {word} is not used: {hashes:?}"
+            );
+        }
     }
 
     fn tempfile_dir() -> PathBuf {

@@ -1409,4 +1409,93 @@ mod tests {
         assert_eq!(line("b"), Some(3));
         assert_eq!(line("c"), None);
     }
+
+    fn report() -> ImportReport {
+        ImportReport {
+            csv: "c.csv".into(),
+            campaign_id: CampaignId::new(7),
+            rows: 999,
+            imported: 1,
+            duplicates: 2,
+            duplicate_rows: 4,
+            invalid: 8,
+            blank: 16,
+            failed: 32,
+            already_done: 64,
+            unknown: 128,
+            not_attempted: 256,
+            ..ImportReport::default()
+        }
+    }
+
+    #[test]
+    fn every_count_is_accounted_once() {
+        assert_eq!(report().accounted(), 511);
+        assert_eq!(ImportReport::default().accounted(), 0);
+    }
+
+    #[test]
+    fn the_summary_shows_the_counts_that_matter() {
+        let full = report().summary_text();
+        assert_eq!(
+            full,
+            "Import of campaign 7 from c.csv: 999 rows\n\
+             \x20 imported              1\n\
+             \x20 duplicates            2\n\
+             \x20 duplicate rows        4\n\
+             \x20 invalid               8\n\
+             \x20 blank                16\n\
+             \x20 failed               32\n\
+             \x20 already done         64\n\
+             \x20 unknown             128\n\
+             \x20 not attempted       256\n\
+             Run the same command again to resume.\n"
+        );
+        // Zero counts: only those always shown; nothing to resume.
+        let empty = ImportReport {
+            csv: "c.csv".into(),
+            rows: 3,
+            imported: 3,
+            recovered: 2,
+            failed_out: Some("f.csv".into()),
+            ..ImportReport::default()
+        }
+        .summary_text();
+        assert_eq!(
+            empty,
+            "Import of campaign 0 from c.csv: 3 rows\n\
+             \x20 imported              3\n\
+             \x20 duplicates            0\n\
+             \x20 invalid               0\n\
+             \x20 failed                0\n\
+             \x20 already done          0\n\
+             \x20 (2 of the rows already done were found on the server by a lookup)\n\
+             Rows not imported written to f.csv\n"
+        );
+        let dry = ImportReport {
+            dry_run: true,
+            not_attempted: 5,
+            ..ImportReport::default()
+        }
+        .summary_text();
+        assert!(
+            dry.starts_with("Validation (dry run) of campaign 0"),
+            "{dry}"
+        );
+        assert!(dry.contains("  to import             5\n"), "{dry}");
+        assert!(
+            !dry.contains("imported") && !dry.contains("failed"),
+            "{dry}"
+        );
+        let interrupted = ImportReport {
+            interrupted: true,
+            ..ImportReport::default()
+        }
+        .summary_text();
+        assert!(
+            interrupted.starts_with("Import (interrupted) of"),
+            "{interrupted}"
+        );
+        assert!(interrupted.ends_with("Run the same command again to resume.\n"));
+    }
 }

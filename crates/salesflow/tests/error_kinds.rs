@@ -1,0 +1,202 @@
+//! How answers become errors: the `Status` of an HTTP-200 body, undocumented statuses,
+//! blank and non-JSON error bodies, and the transport predicates.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use salesflow::{ApiErrorKind, Client, Error, RetryPolicy};
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn answering(template: ResponseTemplate) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(format!("{}/api", server.uri()))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+#[tokio::test]
+async fn a_200_body_status_below_400_is_a_success_and_400_an_error() {
+    for status in [200, 204, 399] {
+        let (_s, client) =
+            answering(ResponseTemplate::new(200).set_body_json(json!({"Status": status}))).await;
+        let msg = client.delete_contact(1).await.unwrap();
+        assert_eq!(msg.status, status);
+    }
+    for (status, kind) in [
+        (400, ApiErrorKind::Other),
+        (404, ApiErrorKind::NotFound),
+        (409, ApiErrorKind::Conflict),
+        (500, ApiErrorKind::Server),
+    ] {
+        let (_s, client) = answering(
+            ResponseTemplate::new(200).set_body_json(json!({"Status": status, "Message": "no"})),
+        )
+        .await;
+        let err = client.delete_contact(1).await.unwrap_err();
+        let api = err.as_api().unwrap();
+        assert_eq!(
+            (api.status, api.body_status, api.kind),
+            (200, Some(status), kind)
+        );
+        assert_eq!(api.message.as_deref(), Some("no"));
+        assert_eq!(err.http_status(), Some(200));
+    }
+}
+
+#[tokio::test]
+async fn an_undocumented_status_below_400_is_an_error_of_kind_other() {
+    let (_s, client) = answering(ResponseTemplate::new(204)).await;
+    let err = client.list_webhooks().await.unwrap_err();
+    let api = err.as_api().unwrap();
+    assert_eq!((api.status, api.kind), (204, ApiErrorKind::Other));
+    assert_eq!(api.message.as_deref(), Some("undocumented response status"));
+    assert_eq!((api.body_status, api.body.as_deref()), (None, None));
+
+    // A StatusMessage under it: its Status decides only when it is an error.
+    let (_s, client) = answering(
+        ResponseTemplate::new(202).set_body_json(json!({"Status": 200, "Message": "queued"})),
+    )
+    .await;
+    let api = client
+        .list_webhooks()
+        .await
+        .unwrap_err()
+        .as_api()
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (api.status, api.body_status, api.kind),
+        (202, Some(200), ApiErrorKind::Other)
+    );
+    assert_eq!(api.message.as_deref(), Some("queued"));
+    let (_s, client) = answering(
+        ResponseTemplate::new(202).set_body_json(json!({"Status": 404, "Message": "gone"})),
+    )
+    .await;
+    let api = client
+        .list_webhooks()
+        .await
+        .unwrap_err()
+        .as_api()
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (api.status, api.body_status, api.kind),
+        (202, Some(404), ApiErrorKind::NotFound)
+    );
+
+    // Plain text: summed up in the message, kept in the body.
+    let (_s, client) = answering(ResponseTemplate::new(299).set_body_string("moved along")).await;
+    let api = client
+        .list_webhooks()
+        .await
+        .unwrap_err()
+        .as_api()
+        .cloned()
+        .unwrap();
+    assert_eq!((api.status, api.kind), (299, ApiErrorKind::Other));
+    assert_eq!(api.message.as_deref(), Some("moved along"));
+    assert_eq!(api.body.as_deref(), Some(&b"moved along"[..]));
+}
+
+#[tokio::test]
+async fn a_blank_error_body_gives_no_message_and_no_body() {
+    for status in [418, 502] {
+        let (_s, client) =
+            answering(ResponseTemplate::new(status).set_body_string(" \r\n\t ")).await;
+        let err = client.list_webhooks().await.unwrap_err();
+        let api = err.as_api().unwrap();
+        assert_eq!(api.status, status);
+        assert_eq!(api.kind, ApiErrorKind::from_status(i64::from(status)));
+        assert_eq!((api.message.as_deref(), api.body.as_deref()), (None, None));
+    }
+    // One visible character is not blank.
+    let (_s, client) = answering(ResponseTemplate::new(418).set_body_string(" x ")).await;
+    let api = client
+        .list_webhooks()
+        .await
+        .unwrap_err()
+        .as_api()
+        .cloned()
+        .unwrap();
+    assert_eq!(api.message.as_deref(), Some("x"));
+    assert_eq!(api.body.as_deref(), Some(&b" x "[..]));
+}
+
+#[tokio::test]
+async fn an_undocumented_error_status_keeps_its_kind() {
+    let (_s, client) = answering(
+        ResponseTemplate::new(403).set_body_json(json!({"Status": 403, "Message": "denied"})),
+    )
+    .await;
+    let api = client
+        .list_webhooks()
+        .await
+        .unwrap_err()
+        .as_api()
+        .cloned()
+        .unwrap();
+    assert_eq!((api.status, api.kind), (403, ApiErrorKind::Forbidden));
+    let (_s, client) = answering(ResponseTemplate::new(451).set_body_string("legal")).await;
+    let api = client
+        .list_webhooks()
+        .await
+        .unwrap_err()
+        .as_api()
+        .cloned()
+        .unwrap();
+    assert_eq!((api.status, api.kind), (451, ApiErrorKind::Other));
+    assert_eq!(api.message.as_deref(), Some("legal"));
+}
+
+#[tokio::test]
+async fn timeouts_and_refused_connections_are_told_apart() {
+    let (_s, client) = answering(ResponseTemplate::new(404)).await;
+    let api = client.list_webhooks().await.unwrap_err();
+    assert!(!api.is_timeout() && !api.is_connect(), "{api:?}");
+    assert_eq!(api.transport_cause(), None);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(format!("http://127.0.0.1:{port}/api"))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+        .list_webhooks()
+        .await
+        .unwrap_err();
+    assert!(refused.is_connect() && !refused.is_timeout(), "{refused:?}");
+    assert_eq!(refused.http_status(), None);
+
+    let (_s, slow) =
+        answering(ResponseTemplate::new(200).set_delay(Duration::from_millis(800))).await;
+    let timed_out = slow
+        .list_webhooks()
+        .timeout(Duration::from_millis(50))
+        .await
+        .unwrap_err();
+    assert!(
+        timed_out.is_timeout() && !timed_out.is_connect(),
+        "{timed_out:?}"
+    );
+    assert!(matches!(timed_out, Error::Transport { .. }));
+}
