@@ -332,3 +332,24 @@ fn a_negative_integer_date_is_before_1970_not_the_epoch() {
         assert!(err.to_string().contains("DotNetDate"), "{text}: {err}");
     }
 }
+
+#[test]
+fn an_offset_with_seconds_is_cut_to_whole_minutes() {
+    // Neither wire form can carry offset seconds: they are dropped, the instant is kept.
+    let instant = Utc.with_ymd_and_hms(2021, 4, 13, 17, 55, 39).unwrap();
+    for (offset_seconds, suffix) in [(30, ""), (-30, ""), (3630, "+0100"), (-3630, "-0100")] {
+        let offset = FixedOffset::east_opt(offset_seconds).unwrap();
+        let date = DotNetDate::new(instant.with_timezone(&offset));
+        assert_eq!(
+            date.to_string(),
+            format!("/Date(1618336539000{suffix})/"),
+            "{offset_seconds}"
+        );
+        assert_eq!(date.to_utc(), instant);
+        assert_eq!(
+            date.as_datetime().offset().local_minus_utc() % 60,
+            0,
+            "{offset_seconds}"
+        );
+    }
+}

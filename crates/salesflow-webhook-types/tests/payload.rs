@@ -372,3 +372,69 @@ fn the_default_limit_is_one_mebibyte_exactly() {
         "{err:?}"
     );
 }
+
+#[test]
+fn decoding_from_a_value_gives_the_same_payload_as_from_text() {
+    // A receiver may hold the body as a `serde_json::Value` already (a web framework's JSON
+    // extractor). serde then hands over each field name as an owned string, a path of the
+    // decoder that text never takes. The sample sets every documented field, nested ones too.
+    let from_text: WebhookPayload = serde_json::from_str(SAMPLE).unwrap();
+    let value: Value = serde_json::from_str(SAMPLE).unwrap();
+    let from_value: WebhookPayload = serde_json::from_value(value.clone()).unwrap();
+    assert_eq!(from_value, from_text);
+    assert!(from_value.extra.is_empty(), "{:?}", from_value.extra);
+    let account = from_value.linked_in_account.as_ref().unwrap();
+    assert!(account.extra.is_empty(), "{:?}", account.extra);
+    let campaign = &from_value.member_campaigns.as_ref().unwrap()[0];
+    assert!(campaign.extra.is_empty(), "{:?}", campaign.extra);
+
+    // Unknown fields take the same path: kept, at every level.
+    let mut with_unknown = value;
+    with_unknown["Seniority"] = json!(3);
+    with_unknown["LinkedInAccount"]["AccountId"] = json!(11);
+    with_unknown["MemberCampaigns"][0]["StartedAt"] = json!("2024-01-01");
+    // Not in the sample, documented as read when sent.
+    with_unknown["MemberCampaigns"][0]["CampaignId"] = json!(5);
+    let p: WebhookPayload = serde_json::from_value(with_unknown.clone()).unwrap();
+    assert_eq!(p.extra["Seniority"], json!(3));
+    let account = p.linked_in_account.as_ref().unwrap();
+    assert_eq!(account.extra["AccountId"], json!(11));
+    assert_eq!(account.username.as_deref(), Some("bob@example.com"));
+    let campaign = &p.member_campaigns.as_ref().unwrap()[0];
+    assert_eq!(campaign.extra["StartedAt"], json!("2024-01-01"));
+    assert_eq!(campaign.campaign_name.as_deref(), Some("Test campaign"));
+    assert_eq!(campaign.campaign_id, Some(5));
+    assert!(!campaign.extra.contains_key("CampaignId"));
+}
+
+#[test]
+fn a_value_of_the_wrong_type_says_what_was_expected() {
+    // What a receiver logs when a sender posts something else: each object names itself.
+    let expect = |body: &str, expected: &str| {
+        let message = serde_json::from_str::<WebhookPayload>(body)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains(expected), "{body}: {message}");
+    };
+    expect("[]", "expected a WebhookPayload object");
+    expect(
+        r#"{"LinkedInAccount": 5}"#,
+        "expected a LinkedInAccount object",
+    );
+    expect(
+        r#"{"MemberCampaigns": [5]}"#,
+        "expected a MemberCampaign object",
+    );
+    expect(r#"{"Distance": true}"#, "expected a string (Distance)");
+    expect(
+        r#"{"Status": true}"#,
+        "expected a member status: names such as",
+    );
+    let run_on = serde_json::from_str::<RunOn>("true")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        run_on.contains("expected a webhook event: an integer code or a name"),
+        "{run_on}"
+    );
+}
