@@ -815,17 +815,21 @@ fn an_existing_error_column_is_replaced_in_place_in_the_failed_rows_csv() {
         &csv,
         "linkedin_url,error,first_name\n\
          https://www.linkedin.com/in/err-col-0,,A\n\
-         not a url,old reason,B\n",
+         not a url,old reason,B\n\
+         \"not, a url\",,\"Cid \"\"C\"\"\"\n",
     )
     .unwrap();
     let failed = dir.path().join("f.csv");
     let out = import(&mock, &csv, &["--failed-out", failed.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    // The other fields as they were written, quotes included.
     assert_eq!(
         std::fs::read_to_string(&failed).unwrap(),
         "linkedin_url,error,first_name\n\
          not a url,\"column 1 (linkedin_url): invalid `linkedInUrl`: must be an absolute \
-         http(s) URL\",B\n"
+         http(s) URL\",B\n\
+         \"not, a url\",\"column 1 (linkedin_url): invalid `linkedInUrl`: must be an absolute \
+         http(s) URL\",\"Cid \"\"C\"\"\"\n"
     );
 }
 
