@@ -917,3 +917,39 @@ fn the_report_names_the_journal_only_when_it_is_kept() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(json(&out)["Journal"].is_null(), "{}", stdout(&out));
 }
+
+#[test]
+fn failures_with_members_imported_and_duplicates_are_a_partial_failure() {
+    // Exit 1 only when nothing succeeded: one row imported and one flagged duplicate next
+    // to a failed one is a partial failure (3).
+    let mock = Mock::start();
+    mock.server
+        .inject(
+            Fault::new(FaultKind::ServerError)
+                .for_operation(Operation::ImportMember)
+                .times(1),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        "linkedin_url\n\
+         https://www.linkedin.com/in/partial-dup-0\n\
+         https://www.linkedin.com/in/john-doe-100\n\
+         https://www.linkedin.com/in/partial-dup-2\n",
+    )
+    .unwrap();
+    let out = import(&mock, &csv, &["--concurrency", "1"]);
+    let report = json(&out);
+    assert_eq!(
+        (
+            n(&report, "Failed"),
+            n(&report, "Duplicates"),
+            n(&report, "Imported")
+        ),
+        (1, 1, 1),
+        "{report}"
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+}
