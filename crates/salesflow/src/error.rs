@@ -637,6 +637,14 @@ mod tests {
     }
 
     #[test]
+    fn decode_errors_keep_the_position_of_the_json_error() {
+        let json_err = serde_json::from_str::<serde_json::Value>("{\n  \"a\": 1,\n  \"b\": tru }")
+            .unwrap_err();
+        let e = DecodeError::new(&json_err, &Redactor::new("t"));
+        assert_eq!((e.line(), e.column()), (3, 11));
+    }
+
+    #[test]
     fn bytes_are_redacted_and_kept_otherwise() {
         let redactor = Redactor::new("s3cr3t");
         let body = b"\xff token=s3cr3t and s3cr3t\xfe";
