@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{json, stderr, write_profiles, Mock};
+use common::{json, stderr, stdout, write_profiles, Mock};
 use salesflow::Operation;
 use salesflow_mock::{Fault, FaultKind};
 use serde_json::Value;
@@ -677,4 +677,279 @@ fn a_forbidden_token_stops_the_import() {
     let report = json(&out);
     assert_eq!(n(&report, "Failed"), 1, "{report}");
     assert_eq!(n(&report, "NotAttempted"), 19, "{report}");
+}
+
+/// `salesflow -o json import CSV --campaign 29890 --dry-run`: validation only, no server.
+fn dry_run(csv: &Path) -> std::process::Output {
+    common::salesflow()
+        .args(["-o", "json", "import", csv.to_str().unwrap()])
+        .args(["--campaign", EMPTY_CAMPAIGN, "--dry-run"])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn invalid_rows_are_counted_once_and_noted_by_validation() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        "linkedin_url,first_name\n\
+         https://www.linkedin.com/in/noted-0,A\n\
+         not a url,B\n\
+         https://www.linkedin.com/in/noted-2,C\n",
+    )
+    .unwrap();
+    let out = dry_run(&csv);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert_eq!(n(&json(&out), "Invalid"), 1);
+    // Validation counted the invalid row (so both passes agree) and said so, once.
+    assert!(
+        err.contains("\n1 of 3 rows are invalid and will not be sent\n"),
+        "{err}"
+    );
+    assert!(!err.contains("warning:"), "{err}");
+    // The one message was printed: nothing left over to mention.
+    assert_eq!(
+        err.matches("line 3, column 1 (linkedin_url)").count(),
+        1,
+        "{err}"
+    );
+    assert!(!err.contains("more invalid rows"), "{err}");
+
+    // No invalid row: no such note.
+    std::fs::write(&csv, "linkedin_url\nhttps://www.linkedin.com/in/noted-0\n").unwrap();
+    let out = dry_run(&csv);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("invalid and will not be sent"));
+}
+
+#[test]
+fn past_the_caps_invalid_rows_are_counted_not_printed_or_listed() {
+    // MAX_PRINTED (200) messages on stderr, MAX_LISTED (1000) rows in the report's Failures;
+    // every row counted.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    let mut text = String::from("linkedin_url\nhttps://www.linkedin.com/in/capped-0\n");
+    for i in 0..1001 {
+        text.push_str(&format!("not a url {i}\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let out = dry_run(&csv);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    let report = json(&out);
+    assert_eq!(n(&report, "Rows"), 1002);
+    assert_eq!(n(&report, "Invalid"), 1001);
+    let printed: Vec<&str> = err.lines().filter(|l| l.starts_with("line ")).collect();
+    assert_eq!(printed.len(), 200, "{err}");
+    assert!(printed[0].starts_with("line 3, "), "{err}");
+    assert!(printed[199].starts_with("line 202, "), "{err}");
+    assert!(
+        err.contains("\n... and 801 more invalid rows (all in the failed-rows CSV)\n"),
+        "{err}"
+    );
+    assert!(err.contains("\n1001 of 1002 rows are invalid"), "{err}");
+    let failures = report["Failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1000);
+    assert_eq!(failures[0]["Line"], 3);
+    assert_eq!(failures[999]["Line"], 1002);
+}
+
+#[test]
+fn failures_name_the_column_one_based() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        "first_name,linkedin_url\nAnn,https://www.linkedin.com/in/col-ann\nBob,not a url\n",
+    )
+    .unwrap();
+    let out = dry_run(&csv);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let report = json(&out);
+    let failures = report["Failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1, "{report}");
+    assert_eq!(failures[0]["Line"], 3);
+    assert_eq!(failures[0]["Column"], 2, "the URL is the second column");
+    assert_eq!(failures[0]["Url"], "not a url");
+    assert_eq!(failures[0]["Invalid"], true);
+}
+
+#[test]
+fn long_urls_are_shortened_in_row_messages_with_an_ellipsis() {
+    // 120 characters are shown whole; past that, the first 120 and "…".
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    let url120 = format!("https://example.com/in/{}", "a".repeat(97));
+    assert_eq!(url120.len(), 120);
+    std::fs::write(&csv, format!("url\n{url120}\n{url120}b\n{url120}bcd\n")).unwrap();
+    let out = dry_run(&csv);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    let messages: Vec<&str> = err.lines().filter(|l| l.starts_with("line ")).collect();
+    assert_eq!(messages.len(), 3, "{err}");
+    let shown = format!(": \"{url120}\"");
+    assert!(
+        messages[0].starts_with("line 2, ") && messages[0].ends_with(&shown),
+        "{err}"
+    );
+    let shortened = format!("{shown}…");
+    assert!(
+        messages[1].starts_with("line 3, ") && messages[1].ends_with(&shortened),
+        "{err}"
+    );
+    assert!(
+        messages[2].starts_with("line 4, ") && messages[2].ends_with(&shortened),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_existing_error_column_is_replaced_in_place_in_the_failed_rows_csv() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        "linkedin_url,error,first_name\n\
+         https://www.linkedin.com/in/err-col-0,,A\n\
+         not a url,old reason,B\n\
+         \"not, a url\",,\"Cid \"\"C\"\"\"\n",
+    )
+    .unwrap();
+    let failed = dir.path().join("f.csv");
+    let out = import(&mock, &csv, &["--failed-out", failed.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    // The other fields as they were written, quotes included.
+    assert_eq!(
+        std::fs::read_to_string(&failed).unwrap(),
+        "linkedin_url,error,first_name\n\
+         not a url,\"column 1 (linkedin_url): invalid `linkedInUrl`: must be an absolute \
+         http(s) URL\",B\n\
+         \"not, a url\",\"column 1 (linkedin_url): invalid `linkedInUrl`: must be an absolute \
+         http(s) URL\",\"Cid \"\"C\"\"\"\n"
+    );
+}
+
+#[test]
+fn a_directory_is_refused_not_read_forever() {
+    // Reading a directory fails (EISDIR): a usage error at once, not a retry loop.
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::salesflow()
+        .args(["import", dir.path().to_str().unwrap()])
+        .args(["--campaign", EMPTY_CAMPAIGN, "--dry-run"])
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("cannot read {}: ", dir.path().display())),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_way_a_file_is_read_is_noted_only_when_it_is_not_plain_utf8_with_commas() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(&csv, "linkedin_url\nhttps://www.linkedin.com/in/plain-0\n").unwrap();
+    let out = dry_run(&csv);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("reading "), "{}", stderr(&out));
+
+    std::fs::write(
+        &csv,
+        "\u{feff}linkedin_url\nhttps://www.linkedin.com/in/plain-0\n",
+    )
+    .unwrap();
+    let out = dry_run(&csv);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "reading {} as UTF-8 (byte order mark), fields separated by `,`\n",
+            csv.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+
+    std::fs::write(
+        &csv,
+        "linkedin_url;first_name\nhttps://www.linkedin.com/in/plain-0;A\n",
+    )
+    .unwrap();
+    let out = dry_run(&csv);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("as UTF-8, fields separated by `;`\n"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_report_names_the_journal_only_when_it_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    write_profiles(&csv, "journal-named", 2);
+
+    // Against a server: the journal next to the CSV (or --state), kept, named in the report.
+    let mock = Mock::start();
+    let out = import(&mock, &csv, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let journal = dir.path().join("p.csv.salesflow-import.jsonl");
+    assert_eq!(json(&out)["Journal"], journal.to_str().unwrap());
+    assert!(journal.exists());
+    let state = dir.path().join("state.jsonl");
+    let out = import(&mock, &csv, &["--state", state.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["Journal"], state.to_str().unwrap());
+
+    // With --mock: a temporary journal, removed at the end, so not named.
+    let out = common::salesflow()
+        .args(["--mock", "-o", "json", "import", csv.to_str().unwrap()])
+        .args(["--campaign", EMPTY_CAMPAIGN])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(json(&out)["Journal"].is_null(), "{}", stdout(&out));
+}
+
+#[test]
+fn failures_with_members_imported_and_duplicates_are_a_partial_failure() {
+    // Exit 1 only when nothing succeeded: one row imported and one flagged duplicate next
+    // to a failed one is a partial failure (3).
+    let mock = Mock::start();
+    mock.server
+        .inject(
+            Fault::new(FaultKind::ServerError)
+                .for_operation(Operation::ImportMember)
+                .times(1),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        "linkedin_url\n\
+         https://www.linkedin.com/in/partial-dup-0\n\
+         https://www.linkedin.com/in/john-doe-100\n\
+         https://www.linkedin.com/in/partial-dup-2\n",
+    )
+    .unwrap();
+    let out = import(&mock, &csv, &["--concurrency", "1"]);
+    let report = json(&out);
+    assert_eq!(
+        (
+            n(&report, "Failed"),
+            n(&report, "Duplicates"),
+            n(&report, "Imported")
+        ),
+        (1, 1, 1),
+        "{report}"
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
 }

@@ -637,6 +637,31 @@ mod tests {
     }
 
     #[test]
+    fn decode_errors_keep_the_position_of_the_json_error() {
+        let json_err = serde_json::from_str::<serde_json::Value>("{\n  \"a\": 1,\n  \"b\": tru }")
+            .unwrap_err();
+        let e = DecodeError::new(&json_err, &Redactor::new("t"));
+        assert_eq!((e.line(), e.column()), (3, 11));
+    }
+
+    #[tokio::test]
+    async fn a_status_message_answered_with_200_is_an_api_error_only_for_an_error_status() {
+        let redactor = Redactor::new("t");
+        let map = |body: &'static str| {
+            let e = serde_json::from_str::<Vec<u8>>(body).unwrap_err();
+            let raw = RawError::InvalidResponsePayload(body.as_bytes().to_vec().into(), e);
+            map_raw_error(Operation::ListWebhooks, raw, &redactor, None)
+        };
+        let err = map(r#"{"Status":404,"Message":"no such webhook"}"#).await;
+        let api = err.as_api().unwrap_or_else(|| panic!("{err:?}"));
+        assert_eq!((api.status, api.body_status), (200, Some(404)));
+        // A StatusMessage that is not an error where something else was expected: the
+        // answer cannot be decoded.
+        let err = map(r#"{"Status":200,"Message":"OK"}"#).await;
+        assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    }
+
+    #[test]
     fn bytes_are_redacted_and_kept_otherwise() {
         let redactor = Redactor::new("s3cr3t");
         let body = b"\xff token=s3cr3t and s3cr3t\xfe";

@@ -140,3 +140,41 @@ async fn a_retried_read_has_one_span_per_attempt_and_no_field_twice() {
         .count();
     assert_eq!(resent, 1);
 }
+
+#[tokio::test]
+async fn a_transport_failure_names_its_cause_in_error_type() {
+    let spans = Spans::default();
+    let _guard =
+        tracing::subscriber::set_default(tracing_subscriber::registry().with(spans.clone()));
+
+    let mock = salesflow_mock::MockServer::start().await.unwrap();
+    mock.inject(
+        salesflow_mock::Fault::new(salesflow_mock::FaultKind::ConnectionReset)
+            .for_operation(salesflow::Operation::ListCampaigns),
+    )
+    .unwrap();
+    let client = salesflow::Client::builder()
+        .token(salesflow_mock::DEMO_TOKEN)
+        .account_id(salesflow_mock::DEMO_ACCOUNT_ID)
+        .base_url(mock.base_url())
+        .retry_policy(salesflow::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.list_campaigns().await.unwrap_err();
+    assert_eq!(
+        err.transport_cause(),
+        Some(salesflow::TransportCause::ConnectionReset),
+        "{err:?}"
+    );
+
+    let spans = spans.0.lock().unwrap().clone();
+    let attempts: Vec<_> = spans
+        .values()
+        .filter(|(name, _)| name == "salesflow.attempt")
+        .collect();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(
+        values(&attempts[0].1, "error.type"),
+        ["\"connection_reset\""]
+    );
+}

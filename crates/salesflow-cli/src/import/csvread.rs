@@ -686,6 +686,37 @@ mod tests {
     }
 
     #[test]
+    fn only_the_header_outside_quotes_decides_the_delimiter() {
+        // Delimiters inside quotes are not counted, however many there are.
+        assert_eq!(detect_delimiter(b"\"a;b;c\",url\n"), b',');
+        assert_eq!(detect_delimiter(b"\"a,b,c\";url\n"), b';');
+        assert_eq!(detect_delimiter(b"\"a\tb\tc\";url\n"), b';');
+        // Nor those of the lines after the header...
+        assert_eq!(detect_delimiter(b"url,name\nx;y;z;w,v\n"), b',');
+        assert_eq!(detect_delimiter(b"url;name\rx,y,z,w;v\r"), b';');
+        // ...but a line break inside quotes is part of the header.
+        assert_eq!(detect_delimiter(b"\"url\nx\";a;b,c\n"), b';');
+    }
+
+    #[test]
+    fn a_byte_that_is_not_utf8_is_placed_on_its_physical_line() {
+        // A record that starts on line 2 and whose quoted field spans two more lines.
+        let mut r = RecordReader::new(
+            b"url,name\n\"x\ny\nzz\xFF\",b\n".to_vec(),
+            Box::new(io::empty()),
+            Encoding::Utf8,
+            b',',
+        );
+        let mut rec = Record::default();
+        assert!(r.read(&mut rec).unwrap());
+        assert!(check_utf8(&rec).is_ok());
+        assert!(r.read(&mut rec).unwrap());
+        assert_eq!(rec.line, 2);
+        let err = check_utf8(&rec).unwrap_err();
+        assert_eq!((err.line, err.column), (4, Some(3)));
+    }
+
+    #[test]
     fn encodings() {
         assert_eq!(detect_encoding(b"\xEF\xBB\xBFa", None), (Encoding::Utf8, 3));
         assert_eq!(

@@ -1498,4 +1498,71 @@ mod tests {
         );
         assert!(interrupted.ends_with("Run the same command again to resume.\n"));
     }
+
+    #[test]
+    fn the_exit_code_follows_the_report() {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from([
+            "salesflow",
+            "-o",
+            "table",
+            "import",
+            "c.csv",
+            "--campaign",
+            "7",
+        ])
+        .unwrap();
+        let ctx = Context {
+            global: cli.global,
+            output: OutputFormat::Table,
+            mock: None,
+            profile: None,
+        };
+        let code = |report: ImportReport| finish(&ctx, report, None).unwrap();
+        let done = ImportReport {
+            rows: 2,
+            imported: 1,
+            duplicates: 1,
+            ..ImportReport::default()
+        };
+        assert_eq!(code(done.clone()), exit::SUCCESS);
+        // Rows whose answer never came: the next run must look them up, so not a success,
+        // even when the import was not interrupted.
+        let unknown = ImportReport {
+            rows: 3,
+            unknown: 1,
+            ..done.clone()
+        };
+        assert_eq!(code(unknown), exit::INTERRUPTED);
+        let interrupted = ImportReport {
+            rows: 3,
+            not_attempted: 1,
+            interrupted: true,
+            ..done.clone()
+        };
+        assert_eq!(code(interrupted), exit::INTERRUPTED);
+        let some_failed = ImportReport {
+            rows: 3,
+            failed: 1,
+            ..done.clone()
+        };
+        assert_eq!(code(some_failed), exit::PARTIAL);
+        let all_failed = ImportReport {
+            rows: 2,
+            failed: 2,
+            ..ImportReport::default()
+        };
+        assert_eq!(code(all_failed), exit::API_ERROR);
+        let some_invalid = ImportReport {
+            rows: 2,
+            invalid: 1,
+            failed: 1,
+            ..ImportReport::default()
+        };
+        assert_eq!(code(some_invalid), exit::PARTIAL);
+        assert_eq!(
+            finish(&ctx, done, Some("forbidden")).unwrap(),
+            exit::API_ERROR
+        );
+    }
 }
