@@ -548,9 +548,22 @@ pub fn package_args(
         // test target and run only these. A value that starts with `-` needs the `=` form.
         args.push(format!("--cargo-arg={t}"));
     }
+    for (_, features) in PACKAGE_FEATURES.iter().filter(|(p, _)| *p == package) {
+        for f in *features {
+            args.push(format!("--features={f}"));
+        }
+    }
     args.extend(extra.iter().cloned());
     args
 }
+
+/// Features turned on for one package's run, on top of `.cargo/mutants.toml`'s `features`
+/// (which apply to every package, so they can only name features every package can see).
+/// Code behind a feature is compiled, so mutated, only with it, and its tests run only then.
+pub const PACKAGE_FEATURES: &[(&str, &[&str])] = &[
+    // src/otel.rs and tests/opentelemetry.rs.
+    ("salesflow", &["opentelemetry"]),
+];
 
 /// Text a cargo-mutants mutation leaves in a file; found in a file in scope, it means an
 /// earlier in-place run was killed before it could restore the file.
@@ -736,8 +749,11 @@ mod tests {
         assert!(quick.contains(&"--cargo-arg=--test".to_owned()));
         assert!(quick.contains(&"--cargo-arg=retries".to_owned()));
         assert!(quick.windows(2).any(|w| w == ["--re", "^x"]));
+        assert!(quick.contains(&"--features=opentelemetry".to_owned()));
         let full = package_args("salesflow-cli", false, &[], out, &["--iterate".into()]);
         assert!(full.contains(&"--cargo-arg=--tests".to_owned()));
+        // A feature of salesflow is not one of the CLI's: cargo would refuse the build.
+        assert!(!full.iter().any(|a| a.starts_with("--features")));
         assert_eq!(full.last().map(String::as_str), Some("--iterate"));
     }
 }
