@@ -1072,71 +1072,42 @@ fn compare_operations(o: &Operation, n: &Operation, out: &mut Out) {
     let op = Some(id);
     // Where the request goes and how it is retried: the Rust API is unchanged, callers need
     // the new release but no code change.
-    if o.method != n.method {
-        out.push(
-            Kind::MethodChanged,
-            Side::Operation,
-            id,
-            format!("{} -> {}", o.method, n.method),
-            op,
-            Additive,
-            Additive,
-        );
-    }
-    if o.path != n.path {
-        out.push(
-            Kind::PathChanged,
-            Side::Operation,
-            id,
-            format!("{} -> {}", o.path, n.path),
-            op,
-            Additive,
-            Additive,
-        );
-    }
-    if o.host != n.host {
-        out.push(
+    let changed = |old: &dyn std::fmt::Display, new: &dyn std::fmt::Display| {
+        let (old, new) = (old.to_string(), new.to_string());
+        (old != new).then(|| format!("{old} -> {new}"))
+    };
+    let properties = [
+        (Kind::MethodChanged, id, changed(&o.method, &n.method)),
+        (Kind::PathChanged, id, changed(&o.path, &n.path)),
+        (
             Kind::HostChanged,
-            Side::Operation,
             "operation host",
-            format!("{} -> {}", o.host, n.host),
-            op,
-            Additive,
-            Additive,
-        );
-    }
-    if o.security != n.security {
-        out.push(
-            Kind::SecurityChanged,
-            Side::Operation,
-            id,
-            format!("{} -> {}", o.security, n.security),
-            op,
-            Additive,
-            Additive,
-        );
-    }
-    if o.changes_state != n.changes_state {
-        out.push(
+            changed(&o.host, &n.host),
+        ),
+        (Kind::SecurityChanged, id, changed(&o.security, &n.security)),
+        (
             Kind::ChangesStateChanged,
-            Side::Operation,
             id,
-            format!("{} -> {}", o.changes_state, n.changes_state),
-            op,
-            Additive,
-            Additive,
-        );
-    }
-    if o.deprecated != n.deprecated {
-        out.push(
+            changed(&o.changes_state, &n.changes_state),
+        ),
+        (
             Kind::DeprecationChanged,
-            Side::Operation,
             id,
-            format!("deprecated {} -> {}", o.deprecated, n.deprecated),
-            op,
-            Additive,
-            Additive,
-        );
+            changed(&o.deprecated, &n.deprecated).map(|d| format!("deprecated {d}")),
+        ),
+    ];
+    for (kind, location, detail) in properties {
+        if let Some(detail) = detail {
+            out.push(
+                kind,
+                Side::Operation,
+                location,
+                detail,
+                op,
+                Additive,
+                Additive,
+            );
+        }
     }
 
     for (key, p) in &o.params {
