@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use salesflow::{ApiErrorKind, Client, Error, RetryPolicy};
+use salesflow::{ApiError, ApiErrorKind, Client, Error, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -25,6 +25,18 @@ async fn answering(template: ResponseTemplate) -> (MockServer, Client) {
         .build()
         .unwrap();
     (server, client)
+}
+
+/// The API error ListWebhooks ends with when every answer is `template`.
+async fn api_error(template: ResponseTemplate) -> ApiError {
+    let (_server, client) = answering(template).await;
+    client
+        .list_webhooks()
+        .await
+        .unwrap_err()
+        .as_api()
+        .cloned()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -66,47 +78,26 @@ async fn an_undocumented_status_below_400_is_an_error_of_kind_other() {
     assert_eq!((api.body_status, api.body.as_deref()), (None, None));
 
     // A StatusMessage under it: its Status decides only when it is an error.
-    let (_s, client) = answering(
+    let api = api_error(
         ResponseTemplate::new(202).set_body_json(json!({"Status": 200, "Message": "queued"})),
     )
     .await;
-    let api = client
-        .list_webhooks()
-        .await
-        .unwrap_err()
-        .as_api()
-        .cloned()
-        .unwrap();
     assert_eq!(
         (api.status, api.body_status, api.kind),
         (202, Some(200), ApiErrorKind::Other)
     );
     assert_eq!(api.message.as_deref(), Some("queued"));
-    let (_s, client) = answering(
+    let api = api_error(
         ResponseTemplate::new(202).set_body_json(json!({"Status": 404, "Message": "gone"})),
     )
     .await;
-    let api = client
-        .list_webhooks()
-        .await
-        .unwrap_err()
-        .as_api()
-        .cloned()
-        .unwrap();
     assert_eq!(
         (api.status, api.body_status, api.kind),
         (202, Some(404), ApiErrorKind::NotFound)
     );
 
     // Plain text: summed up in the message, kept in the body.
-    let (_s, client) = answering(ResponseTemplate::new(299).set_body_string("moved along")).await;
-    let api = client
-        .list_webhooks()
-        .await
-        .unwrap_err()
-        .as_api()
-        .cloned()
-        .unwrap();
+    let api = api_error(ResponseTemplate::new(299).set_body_string("moved along")).await;
     assert_eq!((api.status, api.kind), (299, ApiErrorKind::Other));
     assert_eq!(api.message.as_deref(), Some("moved along"));
     assert_eq!(api.body.as_deref(), Some(&b"moved along"[..]));
@@ -124,40 +115,19 @@ async fn a_blank_error_body_gives_no_message_and_no_body() {
         assert_eq!((api.message.as_deref(), api.body.as_deref()), (None, None));
     }
     // One visible character is not blank.
-    let (_s, client) = answering(ResponseTemplate::new(418).set_body_string(" x ")).await;
-    let api = client
-        .list_webhooks()
-        .await
-        .unwrap_err()
-        .as_api()
-        .cloned()
-        .unwrap();
+    let api = api_error(ResponseTemplate::new(418).set_body_string(" x ")).await;
     assert_eq!(api.message.as_deref(), Some("x"));
     assert_eq!(api.body.as_deref(), Some(&b" x "[..]));
 }
 
 #[tokio::test]
 async fn an_undocumented_error_status_keeps_its_kind() {
-    let (_s, client) = answering(
+    let api = api_error(
         ResponseTemplate::new(403).set_body_json(json!({"Status": 403, "Message": "denied"})),
     )
     .await;
-    let api = client
-        .list_webhooks()
-        .await
-        .unwrap_err()
-        .as_api()
-        .cloned()
-        .unwrap();
     assert_eq!((api.status, api.kind), (403, ApiErrorKind::Forbidden));
-    let (_s, client) = answering(ResponseTemplate::new(451).set_body_string("legal")).await;
-    let api = client
-        .list_webhooks()
-        .await
-        .unwrap_err()
-        .as_api()
-        .cloned()
-        .unwrap();
+    let api = api_error(ResponseTemplate::new(451).set_body_string("legal")).await;
     assert_eq!((api.status, api.kind), (451, ApiErrorKind::Other));
     assert_eq!(api.message.as_deref(), Some("legal"));
 }
