@@ -27,6 +27,19 @@ fn client(base: &str, token: &str) -> Client {
         .unwrap()
 }
 
+/// The error ListCampaigns ends with when the server answers 200 with `body` as JSON.
+async fn list_campaigns_error(body: impl Into<Vec<u8>>, token: &str) -> Error {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body.into(), "application/json"))
+        .mount(&server)
+        .await;
+    client(&server.uri(), token)
+        .list_campaigns()
+        .await
+        .unwrap_err()
+}
+
 /// Every text of `err` (Display, Debug, sources, the API error's message and body).
 fn texts(err: &Error) -> Vec<String> {
     let mut out = vec![err.to_string(), format!("{err:?}")];
@@ -105,19 +118,9 @@ async fn the_token_is_redacted_in_a_status_message() {
 
 #[tokio::test]
 async fn the_token_is_redacted_in_a_decode_error_and_its_snippet() {
-    let server = MockServer::start().await;
     // A string where the campaign id (a number) is expected: serde's message quotes it.
     let body = format!(r#"[{{"CampaignId": "{PERCENT}", "CampaignName": "{TOKEN}"}}]"#);
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "application/json"),
-        )
-        .mount(&server)
-        .await;
-    let err = client(&server.uri(), TOKEN)
-        .list_campaigns()
-        .await
-        .unwrap_err();
+    let err = list_campaigns_error(body, TOKEN).await;
     let Error::Decode {
         snippet, source, ..
     } = &err
@@ -138,19 +141,9 @@ async fn the_token_is_redacted_in_a_decode_error_and_its_snippet() {
 
 #[tokio::test]
 async fn a_snippet_never_shows_part_of_a_token_cut_at_its_end() {
-    let server = MockServer::start().await;
     // The token straddles the snippet's 200th character.
     let body = format!("{}{TOKEN}{}", "x".repeat(195), "y".repeat(400));
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "application/json"),
-        )
-        .mount(&server)
-        .await;
-    let err = client(&server.uri(), TOKEN)
-        .list_campaigns()
-        .await
-        .unwrap_err();
+    let err = list_campaigns_error(body, TOKEN).await;
     let Error::Decode { snippet, .. } = &err else {
         panic!("{err:?}")
     };
@@ -226,18 +219,8 @@ async fn a_long_token_echoed_many_times_is_never_partly_shown() {
     // A 300-byte token, ten times: redacted, it is 100 characters; the snippet must not
     // end with the beginning of an eleventh one cut short.
     let token = format!("long{}", "0123456789abcdef".repeat(19));
-    let server = MockServer::start().await;
     let body = format!("[{}", format!("{token},").repeat(30));
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "application/json"),
-        )
-        .mount(&server)
-        .await;
-    let err = client(&server.uri(), &token)
-        .list_campaigns()
-        .await
-        .unwrap_err();
+    let err = list_campaigns_error(body, &token).await;
     let Error::Decode { snippet, .. } = &err else {
         panic!("{err:?}")
     };
@@ -249,19 +232,8 @@ async fn a_long_token_echoed_many_times_is_never_partly_shown() {
 #[tokio::test]
 async fn a_short_body_is_shown_whole_and_a_long_one_is_marked_cut() {
     for (len, cut) in [(199, false), (200, false), (201, true)] {
-        let server = MockServer::start().await;
         let body = format!("<{}", "z".repeat(len - 1));
-        Mock::given(any())
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_raw(body.clone().into_bytes(), "application/json"),
-            )
-            .mount(&server)
-            .await;
-        let err = client(&server.uri(), TOKEN)
-            .list_campaigns()
-            .await
-            .unwrap_err();
+        let err = list_campaigns_error(body.clone(), TOKEN).await;
         let Error::Decode { snippet, .. } = &err else {
             panic!("{err:?}")
         };
@@ -276,17 +248,7 @@ async fn a_short_body_is_shown_whole_and_a_long_one_is_marked_cut() {
 
 #[tokio::test]
 async fn control_characters_in_a_snippet_become_spaces() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(&b"<\n\tno\r\x07json"[..], "application/json"),
-        )
-        .mount(&server)
-        .await;
-    let err = client(&server.uri(), TOKEN)
-        .list_campaigns()
-        .await
-        .unwrap_err();
+    let err = list_campaigns_error(&b"<\n\tno\r\x07json"[..], TOKEN).await;
     let Error::Decode { snippet, .. } = &err else {
         panic!("{err:?}")
     };
