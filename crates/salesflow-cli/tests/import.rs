@@ -189,6 +189,8 @@ fn api_failures_go_to_the_failed_csv_and_a_rerun_retries_them() {
     assert_eq!(n(&report, "Failed"), 2);
     assert_eq!(n(&report, "Imported"), 4);
     assert!(stderr(&out).contains("line 2: failed:"), "{}", stderr(&out));
+    // A first run resumes nothing.
+    assert!(!stderr(&out).contains("resuming"), "{}", stderr(&out));
     let retry = std::fs::read_to_string(&failed_out).unwrap();
     assert_eq!(retry.lines().count(), 3, "{retry}");
     assert!(retry.lines().next().unwrap().ends_with(",error"));
@@ -196,6 +198,11 @@ fn api_failures_go_to_the_failed_csv_and_a_rerun_retries_them() {
     // The same command again: the journal skips the 4 done rows, the 2 failed ones are sent.
     let out = import(&mock, &csv, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("resuming: 4 profile(s) already done by an earlier run"),
+        "{}",
+        stderr(&out)
+    );
     let report = json(&out);
     assert_eq!(n(&report, "AlreadyDone"), 4);
     assert_eq!(n(&report, "Imported"), 2);
@@ -952,4 +959,223 @@ fn failures_with_members_imported_and_duplicates_are_a_partial_failure() {
         "{report}"
     );
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+}
+
+#[test]
+fn an_error_message_on_several_lines_is_one_cell_of_the_failed_rows_csv() {
+    let mock = Mock::start();
+    mock.server
+        .inject(
+            Fault::new(FaultKind::ErrorInOk {
+                status: 400,
+                message: Some("bad \"row\"\r\nsee line two\nand three".to_owned()),
+            })
+            .for_operation(Operation::ImportMember)
+            .times(1),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    write_profiles(&csv, "multiline", 2);
+    let failed_out = dir.path().join("failed.csv");
+    let out = import(
+        &mock,
+        &csv,
+        &[
+            "--concurrency",
+            "1",
+            "--failed-out",
+            failed_out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let failed = std::fs::read_to_string(&failed_out).unwrap();
+    // The header and one row, each on one line; the message's breaks are spaces and its
+    // quotes doubled inside the quoted cell.
+    let lines: Vec<&str> = failed.lines().collect();
+    assert_eq!(lines.len(), 2, "{failed}");
+    assert!(
+        lines[1].starts_with("https://www.linkedin.com/in/multiline-0,Person0,\""),
+        "{failed}"
+    );
+    assert!(
+        lines[1].contains("bad \"\"row\"\"  see line two and three"),
+        "{failed}"
+    );
+    assert!(lines[1].ends_with('"'), "{failed}");
+}
+
+#[test]
+fn past_the_cap_notes_about_duplicates_are_counted_not_printed() {
+    let notes = |duplicates: usize| {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("p.csv");
+        let row = "https://www.linkedin.com/in/dup-cap\n";
+        std::fs::write(
+            &csv,
+            format!("linkedin_url\n{}", row.repeat(duplicates + 1)),
+        )
+        .unwrap();
+        let out = dry_run(&csv);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        assert_eq!(n(&json(&out), "DuplicateRows"), duplicates);
+        let printed = err
+            .lines()
+            .filter(|l| l.contains("same profile as line 2"))
+            .count();
+        let more = err
+            .lines()
+            .find(|l| l.contains("more per-row messages were not shown"))
+            .map(str::to_owned);
+        (printed, more)
+    };
+    // MAX_PRINTED (200) notes, then how many more there were, and only if there were more.
+    assert_eq!(notes(200), (200, None));
+    assert_eq!(
+        notes(203),
+        (
+            200,
+            Some("(3 more per-row messages were not shown: see the report)".to_owned())
+        )
+    );
+}
+
+#[test]
+fn only_the_profiles_of_unknown_outcome_found_on_the_server_are_settled() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    let urls = write_profiles(&csv, "half-known", 3);
+    // half-known-0 reached the server; half-known-1 never left. Both were journaled `sent`
+    // by a run that died before their answers.
+    let first = dir.path().join("first.csv");
+    std::fs::write(&first, format!("linkedin_url\n{}\n", urls[0])).unwrap();
+    let other_state = dir.path().join("other.jsonl");
+    let out = import(&mock, &first, &["--state", other_state.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let journal = dir.path().join("p.csv.salesflow-import.jsonl");
+    let sent = |profile: &str, line: u32| {
+        format!(
+            "{{\"campaign\":{EMPTY_CAMPAIGN},\"profile\":\"{profile}\",\"event\":\"sent\",\"line\":{line},\"at\":\"\"}}\n"
+        )
+    };
+    std::fs::write(&journal, sent("half-known-0", 2) + &sent("half-known-1", 3)).unwrap();
+
+    let out = import(&mock, &csv, &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("1 found on the server (done, not sent again); 1 not found (sent)"),
+        "{err}"
+    );
+    let report = json(&out);
+    assert_eq!(n(&report, "Recovered"), 1);
+    assert_eq!(n(&report, "Imported"), 2);
+    // The one found was not sent again; the one not found was.
+    let members = campaign_members(&mock);
+    assert_eq!(members.len(), 3, "{members:?}");
+    assert!(members.values().all(|&c| c == 1), "{members:?}");
+    let mut imported = mock.imported_urls();
+    imported.sort();
+    assert_eq!(imported, urls);
+}
+
+#[test]
+fn with_mock_a_journal_of_an_earlier_real_run_is_neither_read_nor_removed() {
+    // A run against a server (here the test's mock, whose demo data `--mock` shares) keeps
+    // its journal next to the CSV.
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    write_profiles(&csv, "real-then-mock", 3);
+    let out = mock
+        .cli()
+        .args(["import", csv.to_str().unwrap(), "--campaign", "29854"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(n(&json(&out), "Imported"), 3);
+    let journal = dir.path().join("p.csv.salesflow-import.jsonl");
+    let kept = std::fs::read(&journal).unwrap();
+
+    // `--mock` starts from the demo data: it imports all three, with a journal of its own.
+    let out = common::salesflow()
+        .args(["--mock", "-o", "json", "import", csv.to_str().unwrap()])
+        .args(["--campaign", "29854"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!((n(&report, "Imported"), n(&report, "AlreadyDone")), (3, 0));
+    assert_eq!(std::fs::read(&journal).unwrap(), kept);
+}
+
+#[test]
+fn rows_added_while_the_import_runs_are_counted_and_warned_about() {
+    let mock = Mock::start();
+    // The lookup of a profile of unknown outcome comes between the validation pass and the
+    // import pass: slow, so that the test can change the file in between.
+    mock.server
+        .inject(
+            Fault::new(FaultKind::Latency { ms: 1500 })
+                .for_operation(Operation::ListContactsByPublicIdentifiers),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    write_profiles(&csv, "growing", 2);
+    std::fs::write(
+        dir.path().join("p.csv.salesflow-import.jsonl"),
+        format!(
+            "{{\"campaign\":{EMPTY_CAMPAIGN},\"profile\":\"growing-1\",\"event\":\"sent\",\"line\":3,\"at\":\"\"}}\n"
+        ),
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("salesflow"))
+        .args(["--base-url", &mock.server.base_url(), "--token"])
+        .args([
+            salesflow_mock::DEMO_TOKEN,
+            "--account-id",
+            "321",
+            "-o",
+            "json",
+        ])
+        .args([
+            "import",
+            csv.to_str().unwrap(),
+            "--campaign",
+            EMPTY_CAMPAIGN,
+        ])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(err.read_line(&mut line).unwrap() > 0, "{seen}");
+        seen.push_str(&line);
+        if line.contains("looking them up on the server") {
+            break;
+        }
+    }
+    // Two rows with empty fields (blank rows) appended: no invalid row more.
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str(",\n,\n");
+    std::fs::write(&csv, text).unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{seen}{rest}");
+    let report = json(&out);
+    assert_eq!((n(&report, "Rows"), n(&report, "Blank")), (4, 2));
+    assert!(
+        rest.contains(
+            "warning: 4 rows counted, 4 accounted for, 2 validated (0 then 0 invalid): did \
+             the file change during the import?"
+        ),
+        "{rest}"
+    );
 }

@@ -215,8 +215,11 @@ impl<R: Read> Read for Utf16Reader<R> {
                 return Ok(0);
             }
             if self.start == self.end && !self.eof {
+                // Read first: a read that fails (interrupted, and retried) leaves the
+                // decoded bytes consumed.
+                let n = self.inner.read(&mut self.input)?;
                 self.start = 0;
-                self.end = self.inner.read(&mut self.input)?;
+                self.end = n;
                 if self.end == 0 {
                     self.eof = true;
                 }
@@ -296,16 +299,24 @@ impl RecordReader {
     /// When the input cannot be read.
     pub fn peek_buffer(&mut self) -> Result<&[u8], CsvError> {
         while self.len < self.buf.len() && !self.eof {
-            let n = self
-                .input
-                .read(&mut self.buf[self.len..])
-                .map_err(|e| self.io_error(&e))?;
-            if n == 0 {
-                self.eof = true;
-            }
-            self.len += n;
+            self.len += self.fill(self.len)?;
         }
         Ok(&self.buf[self.pos..self.len])
+    }
+
+    /// Reads into the buffer from `at`, once, retrying a read that a signal interrupted;
+    /// the bytes read (0 at the end of the input, which is then remembered).
+    fn fill(&mut self, at: usize) -> Result<usize, CsvError> {
+        loop {
+            match self.input.read(&mut self.buf[at..]) {
+                Ok(n) => {
+                    self.eof = n == 0;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.io_error(&e)),
+            }
+        }
     }
 
     fn io_error(&self, err: &io::Error) -> CsvError {
@@ -322,20 +333,9 @@ impl RecordReader {
                 return Ok(None);
             }
             self.pos = 0;
-            self.len = 0;
-            loop {
-                match self.input.read(&mut self.buf) {
-                    Ok(0) => {
-                        self.eof = true;
-                        return Ok(None);
-                    }
-                    Ok(n) => {
-                        self.len = n;
-                        break;
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(self.io_error(&e)),
-                }
+            self.len = self.fill(0)?;
+            if self.eof {
+                return Ok(None);
             }
         }
         Ok(Some(self.buf[self.pos]))
@@ -669,6 +669,113 @@ mod tests {
         assert_eq!(got[1].1, ["Joe \"JJ\" Doe", "2"]);
         let err = records(b"a,b\n1,x\0y\n", b',').unwrap_err();
         assert_eq!((err.line, err.column), (2, Some(4)));
+    }
+
+    /// Hands out `data` a few bytes at a time, each read first interrupted by a signal.
+    struct Interrupted {
+        data: Vec<u8>,
+        at: usize,
+        interrupt: bool,
+    }
+
+    impl Read for Interrupted {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.interrupt = !self.interrupt;
+            if self.interrupt {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let n = buf.len().min(3).min(self.data.len() - self.at);
+            buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    fn read_all(mut r: RecordReader) -> Vec<Vec<String>> {
+        let mut rec = Record::default();
+        let mut out = Vec::new();
+        while r.read(&mut rec).unwrap() {
+            out.push(
+                (0..rec.len())
+                    .map(|i| String::from_utf8(rec.value(i).unwrap().to_vec()).unwrap())
+                    .collect(),
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn a_read_interrupted_by_a_signal_is_retried_and_loses_nothing() {
+        let text = "url,name\nhttps://x/in/a,Zoë\nhttps://x/in/b,\"B, \"\"b\"\"\"\n";
+        let expected = [
+            vec!["url", "name"],
+            vec!["https://x/in/a", "Zoë"],
+            vec!["https://x/in/b", "B, \"b\""],
+        ];
+        let interrupted = |data: Vec<u8>| -> Box<dyn Read> {
+            Box::new(Interrupted {
+                data,
+                at: 0,
+                interrupt: false,
+            })
+        };
+        // UTF-8, with the header's bytes peeked first (as the delimiter detection does).
+        let mut r = RecordReader::new(
+            Vec::new(),
+            interrupted(text.as_bytes().to_vec()),
+            Encoding::Utf8,
+            b',',
+        );
+        assert!(r.peek_buffer().unwrap().starts_with(b"url,name\n"));
+        assert_eq!(read_all(r), expected);
+        // UTF-8 read without peeking: every refill goes through an interrupted read.
+        let r = RecordReader::new(
+            Vec::new(),
+            interrupted(text.as_bytes().to_vec()),
+            Encoding::Utf8,
+            b',',
+        );
+        assert_eq!(read_all(r), expected);
+        // UTF-16: the decoder sees every byte once.
+        let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let r = RecordReader::new(Vec::new(), interrupted(utf16), Encoding::Utf16Be, b',');
+        assert_eq!(read_all(r), expected);
+    }
+
+    #[test]
+    fn blank_lines_of_every_kind_count_one_line_each() {
+        // Two LF blank lines, then CR-only lines (old Mac) with a blank one.
+        let got = records(b"a,b\n\n\n3,4\r\r5,6\r", b',').unwrap();
+        let rows: Vec<(u64, Vec<String>)> = got.into_iter().map(|r| (r.0, r.1)).collect();
+        assert_eq!(
+            rows,
+            [
+                (1, vec!["a".to_owned(), "b".to_owned()]),
+                (4, vec!["3".to_owned(), "4".to_owned()]),
+                (6, vec!["5".to_owned(), "6".to_owned()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_error_column_counts_characters_not_bytes() {
+        // `"é"` is three characters (four bytes): the text after it is in column 4.
+        let err = records("a,b\n\"é\"x,2\n".as_bytes(), b',').unwrap_err();
+        assert_eq!((err.line, err.column), (2, Some(4)));
+        // A NUL after two 3-byte characters on the second physical line of a record.
+        let err = records("a,b\n\"x\n€€\0\",2\n".as_bytes(), b',').unwrap_err();
+        assert_eq!((err.line, err.column), (3, Some(3)));
+    }
+
+    #[test]
+    fn a_record_of_exactly_the_limit_is_read_one_byte_more_is_refused() {
+        let at_limit = format!("a\n{}\n", "x".repeat(MAX_RECORD_BYTES));
+        let got = records(at_limit.as_bytes(), b',').unwrap();
+        assert_eq!(got[1].1[0].len(), MAX_RECORD_BYTES);
+        let over = format!("a\n{}\n", "x".repeat(MAX_RECORD_BYTES + 1));
+        let err = records(over.as_bytes(), b',').unwrap_err();
+        assert_eq!((err.line, err.column), (2, None));
+        assert!(err.message.contains("a record longer than 4 MiB"), "{err}");
     }
 
     #[test]

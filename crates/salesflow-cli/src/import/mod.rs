@@ -550,23 +550,14 @@ fn delimiter_name(d: u8) -> String {
 fn open_at_start(path: &Path, bom_len: usize) -> Result<(Vec<u8>, File), CliError> {
     let mut file = File::open(path)
         .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
-    let mut head = vec![0u8; 4];
-    let mut n = 0;
-    while n < head.len() {
-        match file.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                return Err(CliError::usage(format!(
-                    "cannot read {}: {e}",
-                    path.display()
-                )))
-            }
-        }
-    }
-    head.truncate(n);
-    head.drain(..bom_len.min(n));
+    // The first four bytes (fewer in a shorter file): enough for any byte order mark.
+    // `read_to_end` retries a read that a signal interrupted.
+    let mut head = Vec::with_capacity(4);
+    (&mut file)
+        .take(4)
+        .read_to_end(&mut head)
+        .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
+    head.drain(..bom_len.min(head.len()));
     Ok((head, file))
 }
 
@@ -763,15 +754,23 @@ struct Feeder<'a> {
     done: &'a [bool],
     report: &'a mut ImportReport,
     failed: Option<&'a mut FailedRows>,
+    /// Notes printed, at most [`MAX_PRINTED`].
     printed: usize,
+    /// Notes not printed past [`MAX_PRINTED`].
+    hidden: usize,
 }
 
 impl Feeder<'_> {
     /// A note about one row (not an error: left out with `--quiet`).
     fn print(&mut self, progress: &Progress, text: &str) {
-        if self.printed < MAX_PRINTED && !crate::output::quiet() {
+        if crate::output::quiet() {
+            return;
+        }
+        if self.printed < MAX_PRINTED {
             self.printed += 1;
             progress.println(text);
+        } else {
+            self.hidden += 1;
         }
     }
 
@@ -872,8 +871,11 @@ impl Feeder<'_> {
         while self.next(progress)?.is_some() {
             self.report.not_attempted += 1;
         }
-        if self.printed >= MAX_PRINTED {
-            progress.println("(more per-row messages were not shown: see the report)");
+        if self.hidden > 0 {
+            progress.println(&format!(
+                "({} more per-row messages were not shown: see the report)",
+                self.hidden
+            ));
         }
         Ok(())
     }
@@ -1096,6 +1098,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
         report: &mut report,
         failed: (!args.dry_run).then_some(&mut failed),
         printed: 0,
+        hidden: 0,
     };
     let mut fatal: Option<String> = None;
     let mut stopped = false;
