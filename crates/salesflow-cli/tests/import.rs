@@ -1179,3 +1179,39 @@ fn rows_added_while_the_import_runs_are_counted_and_warned_about() {
         "{rest}"
     );
 }
+
+#[test]
+fn a_server_message_is_written_in_the_encoding_of_a_latin1_file() {
+    let mock = Mock::start();
+    mock.server
+        .inject(
+            Fault::new(FaultKind::ErrorInOk {
+                status: 400,
+                message: Some("Kontakt ungültig: «Zoë»".to_owned()),
+            })
+            .for_operation(Operation::ImportMember)
+            .times(1),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        b"first_name,linkedin_url\r\nZo\xEB,https://www.linkedin.com/in/zoe-server-latin1\r\n",
+    )
+    .unwrap();
+    let out = import(&mock, &csv, &["--encoding", "latin1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let failed = std::fs::read(dir.path().join("p.failed.csv")).unwrap();
+    // Windows-1252 throughout: the row's own bytes and the server's words, one byte each.
+    let row = b"Zo\xEB,https://www.linkedin.com/in/zoe-server-latin1,\"";
+    let at = failed.windows(row.len()).position(|w| w == row);
+    assert!(at.is_some(), "{:?}", String::from_utf8_lossy(&failed));
+    let expected: &[u8] = b"Kontakt ung\xFCltig: \xABZo\xEB\xBB";
+    assert!(
+        failed.windows(expected.len()).any(|w| w == expected),
+        "{:?}",
+        String::from_utf8_lossy(&failed)
+    );
+    assert!(!failed.contains(&0xC3), "no UTF-8 in a Latin-1 file");
+}
