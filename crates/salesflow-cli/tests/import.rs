@@ -57,6 +57,30 @@ fn answers_journaled(journal: &Path) -> usize {
     })
 }
 
+/// A mock whose first ImportMember answers 200 with `{"Status": 400, "Message": message}`.
+fn mock_refusing_one_import(message: &str) -> Mock {
+    let mock = Mock::start();
+    mock.server
+        .inject(
+            Fault::new(FaultKind::ErrorInOk {
+                status: 400,
+                message: Some(message.to_owned()),
+            })
+            .for_operation(Operation::ImportMember)
+            .times(1),
+        )
+        .unwrap();
+    mock
+}
+
+/// The journal entry a run writes before it sends `profile` (from `line`) to the empty
+/// campaign: a run that died after it left that profile's outcome unknown.
+fn sent_entry(profile: &str, line: u32) -> String {
+    format!(
+        "{{\"campaign\":{EMPTY_CAMPAIGN},\"profile\":\"{profile}\",\"event\":\"sent\",\"line\":{line},\"at\":\"\"}}\n"
+    )
+}
+
 fn slug(url: &str) -> String {
     url.rsplit('/').next().unwrap().to_owned()
 }
@@ -520,13 +544,7 @@ fn a_profile_of_unknown_outcome_not_found_on_the_server_is_sent_and_then_settled
     let urls = write_profiles(&csv, "unknown", 3);
     // A run that died right after journaling `sent` for a request that never left.
     let journal = dir.path().join("p.csv.salesflow-import.jsonl");
-    std::fs::write(
-        &journal,
-        format!(
-            "{{\"campaign\":{EMPTY_CAMPAIGN},\"profile\":\"unknown-1\",\"event\":\"sent\",\"line\":3,\"at\":\"\"}}\n"
-        ),
-    )
-    .unwrap();
+    std::fs::write(&journal, sent_entry("unknown-1", 3)).unwrap();
     let lookups = |mock: &Mock| {
         mock.server
             .requests()
@@ -963,33 +981,13 @@ fn failures_with_members_imported_and_duplicates_are_a_partial_failure() {
 
 #[test]
 fn an_error_message_on_several_lines_is_one_cell_of_the_failed_rows_csv() {
-    let mock = Mock::start();
-    mock.server
-        .inject(
-            Fault::new(FaultKind::ErrorInOk {
-                status: 400,
-                message: Some("bad \"row\"\r\nsee line two\nand three".to_owned()),
-            })
-            .for_operation(Operation::ImportMember)
-            .times(1),
-        )
-        .unwrap();
+    let mock = mock_refusing_one_import("bad \"row\"\r\nsee line two\nand three");
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("p.csv");
     write_profiles(&csv, "multiline", 2);
-    let failed_out = dir.path().join("failed.csv");
-    let out = import(
-        &mock,
-        &csv,
-        &[
-            "--concurrency",
-            "1",
-            "--failed-out",
-            failed_out.to_str().unwrap(),
-        ],
-    );
+    let out = import(&mock, &csv, &["--concurrency", "1"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    let failed = std::fs::read_to_string(&failed_out).unwrap();
+    let failed = std::fs::read_to_string(dir.path().join("p.failed.csv")).unwrap();
     // The header and one row, each on one line; the message's breaks are spaces and its
     // quotes doubled inside the quoted cell.
     let lines: Vec<&str> = failed.lines().collect();
@@ -1055,12 +1053,8 @@ fn only_the_profiles_of_unknown_outcome_found_on_the_server_are_settled() {
     let out = import(&mock, &first, &["--state", other_state.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let journal = dir.path().join("p.csv.salesflow-import.jsonl");
-    let sent = |profile: &str, line: u32| {
-        format!(
-            "{{\"campaign\":{EMPTY_CAMPAIGN},\"profile\":\"{profile}\",\"event\":\"sent\",\"line\":{line},\"at\":\"\"}}\n"
-        )
-    };
-    std::fs::write(&journal, sent("half-known-0", 2) + &sent("half-known-1", 3)).unwrap();
+    let entries = sent_entry("half-known-0", 2) + &sent_entry("half-known-1", 3);
+    std::fs::write(&journal, entries).unwrap();
 
     let out = import(&mock, &csv, &[]);
     let err = stderr(&out);
@@ -1125,13 +1119,8 @@ fn rows_added_while_the_import_runs_are_counted_and_warned_about() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("p.csv");
     write_profiles(&csv, "growing", 2);
-    std::fs::write(
-        dir.path().join("p.csv.salesflow-import.jsonl"),
-        format!(
-            "{{\"campaign\":{EMPTY_CAMPAIGN},\"profile\":\"growing-1\",\"event\":\"sent\",\"line\":3,\"at\":\"\"}}\n"
-        ),
-    )
-    .unwrap();
+    let journal = dir.path().join("p.csv.salesflow-import.jsonl");
+    std::fs::write(journal, sent_entry("growing-1", 3)).unwrap();
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("salesflow"))
         .args(["--base-url", &mock.server.base_url(), "--token"])
         .args([
@@ -1182,17 +1171,7 @@ fn rows_added_while_the_import_runs_are_counted_and_warned_about() {
 
 #[test]
 fn a_server_message_is_written_in_the_encoding_of_a_latin1_file() {
-    let mock = Mock::start();
-    mock.server
-        .inject(
-            Fault::new(FaultKind::ErrorInOk {
-                status: 400,
-                message: Some("Kontakt ungültig: «Zoë»".to_owned()),
-            })
-            .for_operation(Operation::ImportMember)
-            .times(1),
-        )
-        .unwrap();
+    let mock = mock_refusing_one_import("Kontakt ungültig: «Zoë»");
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("p.csv");
     std::fs::write(
