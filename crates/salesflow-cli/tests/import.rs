@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::{json, stderr, stdout, write_profiles, Mock};
 use salesflow::Operation;
 use salesflow_mock::{Fault, FaultKind};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// The empty demo campaign: what it holds after a test is exactly what the test imported.
 const EMPTY_CAMPAIGN: &str = "29890";
@@ -212,6 +212,14 @@ fn api_failures_go_to_the_failed_csv_and_a_rerun_retries_them() {
     let report = json(&out);
     assert_eq!(n(&report, "Failed"), 2);
     assert_eq!(n(&report, "Imported"), 4);
+    // What was read, how, and into which campaign.
+    assert_eq!(report["Csv"], csv.display().to_string());
+    assert_eq!(
+        (&report["Encoding"], &report["Delimiter"]),
+        (&json!("UTF-8"), &json!(","))
+    );
+    assert_eq!(report["CampaignId"], EMPTY_CAMPAIGN.parse::<u64>().unwrap());
+    assert_eq!(report["DryRun"], false);
     assert!(stderr(&out).contains("line 2: failed:"), "{}", stderr(&out));
     // A first run resumes nothing.
     assert!(!stderr(&out).contains("resuming"), "{}", stderr(&out));
@@ -728,7 +736,9 @@ fn invalid_rows_are_counted_once_and_noted_by_validation() {
     let out = dry_run(&csv);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(3), "{err}");
-    assert_eq!(n(&json(&out), "Invalid"), 1);
+    let report = json(&out);
+    assert_eq!(n(&report, "Invalid"), 1);
+    assert_eq!(report["DryRun"], true);
     // Validation counted the invalid row (so both passes agree) and said so, once.
     assert!(
         err.contains("\n1 of 3 rows are invalid and will not be sent\n"),
