@@ -1204,3 +1204,34 @@ fn a_server_message_is_written_in_the_encoding_of_a_latin1_file() {
     );
     assert!(!failed.contains(&0xC3), "no UTF-8 in a Latin-1 file");
 }
+
+#[test]
+fn unreadable_journal_lines_are_said_and_skipped_and_only_then() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    let urls = write_profiles(&csv, "torn-journal", 3);
+    let first = dir.path().join("first.csv");
+    std::fs::write(&first, format!("linkedin_url\n{}\n", urls[0])).unwrap();
+    let journal = dir.path().join("state.jsonl");
+    let state = ["--state", journal.to_str().unwrap()];
+    let out = import(&mock, &first, &state);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("unreadable"), "{}", stderr(&out));
+    // One good entry of the first run, then lines nobody can read.
+    let mut text = std::fs::read_to_string(&journal).unwrap();
+    text.push_str("not json\n{\"campaign\":\n");
+    std::fs::write(&journal, text).unwrap();
+    let out = import(&mock, &csv, &state);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(&format!(
+            "note: 2 unreadable line(s) in the journal {} ignored",
+            journal.display()
+        )),
+        "{err}"
+    );
+    let report = json(&out);
+    assert_eq!((n(&report, "AlreadyDone"), n(&report, "Imported")), (1, 2));
+}
