@@ -743,6 +743,23 @@ mod tests {
     }
 
     #[test]
+    fn utf16_read_a_few_bytes_at_a_time_is_the_same_utf8() {
+        let text = "url,name\nhttps://x/in/zoë,Zoë Løkke €\n".repeat(3);
+        let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let mut r = Utf16Reader::new(io::Cursor::new(utf16), Encoding::Utf16Le);
+        let mut got = Vec::new();
+        let mut buf = [0u8; 5];
+        loop {
+            let n = r.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(String::from_utf8(got).unwrap(), text);
+    }
+
+    #[test]
     fn blank_lines_of_every_kind_count_one_line_each() {
         // Two LF blank lines, then CR-only lines (old Mac) with a blank one.
         let got = records(b"a,b\n\n\n3,4\r\r5,6\r", b',').unwrap();
@@ -835,6 +852,20 @@ mod tests {
             (Encoding::Utf16Be, 2)
         );
         assert_eq!(detect_encoding(b"abc", None), (Encoding::Utf8, 0));
+        // A byte order mark that agrees with `--encoding` is dropped; one that does not is
+        // read as text in the encoding asked for.
+        assert_eq!(
+            detect_encoding(b"\xFF\xFEa\0", Some(Encoding::Utf16Le)),
+            (Encoding::Utf16Le, 2)
+        );
+        assert_eq!(
+            detect_encoding(b"\xEF\xBB\xBFa", Some(Encoding::Latin1)),
+            (Encoding::Latin1, 0)
+        );
+        assert_eq!(
+            detect_encoding(b"\xFF\xFEa\0", Some(Encoding::Utf16Be)),
+            (Encoding::Utf16Be, 0)
+        );
         assert_eq!(
             detect_encoding(b"abc", Some(Encoding::Latin1)),
             (Encoding::Latin1, 0)
