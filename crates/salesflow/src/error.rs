@@ -618,6 +618,11 @@ mod tests {
         assert_eq!(summary(b"plain   text\nerror"), "plain text error");
         let long = "x".repeat(500);
         assert_eq!(summary(long.as_bytes()).chars().count(), SNIPPET_CHARS + 1);
+        // Cut (and marked with `…`) only when something is left out.
+        let exact = "é".repeat(SNIPPET_CHARS);
+        assert_eq!(summary(exact.as_bytes()), exact);
+        let one_more = "é".repeat(SNIPPET_CHARS + 1);
+        assert_eq!(summary(one_more.as_bytes()), exact + "…");
     }
 
     #[test]

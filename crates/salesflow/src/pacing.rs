@@ -34,7 +34,7 @@ use crate::Error;
 #[non_exhaustive]
 pub struct Pacing {
     /// At most this many requests per second (each attempt counts), spaced evenly; `None`
-    /// for no limit.
+    /// (or a rate that is not above zero) for no limit.
     pub requests_per_second: Option<f64>,
     /// How many requests may go at once before the spacing applies (at least 1).
     pub burst: u32,

@@ -34,6 +34,7 @@ pub enum TransportCause {
 impl TransportCause {
     /// The cause of `err`, an error of the HTTP client whose total timeout is `timeout`.
     pub fn of(err: &reqwest::Error, timeout: Option<Duration>) -> Self {
+        // Also an `io::Error` of kind `TimedOut` anywhere in the chain.
         if err.is_timeout() {
             return TransportCause::Timeout { after: timeout };
         }
@@ -43,7 +44,6 @@ impl TransportCause {
             if let Some(io) = e.downcast_ref::<io::Error>() {
                 match io.kind() {
                     io::ErrorKind::ConnectionRefused => return TransportCause::ConnectionRefused,
-                    io::ErrorKind::TimedOut => return TransportCause::Timeout { after: timeout },
                     io::ErrorKind::ConnectionReset
                     | io::ErrorKind::ConnectionAborted
                     | io::ErrorKind::BrokenPipe
@@ -120,6 +120,47 @@ impl fmt::Display for TransportCause {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The error reqwest returns when the body of a request fails with `io` (a way to have
+    /// reqwest wrap an `io::Error` of a chosen kind and text, as a socket's would be).
+    async fn reqwest_error_around(io: io::Error) -> reqwest::Error {
+        // A listening socket: the kernel accepts the connection, the body is then polled.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let mut io = Some(io);
+        let body = futures_util::stream::poll_fn(move |_| {
+            std::task::Poll::Ready(io.take().map(Err::<Vec<u8>, io::Error>))
+        });
+        reqwest::Client::new()
+            .post(url)
+            .body(reqwest::Body::wrap_stream(body))
+            .send()
+            .await
+            .unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn the_kind_of_an_io_error_decides_whatever_its_text() {
+        let timeout = Some(Duration::from_secs(7));
+        // Texts no fallback recognises, as on platforms whose wording differs.
+        let err = reqwest_error_around(io::Error::new(io::ErrorKind::TimedOut, "op expired")).await;
+        assert_eq!(
+            TransportCause::of(&err, timeout),
+            TransportCause::Timeout { after: timeout }
+        );
+        let refused = io::Error::new(
+            io::ErrorKind::ConnectionRefused,
+            "No connection could be made because the target machine actively refused it.",
+        );
+        let err = reqwest_error_around(refused).await;
+        assert_eq!(
+            TransportCause::of(&err, timeout),
+            TransportCause::ConnectionRefused
+        );
+        // Any other kind with such a text is not guessed at.
+        let err = reqwest_error_around(io::Error::other("op expired")).await;
+        assert_eq!(TransportCause::of(&err, timeout), TransportCause::Other);
+    }
 
     #[test]
     fn phrases() {

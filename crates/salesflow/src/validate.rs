@@ -512,6 +512,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn blank_means_empty_or_only_whitespace() {
+        for blank in ["", " ", "\t\r\n", "\u{00A0}\u{2003}"] {
+            let err = non_blank("firstName", blank).unwrap_err();
+            assert_eq!(err.reason, ValidationReason::Empty, "{blank:?}");
+            assert_eq!(err.field, "firstName");
+        }
+        for not_blank in ["a", " a ", "\u{00A0}x"] {
+            assert!(non_blank("firstName", not_blank).is_ok(), "{not_blank:?}");
+        }
+    }
+
+    #[test]
     fn linkedin_urls_accepted_and_canonical() {
         let canon = |slug: &str| format!("https://www.linkedin.com/in/{slug}");
         for (input, expected) in [

@@ -95,6 +95,13 @@ async fn an_undocumented_status_below_400_is_an_error_of_kind_other() {
         (api.status, api.body_status, api.kind),
         (202, Some(404), ApiErrorKind::NotFound)
     );
+    // 400, the first error Status: the body's error, not an undocumented status.
+    let api = api_error(ResponseTemplate::new(202).set_body_json(json!({"Status": 400}))).await;
+    assert_eq!(
+        (api.status, api.body_status, api.kind),
+        (202, Some(400), ApiErrorKind::Other)
+    );
+    assert_eq!(api.message, None);
 
     // Plain text: summed up in the message, kept in the body.
     let api = api_error(ResponseTemplate::new(299).set_body_string("moved along")).await;

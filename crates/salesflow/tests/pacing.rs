@@ -33,6 +33,25 @@ async fn requests_are_spaced_per_account_with_a_burst() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_rate_not_above_zero_is_no_limit() {
+    for rate in [0.0, -1.0, f64::NAN] {
+        let pacing = Pacing::requests_per_second(rate);
+        let pacer = Pacer::new(pacing);
+        assert_eq!(
+            pacer.pacing().requests_per_second.map(f64::to_bits),
+            Some(rate.to_bits())
+        );
+        let start = tokio::time::Instant::now();
+        for _ in 0..5 {
+            pacer.wait(None).await;
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO, "rate {rate}");
+    }
+    let pacing = Pacing::requests_per_second(4.0).burst(2).daily_imports(9);
+    assert_eq!(*Pacer::new(pacing).pacing(), pacing);
+}
+
+#[tokio::test(start_paused = true)]
 async fn concurrent_callers_each_get_their_own_slot() {
     let pacer = std::sync::Arc::new(Pacer::new(Pacing::requests_per_second(10.0)));
     let start = tokio::time::Instant::now();

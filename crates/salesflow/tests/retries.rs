@@ -637,3 +637,20 @@ async fn a_read_is_retried_after_an_answer_that_is_not_http() {
     assert!(webhooks.is_empty());
     assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
+
+#[test]
+fn a_client_says_which_retry_policy_it_follows() {
+    let default = Client::builder().token(TOKEN).build().unwrap();
+    assert_eq!(default.retry_policy(), &RetryPolicy::default());
+    let policy = RetryPolicy::default()
+        .max_attempts(7)
+        .initial_backoff(Duration::from_millis(3))
+        .jitter(false);
+    let client = Client::builder()
+        .token(TOKEN)
+        .retry_policy(policy.clone())
+        .build()
+        .unwrap();
+    assert_eq!(client.retry_policy(), &policy);
+    assert_ne!(client.retry_policy(), default.retry_policy());
+}

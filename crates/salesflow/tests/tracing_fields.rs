@@ -142,7 +142,7 @@ async fn a_retried_read_has_one_span_per_attempt_and_no_field_twice() {
 }
 
 #[tokio::test]
-async fn a_transport_failure_names_its_cause_in_error_type() {
+async fn a_transport_failure_or_a_timeout_names_its_cause_in_error_type() {
     let spans = Spans::default();
     let _guard =
         tracing::subscriber::set_default(tracing_subscriber::registry().with(spans.clone()));
@@ -166,15 +166,25 @@ async fn a_transport_failure_names_its_cause_in_error_type() {
         Some(salesflow::TransportCause::ConnectionReset),
         "{err:?}"
     );
+    // A timeout, the other cause a span must tell apart from a failed connection.
+    mock.inject(
+        salesflow_mock::Fault::new(salesflow_mock::FaultKind::Latency { ms: 5_000 })
+            .for_operation(salesflow::Operation::ListWebhooks),
+    )
+    .unwrap();
+    let err = client
+        .list_webhooks()
+        .timeout(std::time::Duration::from_millis(100))
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
 
     let spans = spans.0.lock().unwrap().clone();
-    let attempts: Vec<_> = spans
+    let mut error_types: Vec<_> = spans
         .values()
         .filter(|(name, _)| name == "salesflow.attempt")
+        .map(|(_, fields)| values(fields, "error.type"))
         .collect();
-    assert_eq!(attempts.len(), 1);
-    assert_eq!(
-        values(&attempts[0].1, "error.type"),
-        ["\"connection_reset\""]
-    );
+    error_types.sort();
+    assert_eq!(error_types, [["\"connection_reset\""], ["\"timeout\""]]);
 }
