@@ -813,6 +813,75 @@ fn failures_name_the_column_one_based() {
 }
 
 #[test]
+fn a_row_message_quotes_the_url_only_when_the_url_is_at_fault() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    let long_name = "N".repeat(300);
+    std::fs::write(
+        &csv,
+        format!(
+            "first_name,linkedin_url\n{long_name},https://www.linkedin.com/in/msg-0\nBob,not a url\nEve,\n"
+        ),
+    )
+    .unwrap();
+    let out = dry_run(&csv);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("line ")).collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    // Another column at fault: the URL is not the point.
+    assert!(
+        lines[0].starts_with("line 2, column 1 (first_name): "),
+        "{err}"
+    );
+    assert!(!lines[0].contains("msg-0"), "{err}");
+    // The URL at fault: quoted.
+    assert!(
+        lines[1].starts_with("line 3, column 2 (linkedin_url): "),
+        "{err}"
+    );
+    assert!(lines[1].ends_with(": \"not a url\""), "{err}");
+    // An empty URL: nothing to quote.
+    assert!(
+        lines[2].starts_with("line 4, column 2 (linkedin_url): "),
+        "{err}"
+    );
+    assert!(!lines[2].ends_with("\"\""), "{err}");
+}
+
+#[test]
+fn a_header_is_read_in_the_encoding_of_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        b"pr\xE9nom,linkedin_url\nJos\xE9,https://www.linkedin.com/in/header-latin1\n",
+    )
+    .unwrap();
+    // Not UTF-8: refused at the header, with its place.
+    let out = dry_run(&csv);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("line 1, column 3"), "{err}");
+    assert!(err.contains("--encoding latin1"), "{err}");
+    // Read as Latin-1, as asked: the header is fine.
+    let out = common::salesflow()
+        .args([
+            "-o",
+            "json",
+            "import",
+            csv.to_str().unwrap(),
+            "--encoding",
+            "latin1",
+        ])
+        .args(["--campaign", EMPTY_CAMPAIGN, "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(n(&json(&out), "Rows"), 1);
+}
+
+#[test]
 fn long_urls_are_shortened_in_row_messages_with_an_ellipsis() {
     // 120 characters are shown whole; past that, the first 120 and "…".
     let dir = tempfile::tempdir().unwrap();
@@ -1014,8 +1083,9 @@ fn an_error_message_on_several_lines_is_one_cell_of_the_failed_rows_csv() {
 }
 
 #[test]
-fn past_the_cap_notes_about_duplicates_are_counted_not_printed() {
-    let notes = |duplicates: usize| {
+fn past_the_caps_notes_about_duplicates_are_counted_not_printed_or_listed() {
+    // Notes printed, the line saying how many were not, and the rows the report lists.
+    let notes = |duplicates: usize, quiet: bool| {
         let dir = tempfile::tempdir().unwrap();
         let csv = dir.path().join("p.csv");
         let row = "https://www.linkedin.com/in/dup-cap\n";
@@ -1024,10 +1094,16 @@ fn past_the_cap_notes_about_duplicates_are_counted_not_printed() {
             format!("linkedin_url\n{}", row.repeat(duplicates + 1)),
         )
         .unwrap();
-        let out = dry_run(&csv);
+        let out = common::salesflow()
+            .args(["-o", "json", "import", csv.to_str().unwrap()])
+            .args(["--campaign", EMPTY_CAMPAIGN, "--dry-run"])
+            .args(quiet.then_some("--quiet"))
+            .output()
+            .unwrap();
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(0), "{err}");
-        assert_eq!(n(&json(&out), "DuplicateRows"), duplicates);
+        let report = json(&out);
+        assert_eq!(n(&report, "DuplicateRows"), duplicates);
         let printed = err
             .lines()
             .filter(|l| l.contains("same profile as line 2"))
@@ -1036,17 +1112,22 @@ fn past_the_cap_notes_about_duplicates_are_counted_not_printed() {
             .lines()
             .find(|l| l.contains("more per-row messages were not shown"))
             .map(str::to_owned);
-        (printed, more)
+        let listed = report["DuplicateRowLines"].as_array().unwrap().len();
+        (printed, more, listed)
     };
-    // MAX_PRINTED (200) notes, then how many more there were, and only if there were more.
-    assert_eq!(notes(200), (200, None));
+    // MAX_PRINTED (200) notes, then how many more there were, and only if there were more;
+    // MAX_LISTED (1000) rows in the report.
+    assert_eq!(notes(200, false), (200, None, 200));
     assert_eq!(
-        notes(203),
+        notes(1001, false),
         (
             200,
-            Some("(3 more per-row messages were not shown: see the report)".to_owned())
+            Some("(801 more per-row messages were not shown: see the report)".to_owned()),
+            1000
         )
     );
+    // --quiet: no note, none said to be hidden; the report still lists them.
+    assert_eq!(notes(3, true), (0, None, 3));
 }
 
 #[test]
