@@ -712,6 +712,28 @@ fn a_forbidden_token_stops_the_import() {
     assert_eq!(n(&report, "NotAttempted"), 19, "{report}");
 }
 
+#[test]
+fn a_missing_account_id_stops_the_import_at_the_first_row() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    write_profiles(&csv, "no-account", 20);
+    let out = common::salesflow()
+        .args(["--base-url", &mock.server.base_url(), "--token"])
+        .args([salesflow_mock::DEMO_TOKEN, "-o", "json", "import"])
+        .args([csv.to_str().unwrap(), "--campaign", EMPTY_CAMPAIGN])
+        .args(["--concurrency", "1"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("needs an account id"), "{err}");
+    let report = json(&out);
+    assert_eq!(n(&report, "Failed"), 1, "{report}");
+    assert_eq!(n(&report, "NotAttempted"), 19, "{report}");
+    assert!(mock.imported_urls().is_empty());
+}
+
 /// `salesflow -o json import CSV --campaign 29890 --dry-run`: validation only, no server.
 fn dry_run(csv: &Path) -> std::process::Output {
     common::salesflow()
