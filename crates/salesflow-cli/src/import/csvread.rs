@@ -636,6 +636,18 @@ mod tests {
     }
 
     #[test]
+    fn a_record_read_has_fields_an_empty_one_none() {
+        assert!(Record::default().is_empty());
+        let got = records(b"a\n,\n", b',').unwrap();
+        assert_eq!(got[1].1, ["", ""]);
+        let mut r = RecordReader::new(b"x\n".to_vec(), Box::new(io::empty()), Encoding::Utf8, b',');
+        let mut rec = Record::default();
+        assert!(r.read(&mut rec).unwrap());
+        assert!(!rec.is_empty());
+        assert_eq!(rec.len(), 1);
+    }
+
+    #[test]
     fn records_lines_and_raw_bytes() {
         let data = b"a,b\r\n1,\"x\r\ny\"\r\n\r\n\n3,\"say \"\"hi\"\"\"\r4,\n5,6";
         let got = records(data, b',').unwrap();
@@ -803,6 +815,10 @@ mod tests {
             b';'
         );
         assert_eq!(detect_delimiter(b"a\tb\tc\n"), b'\t');
+        // The most frequent wins, whichever it is.
+        assert_eq!(detect_delimiter(b"a,b,c;d\tf\n"), b',');
+        assert_eq!(detect_delimiter(b"a;b;c,d\tf\n"), b';');
+        assert_eq!(detect_delimiter(b"a\tb\tc,d;f\n"), b'\t');
         assert_eq!(detect_delimiter(b"\"a;b\",c\n"), b',');
         assert_eq!(detect_delimiter(b"url\n"), b',');
         let got = records(b"a;b\n1;\"x;y\"\n", b';').unwrap();

@@ -1563,6 +1563,23 @@ mod tests {
             ..ImportReport::default()
         };
         assert_eq!(code(some_invalid), exit::PARTIAL);
+        // Failures next to rows that are in the campaign, whichever way they got there: this
+        // run, an earlier run (resumed), or before any run (duplicates).
+        for (imported, duplicates, already_done) in [(1, 0, 0), (0, 1, 0), (0, 0, 2), (1, 0, 1)] {
+            let mixed = ImportReport {
+                rows: imported + duplicates + already_done + 2,
+                imported,
+                duplicates,
+                already_done,
+                failed: 2,
+                ..ImportReport::default()
+            };
+            assert_eq!(
+                code(mixed),
+                exit::PARTIAL,
+                "{imported} {duplicates} {already_done}"
+            );
+        }
         assert_eq!(
             finish(&ctx, done, Some("forbidden")).unwrap(),
             exit::API_ERROR
