@@ -618,6 +618,12 @@ mod tests {
         assert_eq!(summary(b"plain   text\nerror"), "plain text error");
         let long = "x".repeat(500);
         assert_eq!(summary(long.as_bytes()).chars().count(), SNIPPET_CHARS + 1);
+        // The title of a page whose head is long (scripts, styles) is still found.
+        let long_head = format!(
+            "<html><head><script>{}</script><title>Service Unavailable</title></head></html>",
+            "x".repeat(32 * 1024)
+        );
+        assert_eq!(summary(long_head.as_bytes()), "Service Unavailable");
         // Cut (and marked with `…`) only when something is left out.
         let exact = "é".repeat(SNIPPET_CHARS);
         assert_eq!(summary(exact.as_bytes()), exact);

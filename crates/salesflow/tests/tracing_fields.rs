@@ -178,6 +178,24 @@ async fn a_transport_failure_or_a_timeout_names_its_cause_in_error_type() {
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
+    // And a connection refused: a port nothing listens on (any more).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let refused = salesflow::Client::builder()
+        .token(salesflow_mock::DEMO_TOKEN)
+        .account_id(salesflow_mock::DEMO_ACCOUNT_ID)
+        .base_url(format!("http://{closed}/api"))
+        .retry_policy(salesflow::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = refused.list_campaigns().await.unwrap_err();
+    assert_eq!(
+        err.transport_cause(),
+        Some(salesflow::TransportCause::ConnectionRefused),
+        "{err:?}"
+    );
 
     let spans = spans.0.lock().unwrap().clone();
     let mut error_types: Vec<_> = spans
@@ -186,5 +204,10 @@ async fn a_transport_failure_or_a_timeout_names_its_cause_in_error_type() {
         .map(|(_, fields)| values(fields, "error.type"))
         .collect();
     error_types.sort();
-    assert_eq!(error_types, [["\"connection_reset\""], ["\"timeout\""]]);
+    let expected = [
+        "\"connection_refused\"",
+        "\"connection_reset\"",
+        "\"timeout\"",
+    ];
+    assert_eq!(error_types, expected.map(|t| [t]));
 }
