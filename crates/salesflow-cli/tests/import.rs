@@ -278,6 +278,18 @@ fn a_csv_without_a_url_column_is_a_usage_error() {
     let out = import(&mock, &csv, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no LinkedIn URL column"));
+    // No other delimiter in the header: nothing to suggest.
+    assert!(!stderr(&out).contains("--delimiter"), "{}", stderr(&out));
+    // Split on the wrong delimiter (forced): the one the header has is suggested.
+    std::fs::write(&csv, "linkedin_url;name\nhttps://www.linkedin.com/in/x;X\n").unwrap();
+    let out = import(&mock, &csv, &["--delimiter", ","]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .contains("the header was split on `,`; if the file uses `;`, pass --delimiter ';'"),
+        "{}",
+        stderr(&out)
+    );
     let out = import(&mock, &dir.path().join("missing.csv"), &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(mock.server.requests().is_empty());

@@ -631,6 +631,19 @@ mod tests {
             ("https://www.linkedin.com/in/%zz", BadPercentEncoding),
             ("https://www.linkedin.com/in/%FF%FE", BadPercentEncoding),
             ("https://www.linkedin.com/in/a%2Fb", NotLinkedInProfile),
+            // Whitespace (escaped, as it must be in a URL) and control characters.
+            (
+                "https://www.linkedin.com/in/john%20smith",
+                NotLinkedInProfile,
+            ),
+            (
+                "https://www.linkedin.com/in/john%C2%A0smith",
+                NotLinkedInProfile,
+            ),
+            (
+                "https://www.linkedin.com/in/john%07smith",
+                NotLinkedInProfile,
+            ),
         ] {
             let err = linkedin_profile_url("linkedInUrl", input).unwrap_err();
             assert_eq!(err.reason, reason, "{input:?}");

@@ -49,6 +49,16 @@ async fn a_rate_not_above_zero_is_no_limit() {
     }
     let pacing = Pacing::requests_per_second(4.0).burst(2).daily_imports(9);
     assert_eq!(*Pacer::new(pacing).pacing(), pacing);
+    // No limit at all, and a burst of one should a rate be set on it.
+    let unlimited = Pacing::unlimited();
+    assert_eq!(
+        (
+            unlimited.requests_per_second,
+            unlimited.burst,
+            unlimited.daily_imports
+        ),
+        (None, 1, None)
+    );
 }
 
 #[tokio::test(start_paused = true)]
