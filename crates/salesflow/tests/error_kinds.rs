@@ -112,7 +112,8 @@ async fn an_undocumented_status_below_400_is_an_error_of_kind_other() {
 
 #[tokio::test]
 async fn a_blank_error_body_gives_no_message_and_no_body() {
-    for status in [418, 502] {
+    // 400 is undocumented for ListWebhooks: an error status, not a success-like one.
+    for status in [400, 418, 502] {
         let (_s, client) =
             answering(ResponseTemplate::new(status).set_body_string(" \r\n\t ")).await;
         let err = client.list_webhooks().await.unwrap_err();
@@ -176,4 +177,48 @@ async fn timeouts_and_refused_connections_are_told_apart() {
         "{timed_out:?}"
     );
     assert!(matches!(timed_out, Error::Transport { .. }));
+}
+
+#[tokio::test]
+async fn an_endless_error_body_is_read_up_to_its_cap_and_no_further() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    // A server whose 500 body never ends; it counts what it hands out.
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = served.clone();
+    let app = axum::Router::new().fallback(move || {
+        let counter = counter.clone();
+        async move {
+            let chunk = axum::body::Bytes::from(vec![b'x'; 16 * 1024]);
+            let body = futures_util::stream::repeat_with(move || {
+                counter.fetch_add(chunk.len(), Ordering::Relaxed);
+                Ok::<_, std::io::Error>(chunk.clone())
+            });
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                axum::body::Body::from_stream(body),
+            )
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = Client::builder()
+        .token(TOKEN)
+        .account_id(ACCOUNT)
+        .base_url(format!("http://{addr}/api"))
+        .retry_policy(RetryPolicy::none())
+        .timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
+
+    let err = client.list_webhooks().await.unwrap_err();
+    let api = err.as_api().unwrap_or_else(|| panic!("{err:?}"));
+    assert_eq!(api.status, 500);
+    assert_eq!(api.body.as_ref().map(Vec::len), Some(64 * 1024));
+    // The call ended at the cap: what the server could push into the socket's buffers
+    // meanwhile is a few MiB at most, not what 3 s of reading would take.
+    let served = served.load(Ordering::Relaxed);
+    assert!(served < 32 * 1024 * 1024, "{served} bytes served");
 }

@@ -121,6 +121,8 @@ async fn a_retried_read_has_one_span_per_attempt_and_no_field_twice() {
         .find(|(_, f)| values(f, "http.response.status_code") == ["500"])
         .unwrap();
     assert_eq!(values(&failed.1, "error.type"), ["\"500\""]);
+    // The first attempt is not a resend: no resend count at all.
+    assert!(values(&failed.1, "http.request.resend_count").is_empty());
     for (_, fields) in &attempts {
         assert_eq!(values(fields, "http.request.method"), ["\"GET\""]);
         assert_eq!(
@@ -197,6 +199,21 @@ async fn a_transport_failure_or_a_timeout_names_its_cause_in_error_type() {
         "{err:?}"
     );
 
+    // And a host name that does not resolve (`.invalid` never does).
+    let unresolved = salesflow::Client::builder()
+        .token(salesflow_mock::DEMO_TOKEN)
+        .account_id(salesflow_mock::DEMO_ACCOUNT_ID)
+        .base_url("http://salesflow-sdk-test.invalid/api")
+        .retry_policy(salesflow::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = unresolved.list_campaigns().await.unwrap_err();
+    assert_eq!(
+        err.transport_cause(),
+        Some(salesflow::TransportCause::Dns),
+        "{err:?}"
+    );
+
     let spans = spans.0.lock().unwrap().clone();
     let mut error_types: Vec<_> = spans
         .values()
@@ -207,6 +224,7 @@ async fn a_transport_failure_or_a_timeout_names_its_cause_in_error_type() {
     let expected = [
         "\"connection_refused\"",
         "\"connection_reset\"",
+        "\"dns\"",
         "\"timeout\"",
     ];
     assert_eq!(error_types, expected.map(|t| [t]));
