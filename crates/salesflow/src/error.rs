@@ -615,6 +615,13 @@ mod tests {
             b"<html><head><script>var x = '<b>';</script></head><body><h1>502 Bad Gateway</h1>\
             <hr><center>nginx</center></body></html>";
         assert_eq!(summary(untitled), "502 Bad Gateway nginx");
+        // Any one of the three marks makes a page HTML.
+        let doctype_only = b"<!DOCTYPE html><body><h1>Gateway Timeout</h1></body>";
+        assert_eq!(summary(doctype_only), "Gateway Timeout");
+        assert_eq!(
+            summary(b"<title>Forbidden</title><h1>403</h1>"),
+            "Forbidden"
+        );
         assert_eq!(summary(b"plain   text\nerror"), "plain text error");
         let long = "x".repeat(500);
         assert_eq!(summary(long.as_bytes()).chars().count(), SNIPPET_CHARS + 1);

@@ -214,6 +214,21 @@ async fn a_transport_failure_or_a_timeout_names_its_cause_in_error_type() {
         "{err:?}"
     );
 
+    // And TLS spoken to a server that answers in plain HTTP.
+    let not_tls = salesflow::Client::builder()
+        .token(salesflow_mock::DEMO_TOKEN)
+        .account_id(salesflow_mock::DEMO_ACCOUNT_ID)
+        .base_url(mock.base_url().replacen("http://", "https://", 1))
+        .retry_policy(salesflow::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = not_tls.list_campaigns().await.unwrap_err();
+    assert_eq!(
+        err.transport_cause(),
+        Some(salesflow::TransportCause::Tls),
+        "{err:?}"
+    );
+
     let spans = spans.0.lock().unwrap().clone();
     let mut error_types: Vec<_> = spans
         .values()
@@ -226,6 +241,7 @@ async fn a_transport_failure_or_a_timeout_names_its_cause_in_error_type() {
         "\"connection_reset\"",
         "\"dns\"",
         "\"timeout\"",
+        "\"tls\"",
     ];
     assert_eq!(error_types, expected.map(|t| [t]));
 }
