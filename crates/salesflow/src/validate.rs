@@ -512,6 +512,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn item_counts_within_their_bounds() {
+        let reason = |len, min, max| check_items("ids", len, min, max).err().map(|e| e.reason);
+        assert_eq!(reason(0, Some(0), Some(5)), None);
+        assert_eq!(reason(0, None, Some(5)), None);
+        assert_eq!(reason(0, Some(1), None), Some(ValidationReason::Empty));
+        assert_eq!(
+            reason(1, Some(2), None),
+            Some(ValidationReason::TooFew { min: 2, actual: 1 })
+        );
+        assert_eq!(reason(5, Some(1), Some(5)), None);
+        assert_eq!(
+            reason(6, Some(1), Some(5)),
+            Some(ValidationReason::TooMany { max: 5, actual: 6 })
+        );
+    }
+
+    #[test]
     fn blank_means_empty_or_only_whitespace() {
         for blank in ["", " ", "\t\r\n", "\u{00A0}\u{2003}"] {
             let err = non_blank("firstName", blank).unwrap_err();
@@ -631,6 +648,7 @@ mod tests {
             ("https://www.linkedin.com/in/%zz", BadPercentEncoding),
             ("https://www.linkedin.com/in/%FF%FE", BadPercentEncoding),
             ("https://www.linkedin.com/in/a%2Fb", NotLinkedInProfile),
+            ("https://www.linkedin.com/sales/company/1035", CompanyPage),
             // Whitespace (escaped, as it must be in a URL) and control characters.
             (
                 "https://www.linkedin.com/in/john%20smith",
