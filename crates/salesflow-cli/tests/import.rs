@@ -81,6 +81,17 @@ fn sent_entry(profile: &str, line: u32) -> String {
     )
 }
 
+/// Imports `url` alone (a one-row CSV of its own) into the empty campaign, with the journal
+/// `state`; the run must succeed.
+fn import_alone(mock: &Mock, url: &str, state: &Path) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("alone.csv");
+    std::fs::write(&csv, format!("linkedin_url\n{url}\n")).unwrap();
+    let out = import(mock, &csv, &["--state", state.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out
+}
+
 fn slug(url: &str) -> String {
     url.rsplit('/').next().unwrap().to_owned()
 }
@@ -1172,11 +1183,7 @@ fn only_the_profiles_of_unknown_outcome_found_on_the_server_are_settled() {
     let urls = write_profiles(&csv, "half-known", 3);
     // half-known-0 reached the server; half-known-1 never left. Both were journaled `sent`
     // by a run that died before their answers.
-    let first = dir.path().join("first.csv");
-    std::fs::write(&first, format!("linkedin_url\n{}\n", urls[0])).unwrap();
-    let other_state = dir.path().join("other.jsonl");
-    let out = import(&mock, &first, &["--state", other_state.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    import_alone(&mock, &urls[0], &dir.path().join("other.jsonl"));
     let journal = dir.path().join("p.csv.salesflow-import.jsonl");
     let entries = sent_entry("half-known-0", 2) + &sent_entry("half-known-1", 3);
     std::fs::write(&journal, entries).unwrap();
@@ -1326,12 +1333,9 @@ fn unreadable_journal_lines_are_said_and_skipped_and_only_then() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("p.csv");
     let urls = write_profiles(&csv, "torn-journal", 3);
-    let first = dir.path().join("first.csv");
-    std::fs::write(&first, format!("linkedin_url\n{}\n", urls[0])).unwrap();
     let journal = dir.path().join("state.jsonl");
     let state = ["--state", journal.to_str().unwrap()];
-    let out = import(&mock, &first, &state);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = import_alone(&mock, &urls[0], &journal);
     assert!(!stderr(&out).contains("unreadable"), "{}", stderr(&out));
     // One good entry of the first run, then lines nobody can read.
     let mut text = std::fs::read_to_string(&journal).unwrap();

@@ -180,54 +180,37 @@ async fn a_transport_failure_or_a_timeout_names_its_cause_in_error_type() {
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
-    // And a connection refused: a port nothing listens on (any more).
+    // And three connections that fail before any answer: a port nothing listens on (any
+    // more), a host name that does not resolve (`.invalid` never does), TLS spoken to a
+    // server that answers in plain HTTP.
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap();
-    let refused = salesflow::Client::builder()
-        .token(salesflow_mock::DEMO_TOKEN)
-        .account_id(salesflow_mock::DEMO_ACCOUNT_ID)
-        .base_url(format!("http://{closed}/api"))
-        .retry_policy(salesflow::RetryPolicy::none())
-        .build()
-        .unwrap();
-    let err = refused.list_campaigns().await.unwrap_err();
-    assert_eq!(
-        err.transport_cause(),
-        Some(salesflow::TransportCause::ConnectionRefused),
-        "{err:?}"
-    );
-
-    // And a host name that does not resolve (`.invalid` never does).
-    let unresolved = salesflow::Client::builder()
-        .token(salesflow_mock::DEMO_TOKEN)
-        .account_id(salesflow_mock::DEMO_ACCOUNT_ID)
-        .base_url("http://salesflow-sdk-test.invalid/api")
-        .retry_policy(salesflow::RetryPolicy::none())
-        .build()
-        .unwrap();
-    let err = unresolved.list_campaigns().await.unwrap_err();
-    assert_eq!(
-        err.transport_cause(),
-        Some(salesflow::TransportCause::Dns),
-        "{err:?}"
-    );
-
-    // And TLS spoken to a server that answers in plain HTTP.
-    let not_tls = salesflow::Client::builder()
-        .token(salesflow_mock::DEMO_TOKEN)
-        .account_id(salesflow_mock::DEMO_ACCOUNT_ID)
-        .base_url(mock.base_url().replacen("http://", "https://", 1))
-        .retry_policy(salesflow::RetryPolicy::none())
-        .build()
-        .unwrap();
-    let err = not_tls.list_campaigns().await.unwrap_err();
-    assert_eq!(
-        err.transport_cause(),
-        Some(salesflow::TransportCause::Tls),
-        "{err:?}"
-    );
+    for (base_url, cause) in [
+        (
+            format!("http://{closed}/api"),
+            salesflow::TransportCause::ConnectionRefused,
+        ),
+        (
+            "http://salesflow-sdk-test.invalid/api".to_owned(),
+            salesflow::TransportCause::Dns,
+        ),
+        (
+            mock.base_url().replacen("http://", "https://", 1),
+            salesflow::TransportCause::Tls,
+        ),
+    ] {
+        let failing = salesflow::Client::builder()
+            .token(salesflow_mock::DEMO_TOKEN)
+            .account_id(salesflow_mock::DEMO_ACCOUNT_ID)
+            .base_url(base_url)
+            .retry_policy(salesflow::RetryPolicy::none())
+            .build()
+            .unwrap();
+        let err = failing.list_campaigns().await.unwrap_err();
+        assert_eq!(err.transport_cause(), Some(cause), "{err:?}");
+    }
 
     let spans = spans.0.lock().unwrap().clone();
     let mut error_types: Vec<_> = spans
