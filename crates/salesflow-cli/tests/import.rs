@@ -373,16 +373,8 @@ fn sigint_stops_the_import_cleanly_and_it_resumes() {
     let csv = dir.path().join("p.csv");
     let urls = write_profiles(&csv, "sigint", 40);
     let state = dir.path().join("state.jsonl");
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("salesflow"));
+    let mut cmd = mock.process();
     cmd.args([
-        "--base-url",
-        &mock.server.base_url(),
-        "--token",
-        salesflow_mock::DEMO_TOKEN,
-        "--account-id",
-        "321",
-        "--output",
-        "json",
         "import",
         csv.to_str().unwrap(),
         "--campaign",
@@ -1253,15 +1245,8 @@ fn rows_added_while_the_import_runs_are_counted_and_warned_about() {
     write_profiles(&csv, "growing", 2);
     let journal = dir.path().join("p.csv.salesflow-import.jsonl");
     std::fs::write(journal, sent_entry("growing-1", 3)).unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("salesflow"))
-        .args(["--base-url", &mock.server.base_url(), "--token"])
-        .args([
-            salesflow_mock::DEMO_TOKEN,
-            "--account-id",
-            "321",
-            "-o",
-            "json",
-        ])
+    let mut child = mock
+        .process()
         .args([
             "import",
             csv.to_str().unwrap(),

@@ -14,7 +14,13 @@ use serde_json::Value;
 /// configuration file that does not exist (so that the developer's own profiles never
 /// apply).
 pub fn salesflow() -> Command {
-    let mut cmd = Command::cargo_bin("salesflow").expect("the salesflow binary is built");
+    Command::from_std(salesflow_process())
+}
+
+/// [`salesflow`] as a `std::process::Command`: for a test that spawns the binary and reads
+/// its output while it runs.
+pub fn salesflow_process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("salesflow"));
     for var in [
         "SALESFLOW_TOKEN",
         "SALESFLOW_ACCOUNT_ID",
@@ -60,7 +66,16 @@ impl Mock {
 
     /// The binary, pointed at this mock with the demo credentials, with `--output format`.
     pub fn cli_as(&self, format: &str) -> Command {
-        let mut cmd = salesflow();
+        Command::from_std(self.process_as(format))
+    }
+
+    /// [`cli`](Self::cli) as a `std::process::Command`, to spawn.
+    pub fn process(&self) -> std::process::Command {
+        self.process_as("json")
+    }
+
+    fn process_as(&self, format: &str) -> std::process::Command {
+        let mut cmd = salesflow_process();
         cmd.args([
             "--base-url",
             &self.server.base_url(),
