@@ -299,19 +299,20 @@ impl RecordReader {
     /// When the input cannot be read.
     pub fn peek_buffer(&mut self) -> Result<&[u8], CsvError> {
         while self.len < self.buf.len() && !self.eof {
-            self.len += self.fill(self.len)?;
+            self.fill()?;
         }
         Ok(&self.buf[self.pos..self.len])
     }
 
-    /// Reads into the buffer from `at`, once, retrying a read that a signal interrupted;
-    /// the bytes read (0 at the end of the input, which is then remembered).
-    fn fill(&mut self, at: usize) -> Result<usize, CsvError> {
+    /// Reads once into the buffer after its `len` bytes, retrying a read that a signal
+    /// interrupted; the end of the input is remembered (`eof`).
+    fn fill(&mut self) -> Result<(), CsvError> {
         loop {
-            match self.input.read(&mut self.buf[at..]) {
+            match self.input.read(&mut self.buf[self.len..]) {
                 Ok(n) => {
+                    self.len += n;
                     self.eof = n == 0;
-                    return Ok(n);
+                    return Ok(());
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(self.io_error(&e)),
@@ -333,7 +334,8 @@ impl RecordReader {
                 return Ok(None);
             }
             self.pos = 0;
-            self.len = self.fill(0)?;
+            self.len = 0;
+            self.fill()?;
             if self.eof {
                 return Ok(None);
             }
