@@ -751,9 +751,15 @@ fn a_missing_account_id_stops_the_import_at_the_first_row() {
 
 /// `salesflow -o json import CSV --campaign 29890 --dry-run`: validation only, no server.
 fn dry_run(csv: &Path) -> std::process::Output {
+    dry_run_with(csv, &[])
+}
+
+/// [`dry_run`] with more arguments of `import`.
+fn dry_run_with(csv: &Path, extra: &[&str]) -> std::process::Output {
     common::salesflow()
         .args(["-o", "json", "import", csv.to_str().unwrap()])
         .args(["--campaign", EMPTY_CAMPAIGN, "--dry-run"])
+        .args(extra)
         .output()
         .unwrap()
 }
@@ -902,18 +908,7 @@ fn a_header_is_read_in_the_encoding_of_the_file() {
     assert!(err.contains("line 1, column 3"), "{err}");
     assert!(err.contains("--encoding latin1"), "{err}");
     // Read as Latin-1, as asked: the header is fine.
-    let out = common::salesflow()
-        .args([
-            "-o",
-            "json",
-            "import",
-            csv.to_str().unwrap(),
-            "--encoding",
-            "latin1",
-        ])
-        .args(["--campaign", EMPTY_CAMPAIGN, "--dry-run"])
-        .output()
-        .unwrap();
+    let out = dry_run_with(&csv, &["--encoding", "latin1"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(n(&json(&out), "Rows"), 1);
 }
@@ -1131,12 +1126,7 @@ fn past_the_caps_notes_about_duplicates_are_counted_not_printed_or_listed() {
             format!("linkedin_url\n{}", row.repeat(duplicates + 1)),
         )
         .unwrap();
-        let out = common::salesflow()
-            .args(["-o", "json", "import", csv.to_str().unwrap()])
-            .args(["--campaign", EMPTY_CAMPAIGN, "--dry-run"])
-            .args(quiet.then_some("--quiet"))
-            .output()
-            .unwrap();
+        let out = dry_run_with(&csv, if quiet { &["--quiet"] } else { &[] });
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(0), "{err}");
         let report = json(&out);
