@@ -215,8 +215,8 @@ impl<R: Read> Read for Utf16Reader<R> {
                 return Ok(0);
             }
             if self.start == self.end && !self.eof {
-                // Read first: a read that fails (interrupted, and retried) leaves the
-                // decoded bytes consumed.
+                // Read before resetting `start`: after a read that fails (and is retried
+                // when interrupted), `start == end` still says the chunk was all decoded.
                 let n = self.inner.read(&mut self.input)?;
                 self.start = 0;
                 self.end = n;
