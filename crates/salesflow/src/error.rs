@@ -134,10 +134,21 @@ impl Error {
         }
     }
 
-    /// How long the server asked to wait before trying again (`Retry-After` of a 429 or
-    /// 503), if it said.
+    /// How long to wait before trying again, when known: what the server asked
+    /// (`Retry-After` of a 429 or 503), or for [`Error::BudgetExhausted`] the time left until
+    /// the budget resets (zero once that time has passed).
     pub fn retry_after(&self) -> Option<Duration> {
-        self.as_api().and_then(|e| e.retry_after)
+        match self {
+            Error::BudgetExhausted {
+                resets_at: Some(at),
+                ..
+            } => Some(
+                (*at - chrono::Utc::now())
+                    .to_std()
+                    .unwrap_or(Duration::ZERO),
+            ),
+            _ => self.as_api().and_then(|e| e.retry_after),
+        }
     }
 
     /// Whether trying the same call again may succeed: a rate limit (429), a server error
