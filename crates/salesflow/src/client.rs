@@ -22,17 +22,17 @@ use crate::pacing::{Pacer, Pacing};
 use crate::retry::{should_retry, RetryPolicy};
 use crate::ApiToken;
 
-/// The default total timeout of a request.
+/// The default total timeout of a request: 30 s.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The default `User-Agent`.
+/// The default `User-Agent`: `salesflow-rs/<version>`, the version of this crate.
 pub const DEFAULT_USER_AGENT: &str = concat!("salesflow-rs/", env!("CARGO_PKG_VERSION"));
 
-/// The environment variable holding the token.
+/// The environment variable holding the token: `SALESFLOW_TOKEN`.
 pub const ENV_TOKEN: &str = "SALESFLOW_TOKEN";
-/// The environment variable holding the account id.
+/// The environment variable holding the account id: `SALESFLOW_ACCOUNT_ID`.
 pub const ENV_ACCOUNT_ID: &str = "SALESFLOW_ACCOUNT_ID";
-/// The environment variable overriding the base URL of both hosts.
+/// The environment variable overriding the base URL of both hosts: `SALESFLOW_BASE_URL`.
 pub const ENV_BASE_URL: &str = "SALESFLOW_BASE_URL";
 
 /// A Salesflow API client: credentials, hosts, HTTP client and retry policy.
@@ -572,7 +572,8 @@ impl Client {
         }
         if op.needs_account_id() && self.inner.account_id.is_none() {
             return Err(Error::Config(format!(
-                "{op} needs an account id: set it with ClientBuilder::account_id or {ENV_ACCOUNT_ID}"
+                "{op} needs an account id: set it with ClientBuilder::account_id or \
+                 {ENV_ACCOUNT_ID}, or make the client with ClientPool::for_account"
             )));
         }
         let retry = options.retry.as_ref().unwrap_or(&self.inner.retry);

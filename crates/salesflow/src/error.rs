@@ -16,8 +16,8 @@ use crate::validate::ValidationError;
 /// What replaces the token in every text that leaves the client.
 pub(crate) const REDACTED: &str = "[REDACTED]";
 
-/// At most this many characters of a body are kept in [`Error::Decode`] snippets and in
-/// the `message` of errors built from non-JSON bodies.
+/// At most this many characters of a body (200) are kept in [`Error::Decode`] snippets and
+/// in the `message` of errors built from non-JSON bodies.
 pub const SNIPPET_CHARS: usize = 200;
 
 /// The low-level client's error type.
