@@ -161,7 +161,7 @@ fn missing(c: &Const) -> Option<String> {
     if product.is_match(without_strings.trim()) {
         let value: u128 = numbers.iter().product();
         let sized = |unit: u128, name: &str| {
-            value % unit == 0 && c.doc.contains(&format!("{} {name}", value / unit))
+            value.is_multiple_of(unit) && c.doc.contains(&format!("{} {name}", value / unit))
         };
         if says_number(value) || sized(1 << 20, "MiB") || sized(1 << 10, "KiB") {
             return None;
@@ -192,7 +192,7 @@ fn group(n: u128, sep: char) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(d);
