@@ -70,3 +70,52 @@ impl fmt::Display for PublicMessage<'_> {
         f.write_str(text)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use salesflow_api::operations::Operation;
+
+    use crate::error::{ApiError, ApiErrorKind, Error};
+
+    fn api(kind: ApiErrorKind, retry_after: Option<Duration>) -> String {
+        let error = Error::Api(ApiError {
+            operation: Operation::ListCampaigns,
+            status: 418,
+            body_status: None,
+            message: Some("campaign 29854 of account 321".into()),
+            body: None,
+            kind,
+            retry_after,
+        });
+        error.public_message().to_string()
+    }
+
+    #[test]
+    fn what_the_mock_cannot_answer_has_a_message_too() {
+        assert_eq!(
+            api(ApiErrorKind::RateLimited, None),
+            "too many requests to Salesflow; try again later"
+        );
+        // A wait under a second is not "0 s".
+        assert_eq!(
+            api(ApiErrorKind::RateLimited, Some(Duration::from_millis(300))),
+            "too many requests to Salesflow; try again in 1 s"
+        );
+        assert_eq!(
+            api(ApiErrorKind::Other, None),
+            "Salesflow answered with an error"
+        );
+        let unknown_reset = Error::BudgetExhausted {
+            operation: Operation::ImportMember,
+            account_id: Some(321.into()),
+            limit: 5,
+            resets_at: None,
+        };
+        assert_eq!(
+            unknown_reset.public_message().to_string(),
+            "the account's daily budget of this operation is spent"
+        );
+    }
+}

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use salesflow::{AccountId, Client, ClientPool, Error, Operation, Pacing};
+use salesflow::{AccountId, Client, ClientPool, Error, Operation, Pacing, RetryPolicy};
 use salesflow_mock::{MockServer, Seed};
 
 /// A service's own account configuration, as it would read it from a file.
@@ -85,6 +85,7 @@ async fn the_pool_shares_its_settings_and_keeps_pacing_per_account() {
     let pool = Client::builder()
         .base_url(mock.base_url())
         .timeout(Duration::from_secs(7))
+        .retry_policy(RetryPolicy::none().max_elapsed(Duration::from_secs(3)))
         .pacing(Pacing::unlimited().daily_imports(1))
         .build_pool()
         .unwrap();
@@ -116,7 +117,10 @@ async fn the_pool_shares_its_settings_and_keeps_pacing_per_account() {
             .await,
         Err(Error::BudgetExhausted { .. })
     ));
+    // The pool's settings are every account's.
     assert_eq!(pool.retry_policy(), a.retry_policy());
+    assert_eq!(pool.retry_policy().max_elapsed, Duration::from_secs(3));
+    assert_eq!(pool.retry_policy().max_attempts, 1);
 }
 
 #[test]

@@ -114,6 +114,20 @@ async fn every_kind_of_failure_has_a_short_public_message() {
         "Salesflow failed (a server error); try again later",
     );
 
+    mock.inject(Fault::new(FaultKind::ConnectionReset).once())
+        .unwrap();
+    let err = client.list_campaigns().await.unwrap_err();
+    assert_eq!(
+        err.transport_cause(),
+        Some(salesflow::TransportCause::ConnectionReset),
+        "{err:?}"
+    );
+    assert_public(
+        &mock,
+        &err,
+        "the connection to Salesflow broke before the answer was complete",
+    );
+
     mock.inject(Fault::new(FaultKind::MalformedJson).once())
         .unwrap();
     let err = client.list_campaigns().await.unwrap_err();
