@@ -11,6 +11,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
+use std::path::Path;
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -157,23 +159,52 @@ pub fn check(metadata: &Value, msrv: RustVersion, shipped: &[&str]) -> Result<Re
 
 /// The `rust-version` of `[workspace.package]` in the workspace manifest.
 pub fn workspace_msrv(manifest: &str) -> Result<RustVersion, String> {
-    let mut table = "";
-    for line in manifest.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            table = trimmed;
-        } else if table == "[workspace.package]" {
-            if let Some(rest) = trimmed.strip_prefix("rust-version") {
-                let value = rest
-                    .trim_start()
-                    .trim_start_matches('=')
-                    .trim()
-                    .trim_matches('"');
-                return value.parse();
-            }
-        }
+    let doc: toml_edit::DocumentMut = manifest.parse().map_err(|e| format!("Cargo.toml: {e}"))?;
+    doc.get("workspace")
+        .and_then(|w| w.get("package"))
+        .and_then(|p| p.get("rust-version"))
+        .and_then(|v| v.as_str())
+        .ok_or("no `rust-version` in `[workspace.package]` of Cargo.toml")?
+        .parse()
+}
+
+/// `cargo xtask msrv`: [`check`] on the workspace at `root`, with what it found printed.
+/// Returns whether the check passed.
+pub fn run(root: &Path, shipped: &[&str]) -> Result<bool, String> {
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+    let msrv = workspace_msrv(&manifest)?;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(root)
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .output()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
     }
-    Err("no `rust-version` in `[workspace.package]` of Cargo.toml".into())
+    let metadata: Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let report = check(&metadata, msrv, shipped)?;
+    for (name, declared) in &report.members_off {
+        let declared = declared.as_deref().unwrap_or("none");
+        eprintln!("msrv: workspace member {name} declares rust-version {declared}, not {msrv} (use `rust-version.workspace = true`)");
+    }
+    for (name, version, needed) in &report.too_new {
+        eprintln!("msrv: {name} {version} needs Rust {needed}, newer than the MSRV {msrv}");
+    }
+    if !report.ok() {
+        eprintln!("msrv: FAIL");
+        return Ok(false);
+    }
+    println!(
+        "msrv: ok: every member declares {msrv}; {} dependencies of the shipped crates checked, none needs a newer Rust ({} declare no rust-version)",
+        report.checked, report.undeclared
+    );
+    Ok(true)
 }
 
 #[cfg(test)]
