@@ -106,6 +106,9 @@ enum Task {
         /// Only this crate's mutants
         #[arg(long, value_name = "NAME")]
         package: Option<String>,
+        /// Only list what each cargo-mutants run would test (`cargo mutants --list`), and count
+        #[arg(long)]
+        list: bool,
         /// Passed on to each cargo-mutants run (e.g. --iterate, --re REGEX)
         #[arg(last = true, value_name = "CARGO-MUTANTS-ARGS")]
         extra: Vec<String>,
@@ -155,12 +158,14 @@ fn main() -> ExitCode {
         Task::Mutants {
             quick,
             package,
+            list,
             extra,
         } => {
             let request = xtask::mutants::Request {
                 quick,
                 package,
                 extra,
+                list,
             };
             xtask::mutants::run(&cargo(), &root, &request).map(verdict)
         }
@@ -323,4 +328,81 @@ fn git_show(root: &Path, git_ref: &str, path: &Path) -> Result<String, String> {
 
 fn read_root_file(root: &Path, file: &str) -> Result<String, String> {
     std::fs::read_to_string(root.join(file)).map_err(|e| format!("cannot read {file}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `cargo xtask` commands of a Markdown text: in code blocks and code spans, up to the
+    /// end of the span or a `#` comment, with the documents' placeholders filled in.
+    fn documented_commands(text: &str) -> Vec<String> {
+        let mut commands = Vec::new();
+        for line in text.lines() {
+            for (at, _) in line.match_indices("cargo xtask") {
+                let rest = &line[at..];
+                let command = rest[..rest.find('`').unwrap_or(rest.len())]
+                    .split(" #")
+                    .next()
+                    .unwrap_or_default()
+                    .replace("<release commit>", "aa8808c")
+                    .replace("<version>", "0.1.0");
+                commands.push(command.trim().to_owned());
+            }
+        }
+        commands
+    }
+
+    /// Splits a command into words; single quotes keep spaces.
+    fn words(command: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, part) in command.split('\'').enumerate() {
+            if i % 2 == 1 {
+                out.push(part.to_owned());
+            } else {
+                out.extend(part.split_whitespace().map(str::to_owned));
+            }
+        }
+        out
+    }
+
+    /// Every `cargo xtask` command that TESTING.md and RELEASING.md give still parses: a
+    /// command or option renamed or removed fails here. (CI runs the ones it can afford:
+    /// `mutants --quick`, `release next --dry-run`, `spec-diff` in the semver gate, `codegen
+    /// --check`, and every `mutants` command of TESTING.md with `--list`.)
+    #[test]
+    fn the_documented_commands_parse() {
+        let documents = [
+            ("TESTING.md", include_str!("../../TESTING.md")),
+            ("RELEASING.md", include_str!("../../RELEASING.md")),
+        ];
+        let mut seen = 0;
+        for (name, text) in documents {
+            for command in documented_commands(text) {
+                let argv = words(&command);
+                if let Err(e) = Cli::try_parse_from(&argv[1..]) {
+                    // A command named in a sentence (`cargo xtask release`) need not be whole:
+                    // what it gives must still parse, up to a `--help`.
+                    let named = [&argv[1..], &["--help".to_owned()]].concat();
+                    let help = Cli::try_parse_from(named).map_err(|e| e.kind());
+                    let missing = e.kind() == clap::error::ErrorKind::MissingRequiredArgument;
+                    if !missing || help.err() != Some(clap::error::ErrorKind::DisplayHelp) {
+                        panic!("{name}: `{command}` no longer parses:\n{e}");
+                    }
+                }
+                seen += 1;
+            }
+        }
+        assert!(seen >= 10, "only {seen} commands found");
+        // And the check can fail.
+        assert!(Cli::try_parse_from(words("xtask mutants --quik")).is_err());
+        assert_eq!(
+            documented_commands("run `cargo xtask release next --dry-run` (in CI: `cargo xtask mutants --quick  # fast`)"),
+            ["cargo xtask release next --dry-run", "cargo xtask mutants --quick"]
+        );
+        assert_eq!(
+            words("xtask mutants -- --re '^a: b$' x"),
+            ["xtask", "mutants", "--", "--re", "^a: b$", "x"]
+        );
+    }
 }

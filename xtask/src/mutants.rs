@@ -31,10 +31,6 @@ use std::time::Instant;
 
 use serde::{Deserialize, Deserializer};
 
-/// The cargo-mutants version the exceptions and figures were made with (mutant names and
-/// operators change between versions). Installed with `cargo install --locked` if missing.
-pub const CARGO_MUTANTS_VERSION: &str = "27.1.0";
-
 /// The exceptions file, relative to the workspace root.
 pub const EXCEPTIONS: &str = ".cargo/mutants-exceptions.txt";
 
@@ -560,6 +556,8 @@ pub struct Request {
     pub package: Option<String>,
     /// Passed on to each cargo-mutants run.
     pub extra: Vec<String>,
+    /// Only list the mutants each run would test (`cargo mutants --list`), and how many.
+    pub list: bool,
 }
 
 /// Runs cargo-mutants (`cargo` is the cargo to run it with) over the workspace at `root`, one
@@ -567,7 +565,7 @@ pub struct Request {
 pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String> {
     let started = Instant::now();
     let quick = request.quick;
-    ensure_installed(cargo)?;
+    ensure_installed(root)?;
     let exceptions = std::fs::read_to_string(root.join(EXCEPTIONS))
         .map_err(|e| format!("cannot read {EXCEPTIONS}: {e}"))?;
     let exceptions = parse_exceptions(&exceptions)?;
@@ -590,19 +588,23 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
     {
         return Err(format!("no mutant of a package `{p}` is in scope"));
     }
-    let version = CARGO_MUTANTS_VERSION;
-    println!(
-        "mutants: cargo-mutants {version}; {}",
-        plan_text(quick, &per_package)
-    );
+    println!("mutants: {}", plan_text(quick, &per_package));
     let mut results = Vec::new();
     for package in per_package.keys() {
-        let outcomes = run_package(cargo, root, request, package, &in_scope)?;
+        let args = package_command(root, request, package, &in_scope)?;
+        if request.list {
+            list(cargo, root, package, &args)?;
+            continue;
+        }
+        let outcomes = run_package(cargo, root, package, &args)?;
         results.extend(
             outcomes
                 .into_iter()
                 .filter(|(m, _)| !quick || m.is_strict()),
         );
+    }
+    if request.list {
+        return Ok(true);
     }
     // Only a run of the whole scope can tell that an exception names a mutant that is gone:
     // not one package, not a shard, and not --quick (it runs the strict code only, so the
@@ -645,14 +647,14 @@ fn list_in_scope(cargo: &OsStr, root: &Path) -> Result<Vec<Mutant>, String> {
     Ok(in_scope)
 }
 
-/// One package's cargo-mutants run, and its outcomes.
-fn run_package(
-    cargo: &OsStr,
+/// The arguments of one package's `cargo mutants` run (after `cargo`), its output directory
+/// made.
+fn package_command(
     root: &Path,
     request: &Request,
     package: &str,
     in_scope: &[Mutant],
-) -> Result<Vec<(Mutant, Outcome)>, String> {
+) -> Result<Vec<String>, String> {
     let files: BTreeSet<&str> = in_scope
         .iter()
         .filter(|m| m.package == package)
@@ -671,12 +673,46 @@ fn run_package(
     }
     let out = output_dir(root, request.quick, package);
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let args = package_args(package, request.quick, &patterns, &out, &pass);
+    Ok(package_args(package, request.quick, &patterns, &out, &pass))
+}
+
+/// `cargo mutants --list` with a run's arguments: what the run would test, counted.
+fn list(cargo: &OsStr, root: &Path, package: &str, args: &[String]) -> Result<(), String> {
+    let output = Command::new(cargo)
+        .current_dir(root)
+        .args(args)
+        .arg("--list")
+        .output()
+        .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "cargo {} --list failed: {}",
+            args.join(" "),
+            stderr.trim()
+        ));
+    }
+    let count = String::from_utf8_lossy(&output.stdout).lines().count();
+    println!(
+        "{package}: {count} mutant(s) with `cargo {} --list`",
+        args.join(" ")
+    );
+    Ok(())
+}
+
+/// One package's cargo-mutants run, and its outcomes.
+fn run_package(
+    cargo: &OsStr,
+    root: &Path,
+    package: &str,
+    args: &[String],
+) -> Result<Vec<(Mutant, Outcome)>, String> {
     println!("\n==> cargo {}", args.join(" "));
+    let out = output_dir_of(args);
     let t0 = Instant::now();
     let status = Command::new(cargo)
         .current_dir(root)
-        .args(&args)
+        .args(args)
         .status()
         .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
     // 0: all caught; 2: some missed; 3: some timed out. Anything else: no verdict.
@@ -694,193 +730,21 @@ fn run_package(
     parse_outcomes(&text)
 }
 
-/// Installs the pinned cargo-mutants unless it is there.
-fn ensure_installed(cargo: &OsStr) -> Result<(), String> {
-    let want = format!("cargo-mutants {CARGO_MUTANTS_VERSION}");
-    let have = Command::new(cargo)
-        .args(["mutants", "--version"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
-    if have.as_deref() == Some(want.as_str()) {
-        return Ok(());
-    }
-    let found = have.as_deref().unwrap_or("none");
-    println!("mutants: installing {want} (found: {found})");
-    let install = [
-        "install",
-        "--locked",
-        "cargo-mutants",
-        "--version",
-        CARGO_MUTANTS_VERSION,
-    ];
-    let status = Command::new(cargo)
-        .args(install)
-        .status()
-        .map_err(|e| format!("cannot run cargo install: {e}"))?;
-    if !status.success() {
-        return Err(format!("cargo install cargo-mutants failed ({status})"));
-    }
-    Ok(())
+/// The `--output` directory of [`package_args`].
+fn output_dir_of(args: &[String]) -> PathBuf {
+    let at = args.iter().position(|a| a == "--output");
+    PathBuf::from(at.and_then(|i| args.get(i + 1)).map_or("", String::as_str))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn mutant(name: &str, function: Option<&str>) -> Mutant {
-        let file = name.split(':').next().unwrap_or_default().to_owned();
-        Mutant {
-            name: name.to_owned(),
-            package: "p".to_owned(),
-            file,
-            function: function.map(str::to_owned),
-        }
+/// Installs the pinned cargo-mutants (`.ci/tools`) unless it is there: `.ci/install-tool`.
+fn ensure_installed(root: &Path) -> Result<(), String> {
+    let status = Command::new("bash")
+        .current_dir(root)
+        .args([".ci/install-tool", "cargo-mutants"])
+        .status()
+        .map_err(|e| format!("cannot run .ci/install-tool: {e}"))?;
+    if !status.success() {
+        return Err(format!("installing cargo-mutants failed ({status})"));
     }
-
-    #[test]
-    fn keys_drop_the_line_and_column_only() {
-        assert_eq!(
-            mutant_key("crates/a/src/b.rs:23:49: replace | with ^ in f"),
-            "crates/a/src/b.rs: replace | with ^ in f"
-        );
-        assert_eq!(
-            mutant_key("crates/a/src/b.rs: replace | with ^ in f"),
-            "crates/a/src/b.rs: replace | with ^ in f"
-        );
-        assert_eq!(
-            mutant_key("a.rs:1:2: replace <impl X for Y>::f -> T with Default::default()"),
-            "a.rs: replace <impl X for Y>::f -> T with Default::default()"
-        );
-    }
-
-    #[test]
-    fn strict_code_is_matched_by_file_and_function_prefix() {
-        assert!(is_strict("crates/salesflow/src/retry.rs", None));
-        assert!(is_strict(
-            "crates/salesflow/src/error.rs",
-            Some("Redactor::scrub")
-        ));
-        assert!(!is_strict(
-            "crates/salesflow/src/error.rs",
-            Some("map_raw_error")
-        ));
-        assert!(!is_strict("crates/salesflow/src/error.rs", None));
-        assert!(is_strict(
-            "crates/salesflow/src/client.rs",
-            Some("<impl fmt::Debug for ClientBuilder>::fmt")
-        ));
-        assert!(!is_strict(
-            "crates/salesflow/src/client.rs",
-            Some("Client::send")
-        ));
-    }
-
-    #[test]
-    fn name_patterns_escape_the_text() {
-        let p = strict_name_patterns(|f| f.ends_with("client.rs"));
-        assert_eq!(
-            p,
-            [
-                r"^crates/salesflow/src/client\.rs:.*<impl fmt::Debug for Client>::",
-                r"^crates/salesflow/src/client\.rs:.*<impl fmt::Debug for ClientBuilder>::",
-            ]
-        );
-    }
-
-    #[test]
-    fn exceptions_need_a_reason_and_no_line_number() {
-        let ok = parse_exceptions(
-            "# c\n\nreason: a Debug text\na.rs: replace f -> T with Default::default()\n",
-        )
-        .unwrap();
-        assert_eq!(ok.len(), 1);
-        assert_eq!(ok[0].reason, "a Debug text");
-        assert_eq!(ok[0].line, 4);
-        assert!(parse_exceptions("a.rs: replace f\n").is_err());
-        assert!(parse_exceptions("reason: x\n").is_err());
-        assert!(parse_exceptions("reason: x\nreason: y\na.rs: f\n").is_err());
-        assert!(parse_exceptions("reason:\na.rs: f\n").is_err());
-        assert!(parse_exceptions("reason: x\na.rs:3:4: f\n").is_err());
-        assert!(parse_exceptions("reason: x\na.rs: f\nreason: y\na.rs: f\n").is_err());
-    }
-
-    #[test]
-    fn verdict() {
-        let strict = mutant(
-            "crates/salesflow/src/retry.rs:10:5: replace > with >= in f",
-            Some("f"),
-        );
-        let other = mutant("crates/salesflow/src/pacing.rs:3:1: replace g", Some("g"));
-        let excused = mutant("crates/salesflow/src/pacing.rs:9:1: replace h", Some("h"));
-        let caught = mutant("crates/salesflow/src/pacing.rs:12:1: replace k", Some("k"));
-        let exceptions = parse_exceptions(
-            "reason: r\ncrates/salesflow/src/pacing.rs: replace h\n\
-             reason: r\ncrates/salesflow/src/pacing.rs: replace k\n\
-             reason: r\ncrates/salesflow/src/pacing.rs: replace gone\n",
-        )
-        .unwrap();
-        let results = vec![
-            (strict.clone(), Outcome::Missed),
-            (other.clone(), Outcome::Missed),
-            (excused.clone(), Outcome::Missed),
-            (caught.clone(), Outcome::Caught),
-        ];
-        let listed: Vec<Mutant> = results.iter().map(|(m, _)| m.clone()).collect();
-        let r = Report::new(&results, &listed, &exceptions, true, true);
-        assert_eq!(r.strict_survivors, [strict.name.as_str()]);
-        assert_eq!(r.other_survivors, [other.name.as_str()]);
-        assert_eq!(r.excused, 1);
-        let stale: Vec<_> = r.stale.iter().map(|(e, _)| e.line).collect();
-        assert_eq!(stale, [4, 6]);
-        assert_eq!(r.packages["p"].missed, 3);
-        assert_eq!(r.over_budget, ["p"]);
-        assert!(!r.ok());
-        // A narrowed run does not judge exceptions it did not test.
-        let r = Report::new(&results[3..], &listed[3..], &exceptions, false, false);
-        assert_eq!(r.stale.len(), 1);
-        assert!(r.over_budget.is_empty());
-        let text = r.to_string();
-        assert!(text.contains("STALE"), "{text}");
-        // All caught: ok.
-        let r = Report::new(&results[3..], &listed[3..], &[], true, true);
-        assert!(r.ok(), "{r}");
-        assert_eq!(r.packages["p"].missed_rate(), 0.0);
-    }
-
-    #[test]
-    fn outcomes_are_read_from_cargo_mutants_json() {
-        let json = r#"{"outcomes":[
-            {"scenario":"Baseline","summary":"Success"},
-            {"scenario":{"Mutant":{"name":"a.rs:1:1: replace f -> bool with true","package":"p",
-              "file":"a.rs","function":{"function_name":"f"}}},"summary":"MissedMutant"},
-            {"scenario":{"Mutant":{"name":"a.rs:2:1: delete field x","package":"p",
-              "file":"a.rs","function":null}},"summary":"Unviable"}
-        ]}"#;
-        let out = parse_outcomes(json).unwrap();
-        assert_eq!(out.len(), 2);
-        assert_eq!(out[0].1, Outcome::Missed);
-        assert_eq!(out[0].0.function.as_deref(), Some("f"));
-        assert_eq!(out[1].1, Outcome::Unviable);
-        assert!(
-            parse_outcomes(r#"{"outcomes":[{"scenario":"Baseline","summary":"Failure"}]}"#)
-                .is_err()
-        );
-    }
-
-    #[test]
-    fn package_args_pick_the_tests() {
-        let out = Path::new("/o");
-        let quick = package_args("salesflow", true, &["^x".into()], out, &[]);
-        assert!(quick.contains(&"--cargo-arg=--test".to_owned()));
-        assert!(quick.contains(&"--cargo-arg=retries".to_owned()));
-        assert!(quick.windows(2).any(|w| w == ["--re", "^x"]));
-        assert!(quick.contains(&"--features=opentelemetry".to_owned()));
-        let full = package_args("salesflow-cli", false, &[], out, &["--iterate".into()]);
-        assert!(full.contains(&"--cargo-arg=--tests".to_owned()));
-        // A feature of salesflow is not one of the CLI's: cargo would refuse the build.
-        assert!(!full.iter().any(|a| a.starts_with("--features")));
-        assert_eq!(full.last().map(String::as_str), Some("--iterate"));
-    }
+    Ok(())
 }
