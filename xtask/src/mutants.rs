@@ -591,12 +591,12 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
     println!("mutants: {}", plan_text(quick, &per_package));
     let mut results = Vec::new();
     for package in per_package.keys() {
-        let args = package_command(root, request, package, &in_scope)?;
+        let (args, out) = package_command(root, request, package, &in_scope)?;
         if request.list {
             list(cargo, root, package, &args)?;
             continue;
         }
-        let outcomes = run_package(cargo, root, package, &args)?;
+        let outcomes = run_package(cargo, root, package, &args, &out)?;
         results.extend(
             outcomes
                 .into_iter()
@@ -647,14 +647,14 @@ fn list_in_scope(cargo: &OsStr, root: &Path) -> Result<Vec<Mutant>, String> {
     Ok(in_scope)
 }
 
-/// The arguments of one package's `cargo mutants` run (after `cargo`), its output directory
-/// made.
+/// The arguments of one package's `cargo mutants` run (after `cargo`), and its output
+/// directory (made).
 fn package_command(
     root: &Path,
     request: &Request,
     package: &str,
     in_scope: &[Mutant],
-) -> Result<Vec<String>, String> {
+) -> Result<(Vec<String>, PathBuf), String> {
     let files: BTreeSet<&str> = in_scope
         .iter()
         .filter(|m| m.package == package)
@@ -673,7 +673,8 @@ fn package_command(
     }
     let out = output_dir(root, request.quick, package);
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    Ok(package_args(package, request.quick, &patterns, &out, &pass))
+    let args = package_args(package, request.quick, &patterns, &out, &pass);
+    Ok((args, out))
 }
 
 /// `cargo mutants --list` with a run's arguments: what the run would test, counted.
@@ -706,9 +707,9 @@ fn run_package(
     root: &Path,
     package: &str,
     args: &[String],
+    out: &Path,
 ) -> Result<Vec<(Mutant, Outcome)>, String> {
     println!("\n==> cargo {}", args.join(" "));
-    let out = output_dir_of(args);
     let t0 = Instant::now();
     let status = Command::new(cargo)
         .current_dir(root)
@@ -728,12 +729,6 @@ fn run_package(
     let text = std::fs::read_to_string(&outcomes)
         .map_err(|e| format!("cannot read {}: {e}", outcomes.display()))?;
     parse_outcomes(&text)
-}
-
-/// The `--output` directory of [`package_args`].
-fn output_dir_of(args: &[String]) -> PathBuf {
-    let at = args.iter().position(|a| a == "--output");
-    PathBuf::from(at.and_then(|i| args.get(i + 1)).map_or("", String::as_str))
 }
 
 /// Installs the pinned cargo-mutants (`.ci/tools`) unless it is there: `.ci/install-tool`.

@@ -196,39 +196,27 @@ pub struct Release {
 /// are ignored; every other line is `VERSION COMMIT DATE`, in increasing version order.
 pub fn parse_releases(text: &str) -> Result<Vec<Release>, String> {
     let mut releases: Vec<Release> = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
+    for (i, line) in text.lines().map(str::trim).enumerate() {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        let at = |message: String| format!("RELEASES line {}: {message}", i + 1);
         let fields: Vec<&str> = line.split_whitespace().collect();
-        let [version, commit, date] = fields.as_slice() else {
-            return Err(format!(
-                "RELEASES line {}: expected `VERSION COMMIT DATE`, got `{line}`",
-                n + 1
-            ));
+        let [version, commit, date] = fields[..] else {
+            return Err(at(format!("expected `VERSION COMMIT DATE`, got `{line}`")));
         };
-        let version =
-            parse_version(version).map_err(|e| format!("RELEASES line {}: {e}", n + 1))?;
+        let version = parse_version(version).map_err(at)?;
         if commit.len() != 40 || !commit.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(format!(
-                "RELEASES line {}: `{commit}` is not a full 40-digit commit hash",
-                n + 1
-            ));
+            return Err(at(format!("`{commit}` is not a full 40-digit commit hash")));
         }
-        if let Some(last) = releases.last() {
-            if version <= last.version {
-                return Err(format!(
-                    "RELEASES line {}: {version} does not follow {}",
-                    n + 1,
-                    last.version
-                ));
-            }
+        if let Some(last) = releases.last().filter(|last| version <= last.version) {
+            return Err(at(format!("{version} does not follow {}", last.version)));
         }
+        let (commit, date) = (commit.to_owned(), date.to_owned());
         releases.push(Release {
             version,
-            commit: commit.to_string(),
-            date: date.to_string(),
+            commit,
+            date,
         });
     }
     Ok(releases)
@@ -301,26 +289,24 @@ pub fn release_changelog(
         return Err("the Unreleased section lists no change: nothing to release".into());
     }
 
-    let trimmed_body: Vec<&str> = {
-        let first = body.iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
-        let last = body
-            .iter()
-            .rposition(|l| !l.trim().is_empty())
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        body[first..last].to_vec()
-    };
+    let first = body.iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
+    let last = body
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(0, |i| i + 1);
     let mut out: Vec<String> = lines[..start].iter().map(|l| l.to_string()).collect();
-    out.push("## [Unreleased]".into());
-    out.push(String::new());
-    out.push(vendor_line.to_string());
-    out.push(String::new());
-    out.push(format!("## [{version}] - {date}"));
-    out.push(String::new());
-    out.extend(trimmed_body.iter().map(|l| l.to_string()));
+    let heading = format!("## [{version}] - {date}");
+    let head = [
+        "## [Unreleased]",
+        "",
+        *vendor_line,
+        "",
+        heading.as_str(),
+        "",
+    ];
+    out.extend(head.iter().chain(&body[first..last]).map(|l| l.to_string()));
     if empty {
-        out.push(String::new());
-        out.push("No changes.".into());
+        out.extend([String::new(), "No changes.".into()]);
     }
     out.push(String::new());
 
@@ -525,15 +511,9 @@ pub fn run(root: &Path, target_dir: &Path, options: &Options) -> Result<(), Stri
     if options.allow_empty && !options.dry_run {
         return Err("--allow-empty is for dry runs only: a release lists its changes".into());
     }
+    let target = options.target.clone();
     if !options.dry_run {
-        return release_in(
-            root,
-            target_dir,
-            options.target.clone(),
-            &date,
-            false,
-            false,
-        );
+        return release_in(root, target_dir, target, &date, false, false);
     }
     if !git(root, &["status", "--porcelain"])?.is_empty() {
         println!("release: note: the dry run releases the committed HEAD; uncommitted changes are not in it");
@@ -546,13 +526,7 @@ pub fn run(root: &Path, target_dir: &Path, options: &Options) -> Result<(), Stri
     let clone_str = clone.to_string_lossy().to_string();
     git(
         root,
-        &[
-            "clone",
-            "--quiet",
-            "--no-hardlinks",
-            ".",
-            clone_str.as_str(),
-        ],
+        &["clone", "--quiet", "--no-hardlinks", ".", &clone_str],
     )?;
     println!("release: dry run in a clone of HEAD at {clone_str}");
     // The clone may have no committer identity configured (a CI machine): give it one.
@@ -560,14 +534,7 @@ pub fn run(root: &Path, target_dir: &Path, options: &Options) -> Result<(), Stri
         git(&clone, &["config", "user.email", "release-dry-run@invalid"])?;
         git(&clone, &["config", "user.name", "release dry run"])?;
     }
-    let result = release_in(
-        &clone,
-        target_dir,
-        options.target.clone(),
-        &date,
-        true,
-        options.allow_empty,
-    );
+    let result = release_in(&clone, target_dir, target, &date, true, options.allow_empty);
     if options.keep {
         let kept = tmp.keep();
         println!("release: the clone is kept at {}", kept.display());
