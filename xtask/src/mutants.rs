@@ -711,9 +711,12 @@ fn run_package(
 ) -> Result<Vec<(Mutant, Outcome)>, String> {
     println!("\n==> cargo {}", args.join(" "));
     let t0 = Instant::now();
+    // Each mutant changes one function of a crate built just before: incremental rebuilds
+    // (the dev profile's default, which CI turns off for its other, from-scratch builds).
     let status = Command::new(cargo)
         .current_dir(root)
         .args(args)
+        .env("CARGO_INCREMENTAL", "1")
         .status()
         .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
     // 0: all caught; 2: some missed; 3: some timed out. Anything else: no verdict.
