@@ -746,3 +746,163 @@ fn ensure_installed(root: &Path) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mutant(name: &str, function: Option<&str>) -> Mutant {
+        let file = name.split(':').next().unwrap_or_default().to_owned();
+        Mutant {
+            name: name.to_owned(),
+            package: "p".to_owned(),
+            file,
+            function: function.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn keys_drop_the_line_and_column_only() {
+        assert_eq!(
+            mutant_key("crates/a/src/b.rs:23:49: replace | with ^ in f"),
+            "crates/a/src/b.rs: replace | with ^ in f"
+        );
+        assert_eq!(
+            mutant_key("crates/a/src/b.rs: replace | with ^ in f"),
+            "crates/a/src/b.rs: replace | with ^ in f"
+        );
+        assert_eq!(
+            mutant_key("a.rs:1:2: replace <impl X for Y>::f -> T with Default::default()"),
+            "a.rs: replace <impl X for Y>::f -> T with Default::default()"
+        );
+    }
+
+    #[test]
+    fn strict_code_is_matched_by_file_and_function_prefix() {
+        assert!(is_strict("crates/salesflow/src/retry.rs", None));
+        assert!(is_strict(
+            "crates/salesflow/src/error.rs",
+            Some("Redactor::scrub")
+        ));
+        assert!(!is_strict(
+            "crates/salesflow/src/error.rs",
+            Some("map_raw_error")
+        ));
+        assert!(!is_strict("crates/salesflow/src/error.rs", None));
+        assert!(is_strict(
+            "crates/salesflow/src/client.rs",
+            Some("<impl fmt::Debug for ClientBuilder>::fmt")
+        ));
+        assert!(!is_strict(
+            "crates/salesflow/src/client.rs",
+            Some("Client::send")
+        ));
+    }
+
+    #[test]
+    fn name_patterns_escape_the_text() {
+        let p = strict_name_patterns(|f| f.ends_with("client.rs"));
+        assert_eq!(
+            p,
+            [
+                r"^crates/salesflow/src/client\.rs:.*<impl fmt::Debug for Client>::",
+                r"^crates/salesflow/src/client\.rs:.*<impl fmt::Debug for ClientBuilder>::",
+            ]
+        );
+    }
+
+    #[test]
+    fn exceptions_need_a_reason_and_no_line_number() {
+        let ok = parse_exceptions(
+            "# c\n\nreason: a Debug text\na.rs: replace f -> T with Default::default()\n",
+        )
+        .unwrap();
+        assert_eq!(ok.len(), 1);
+        assert_eq!(ok[0].reason, "a Debug text");
+        assert_eq!(ok[0].line, 4);
+        assert!(parse_exceptions("a.rs: replace f\n").is_err());
+        assert!(parse_exceptions("reason: x\n").is_err());
+        assert!(parse_exceptions("reason: x\nreason: y\na.rs: f\n").is_err());
+        assert!(parse_exceptions("reason:\na.rs: f\n").is_err());
+        assert!(parse_exceptions("reason: x\na.rs:3:4: f\n").is_err());
+        assert!(parse_exceptions("reason: x\na.rs: f\nreason: y\na.rs: f\n").is_err());
+    }
+
+    #[test]
+    fn verdict() {
+        let strict = mutant(
+            "crates/salesflow/src/retry.rs:10:5: replace > with >= in f",
+            Some("f"),
+        );
+        let other = mutant("crates/salesflow/src/pacing.rs:3:1: replace g", Some("g"));
+        let excused = mutant("crates/salesflow/src/pacing.rs:9:1: replace h", Some("h"));
+        let caught = mutant("crates/salesflow/src/pacing.rs:12:1: replace k", Some("k"));
+        let exceptions = parse_exceptions(
+            "reason: r\ncrates/salesflow/src/pacing.rs: replace h\n\
+             reason: r\ncrates/salesflow/src/pacing.rs: replace k\n\
+             reason: r\ncrates/salesflow/src/pacing.rs: replace gone\n",
+        )
+        .unwrap();
+        let results = vec![
+            (strict.clone(), Outcome::Missed),
+            (other.clone(), Outcome::Missed),
+            (excused.clone(), Outcome::Missed),
+            (caught.clone(), Outcome::Caught),
+        ];
+        let listed: Vec<Mutant> = results.iter().map(|(m, _)| m.clone()).collect();
+        let r = Report::new(&results, &listed, &exceptions, true, true);
+        assert_eq!(r.strict_survivors, [strict.name.as_str()]);
+        assert_eq!(r.other_survivors, [other.name.as_str()]);
+        assert_eq!(r.excused, 1);
+        let stale: Vec<_> = r.stale.iter().map(|(e, _)| e.line).collect();
+        assert_eq!(stale, [4, 6]);
+        assert_eq!(r.packages["p"].missed, 3);
+        assert_eq!(r.over_budget, ["p"]);
+        assert!(!r.ok());
+        // A narrowed run does not judge exceptions it did not test.
+        let r = Report::new(&results[3..], &listed[3..], &exceptions, false, false);
+        assert_eq!(r.stale.len(), 1);
+        assert!(r.over_budget.is_empty());
+        let text = r.to_string();
+        assert!(text.contains("STALE"), "{text}");
+        // All caught: ok.
+        let r = Report::new(&results[3..], &listed[3..], &[], true, true);
+        assert!(r.ok(), "{r}");
+        assert_eq!(r.packages["p"].missed_rate(), 0.0);
+    }
+
+    #[test]
+    fn outcomes_are_read_from_cargo_mutants_json() {
+        let json = r#"{"outcomes":[
+            {"scenario":"Baseline","summary":"Success"},
+            {"scenario":{"Mutant":{"name":"a.rs:1:1: replace f -> bool with true","package":"p",
+              "file":"a.rs","function":{"function_name":"f"}}},"summary":"MissedMutant"},
+            {"scenario":{"Mutant":{"name":"a.rs:2:1: delete field x","package":"p",
+              "file":"a.rs","function":null}},"summary":"Unviable"}
+        ]}"#;
+        let out = parse_outcomes(json).unwrap();
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].1, Outcome::Missed);
+        assert_eq!(out[0].0.function.as_deref(), Some("f"));
+        assert_eq!(out[1].1, Outcome::Unviable);
+        assert!(
+            parse_outcomes(r#"{"outcomes":[{"scenario":"Baseline","summary":"Failure"}]}"#)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn package_args_pick_the_tests() {
+        let out = Path::new("/o");
+        let quick = package_args("salesflow", true, &["^x".into()], out, &[]);
+        assert!(quick.contains(&"--cargo-arg=--test".to_owned()));
+        assert!(quick.contains(&"--cargo-arg=retries".to_owned()));
+        assert!(quick.windows(2).any(|w| w == ["--re", "^x"]));
+        assert!(quick.contains(&"--features=opentelemetry".to_owned()));
+        let full = package_args("salesflow-cli", false, &[], out, &["--iterate".into()]);
+        assert!(full.contains(&"--cargo-arg=--tests".to_owned()));
+        // A feature of salesflow is not one of the CLI's: cargo would refuse the build.
+        assert!(!full.iter().any(|a| a.starts_with("--features")));
+        assert_eq!(full.last().map(String::as_str), Some("--iterate"));
+    }
+}
