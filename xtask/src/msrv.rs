@@ -11,7 +11,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
+use std::path::Path;
+use std::process::Command;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 /// A Rust version as `rust-version` writes it (`1.88` or `1.88.0`).
@@ -58,55 +61,84 @@ impl Report {
     }
 }
 
+/// The parts of `cargo metadata --format-version 1` that [`check`] reads.
+#[derive(Deserialize)]
+struct Metadata {
+    packages: Vec<Package>,
+    workspace_members: Vec<String>,
+    resolve: Option<Resolve>,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    id: String,
+    name: String,
+    version: String,
+    rust_version: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Resolve {
+    nodes: Vec<Node>,
+}
+
+#[derive(Deserialize)]
+struct Node {
+    id: String,
+    deps: Vec<Dependency>,
+}
+
+#[derive(Deserialize)]
+struct Dependency {
+    pkg: String,
+    dep_kinds: Vec<DependencyKind>,
+}
+
+#[derive(Deserialize)]
+struct DependencyKind {
+    /// `None` for a normal dependency, else `"dev"` or `"build"`.
+    kind: Option<String>,
+}
+
 /// Checks `cargo metadata --format-version 1` output against `msrv`, following normal and build
 /// dependencies from the workspace members named in `shipped`.
 pub fn check(metadata: &Value, msrv: RustVersion, shipped: &[&str]) -> Result<Report, String> {
-    let packages = metadata["packages"]
-        .as_array()
-        .ok_or("cargo metadata: no `packages`")?;
-    let by_id: BTreeMap<&str, &Value> = packages
+    let metadata = Metadata::deserialize(metadata).map_err(|e| format!("cargo metadata: {e}"))?;
+    let by_id: BTreeMap<&str, &Package> = metadata
+        .packages
         .iter()
-        .filter_map(|p| Some((p["id"].as_str()?, p)))
+        .map(|p| (p.id.as_str(), p))
         .collect();
-    let members: BTreeSet<&str> = metadata["workspace_members"]
-        .as_array()
-        .ok_or("cargo metadata: no `workspace_members`")?
+    let members: BTreeSet<&str> = metadata
+        .workspace_members
         .iter()
-        .filter_map(Value::as_str)
+        .map(String::as_str)
         .collect();
     let mut report = Report::default();
-
     for id in &members {
         let package = by_id
             .get(id)
             .ok_or_else(|| format!("cargo metadata: no package {id}"))?;
-        let declared = package["rust_version"].as_str();
-        let fits = declared.and_then(|d| d.parse::<RustVersion>().ok()) == Some(msrv);
-        if !fits {
-            report.members_off.push((
-                package["name"].as_str().unwrap_or(id).to_string(),
-                declared.map(str::to_string),
-            ));
+        let declared = package.rust_version.as_deref();
+        if declared.and_then(|d| d.parse::<RustVersion>().ok()) != Some(msrv) {
+            report
+                .members_off
+                .push((package.name.clone(), declared.map(str::to_owned)));
         }
     }
-
-    let nodes = metadata["resolve"]["nodes"]
-        .as_array()
+    let resolve = metadata
+        .resolve
         .ok_or("cargo metadata: no `resolve` (run it without --no-deps)")?;
-    let edges: BTreeMap<&str, Vec<&str>> = nodes
+    // Normal and build dependencies: those a dependent of the shipped crates builds.
+    let edges: BTreeMap<&str, Vec<&str>> = resolve
+        .nodes
         .iter()
-        .filter_map(|n| {
-            let deps = n["deps"]
-                .as_array()?
+        .map(|n| {
+            let built = n
+                .deps
                 .iter()
-                .filter(|d| {
-                    d["dep_kinds"].as_array().is_some_and(|kinds| {
-                        kinds.iter().any(|k| k["kind"].as_str() != Some("dev"))
-                    })
-                })
-                .filter_map(|d| d["pkg"].as_str())
-                .collect();
-            Some((n["id"].as_str()?, deps))
+                .filter(|d| d.dep_kinds.iter().any(|k| k.kind.as_deref() != Some("dev")));
+            (n.id.as_str(), built.map(|d| d.pkg.as_str()).collect())
         })
         .collect();
     let mut queue: VecDeque<&str> = members
@@ -115,8 +147,7 @@ pub fn check(metadata: &Value, msrv: RustVersion, shipped: &[&str]) -> Result<Re
         .filter(|id| {
             by_id
                 .get(id)
-                .and_then(|p| p["name"].as_str())
-                .is_some_and(|name| shipped.contains(&name))
+                .is_some_and(|p| shipped.contains(&p.name.as_str()))
         })
         .collect();
     if queue.len() != shipped.len() {
@@ -133,23 +164,16 @@ pub fn check(metadata: &Value, msrv: RustVersion, shipped: &[&str]) -> Result<Re
             }
         }
     }
-    for id in seen.iter().filter(|id| !members.contains(*id)) {
-        let Some(package) = by_id.get(id) else {
+    let dependencies = seen.iter().filter(|id| !members.contains(*id));
+    for package in dependencies.filter_map(|id| by_id.get(id)) {
+        report.checked += 1;
+        let Some(declared) = package.rust_version.as_deref() else {
+            report.undeclared += 1;
             continue;
         };
-        report.checked += 1;
-        match package["rust_version"].as_str() {
-            None => report.undeclared += 1,
-            Some(declared) => {
-                let needed: RustVersion = declared.parse()?;
-                if needed > msrv {
-                    report.too_new.push((
-                        package["name"].as_str().unwrap_or_default().to_string(),
-                        package["version"].as_str().unwrap_or_default().to_string(),
-                        declared.to_string(),
-                    ));
-                }
-            }
+        if declared.parse::<RustVersion>()? > msrv {
+            let (name, version) = (package.name.clone(), package.version.clone());
+            report.too_new.push((name, version, declared.to_owned()));
         }
     }
     Ok(report)
@@ -157,23 +181,52 @@ pub fn check(metadata: &Value, msrv: RustVersion, shipped: &[&str]) -> Result<Re
 
 /// The `rust-version` of `[workspace.package]` in the workspace manifest.
 pub fn workspace_msrv(manifest: &str) -> Result<RustVersion, String> {
-    let mut table = "";
-    for line in manifest.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            table = trimmed;
-        } else if table == "[workspace.package]" {
-            if let Some(rest) = trimmed.strip_prefix("rust-version") {
-                let value = rest
-                    .trim_start()
-                    .trim_start_matches('=')
-                    .trim()
-                    .trim_matches('"');
-                return value.parse();
-            }
-        }
+    let doc: toml_edit::DocumentMut = manifest.parse().map_err(|e| format!("Cargo.toml: {e}"))?;
+    doc.get("workspace")
+        .and_then(|w| w.get("package"))
+        .and_then(|p| p.get("rust-version"))
+        .and_then(|v| v.as_str())
+        .ok_or("no `rust-version` in `[workspace.package]` of Cargo.toml")?
+        .parse()
+}
+
+/// `cargo xtask msrv`: [`check`] on the workspace at `root`, with what it found printed.
+/// Returns whether the check passed.
+pub fn run(root: &Path, shipped: &[&str]) -> Result<bool, String> {
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+    let msrv = workspace_msrv(&manifest)?;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(root)
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .output()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
     }
-    Err("no `rust-version` in `[workspace.package]` of Cargo.toml".into())
+    let metadata: Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let report = check(&metadata, msrv, shipped)?;
+    for (name, declared) in &report.members_off {
+        let declared = declared.as_deref().unwrap_or("none");
+        eprintln!("msrv: workspace member {name} declares rust-version {declared}, not {msrv} (use `rust-version.workspace = true`)");
+    }
+    for (name, version, needed) in &report.too_new {
+        eprintln!("msrv: {name} {version} needs Rust {needed}, newer than the MSRV {msrv}");
+    }
+    if !report.ok() {
+        eprintln!("msrv: FAIL");
+        return Ok(false);
+    }
+    println!(
+        "msrv: ok: every member declares {msrv}; {} dependencies of the shipped crates checked, none needs a newer Rust ({} declare no rust-version)",
+        report.checked, report.undeclared
+    );
+    Ok(true)
 }
 
 #[cfg(test)]

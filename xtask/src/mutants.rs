@@ -1,12 +1,15 @@
 //! `cargo xtask mutants [--quick]`: mutation testing with cargo-mutants, and the check of
 //! its results against the exceptions file.
 //!
-//! What is mutated is said in one place, `.cargo/mutants.toml` (a bare `cargo mutants` reads
-//! it too). This module adds what cargo-mutants cannot say there:
+//! What is mutated, and how (features for every package, timeouts, which packages' tests),
+//! is said in `.cargo/mutants.toml`, which cargo-mutants reads itself (a bare `cargo mutants`
+//! too). This module adds what cargo-mutants cannot say there:
 //!
 //! - [`STRICT`]: the security and retry code (secret comparison, token redaction, retry
 //!   decisions, the resume journal), where no survivor is allowed unless it is listed in the
 //!   exceptions file. `--quick` mutates only this code, and runs only [`QUICK_TESTS`].
+//! - Per package: the tests ([`QUICK_TESTS`], [`FULL_TESTS`]) and the features of one package
+//!   only ([`PACKAGE_FEATURES`]); the config file's settings apply to every package alike.
 //! - The other in-scope code may keep at most [`MAX_MISSED_RATE`] of its mutants alive, per
 //!   crate.
 //! - [`EXCEPTIONS`]: survivors that are harmless (a `Debug` or `expecting` text, a
@@ -20,12 +23,13 @@
 //! Ctrl-C); do not edit or build the workspace while it runs.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
 
-/// The cargo-mutants version the exceptions and figures were made with (mutant names and
-/// operators change between versions). Installed with `cargo install --locked` if missing.
-pub const CARGO_MUTANTS_VERSION: &str = "27.1.0";
+use serde::{Deserialize, Deserializer};
 
 /// The exceptions file, relative to the workspace root.
 pub const EXCEPTIONS: &str = ".cargo/mutants-exceptions.txt";
@@ -34,57 +38,32 @@ pub const EXCEPTIONS: &str = ".cargo/mutants-exceptions.txt";
 /// survive in a full run.
 pub const MAX_MISSED_RATE: f64 = 0.05;
 
-/// Code where every survivor must be killed or listed in [`EXCEPTIONS`].
-#[derive(Clone, Copy, Debug)]
-pub struct Strict {
-    /// The source file, relative to the workspace root.
-    pub file: &'static str,
-    /// The functions, as cargo-mutants names them (`Type::method`,
-    /// `<impl Trait for Type>::method`), by prefix; empty: the whole file.
-    pub functions: &'static [&'static str],
-}
-
-/// The security and retry code: what `--quick` (CI) mutates.
-pub const STRICT: &[Strict] = &[
+/// The security and retry code, where every survivor must be killed or listed in
+/// [`EXCEPTIONS`]: what `--quick` (CI) mutates. One entry per line: the source file (relative
+/// to the workspace root), and the functions as cargo-mutants names them (`Type::method`,
+/// `<impl Trait for Type>::method`) by prefix, or `""` for the whole file.
+#[rustfmt::skip]
+pub const STRICT: &[(&str, &str)] = &[
     // Constant-time comparison of a webhook's URL secret.
-    Strict {
-        file: "crates/salesflow-webhook-types/src/secret.rs",
-        functions: &[],
-    },
-    // The token never shows in a message, a body, a snippet or a transport error.
-    Strict {
-        file: "crates/salesflow/src/error.rs",
-        functions: &["Redactor::"],
-    },
+    ("crates/salesflow-webhook-types/src/secret.rs", ""),
+    // The token never shows in a message, a body, a snippet or a transport error...
+    ("crates/salesflow/src/error.rs", "Redactor::"),
     // ... nor in the client's or the builder's Debug.
-    Strict {
-        file: "crates/salesflow/src/client.rs",
-        functions: &[
-            "<impl fmt::Debug for Client>::",
-            "<impl fmt::Debug for ClientBuilder>::",
-        ],
-    },
+    ("crates/salesflow/src/client.rs", "<impl fmt::Debug for Client>::"),
+    ("crates/salesflow/src/client.rs", "<impl fmt::Debug for ClientBuilder>::"),
     // When a call is retried, and how long it waits.
-    Strict {
-        file: "crates/salesflow/src/retry.rs",
-        functions: &[],
-    },
+    ("crates/salesflow/src/retry.rs", ""),
     // The import's resume journal: no row sent twice, no entry lost.
-    Strict {
-        file: "crates/salesflow-cli/src/import/journal.rs",
-        functions: &[],
-    },
+    ("crates/salesflow-cli/src/import/journal.rs", ""),
 ];
 
 /// The tests `--quick` runs for each package: those that pin the [`STRICT`] code. A test that
 /// kills a strict mutant belongs in one of them. (Each test target is built again for every
 /// mutant: the fewer, the faster; the journal's are its unit tests.)
+#[rustfmt::skip]
 pub const QUICK_TESTS: &[(&str, &[&str])] = &[
     ("salesflow-webhook-types", &["--lib", "--test", "secret"]),
-    (
-        "salesflow",
-        &["--lib", "--test", "retries", "--test", "redaction"],
-    ),
+    ("salesflow", &["--lib", "--test", "retries", "--test", "redaction"]),
     ("salesflow-cli", &["--lib"]),
 ];
 
@@ -93,12 +72,19 @@ pub const QUICK_TESTS: &[(&str, &[&str])] = &[
 /// make each mutant several times slower.
 pub const FULL_TESTS: &[&str] = &["--tests"];
 
+/// Features turned on for one package's run, on top of `.cargo/mutants.toml`'s `features`
+/// (which apply to every package, so they can only name features every package can see).
+/// Code behind a feature is compiled, so mutated, only with it, and its tests run only then.
+#[rustfmt::skip]
+pub const PACKAGE_FEATURES: &[(&str, &[&str])] = &[
+    // src/otel.rs and tests/opentelemetry.rs.
+    ("salesflow", &["opentelemetry"]),
+];
+
 /// Whether the mutant named `function` in `file` is in the [`STRICT`] code.
 pub fn is_strict(file: &str, function: Option<&str>) -> bool {
-    STRICT.iter().any(|s| {
-        s.file == file
-            && (s.functions.is_empty()
-                || function.is_some_and(|f| s.functions.iter().any(|p| f.starts_with(p))))
+    STRICT.iter().any(|(f, prefix)| {
+        *f == file && (prefix.is_empty() || function.is_some_and(|name| name.starts_with(prefix)))
     })
 }
 
@@ -106,37 +92,28 @@ pub fn is_strict(file: &str, function: Option<&str>) -> bool {
 /// `package`'s files. cargo-mutants 27.1 does not apply them to "delete field" mutants, so
 /// the results are filtered with [`is_strict`] too.
 pub fn strict_name_patterns(files: impl Fn(&str) -> bool) -> Vec<String> {
+    let escape = |text: &str| {
+        // Only the metacharacters: `\<` and `\>` would be word boundaries.
+        text.chars().fold(String::new(), |mut out, c| {
+            if "\\.+*?()|[]{}^$".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+            out
+        })
+    };
     STRICT
         .iter()
-        .filter(|s| files(s.file))
-        .flat_map(|s| {
-            let file = format!("^{}:", regex_escape(s.file));
-            if s.functions.is_empty() {
-                vec![file]
-            } else {
-                s.functions
-                    .iter()
-                    .map(|f| format!("{file}.*{}", regex_escape(f)))
-                    .collect()
-            }
+        .filter(|(file, _)| files(file))
+        .map(|(file, prefix)| match *prefix {
+            "" => format!("^{}:", escape(file)),
+            prefix => format!("^{}:.*{}", escape(file), escape(prefix)),
         })
         .collect()
 }
 
-fn regex_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        // Only the metacharacters: `\<` and `\>` would be word boundaries.
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// One mutant, as cargo-mutants describes it in `mutants.json` and `outcomes.json`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Mutant {
     /// The name with line and column: `crates/x/src/a.rs:12:5: replace f -> bool with true`.
     pub name: String,
@@ -145,27 +122,20 @@ pub struct Mutant {
     /// The file, relative to the workspace root.
     pub file: String,
     /// The enclosing function, if any.
+    #[serde(default, deserialize_with = "function_name")]
     pub function: Option<String>,
 }
 
-impl Mutant {
-    fn from_json(value: &serde_json::Value) -> Result<Mutant, String> {
-        let text = |key: &str| {
-            value[key]
-                .as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| format!("a mutant without `{key}`: {value}"))
-        };
-        Ok(Mutant {
-            name: text("name")?,
-            package: text("package")?,
-            file: text("file")?,
-            function: value["function"]["function_name"]
-                .as_str()
-                .map(str::to_owned),
-        })
+/// `{"function_name": NAME, ...}` or `null`.
+fn function_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    struct Function {
+        function_name: String,
     }
+    Ok(Option::<Function>::deserialize(d)?.map(|f| f.function_name))
+}
 
+impl Mutant {
     /// The name without the line and column: how exceptions name it.
     pub fn key(&self) -> String {
         mutant_key(&self.name)
@@ -200,14 +170,7 @@ fn is_number(text: &str) -> bool {
 ///
 /// When the text is not such a list.
 pub fn parse_list(json: &str) -> Result<Vec<Mutant>, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| format!("cargo mutants --list --json: {e}"))?;
-    value
-        .as_array()
-        .ok_or("cargo mutants --list --json: not a list")?
-        .iter()
-        .map(Mutant::from_json)
-        .collect()
+    serde_json::from_str(json).map_err(|e| format!("cargo mutants --list --json: {e}"))
 }
 
 /// What happened to a mutant.
@@ -230,28 +193,38 @@ pub enum Outcome {
 ///
 /// When the text is not such a file, or the baseline failed.
 pub fn parse_outcomes(json: &str) -> Result<Vec<(Mutant, Outcome)>, String> {
-    let value: serde_json::Value =
+    #[derive(Deserialize)]
+    struct Outcomes {
+        outcomes: Vec<Scenario>,
+    }
+    #[derive(Deserialize)]
+    struct Scenario {
+        scenario: Subject,
+        summary: String,
+    }
+    #[derive(Deserialize)]
+    enum Subject {
+        Baseline,
+        Mutant(Mutant),
+    }
+    let outcomes: Outcomes =
         serde_json::from_str(json).map_err(|e| format!("outcomes.json: {e}"))?;
-    let outcomes = value["outcomes"]
-        .as_array()
-        .ok_or("outcomes.json: no `outcomes`")?;
     let mut out = Vec::new();
-    for o in outcomes {
-        let summary = o["summary"].as_str().unwrap_or_default();
-        let Some(mutant) = o["scenario"].get("Mutant") else {
-            if summary != "Success" {
-                return Err(format!("the unmutated baseline failed ({summary})"));
+    for Scenario { scenario, summary } in outcomes.outcomes {
+        let outcome = match (&scenario, summary.as_str()) {
+            (Subject::Baseline, "Success") => continue,
+            (Subject::Baseline, _) => {
+                return Err(format!("the unmutated baseline failed ({summary})"))
             }
-            continue;
+            (_, "CaughtMutant") => Outcome::Caught,
+            (_, "MissedMutant") => Outcome::Missed,
+            (_, "Unviable") => Outcome::Unviable,
+            (_, "Timeout") => Outcome::Timeout,
+            (_, other) => return Err(format!("outcomes.json: unexpected summary `{other}`")),
         };
-        let outcome = match summary {
-            "CaughtMutant" => Outcome::Caught,
-            "MissedMutant" => Outcome::Missed,
-            "Unviable" => Outcome::Unviable,
-            "Timeout" => Outcome::Timeout,
-            other => return Err(format!("outcomes.json: unexpected summary `{other}`")),
-        };
-        out.push((Mutant::from_json(mutant)?, outcome));
+        if let Subject::Mutant(mutant) = scenario {
+            out.push((mutant, outcome));
+        }
     }
     Ok(out)
 }
@@ -509,9 +482,8 @@ fn write_row(f: &mut fmt::Formatter<'_>, name: &str, p: &Figures) -> fmt::Result
 
 /// Where a package's run writes `mutants.out`.
 pub fn output_dir(root: &Path, quick: bool, package: &str) -> PathBuf {
-    root.join("target/mutants")
-        .join(if quick { "quick" } else { "full" })
-        .join(package)
+    let run = if quick { "quick" } else { "full" };
+    root.join("target/mutants").join(run).join(package)
 }
 
 /// The arguments of `cargo mutants` for one package (after `cargo`).
@@ -522,48 +494,29 @@ pub fn package_args(
     out: &Path,
     extra: &[String],
 ) -> Vec<String> {
-    let mut args = vec![
-        "mutants".to_owned(),
-        "--package".to_owned(),
-        package.to_owned(),
-        "--in-place".to_owned(),
-        "--no-shuffle".to_owned(),
-        "--output".to_owned(),
-        out.display().to_string(),
-    ];
+    let mut args: Vec<String> = [
+        "mutants",
+        "--package",
+        package,
+        "--in-place",
+        "--no-shuffle",
+    ]
+    .map(str::to_owned)
+    .into();
+    args.extend(["--output".to_owned(), out.display().to_string()]);
     for p in patterns {
-        args.push("--re".to_owned());
-        args.push(p.clone());
+        args.extend(["--re".to_owned(), p.clone()]);
     }
-    let tests = if quick {
-        QUICK_TESTS
-            .iter()
-            .find(|(p, _)| *p == package)
-            .map_or(FULL_TESTS, |(_, t)| *t)
-    } else {
-        FULL_TESTS
-    };
-    for t in tests {
-        // To every cargo command, the build included: `--cargo-test-arg` would build every
-        // test target and run only these. A value that starts with `-` needs the `=` form.
-        args.push(format!("--cargo-arg={t}"));
-    }
-    for (_, features) in PACKAGE_FEATURES.iter().filter(|(p, _)| *p == package) {
-        for f in *features {
-            args.push(format!("--features={f}"));
-        }
-    }
+    let quick_tests = QUICK_TESTS.iter().find(|(p, _)| quick && *p == package);
+    // To every cargo command, the build included: `--cargo-test-arg` would build every test
+    // target and run only these. A value that starts with `-` needs the `=` form.
+    let tests = quick_tests.map_or(FULL_TESTS, |(_, t)| *t);
+    args.extend(tests.iter().map(|t| format!("--cargo-arg={t}")));
+    let features = PACKAGE_FEATURES.iter().filter(|(p, _)| *p == package);
+    args.extend(features.flat_map(|(_, f)| f.iter().map(|f| format!("--features={f}"))));
     args.extend(extra.iter().cloned());
     args
 }
-
-/// Features turned on for one package's run, on top of `.cargo/mutants.toml`'s `features`
-/// (which apply to every package, so they can only name features every package can see).
-/// Code behind a feature is compiled, so mutated, only with it, and its tests run only then.
-pub const PACKAGE_FEATURES: &[(&str, &[&str])] = &[
-    // src/otel.rs and tests/opentelemetry.rs.
-    ("salesflow", &["opentelemetry"]),
-];
 
 /// Text a cargo-mutants mutation leaves in a file; found in a file in scope, it means an
 /// earlier in-place run was killed before it could restore the file.
@@ -571,13 +524,10 @@ pub const MUTATION_MARK: &str = "~ changed by cargo-mutants ~";
 
 /// The files among `files` (relative to `root`) that hold a mutation left behind.
 pub fn leftover_mutations(root: &Path, files: &BTreeSet<String>) -> Vec<String> {
-    files
-        .iter()
-        .filter(|f| {
-            std::fs::read_to_string(root.join(f)).is_ok_and(|text| text.contains(MUTATION_MARK))
-        })
-        .cloned()
-        .collect()
+    let marked = |f: &&String| {
+        std::fs::read_to_string(root.join(f)).is_ok_and(|text| text.contains(MUTATION_MARK))
+    };
+    files.iter().filter(marked).cloned().collect()
 }
 
 /// A short text listing the packages and what they run, for the log.
@@ -586,16 +536,215 @@ pub fn plan_text(quick: bool, packages: &BTreeMap<String, usize>) -> String {
     for (package, n) in packages {
         let _ = write!(out, "{package}: {n} mutant(s); ");
     }
-    let _ = write!(
-        out,
-        "{}",
-        if quick {
-            "quick: the security and retry code, with the tests that pin it"
-        } else {
-            "full: every mutant in .cargo/mutants.toml's scope, with every unit and integration test of its crate"
-        }
-    );
+    out.push_str(if quick {
+        "quick: the security and retry code, with the tests that pin it"
+    } else {
+        "full: every mutant in .cargo/mutants.toml's scope, with every unit and integration test of its crate"
+    });
     out
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+/// What `cargo xtask mutants` was asked for.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    /// Only the [`STRICT`] code, with [`QUICK_TESTS`].
+    pub quick: bool,
+    /// Only this package's mutants.
+    pub package: Option<String>,
+    /// Passed on to each cargo-mutants run.
+    pub extra: Vec<String>,
+    /// Only list the mutants each run would test (`cargo mutants --list`), and how many.
+    pub list: bool,
+}
+
+/// Runs cargo-mutants (`cargo` is the cargo to run it with) over the workspace at `root`, one
+/// package at a time, prints the figures and the verdict, and returns whether the run passed.
+pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String> {
+    let started = Instant::now();
+    let quick = request.quick;
+    ensure_installed(root)?;
+    let exceptions = std::fs::read_to_string(root.join(EXCEPTIONS))
+        .map_err(|e| format!("cannot read {EXCEPTIONS}: {e}"))?;
+    let exceptions = parse_exceptions(&exceptions)?;
+    let in_scope = list_in_scope(cargo, root)?;
+    let listed: Vec<Mutant> = in_scope
+        .iter()
+        .filter(|m| !quick || m.is_strict())
+        .cloned()
+        .collect();
+    let mut per_package: BTreeMap<String, usize> = BTreeMap::new();
+    for m in &listed {
+        if request.package.as_ref().is_none_or(|p| *p == m.package) {
+            *per_package.entry(m.package.clone()).or_default() += 1;
+        }
+    }
+    if let Some(p) = request
+        .package
+        .as_ref()
+        .filter(|p| !per_package.contains_key(*p))
+    {
+        return Err(format!("no mutant of a package `{p}` is in scope"));
+    }
+    println!("mutants: {}", plan_text(quick, &per_package));
+    let mut results = Vec::new();
+    for package in per_package.keys() {
+        let (args, out) = package_command(root, request, package, &in_scope)?;
+        if request.list {
+            list(cargo, root, package, &args)?;
+            continue;
+        }
+        let outcomes = run_package(cargo, root, package, &args, &out)?;
+        results.extend(
+            outcomes
+                .into_iter()
+                .filter(|(m, _)| !quick || m.is_strict()),
+        );
+    }
+    if request.list {
+        return Ok(true);
+    }
+    // Only a run of the whole scope can tell that an exception names a mutant that is gone:
+    // not one package, not a shard, and not --quick (it runs the strict code only, so the
+    // exceptions elsewhere are not among its mutants).
+    let complete = request.extra.is_empty() && request.package.is_none() && !quick;
+    let report = Report::new(&results, &listed, &exceptions, complete, !quick);
+    let seconds = started.elapsed().as_secs();
+    let run = if quick { " --quick" } else { "" };
+    println!("\nmutants{run}: {seconds} s\n{report}");
+    if report.ok() {
+        println!("mutants: ok");
+    } else {
+        eprintln!("mutants: FAIL");
+    }
+    Ok(report.ok())
+}
+
+/// Everything in scope, from cargo-mutants itself (it reads `.cargo/mutants.toml`); an error
+/// if an earlier in-place run left a mutation behind.
+fn list_in_scope(cargo: &OsStr, root: &Path) -> Result<Vec<Mutant>, String> {
+    let output = Command::new(cargo)
+        .current_dir(root)
+        .args(["mutants", "--list", "--json"])
+        .output()
+        .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!("cargo mutants --list failed: {}", stderr.trim()));
+    }
+    let in_scope = parse_list(&String::from_utf8_lossy(&output.stdout))?;
+    let files: BTreeSet<String> = in_scope.iter().map(|m| m.file.clone()).collect();
+    let leftovers = leftover_mutations(root, &files);
+    if !leftovers.is_empty() {
+        return Err(format!(
+            "a mutation is still in {} (an in-place run was killed before it could restore \
+             the file): `git checkout` it first",
+            leftovers.join(", ")
+        ));
+    }
+    Ok(in_scope)
+}
+
+/// The arguments of one package's `cargo mutants` run (after `cargo`), and its output
+/// directory (made).
+fn package_command(
+    root: &Path,
+    request: &Request,
+    package: &str,
+    in_scope: &[Mutant],
+) -> Result<(Vec<String>, PathBuf), String> {
+    let files: BTreeSet<&str> = in_scope
+        .iter()
+        .filter(|m| m.package == package)
+        .map(|m| m.file.as_str())
+        .collect();
+    let mut patterns = Vec::new();
+    let mut pass = request.extra.clone();
+    if request.quick {
+        patterns = strict_name_patterns(|f| files.contains(f));
+        // Files without strict code are left out whole (cargo-mutants 27.1 does not apply
+        // `--re` to "delete field" mutants).
+        let lax = files
+            .iter()
+            .filter(|f| !STRICT.iter().any(|(s, _)| s == *f));
+        pass.extend(lax.map(|f| format!("--exclude={f}")));
+    }
+    let out = output_dir(root, request.quick, package);
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let args = package_args(package, request.quick, &patterns, &out, &pass);
+    Ok((args, out))
+}
+
+/// `cargo mutants --list` with a run's arguments: what the run would test, counted.
+fn list(cargo: &OsStr, root: &Path, package: &str, args: &[String]) -> Result<(), String> {
+    let output = Command::new(cargo)
+        .current_dir(root)
+        .args(args)
+        .arg("--list")
+        .output()
+        .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "cargo {} --list failed: {}",
+            args.join(" "),
+            stderr.trim()
+        ));
+    }
+    let count = String::from_utf8_lossy(&output.stdout).lines().count();
+    println!(
+        "{package}: {count} mutant(s) with `cargo {} --list`",
+        args.join(" ")
+    );
+    Ok(())
+}
+
+/// One package's cargo-mutants run, and its outcomes.
+fn run_package(
+    cargo: &OsStr,
+    root: &Path,
+    package: &str,
+    args: &[String],
+    out: &Path,
+) -> Result<Vec<(Mutant, Outcome)>, String> {
+    println!("\n==> cargo {}", args.join(" "));
+    let t0 = Instant::now();
+    // Each mutant changes one function of a crate built just before: incremental rebuilds
+    // (the dev profile's default, which CI turns off for its other, from-scratch builds).
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args(args)
+        .env("CARGO_INCREMENTAL", "1")
+        .status()
+        .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
+    // 0: all caught; 2: some missed; 3: some timed out. Anything else: no verdict.
+    if !matches!(status.code(), Some(0 | 2 | 3)) {
+        let log = out.join("mutants.out/log");
+        return Err(format!(
+            "cargo mutants failed for {package} ({status}); see {}",
+            log.display()
+        ));
+    }
+    println!("({package}: {} s)", t0.elapsed().as_secs());
+    let outcomes = out.join("mutants.out/outcomes.json");
+    let text = std::fs::read_to_string(&outcomes)
+        .map_err(|e| format!("cannot read {}: {e}", outcomes.display()))?;
+    parse_outcomes(&text)
+}
+
+/// Installs the pinned cargo-mutants (`.ci/tools`) unless it is there: `.ci/install-tool`.
+fn ensure_installed(root: &Path) -> Result<(), String> {
+    let status = Command::new("bash")
+        .current_dir(root)
+        .args([".ci/install-tool", "cargo-mutants"])
+        .status()
+        .map_err(|e| format!("cannot run .ci/install-tool: {e}"))?;
+    if !status.success() {
+        return Err(format!("installing cargo-mutants failed ({status})"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

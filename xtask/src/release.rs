@@ -8,51 +8,58 @@
 //! between clones; the tag `vX.Y.Z` is still created, as a convenience. `.ci/semver-gate` runs
 //! before anything is committed.
 
-use std::fmt;
+//!
+//! Versions are [`semver::Version`]s (with Cargo's bump rules in [`Bump`]); `Cargo.toml` and
+//! `fuzz/Cargo.lock` are edited through `toml_edit`, which keeps every other byte. Why not a
+//! release tool such as cargo-release or cargo-workspaces: neither can record the release
+//! commit's own hash in a second commit (they have hooks before the commit, none after), nor
+//! bump the lock of `fuzz/`, a workspace of its own; the vendor API check and the semver gate
+//! would be hook scripts anyway, their dry runs only print (CI runs this procedure for real, in
+//! a clone), and CI would have to build and install one more tool.
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::str::FromStr;
 
-/// A `MAJOR.MINOR.PATCH` version (no pre-release or build part: this project does not use
-/// them).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Version {
-    /// The major version.
-    pub major: u64,
-    /// The minor version.
-    pub minor: u64,
-    /// The patch version.
-    pub patch: u64,
+pub use semver::Version;
+use toml_edit::{DocumentMut, Item, Value};
+
+/// A `MAJOR.MINOR.PATCH` version: semver without a pre-release or build part (this project
+/// does not use them).
+pub fn parse_version(text: &str) -> Result<Version, String> {
+    let bad = || format!("`{text}` is not a MAJOR.MINOR.PATCH version");
+    let version = Version::parse(text.trim()).map_err(|_| bad())?;
+    if version.pre.is_empty() && version.build.is_empty() {
+        Ok(version)
+    } else {
+        Err(bad())
+    }
 }
 
-impl Version {
+/// Cargo's rules for the next version, which `semver` leaves to its users.
+pub trait Bump {
     /// The next patch release.
-    pub fn next_patch(self) -> Version {
-        Version {
-            patch: self.patch + 1,
-            ..self
-        }
-    }
-
+    fn next_patch(&self) -> Version;
     /// The next release allowed to break (Cargo's rule: on 0.x that is the next minor).
-    pub fn next_breaking(self) -> Version {
+    fn next_breaking(&self) -> Version;
+    /// Whether going from `self` to `to` is a bump that may break (on 0.x: the minor grew).
+    fn allows_breaking_to(&self, to: &Version) -> bool;
+}
+
+impl Bump for Version {
+    fn next_patch(&self) -> Version {
+        Version::new(self.major, self.minor, self.patch + 1)
+    }
+
+    fn next_breaking(&self) -> Version {
         if self.major == 0 {
-            Version {
-                major: 0,
-                minor: self.minor + 1,
-                patch: 0,
-            }
+            Version::new(0, self.minor + 1, 0)
         } else {
-            Version {
-                major: self.major + 1,
-                minor: 0,
-                patch: 0,
-            }
+            Version::new(self.major + 1, 0, 0)
         }
     }
 
-    /// Whether going from `self` to `to` is a bump that may break (on 0.x: the minor grew).
-    pub fn allows_breaking_to(self, to: Version) -> bool {
+    fn allows_breaking_to(&self, to: &Version) -> bool {
         if self.major == 0 {
             to.major > 0 || to.minor > self.minor
         } else {
@@ -61,138 +68,114 @@ impl Version {
     }
 }
 
-impl FromStr for Version {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let parts: Vec<&str> = s.trim().split('.').collect();
-        let [major, minor, patch] = parts.as_slice() else {
-            return Err(format!("`{s}` is not a MAJOR.MINOR.PATCH version"));
-        };
-        let number = |p: &str| {
-            // No leading zeros, digits only (as semver requires).
-            if p.is_empty() || (p.len() > 1 && p.starts_with('0')) {
-                return Err(format!("`{s}` is not a MAJOR.MINOR.PATCH version"));
-            }
-            p.parse::<u64>()
-                .map_err(|_| format!("`{s}` is not a MAJOR.MINOR.PATCH version"))
-        };
-        Ok(Version {
-            major: number(major)?,
-            minor: number(minor)?,
-            patch: number(patch)?,
-        })
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
-// Cargo.toml
+// Cargo.toml and Cargo.lock
+
+const NO_VERSION: &str = "no `version` in `[workspace.package]` of Cargo.toml";
+
+fn parse_toml(text: &str, what: &str) -> Result<DocumentMut, String> {
+    text.parse().map_err(|e| format!("{what}: {e}"))
+}
+
+/// `[workspace.package]`'s `version` item.
+fn package_version(doc: &mut DocumentMut) -> Option<&mut Value> {
+    doc.get_mut("workspace")?
+        .get_mut("package")?
+        .get_mut("version")?
+        .as_value_mut()
+}
+
+/// Sets a string value, keeping the spaces and comments around it.
+fn set_keeping_format(value: &mut Value, text: &str) {
+    let decor = value.decor().clone();
+    *value = Value::from(text);
+    *value.decor_mut() = decor;
+}
 
 /// The `[workspace.package]` version of the workspace manifest.
 pub fn workspace_version(manifest: &str) -> Result<Version, String> {
-    let mut table = String::new();
-    for line in manifest.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            table = trimmed.to_string();
-        } else if table == "[workspace.package]" {
-            if let Some(value) = key_value(trimmed, "version") {
-                return value.parse();
-            }
-        }
-    }
-    Err("no `version` in `[workspace.package]` of Cargo.toml".into())
-}
-
-/// `"X"` of a `key = "X"` line.
-fn key_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    let rest = line
-        .strip_prefix(key)?
-        .trim_start()
-        .strip_prefix('=')?
-        .trim();
-    rest.strip_prefix('"')?.split('"').next()
+    let mut doc = parse_toml(manifest, "Cargo.toml")?;
+    parse_version(
+        package_version(&mut doc)
+            .and_then(|v| v.as_str())
+            .ok_or(NO_VERSION)?,
+    )
 }
 
 /// The workspace manifest with the version set to `to` in `[workspace.package]` and in every
 /// path dependency of `[workspace.dependencies]` (the workspace's own crates, whose
 /// `version = ` is what their dependents are published with). Everything else is left as it
 /// is, byte for byte.
-pub fn bump_manifest(manifest: &str, from: Version, to: Version) -> Result<String, String> {
-    let old = format!("version = \"{from}\"");
-    let new = format!("version = \"{to}\"");
-    let mut table = String::new();
-    let mut package_done = false;
-    let mut dependencies = 0;
-    let mut out = String::with_capacity(manifest.len());
-    for line in manifest.split_inclusive('\n') {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            table = trimmed.to_string();
-        }
-        if table == "[workspace.package]" && key_value(trimmed, "version").is_some() {
-            if !line.contains(&old) {
-                return Err(format!(
-                    "`[workspace.package]` has `{trimmed}`, expected `{old}`"
-                ));
-            }
-            out.push_str(&line.replacen(&old, &new, 1));
-            package_done = true;
-        } else if table == "[workspace.dependencies]" && trimmed.contains("path = ") {
-            if !line.contains(&old) {
-                return Err(format!(
-                    "the workspace dependency `{trimmed}` should name `{old}`"
-                ));
-            }
-            out.push_str(&line.replacen(&old, &new, 1));
-            dependencies += 1;
-        } else {
-            out.push_str(line);
-        }
+pub fn bump_manifest(manifest: &str, from: &Version, to: &Version) -> Result<String, String> {
+    let (old, new) = (from.to_string(), to.to_string());
+    let mut doc = parse_toml(manifest, "Cargo.toml")?;
+    let version = package_version(&mut doc).ok_or(NO_VERSION)?;
+    if version.as_str() != Some(old.as_str()) {
+        return Err(format!(
+            "`[workspace.package]` has `version = {}`, expected `version = \"{old}\"`",
+            version.to_string().trim()
+        ));
     }
-    if !package_done {
-        return Err("no `version` in `[workspace.package]` of Cargo.toml".into());
+    set_keeping_format(version, &new);
+    let dependencies = doc
+        .get_mut("workspace")
+        .and_then(|w| w.get_mut("dependencies"))
+        .and_then(Item::as_table_like_mut)
+        .ok_or("no `[workspace.dependencies]` in Cargo.toml")?;
+    let mut bumped = 0;
+    for (name, dependency) in dependencies.iter_mut() {
+        let Some(dependency) = dependency.as_table_like_mut() else {
+            continue;
+        };
+        if !dependency.contains_key("path") {
+            continue;
+        }
+        match dependency.get_mut("version").and_then(Item::as_value_mut) {
+            Some(v) if v.as_str() == Some(old.as_str()) => set_keeping_format(v, &new),
+            _ => {
+                return Err(format!(
+                    "the workspace dependency `{}` should name `version = \"{old}\"`",
+                    name.get()
+                ))
+            }
+        }
+        bumped += 1;
     }
-    if dependencies == 0 {
+    if bumped == 0 {
         return Err("no path dependency in `[workspace.dependencies]` of Cargo.toml".into());
     }
-    Ok(out)
+    Ok(doc.to_string())
 }
 
 /// A lock file with the version of the path packages named in `crates` (entries without a
 /// `source`, i.e. not from a registry) set from `from` to `to`. For `fuzz/Cargo.lock`, the
 /// lock of a separate workspace whose dependencies cannot all be resolved offline; the main
 /// lock is updated by `cargo update --workspace`. Returns how many entries changed.
-pub fn bump_lock(lock: &str, crates: &[&str], from: Version, to: Version) -> (String, usize) {
-    let mut out = String::with_capacity(lock.len());
+pub fn bump_lock(
+    lock: &str,
+    crates: &[&str],
+    from: &Version,
+    to: &Version,
+) -> Result<(String, usize), String> {
+    let (old, new) = (from.to_string(), to.to_string());
+    let mut doc = parse_toml(lock, FUZZ_LOCK)?;
     let mut changed = 0;
-    for (i, block) in lock.split("\n[[package]]\n").enumerate() {
-        if i > 0 {
-            out.push_str("\n[[package]]\n");
-        }
-        let name = block
-            .lines()
-            .find_map(|l| l.strip_prefix("name = \""))
-            .and_then(|rest| rest.strip_suffix('"'));
-        let ours = i > 0
-            && name.is_some_and(|n| crates.contains(&n))
-            && !block.lines().any(|l| l.starts_with("source = "));
-        let old = format!("\nversion = \"{from}\"\n");
-        let probe = format!("\n{block}");
-        if ours && probe.contains(&old) {
-            out.push_str(&probe.replacen(&old, &format!("\nversion = \"{to}\"\n"), 1)[1..]);
+    let packages = doc
+        .get_mut("package")
+        .and_then(Item::as_array_of_tables_mut);
+    for package in packages.into_iter().flat_map(|p| p.iter_mut()) {
+        let ours = package
+            .get("name")
+            .and_then(Item::as_str)
+            .is_some_and(|name| crates.contains(&name))
+            && !package.contains_key("source");
+        let version = package.get_mut("version").and_then(Item::as_value_mut);
+        if let Some(version) = version.filter(|v| ours && v.as_str() == Some(old.as_str())) {
+            set_keeping_format(version, &new);
             changed += 1;
-        } else {
-            out.push_str(block);
         }
     }
-    (out, changed)
+    Ok((doc.to_string(), changed))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,40 +196,27 @@ pub struct Release {
 /// are ignored; every other line is `VERSION COMMIT DATE`, in increasing version order.
 pub fn parse_releases(text: &str) -> Result<Vec<Release>, String> {
     let mut releases: Vec<Release> = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
+    for (i, line) in text.lines().map(str::trim).enumerate() {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        let at = |message: String| format!("RELEASES line {}: {message}", i + 1);
         let fields: Vec<&str> = line.split_whitespace().collect();
-        let [version, commit, date] = fields.as_slice() else {
-            return Err(format!(
-                "RELEASES line {}: expected `VERSION COMMIT DATE`, got `{line}`",
-                n + 1
-            ));
+        let [version, commit, date] = fields[..] else {
+            return Err(at(format!("expected `VERSION COMMIT DATE`, got `{line}`")));
         };
-        let version: Version = version
-            .parse()
-            .map_err(|e| format!("RELEASES line {}: {e}", n + 1))?;
+        let version = parse_version(version).map_err(at)?;
         if commit.len() != 40 || !commit.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(format!(
-                "RELEASES line {}: `{commit}` is not a full 40-digit commit hash",
-                n + 1
-            ));
+            return Err(at(format!("`{commit}` is not a full 40-digit commit hash")));
         }
-        if let Some(last) = releases.last() {
-            if version <= last.version {
-                return Err(format!(
-                    "RELEASES line {}: {version} does not follow {}",
-                    n + 1,
-                    last.version
-                ));
-            }
+        if let Some(last) = releases.last().filter(|last| version <= last.version) {
+            return Err(at(format!("{version} does not follow {}", last.version)));
         }
+        let (commit, date) = (commit.to_owned(), date.to_owned());
         releases.push(Release {
             version,
-            commit: commit.to_string(),
-            date: date.to_string(),
+            commit,
+            date,
         });
     }
     Ok(releases)
@@ -319,26 +289,24 @@ pub fn release_changelog(
         return Err("the Unreleased section lists no change: nothing to release".into());
     }
 
-    let trimmed_body: Vec<&str> = {
-        let first = body.iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
-        let last = body
-            .iter()
-            .rposition(|l| !l.trim().is_empty())
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        body[first..last].to_vec()
-    };
+    let first = body.iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
+    let last = body
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(0, |i| i + 1);
     let mut out: Vec<String> = lines[..start].iter().map(|l| l.to_string()).collect();
-    out.push("## [Unreleased]".into());
-    out.push(String::new());
-    out.push(vendor_line.to_string());
-    out.push(String::new());
-    out.push(format!("## [{version}] - {date}"));
-    out.push(String::new());
-    out.extend(trimmed_body.iter().map(|l| l.to_string()));
+    let heading = format!("## [{version}] - {date}");
+    let head = [
+        "## [Unreleased]",
+        "",
+        *vendor_line,
+        "",
+        heading.as_str(),
+        "",
+    ];
+    out.extend(head.iter().chain(&body[first..last]).map(|l| l.to_string()));
     if empty {
-        out.push(String::new());
-        out.push("No changes.".into());
+        out.extend([String::new(), "No changes.".into()]);
     }
     out.push(String::new());
 
@@ -393,7 +361,7 @@ fn compare_link_parts(url: &str) -> Option<(&str, &str)> {
 // The version to release
 
 /// What `cargo xtask release` was asked to release.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
     /// This exact version.
     Exact(Version),
@@ -414,27 +382,31 @@ impl FromStr for Target {
             "patch" => Ok(Target::Patch),
             "breaking" => Ok(Target::Breaking),
             "next" => Ok(Target::Next),
-            other => other.parse().map(Target::Exact),
+            other => parse_version(other).map(Target::Exact),
         }
     }
 }
 
 /// The version to release, given the last release and the workspace's current version; an
 /// error for a version that would not follow both.
-pub fn resolve_target(target: Target, last: Version, current: Version) -> Result<Version, String> {
+pub fn resolve_target(
+    target: Target,
+    last: &Version,
+    current: &Version,
+) -> Result<Version, String> {
     let version = match target {
         Target::Exact(v) => v,
         Target::Patch => last.next_patch(),
         Target::Breaking => last.next_breaking(),
-        Target::Next if current > last => current,
+        Target::Next if current > last => current.clone(),
         Target::Next => last.next_patch(),
     };
-    if version <= last {
+    if version <= *last {
         return Err(format!(
             "{version} does not follow the last release, {last} (RELEASES)"
         ));
     }
-    if version < current {
+    if version < *current {
         return Err(format!(
             "the workspace is already at {current}; releasing {version} would go back"
         ));
@@ -539,8 +511,9 @@ pub fn run(root: &Path, target_dir: &Path, options: &Options) -> Result<(), Stri
     if options.allow_empty && !options.dry_run {
         return Err("--allow-empty is for dry runs only: a release lists its changes".into());
     }
+    let target = options.target.clone();
     if !options.dry_run {
-        return release_in(root, target_dir, options.target, &date, false, false);
+        return release_in(root, target_dir, target, &date, false, false);
     }
     if !git(root, &["status", "--porcelain"])?.is_empty() {
         println!("release: note: the dry run releases the committed HEAD; uncommitted changes are not in it");
@@ -553,13 +526,7 @@ pub fn run(root: &Path, target_dir: &Path, options: &Options) -> Result<(), Stri
     let clone_str = clone.to_string_lossy().to_string();
     git(
         root,
-        &[
-            "clone",
-            "--quiet",
-            "--no-hardlinks",
-            ".",
-            clone_str.as_str(),
-        ],
+        &["clone", "--quiet", "--no-hardlinks", ".", &clone_str],
     )?;
     println!("release: dry run in a clone of HEAD at {clone_str}");
     // The clone may have no committer identity configured (a CI machine): give it one.
@@ -567,19 +534,19 @@ pub fn run(root: &Path, target_dir: &Path, options: &Options) -> Result<(), Stri
         git(&clone, &["config", "user.email", "release-dry-run@invalid"])?;
         git(&clone, &["config", "user.name", "release dry run"])?;
     }
-    let result = release_in(
-        &clone,
-        target_dir,
-        options.target,
-        &date,
-        true,
-        options.allow_empty,
-    );
+    let result = release_in(&clone, target_dir, target, &date, true, options.allow_empty);
     if options.keep {
         let kept = tmp.keep();
         println!("release: the clone is kept at {}", kept.display());
     }
     result
+}
+
+/// What a release writes: the version, and the files as they are before it.
+struct Plan {
+    version: Version,
+    current: Version,
+    date: String,
 }
 
 fn release_in(
@@ -590,48 +557,8 @@ fn release_in(
     dry_run: bool,
     allow_empty: bool,
 ) -> Result<(), String> {
-    if !git(dir, &["status", "--porcelain"])?.is_empty() {
-        return Err("the working tree has uncommitted changes: commit or stash them first".into());
-    }
-    let releases = parse_releases(&read(dir, RELEASES)?)?;
-    let last = releases
-        .last()
-        .ok_or("RELEASES records no release: there is no baseline")?
-        .clone();
-    let manifest = read(dir, "Cargo.toml")?;
-    let current = workspace_version(&manifest)?;
-    let version = resolve_target(target, last.version, current)?;
-    let vendor = spec_vendor_version(&read(dir, "spec/salesflow.yaml")?)?;
-    println!(
-        "release: {version} (last release {}, workspace at {current}, vendor API {vendor})",
-        last.version
-    );
-
-    let changelog = release_changelog(&read(dir, CHANGELOG)?, version, date, &vendor, allow_empty)?;
-    if version != current {
-        write(
-            dir,
-            "Cargo.toml",
-            &bump_manifest(&manifest, current, version)?,
-        )?;
-    }
-    write(dir, CHANGELOG, &changelog)?;
-    let result = (|| {
-        // The lock file records the workspace crates' versions.
-        run_step(
-            dir,
-            "cargo",
-            &["update", "--workspace", "--offline", "--quiet"],
-            target_dir,
-        )?;
-        if dir.join(FUZZ_LOCK).exists() {
-            let (lock, changed) = bump_lock(&read(dir, FUZZ_LOCK)?, SHIPPED, current, version);
-            println!("release: {FUZZ_LOCK}: {changed} workspace crate(s) at {version}");
-            write(dir, FUZZ_LOCK, &lock)?;
-        }
-        run_step(dir, "bash", &[".ci/semver-gate"], target_dir)
-    })();
-    if let Err(e) = result {
+    let plan = prepare(dir, target, date, allow_empty)?;
+    if let Err(e) = update_and_check(dir, target_dir, &plan) {
         if !dry_run {
             // Leave the repository as it was.
             let _ = git(
@@ -641,7 +568,86 @@ fn release_in(
         }
         return Err(format!("{e}; nothing was committed"));
     }
+    commit_and_record(dir, &plan)?;
+    println!("{}", git(dir, &["log", "--stat", "--format=%h %s", "-2"])?);
+    let version = &plan.version;
+    if dry_run {
+        println!("release: dry run of {version} succeeded; this repository is unchanged");
+    } else {
+        println!(
+            "release: {version} committed; push the branch (and the tag v{version}), then publish in dependency order: salesflow-webhook-types, salesflow-api, salesflow-mock, salesflow"
+        );
+    }
+    Ok(())
+}
 
+/// Checks that a release can be made and rewrites `Cargo.toml` and the changelog.
+fn prepare(dir: &Path, target: Target, date: &str, allow_empty: bool) -> Result<Plan, String> {
+    if !git(dir, &["status", "--porcelain"])?.is_empty() {
+        return Err("the working tree has uncommitted changes: commit or stash them first".into());
+    }
+    let releases = parse_releases(&read(dir, RELEASES)?)?;
+    let last = releases
+        .last()
+        .ok_or("RELEASES records no release: there is no baseline")?;
+    let manifest = read(dir, "Cargo.toml")?;
+    let current = workspace_version(&manifest)?;
+    let version = resolve_target(target, &last.version, &current)?;
+    let vendor = spec_vendor_version(&read(dir, "spec/salesflow.yaml")?)?;
+    println!(
+        "release: {version} (last release {}, workspace at {current}, vendor API {vendor})",
+        last.version
+    );
+    let changelog = read(dir, CHANGELOG)?;
+    let changelog = release_changelog(&changelog, version.clone(), date, &vendor, allow_empty)?;
+    if version != current {
+        write(
+            dir,
+            "Cargo.toml",
+            &bump_manifest(&manifest, &current, &version)?,
+        )?;
+    }
+    write(dir, CHANGELOG, &changelog)?;
+    Ok(Plan {
+        version,
+        current,
+        date: date.to_owned(),
+    })
+}
+
+/// The lock files follow the manifest; then the semver gate.
+fn update_and_check(dir: &Path, target_dir: &Path, plan: &Plan) -> Result<(), String> {
+    // The lock file records the workspace crates' versions.
+    let update = ["update", "--workspace", "--offline", "--quiet"];
+    run_step(dir, "cargo", &update, target_dir)?;
+    if dir.join(FUZZ_LOCK).exists() {
+        let lock = read(dir, FUZZ_LOCK)?;
+        let (lock, changed) = bump_lock(&lock, SHIPPED, &plan.current, &plan.version)?;
+        println!(
+            "release: {FUZZ_LOCK}: {changed} workspace crate(s) at {}",
+            plan.version
+        );
+        write(dir, FUZZ_LOCK, &lock)?;
+    }
+    // The gate's spec-diff is this xtask: a dry run's clone need not build it again.
+    let xtask = std::env::current_exe().map_err(|e| format!("no xtask executable: {e}"))?;
+    println!("release: $ XTASK={} bash .ci/semver-gate", xtask.display());
+    let status = Command::new("bash")
+        .current_dir(dir)
+        .arg(".ci/semver-gate")
+        .env("CARGO_TARGET_DIR", target_dir)
+        .env("XTASK", xtask)
+        .status()
+        .map_err(|e| format!("cannot run bash: {e}"))?;
+    if !status.success() {
+        return Err(format!("`.ci/semver-gate` failed ({status})"));
+    }
+    Ok(())
+}
+
+/// `Release X.Y.Z`, then `RELEASES` naming that commit, then the tag.
+fn commit_and_record(dir: &Path, plan: &Plan) -> Result<(), String> {
+    let version = &plan.version;
     git(dir, &["add", "Cargo.toml", "Cargo.lock", CHANGELOG])?;
     if dir.join(FUZZ_LOCK).exists() {
         git(dir, &["add", FUZZ_LOCK])?;
@@ -652,48 +658,21 @@ fn release_in(
     )?;
     let commit = git(dir, &["rev-parse", "HEAD"])?;
     let record = Release {
-        version,
+        version: version.clone(),
         commit: commit.clone(),
-        date: date.to_string(),
+        date: plan.date.clone(),
     };
-    write(
-        dir,
-        RELEASES,
-        &append_release(&read(dir, RELEASES)?, &record),
-    )?;
+    let releases = append_release(&read(dir, RELEASES)?, &record);
+    write(dir, RELEASES, &releases)?;
     git(dir, &["add", RELEASES])?;
-    git(
-        dir,
-        &[
-            "commit",
-            "--quiet",
-            "-m",
-            &format!("Record the {version} release baseline ({})", &commit[..7]),
-        ],
-    )?;
+    let message = format!("Record the {version} release baseline ({})", &commit[..7]);
+    git(dir, &["commit", "--quiet", "-m", &message])?;
     // Tags are a convenience (RELEASES is the record): a failure is only reported.
     let tag = format!("v{version}");
-    match git(
-        dir,
-        &[
-            "tag",
-            "-a",
-            &tag,
-            &commit,
-            "-m",
-            &format!("salesflow-rs {version}"),
-        ],
-    ) {
+    let tag_message = format!("salesflow-rs {version}");
+    match git(dir, &["tag", "-a", &tag, &commit, "-m", &tag_message]) {
         Ok(_) => println!("release: tagged {tag} at {}", &commit[..7]),
         Err(e) => println!("release: warning: no tag: {e}"),
-    }
-    println!("{}", git(dir, &["log", "--stat", "--format=%h %s", "-2"])?);
-    if dry_run {
-        println!("release: dry run of {version} succeeded; this repository is unchanged");
-    } else {
-        println!(
-            "release: {version} committed; push the branch (and the tag {tag}), then publish in dependency order: salesflow-webhook-types, salesflow-api, salesflow-mock, salesflow"
-        );
     }
     Ok(())
 }

@@ -8,14 +8,7 @@ fn v(s: &str) -> Version {
 
 #[test]
 fn versions_parse_print_and_order() {
-    assert_eq!(
-        v("0.12.3"),
-        Version {
-            major: 0,
-            minor: 12,
-            patch: 3
-        }
-    );
+    assert_eq!(v("0.12.3"), Version::new(0, 12, 3));
     assert_eq!(v("0.12.3").to_string(), "0.12.3");
     assert!(v("0.10.0") > v("0.9.9"));
     for bad in ["1.2", "1.2.3.4", "1.02.3", "v1.2.3", "1.2.x", "", "1..3"] {
@@ -28,33 +21,36 @@ fn breaking_bumps_follow_cargo_0x_rule() {
     assert_eq!(v("0.1.0").next_breaking(), v("0.2.0"));
     assert_eq!(v("0.1.7").next_patch(), v("0.1.8"));
     assert_eq!(v("1.4.2").next_breaking(), v("2.0.0"));
-    assert!(v("0.1.0").allows_breaking_to(v("0.2.0")));
-    assert!(v("0.1.0").allows_breaking_to(v("1.0.0")));
-    assert!(!v("0.1.0").allows_breaking_to(v("0.1.1")));
-    assert!(!v("0.1.0").allows_breaking_to(v("0.1.0")));
-    assert!(!v("1.0.0").allows_breaking_to(v("1.1.0")));
-    assert!(v("1.9.0").allows_breaking_to(v("2.0.0")));
+    assert!(v("0.1.0").allows_breaking_to(&v("0.2.0")));
+    assert!(v("0.1.0").allows_breaking_to(&v("1.0.0")));
+    assert!(!v("0.1.0").allows_breaking_to(&v("0.1.1")));
+    assert!(!v("0.1.0").allows_breaking_to(&v("0.1.0")));
+    assert!(!v("1.0.0").allows_breaking_to(&v("1.1.0")));
+    assert!(v("1.9.0").allows_breaking_to(&v("2.0.0")));
 }
 
 #[test]
 fn release_targets() {
     let last = v("0.1.0");
-    assert_eq!(resolve_target(Target::Patch, last, last), Ok(v("0.1.1")));
-    assert_eq!(resolve_target(Target::Breaking, last, last), Ok(v("0.2.0")));
-    assert_eq!(resolve_target(Target::Next, last, last), Ok(v("0.1.1")));
+    assert_eq!(resolve_target(Target::Patch, &last, &last), Ok(v("0.1.1")));
+    assert_eq!(
+        resolve_target(Target::Breaking, &last, &last),
+        Ok(v("0.2.0"))
+    );
+    assert_eq!(resolve_target(Target::Next, &last, &last), Ok(v("0.1.1")));
     // The workspace was bumped with a breaking change: that is the next release.
     assert_eq!(
-        resolve_target(Target::Next, last, v("0.2.0")),
+        resolve_target(Target::Next, &last, &v("0.2.0")),
         Ok(v("0.2.0"))
     );
     assert_eq!(
-        resolve_target(Target::Exact(v("0.2.0")), last, v("0.2.0")),
+        resolve_target(Target::Exact(v("0.2.0")), &last, &v("0.2.0")),
         Ok(v("0.2.0"))
     );
-    assert!(resolve_target(Target::Exact(v("0.1.0")), last, last)
+    assert!(resolve_target(Target::Exact(v("0.1.0")), &last, &last)
         .unwrap_err()
         .contains("does not follow"));
-    assert!(resolve_target(Target::Patch, last, v("0.2.0"))
+    assert!(resolve_target(Target::Patch, &last, &v("0.2.0"))
         .unwrap_err()
         .contains("would go back"));
     assert_eq!("next".parse::<Target>(), Ok(Target::Next));
@@ -82,7 +78,7 @@ other = { version = "0.1.0" }
 #[test]
 fn the_manifest_bump_changes_the_workspace_version_and_path_dependencies_only() {
     assert_eq!(workspace_version(MANIFEST), Ok(v("0.1.0")));
-    let bumped = bump_manifest(MANIFEST, v("0.1.0"), v("0.2.0")).unwrap();
+    let bumped = bump_manifest(MANIFEST, &v("0.1.0"), &v("0.2.0")).unwrap();
     assert_eq!(
         bumped,
         MANIFEST
@@ -110,10 +106,10 @@ fn the_manifest_bump_refuses_a_manifest_out_of_step() {
         "b = { path = \"crates/b\", version = \"0.1.0\" }",
         "b = { path = \"crates/b\", version = \"0.0.9\" }",
     );
-    assert!(bump_manifest(&stale_dep, v("0.1.0"), v("0.2.0"))
+    assert!(bump_manifest(&stale_dep, &v("0.1.0"), &v("0.2.0"))
         .unwrap_err()
         .contains("should name"));
-    assert!(bump_manifest(MANIFEST, v("0.1.1"), v("0.2.0"))
+    assert!(bump_manifest(MANIFEST, &v("0.1.1"), &v("0.2.0"))
         .unwrap_err()
         .contains("expected `version = \"0.1.1\"`"));
     assert!(workspace_version("[package]\nversion = \"1.0.0\"\n").is_err());
@@ -123,7 +119,7 @@ fn the_manifest_bump_refuses_a_manifest_out_of_step() {
 fn the_real_manifest_can_be_bumped() {
     let manifest = include_str!("../../../Cargo.toml");
     let current = workspace_version(manifest).unwrap();
-    let bumped = bump_manifest(manifest, current, current.next_breaking()).unwrap();
+    let bumped = bump_manifest(manifest, &current, &current.next_breaking()).unwrap();
     let changed = manifest
         .lines()
         .zip(bumped.lines())
@@ -159,7 +155,7 @@ source = \"registry+https://github.com/rust-lang/crates.io-index\"
 
 #[test]
 fn the_fuzz_lock_bump_touches_the_path_packages_only() {
-    let (bumped, changed) = bump_lock(LOCK, SHIPPED, v("0.1.0"), v("0.2.0"));
+    let (bumped, changed) = bump_lock(LOCK, SHIPPED, &v("0.1.0"), &v("0.2.0")).unwrap();
     assert_eq!(changed, 2);
     assert_eq!(
         bumped,
@@ -181,7 +177,7 @@ fn the_fuzz_lock_bump_touches_the_path_packages_only() {
         .nth(1)
         .and_then(|rest| rest.split('"').next())
         .unwrap();
-    let (_, changed) = bump_lock(fuzz_lock, SHIPPED, v(at), v(at).next_breaking());
+    let (_, changed) = bump_lock(fuzz_lock, SHIPPED, &v(at), &v(at).next_breaking()).unwrap();
     assert_eq!(changed, 5);
 }
 
@@ -235,12 +231,12 @@ fn the_real_releases_and_changelog_are_well_formed() {
     let changelog = include_str!("../../../CHANGELOG.md");
     let vendor = spec_vendor_version(include_str!("../../../spec/salesflow.yaml")).unwrap();
     assert!(changelog.contains("## [0.1.0] - "));
-    let last = releases.last().unwrap().version;
+    let last = releases.last().unwrap().version.clone();
     let current = workspace_version(include_str!("../../../Cargo.toml")).unwrap();
     // Either Unreleased lists something (and can be released) or it is empty (and cannot).
     match release_changelog(
         changelog,
-        resolve_target(Target::Next, last, current).unwrap(),
+        resolve_target(Target::Next, &last, &current).unwrap(),
         "2099-01-01",
         &vendor,
         false,
