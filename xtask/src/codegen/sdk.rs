@@ -818,6 +818,15 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
                 }
             }
 
+            /// The parameters as JSON: an object of the parameters' names on the wire, what
+            /// [`from_json`](Self::from_json) reads back.
+            pub fn to_json(&self) -> ::serde_json::Value {
+                let value = match self {
+                    #(AnyRequest::#variants(request) => ::serde_json::to_value(request),)*
+                };
+                value.unwrap_or(::serde_json::Value::Null)
+            }
+
             /// Sends it with `options` and returns the answer as JSON (the answer's type
             /// serialized: the vendor's field names, unknown fields included).
             pub async fn send_json(

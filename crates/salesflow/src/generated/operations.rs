@@ -966,49 +966,49 @@ pub mod ops {
         /// `memberId` (path, required). The member (contact).
         #[serde(rename = "memberId")]
         pub member_id: ::salesflow_webhook_types::MemberId,
-        /// `firstName` (body, optional; at most 63 characters).
+        /// `firstName` (body, optional; at most 63 characters). First name.
         #[serde(
             rename = "firstName",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub first_name: ::std::option::Option<::std::string::String>,
-        /// `lastName` (body, optional; at most 63 characters).
+        /// `lastName` (body, optional; at most 63 characters). Last name.
         #[serde(
             rename = "lastName",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub last_name: ::std::option::Option<::std::string::String>,
-        /// `location` (body, optional; at most 127 characters).
+        /// `location` (body, optional; at most 127 characters). Location.
         #[serde(
             rename = "location",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub location: ::std::option::Option<::std::string::String>,
-        /// `occupation` (body, optional; at most 1023 characters).
+        /// `occupation` (body, optional; at most 1023 characters). Occupation (the LinkedIn headline).
         #[serde(
             rename = "occupation",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub occupation: ::std::option::Option<::std::string::String>,
-        /// `industry` (body, optional; at most 1023 characters).
+        /// `industry` (body, optional; at most 1023 characters). Industry.
         #[serde(
             rename = "industry",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub industry: ::std::option::Option<::std::string::String>,
-        /// `email` (body, optional; at most 1023 characters).
+        /// `email` (body, optional; at most 1023 characters). E-mail address.
         #[serde(
             rename = "email",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub email: ::std::option::Option<::std::string::String>,
-        /// `phone` (body, optional; at most 1023 characters).
+        /// `phone` (body, optional; at most 1023 characters). Phone number.
         #[serde(
             rename = "phone",
             default,
@@ -1033,7 +1033,7 @@ pub mod ops {
                 phone: ::std::option::Option::None,
             }
         }
-        /// Sets `firstName` (body, optional; at most 63 characters).
+        /// Sets `firstName` (body, optional; at most 63 characters). First name.
         pub fn first_name(
             mut self,
             first_name: impl ::std::convert::Into<::std::string::String>,
@@ -1041,7 +1041,7 @@ pub mod ops {
             self.first_name = ::std::option::Option::Some(first_name.into());
             self
         }
-        /// Sets `lastName` (body, optional; at most 63 characters).
+        /// Sets `lastName` (body, optional; at most 63 characters). Last name.
         pub fn last_name(
             mut self,
             last_name: impl ::std::convert::Into<::std::string::String>,
@@ -1049,7 +1049,7 @@ pub mod ops {
             self.last_name = ::std::option::Option::Some(last_name.into());
             self
         }
-        /// Sets `location` (body, optional; at most 127 characters).
+        /// Sets `location` (body, optional; at most 127 characters). Location.
         pub fn location(
             mut self,
             location: impl ::std::convert::Into<::std::string::String>,
@@ -1057,7 +1057,7 @@ pub mod ops {
             self.location = ::std::option::Option::Some(location.into());
             self
         }
-        /// Sets `occupation` (body, optional; at most 1023 characters).
+        /// Sets `occupation` (body, optional; at most 1023 characters). Occupation (the LinkedIn headline).
         pub fn occupation(
             mut self,
             occupation: impl ::std::convert::Into<::std::string::String>,
@@ -1065,7 +1065,7 @@ pub mod ops {
             self.occupation = ::std::option::Option::Some(occupation.into());
             self
         }
-        /// Sets `industry` (body, optional; at most 1023 characters).
+        /// Sets `industry` (body, optional; at most 1023 characters). Industry.
         pub fn industry(
             mut self,
             industry: impl ::std::convert::Into<::std::string::String>,
@@ -1073,7 +1073,7 @@ pub mod ops {
             self.industry = ::std::option::Option::Some(industry.into());
             self
         }
-        /// Sets `email` (body, optional; at most 1023 characters).
+        /// Sets `email` (body, optional; at most 1023 characters). E-mail address.
         pub fn email(
             mut self,
             email: impl ::std::convert::Into<::std::string::String>,
@@ -1081,7 +1081,7 @@ pub mod ops {
             self.email = ::std::option::Option::Some(email.into());
             self
         }
-        /// Sets `phone` (body, optional; at most 1023 characters).
+        /// Sets `phone` (body, optional; at most 1023 characters). Phone number.
         pub fn phone(
             mut self,
             phone: impl ::std::convert::Into<::std::string::String>,
@@ -1629,7 +1629,7 @@ pub mod ops {
     #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct ListContactsByPublicIdentifiers {
-        /// `PublicIdentifiers` (body, required; at most 20 per request).
+        /// `PublicIdentifiers` (body, required; at most 20 per request). The members' LinkedIn public identifiers (the last segment of a profile URL).
         #[serde(rename = "PublicIdentifiers")]
         pub public_identifiers: ::std::vec::Vec<::std::string::String>,
         /// `UpdatedFromDate` (body, optional). The `UpdatedFromDate` filter (API 1.8/1.9). Its format is undocumented; we send ISO 8601 (RFC 3339), as decided for every date whose format is unknown.
@@ -2011,7 +2011,7 @@ pub mod ops {
     #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct CreateWebhook {
-        /// `Name` (body, required; at most 255 characters).
+        /// `Name` (body, required; at most 255 characters). The webhook's name.
         #[serde(rename = "Name")]
         pub name: ::std::string::String,
         /// `Url` (body, required; at most 511 characters, format `uri`). An absolute `http` or `https` URL with a host name or an IPv4 address, checked client-side; the mock refuses anything else with a 400.
@@ -2633,46 +2633,46 @@ impl crate::Client {
     }
 }
 impl crate::Call<ops::UpdateContact> {
-    /// Sets `firstName` (body, optional; at most 63 characters).
+    /// Sets `firstName` (body, optional; at most 63 characters). First name.
     pub fn first_name(
         self,
         first_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.map_request(|request| request.first_name(first_name))
     }
-    /// Sets `lastName` (body, optional; at most 63 characters).
+    /// Sets `lastName` (body, optional; at most 63 characters). Last name.
     pub fn last_name(
         self,
         last_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.map_request(|request| request.last_name(last_name))
     }
-    /// Sets `location` (body, optional; at most 127 characters).
+    /// Sets `location` (body, optional; at most 127 characters). Location.
     pub fn location(
         self,
         location: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.map_request(|request| request.location(location))
     }
-    /// Sets `occupation` (body, optional; at most 1023 characters).
+    /// Sets `occupation` (body, optional; at most 1023 characters). Occupation (the LinkedIn headline).
     pub fn occupation(
         self,
         occupation: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.map_request(|request| request.occupation(occupation))
     }
-    /// Sets `industry` (body, optional; at most 1023 characters).
+    /// Sets `industry` (body, optional; at most 1023 characters). Industry.
     pub fn industry(
         self,
         industry: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.map_request(|request| request.industry(industry))
     }
-    /// Sets `email` (body, optional; at most 1023 characters).
+    /// Sets `email` (body, optional; at most 1023 characters). E-mail address.
     pub fn email(self, email: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.map_request(|request| request.email(email))
     }
-    /// Sets `phone` (body, optional; at most 1023 characters).
+    /// Sets `phone` (body, optional; at most 1023 characters). Phone number.
     pub fn phone(self, phone: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.map_request(|request| request.phone(phone))
     }
@@ -3199,6 +3199,35 @@ impl AnyRequest {
                 ::salesflow_api::operations::Operation::DetachWebhook
             }
         }
+    }
+    /// The parameters as JSON: an object of the parameters' names on the wire, what
+    /// [`from_json`](Self::from_json) reads back.
+    pub fn to_json(&self) -> ::serde_json::Value {
+        let value = match self {
+            AnyRequest::GetCampaignStatistics(request) => ::serde_json::to_value(request),
+            AnyRequest::ImportMember(request) => ::serde_json::to_value(request),
+            AnyRequest::GetContact(request) => ::serde_json::to_value(request),
+            AnyRequest::UpdateContact(request) => ::serde_json::to_value(request),
+            AnyRequest::DeleteContact(request) => ::serde_json::to_value(request),
+            AnyRequest::GetContactByPublicIdentifier(request) => {
+                ::serde_json::to_value(request)
+            }
+            AnyRequest::ListContactsByCampaign(request) => {
+                ::serde_json::to_value(request)
+            }
+            AnyRequest::ListContactsByPublicIdentifiers(request) => {
+                ::serde_json::to_value(request)
+            }
+            AnyRequest::ListCampaigns(request) => ::serde_json::to_value(request),
+            AnyRequest::StartCampaign(request) => ::serde_json::to_value(request),
+            AnyRequest::ListAccounts(request) => ::serde_json::to_value(request),
+            AnyRequest::CreateWebhook(request) => ::serde_json::to_value(request),
+            AnyRequest::DeleteWebhook(request) => ::serde_json::to_value(request),
+            AnyRequest::ListWebhooks(request) => ::serde_json::to_value(request),
+            AnyRequest::AttachWebhook(request) => ::serde_json::to_value(request),
+            AnyRequest::DetachWebhook(request) => ::serde_json::to_value(request),
+        };
+        value.unwrap_or(::serde_json::Value::Null)
     }
     /// Sends it with `options` and returns the answer as JSON (the answer's type
     /// serialized: the vendor's field names, unknown fields included).
