@@ -3146,6 +3146,241 @@ impl ::std::convert::From<ops::DetachWebhook> for AnyRequest {
         AnyRequest::DetachWebhook(request)
     }
 }
+/// The answer of any operation, typed ([`AnyRequest::send`]): what code that handles
+/// every operation alike receives. `Debug` shows the answer itself.
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyAnswer {
+    #[doc = concat!("The answer of [`ops::", stringify!(GetCampaignStatistics), "`].")]
+    GetCampaignStatistics(<ops::GetCampaignStatistics as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(ImportMember), "`].")]
+    ImportMember(<ops::ImportMember as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(GetContact), "`].")]
+    GetContact(<ops::GetContact as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(UpdateContact), "`].")]
+    UpdateContact(<ops::UpdateContact as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(DeleteContact), "`].")]
+    DeleteContact(<ops::DeleteContact as crate::Request>::Response),
+    #[doc = concat!(
+        "The answer of [`ops::", stringify!(GetContactByPublicIdentifier), "`]."
+    )]
+    GetContactByPublicIdentifier(
+        <ops::GetContactByPublicIdentifier as crate::Request>::Response,
+    ),
+    #[doc = concat!("The answer of [`ops::", stringify!(ListContactsByCampaign), "`].")]
+    ListContactsByCampaign(<ops::ListContactsByCampaign as crate::Request>::Response),
+    #[doc = concat!(
+        "The answer of [`ops::", stringify!(ListContactsByPublicIdentifiers), "`]."
+    )]
+    ListContactsByPublicIdentifiers(
+        <ops::ListContactsByPublicIdentifiers as crate::Request>::Response,
+    ),
+    #[doc = concat!("The answer of [`ops::", stringify!(ListCampaigns), "`].")]
+    ListCampaigns(<ops::ListCampaigns as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(StartCampaign), "`].")]
+    StartCampaign(<ops::StartCampaign as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(ListAccounts), "`].")]
+    ListAccounts(<ops::ListAccounts as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(CreateWebhook), "`].")]
+    CreateWebhook(<ops::CreateWebhook as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(DeleteWebhook), "`].")]
+    DeleteWebhook(<ops::DeleteWebhook as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(ListWebhooks), "`].")]
+    ListWebhooks(<ops::ListWebhooks as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(AttachWebhook), "`].")]
+    AttachWebhook(<ops::AttachWebhook as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(DetachWebhook), "`].")]
+    DetachWebhook(<ops::DetachWebhook as crate::Request>::Response),
+}
+impl ::std::fmt::Debug for AnyAnswer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            AnyAnswer::GetCampaignStatistics(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::ImportMember(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::GetContact(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::UpdateContact(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::DeleteContact(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::GetContactByPublicIdentifier(answer) => {
+                ::std::fmt::Debug::fmt(answer, f)
+            }
+            AnyAnswer::ListContactsByCampaign(answer) => {
+                ::std::fmt::Debug::fmt(answer, f)
+            }
+            AnyAnswer::ListContactsByPublicIdentifiers(answer) => {
+                ::std::fmt::Debug::fmt(answer, f)
+            }
+            AnyAnswer::ListCampaigns(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::StartCampaign(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::ListAccounts(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::CreateWebhook(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::DeleteWebhook(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::ListWebhooks(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::AttachWebhook(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::DetachWebhook(answer) => ::std::fmt::Debug::fmt(answer, f),
+        }
+    }
+}
+impl AnyAnswer {
+    /// The operation it answers.
+    pub fn operation(&self) -> ::salesflow_api::operations::Operation {
+        match self {
+            AnyAnswer::GetCampaignStatistics(_) => {
+                ::salesflow_api::operations::Operation::GetCampaignStatistics
+            }
+            AnyAnswer::ImportMember(_) => {
+                ::salesflow_api::operations::Operation::ImportMember
+            }
+            AnyAnswer::GetContact(_) => {
+                ::salesflow_api::operations::Operation::GetContact
+            }
+            AnyAnswer::UpdateContact(_) => {
+                ::salesflow_api::operations::Operation::UpdateContact
+            }
+            AnyAnswer::DeleteContact(_) => {
+                ::salesflow_api::operations::Operation::DeleteContact
+            }
+            AnyAnswer::GetContactByPublicIdentifier(_) => {
+                ::salesflow_api::operations::Operation::GetContactByPublicIdentifier
+            }
+            AnyAnswer::ListContactsByCampaign(_) => {
+                ::salesflow_api::operations::Operation::ListContactsByCampaign
+            }
+            AnyAnswer::ListContactsByPublicIdentifiers(_) => {
+                ::salesflow_api::operations::Operation::ListContactsByPublicIdentifiers
+            }
+            AnyAnswer::ListCampaigns(_) => {
+                ::salesflow_api::operations::Operation::ListCampaigns
+            }
+            AnyAnswer::StartCampaign(_) => {
+                ::salesflow_api::operations::Operation::StartCampaign
+            }
+            AnyAnswer::ListAccounts(_) => {
+                ::salesflow_api::operations::Operation::ListAccounts
+            }
+            AnyAnswer::CreateWebhook(_) => {
+                ::salesflow_api::operations::Operation::CreateWebhook
+            }
+            AnyAnswer::DeleteWebhook(_) => {
+                ::salesflow_api::operations::Operation::DeleteWebhook
+            }
+            AnyAnswer::ListWebhooks(_) => {
+                ::salesflow_api::operations::Operation::ListWebhooks
+            }
+            AnyAnswer::AttachWebhook(_) => {
+                ::salesflow_api::operations::Operation::AttachWebhook
+            }
+            AnyAnswer::DetachWebhook(_) => {
+                ::salesflow_api::operations::Operation::DetachWebhook
+            }
+        }
+    }
+    /// The answer as JSON (its type serialized: the vendor's field names, unknown
+    /// fields included), as [`AnyRequest::send_json`] returns it.
+    ///
+    /// # Errors
+    ///
+    /// Only if the answer cannot be written as JSON.
+    pub fn to_json(&self) -> ::std::result::Result<::serde_json::Value, crate::Error> {
+        match self {
+            AnyAnswer::GetCampaignStatistics(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::GetCampaignStatistics,
+                    answer,
+                )
+            }
+            AnyAnswer::ImportMember(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::ImportMember,
+                    answer,
+                )
+            }
+            AnyAnswer::GetContact(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::GetContact,
+                    answer,
+                )
+            }
+            AnyAnswer::UpdateContact(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::UpdateContact,
+                    answer,
+                )
+            }
+            AnyAnswer::DeleteContact(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::DeleteContact,
+                    answer,
+                )
+            }
+            AnyAnswer::GetContactByPublicIdentifier(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::GetContactByPublicIdentifier,
+                    answer,
+                )
+            }
+            AnyAnswer::ListContactsByCampaign(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::ListContactsByCampaign,
+                    answer,
+                )
+            }
+            AnyAnswer::ListContactsByPublicIdentifiers(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::ListContactsByPublicIdentifiers,
+                    answer,
+                )
+            }
+            AnyAnswer::ListCampaigns(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::ListCampaigns,
+                    answer,
+                )
+            }
+            AnyAnswer::StartCampaign(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::StartCampaign,
+                    answer,
+                )
+            }
+            AnyAnswer::ListAccounts(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::ListAccounts,
+                    answer,
+                )
+            }
+            AnyAnswer::CreateWebhook(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::CreateWebhook,
+                    answer,
+                )
+            }
+            AnyAnswer::DeleteWebhook(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::DeleteWebhook,
+                    answer,
+                )
+            }
+            AnyAnswer::ListWebhooks(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::ListWebhooks,
+                    answer,
+                )
+            }
+            AnyAnswer::AttachWebhook(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::AttachWebhook,
+                    answer,
+                )
+            }
+            AnyAnswer::DetachWebhook(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::DetachWebhook,
+                    answer,
+                )
+            }
+        }
+    }
+}
 impl AnyRequest {
     /// The operation.
     pub fn operation(&self) -> ::salesflow_api::operations::Operation {
@@ -3228,6 +3463,98 @@ impl AnyRequest {
             AnyRequest::DetachWebhook(request) => ::serde_json::to_value(request),
         };
         value.unwrap_or(::serde_json::Value::Null)
+    }
+    /// Sends it with `options` and returns the answer, typed: the same as sending the
+    /// parameter struct it holds.
+    pub async fn send(
+        self,
+        client: &crate::Client,
+        options: crate::CallOptions,
+    ) -> ::std::result::Result<AnyAnswer, crate::Error> {
+        ::std::result::Result::Ok(
+            match self {
+                AnyRequest::GetCampaignStatistics(request) => {
+                    AnyAnswer::GetCampaignStatistics(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::ImportMember(request) => {
+                    AnyAnswer::ImportMember(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::GetContact(request) => {
+                    AnyAnswer::GetContact(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::UpdateContact(request) => {
+                    AnyAnswer::UpdateContact(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::DeleteContact(request) => {
+                    AnyAnswer::DeleteContact(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::GetContactByPublicIdentifier(request) => {
+                    AnyAnswer::GetContactByPublicIdentifier(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::ListContactsByCampaign(request) => {
+                    AnyAnswer::ListContactsByCampaign(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::ListContactsByPublicIdentifiers(request) => {
+                    AnyAnswer::ListContactsByPublicIdentifiers(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::ListCampaigns(request) => {
+                    AnyAnswer::ListCampaigns(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::StartCampaign(request) => {
+                    AnyAnswer::StartCampaign(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::ListAccounts(request) => {
+                    AnyAnswer::ListAccounts(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::CreateWebhook(request) => {
+                    AnyAnswer::CreateWebhook(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::DeleteWebhook(request) => {
+                    AnyAnswer::DeleteWebhook(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::ListWebhooks(request) => {
+                    AnyAnswer::ListWebhooks(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::AttachWebhook(request) => {
+                    AnyAnswer::AttachWebhook(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::DetachWebhook(request) => {
+                    AnyAnswer::DetachWebhook(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+            },
+        )
     }
     /// Sends it with `options` and returns the answer as JSON (the answer's type
     /// serialized: the vendor's field names, unknown fields included).
