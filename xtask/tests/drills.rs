@@ -14,8 +14,8 @@
 //!    else; one arm and one handler body later, the SDK method, the CLI command and the
 //!    snapshot test (which names its missing snapshots) follow.
 //! 3. **A removed field** (`drill_a_removed_field_is_the_spec_and_what_the_compiler_names`):
-//!    `Campaign.LastModifiedAt`. The compiler names the mock's world and the CLI's table
-//!    column, and nothing else.
+//!    `Campaign.LastModifiedAt`. The compiler names the mock's world, then the CLI's table
+//!    column, and nothing else; one test that pinned the column follows.
 //!
 //! (The fifth change of the issue, a new webhook event, is `drill_event.rs`'s.)
 //!
@@ -261,6 +261,7 @@ const SPEC: &str = "spec/salesflow.yaml";
 const MOCK_API: &str = "crates/salesflow-mock/src/api.rs";
 const MOCK_WORLD: &str = "crates/salesflow-mock/src/world.rs";
 const CLI_OUTPUT: &str = "crates/salesflow-cli/src/output.rs";
+const CLI_COMMANDS_TEST: &str = "crates/salesflow-cli/tests/commands.rs";
 
 // ---------------------------------------------------------------------------------------
 // 1. New fields: the spec alone
@@ -612,21 +613,21 @@ fn drill_a_removed_field_is_the_spec_and_what_the_compiler_names() {
         );
         regenerate(copy);
 
-        // The compiler names the mock's world (which set it) and the CLI's table column.
+        // The compiler names the mock's world, which set it (the CLI, which depends on the
+        // mock, is checked once the mock compiles)...
         let (ok, files, output) = check(copy);
         assert!(!ok, "a removed field compiled unnoticed");
-        assert_eq!(
-            files,
-            set(&[MOCK_WORLD, CLI_OUTPUT]),
-            "compiler output:\n{output}"
-        );
-        // Remove the lines it names.
+        assert_eq!(files, set(&[MOCK_WORLD]), "compiler output:\n{output}");
         edits.replace(
             copy,
             MOCK_WORLD,
             "        self.campaign.last_modified_at = Some(now.into());\n",
             "",
         );
+        // ...then the CLI's table column, and nothing else.
+        let (ok, files, output) = check(copy);
+        assert!(!ok, "the CLI compiled without naming the removed field");
+        assert_eq!(files, set(&[CLI_OUTPUT]), "compiler output:\n{output}");
         edits.replace(
             copy,
             CLI_OUTPUT,
@@ -645,6 +646,29 @@ fn drill_a_removed_field_is_the_spec_and_what_the_compiler_names() {
             edits.report("removed response field"),
             set(&[SPEC, MOCK_WORLD, CLI_OUTPUT])
         );
+
+        // A test that pinned the column (not product code: counted apart).
+        let mut tests = HandEdits::default();
+        tests.replace(
+            copy,
+            CLI_COMMANDS_TEST,
+            "[\"ID\", \"NAME\", \"STATUS\", \"LAST MODIFIED\"]",
+            "[\"ID\", \"NAME\", \"STATUS\"]",
+        );
+        tests.report("removed response field, tests");
+        let out = cargo(
+            copy,
+            &[
+                "test",
+                "-p",
+                "salesflow-cli",
+                "--test",
+                "commands",
+                "table_output_has_aligned_columns",
+            ],
+            &[],
+        );
+        assert!(out.status.success(), "{}", text(&out));
 
         probe(copy, "drill_removed_field", REMOVED_FIELD_PROBE);
         snapshots_name(
