@@ -3,7 +3,7 @@
 //! `generated/commands.rs` (by `cargo xtask codegen`) lists every operation with one argument
 //! per parameter: its wire name, flag, value name, help (the spec's description and limits),
 //! kind of value and whether it is required. This module turns that table into clap
-//! commands, with the CLI's own wording from [`overrides`](crate::overrides) (the command's
+//! commands, with the CLI's own wording from [`crate::overrides`] (the command's
 //! name, positional arguments, examples, tables), and turns a parsed command back into the
 //! operation's parameters by their wire names, which the SDK's
 //! [`AnyRequest::from_json`] reads and checks. A parameter added to the spec is a new flag,
