@@ -11,6 +11,16 @@
 //! `http::Response` so that a layer can read and set headers and extensions. The request's
 //! extensions carry a [`RequestContext`]: which operation and account it is for.
 //!
+//! # The vendor's status in the body
+//!
+//! The vendor sometimes answers an error with HTTP 200 and a body such as
+//! `{"Status": 404, "Message": "..."}`; a layer that counts HTTP statuses would count it as a
+//! success. The innermost service ([`transport`]) reads the body of every success answer
+//! before handing it to the layers, and when it is a JSON object with an integer `Status`,
+//! puts that status in the response's extensions as a [`BodyStatus`]. A layer reads it with
+//! `response.extensions().get::<BodyStatus>()`, or [`BodyStatus::effective_status`] gives the
+//! status to count (the body's when it is an error, else the HTTP one).
+//!
 //! The service's error type is `reqwest::Error`, what the generated client expects from its
 //! transport: a layer observes, changes or delays requests and responses, and passes the inner
 //! service's errors on. A layer that must refuse a request answers with an HTTP response (a
@@ -60,14 +70,87 @@ pub struct RequestContext {
     pub account_id: Option<AccountId>,
 }
 
-/// The innermost service: sends the request with `client`.
+/// The `Status` of a success answer's body (an HTTP 200 whose body is
+/// `{"Status": 404, "Message": "..."}`), in the response's extensions: see
+/// [the module's documentation](self#the-vendors-status-in-the-body).
+///
+/// ```
+/// use salesflow_api::middleware::{BodyStatus, HttpResponse};
+///
+/// let mut response = HttpResponse::new(reqwest::Body::from(r#"{"Status": 404}"#));
+/// response.extensions_mut().insert(BodyStatus::new(404));
+/// assert!(response.extensions().get::<BodyStatus>().is_some_and(|s| s.is_error()));
+/// assert_eq!(BodyStatus::effective_status(&response), 404);
+/// assert_eq!(BodyStatus::effective_status(&HttpResponse::new(reqwest::Body::from("[]"))), 200);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BodyStatus(i32);
+
+impl BodyStatus {
+    /// A body status.
+    pub fn new(status: i32) -> Self {
+        BodyStatus(status)
+    }
+
+    /// The body's `Status`.
+    pub fn get(self) -> i32 {
+        self.0
+    }
+
+    /// Whether it reports an error (400 or more), whatever the HTTP status said.
+    pub fn is_error(self) -> bool {
+        self.0 >= 400
+    }
+
+    /// The status to count for `response`: its [`BodyStatus`] when that is an error status
+    /// (and a valid HTTP status code), else the HTTP status.
+    pub fn effective_status(response: &HttpResponse) -> u16 {
+        response
+            .extensions()
+            .get::<BodyStatus>()
+            .filter(|s| s.is_error())
+            .and_then(|s| u16::try_from(s.0).ok())
+            .filter(|s| http::StatusCode::from_u16(*s).is_ok())
+            .unwrap_or_else(|| response.status().as_u16())
+    }
+
+    /// The integer `Status` of a JSON object body, if it has one.
+    fn of_body(body: &[u8]) -> Option<BodyStatus> {
+        #[derive(serde::Deserialize)]
+        struct Probe {
+            #[serde(rename = "Status", default)]
+            status: Option<serde_json::Value>,
+        }
+        // Only an object can be a StatusMessage: a list (most answers) is skipped at once.
+        if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return None;
+        }
+        let probe: Probe = serde_json::from_slice(body).ok()?;
+        let status = probe.status?.as_i64()?;
+        i32::try_from(status).ok().map(BodyStatus)
+    }
+}
+
+/// The innermost service: sends the request with `client`. The body of a success answer
+/// is read before the answer is handed back, and its `Status`, if any, put in the
+/// response's extensions ([`BodyStatus`]).
 pub fn transport(client: reqwest::Client) -> HttpService {
     BoxCloneSyncService::new(tower::service_fn(move |request: HttpRequest| {
         let client = client.clone();
         async move {
             let request = reqwest::Request::try_from(request)?;
-            let response = client.execute(request).await?;
-            Ok(HttpResponse::from(response))
+            let response = HttpResponse::from(client.execute(request).await?);
+            if !response.status().is_success() {
+                return Ok(response);
+            }
+            let (parts, body) = response.into_parts();
+            let body = http_body_util::BodyExt::collect(body).await?.to_bytes();
+            let status = BodyStatus::of_body(&body);
+            let mut response = HttpResponse::from_parts(parts, reqwest::Body::from(body));
+            if let Some(status) = status {
+                response.extensions_mut().insert(status);
+            }
+            Ok(response)
         }
     }))
 }

@@ -7,9 +7,11 @@ use salesflow_webhook_types::AccountId;
 
 use crate::middleware::HttpService;
 
-/// The vendor's default base URL of the `mvc` host (every operation but one).
+/// The vendor's default base URL of the `mvc` host (every operation but one):
+/// `https://mvc.salesflow.io/api`.
 pub const DEFAULT_MVC_BASE_URL: &str = "https://mvc.salesflow.io/api";
-/// The vendor's default base URL of the `app` host (GetCampaignStatistics).
+/// The vendor's default base URL of the `app` host (GetCampaignStatistics):
+/// `https://app.salesflow.io/api`.
 pub const DEFAULT_APP_BASE_URL: &str = "https://app.salesflow.io/api";
 
 /// The API token: a secret. Its `Debug` and `Display` never show it; the only way to read it

@@ -25,7 +25,7 @@ use crate::Context;
 #[path = "generated/commands.rs"]
 mod generated;
 
-pub use generated::{OPERATIONS, TAGS};
+pub(crate) use generated::{OPERATIONS, TAGS};
 
 /// The kind of value an argument takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -34,11 +34,13 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::exit::CliError;
 
-/// The variable naming the configuration file (instead of the platform's default).
+/// The variable naming the configuration file (instead of the platform's default):
+/// `SALESFLOW_CONFIG`.
 pub const ENV_CONFIG: &str = "SALESFLOW_CONFIG";
-/// The variable naming the profile to use (like `--profile`).
+/// The variable naming the profile to use (like `--profile`): `SALESFLOW_PROFILE`.
 pub const ENV_PROFILE: &str = "SALESFLOW_PROFILE";
-/// How `config list` shows that a profile has a token (the token itself is never shown).
+/// How `config list` shows that a profile has a token (the token itself is never shown):
+/// `********`.
 pub const TOKEN_MASK: &str = "********";
 
 /// The contents of the configuration file.

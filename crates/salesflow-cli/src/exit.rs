@@ -4,20 +4,20 @@
 
 use std::fmt;
 
-/// Success.
+/// 0: success.
 pub const SUCCESS: i32 = 0;
-/// The API reported an error, or it could not be reached (transport error, timeout, a
+/// 1: the API reported an error, or it could not be reached (transport error, timeout, a
 /// response that could not be decoded). Also: an import in which no row could be imported
 /// because every request failed with such an error (e.g. an invalid token).
 pub const API_ERROR: i32 = 1;
-/// Usage, validation or configuration error: a bad flag (clap's own usage errors are 2
-/// too), a missing token or account id, an argument the SDK rejected before sending
+/// 2: usage, validation or configuration error: a bad flag (clap's own usage errors are
+/// 2 too), a missing token or account id, an argument the SDK rejected before sending
 /// anything, a CSV without a LinkedIn URL column.
 pub const USAGE: i32 = 2;
-/// Partial failure: an import in which some rows were invalid or failed (see the
+/// 3: partial failure: an import in which some rows were invalid or failed (see the
 /// failed-rows CSV).
 pub const PARTIAL: i32 = 3;
-/// Interrupted (Ctrl-C): an import stopped early; run it again to resume.
+/// 130: interrupted (Ctrl-C): an import stopped early; run it again to resume.
 pub const INTERRUPTED: i32 = 130;
 
 /// The `after_help` text that documents the exit codes.

@@ -169,8 +169,9 @@ pub fn output_format(flag: Option<OutputFormat>) -> OutputFormat {
     })
 }
 
-/// The crates whose logs stay off whatever the filter says: the HTTP stack, whose records
-/// may show URLs, and so the token in a query string.
+/// The crates whose logs stay off whatever the filter says (`reqwest`, `hyper`,
+/// `hyper_util`, `h2`): the HTTP stack, whose records may show URLs, and so the token in a
+/// query string.
 pub const SILENCED_LOG_TARGETS: [&str; 4] = ["reqwest", "hyper", "hyper_util", "h2"];
 
 /// The log filter: `rust_log` (the `RUST_LOG` variable) when set and not empty, else one

@@ -1,7 +1,7 @@
 //! `salesflow webhooks listen`: a webhook receiver that prints the events it gets.
 //!
 //! Salesflow signs nothing, so the URL carries a secret: the receiver answers only
-//! `POST /salesflow/{secret}/{event}`, comparing the secret in constant time, and 404 for
+//! `POST /salesflow/{secret}/{event}` (or `.../{account_id}/{event}`), comparing the secret in constant time, and 404 for
 //! anything else (a wrong secret looks like an unknown path). The event is the last segment
 //! (`member-connected`, `reply-detected`, `invitation-withdrawn`: `RunOn::path_segment`):
 //! attach one webhook per event at its own URL (`Client::attach_webhooks_per_event`), since the
@@ -20,7 +20,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
 use salesflow::RunOn;
-use salesflow_webhook_types::{secret_matches, WebhookPayload, MAX_PAYLOAD_BYTES};
+use salesflow_webhook_types::{secret_matches, WebhookPayload, WebhookRoute, MAX_PAYLOAD_BYTES};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::cli::{ListenArgs, OutputFormat};
@@ -31,6 +31,19 @@ use crate::Context;
 struct Receiver {
     secret: Arc<str>,
     events: mpsc::Sender<(RunOn, WebhookPayload)>,
+}
+
+/// `/salesflow/{secret}/{account_id}/{event}`, the URLs `Client::attach_webhooks_per_event`
+/// makes (`WebhookRoute`): the same as without the account.
+async fn receive_routed(
+    State(receiver): State<Receiver>,
+    Path((secret, account_id, event)): Path<(String, String, String)>,
+    body: Bytes,
+) -> StatusCode {
+    if WebhookRoute::from_segments(&account_id, &event).is_none() {
+        return StatusCode::NOT_FOUND;
+    }
+    receive(State(receiver), Path((secret, event)), body).await
 }
 
 async fn receive(
@@ -57,8 +70,9 @@ async fn receive(
     }
 }
 
-/// The receiver's routes: `POST /salesflow/{secret}/{event}`; decoded payloads go to
-/// `events` with the event of their URL.
+/// The receiver's routes: `POST /salesflow/{secret}/{event}` and
+/// `POST /salesflow/{secret}/{account_id}/{event}` (the URLs the SDK makes); decoded payloads
+/// go to `events` with the event of their URL.
 pub fn router(secret: &str, events: mpsc::Sender<(RunOn, WebhookPayload)>) -> Router {
     let receiver = Receiver {
         secret: Arc::from(secret),
@@ -66,6 +80,10 @@ pub fn router(secret: &str, events: mpsc::Sender<(RunOn, WebhookPayload)>) -> Ro
     };
     Router::new()
         .route("/salesflow/{secret}/{event}", post(receive))
+        .route(
+            "/salesflow/{secret}/{account_id}/{event}",
+            post(receive_routed),
+        )
         .layer(DefaultBodyLimit::max(MAX_PAYLOAD_BYTES))
         .with_state(receiver)
 }

@@ -126,7 +126,7 @@ const DATE_HELP: &str =
     "Only those changed since this date (ISO 8601, e.g. 2024-01-31 or 2024-01-31T12:00:00Z).";
 
 /// The arguments' wording, by wire name.
-pub const ARGS: &[ArgOverride] = &[
+pub(crate) const ARGS: &[ArgOverride] = &[
     ArgOverride::new("campaignId").long("campaign").value_name("ID"),
     ArgOverride::new("updatedFromDate")
         .long("updated-from")
@@ -152,7 +152,7 @@ pub const ARGS: &[ArgOverride] = &[
 ];
 
 /// The commands' wording, by operation.
-pub const COMMANDS: &[Override] = &[
+pub(crate) const COMMANDS: &[Override] = &[
     Override::new(Operation::GetCampaignStatistics)
         .at(&["campaigns", "stats"])
         .about("A campaign's statistics (GetCampaignStatistics).")
@@ -234,7 +234,7 @@ pub const COMMANDS: &[Override] = &[
 
 /// The command group of each of the spec's tags whose group is not named after it, and the
 /// help of the groups, by group.
-pub const GROUPS: &[(&str, &str, &str)] = &[
+pub(crate) const GROUPS: &[(&str, &str, &str)] = &[
     (
         "campaigns",
         "campaigns",
@@ -253,7 +253,7 @@ pub const GROUPS: &[(&str, &str, &str)] = &[
 ];
 
 /// The order of the top-level commands in `--help`.
-pub const TOP_LEVEL_ORDER: &[&str] = &[
+pub(crate) const TOP_LEVEL_ORDER: &[&str] = &[
     "campaigns",
     "contacts",
     "members",
@@ -274,7 +274,7 @@ fn typed<T: DeserializeOwned>(answer: &Value, table: impl FnOnce(&T) -> Table) -
 
 /// The tables of answers, by the spec's schema of the answer (or of its items) and whether it
 /// is a list; any other answer is printed field by field from its JSON.
-pub const TABLES: &[(&str, bool, TableOf)] = &[
+pub(crate) const TABLES: &[(&str, bool, TableOf)] = &[
     ("Campaign", true, |v| {
         typed::<Vec<Campaign>>(v, |l| output::campaigns_table(l))
     }),

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use salesflow_webhook_types::MemberId;
+use salesflow_webhook_types::{CampaignId, MemberId};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -58,6 +58,7 @@ pub(crate) fn routes() -> Router<MockState> {
         .route("/deliveries", get(deliveries).delete(clear_deliveries))
         .route("/reset", post(reset))
         .route("/events", post(event))
+        .route("/members", post(add_member))
         .route("/members/{member_id}", axum::routing::patch(patch_member))
         .route("/members/{member_id}/mute", post(mute))
         .route("/faults", get(faults).post(add_fault).delete(clear_faults))
@@ -154,6 +155,36 @@ async fn mute(State(state): State<MockState>, Path(id): Path<String>, body: Byte
     };
     match state.set_muted(member_id, muted) {
         Ok(()) => Json(MuteAnswer { member_id, muted }).into_response(),
+        Err(e) => mock_error(&e),
+    }
+}
+
+/// The body of `POST /_mock/members`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewMember {
+    campaign_id: CampaignId,
+    public_identifier: String,
+    #[serde(default)]
+    fields: Map<String, Value>,
+}
+
+async fn add_member(State(state): State<MockState>, body: Bytes) -> Response {
+    let new: NewMember = match parse(&body) {
+        Ok(new) => new,
+        Err(response) => return *response,
+    };
+    let added = state
+        .add_member(new.campaign_id, &new.public_identifier, new.fields)
+        .and_then(|id| {
+            state.with_world(|w| {
+                w.any_member(id)
+                    .map(|m| m.details.clone())
+                    .ok_or(MockError::UnknownMember(id))
+            })
+        });
+    match added {
+        Ok(details) => (StatusCode::CREATED, Json(details)).into_response(),
         Err(e) => mock_error(&e),
     }
 }

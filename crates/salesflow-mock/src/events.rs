@@ -10,13 +10,15 @@ use serde::{Deserialize, Serialize};
 use crate::world::{Member, World};
 use crate::{MockError, MockState};
 
-/// `IntegrationRunOn` sent for a reply detected. **A guess**: the vendor documents only
+/// `IntegrationRunOn` sent for a reply detected, `INTEGRATION_RUN_ON_REPLY_DETECTED`.
+/// **A guess**: the vendor documents only
 /// `INTEGRATION_RUN_ON_CONNECTED`. The SDK never relies on it (`WebhookPayload::event` reads
 /// only the documented name); receivers tell events apart by the URL of the webhook each
 /// event is attached with (`RunOn::path_segment`).
 pub const RUN_ON_NAME_REPLY_DETECTED: &str = "INTEGRATION_RUN_ON_REPLY_DETECTED";
 
-/// `IntegrationRunOn` sent for an invitation withdrawn. **A guess**, like
+/// `IntegrationRunOn` sent for an invitation withdrawn,
+/// `INTEGRATION_RUN_ON_INVITATION_WITHDRAWN`. **A guess**, like
 /// [`RUN_ON_NAME_REPLY_DETECTED`].
 pub const RUN_ON_NAME_INVITATION_WITHDRAWN: &str = "INTEGRATION_RUN_ON_INVITATION_WITHDRAWN";
 

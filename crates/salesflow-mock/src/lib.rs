@@ -27,6 +27,8 @@
 //! - fault injection ([`MockState::inject`], `POST /_mock/faults`), per operation, per path or
 //!   for every request: latency, 429, 500 with HTML, 502, a dropped connection, truncated or
 //!   malformed JSON, an error body under HTTP 200, unknown enum values, extra fields;
+//! - members seeded directly ([`MockState::add_member`], `POST /_mock/members`), with any
+//!   fields, without an ImportMember request;
 //! - member patches ([`MockState::patch_member`], `PATCH /_mock/members/{member_id}`) that
 //!   set any field of a stored member, including fields the SDK does not know yet, which
 //!   every operation returning that member then serves.
@@ -112,7 +114,9 @@ use std::time::Duration;
 use axum::Router;
 use chrono::Utc;
 use salesflow_api::operations::Operation;
-use salesflow_webhook_types::{AccountId, AccountStatus, CampaignId, CampaignStatus, MemberId};
+use salesflow_webhook_types::{
+    AccountId, AccountStatus, CampaignId, CampaignStatus, MemberFlags, MemberId, MemberStatus,
+};
 use serde_json::{Map, Value};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -339,6 +343,91 @@ impl MockState {
         self.with_world(|w| w.patch_member(member_id, patch, Utc::now()))
     }
 
+    /// Adds a member to a campaign directly (no ImportMember request, nothing in the request
+    /// log) and returns its id: the way to seed a test's world. The member belongs to the
+    /// campaign's account, with `public_identifier` (what lookups by identifier and the
+    /// duplicate check of ImportMember read), `MemberUrl` `https://linkedin.com/in/<it>`,
+    /// `Status` `MEMBER_IMPORTED`, the campaign's id and name, and `AddedAt` and
+    /// `LastModifiedAt` now; then `fields`, a JSON object in the vendor's field names
+    /// (`"FirstName"`, `"Status"`, `"Email"`, ...), is merged over that record as in
+    /// [`patch_member`](Self::patch_member) (keys the spec does not know included). A member
+    /// whose `Status` has `MEMBER_CONNECTED` gets `ConnectedAt` now in webhook payloads.
+    ///
+    /// Fails with [`MockError::UnknownCampaign`], or [`MockError::InvalidPatch`] (nothing
+    /// added) for an empty identifier, a field of the wrong type, or `MemberId` or
+    /// `CampaignId` in `fields` (the mock picks the id; the campaign is the argument).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use salesflow_mock::{MockState, Seed, DEMO_CAMPAIGN_RUNNING};
+    ///
+    /// let state = MockState::new(Seed::Demo);
+    /// let fields = serde_json::json!({"FirstName": "Jane", "Status": "MEMBER_CONNECTED"});
+    /// let jane = state.add_member(
+    ///     DEMO_CAMPAIGN_RUNNING,
+    ///     "jane-roe-700",
+    ///     fields.as_object().cloned().unwrap_or_default(),
+    /// )?;
+    /// assert!(jane.get() > 0);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_member(
+        &self,
+        campaign_id: CampaignId,
+        public_identifier: &str,
+        fields: Map<String, Value>,
+    ) -> Result<MemberId, MockError> {
+        let public_identifier = public_identifier.trim();
+        if public_identifier.is_empty() {
+            return Err(MockError::InvalidPatch(
+                "the public identifier is empty".into(),
+            ));
+        }
+        if let Some(key) = ["MemberId", "CampaignId"]
+            .into_iter()
+            .find(|k| fields.contains_key(*k))
+        {
+            return Err(MockError::InvalidPatch(format!(
+                "`{key}` cannot be given: the mock picks the member id, the campaign is an \
+                 argument"
+            )));
+        }
+        self.with_world(|w| {
+            let campaign = w
+                .campaigns
+                .get(&campaign_id)
+                .ok_or(MockError::UnknownCampaign(campaign_id))?;
+            let account_id = campaign.account_id;
+            let now = Utc::now();
+            let mut details = salesflow_api::types::ContactDetails::default();
+            details.public_identifier = Some(public_identifier.to_owned());
+            details.member_url = Some(format!("https://linkedin.com/in/{public_identifier}"));
+            details.status = Some(MemberStatus::from_flags(MemberFlags::IMPORTED));
+            details.campaign_id = Some(campaign_id);
+            details.campaign_name = campaign.campaign.campaign_name.clone();
+            details.added_at = Some(now.into());
+            details.last_modified_at = Some(now.into());
+            let mut json = serde_json::to_value(&details)
+                .map_err(|e| MockError::InvalidPatch(e.to_string()))?;
+            world::merge_patch(&mut json, Value::Object(fields));
+            let mut details: salesflow_api::types::ContactDetails =
+                serde_json::from_value(json).map_err(|e| MockError::InvalidPatch(e.to_string()))?;
+            let id = w.next_member_id();
+            details.member_id = id;
+            let connected = details.flags().contains(MemberFlags::CONNECTED);
+            w.insert_member(world::Member {
+                details,
+                account_id,
+                muted: false,
+                has_reply: false,
+                connected_at: connected.then_some(now),
+                custom: Default::default(),
+            });
+            Ok(id)
+        })
+    }
+
     /// Simulates an event for a member: updates it and POSTs the webhook payload to every
     /// webhook attached to its campaign for the event. See [`MockEvent`].
     pub async fn simulate_event(
@@ -434,6 +523,7 @@ async fn api_not_found() -> axum::response::Response {
 /// | `DELETE` | `/_mock/deliveries` | | 204; forgets them |
 /// | `POST` | `/_mock/reset[?seed=demo\|empty]` | | 204; the world of the seed (default: the current one), log, faults and deliveries emptied |
 /// | `POST` | `/_mock/events` | `{"member_id": 46875434, "event": "connected"}` ([`MockEvent`]) | 200, an [`EventOutcome`] |
+/// | `POST` | `/_mock/members` | `{"campaign_id": 29854, "public_identifier": "jane-roe-700", "fields": {"FirstName": "Jane"}}` (`fields` optional; see [`MockState::add_member`]) | 201, the new member as GetContact serves it |
 /// | `POST` | `/_mock/members/{member_id}/mute` | optional, `{"muted": false}` (default `true`) | 200, `{"member_id": 46875434, "muted": true}` |
 /// | `PATCH` | `/_mock/members/{member_id}` | a JSON object of member fields in the vendor's names, `{"Nickname": "Jo"}` (see [`MockState::patch_member`]) | 200, the patched member as GetContact serves it |
 /// | `GET` | `/_mock/faults` | | 200, the active faults: an array of [`ActiveFault`] |

@@ -22,57 +22,58 @@ use serde_json::{Map, Value};
 
 use crate::MockError;
 
-/// The token of the seeded demo world ([`Seed::Demo`]). It reaches [`DEMO_ACCOUNT_ID`] and
-/// [`DEMO_BLOCKED_ACCOUNT_ID`]. A made-up value: it is no secret.
+/// The token of the seeded demo world ([`Seed::Demo`]), `demo-token-0123456789`. It reaches
+/// [`DEMO_ACCOUNT_ID`] and [`DEMO_BLOCKED_ACCOUNT_ID`]. A made-up value: it is no secret.
 pub const DEMO_TOKEN: &str = "demo-token-0123456789";
 
-/// The active account of the demo world, reached with [`DEMO_TOKEN`].
+/// The active account of the demo world, 321, reached with [`DEMO_TOKEN`].
 pub const DEMO_ACCOUNT_ID: AccountId = AccountId::new(321);
 
-/// A blocked account of the demo world, also reached with [`DEMO_TOKEN`]: its campaign
+/// A blocked account of the demo world, 322, also reached with [`DEMO_TOKEN`]: its campaign
 /// cannot be started (422).
 pub const DEMO_BLOCKED_ACCOUNT_ID: AccountId = AccountId::new(322);
 
-/// A second token of the demo world, reaching only [`DEMO_OTHER_ACCOUNT_ID`]: use it to check
-/// that one account cannot see another's data.
+/// A second token of the demo world, `other-token-9876543210`, reaching only
+/// [`DEMO_OTHER_ACCOUNT_ID`]: use it to check that one account cannot see another's data.
 pub const DEMO_OTHER_TOKEN: &str = "other-token-9876543210";
 
-/// The only account reached with [`DEMO_OTHER_TOKEN`].
+/// The only account reached with [`DEMO_OTHER_TOKEN`]: 400.
 pub const DEMO_OTHER_ACCOUNT_ID: AccountId = AccountId::new(400);
 
-/// Demo campaign "Sales" of [`DEMO_ACCOUNT_ID`]: `CAMPAIGN_RUNNING`, three members.
+/// Demo campaign 29854, "Sales", of [`DEMO_ACCOUNT_ID`]: `CAMPAIGN_RUNNING`, three members.
 pub const DEMO_CAMPAIGN_RUNNING: CampaignId = CampaignId::new(29854);
 
-/// Demo campaign "Java developers" of [`DEMO_ACCOUNT_ID`]: `CAMPAIGN_PAUSED`, two members
+/// Demo campaign 29889, "Java developers", of [`DEMO_ACCOUNT_ID`]: `CAMPAIGN_PAUSED`, two members
 /// (can be started once; a second start is 409).
 pub const DEMO_CAMPAIGN_PAUSED: CampaignId = CampaignId::new(29889);
 
-/// Demo campaign "Empty campaign" of [`DEMO_ACCOUNT_ID`]: `CAMPAIGN_STOPPED`, no members
+/// Demo campaign 29890, "Empty campaign", of [`DEMO_ACCOUNT_ID`]: `CAMPAIGN_STOPPED`, no members
 /// (starting it is 422 "Campaign has no members.").
 pub const DEMO_CAMPAIGN_EMPTY: CampaignId = CampaignId::new(29890);
 
-/// Demo campaign "Blocked outreach" of [`DEMO_BLOCKED_ACCOUNT_ID`]: `CAMPAIGN_PAUSED`, one
+/// Demo campaign 30001, "Blocked outreach", of [`DEMO_BLOCKED_ACCOUNT_ID`]: `CAMPAIGN_PAUSED`, one
 /// member (starting it is 422 "Account is blocked.").
 pub const DEMO_CAMPAIGN_BLOCKED: CampaignId = CampaignId::new(30001);
 
-/// Demo member John Doe (`john-doe-100`) of [`DEMO_CAMPAIGN_RUNNING`]:
+/// Demo member 46875434, John Doe (`john-doe-100`), of [`DEMO_CAMPAIGN_RUNNING`]:
 /// `MEMBER_INVITATION_SENT`, with `Custom1` set (seen in webhook payloads).
 pub const DEMO_MEMBER_JOHN: MemberId = MemberId::new(46875434);
 
-/// Demo member Nick Foo (`nick-foo-300`) of [`DEMO_CAMPAIGN_RUNNING`]: `MEMBER_CONNECTED`.
+/// Demo member 46875435, Nick Foo (`nick-foo-300`), of [`DEMO_CAMPAIGN_RUNNING`]:
+/// `MEMBER_CONNECTED`.
 pub const DEMO_MEMBER_NICK: MemberId = MemberId::new(46875435);
 
-/// Demo member Ann Lee (`ann-lee-200`) of [`DEMO_CAMPAIGN_RUNNING`]:
+/// Demo member 46875436, Ann Lee (`ann-lee-200`), of [`DEMO_CAMPAIGN_RUNNING`]:
 /// `MEMBER_PENDING, MEMBER_ERROR`, muted.
 pub const DEMO_MEMBER_ANN: MemberId = MemberId::new(46875436);
 
-/// The demo webhook "Demo CRM" of [`DEMO_ACCOUNT_ID`], attached to [`DEMO_CAMPAIGN_RUNNING`]
-/// for `MEMBER_CONNECTED` (1) by [`DEMO_WEBHOOK_CAMPAIGN_ID`]. Its URL,
+/// The demo webhook 8984, "Demo CRM", of [`DEMO_ACCOUNT_ID`], attached to
+/// [`DEMO_CAMPAIGN_RUNNING`] for `MEMBER_CONNECTED` (1) by [`DEMO_WEBHOOK_CAMPAIGN_ID`]. Its URL,
 /// `http://127.0.0.1:9/salesflow-demo`, reaches nothing: deliveries to it are recorded as
 /// errors.
 pub const DEMO_WEBHOOK_ID: WebhookId = WebhookId::new(8984);
 
-/// The attachment of [`DEMO_WEBHOOK_ID`] to [`DEMO_CAMPAIGN_RUNNING`] for `MEMBER_CONNECTED`
+/// The attachment 17745 of [`DEMO_WEBHOOK_ID`] to [`DEMO_CAMPAIGN_RUNNING`] for `MEMBER_CONNECTED`
 /// (what DetachWebhook takes).
 pub const DEMO_WEBHOOK_CAMPAIGN_ID: WebhookCampaignId = WebhookCampaignId::new(17745);
 

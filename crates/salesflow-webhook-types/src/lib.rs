@@ -64,6 +64,7 @@ pub mod enums;
 pub mod ids;
 pub mod member;
 pub mod payload;
+pub mod route;
 pub mod secret;
 
 pub use date::{DotNetDate, FlexibleDate, ParseDateError};
@@ -73,6 +74,7 @@ pub use member::{MemberFlags, MemberStatus, ParseMemberStatusError};
 pub use payload::{
     LinkedInAccount, MemberCampaign, PayloadError, WebhookPayload, MAX_PAYLOAD_BYTES,
 };
+pub use route::WebhookRoute;
 pub use secret::secret_matches;
 
 /// The JSON Schema (draft 2020-12) of [`WebhookPayload`], as JSON.

@@ -10,13 +10,13 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use salesflow::salesflow_api::middleware::{HttpRequest, HttpService, RequestContext};
+use salesflow::salesflow_api::middleware::{BodyStatus, HttpRequest, HttpService, RequestContext};
 use salesflow::tower::{self, ServiceExt};
 use salesflow::{Client, Operation};
 use salesflow_mock::{MockServer, Seed};
 
-/// Per operation: attempts, attempts answered with an HTTP error status or not answered at
-/// all, and the total time spent.
+/// Per operation: attempts, attempts answered with an error status (in the HTTP status or
+/// the body) or not answered at all, and the total time spent.
 #[derive(Default)]
 struct Stats {
     attempts: u32,
@@ -42,9 +42,11 @@ fn metrics_layer(
                     .map_or("unknown", |c| c.operation.id());
                 let started = Instant::now();
                 let response = inner.oneshot(request).await;
-                let failed = response.as_ref().map_or(true, |r| {
-                    r.status().is_client_error() || r.status().is_server_error()
-                });
+                // The vendor sometimes answers an error with HTTP 200 and `{"Status": 404}`
+                // in the body: count the status it means.
+                let failed = response
+                    .as_ref()
+                    .map_or(true, |r| BodyStatus::effective_status(r) >= 400);
                 if let Ok(mut metrics) = metrics.lock() {
                     let stats = metrics.entry(operation).or_default();
                     stats.attempts += 1;

@@ -10,7 +10,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::ops::ImportMember;
 
-/// How many batches of a batched operation are in flight at once.
+/// How many batches of a batched operation are in flight at once: 4.
 pub const BATCH_CONCURRENCY: usize = 4;
 
 /// Runs `run` on every batch, at most [`BATCH_CONCURRENCY`] at a time, and concatenates the

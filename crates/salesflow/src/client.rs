@@ -22,17 +22,17 @@ use crate::pacing::{Pacer, Pacing};
 use crate::retry::{should_retry, RetryPolicy};
 use crate::ApiToken;
 
-/// The default total timeout of a request.
+/// The default total timeout of a request: 30 s.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The default `User-Agent`.
+/// The default `User-Agent`: `salesflow-rs/<version>`, the version of this crate.
 pub const DEFAULT_USER_AGENT: &str = concat!("salesflow-rs/", env!("CARGO_PKG_VERSION"));
 
-/// The environment variable holding the token.
+/// The environment variable holding the token: `SALESFLOW_TOKEN`.
 pub const ENV_TOKEN: &str = "SALESFLOW_TOKEN";
-/// The environment variable holding the account id.
+/// The environment variable holding the account id: `SALESFLOW_ACCOUNT_ID`.
 pub const ENV_ACCOUNT_ID: &str = "SALESFLOW_ACCOUNT_ID";
-/// The environment variable overriding the base URL of both hosts.
+/// The environment variable overriding the base URL of both hosts: `SALESFLOW_BASE_URL`.
 pub const ENV_BASE_URL: &str = "SALESFLOW_BASE_URL";
 
 /// A Salesflow API client: credentials, hosts, HTTP client and retry policy.
@@ -202,7 +202,8 @@ impl ClientBuilder {
     /// settings of the HTTP client itself, so giving them as well is an error of
     /// [`build`](Self::build), never silently dropped.
     ///
-    /// To share one pool between many accounts, prefer [`Client::for_account`].
+    /// To share one pool between many accounts, prefer [`ClientBuilder::build_pool`] (or
+    /// [`Client::for_account`]).
     ///
     /// ```
     /// let http = salesflow::reqwest::Client::builder()
@@ -222,9 +223,12 @@ impl ClientBuilder {
     /// `http::Response` out); each request's extensions carry a
     /// [`RequestContext`](salesflow_api::middleware::RequestContext) naming its operation
     /// and account. Retries happen outside the layers, so a layer sees every attempt. Layers
-    /// added first are outermost (they see the request first). See
-    /// [`salesflow_api::middleware`] for why tower, and `examples/metrics.rs` for a layer
-    /// that records each operation's latency.
+    /// added first are outermost (they see the request first). An HTTP 200 whose body is
+    /// the vendor's error (`{"Status": 404, ...}`) reaches the layers with a
+    /// [`BodyStatus`](salesflow_api::middleware::BodyStatus) in its extensions: count
+    /// [`BodyStatus::effective_status`](salesflow_api::middleware::BodyStatus::effective_status)
+    /// rather than the HTTP status. See [`salesflow_api::middleware`] for why tower, and
+    /// `examples/metrics.rs` for a layer that records each operation's latency.
     pub fn layer<L>(mut self, layer: L) -> Self
     where
         L: tower::Layer<HttpService> + Send + Sync + 'static,
@@ -258,11 +262,23 @@ impl ClientBuilder {
     ///
     /// [`Error::Config`] when the token is missing or empty, a base URL is not an absolute
     /// `http(s)` URL, or the HTTP client cannot be built.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(mut self) -> Result<Client, Error> {
         let token = self
             .token
+            .take()
             .filter(|t| !t.expose_secret().trim().is_empty())
             .ok_or_else(|| Error::Config("no API token given".into()))?;
+        self.build_with(token)
+    }
+
+    /// Whether a token or an account id was given (which
+    /// [`build_pool`](Self::build_pool) refuses).
+    pub(crate) fn has_credentials(&self) -> bool {
+        self.token.is_some() || self.account_id.is_some()
+    }
+
+    /// Builds the client with `token` (the builder's own is ignored).
+    pub(crate) fn build_with(self, token: ApiToken) -> Result<Client, Error> {
         let defaults = Hosts::default();
         let mvc = check_base_url("mvc base URL", self.mvc_base_url, defaults.mvc())?;
         let app = check_base_url("app base URL", self.app_base_url, defaults.app())?;
@@ -416,7 +432,9 @@ impl Client {
     /// one's connection pool, hosts, middleware, retry policy and pacing. Cheap: no new
     /// HTTP client, no new connections. The vendor issues one token per LinkedIn account, so
     /// a service running many accounts keeps one `Client` and calls this per account (or
-    /// keeps the clients it returns).
+    /// keeps the clients it returns). A service with no account of its own builds a
+    /// [`ClientPool`](crate::ClientPool) instead ([`ClientBuilder::build_pool`]): it has
+    /// no credentials, so it cannot send by mistake.
     ///
     /// ```
     /// # fn demo() -> Result<(), salesflow::Error> {
@@ -554,7 +572,8 @@ impl Client {
         }
         if op.needs_account_id() && self.inner.account_id.is_none() {
             return Err(Error::Config(format!(
-                "{op} needs an account id: set it with ClientBuilder::account_id or {ENV_ACCOUNT_ID}"
+                "{op} needs an account id: set it with ClientBuilder::account_id or \
+                 {ENV_ACCOUNT_ID}, or make the client with ClientPool::for_account"
             )));
         }
         let retry = options.retry.as_ref().unwrap_or(&self.inner.retry);

@@ -16,8 +16,8 @@ use crate::validate::ValidationError;
 /// What replaces the token in every text that leaves the client.
 pub(crate) const REDACTED: &str = "[REDACTED]";
 
-/// At most this many characters of a body are kept in [`Error::Decode`] snippets and in
-/// the `message` of errors built from non-JSON bodies.
+/// At most this many characters of a body (200) are kept in [`Error::Decode`] snippets and
+/// in the `message` of errors built from non-JSON bodies.
 pub const SNIPPET_CHARS: usize = 200;
 
 /// The low-level client's error type.
@@ -134,10 +134,21 @@ impl Error {
         }
     }
 
-    /// How long the server asked to wait before trying again (`Retry-After` of a 429 or
-    /// 503), if it said.
+    /// How long to wait before trying again, when known: what the server asked
+    /// (`Retry-After` of a 429 or 503), or for [`Error::BudgetExhausted`] the time left until
+    /// the budget resets (zero once that time has passed).
     pub fn retry_after(&self) -> Option<Duration> {
-        self.as_api().and_then(|e| e.retry_after)
+        match self {
+            Error::BudgetExhausted {
+                resets_at: Some(at),
+                ..
+            } => Some(
+                (*at - chrono::Utc::now())
+                    .to_std()
+                    .unwrap_or(Duration::ZERO),
+            ),
+            _ => self.as_api().and_then(|e| e.retry_after),
+        }
     }
 
     /// Whether trying the same call again may succeed: a rate limit (429), a server error

@@ -58,6 +58,24 @@
 //! 200 characters of the page, token redacted. A success status with a body that cannot be
 //! decoded is [`Error::Decode`]. Every error names its [`Operation`].
 //!
+//! An error's `Display` is the detailed message, for logs (it may name the request's host
+//! and ids). To answer a service's own caller, use [`Error::public_message`]: a short text
+//! with no URL, host, id or token ("Salesflow did not answer in time").
+//!
+//! # Many accounts
+//!
+//! The vendor issues one token per account. A service driving many accounts builds one
+//! [`ClientPool`] ([`ClientBuilder::build_pool`]: connection pool, layers, retries, pacing,
+//! and no credentials) and makes a [`Client`] per account from it
+//! ([`ClientPool::for_accounts`] maps a service's account configuration in one call).
+//!
+//! # Webhooks
+//!
+//! [`Client::reconcile_webhooks_per_event`] attaches one webhook per account and event to
+//! every campaign of an account (run it periodically: campaigns are created in the
+//! Salesflow app); the receiver reads the account and the event back from the URL it is
+//! called on with [`WebhookRoute`].
+//!
 //! # Retries
 //!
 //! See [`RetryPolicy`]: reads are retried on transient failures; calls that change state only
@@ -91,6 +109,8 @@ mod events;
 #[cfg(feature = "opentelemetry")]
 pub mod otel;
 pub mod pacing;
+mod pool;
+mod public;
 mod retry;
 mod transport;
 pub mod validate;
@@ -110,6 +130,8 @@ pub use error::{ApiError, ApiErrorKind, DecodeError, Error, SNIPPET_CHARS};
 pub use events::EventWebhook;
 pub use generated::*;
 pub use pacing::{Pacer, Pacing};
+pub use pool::ClientPool;
+pub use public::PublicMessage;
 pub use retry::RetryPolicy;
 pub use transport::TransportCause;
 pub use validate::{ValidationError, ValidationReason};
@@ -118,7 +140,7 @@ pub use salesflow_api::operations::{Operation, API_VERSION};
 pub use salesflow_api::ApiToken;
 pub use salesflow_webhook_types::{
     AccountId, AccountStatus, CampaignId, CampaignStatus, DotNetDate, FlexibleDate, MemberFlags,
-    MemberId, MemberStatus, RunOn, WebhookCampaignId, WebhookId, WebhookPayload,
+    MemberId, MemberStatus, RunOn, WebhookCampaignId, WebhookId, WebhookPayload, WebhookRoute,
 };
 
 /// The `chrono` crate, whose date types [`DotNetDate`] and [`FlexibleDate`] convert to and

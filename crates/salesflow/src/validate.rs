@@ -269,7 +269,7 @@ pub fn canonical_profile_key(url: &str) -> Option<String> {
     profile_slug(url).ok()
 }
 
-/// What every canonical profile URL starts with.
+/// What every canonical profile URL starts with: `https://www.linkedin.com/in/`.
 pub const PROFILE_URL_PREFIX: &str = "https://www.linkedin.com/in/";
 
 /// The lower-cased, percent-decoded slug of a profile URL, or why it is refused.

@@ -155,10 +155,10 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
     let tag_docs: Vec<&str> = model.tags.iter().map(|(_, d)| d.as_str()).collect();
     Ok(quote! {
         /// Every operation of the spec with the arguments of its command, in the spec's order.
-        pub const OPERATIONS: &[crate::commands::OperationSpec] = &[#(#ops),*];
+        pub(crate) const OPERATIONS: &[crate::commands::OperationSpec] = &[#(#ops),*];
 
         /// The spec's tags (the vendor's concepts that group the operations) with their
         /// descriptions, in the spec's order.
-        pub const TAGS: &[(&str, &str)] = &[#((#tags, #tag_docs)),*];
+        pub(crate) const TAGS: &[(&str, &str)] = &[#((#tags, #tag_docs)),*];
     })
 }

@@ -3,7 +3,7 @@
 // `cargo xtask codegen --check` fails in CI when this file is stale.
 
 /// Every operation of the spec with the arguments of its command, in the spec's order.
-pub const OPERATIONS: &[crate::commands::OperationSpec] = &[
+pub(crate) const OPERATIONS: &[crate::commands::OperationSpec] = &[
     crate::commands::OperationSpec {
         operation: ::salesflow::Operation::GetCampaignStatistics,
         tag: "campaigns",
@@ -525,7 +525,7 @@ pub const OPERATIONS: &[crate::commands::OperationSpec] = &[
 ];
 /// The spec's tags (the vendor's concepts that group the operations) with their
 /// descriptions, in the spec's order.
-pub const TAGS: &[(&str, &str)] = &[
+pub(crate) const TAGS: &[(&str, &str)] = &[
     ("campaigns", "Campaigns and their statistics."),
     ("members", "Contacts (campaign members)."),
     ("accounts", "LinkedIn accounts reachable with a token."),

@@ -23,7 +23,7 @@ use std::io::{self, Read};
 
 use encoding_rs::{Decoder, DecoderResult, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
-/// The longest record accepted, in bytes (UTF-8 bytes for UTF-16 input).
+/// The longest record accepted, in bytes (UTF-8 bytes for UTF-16 input): 4 MiB.
 pub const MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
 
 /// How the bytes of the file are read.

@@ -65,24 +65,26 @@ use csvread::{CsvError, Encoding, Record, RecordReader};
 use journal::{Event, Journal, JournalEntry, KeyHash, KeyHasher, ProfileIndex};
 use progress::Progress;
 
-/// How long an interrupted import waits for the rows in flight.
+/// How long an interrupted import waits for the rows in flight: 30 s.
 pub const GRACE_PERIOD: Duration = Duration::from_secs(30);
 
-/// The testing hook that behaves like Ctrl-C after N completed rows.
+/// The testing hook that behaves like Ctrl-C after N completed rows:
+/// `SALESFLOW_IMPORT_STOP_AFTER`.
 pub const ENV_STOP_AFTER: &str = "SALESFLOW_IMPORT_STOP_AFTER";
 
 /// The testing hook that exits, like a killed process, when the answer after the N-th
-/// journaled one arrives (before journaling it).
+/// journaled one arrives (before journaling it): `SALESFLOW_IMPORT_ABORT_AFTER`.
 pub const ENV_ABORT_AFTER: &str = "SALESFLOW_IMPORT_ABORT_AFTER";
 
-/// At most this many per-row messages (invalid rows, duplicate rows, failures) are printed
-/// on stderr by each pass; the rest are counted, and all are in the failed-rows CSV.
+/// At most this many per-row messages (200; invalid rows, duplicate rows, failures) are
+/// printed on stderr by each pass; the rest are counted, and all are in the failed-rows CSV.
 pub const MAX_PRINTED: usize = 200;
 
-/// At most this many rows are listed in the JSON report's `Failures` and `DuplicateRows`.
+/// At most this many rows (1000) are listed in the JSON report's `Failures` and
+/// `DuplicateRows`.
 pub const MAX_LISTED: usize = 1000;
 
-/// The column that failed-rows CSVs add; ignored on input.
+/// The column that failed-rows CSVs add (`error`); ignored on input.
 pub const ERROR_COLUMN: &str = "error";
 
 /// Where each parameter of an [`ImportMember`] is in the CSV.

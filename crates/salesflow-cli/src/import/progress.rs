@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// How far back the rate is measured.
+/// How far back the rate is measured: 20 s.
 pub const RATE_WINDOW: Duration = Duration::from_secs(20);
 
 /// The rate of completions over the last [`RATE_WINDOW`], from samples taken at most
