@@ -77,6 +77,19 @@ const ALL: [Op; 5] = [
     Op::CreateWebhook,
 ];
 
+/// The sample's reads and writes are what the spec says of them (`changes_state`: the method,
+/// or the spec's `x-salesflow-changes-state`), not what this file believes.
+#[test]
+fn the_reads_and_writes_are_the_specs() {
+    for op in READS {
+        assert!(!op.operation().changes_state(), "{op:?} changes state");
+    }
+    for op in WRITES {
+        assert!(op.operation().changes_state(), "{op:?} changes nothing");
+    }
+    assert_eq!(READS.len() + WRITES.len(), ALL.len());
+}
+
 impl Op {
     /// The operation of the spec: the one name faults, the request log and errors use.
     fn operation(self) -> Operation {

@@ -10,7 +10,9 @@ use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 
+pub mod cli;
 pub mod model;
+pub mod params;
 pub mod payload_de;
 pub mod post;
 pub mod sdk;
@@ -23,6 +25,10 @@ pub use payload_de::PAYLOAD_DE_PATH;
 pub const CLIENT_PATH: &str = "crates/salesflow-api/src/generated/client.rs";
 /// Where the generated operation enum lives, relative to the workspace root.
 pub const OPERATIONS_PATH: &str = "crates/salesflow-api/src/generated/operations.rs";
+/// Where the generated arguments of the CLI's operation commands live.
+pub const CLI_PATH: &str = "crates/salesflow-cli/src/generated/commands.rs";
+/// Where the generated wire-level request model (`salesflow_api::params`) lives.
+pub const PARAMS_PATH: &str = "crates/salesflow-api/src/generated/params.rs";
 /// Where the generated per-operation layer of the `salesflow` crate lives.
 pub const SDK_PATH: &str = "crates/salesflow/src/generated/operations.rs";
 /// Where the generated table of operations (rustdoc of `salesflow::Client`) lives.
@@ -203,6 +209,17 @@ pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
         Artefact {
             path: OPERATIONS_PATH,
             contents: render("the operation enum", table::tokens(&model))?,
+        },
+        Artefact {
+            path: PARAMS_PATH,
+            contents: render("the wire-level request model", params::tokens(&model)?)?,
+        },
+        Artefact {
+            path: CLI_PATH,
+            contents: render(
+                "the arguments of the CLI's operation commands",
+                cli::tokens(&model)?,
+            )?,
         },
         Artefact {
             path: SDK_PATH,

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use xtask::codegen::{
-    self, Mode, CLIENT_PATH, OPERATIONS_PATH, PAYLOAD_DE_PATH, PAYLOAD_SCHEMA_PATH, SDK_PATH,
-    SDK_TABLE_PATH,
+    self, Mode, CLIENT_PATH, CLI_PATH, OPERATIONS_PATH, PARAMS_PATH, PAYLOAD_DE_PATH,
+    PAYLOAD_SCHEMA_PATH, SDK_PATH, SDK_TABLE_PATH,
 };
 
 fn root() -> PathBuf {
@@ -80,11 +80,18 @@ fn check_fails_naming_the_stale_file_after_a_spec_change() {
         .stale
         .is_empty());
 
-    // ...then add a field to the spec: the client is stale, the operation layers are not.
+    // ...then add a field to the spec: the client and the wire model (the record's fields)
+    // are stale, the operation layers are not.
     std::fs::write(&spec, spec_with_extra_field()).unwrap();
     let report = codegen::run(&spec, dir.path(), Mode::Check).unwrap();
     let stale: Vec<&Path> = report.stale.iter().map(|s| s.path.as_path()).collect();
-    assert_eq!(stale, [dir.path().join(CLIENT_PATH).as_path()]);
+    assert_eq!(
+        stale,
+        [
+            dir.path().join(CLIENT_PATH).as_path(),
+            dir.path().join(PARAMS_PATH).as_path()
+        ]
+    );
     assert!(
         report.stale[0].diff.contains("+        pub nickname:"),
         "{}",
@@ -94,6 +101,7 @@ fn check_fails_naming_the_stale_file_after_a_spec_change() {
         report.unchanged,
         [
             dir.path().join(OPERATIONS_PATH),
+            dir.path().join(CLI_PATH),
             dir.path().join(SDK_PATH),
             dir.path().join(SDK_TABLE_PATH),
             dir.path().join(PAYLOAD_DE_PATH),

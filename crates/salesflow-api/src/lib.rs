@@ -37,6 +37,7 @@ mod ext;
 mod hooks;
 pub mod middleware;
 pub mod operations;
+pub mod params;
 mod state;
 
 pub use client::*;

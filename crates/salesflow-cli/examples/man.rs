@@ -9,8 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::CommandFactory;
-use salesflow_cli::cli::Cli;
+use salesflow_cli::cli;
 
 /// The `salesflow*.1` files in `dir`, sorted.
 fn pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
@@ -40,7 +39,7 @@ fn main() -> ExitCode {
             for page in pages(&dir)? {
                 std::fs::remove_file(page)?;
             }
-            clap_mangen::generate_to(Cli::command(), &dir)
+            clap_mangen::generate_to(cli::command(), &dir)
         })
         .and_then(|()| pages(&dir));
     match written {

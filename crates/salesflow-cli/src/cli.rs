@@ -1,5 +1,7 @@
-//! The command line: global flags and subcommands (clap derive), grouped by the vendor's
-//! concepts.
+//! The command line: global flags and the subcommands of the tool itself (clap derive),
+//! grouped by the vendor's concepts, plus the commands of the API's operations, which are
+//! built from the spec ([`crate::commands`], worded by [`crate::overrides`]); [`command`] is
+//! the whole of it.
 
 use std::ffi::OsString;
 use std::net::IpAddr;
@@ -11,11 +13,9 @@ use clap::parser::ValueSource;
 use clap::{
     ArgMatches, Args, ColorChoice, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
 };
-use salesflow::{
-    AccountId, ApiToken, CampaignId, FlexibleDate, MemberId, Operation, RunOn, WebhookCampaignId,
-    WebhookId,
-};
+use salesflow::{AccountId, ApiToken, CampaignId, FlexibleDate, Operation, RunOn};
 
+use crate::commands::OperationCall;
 use crate::config::parse_profile_name;
 
 const MAIN_AFTER_HELP: &str = "\
@@ -191,11 +191,24 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    let mut command = Cli::command().color(color_flag(&args).unwrap_or(ColorChoice::Auto));
+    let mut command = command().color(color_flag(&args).unwrap_or(ColorChoice::Auto));
     let matches = command.try_get_matches_from_mut(args)?;
-    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+    let mut cli = match crate::commands::invocation(&matches) {
+        Some(call) => Cli {
+            global: GlobalArgs::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?,
+            command: Command::Operation(call),
+        },
+        None => Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?,
+    };
     cli.global.on_command_line = OnCommandLine::of(&matches);
     Ok(cli)
+}
+
+/// The whole command line: the derived [`Cli`] with the commands of the API's operations,
+/// built from the spec ([`crate::commands::augment`]). What `--help`, the completions and the
+/// man pages show.
+pub fn command() -> clap::Command {
+    crate::commands::augment(Cli::command())
 }
 
 /// The last `--color WHEN` / `--color=WHEN` of a command line (before `--`), if valid.
@@ -217,15 +230,15 @@ pub fn color_flag(args: &[OsString]) -> Option<ColorChoice> {
 }
 
 /// The subcommands.
+///
+/// The commands of the API's operations (`campaigns list`, `contacts update`, ...) are not
+/// here: they are built from the spec ([`crate::commands`]) and parse into
+/// [`Command::Operation`].
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Campaigns: list them, read their statistics, start one.
-    #[command(subcommand)]
-    Campaigns(CampaignsCmd),
-
-    /// Contacts (campaign members): read, find, list, update, delete.
-    #[command(subcommand)]
-    Contacts(ContactsCmd),
+    /// An operation of the API, by its command (built from the spec).
+    #[command(skip)]
+    Operation(OperationCall),
 
     /// Members: bulk import (same as the top-level `import`).
     #[command(subcommand)]
@@ -233,10 +246,6 @@ pub enum Command {
 
     /// Import the profiles of a CSV file into a campaign (validated first, resumable).
     Import(ImportArgs),
-
-    /// LinkedIn accounts reachable with the token.
-    #[command(subcommand)]
-    Accounts(AccountsCmd),
 
     /// Webhooks: list, create, delete, attach to / detach from campaigns, and receive them.
     #[command(subcommand)]
@@ -313,113 +322,6 @@ pub struct ConfigAddArgs {
     pub replace: bool,
 }
 
-/// `campaigns ...`
-#[derive(Debug, Subcommand)]
-pub enum CampaignsCmd {
-    /// List the account's campaigns (ListCampaigns).
-    #[command(
-        after_help = "Examples:\n  salesflow campaigns list\n  salesflow campaigns list --updated-from 2024-01-01 --output json"
-    )]
-    List {
-        /// Only campaigns changed since this date (ISO 8601, e.g. 2024-01-31 or
-        /// 2024-01-31T12:00:00Z).
-        #[arg(long, value_parser = parse_date, value_name = "DATE")]
-        updated_from: Option<FlexibleDate>,
-    },
-    /// A campaign's statistics (GetCampaignStatistics).
-    #[command(
-        after_help = "Examples:\n  salesflow campaigns stats 29854\n  salesflow campaigns stats 29854 --force --output json"
-    )]
-    Stats {
-        /// The campaign id.
-        campaign_id: CampaignId,
-        /// Ask the server to recompute the figures instead of serving cached ones.
-        #[arg(long)]
-        force: bool,
-    },
-    /// Start a campaign (StartCampaign). Exit 1 if it is already running (409) or cannot
-    /// be started (422).
-    #[command(after_help = "Examples:\n  salesflow campaigns start 29889")]
-    Start {
-        /// The campaign id.
-        campaign_id: CampaignId,
-    },
-}
-
-/// `contacts ...`
-#[derive(Debug, Subcommand)]
-pub enum ContactsCmd {
-    /// One contact with its status and campaign (GetContact by memberId).
-    #[command(after_help = "Examples:\n  salesflow contacts get 46875434")]
-    Get {
-        /// The member id.
-        member_id: MemberId,
-    },
-    /// One contact by its LinkedIn public identifier (GetContact by public identifier).
-    #[command(after_help = "Examples:\n  salesflow contacts get-by-identifier john-doe-100")]
-    GetByIdentifier {
-        /// The public identifier (the SLUG of linkedin.com/in/SLUG).
-        public_identifier: String,
-    },
-    /// Contacts by LinkedIn public identifier, any number of them (sent in batches of 20).
-    #[command(after_help = "Examples:\n  salesflow contacts find john-doe-100 nick-foo-300")]
-    Find {
-        /// Public identifiers (the SLUG of linkedin.com/in/SLUG).
-        #[arg(required = true, value_name = "PUBLIC_IDENTIFIER")]
-        public_identifiers: Vec<String>,
-        /// Only contacts changed since this date (ISO 8601).
-        #[arg(long, value_parser = parse_date, value_name = "DATE")]
-        updated_from: Option<FlexibleDate>,
-    },
-    /// The contacts of a campaign (ListContacts by campaignId).
-    #[command(
-        after_help = "Examples:\n  salesflow contacts list --campaign 29854\n  salesflow contacts list --campaign 29854 --updated-from 2024-01-01"
-    )]
-    List {
-        /// The campaign id.
-        #[arg(long, value_name = "ID")]
-        campaign: CampaignId,
-        /// Only contacts changed since this date (ISO 8601).
-        #[arg(long, value_parser = parse_date, value_name = "DATE")]
-        updated_from: Option<FlexibleDate>,
-    },
-    /// Change a contact's fields (UpdateContact); only the given fields are sent.
-    #[command(
-        after_help = "Examples:\n  salesflow contacts update 46875434 --email john@example.com --phone 1555123456"
-    )]
-    Update {
-        /// The member id.
-        member_id: MemberId,
-        /// First name (at most 63 characters).
-        #[arg(long)]
-        first_name: Option<String>,
-        /// Last name (at most 63 characters).
-        #[arg(long)]
-        last_name: Option<String>,
-        /// Location (at most 127 characters).
-        #[arg(long)]
-        location: Option<String>,
-        /// Occupation.
-        #[arg(long)]
-        occupation: Option<String>,
-        /// Industry.
-        #[arg(long)]
-        industry: Option<String>,
-        /// E-mail address.
-        #[arg(long)]
-        email: Option<String>,
-        /// Phone number.
-        #[arg(long)]
-        phone: Option<String>,
-    },
-    /// Delete a contact (DeleteContact).
-    #[command(after_help = "Examples:\n  salesflow contacts delete 46875434")]
-    Delete {
-        /// The member id.
-        member_id: MemberId,
-    },
-}
-
 /// `members ...`
 #[derive(Debug, Subcommand)]
 pub enum MembersCmd {
@@ -427,63 +329,9 @@ pub enum MembersCmd {
     Import(ImportArgs),
 }
 
-/// `accounts ...`
-#[derive(Debug, Subcommand)]
-pub enum AccountsCmd {
-    /// The LinkedIn accounts reachable with the token (ListAccounts; needs no account id).
-    #[command(after_help = "Examples:\n  salesflow accounts list")]
-    List,
-}
-
-/// `webhooks ...`
+/// `webhooks ...` besides the commands of the webhook operations (built from the spec).
 #[derive(Debug, Subcommand)]
 pub enum WebhooksCmd {
-    /// The account's webhooks and their attachments (ListWebhooks).
-    #[command(after_help = "Examples:\n  salesflow webhooks list")]
-    List,
-    /// Create a webhook (CreateWebhook).
-    #[command(
-        after_help = "Examples:\n  salesflow webhooks create --name crm --url https://hooks.example.com/salesflow/SECRET"
-    )]
-    Create {
-        /// Its name (1 to 255 characters).
-        #[arg(long)]
-        name: String,
-        /// The http(s) URL to call (at most 511 characters).
-        #[arg(long)]
-        url: String,
-        /// Do not call it for muted contacts.
-        #[arg(long)]
-        disable_for_muted: bool,
-    },
-    /// Delete a webhook (DeleteWebhook).
-    #[command(after_help = "Examples:\n  salesflow webhooks delete 10265")]
-    Delete {
-        /// The webhook id.
-        webhook_id: WebhookId,
-    },
-    /// Attach a webhook to a campaign for one event (AttachWebhook; at most three times
-    /// per campaign, each with another event).
-    #[command(
-        after_help = "Examples:\n  salesflow webhooks attach 10265 --campaign 29854 --run-on connected\n  salesflow webhooks attach 10265 --campaign 29854 --run-on reply"
-    )]
-    Attach {
-        /// The webhook id.
-        webhook_id: WebhookId,
-        /// The campaign id.
-        #[arg(long, value_name = "ID")]
-        campaign: CampaignId,
-        /// The event: connected (1), reply (2), withdrawn (7), a vendor name such as
-        /// MEMBER_CONNECTED, or another integer code.
-        #[arg(long, value_parser = parse_run_on, value_name = "EVENT")]
-        run_on: RunOn,
-    },
-    /// Detach a webhook from a campaign, by the attachment's id (DetachWebhook).
-    #[command(after_help = "Examples:\n  salesflow webhooks detach 27830")]
-    Detach {
-        /// The attachment's id (WebhookCampaignId, shown by `webhooks list` and `attach`).
-        webhook_campaign_id: WebhookCampaignId,
-    },
     /// Receive webhook calls: an HTTP server at POST /salesflow/SECRET that prints one line
     /// (or one JSON object) per event.
     Listen(ListenArgs),
@@ -544,30 +392,8 @@ pub struct CallArgs {
 }
 
 /// The command of each operation of the API (`["campaigns", "stats"]` for
-/// `salesflow campaigns stats`), or `None` for one only `salesflow call` reaches.
-///
-/// An exhaustive match: an operation added to the spec does not compile until it is named
-/// here (give it a command, or `None`), and a test runs every command's `--help`.
-pub fn command_of(op: Operation) -> Option<&'static [&'static str]> {
-    Some(match op {
-        Operation::GetCampaignStatistics => &["campaigns", "stats"],
-        Operation::ImportMember => &["import"],
-        Operation::GetContact => &["contacts", "get"],
-        Operation::UpdateContact => &["contacts", "update"],
-        Operation::DeleteContact => &["contacts", "delete"],
-        Operation::GetContactByPublicIdentifier => &["contacts", "get-by-identifier"],
-        Operation::ListContactsByCampaign => &["contacts", "list"],
-        Operation::ListContactsByPublicIdentifiers => &["contacts", "find"],
-        Operation::ListCampaigns => &["campaigns", "list"],
-        Operation::StartCampaign => &["campaigns", "start"],
-        Operation::ListAccounts => &["accounts", "list"],
-        Operation::CreateWebhook => &["webhooks", "create"],
-        Operation::DeleteWebhook => &["webhooks", "delete"],
-        Operation::ListWebhooks => &["webhooks", "list"],
-        Operation::AttachWebhook => &["webhooks", "attach"],
-        Operation::DetachWebhook => &["webhooks", "detach"],
-    })
-}
+/// `salesflow campaigns stats`): see [`crate::commands::command_of`].
+pub use crate::commands::command_of;
 
 /// `import` flags.
 #[derive(Debug, Args, Clone)]
@@ -772,7 +598,7 @@ mod tests {
 
     #[test]
     fn the_command_line_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
     }
 
     #[test]
@@ -818,7 +644,7 @@ mod tests {
 
     #[test]
     fn every_operation_has_a_command_that_exists() {
-        let cli = Cli::command();
+        let cli = command();
         for op in Operation::ALL {
             let Some(path) = command_of(*op) else {
                 continue;

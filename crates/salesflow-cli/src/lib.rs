@@ -28,22 +28,23 @@ macro_rules! note {
 }
 
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod exit;
 pub mod import;
 pub mod listen;
 pub mod output;
+pub mod overrides;
 
 use std::ffi::{OsStr, OsString};
 use std::io::IsTerminal;
 
-use clap::CommandFactory;
 use salesflow::{AnyRequest, ApiToken, CallOptions, Client, Operation};
 use salesflow_mock::MockServer;
 
 use crate::cli::{
-    AccountsCmd, CallArgs, CampaignsCmd, Cli, Command, ConfigAddArgs, ConfigCmd, ContactsCmd,
-    GlobalArgs, MembersCmd, OutputFormat, WebhooksCmd,
+    CallArgs, Cli, Command, ConfigAddArgs, ConfigCmd, GlobalArgs, MembersCmd, OutputFormat,
+    WebhooksCmd,
 };
 use crate::config::Config;
 use crate::exit::CliError;
@@ -282,22 +283,16 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         profile,
     };
     match cli.command {
-        Command::Campaigns(cmd) => campaigns(&ctx, cmd).await,
-        Command::Contacts(cmd) => contacts(&ctx, cmd).await,
+        Command::Operation(call) => commands::run(&ctx, call).await,
         Command::Members(MembersCmd::Import(args)) | Command::Import(args) => {
             import::run(&ctx, &args).await
         }
-        Command::Accounts(AccountsCmd::List) => {
-            let accounts = ctx.client()?.list_accounts().await?;
-            emit(output, &accounts, || output::accounts_table(&accounts))?;
-            Ok(exit::SUCCESS)
-        }
-        Command::Webhooks(cmd) => webhooks(&ctx, cmd).await,
+        Command::Webhooks(WebhooksCmd::Listen(args)) => listen::run(&ctx, &args).await,
         Command::Call(args) => call(&ctx, args).await,
         Command::Config(_) => unreachable!("handled above"),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "salesflow", &mut buf);
+            clap_complete::generate(shell, &mut cli::command(), "salesflow", &mut buf);
             output::write_stdout(&String::from_utf8_lossy(&buf))?;
             Ok(exit::SUCCESS)
         }
@@ -484,170 +479,6 @@ fn read_token_from_stdin() -> Result<ApiToken, CliError> {
         .read_line(&mut line)
         .map_err(|e| CliError::usage(format!("cannot read the token from standard input: {e}")))?;
     Ok(ApiToken::new(line.trim()))
-}
-
-async fn campaigns(ctx: &Context, cmd: CampaignsCmd) -> Result<i32, CliError> {
-    let client = ctx.client()?;
-    let out = ctx.output;
-    match cmd {
-        CampaignsCmd::List { updated_from } => {
-            let mut call = client.list_campaigns();
-            if let Some(d) = updated_from {
-                call = call.updated_from_date(d);
-            }
-            let list = call.await?;
-            emit(out, &list, || output::campaigns_table(&list))?;
-        }
-        CampaignsCmd::Stats { campaign_id, force } => {
-            let mut call = client.get_campaign_statistics(campaign_id);
-            if force {
-                call = call.is_force_request(true);
-            }
-            let stats = call.await?;
-            emit(out, &stats, || output::record_of(&stats))?;
-        }
-        CampaignsCmd::Start { campaign_id } => {
-            let msg = client.start_campaign(campaign_id).await?;
-            emit(out, &msg, || output::status_table(&msg))?;
-        }
-    }
-    Ok(exit::SUCCESS)
-}
-
-async fn contacts(ctx: &Context, cmd: ContactsCmd) -> Result<i32, CliError> {
-    let client = ctx.client()?;
-    let out = ctx.output;
-    match cmd {
-        ContactsCmd::Get { member_id } => {
-            let c = client.get_contact(member_id).await?;
-            emit(out, &c, || output::record_of(&c))?;
-        }
-        ContactsCmd::GetByIdentifier { public_identifier } => {
-            let c = client
-                .get_contact_by_public_identifier(public_identifier)
-                .await?;
-            emit(out, &c, || output::record_of(&c))?;
-        }
-        ContactsCmd::Find {
-            public_identifiers,
-            updated_from,
-        } => {
-            let mut call = client.list_contacts_by_public_identifiers(public_identifiers);
-            if let Some(d) = updated_from {
-                call = call.updated_from_date(d);
-            }
-            let list = call.await?;
-            emit(out, &list, || output::contacts_table(&list))?;
-        }
-        ContactsCmd::List {
-            campaign,
-            updated_from,
-        } => {
-            let mut call = client.list_contacts_by_campaign(campaign);
-            if let Some(d) = updated_from {
-                call = call.updated_from_date(d);
-            }
-            let list = call.await?;
-            emit(out, &list, || output::contacts_table(&list))?;
-        }
-        ContactsCmd::Update {
-            member_id,
-            first_name,
-            last_name,
-            location,
-            occupation,
-            industry,
-            email,
-            phone,
-        } => {
-            let fields = [
-                first_name, last_name, location, occupation, industry, email, phone,
-            ];
-            if fields.iter().all(Option::is_none) {
-                return Err(CliError::usage(
-                    "nothing to update: give at least one of --first-name, --last-name, \
-                     --location, --occupation, --industry, --email, --phone",
-                ));
-            }
-            let [first_name, last_name, location, occupation, industry, email, phone] = fields;
-            let mut call = client.update_contact(member_id);
-            if let Some(v) = first_name {
-                call = call.first_name(v);
-            }
-            if let Some(v) = last_name {
-                call = call.last_name(v);
-            }
-            if let Some(v) = location {
-                call = call.location(v);
-            }
-            if let Some(v) = occupation {
-                call = call.occupation(v);
-            }
-            if let Some(v) = industry {
-                call = call.industry(v);
-            }
-            if let Some(v) = email {
-                call = call.email(v);
-            }
-            if let Some(v) = phone {
-                call = call.phone(v);
-            }
-            let c = call.await?;
-            emit(out, &c, || output::record_of(&c))?;
-        }
-        ContactsCmd::Delete { member_id } => {
-            let msg = client.delete_contact(member_id).await?;
-            emit(out, &msg, || output::status_table(&msg))?;
-        }
-    }
-    Ok(exit::SUCCESS)
-}
-
-async fn webhooks(ctx: &Context, cmd: WebhooksCmd) -> Result<i32, CliError> {
-    let out = ctx.output;
-    match cmd {
-        WebhooksCmd::List => {
-            let list = ctx.client()?.list_webhooks().await?;
-            emit(out, &list, || output::webhooks_table(&list))?;
-        }
-        WebhooksCmd::Create {
-            name,
-            url,
-            disable_for_muted,
-        } => {
-            let mut call = ctx.client()?.create_webhook(name, url);
-            if disable_for_muted {
-                call = call.disable_for_muted_contacts(true);
-            }
-            let created = call.await?;
-            emit(out, &created, || {
-                output::webhooks_table(std::slice::from_ref(&created))
-            })?;
-        }
-        WebhooksCmd::Delete { webhook_id } => {
-            let msg = ctx.client()?.delete_webhook(webhook_id).await?;
-            emit(out, &msg, || output::status_table(&msg))?;
-        }
-        WebhooksCmd::Attach {
-            webhook_id,
-            campaign,
-            run_on,
-        } => {
-            let a = ctx
-                .client()?
-                .attach_webhook(webhook_id, campaign, run_on)
-                .await?;
-            emit(out, &a, || output::attachment_table(&a))?;
-        }
-        WebhooksCmd::Detach {
-            webhook_campaign_id,
-        } => {
-            let msg = ctx.client()?.detach_webhook(webhook_campaign_id).await?;
-            emit(out, &msg, || output::status_table(&msg))?;
-        }
-        WebhooksCmd::Listen(args) => return listen::run(ctx, &args).await,
-    }
-    Ok(exit::SUCCESS)
 }
 
 /// `salesflow call`: any operation, parameters as NAME=VALUE.

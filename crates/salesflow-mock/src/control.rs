@@ -83,9 +83,18 @@ async fn clear_deliveries(State(state): State<MockState>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
+/// The query of `POST /_mock/reset`.
+#[derive(Deserialize)]
+struct ResetQuery {
+    seed: Option<String>,
+}
+
 async fn reset(State(state): State<MockState>, RawQuery(q): RawQuery) -> Response {
-    let params = crate::api::Params::parse(q.as_deref());
-    let seed = match params.get("seed").map(str::parse::<Seed>).transpose() {
+    let query: ResetQuery = match serde_urlencoded::from_str(q.as_deref().unwrap_or_default()) {
+        Ok(query) => query,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e.to_string()),
+    };
+    let seed = match query.seed.as_deref().map(str::parse::<Seed>).transpose() {
         Ok(seed) => seed,
         Err(e) => return error(StatusCode::BAD_REQUEST, e),
     };

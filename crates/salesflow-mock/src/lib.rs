@@ -44,11 +44,19 @@
 //!
 //! # Behaviour beyond the spec's documented responses
 //!
-//! - A request that breaks the spec (a missing or mistyped required query parameter, a body
-//!   that is not the documented JSON, more than 20 `PublicIdentifiers`, a `runOn` other than
-//!   1, 2 or 7) gets HTTP 400 with `{"Status": 400, "Message": "..."}`. Authentication is
-//!   checked first: a missing/unknown `token`, or an `accountId` the token does not reach, is
-//!   403 `{"Status": 403, "Message": "Invalid token/account."}`.
+//! - Every request is received through the spec's generated wire types
+//!   (`salesflow_api::params`): a request that breaks the spec (a missing or mistyped
+//!   parameter, an integer parameter that is not an integer, a string longer than its
+//!   `maxLength`, a body that is not the documented JSON, more than 20 `PublicIdentifiers`)
+//!   gets HTTP 400 with `{"Status": 400, "Message": "..."}`. Body field names are matched
+//!   ignoring case, as the vendor's server does. Authentication is checked first: a
+//!   missing/unknown `token`, or an `accountId` the token does not reach, is 403
+//!   `{"Status": 403, "Message": "Invalid token/account."}`.
+//! - Every request field the resource also has (UpdateContact's body, ImportMember's
+//!   parameters) is stored on it and served back, so a field the spec adds to both round-trips
+//!   with no change here.
+//! - The demo world ([`Seed::Demo`]) is read from `demo.json` at start; a field of a record
+//!   type that no demo record names takes the spec's example of it.
 //! - An unknown campaign, member, webhook or attachment (or one of another account) is 404
 //!   with a `StatusMessage` body.
 //! - AttachWebhook: attaching a webhook to a campaign again for the same `runOn`, or a fourth

@@ -10,11 +10,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, TimeDelta, Utc};
+use salesflow_api::params::Record;
 use salesflow_api::types::{Account, Campaign, ContactDetails, Webhook, WebhookCampaign};
 use salesflow_webhook_types::{
     AccountId, AccountStatus, CampaignId, CampaignStatus, FlexibleDate, MemberFlags, MemberId,
     MemberStatus, RunOn, WebhookCampaignId, WebhookId,
 };
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -137,11 +139,13 @@ impl AccountEntry {
     }
 }
 
-/// A campaign: what ListCampaigns answers, and the account that owns it.
+/// A campaign: what ListCampaigns answers, the account that owns it, and when it last
+/// changed (what ListCampaigns' `updatedFromDate` compares, whatever fields the record has).
 #[derive(Clone, Debug)]
 pub(crate) struct CampaignEntry {
     pub(crate) campaign: Campaign,
     pub(crate) account_id: AccountId,
+    modified_at: DateTime<Utc>,
 }
 
 impl CampaignEntry {
@@ -156,15 +160,28 @@ impl CampaignEntry {
         campaign.campaign_id = id;
         campaign.campaign_name = Some(name.to_owned());
         campaign.status = Some(status);
-        campaign.last_modified_at = Some(last_modified_at.into());
-        Self {
+        Self::of(campaign, account_id, last_modified_at)
+    }
+
+    /// An entry of `campaign`, last changed at `modified_at`.
+    fn of(campaign: Campaign, account_id: AccountId, modified_at: DateTime<Utc>) -> Self {
+        let mut entry = Self {
             campaign,
             account_id,
-        }
+            modified_at,
+        };
+        entry.touch(modified_at);
+        entry
     }
 
     pub(crate) fn touch(&mut self, now: DateTime<Utc>) {
+        self.modified_at = now;
         self.campaign.last_modified_at = Some(now.into());
+    }
+
+    /// Whether it changed at or after `since` (always, without `since`).
+    pub(crate) fn changed_since(&self, since: Option<DateTime<Utc>>) -> bool {
+        since.is_none_or(|since| self.modified_at >= since)
     }
 }
 
@@ -342,209 +359,207 @@ pub(crate) fn merge_patch(target: &mut Value, patch: Value) {
     }
 }
 
-/// The demo members: (id, campaign, account, first, last, identifier, status).
-type MemberSeed = (
-    MemberId,
-    CampaignId,
-    AccountId,
-    &'static str,
-    &'static str,
-    &'static str,
-    MemberFlags,
-);
+/// `record` with every field of `fields` that `R` has set (names matched ignoring ASCII case,
+/// as the vendor's server matches them; `null` values skipped): how a request's parameters or
+/// body are stored on the resource they describe, with no field named here. A field `R` does
+/// not have is left out.
+pub(crate) fn merge_fields<R>(
+    record: &R,
+    fields: &Map<String, Value>,
+) -> Result<R, serde_json::Error>
+where
+    R: Record + Serialize + DeserializeOwned,
+{
+    let mut json = serde_json::to_value(record)?;
+    if let Value::Object(target) = &mut json {
+        for (name, value) in fields {
+            if let (Some(field), false) = (R::field(name), value.is_null()) {
+                target.insert(field.to_owned(), value.clone());
+            }
+        }
+    }
+    serde_json::from_value(json)
+}
+
+/// The demo world (`demo.json`): records in the vendor's field names, and what only the mock
+/// keeps.
+#[derive(Deserialize)]
+struct Demo {
+    tokens: BTreeMap<String, Vec<AccountId>>,
+    accounts: Vec<DemoAccount>,
+    campaigns: Vec<DemoCampaign>,
+    members: Vec<DemoMember>,
+    webhooks: Vec<DemoWebhook>,
+    next_ids: NextIds,
+}
+
+#[derive(Deserialize)]
+struct DemoAccount {
+    linkedin_name: (String, String),
+    record: Value,
+}
+
+#[derive(Deserialize)]
+struct DemoCampaign {
+    account: AccountId,
+    modified_days_ago: i64,
+    record: Value,
+}
+
+#[derive(Deserialize)]
+struct DemoMember {
+    account: AccountId,
+    added_days_ago: i64,
+    modified_days_ago: i64,
+    #[serde(default)]
+    connected_days_ago: Option<i64>,
+    #[serde(default)]
+    muted: bool,
+    #[serde(default)]
+    custom: Vec<String>,
+    record: Value,
+}
+
+#[derive(Deserialize)]
+struct DemoWebhook {
+    account: AccountId,
+    record: Value,
+}
+
+#[derive(Deserialize)]
+struct NextIds {
+    member: i64,
+    campaign: i64,
+    webhook: i64,
+    attachment: i64,
+}
+
+/// `days` days before `now`.
+fn days_ago(now: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+    now - TimeDelta::try_days(days).unwrap_or_default()
+}
+
+/// The demo world, as `demo.json` writes it.
+const DEMO: &str = include_str!("demo.json");
+
+/// The records of one type, decoded: each field that no record names is first filled from the
+/// spec's example of it (so a field added to the spec shows in the demo world).
+fn records<R: Record + DeserializeOwned>(raw: Vec<Value>) -> Result<Vec<R>, serde_json::Error> {
+    let named: BTreeSet<String> = raw
+        .iter()
+        .filter_map(Value::as_object)
+        .flat_map(|m| m.keys().cloned())
+        .collect();
+    let example = R::example();
+    raw.into_iter()
+        .map(|mut value| {
+            if let Value::Object(map) = &mut value {
+                for (name, v) in &example {
+                    if !named.contains(name) && R::FIELDS.contains(&name.as_str()) {
+                        map.insert(name.clone(), v.clone());
+                    }
+                }
+            }
+            serde_json::from_value(value)
+        })
+        .collect()
+}
 
 impl World {
-    /// A world filled according to `seed`.
+    /// A world filled according to `seed`, from `demo.json`.
     pub(crate) fn seeded(seed: Seed) -> Self {
+        match Self::from_demo(seed, Utc::now()) {
+            Ok(world) => world,
+            Err(e) => {
+                // `demo.json` is part of the crate and checked by its tests.
+                tracing::error!("salesflow-mock: the demo world does not decode: {e}");
+                World::default()
+            }
+        }
+    }
+
+    /// The demo world (only its tokens and accounts for [`Seed::Empty`]), dated from `now`.
+    fn from_demo(seed: Seed, now: DateTime<Utc>) -> Result<Self, serde_json::Error> {
+        let demo: Demo = serde_json::from_str(DEMO)?;
         let mut world = World {
-            next_member_id: 46875500,
-            next_campaign_id: 31000,
-            next_webhook_id: 10265,
-            next_attachment_id: 27830,
+            next_member_id: demo.next_ids.member,
+            next_campaign_id: demo.next_ids.campaign,
+            next_webhook_id: demo.next_ids.webhook,
+            next_attachment_id: demo.next_ids.attachment,
             ..World::default()
         };
-        for account in [
-            AccountEntry::new(
-                DEMO_ACCOUNT_ID,
-                "active@example.com",
-                AccountStatus::Active,
-                (5001, "bob.white@example.com"),
-                ("Bob", "White"),
-            ),
-            AccountEntry::new(
-                DEMO_BLOCKED_ACCOUNT_ID,
-                "blocked@example.com",
-                AccountStatus::Blocked,
-                (5001, "bob.white@example.com"),
-                ("Bob", "White"),
-            ),
-            AccountEntry::new(
-                DEMO_OTHER_ACCOUNT_ID,
-                "other@example.com",
-                AccountStatus::Active,
-                (5002, "carol.green@example.com"),
-                ("Carol", "Green"),
-            ),
-        ] {
-            world.accounts.insert(account.account.account_id, account);
+        let (names, raw): (Vec<_>, Vec<_>) = demo
+            .accounts
+            .into_iter()
+            .map(|a| (a.linkedin_name, a.record))
+            .unzip();
+        for ((first_name, last_name), account) in names.into_iter().zip(records::<Account>(raw)?) {
+            let entry = AccountEntry {
+                account,
+                first_name,
+                last_name,
+            };
+            world.accounts.insert(entry.account.account_id, entry);
         }
-        world.grant(DEMO_TOKEN, DEMO_ACCOUNT_ID);
-        world.grant(DEMO_TOKEN, DEMO_BLOCKED_ACCOUNT_ID);
-        world.grant(DEMO_OTHER_TOKEN, DEMO_OTHER_ACCOUNT_ID);
+        for (token, accounts) in &demo.tokens {
+            for account in accounts {
+                world.grant(token, *account);
+            }
+        }
         if seed == Seed::Empty {
-            return world;
+            return Ok(world);
         }
 
-        let now = Utc::now();
-        let day = TimeDelta::days(1);
-        for (id, account_id, name, status) in [
-            (
-                DEMO_CAMPAIGN_RUNNING,
-                DEMO_ACCOUNT_ID,
-                "Sales",
-                CampaignStatus::Running,
-            ),
-            (
-                DEMO_CAMPAIGN_PAUSED,
-                DEMO_ACCOUNT_ID,
-                "Java developers",
-                CampaignStatus::Paused,
-            ),
-            (
-                DEMO_CAMPAIGN_EMPTY,
-                DEMO_ACCOUNT_ID,
-                "Empty campaign",
-                CampaignStatus::Stopped,
-            ),
-            (
-                DEMO_CAMPAIGN_BLOCKED,
-                DEMO_BLOCKED_ACCOUNT_ID,
-                "Blocked outreach",
-                CampaignStatus::Paused,
-            ),
-        ] {
-            let entry = CampaignEntry::new(id, account_id, name, status, now - day * 3);
-            world.campaigns.insert(id, entry);
+        let (meta, raw): (Vec<_>, Vec<_>) = demo
+            .campaigns
+            .into_iter()
+            .map(|c| ((c.account, c.modified_days_ago), c.record))
+            .unzip();
+        for ((account, days), campaign) in meta.into_iter().zip(records::<Campaign>(raw)?) {
+            let entry = CampaignEntry::of(campaign, account, days_ago(now, days));
+            world.campaigns.insert(entry.campaign.campaign_id, entry);
         }
 
-        let seeds: [MemberSeed; 6] = [
-            (
-                DEMO_MEMBER_JOHN,
-                DEMO_CAMPAIGN_RUNNING,
-                DEMO_ACCOUNT_ID,
-                "John",
-                "Doe",
-                "john-doe-100",
-                MemberFlags::INVITATION_SENT,
-            ),
-            (
-                DEMO_MEMBER_NICK,
-                DEMO_CAMPAIGN_RUNNING,
-                DEMO_ACCOUNT_ID,
-                "Nick",
-                "Foo",
-                "nick-foo-300",
-                MemberFlags::CONNECTED,
-            ),
-            (
-                DEMO_MEMBER_ANN,
-                DEMO_CAMPAIGN_RUNNING,
-                DEMO_ACCOUNT_ID,
-                "Ann",
-                "Lee",
-                "ann-lee-200",
-                MemberFlags::PENDING | MemberFlags::ERROR,
-            ),
-            (
-                MemberId::new(46875437),
-                DEMO_CAMPAIGN_PAUSED,
-                DEMO_ACCOUNT_ID,
-                "Maria",
-                "Garcia",
-                "maria-garcia-400",
-                MemberFlags::IMPORTED,
-            ),
-            (
-                MemberId::new(46875438),
-                DEMO_CAMPAIGN_PAUSED,
-                DEMO_ACCOUNT_ID,
-                "Li",
-                "Wei",
-                "li-wei-500",
-                MemberFlags::PENDING,
-            ),
-            (
-                MemberId::new(46875439),
-                DEMO_CAMPAIGN_BLOCKED,
-                DEMO_BLOCKED_ACCOUNT_ID,
-                "Tom",
-                "Brown",
-                "tom-brown-600",
-                MemberFlags::IMPORTED,
-            ),
-        ];
-        for (id, campaign, account, first, last, identifier, flags) in seeds {
-            let campaign_name = world
-                .campaigns
-                .get(&campaign)
-                .and_then(|c| c.campaign.campaign_name.clone());
-            let mut details = ContactDetails::default();
-            details.member_id = id;
-            details.first_name = Some(first.into());
-            details.last_name = Some(last.into());
-            details.location = Some("New York".into());
-            details.occupation = Some("CEO".into());
-            details.public_identifier = Some(identifier.into());
-            details.member_url = Some(format!("https://linkedin.com/in/{identifier}"));
-            details.status = Some(MemberStatus::from_flags(flags));
-            details.campaign_id = Some(campaign);
-            details.campaign_name = campaign_name;
-            details.added_at = Some(FlexibleDate::from(now - day * 10));
-            details.last_modified_at = Some(FlexibleDate::from(now - day * 2));
+        let (meta, raw): (Vec<_>, Vec<_>) = demo
+            .members
+            .into_iter()
+            .map(|m| {
+                let record = m.record.clone();
+                (m, record)
+            })
+            .unzip();
+        for (m, mut details) in meta.into_iter().zip(records::<ContactDetails>(raw)?) {
+            details.added_at = Some(FlexibleDate::from(days_ago(now, m.added_days_ago)));
+            let mut custom: [Option<String>; 10] = Default::default();
+            for (slot, value) in custom.iter_mut().zip(m.custom) {
+                *slot = Some(value);
+            }
             let mut member = Member {
                 details,
-                account_id: account,
-                muted: false,
+                account_id: m.account,
+                muted: m.muted,
                 has_reply: false,
-                connected_at: None,
-                custom: Default::default(),
+                connected_at: m.connected_days_ago.map(|d| days_ago(now, d)),
+                custom,
             };
-            match id {
-                DEMO_MEMBER_JOHN => {
-                    let d = &mut member.details;
-                    d.industry = Some("marketing".into());
-                    d.email = Some("john.doe@example.com".into());
-                    d.phone = Some("1555123456".into());
-                    d.company = Some("Doe & Co".into());
-                    member.custom[0] = Some("CustomValue1".into());
-                }
-                DEMO_MEMBER_NICK => {
-                    let d = &mut member.details;
-                    d.location = Some("London".into());
-                    d.occupation =
-                        Some("Full stack .NET developer, open for new opportunities".into());
-                    member.connected_at = Some(now - day * 5);
-                }
-                DEMO_MEMBER_ANN => member.muted = true,
-                _ => {}
-            }
+            member.touch(days_ago(now, m.modified_days_ago));
             world.insert_member(member);
         }
 
-        let mut hook = WebhookEntry::new(
-            DEMO_WEBHOOK_ID,
-            DEMO_ACCOUNT_ID,
-            "Demo CRM",
-            "http://127.0.0.1:9/salesflow-demo",
-            Some(false),
-        );
-        hook.attachments_mut().push(attachment(
-            DEMO_WEBHOOK_CAMPAIGN_ID,
-            DEMO_CAMPAIGN_RUNNING,
-            RunOn::MemberConnected,
-        ));
-        world.webhooks.insert(DEMO_WEBHOOK_ID, hook);
-        world
+        let (accounts, raw): (Vec<_>, Vec<_>) = demo
+            .webhooks
+            .into_iter()
+            .map(|h| (h.account, h.record))
+            .unzip();
+        for (account_id, webhook) in accounts.into_iter().zip(records::<Webhook>(raw)?) {
+            let mut entry = WebhookEntry {
+                webhook,
+                account_id,
+            };
+            entry.attachments_mut();
+            world.webhooks.insert(entry.webhook.webhook_id, entry);
+        }
+        Ok(world)
     }
 
     /// Lets `token` reach `account_id`.
@@ -635,7 +650,7 @@ impl World {
         now: DateTime<Utc>,
     ) -> Result<(), MockError> {
         let member = self.members.get(&id).ok_or(MockError::UnknownMember(id))?;
-        let touches_date = patch.contains_key("LastModifiedAt");
+        let before = member.details.last_modified_at;
         let mut json = serde_json::to_value(&member.details)
             .map_err(|e| MockError::InvalidPatch(e.to_string()))?;
         merge_patch(&mut json, Value::Object(patch));
@@ -646,7 +661,8 @@ impl World {
                 "`MemberId` cannot be changed (member {id})"
             )));
         }
-        if !touches_date {
+        // Unless the patch changed `LastModifiedAt`, the member changed now.
+        if details.last_modified_at == before {
             details.last_modified_at = Some(now.into());
         }
         self.update_member(id, |m| m.details = details);
@@ -711,6 +727,107 @@ impl World {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_demo_data_decodes_and_names_the_demo_constants() {
+        let world = World::from_demo(Seed::Demo, Utc::now()).unwrap();
+        assert!(world.reaches(DEMO_TOKEN, DEMO_ACCOUNT_ID));
+        assert!(world.reaches(DEMO_TOKEN, DEMO_BLOCKED_ACCOUNT_ID));
+        assert!(world.reaches(DEMO_OTHER_TOKEN, DEMO_OTHER_ACCOUNT_ID));
+        assert!(!world.reaches(DEMO_OTHER_TOKEN, DEMO_ACCOUNT_ID));
+        assert!(world.accounts[&DEMO_BLOCKED_ACCOUNT_ID].is_blocked());
+        for (id, account, status) in [
+            (
+                DEMO_CAMPAIGN_RUNNING,
+                DEMO_ACCOUNT_ID,
+                CampaignStatus::Running,
+            ),
+            (
+                DEMO_CAMPAIGN_PAUSED,
+                DEMO_ACCOUNT_ID,
+                CampaignStatus::Paused,
+            ),
+            (
+                DEMO_CAMPAIGN_EMPTY,
+                DEMO_ACCOUNT_ID,
+                CampaignStatus::Stopped,
+            ),
+            (
+                DEMO_CAMPAIGN_BLOCKED,
+                DEMO_BLOCKED_ACCOUNT_ID,
+                CampaignStatus::Paused,
+            ),
+        ] {
+            let c = world.campaign(account, id).unwrap();
+            assert_eq!(c.campaign.status, Some(status), "{id}");
+        }
+        let in_campaign = |id| {
+            world
+                .members()
+                .filter(|m| m.campaign_id() == Some(id))
+                .count()
+        };
+        assert_eq!(in_campaign(DEMO_CAMPAIGN_RUNNING), 3);
+        assert_eq!(in_campaign(DEMO_CAMPAIGN_PAUSED), 2);
+        assert_eq!(in_campaign(DEMO_CAMPAIGN_EMPTY), 0);
+        let john = world.member(DEMO_ACCOUNT_ID, DEMO_MEMBER_JOHN).unwrap();
+        assert_eq!(john.flags(), MemberFlags::INVITATION_SENT);
+        assert_eq!(john.custom[0].as_deref(), Some("CustomValue1"));
+        assert_eq!(
+            john.details.public_identifier.as_deref(),
+            Some("john-doe-100")
+        );
+        let nick = world.member(DEMO_ACCOUNT_ID, DEMO_MEMBER_NICK).unwrap();
+        assert_eq!(nick.flags(), MemberFlags::CONNECTED);
+        assert!(nick.connected_at.is_some());
+        let ann = world.member(DEMO_ACCOUNT_ID, DEMO_MEMBER_ANN).unwrap();
+        assert_eq!(ann.flags(), MemberFlags::PENDING | MemberFlags::ERROR);
+        assert!(ann.muted);
+        let hook = world.webhook(DEMO_ACCOUNT_ID, DEMO_WEBHOOK_ID).unwrap();
+        assert_eq!(
+            hook.attachments()[0].webhook_campaign_id,
+            DEMO_WEBHOOK_CAMPAIGN_ID
+        );
+        assert_eq!(hook.attachments()[0].run_on, RunOn::MemberConnected);
+
+        let empty = World::from_demo(Seed::Empty, Utc::now()).unwrap();
+        assert!(empty.reaches(DEMO_TOKEN, DEMO_ACCOUNT_ID));
+        assert!(empty.campaigns.is_empty() && empty.webhooks.is_empty());
+        assert_eq!(empty.members().count(), 0);
+    }
+
+    #[test]
+    fn fields_no_demo_record_names_come_from_the_spec_examples() {
+        let raw = vec![
+            json!({"MemberId": 1, "FirstName": "A"}),
+            json!({"MemberId": 2}),
+        ];
+        let filled: Vec<ContactDetails> = records(raw).unwrap();
+        // Named by a record: kept as the records say (absent from the second).
+        assert_eq!(filled[0].first_name.as_deref(), Some("A"));
+        assert_eq!(filled[1].first_name, None);
+        // Named by none: the spec's example, on every record.
+        let example = ContactDetails::example();
+        assert_eq!(
+            filled[1].occupation.as_deref(),
+            example["Occupation"].as_str()
+        );
+        assert_eq!(filled[0].member_id, MemberId::new(1));
+    }
+
+    #[test]
+    fn request_fields_are_stored_on_the_record_that_has_them() {
+        let mut fields = Map::new();
+        fields.insert("firstname".into(), json!("Jo"));
+        fields.insert("linkedInUrl".into(), json!("https://x"));
+        fields.insert("email".into(), Value::Null);
+        let mut before = ContactDetails::default();
+        before.email = Some("kept@example.com".into());
+        let after = merge_fields(&before, &fields).unwrap();
+        assert_eq!(after.first_name.as_deref(), Some("Jo"));
+        assert_eq!(after.email.as_deref(), Some("kept@example.com"));
+        assert!(after.extra.is_empty(), "{:?}", after.extra);
+    }
 
     #[test]
     fn public_identifiers() {

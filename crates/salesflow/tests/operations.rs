@@ -987,14 +987,43 @@ async fn undecodable_success_is_a_decode_error() {
     }
 }
 
-/// `op.path()` with the example's path parameter filled in, under the test base URL.
+/// `op.path()` with every path parameter filled in from the spec's example, under the test
+/// base URL.
 fn wire_path(op: Operation) -> String {
-    format!("/api{}", op.path().replace("{memberId}", "46875434"))
+    let example = AnyRequest::example(op)
+        .unwrap_or_else(|e| panic!("{op}: {e}"))
+        .to_json();
+    let mut path = String::from("/api");
+    for segment in op.path().split('/').filter(|s| !s.is_empty()) {
+        let segment = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => match &example[name] {
+                Value::String(s) => s.clone(),
+                Value::Null => panic!("{op}: the example has no path parameter `{name}`"),
+                other => other.to_string(),
+            },
+            None => segment.to_owned(),
+        };
+        path.push('/');
+        path.push_str(&segment);
+    }
+    path
+}
+
+#[test]
+fn wire_paths_fill_every_path_parameter() {
+    for op in Operation::ALL {
+        let path = wire_path(*op);
+        assert!(!path.contains(['{', '}']), "{op}: {path}");
+        assert_eq!(
+            path.split('/').count(),
+            op.path().split('/').count() + 1,
+            "{op}: {path}"
+        );
+    }
 }
 
 #[tokio::test]
 async fn every_spec_example_decodes_passes_validation_and_is_sent() {
-    assert_eq!(Operation::ALL.len(), 16);
     // Every request reaches the server and is refused: an API error (not a validation or
     // configuration error) proves the example passed the client-side checks.
     let (server, client) = serve(404, json!({"Status": 404, "Message": "nope"})).await;

@@ -42,6 +42,27 @@ pub struct Model {
     /// `(derived, base)`: `derived` is `allOf: [$ref base, ...]`, so a `derived` value can be
     /// projected onto `base`.
     pub projections: Vec<(String, String)>,
+    /// The names of the API key query parameters every call carries (the spec's `apiKey`
+    /// security schemes `in: query`), in the spec's order: `token`, `accountId`.
+    pub api_keys: Vec<String>,
+    /// The response structs (those of `response_structs`) with their fields' wire names and
+    /// the spec's example of each.
+    pub records: Vec<Record>,
+    /// The `description` of each tag, by name, in the spec's order.
+    pub tags: Vec<(String, String)>,
+}
+
+/// A response struct as data: its fields and the spec's examples.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The component schema (and generated type) name, e.g. `Contact`.
+    pub name: String,
+    /// The wire name of each of its fields, in the generated struct's order.
+    pub fields: Vec<String>,
+    /// The spec's examples for it, merged: the examples of the schemas it is `allOf`, then
+    /// its properties' own examples (or those of the schemas they refer to), then the
+    /// schema's `example`, each later one winning.
+    pub example: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Which of the vendor's hosts serves an operation.
@@ -128,6 +149,54 @@ pub struct Param {
     pub example: Option<serde_json::Value>,
     /// Its value's shape.
     pub shape: Shape,
+    /// Its JSON type as the spec writes it, for checks as strict as the spec (a server
+    /// refusing a number where the spec says string, even if a lenient decoder reads it).
+    pub wire_type: WireType,
+    /// Whether the spec allows `null` for it.
+    pub nullable: bool,
+}
+
+/// The JSON type of a value, as the spec's schema says it (`type`, also beside an `anyOf`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WireType {
+    /// `string`.
+    String,
+    /// `integer`.
+    Integer,
+    /// `number`.
+    Number,
+    /// `boolean`.
+    Boolean,
+    /// `array`.
+    Array,
+    /// `object`.
+    Object,
+    /// No `type`.
+    Any,
+}
+
+impl WireType {
+    /// The type of a (resolved) schema.
+    pub fn of(schema: &Schema) -> WireType {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(_)) => WireType::String,
+            SchemaKind::Type(Type::Integer(_)) => WireType::Integer,
+            SchemaKind::Type(Type::Number(_)) => WireType::Number,
+            SchemaKind::Type(Type::Boolean(_)) => WireType::Boolean,
+            SchemaKind::Type(Type::Array(_)) => WireType::Array,
+            SchemaKind::Type(Type::Object(_)) => WireType::Object,
+            SchemaKind::Any(any) => match any.typ.as_deref() {
+                Some("string") => WireType::String,
+                Some("integer") => WireType::Integer,
+                Some("number") => WireType::Number,
+                Some("boolean") => WireType::Boolean,
+                Some("array") => WireType::Array,
+                Some("object") => WireType::Object,
+                _ => WireType::Any,
+            },
+            _ => WireType::Any,
+        }
+    }
 }
 
 /// What kind of value a parameter holds.
@@ -659,6 +728,8 @@ pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
                     let rust = arg_type(&field)?;
                     let pcontext = format!("{context}, parameter `{}`", data.name);
                     params.push(Param {
+                        wire_type: WireType::of(schema),
+                        nullable: schema.schema_data.nullable,
                         shape: shape_of(
                             &pcontext,
                             schema,
@@ -722,6 +793,8 @@ pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
                             )));
                         }
                         params.push(Param {
+                            wire_type: WireType::of(schema),
+                            nullable: schema.schema_data.nullable,
                             shape: shape_of(&pcontext, schema, ref_name, rust, generated, spec)?,
                             wire: prop.clone(),
                             field,
@@ -846,13 +919,129 @@ pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
         collect_refs(schema, &mut pending);
     }
 
+    let api_keys = components
+        .security_schemes
+        .values()
+        .filter_map(|scheme| match scheme {
+            ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {
+                location: openapiv3::APIKeyLocation::Query,
+                name,
+                ..
+            }) => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+
+    let mut records = Vec::new();
+    for name in &response_structs {
+        let Some(s) = generated.structs.get(name) else {
+            continue;
+        };
+        let syn::Fields::Named(named) = &s.fields else {
+            continue;
+        };
+        let fields = named
+            .named
+            .iter()
+            .filter_map(|f| {
+                let ident = f.ident.as_ref()?.to_string();
+                let mut wire = None;
+                for attr in f.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+                    let _ = attr.parse_nested_meta(|meta| {
+                        if meta.path.is_ident("rename") {
+                            let lit: syn::LitStr = meta.value()?.parse()?;
+                            wire = Some(lit.value());
+                        } else if meta.input.peek(syn::Token![=]) {
+                            let _: syn::Expr = meta.value()?.parse()?;
+                        }
+                        Ok(())
+                    });
+                }
+                Some(wire.unwrap_or(ident))
+            })
+            .collect();
+        let reference = ReferenceOr::Reference {
+            reference: format!("#/components/schemas/{name}"),
+        };
+        let mut example = serde_json::Map::new();
+        example_of(spec, &reference, &mut example, 0)?;
+        records.push(Record {
+            name: name.clone(),
+            fields,
+            example,
+        });
+    }
+
+    let tags = spec
+        .tags
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                t.description.clone().unwrap_or_default().trim().to_owned(),
+            )
+        })
+        .collect();
+
     Ok(Model {
         api_version: spec.info.version.clone(),
         operations,
         response_structs,
         status_bodies,
         projections,
+        api_keys,
+        records,
+        tags,
     })
+}
+
+/// Adds the spec's examples for the object schema `r` to `out` (see [`Record::example`]).
+fn example_of(
+    spec: &OpenAPI,
+    r: &ReferenceOr<Schema>,
+    out: &mut serde_json::Map<String, serde_json::Value>,
+    depth: usize,
+) -> Result<(), Error> {
+    if depth > 8 {
+        return Err(Error::Spec("schemas nest `allOf` too deeply".into()));
+    }
+    let schema = resolve_schema(spec, r)?;
+    let properties = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => {
+            for part in all_of {
+                example_of(spec, part, out, depth + 1)?;
+            }
+            None
+        }
+        SchemaKind::Type(Type::Object(o)) => Some(&o.properties),
+        SchemaKind::Any(a) => Some(&a.properties),
+        _ => None,
+    };
+    for (name, property) in properties.into_iter().flatten() {
+        let (resolved, _) = resolve_boxed(spec, property)?;
+        let example = resolved.schema_data.example.clone().or_else(|| {
+            // `allOf: [$ref X]` (a nullable reference): X's example.
+            match &resolved.schema_kind {
+                SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                    resolve_schema(spec, &all_of[0])
+                        .ok()
+                        .and_then(|s| s.schema_data.example.clone())
+                }
+                _ => None,
+            }
+        });
+        if let Some(example) = example.filter(|e| !e.is_null()) {
+            out.insert(name.clone(), example);
+        }
+    }
+    if let Some(serde_json::Value::Object(example)) = &schema.schema_data.example {
+        for (k, v) in example {
+            if !v.is_null() {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The component schemas a schema refers to (properties, items, allOf parts).

@@ -810,12 +810,78 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
             }
         )*
 
+        /// The answer of any operation, typed ([`AnyRequest::send`]): what code that handles
+        /// every operation alike receives. `Debug` shows the answer itself.
+        #[derive(Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum AnyAnswer {
+            #(
+                #[doc = concat!("The answer of [`ops::", stringify!(#variants), "`].")]
+                #variants(<ops::#variants as crate::Request>::Response),
+            )*
+        }
+
+        impl ::std::fmt::Debug for AnyAnswer {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(AnyAnswer::#variants(answer) => ::std::fmt::Debug::fmt(answer, f),)*
+                }
+            }
+        }
+
+        impl AnyAnswer {
+            /// The operation it answers.
+            pub fn operation(&self) -> ::salesflow_api::operations::Operation {
+                match self {
+                    #(AnyAnswer::#variants(_) => ::salesflow_api::operations::Operation::#variants,)*
+                }
+            }
+
+            /// The answer as JSON (its type serialized: the vendor's field names, unknown
+            /// fields included), as [`AnyRequest::send_json`] returns it.
+            ///
+            /// # Errors
+            ///
+            /// Only if the answer cannot be written as JSON.
+            pub fn to_json(&self) -> ::std::result::Result<::serde_json::Value, crate::Error> {
+                match self {
+                    #(AnyAnswer::#variants(answer) => crate::client::to_json(
+                        ::salesflow_api::operations::Operation::#variants,
+                        answer,
+                    ),)*
+                }
+            }
+        }
+
         impl AnyRequest {
             /// The operation.
             pub fn operation(&self) -> ::salesflow_api::operations::Operation {
                 match self {
                     #(AnyRequest::#variants(_) => ::salesflow_api::operations::Operation::#variants,)*
                 }
+            }
+
+            /// The parameters as JSON: an object of the parameters' names on the wire, what
+            /// [`from_json`](Self::from_json) reads back.
+            pub fn to_json(&self) -> ::serde_json::Value {
+                let value = match self {
+                    #(AnyRequest::#variants(request) => ::serde_json::to_value(request),)*
+                };
+                value.unwrap_or(::serde_json::Value::Null)
+            }
+
+            /// Sends it with `options` and returns the answer, typed: the same as sending the
+            /// parameter struct it holds.
+            pub async fn send(
+                self,
+                client: &crate::Client,
+                options: crate::CallOptions,
+            ) -> ::std::result::Result<AnyAnswer, crate::Error> {
+                ::std::result::Result::Ok(match self {
+                    #(AnyRequest::#variants(request) => AnyAnswer::#variants(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    ),)*
+                })
             }
 
             /// Sends it with `options` and returns the answer as JSON (the answer's type

@@ -287,6 +287,7 @@ plus `Status` (member status flags), `CampaignId` (nullable) and `CampaignName`.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub disable_for_muted_contacts: ::std::option::Option<bool>,
+        ///The webhook's name.
         #[serde(rename = "Name")]
         pub name: CreateWebhookRequestName,
         /**An absolute `http` or `https` URL with a host name or an IPv4 address, checked
@@ -295,7 +296,7 @@ client-side; the mock refuses anything else with a 400.
         #[serde(rename = "Url")]
         pub url: CreateWebhookRequestUrl,
     }
-    ///`CreateWebhookRequestName`
+    ///The webhook's name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateWebhookRequestName(::std::string::String);
@@ -1306,6 +1307,7 @@ client-side; the mock refuses anything else with a 400.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListContactsRequest {
+        ///The members' LinkedIn public identifiers (the last segment of a profile URL).
         #[serde(rename = "PublicIdentifiers")]
         pub public_identifiers: ::std::vec::Vec<
             ListContactsRequestPublicIdentifiersItem,
@@ -1404,28 +1406,35 @@ was 200 (`x-salesflow-status-body: true`: clients check it on every success).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct UpdateContactRequest {
+        ///E-mail address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<UpdateContactRequestEmail>,
+        ///First name.
         #[serde(
             rename = "firstName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub first_name: ::std::option::Option<UpdateContactRequestFirstName>,
+        ///Industry.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub industry: ::std::option::Option<UpdateContactRequestIndustry>,
+        ///Last name.
         #[serde(
             rename = "lastName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub last_name: ::std::option::Option<UpdateContactRequestLastName>,
+        ///Location.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<UpdateContactRequestLocation>,
+        ///Occupation (the LinkedIn headline).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub occupation: ::std::option::Option<UpdateContactRequestOccupation>,
+        ///Phone number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<UpdateContactRequestPhone>,
     }
-    ///`UpdateContactRequestEmail`
+    ///E-mail address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateContactRequestEmail(::std::string::String);
@@ -1479,7 +1488,7 @@ was 200 (`x-salesflow-status-body: true`: clients check it on every success).
                 })
         }
     }
-    ///`UpdateContactRequestFirstName`
+    ///First name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateContactRequestFirstName(::std::string::String);
@@ -1534,7 +1543,7 @@ was 200 (`x-salesflow-status-body: true`: clients check it on every success).
                 })
         }
     }
-    ///`UpdateContactRequestIndustry`
+    ///Industry.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateContactRequestIndustry(::std::string::String);
@@ -1589,7 +1598,7 @@ was 200 (`x-salesflow-status-body: true`: clients check it on every success).
                 })
         }
     }
-    ///`UpdateContactRequestLastName`
+    ///Last name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateContactRequestLastName(::std::string::String);
@@ -1644,7 +1653,7 @@ was 200 (`x-salesflow-status-body: true`: clients check it on every success).
                 })
         }
     }
-    ///`UpdateContactRequestLocation`
+    ///Location.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateContactRequestLocation(::std::string::String);
@@ -1699,7 +1708,7 @@ was 200 (`x-salesflow-status-body: true`: clients check it on every success).
                 })
         }
     }
-    ///`UpdateContactRequestOccupation`
+    ///Occupation (the LinkedIn headline).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateContactRequestOccupation(::std::string::String);
@@ -1754,7 +1763,7 @@ was 200 (`x-salesflow-status-body: true`: clients check it on every success).
                 })
         }
     }
-    ///`UpdateContactRequestPhone`
+    ///Phone number.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateContactRequestPhone(::std::string::String);

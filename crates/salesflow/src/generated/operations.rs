@@ -966,49 +966,49 @@ pub mod ops {
         /// `memberId` (path, required). The member (contact).
         #[serde(rename = "memberId")]
         pub member_id: ::salesflow_webhook_types::MemberId,
-        /// `firstName` (body, optional; at most 63 characters).
+        /// `firstName` (body, optional; at most 63 characters). First name.
         #[serde(
             rename = "firstName",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub first_name: ::std::option::Option<::std::string::String>,
-        /// `lastName` (body, optional; at most 63 characters).
+        /// `lastName` (body, optional; at most 63 characters). Last name.
         #[serde(
             rename = "lastName",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub last_name: ::std::option::Option<::std::string::String>,
-        /// `location` (body, optional; at most 127 characters).
+        /// `location` (body, optional; at most 127 characters). Location.
         #[serde(
             rename = "location",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub location: ::std::option::Option<::std::string::String>,
-        /// `occupation` (body, optional; at most 1023 characters).
+        /// `occupation` (body, optional; at most 1023 characters). Occupation (the LinkedIn headline).
         #[serde(
             rename = "occupation",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub occupation: ::std::option::Option<::std::string::String>,
-        /// `industry` (body, optional; at most 1023 characters).
+        /// `industry` (body, optional; at most 1023 characters). Industry.
         #[serde(
             rename = "industry",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub industry: ::std::option::Option<::std::string::String>,
-        /// `email` (body, optional; at most 1023 characters).
+        /// `email` (body, optional; at most 1023 characters). E-mail address.
         #[serde(
             rename = "email",
             default,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub email: ::std::option::Option<::std::string::String>,
-        /// `phone` (body, optional; at most 1023 characters).
+        /// `phone` (body, optional; at most 1023 characters). Phone number.
         #[serde(
             rename = "phone",
             default,
@@ -1033,7 +1033,7 @@ pub mod ops {
                 phone: ::std::option::Option::None,
             }
         }
-        /// Sets `firstName` (body, optional; at most 63 characters).
+        /// Sets `firstName` (body, optional; at most 63 characters). First name.
         pub fn first_name(
             mut self,
             first_name: impl ::std::convert::Into<::std::string::String>,
@@ -1041,7 +1041,7 @@ pub mod ops {
             self.first_name = ::std::option::Option::Some(first_name.into());
             self
         }
-        /// Sets `lastName` (body, optional; at most 63 characters).
+        /// Sets `lastName` (body, optional; at most 63 characters). Last name.
         pub fn last_name(
             mut self,
             last_name: impl ::std::convert::Into<::std::string::String>,
@@ -1049,7 +1049,7 @@ pub mod ops {
             self.last_name = ::std::option::Option::Some(last_name.into());
             self
         }
-        /// Sets `location` (body, optional; at most 127 characters).
+        /// Sets `location` (body, optional; at most 127 characters). Location.
         pub fn location(
             mut self,
             location: impl ::std::convert::Into<::std::string::String>,
@@ -1057,7 +1057,7 @@ pub mod ops {
             self.location = ::std::option::Option::Some(location.into());
             self
         }
-        /// Sets `occupation` (body, optional; at most 1023 characters).
+        /// Sets `occupation` (body, optional; at most 1023 characters). Occupation (the LinkedIn headline).
         pub fn occupation(
             mut self,
             occupation: impl ::std::convert::Into<::std::string::String>,
@@ -1065,7 +1065,7 @@ pub mod ops {
             self.occupation = ::std::option::Option::Some(occupation.into());
             self
         }
-        /// Sets `industry` (body, optional; at most 1023 characters).
+        /// Sets `industry` (body, optional; at most 1023 characters). Industry.
         pub fn industry(
             mut self,
             industry: impl ::std::convert::Into<::std::string::String>,
@@ -1073,7 +1073,7 @@ pub mod ops {
             self.industry = ::std::option::Option::Some(industry.into());
             self
         }
-        /// Sets `email` (body, optional; at most 1023 characters).
+        /// Sets `email` (body, optional; at most 1023 characters). E-mail address.
         pub fn email(
             mut self,
             email: impl ::std::convert::Into<::std::string::String>,
@@ -1081,7 +1081,7 @@ pub mod ops {
             self.email = ::std::option::Option::Some(email.into());
             self
         }
-        /// Sets `phone` (body, optional; at most 1023 characters).
+        /// Sets `phone` (body, optional; at most 1023 characters). Phone number.
         pub fn phone(
             mut self,
             phone: impl ::std::convert::Into<::std::string::String>,
@@ -1629,7 +1629,7 @@ pub mod ops {
     #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct ListContactsByPublicIdentifiers {
-        /// `PublicIdentifiers` (body, required; at most 20 per request).
+        /// `PublicIdentifiers` (body, required; at most 20 per request). The members' LinkedIn public identifiers (the last segment of a profile URL).
         #[serde(rename = "PublicIdentifiers")]
         pub public_identifiers: ::std::vec::Vec<::std::string::String>,
         /// `UpdatedFromDate` (body, optional). The `UpdatedFromDate` filter (API 1.8/1.9). Its format is undocumented; we send ISO 8601 (RFC 3339), as decided for every date whose format is unknown.
@@ -2011,7 +2011,7 @@ pub mod ops {
     #[serde(deny_unknown_fields)]
     #[non_exhaustive]
     pub struct CreateWebhook {
-        /// `Name` (body, required; at most 255 characters).
+        /// `Name` (body, required; at most 255 characters). The webhook's name.
         #[serde(rename = "Name")]
         pub name: ::std::string::String,
         /// `Url` (body, required; at most 511 characters, format `uri`). An absolute `http` or `https` URL with a host name or an IPv4 address, checked client-side; the mock refuses anything else with a 400.
@@ -2633,46 +2633,46 @@ impl crate::Client {
     }
 }
 impl crate::Call<ops::UpdateContact> {
-    /// Sets `firstName` (body, optional; at most 63 characters).
+    /// Sets `firstName` (body, optional; at most 63 characters). First name.
     pub fn first_name(
         self,
         first_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.map_request(|request| request.first_name(first_name))
     }
-    /// Sets `lastName` (body, optional; at most 63 characters).
+    /// Sets `lastName` (body, optional; at most 63 characters). Last name.
     pub fn last_name(
         self,
         last_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.map_request(|request| request.last_name(last_name))
     }
-    /// Sets `location` (body, optional; at most 127 characters).
+    /// Sets `location` (body, optional; at most 127 characters). Location.
     pub fn location(
         self,
         location: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.map_request(|request| request.location(location))
     }
-    /// Sets `occupation` (body, optional; at most 1023 characters).
+    /// Sets `occupation` (body, optional; at most 1023 characters). Occupation (the LinkedIn headline).
     pub fn occupation(
         self,
         occupation: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.map_request(|request| request.occupation(occupation))
     }
-    /// Sets `industry` (body, optional; at most 1023 characters).
+    /// Sets `industry` (body, optional; at most 1023 characters). Industry.
     pub fn industry(
         self,
         industry: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.map_request(|request| request.industry(industry))
     }
-    /// Sets `email` (body, optional; at most 1023 characters).
+    /// Sets `email` (body, optional; at most 1023 characters). E-mail address.
     pub fn email(self, email: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.map_request(|request| request.email(email))
     }
-    /// Sets `phone` (body, optional; at most 1023 characters).
+    /// Sets `phone` (body, optional; at most 1023 characters). Phone number.
     pub fn phone(self, phone: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.map_request(|request| request.phone(phone))
     }
@@ -3146,6 +3146,241 @@ impl ::std::convert::From<ops::DetachWebhook> for AnyRequest {
         AnyRequest::DetachWebhook(request)
     }
 }
+/// The answer of any operation, typed ([`AnyRequest::send`]): what code that handles
+/// every operation alike receives. `Debug` shows the answer itself.
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyAnswer {
+    #[doc = concat!("The answer of [`ops::", stringify!(GetCampaignStatistics), "`].")]
+    GetCampaignStatistics(<ops::GetCampaignStatistics as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(ImportMember), "`].")]
+    ImportMember(<ops::ImportMember as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(GetContact), "`].")]
+    GetContact(<ops::GetContact as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(UpdateContact), "`].")]
+    UpdateContact(<ops::UpdateContact as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(DeleteContact), "`].")]
+    DeleteContact(<ops::DeleteContact as crate::Request>::Response),
+    #[doc = concat!(
+        "The answer of [`ops::", stringify!(GetContactByPublicIdentifier), "`]."
+    )]
+    GetContactByPublicIdentifier(
+        <ops::GetContactByPublicIdentifier as crate::Request>::Response,
+    ),
+    #[doc = concat!("The answer of [`ops::", stringify!(ListContactsByCampaign), "`].")]
+    ListContactsByCampaign(<ops::ListContactsByCampaign as crate::Request>::Response),
+    #[doc = concat!(
+        "The answer of [`ops::", stringify!(ListContactsByPublicIdentifiers), "`]."
+    )]
+    ListContactsByPublicIdentifiers(
+        <ops::ListContactsByPublicIdentifiers as crate::Request>::Response,
+    ),
+    #[doc = concat!("The answer of [`ops::", stringify!(ListCampaigns), "`].")]
+    ListCampaigns(<ops::ListCampaigns as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(StartCampaign), "`].")]
+    StartCampaign(<ops::StartCampaign as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(ListAccounts), "`].")]
+    ListAccounts(<ops::ListAccounts as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(CreateWebhook), "`].")]
+    CreateWebhook(<ops::CreateWebhook as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(DeleteWebhook), "`].")]
+    DeleteWebhook(<ops::DeleteWebhook as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(ListWebhooks), "`].")]
+    ListWebhooks(<ops::ListWebhooks as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(AttachWebhook), "`].")]
+    AttachWebhook(<ops::AttachWebhook as crate::Request>::Response),
+    #[doc = concat!("The answer of [`ops::", stringify!(DetachWebhook), "`].")]
+    DetachWebhook(<ops::DetachWebhook as crate::Request>::Response),
+}
+impl ::std::fmt::Debug for AnyAnswer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            AnyAnswer::GetCampaignStatistics(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::ImportMember(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::GetContact(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::UpdateContact(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::DeleteContact(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::GetContactByPublicIdentifier(answer) => {
+                ::std::fmt::Debug::fmt(answer, f)
+            }
+            AnyAnswer::ListContactsByCampaign(answer) => {
+                ::std::fmt::Debug::fmt(answer, f)
+            }
+            AnyAnswer::ListContactsByPublicIdentifiers(answer) => {
+                ::std::fmt::Debug::fmt(answer, f)
+            }
+            AnyAnswer::ListCampaigns(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::StartCampaign(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::ListAccounts(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::CreateWebhook(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::DeleteWebhook(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::ListWebhooks(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::AttachWebhook(answer) => ::std::fmt::Debug::fmt(answer, f),
+            AnyAnswer::DetachWebhook(answer) => ::std::fmt::Debug::fmt(answer, f),
+        }
+    }
+}
+impl AnyAnswer {
+    /// The operation it answers.
+    pub fn operation(&self) -> ::salesflow_api::operations::Operation {
+        match self {
+            AnyAnswer::GetCampaignStatistics(_) => {
+                ::salesflow_api::operations::Operation::GetCampaignStatistics
+            }
+            AnyAnswer::ImportMember(_) => {
+                ::salesflow_api::operations::Operation::ImportMember
+            }
+            AnyAnswer::GetContact(_) => {
+                ::salesflow_api::operations::Operation::GetContact
+            }
+            AnyAnswer::UpdateContact(_) => {
+                ::salesflow_api::operations::Operation::UpdateContact
+            }
+            AnyAnswer::DeleteContact(_) => {
+                ::salesflow_api::operations::Operation::DeleteContact
+            }
+            AnyAnswer::GetContactByPublicIdentifier(_) => {
+                ::salesflow_api::operations::Operation::GetContactByPublicIdentifier
+            }
+            AnyAnswer::ListContactsByCampaign(_) => {
+                ::salesflow_api::operations::Operation::ListContactsByCampaign
+            }
+            AnyAnswer::ListContactsByPublicIdentifiers(_) => {
+                ::salesflow_api::operations::Operation::ListContactsByPublicIdentifiers
+            }
+            AnyAnswer::ListCampaigns(_) => {
+                ::salesflow_api::operations::Operation::ListCampaigns
+            }
+            AnyAnswer::StartCampaign(_) => {
+                ::salesflow_api::operations::Operation::StartCampaign
+            }
+            AnyAnswer::ListAccounts(_) => {
+                ::salesflow_api::operations::Operation::ListAccounts
+            }
+            AnyAnswer::CreateWebhook(_) => {
+                ::salesflow_api::operations::Operation::CreateWebhook
+            }
+            AnyAnswer::DeleteWebhook(_) => {
+                ::salesflow_api::operations::Operation::DeleteWebhook
+            }
+            AnyAnswer::ListWebhooks(_) => {
+                ::salesflow_api::operations::Operation::ListWebhooks
+            }
+            AnyAnswer::AttachWebhook(_) => {
+                ::salesflow_api::operations::Operation::AttachWebhook
+            }
+            AnyAnswer::DetachWebhook(_) => {
+                ::salesflow_api::operations::Operation::DetachWebhook
+            }
+        }
+    }
+    /// The answer as JSON (its type serialized: the vendor's field names, unknown
+    /// fields included), as [`AnyRequest::send_json`] returns it.
+    ///
+    /// # Errors
+    ///
+    /// Only if the answer cannot be written as JSON.
+    pub fn to_json(&self) -> ::std::result::Result<::serde_json::Value, crate::Error> {
+        match self {
+            AnyAnswer::GetCampaignStatistics(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::GetCampaignStatistics,
+                    answer,
+                )
+            }
+            AnyAnswer::ImportMember(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::ImportMember,
+                    answer,
+                )
+            }
+            AnyAnswer::GetContact(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::GetContact,
+                    answer,
+                )
+            }
+            AnyAnswer::UpdateContact(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::UpdateContact,
+                    answer,
+                )
+            }
+            AnyAnswer::DeleteContact(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::DeleteContact,
+                    answer,
+                )
+            }
+            AnyAnswer::GetContactByPublicIdentifier(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::GetContactByPublicIdentifier,
+                    answer,
+                )
+            }
+            AnyAnswer::ListContactsByCampaign(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::ListContactsByCampaign,
+                    answer,
+                )
+            }
+            AnyAnswer::ListContactsByPublicIdentifiers(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::ListContactsByPublicIdentifiers,
+                    answer,
+                )
+            }
+            AnyAnswer::ListCampaigns(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::ListCampaigns,
+                    answer,
+                )
+            }
+            AnyAnswer::StartCampaign(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::StartCampaign,
+                    answer,
+                )
+            }
+            AnyAnswer::ListAccounts(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::ListAccounts,
+                    answer,
+                )
+            }
+            AnyAnswer::CreateWebhook(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::CreateWebhook,
+                    answer,
+                )
+            }
+            AnyAnswer::DeleteWebhook(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::DeleteWebhook,
+                    answer,
+                )
+            }
+            AnyAnswer::ListWebhooks(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::ListWebhooks,
+                    answer,
+                )
+            }
+            AnyAnswer::AttachWebhook(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::AttachWebhook,
+                    answer,
+                )
+            }
+            AnyAnswer::DetachWebhook(answer) => {
+                crate::client::to_json(
+                    ::salesflow_api::operations::Operation::DetachWebhook,
+                    answer,
+                )
+            }
+        }
+    }
+}
 impl AnyRequest {
     /// The operation.
     pub fn operation(&self) -> ::salesflow_api::operations::Operation {
@@ -3199,6 +3434,127 @@ impl AnyRequest {
                 ::salesflow_api::operations::Operation::DetachWebhook
             }
         }
+    }
+    /// The parameters as JSON: an object of the parameters' names on the wire, what
+    /// [`from_json`](Self::from_json) reads back.
+    pub fn to_json(&self) -> ::serde_json::Value {
+        let value = match self {
+            AnyRequest::GetCampaignStatistics(request) => ::serde_json::to_value(request),
+            AnyRequest::ImportMember(request) => ::serde_json::to_value(request),
+            AnyRequest::GetContact(request) => ::serde_json::to_value(request),
+            AnyRequest::UpdateContact(request) => ::serde_json::to_value(request),
+            AnyRequest::DeleteContact(request) => ::serde_json::to_value(request),
+            AnyRequest::GetContactByPublicIdentifier(request) => {
+                ::serde_json::to_value(request)
+            }
+            AnyRequest::ListContactsByCampaign(request) => {
+                ::serde_json::to_value(request)
+            }
+            AnyRequest::ListContactsByPublicIdentifiers(request) => {
+                ::serde_json::to_value(request)
+            }
+            AnyRequest::ListCampaigns(request) => ::serde_json::to_value(request),
+            AnyRequest::StartCampaign(request) => ::serde_json::to_value(request),
+            AnyRequest::ListAccounts(request) => ::serde_json::to_value(request),
+            AnyRequest::CreateWebhook(request) => ::serde_json::to_value(request),
+            AnyRequest::DeleteWebhook(request) => ::serde_json::to_value(request),
+            AnyRequest::ListWebhooks(request) => ::serde_json::to_value(request),
+            AnyRequest::AttachWebhook(request) => ::serde_json::to_value(request),
+            AnyRequest::DetachWebhook(request) => ::serde_json::to_value(request),
+        };
+        value.unwrap_or(::serde_json::Value::Null)
+    }
+    /// Sends it with `options` and returns the answer, typed: the same as sending the
+    /// parameter struct it holds.
+    pub async fn send(
+        self,
+        client: &crate::Client,
+        options: crate::CallOptions,
+    ) -> ::std::result::Result<AnyAnswer, crate::Error> {
+        ::std::result::Result::Ok(
+            match self {
+                AnyRequest::GetCampaignStatistics(request) => {
+                    AnyAnswer::GetCampaignStatistics(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::ImportMember(request) => {
+                    AnyAnswer::ImportMember(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::GetContact(request) => {
+                    AnyAnswer::GetContact(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::UpdateContact(request) => {
+                    AnyAnswer::UpdateContact(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::DeleteContact(request) => {
+                    AnyAnswer::DeleteContact(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::GetContactByPublicIdentifier(request) => {
+                    AnyAnswer::GetContactByPublicIdentifier(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::ListContactsByCampaign(request) => {
+                    AnyAnswer::ListContactsByCampaign(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::ListContactsByPublicIdentifiers(request) => {
+                    AnyAnswer::ListContactsByPublicIdentifiers(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::ListCampaigns(request) => {
+                    AnyAnswer::ListCampaigns(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::StartCampaign(request) => {
+                    AnyAnswer::StartCampaign(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::ListAccounts(request) => {
+                    AnyAnswer::ListAccounts(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::CreateWebhook(request) => {
+                    AnyAnswer::CreateWebhook(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::DeleteWebhook(request) => {
+                    AnyAnswer::DeleteWebhook(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::ListWebhooks(request) => {
+                    AnyAnswer::ListWebhooks(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::AttachWebhook(request) => {
+                    AnyAnswer::AttachWebhook(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+                AnyRequest::DetachWebhook(request) => {
+                    AnyAnswer::DetachWebhook(
+                        crate::Request::send(request, client.clone(), options).await?,
+                    )
+                }
+            },
+        )
     }
     /// Sends it with `options` and returns the answer as JSON (the answer's type
     /// serialized: the vendor's field names, unknown fields included).
