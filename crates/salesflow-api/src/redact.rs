@@ -232,6 +232,7 @@ fn forms(token: &str) -> Vec<Vec<u8>> {
         lower_hex(&unreserved),
         unreserved.into_bytes(),
         escape(token, json_escape),
+        escape(token, quote_escape),
         escape(token, html_escape),
     ];
     forms.retain(|f| !f.is_empty());
@@ -273,6 +274,12 @@ fn json_escape(c: char) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// How most JSON encoders (serde_json) and Rust's `Debug` of a string write `c`: only `"` and
+/// `\` escaped.
+fn quote_escape(c: char) -> Option<String> {
+    matches!(c, '"' | '\\').then(|| format!("\\{c}"))
 }
 
 /// How HTML escapes `c` in text and attributes.
