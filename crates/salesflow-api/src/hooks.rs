@@ -195,7 +195,11 @@ mod tests {
             assert_eq!(redact_url(&url(given)).as_str(), shown, "{given}");
         }
         // No token parameter: the URL as it is, byte for byte (no re-encoding).
-        for given in ["http://h/a?x=a%2bb&y=%7E", "http://h/a", "http://h/a?tokenx=1"] {
+        for given in [
+            "http://h/a?x=a%2bb&y=%7E",
+            "http://h/a",
+            "http://h/a?tokenx=1",
+        ] {
             assert_eq!(redact_url(&url(given)).as_str(), given);
         }
     }

@@ -326,15 +326,24 @@ impl Reading {
         let mut i = 0;
         while i < b.len() {
             let unit = match how {
-                Decoding::Percent => percent_unit(b, i).map(|(byte, n)| (vec![byte], n)),
-                Decoding::Form if b[i] == b'+' => Some((vec![b' '], 1)),
-                Decoding::Form => percent_unit(b, i).map(|(byte, n)| (vec![byte], n)),
-                Decoding::Json => json_unit(b, i).map(|(c, n)| (utf8(c), n)),
-                Decoding::Html => html_unit(b, i).map(|(c, n)| (utf8(c), n)),
+                Decoding::Percent => percent_unit(b, i).map(|(byte, n)| (char::from(byte), n)),
+                Decoding::Form if b[i] == b'+' => Some((' ', 1)),
+                Decoding::Form => percent_unit(b, i).map(|(byte, n)| (char::from(byte), n)),
+                Decoding::Json => json_unit(b, i),
+                Decoding::Html => html_unit(b, i),
             };
-            let (decoded, n) = unit.unwrap_or_else(|| (vec![b[i]], 1));
+            let mut buf = [0; 4];
+            let (decoded, n): (&[u8], usize) = match (how, unit) {
+                // A percent escape is one byte, whatever it is (not a Latin-1 character).
+                (Decoding::Percent | Decoding::Form, Some((c, n))) => {
+                    buf[0] = c as u8;
+                    (&buf[..1], n)
+                }
+                (_, Some((c, n))) => (c.encode_utf8(&mut buf).as_bytes(), n),
+                (_, None) => (&b[i..=i], 1),
+            };
             let span = (self.spans[i].0, self.spans[i + n - 1].1);
-            for byte in decoded {
+            for &byte in decoded {
                 out.bytes.push(byte);
                 out.spans.push(span);
             }
@@ -342,10 +351,6 @@ impl Reading {
         }
         out
     }
-}
-
-fn utf8(c: char) -> Vec<u8> {
-    c.to_string().into_bytes()
 }
 
 fn hex_digit(b: u8) -> Option<u32> {
@@ -423,10 +428,12 @@ fn html_unit(b: &[u8], i: usize) -> Option<(char, usize)> {
             }
             char::from_u32(text.parse().ok()?)?
         }
-        _ => ENTITIES
-            .iter()
-            .find(|(n, _)| n.as_bytes().eq_ignore_ascii_case(name))?
-            .1,
+        _ => {
+            ENTITIES
+                .iter()
+                .find(|(n, _)| n.as_bytes().eq_ignore_ascii_case(name))?
+                .1
+        }
     };
     Some((c, len + 2))
 }
@@ -477,7 +484,10 @@ mod tests {
         }
         // A token that looks escaped is found as it is, and as a server decodes it.
         let r = redactor("id%41x+y0123456789");
-        assert_eq!(r.redact("1 idAx y0123456789 2 idAx+y0123456789 3"), "1 [REDACTED] 2 [REDACTED] 3");
+        assert_eq!(
+            r.redact("1 idAx y0123456789 2 idAx+y0123456789 3"),
+            "1 [REDACTED] 2 [REDACTED] 3"
+        );
     }
 
     #[test]
@@ -491,21 +501,35 @@ mod tests {
         assert_eq!(r.redact("x 0123456789ab%20"), "x [REDACTED]%20");
         // A token shorter than a run: only whole.
         let short = redactor("abc+d");
-        assert_eq!(short.redact("abc+d abc abc%2Bd abc d"), "[REDACTED] abc [REDACTED] [REDACTED]");
+        assert_eq!(
+            short.redact("abc+d abc abc%2Bd abc d"),
+            "[REDACTED] abc [REDACTED] [REDACTED]"
+        );
     }
 
     #[test]
     fn touching_and_overlapping_runs_make_one_marker() {
         let r = redactor("0123456789abcdefghij");
-        assert_eq!(r.redact("0123456789abcdefghij0123456789abcdefghij!"), "[REDACTED]!");
-        assert_eq!(r.redact("0123456789abcdefghij 0123456789abcdefghij"), "[REDACTED] [REDACTED]");
+        assert_eq!(
+            r.redact("0123456789abcdefghij0123456789abcdefghij!"),
+            "[REDACTED]!"
+        );
+        assert_eq!(
+            r.redact("0123456789abcdefghij 0123456789abcdefghij"),
+            "[REDACTED] [REDACTED]"
+        );
         assert_eq!(r.redact("<0123456789abc%64efghij>"), "<[REDACTED]>");
     }
 
     #[test]
     fn text_without_the_token_is_kept_whole() {
         let r = redactor("0123456789abcdefghij");
-        for text in ["", "plain", "%zz %4 \\u12 \\uD83D\\u0041 \\u{} \\u{110000} &#; &#x; &bogus; &#1114112; \\q", "0123456789a%"] {
+        for text in [
+            "",
+            "plain",
+            "%zz %4 \\u12 \\uD83D\\u0041 \\u{} \\u{110000} &#; &#x; &bogus; &#1114112; \\q",
+            "0123456789a%",
+        ] {
             assert_eq!(r.redact(text), text);
             assert!(!r.contains_secret(text), "{text}");
         }
@@ -531,7 +555,10 @@ mod tests {
     fn urls_lose_the_token_wherever_it_is() {
         let r = redactor("0123456789abcdefghij");
         let url = reqwest::Url::parse("http://h/0123456789abcdefghij/api?x=1").unwrap();
-        assert_eq!(r.redact_url(&url).unwrap().as_str(), "http://h/REDACTED/api?x=1");
+        assert_eq!(
+            r.redact_url(&url).unwrap().as_str(),
+            "http://h/REDACTED/api?x=1"
+        );
         let url = reqwest::Url::parse("http://0123456789abcdefghij/api").unwrap();
         assert_eq!(r.redact_url(&url).unwrap().as_str(), "http://redacted/api");
         let clean = reqwest::Url::parse("http://h/api?token=REDACTED").unwrap();

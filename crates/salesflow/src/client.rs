@@ -280,7 +280,10 @@ impl ClientBuilder {
         let mut per_request_timeout = None;
         // The total timeout of an attempt, when this client knows it (for error messages).
         let (timeout, redirect_limit) = match self.http_client {
-            None => (Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)), Some(MAX_REDIRECTS)),
+            None => (
+                Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)),
+                Some(MAX_REDIRECTS),
+            ),
             Some(_) => (self.timeout, None),
         };
         let http = match self.http_client {
@@ -648,8 +651,14 @@ impl Client {
                     }
                     Err(raw) => {
                         let timeout = options.timeout.or(self.inner.timeout);
-                        map_raw_error(op, raw, &self.inner.redactor, timeout, self.inner.redirect_limit)
-                            .await
+                        map_raw_error(
+                            op,
+                            raw,
+                            &self.inner.redactor,
+                            timeout,
+                            self.inner.redirect_limit,
+                        )
+                        .await
                     }
                 };
                 if let Some(status) = err.http_status() {

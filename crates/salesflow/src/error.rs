@@ -616,7 +616,10 @@ mod tests {
     fn decode_errors_keep_the_position_of_the_json_error() {
         let json_err = serde_json::from_str::<serde_json::Value>("{\n  \"a\": 1,\n  \"b\": tru }")
             .unwrap_err();
-        let e = DecodeError::new(&json_err, &Redactor::new(&salesflow_api::ApiToken::new("t")));
+        let e = DecodeError::new(
+            &json_err,
+            &Redactor::new(&salesflow_api::ApiToken::new("t")),
+        );
         assert_eq!((e.line(), e.column()), (3, 11));
     }
 
@@ -636,5 +639,4 @@ mod tests {
         let err = map(r#"{"Status":200,"Message":"OK"}"#).await;
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     }
-
 }

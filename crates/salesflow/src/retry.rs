@@ -176,8 +176,7 @@ pub(crate) fn is_transient(err: &Error) -> bool {
             matches!(
                 cause,
                 TransportCause::ConnectionReset | TransportCause::BodyCutShort
-            )
-                || source.is_connect()
+            ) || source.is_connect()
                 || source.is_timeout()
                 || source.is_request()
                 || source.is_body()

@@ -62,11 +62,8 @@ impl TransportCause {
         if err.is_redirect() {
             return TransportCause::TooManyRedirects { limit: None };
         }
-        let chain = || {
-            std::iter::successors(Some(err as &(dyn StdError + 'static)), |e| {
-                (*e).source()
-            })
-        };
+        let chain =
+            || std::iter::successors(Some(err as &(dyn StdError + 'static)), |e| (*e).source());
         // The HTTP/1 parser's own verdict on the answer's head.
         if let Some(cause) = chain()
             .filter_map(|e| e.downcast_ref::<hyper::Error>())

@@ -174,7 +174,12 @@ async fn a_transport_error_whose_url_holds_the_token_shows_it_redacted() {
     };
     assert_eq!(
         source.url().map(|u| u.as_str()),
-        Some(format!("http://127.0.0.1:{port}/REDACTED/api/webhooks/list?token=REDACTED&accountId=321").as_str()),
+        Some(
+            format!(
+                "http://127.0.0.1:{port}/REDACTED/api/webhooks/list?token=REDACTED&accountId=321"
+            )
+            .as_str()
+        ),
         "{err:?}"
     );
     assert_hidden(&err, &[token]);

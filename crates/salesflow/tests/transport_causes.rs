@@ -244,7 +244,10 @@ async fn a_misbehaving_server_is_named_by_what_it_did() {
         }
         assert!(text.contains(phrase), "{what}: {text}");
         // The request's own URL, token redacted (not reqwest's placeholder).
-        let url = format!("{}/campaigns/list-campaigns?token=REDACTED", server.base_url);
+        let url = format!(
+            "{}/campaigns/list-campaigns?token=REDACTED",
+            server.base_url
+        );
         assert!(text.contains(&url), "{what}: {text}");
         assert!(!text.contains("no.url.provided"), "{what}: {text}");
     }
@@ -260,7 +263,10 @@ async fn a_redirect_loop_says_after_how_many_redirects() {
         err.transport_cause(),
         Some(TransportCause::TooManyRedirects { limit: Some(10) })
     );
-    assert!(text.contains("redirect loop: more than 10 redirects"), "{text}");
+    assert!(
+        text.contains("redirect loop: more than 10 redirects"),
+        "{text}"
+    );
     assert_eq!(
         server.requests.load(std::sync::atomic::Ordering::SeqCst),
         11
@@ -312,9 +318,14 @@ async fn a_proxy_that_refuses_the_tunnel_says_so() {
             Some(TransportCause::ProxyRefused),
             "{err:?}"
         );
-        assert!(text.contains("the proxy refused to open a tunnel"), "{text}");
         assert!(
-            text.contains("https://api.salesflow.invalid/api/campaigns/list-campaigns?token=REDACTED"),
+            text.contains("the proxy refused to open a tunnel"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "https://api.salesflow.invalid/api/campaigns/list-campaigns?token=REDACTED"
+            ),
             "{text}"
         );
     }
