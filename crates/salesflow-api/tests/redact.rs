@@ -8,7 +8,7 @@ mod echo;
 
 use echo::{echoes, leaked_run, token};
 use proptest::prelude::*;
-use salesflow_api::redact::{Redactor, MIN_RUN, REDACTED};
+use salesflow_api::redact::{Redactor, REDACTED};
 use salesflow_api::ApiToken;
 
 /// Filler that shares no byte with a printable-ASCII token.
