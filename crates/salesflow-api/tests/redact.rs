@@ -60,6 +60,11 @@ proptest! {
 }
 
 #[test]
+fn the_echo_checker_counts_runs_as_the_redactor_does() {
+    assert_eq!(echo::MIN_RUN, salesflow_api::redact::MIN_RUN);
+}
+
+#[test]
 fn a_short_token_is_redacted_whole_only() {
     let redactor = Redactor::new(&ApiToken::new("ab&c d"));
     assert_eq!(

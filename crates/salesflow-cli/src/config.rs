@@ -398,7 +398,13 @@ fn parse(path: &Path, text: &str) -> Result<ConfigFile, CliError> {
 }
 
 /// The keys a configuration file may have: the only quoted words an error may keep.
-const KEYS: [&str; 5] = ["default_profile", "profiles", "token", "account_id", "base_url"];
+const KEYS: [&str; 5] = [
+    "default_profile",
+    "profiles",
+    "token",
+    "account_id",
+    "base_url",
+];
 
 /// What stands for a quoted value left out of a message.
 const HIDDEN: &str = "(value not shown)";
@@ -653,7 +659,9 @@ base_url = "http://127.0.0.1:8080/api"
     #[test]
     fn only_keys_and_syntax_stay_quoted() {
         assert_eq!(
-            without_values("expected `.`, `=`; unknown field `tok`, expected `token` or \"base_url\""),
+            without_values(
+                "expected `.`, `=`; unknown field `tok`, expected `token` or \"base_url\""
+            ),
             "expected `.`, `=`; unknown field (value not shown), expected `token` or \"base_url\""
         );
         assert_eq!(
@@ -662,7 +670,10 @@ base_url = "http://127.0.0.1:8080/api"
         );
         assert_eq!(without_values("bad `abc"), "bad (value not shown)");
         assert_eq!(key_at("x = 1\n a.b.base_url = 2", 22), Some("base_url"));
-        assert_eq!(key_at("p = { token = 1, \"account_id\" = 2 }", 32), Some("account_id"));
+        assert_eq!(
+            key_at("p = { token = 1, \"account_id\" = 2 }", 32),
+            Some("account_id")
+        );
         assert_eq!(key_at("secret-key = 2", 13), None);
         assert_eq!(key_at("no key here", 5), None);
     }

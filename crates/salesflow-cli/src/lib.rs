@@ -506,8 +506,9 @@ fn config_add(
             ))
         }
     };
-    if token.expose_secret().trim().is_empty() {
-        return Err(CliError::usage("the token is empty"));
+    secrets::register(&token);
+    if let Some(problem) = token.problem() {
+        return Err(CliError::usage(problem));
     }
     let account_id = global.account_id.filter(|_| given.account_id);
     let base_url = global
@@ -792,14 +793,26 @@ mod tests {
             log_filter(None, 1).unwrap(),
             (format!("salesflow=debug,salesflow_cli=debug,{off}"), vec![])
         );
-        assert!(log_filter(None, 2).unwrap().0.starts_with("salesflow=trace"));
+        assert!(log_filter(None, 2)
+            .unwrap()
+            .0
+            .starts_with("salesflow=trace"));
         // RUST_LOG wins over -v; a crate of the HTTP stack is on only when named.
         let (filter, named) =
             log_filter(Some("salesflow=info,reqwest=trace,hyper::proto=debug"), 2).unwrap();
         assert_eq!(named, ["reqwest", "hyper"]);
-        assert!(filter.starts_with("salesflow=info,reqwest=trace,hyper::proto=debug,"), "{filter}");
-        assert!(!filter.contains("reqwest=off") && !filter.contains("hyper=off"), "{filter}");
-        assert!(filter.contains("hyper_util=off") && filter.contains("h2=off"), "{filter}");
+        assert!(
+            filter.starts_with("salesflow=info,reqwest=trace,hyper::proto=debug,"),
+            "{filter}"
+        );
+        assert!(
+            !filter.contains("reqwest=off") && !filter.contains("hyper=off"),
+            "{filter}"
+        );
+        assert!(
+            filter.contains("hyper_util=off") && filter.contains("h2=off"),
+            "{filter}"
+        );
         assert_eq!(
             log_filter(Some("trace"), 0).unwrap(),
             (format!("trace,{off}"), vec![])
@@ -811,7 +824,10 @@ mod tests {
         for f in [log_filter(Some("trace"), 0), log_filter(None, 2)] {
             assert!(tracing_subscriber::EnvFilter::try_new(f.unwrap().0).is_ok());
         }
-        assert_eq!(http_stack_crate("hyper_util::client::legacy"), Some("hyper_util"));
+        assert_eq!(
+            http_stack_crate("hyper_util::client::legacy"),
+            Some("hyper_util")
+        );
         assert_eq!(http_stack_crate("rustls"), Some("rustls"));
         assert_eq!(http_stack_crate("hyperion"), None);
         assert_eq!(http_stack_crate("salesflow"), None);

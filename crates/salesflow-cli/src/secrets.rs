@@ -11,15 +11,20 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 use std::sync::{Mutex, PoisonError};
 
-use salesflow::ApiToken;
 use salesflow::salesflow_api::redact::Redactor;
+use salesflow::ApiToken;
 
 static REDACTORS: Mutex<Vec<(ApiToken, Redactor)>> = Mutex::new(Vec::new());
 
-/// Adds `token` to the tokens [`redact`] hides (an empty one, or one known already, is
-/// ignored).
+/// Tokens shorter than this are not registered: no real token is that short, and hiding a
+/// word that may be one (what follows `--token` on a mistyped command line) everywhere would
+/// garble every message. (The SDK still hides the token of each client, however short.)
+pub const MIN_REGISTERED: usize = 8;
+
+/// Adds `token` to the tokens [`redact`] hides (one shorter than [`MIN_REGISTERED`], or one
+/// known already, is ignored).
 pub fn register(token: &ApiToken) {
-    if token.expose_secret().is_empty() {
+    if token.expose_secret().len() < MIN_REGISTERED {
         return;
     }
     let mut known = REDACTORS.lock().unwrap_or_else(PoisonError::into_inner);
@@ -87,13 +92,20 @@ mod tests {
 
     #[test]
     fn registered_tokens_are_hidden_from_any_text() {
-        let args: Vec<OsString> = ["salesflow", "--token", "--dash-t0ken-0123456789", "--token=another-s3cret-abcdefghij", "x"]
-            .iter()
-            .map(OsString::from)
-            .collect();
+        let args: Vec<OsString> = [
+            "salesflow",
+            "--token",
+            "--dash-t0ken-0123456789",
+            "--token=another-s3cret-abcdefghij",
+            "x",
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
         register_from_command_line(&args);
-        register(&ApiToken::new(""));
-        let text = redact("a --dash-t0ken-0123456789 b another-s3cret%2Dabcdefghij c x --token");
-        assert_eq!(text, "a [REDACTED] b [REDACTED] c x --token");
+        register(&ApiToken::new("short"));
+        let text =
+            redact("a --dash-t0ken-0123456789 b another-s3cret%2Dabcdefghij c x --token short");
+        assert_eq!(text, "a [REDACTED] b [REDACTED] c x --token short");
     }
 }

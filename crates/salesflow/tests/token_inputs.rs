@@ -61,7 +61,11 @@ async fn whitespace_around_the_token_is_dropped_on_every_way_in() {
 #[tokio::test]
 async fn a_control_character_inside_the_token_is_refused_before_sending() {
     let server = server().await;
-    for given in ["tok-0123\n456789-abc", "tok-0123\t456789-abc", "tok\r0123456789-abc"] {
+    for given in [
+        "tok-0123\n456789-abc",
+        "tok-0123\t456789-abc",
+        "tok\r0123456789-abc",
+    ] {
         let err = Client::builder()
             .token(given)
             .base_url(server.uri())
@@ -76,9 +80,16 @@ async fn a_control_character_inside_the_token_is_refused_before_sending() {
             .base_url(server.uri())
             .build()
             .unwrap();
-        let err = base.for_account(given, 7).list_accounts().await.unwrap_err();
+        let err = base
+            .for_account(given, 7)
+            .list_accounts()
+            .await
+            .unwrap_err();
         let message = config_message(err);
-        assert!(message.starts_with("listAccounts: the API token holds a control"), "{message}");
+        assert!(
+            message.starts_with("listAccounts: the API token holds a control"),
+            "{message}"
+        );
     }
     assert!(server.received_requests().await.unwrap().is_empty());
     // Spaces only: no token.
@@ -127,7 +138,11 @@ fn a_variable_that_is_not_utf8_is_named() {
     use std::os::unix::ffi::OsStrExt;
     // The only test of this binary that changes the environment.
     let bad = std::ffi::OsStr::from_bytes(b"tok-\xff\xfe-0123456789");
-    for name in ["SALESFLOW_TOKEN", "SALESFLOW_ACCOUNT_ID", "SALESFLOW_BASE_URL"] {
+    for name in [
+        "SALESFLOW_TOKEN",
+        "SALESFLOW_ACCOUNT_ID",
+        "SALESFLOW_BASE_URL",
+    ] {
         std::env::set_var("SALESFLOW_TOKEN", TOKEN);
         std::env::set_var(name, bad);
         let message = config_message(Client::from_env().unwrap_err());
