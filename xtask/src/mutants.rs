@@ -4,9 +4,9 @@
 //! What is mutated is said in one place, `.cargo/mutants.toml` (a bare `cargo mutants` reads
 //! it too). This module adds what cargo-mutants cannot say there:
 //!
-//! - [`STRICT`]: the security and retry code (secret comparison, token redaction, retry
-//!   decisions, the resume journal), where no survivor is allowed unless it is listed in the
-//!   exceptions file. `--quick` mutates only this code, and runs only [`QUICK_TESTS`].
+//! - [`STRICT`]: the security and retry code (secret comparison, token redaction in
+//!   `salesflow-api` and `salesflow`, retry decisions, the resume journal), where no survivor
+//!   is allowed unless it is listed in the exceptions file. `--quick` mutates only this code, and runs only [`QUICK_TESTS`].
 //! - The other in-scope code may keep at most [`MAX_MISSED_RATE`] of its mutants alive, per
 //!   crate.
 //! - [`EXCEPTIONS`]: survivors that are harmless (a `Debug` or `expecting` text, a
@@ -51,10 +51,20 @@ pub const STRICT: &[Strict] = &[
         file: "crates/salesflow-webhook-types/src/secret.rs",
         functions: &[],
     },
-    // The token never shows in a message, a body, a snippet or a transport error.
+    // The token never shows in any text, in any form: the one redactor...
+    Strict {
+        file: "crates/salesflow-api/src/redact.rs",
+        functions: &[],
+    },
+    // ... the token parameter of every URL an error or a response carries ...
+    Strict {
+        file: "crates/salesflow-api/src/hooks.rs",
+        functions: &["redact_url"],
+    },
+    // ... and a body's snippet, redacted before it is cut.
     Strict {
         file: "crates/salesflow/src/error.rs",
-        functions: &["Redactor::"],
+        functions: &["snippet"],
     },
     // ... nor in the client's or the builder's Debug.
     Strict {
@@ -81,6 +91,7 @@ pub const STRICT: &[Strict] = &[
 /// mutant: the fewer, the faster; the journal's are its unit tests.)
 pub const QUICK_TESTS: &[(&str, &[&str])] = &[
     ("salesflow-webhook-types", &["--lib", "--test", "secret"]),
+    ("salesflow-api", &["--lib", "--test", "redact"]),
     (
         "salesflow",
         &["--lib", "--test", "retries", "--test", "redaction"],
@@ -631,9 +642,15 @@ mod tests {
     #[test]
     fn strict_code_is_matched_by_file_and_function_prefix() {
         assert!(is_strict("crates/salesflow/src/retry.rs", None));
+        assert!(is_strict("crates/salesflow/src/error.rs", Some("snippet")));
+        assert!(is_strict("crates/salesflow-api/src/redact.rs", None));
         assert!(is_strict(
-            "crates/salesflow/src/error.rs",
-            Some("Redactor::scrub")
+            "crates/salesflow-api/src/hooks.rs",
+            Some("redact_url")
+        ));
+        assert!(!is_strict(
+            "crates/salesflow-api/src/hooks.rs",
+            Some("<impl ClientHooks<ClientState> for Client>::exec")
         ));
         assert!(!is_strict(
             "crates/salesflow/src/error.rs",

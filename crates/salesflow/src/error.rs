@@ -328,18 +328,6 @@ pub(crate) fn snippet(redactor: &Redactor, body: &[u8]) -> String {
     out
 }
 
-/// A transport error whose URL, if it holds the token, is redacted (or dropped, when what is
-/// left is no URL). Its `Display` and `Debug` show nothing else of the request.
-pub(crate) fn scrub(redactor: &Redactor, err: reqwest::Error) -> reqwest::Error {
-    match err.url().filter(|u| redactor.contains_secret(u.as_str())) {
-        None => err,
-        Some(url) => match redactor.redact_url(url) {
-            Some(redacted) => err.with_url(redacted),
-            None => err.without_url(),
-        },
-    }
-}
-
 /// Error bodies are read up to this many bytes (the rest is dropped).
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
@@ -437,7 +425,8 @@ pub(crate) async fn map_raw_error(
                 },
                 cause => cause,
             },
-            source: scrub(redactor, e),
+            // Its URL is the request's, token redacted (by the low-level client's hooks).
+            source: e,
         },
         RawError::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
