@@ -466,7 +466,7 @@ mod tests {
             "a%252Bb%252Fc+d%2526e%2522f%2527g%253Ch%253Ei%255Cj%250Ak%25C3%25A9l%25F0%259F%2598%2580m",
             // JSON: every short escape, `\u` upper and lower case, a surrogate pair; Rust's `\u{}`.
             "a\\u002bb\\/c\\u0020d\\u0026e\\\"f\\'g\\u003Ch\\u003ei\\\\j\\nk\\u00e9l\\uD83D\\uDE00m",
-            "a+b/c d&e\\\"f\\'g<h>i\\\\j\\u{a}k\\u{e9}l\\u{1f600}m",
+            "a+b/c d&e\\\"f\\'g<h>i\\\\j\\u{a}k\\u{e9}l\\u{01f600}m",
             // HTML: named (any case), decimal, hex.
             "a&#43;b&#x2F;c&#32;d&AMP;e&quot;f&apos;g&lt;h&GT;i&#92;j&#10;k&#xE9;l&#128512;m",
         ] {

@@ -3,9 +3,9 @@
 //!
 //! Each token given (`--token`, `SALESFLOW_TOKEN`, `--token-stdin`, a profile's) is
 //! [`register`]ed as soon as it is read; [`redact`] then replaces it, in any form (see
-//! [`salesflow_api::redact::Redactor`]), in any text. The SDK's errors are redacted already
-//! (the reports, failed-rows files and journal of an import hold those); this is the net
-//! for everything else.
+//! [`salesflow::salesflow_api::redact::Redactor`]), in any text. The SDK's errors are
+//! redacted already (the reports, failed-rows files and journal of an import hold those);
+//! this is the net for everything else.
 
 use std::ffi::OsString;
 use std::io::{self, Write};
