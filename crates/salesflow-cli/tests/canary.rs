@@ -368,3 +368,81 @@ fn usage_and_configuration_errors_never_show_the_token() {
         assert_no_leak("profile", &out, dir.path(), &runs);
     }
 }
+
+#[test]
+fn tokens_are_trimmed_on_every_way_in_and_a_variable_that_is_not_utf8_is_named() {
+    // The mock answers only the exact token: each way in must send it trimmed.
+    const TOKEN: &str = "trimmed-t0ken-0123456789";
+    let mock = common::Mock::start();
+    mock.server
+        .add_account(TOKEN, salesflow_mock::DEMO_ACCOUNT_ID, "trim@example.com");
+    let base = mock.server.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[profiles.a]\ntoken = \"  {TOKEN}\\n\" # pasted with spaces\naccount_id = 321\n"),
+    )
+    .unwrap();
+    let ways: [(&[String], Option<&str>, Option<&Path>); 4] = [
+        (&["--token".into(), format!(" {TOKEN}\n")], None, None),
+        (&[format!("--token=\t{TOKEN} ")], None, None),
+        (&[], Some("SALESFLOW_TOKEN"), None),
+        (&["--profile".into(), "a".into()], None, Some(&config)),
+    ];
+    for (args, env, profile) in ways {
+        let mut cmd = salesflow();
+        if env.is_some() {
+            cmd.env("SALESFLOW_TOKEN", format!("{TOKEN}\r\n"));
+        }
+        if let Some(config) = profile {
+            cmd.env("SALESFLOW_CONFIG", config);
+        }
+        let out = cmd
+            .args(args)
+            .args(["--base-url", &base, "-o", "json", "accounts", "list"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    }
+    // A line break inside the token: refused, not quoted.
+    let out = salesflow()
+        .args([
+            "--token",
+            "trimmed-t0ken\n-0123456789",
+            "--base-url",
+            &base,
+            "accounts",
+            "list",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("control character"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("0123456789"), "{}", stderr(&out));
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bad = std::ffi::OsStr::from_bytes(b"tok-\xff\xfe-0123456789");
+        for name in [
+            "SALESFLOW_TOKEN",
+            "SALESFLOW_BASE_URL",
+            "SALESFLOW_ACCOUNT_ID",
+        ] {
+            let out = salesflow()
+                .env(name, bad)
+                .args(["--token", TOKEN, "accounts", "list"])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2));
+            assert_eq!(
+                stderr(&out).trim(),
+                format!("error: the environment variable {name} is not valid UTF-8")
+            );
+        }
+    }
+}
