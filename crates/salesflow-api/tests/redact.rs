@@ -17,7 +17,12 @@ fn filler(n: usize) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    // Few shrinking steps: a failure is shown quickly (mutation testing makes many).
+    #![proptest_config(ProptestConfig {
+        cases: 200,
+        max_shrink_iters: 32,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn no_run_of_the_token_survives_in_any_echo_at_any_cut(
