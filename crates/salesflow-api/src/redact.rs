@@ -492,6 +492,11 @@ mod tests {
     }
 
     #[test]
+    fn only_the_digits_of_escapes_are_lowered() {
+        assert_eq!(lower_hex("AB%2FCD%3Ae%"), b"AB%2fCD%3ae%".to_vec());
+    }
+
+    #[test]
     fn hex_escapes_have_one_to_six_digits() {
         // Seven digits, or none, are no escape (a short token is found only whole).
         let r = redactor("Abc");
