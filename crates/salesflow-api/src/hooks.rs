@@ -102,11 +102,12 @@ impl ClientHooks<ClientState> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let state = self.inner();
-        // What errors and responses show of the request: its URL, token redacted.
+        // What errors and responses show of the request: its URL, its `token` parameter
+        // redacted (cheap: on every response); an error's URL is also redacted wherever the
+        // token is in it (a base URL's path), when the error happens.
         let shown_url = redact_url(request.url());
-        let shown_url = state.redactor.redact_url(&shown_url);
-        let redact = |e: reqwest::Error| match &shown_url {
-            Some(url) if e.url().is_some() => e.with_url(url.clone()),
+        let redact = |e: reqwest::Error| match state.redactor.redact_url(&shown_url) {
+            Some(url) if e.url().is_some() => e.with_url(url),
             _ => e.without_url(),
         };
         // A reqwest::Response remembers its URL (token included) and shows it in `Debug` and
@@ -126,7 +127,7 @@ impl ClientHooks<ClientState> for Client {
             _ => self.client().execute(request).await.map_err(redact)?.into(),
         };
         let (mut parts, body) = response.into_parts();
-        parts.extensions.extend(url_extension(shown_url));
+        parts.extensions.extend(url_extension(Some(shown_url)));
         Ok(reqwest::Response::from(HttpResponse::from_parts(
             parts, body,
         )))

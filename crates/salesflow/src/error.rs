@@ -328,6 +328,20 @@ pub(crate) fn snippet(redactor: &Redactor, body: &[u8]) -> String {
     out
 }
 
+/// A transport error whose URL, if it still holds the token (in a base URL's path; the
+/// `token` parameter is redacted already), has it redacted, or is dropped when what is left
+/// is no URL. Errors of reading a body carry the response's URL, which only had its `token`
+/// parameter redacted (on every response, so cheaply).
+pub(crate) fn scrub(redactor: &Redactor, err: reqwest::Error) -> reqwest::Error {
+    match err.url().filter(|u| redactor.contains_secret(u.as_str())) {
+        None => err,
+        Some(url) => match redactor.redact_url(url) {
+            Some(redacted) => err.with_url(redacted),
+            None => err.without_url(),
+        },
+    }
+}
+
 /// Error bodies are read up to this many bytes (the rest is dropped).
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
@@ -425,8 +439,7 @@ pub(crate) async fn map_raw_error(
                 },
                 cause => cause,
             },
-            // Its URL is the request's, token redacted (by the low-level client's hooks).
-            source: e,
+            source: scrub(redactor, e),
         },
         RawError::ErrorResponse(rv) => {
             let status = rv.status().as_u16();

@@ -330,3 +330,35 @@ async fn a_proxy_that_refuses_the_tunnel_says_so() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_body_cut_short_shows_the_url_with_the_token_redacted_wherever_it_is() {
+    // The token in the base URL's path too (a gateway that routes by key).
+    let token = "plain0secret0token0123";
+    let server = raw_server(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{"
+            .to_vec(),
+    )
+    .await;
+    let base = format!("{}/{token}", server.base_url);
+    let client = Client::builder()
+        .token(token)
+        .account_id(DEMO_ACCOUNT_ID)
+        .base_url(&base)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.list_campaigns().await.unwrap_err();
+    assert_eq!(
+        err.transport_cause(),
+        Some(TransportCause::BodyCutShort),
+        "{err:?}"
+    );
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains(token), "{text}");
+    let url = format!(
+        "{}/REDACTED/campaigns/list-campaigns?token=REDACTED",
+        server.base_url
+    );
+    assert!(err.to_string().contains(&url), "{err}");
+}
