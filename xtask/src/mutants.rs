@@ -5,9 +5,10 @@
 //! is said in `.cargo/mutants.toml`, which cargo-mutants reads itself (a bare `cargo mutants`
 //! too). This module adds what cargo-mutants cannot say there:
 //!
-//! - [`STRICT`]: the security and retry code (secret comparison, token redaction, retry
-//!   decisions, the resume journal), where no survivor is allowed unless it is listed in the
-//!   exceptions file. `--quick` mutates only this code, and runs only [`QUICK_TESTS`].
+//! - [`STRICT`]: the security and retry code (secret comparison, token redaction in
+//!   `salesflow-api` and `salesflow`, retry decisions, the resume journal), where no survivor
+//!   is allowed unless it is listed in the exceptions file. `--quick` mutates only this code,
+//!   and runs only [`QUICK_TESTS`].
 //! - Per package: the tests ([`QUICK_TESTS`], [`FULL_TESTS`]) and the features of one package
 //!   only ([`PACKAGE_FEATURES`]); the config file's settings apply to every package alike.
 //! - The other in-scope code may keep at most [`MAX_MISSED_RATE`] of its mutants alive, per
@@ -46,8 +47,12 @@ pub const MAX_MISSED_RATE: f64 = 0.05;
 pub const STRICT: &[(&str, &str)] = &[
     // Constant-time comparison of a webhook's URL secret.
     ("crates/salesflow-webhook-types/src/secret.rs", ""),
-    // The token never shows in a message, a body, a snippet or a transport error...
-    ("crates/salesflow/src/error.rs", "Redactor::"),
+    // The token never shows in any text, in any form: the one redactor...
+    ("crates/salesflow-api/src/redact.rs", ""),
+    // ... the token parameter of every URL an error or a response carries ...
+    ("crates/salesflow-api/src/hooks.rs", "redact_url"),
+    // ... and a body's snippet, redacted before it is cut...
+    ("crates/salesflow/src/error.rs", "snippet"),
     // ... nor in the client's or the builder's Debug.
     ("crates/salesflow/src/client.rs", "<impl fmt::Debug for Client>::"),
     ("crates/salesflow/src/client.rs", "<impl fmt::Debug for ClientBuilder>::"),
@@ -63,6 +68,7 @@ pub const STRICT: &[(&str, &str)] = &[
 #[rustfmt::skip]
 pub const QUICK_TESTS: &[(&str, &[&str])] = &[
     ("salesflow-webhook-types", &["--lib", "--test", "secret"]),
+    ("salesflow-api", &["--lib", "--test", "redact"]),
     ("salesflow", &["--lib", "--test", "retries", "--test", "redaction"]),
     ("salesflow-cli", &["--lib"]),
 ];
@@ -780,9 +786,15 @@ mod tests {
     #[test]
     fn strict_code_is_matched_by_file_and_function_prefix() {
         assert!(is_strict("crates/salesflow/src/retry.rs", None));
+        assert!(is_strict("crates/salesflow/src/error.rs", Some("snippet")));
+        assert!(is_strict("crates/salesflow-api/src/redact.rs", None));
         assert!(is_strict(
-            "crates/salesflow/src/error.rs",
-            Some("Redactor::scrub")
+            "crates/salesflow-api/src/hooks.rs",
+            Some("redact_url")
+        ));
+        assert!(!is_strict(
+            "crates/salesflow-api/src/hooks.rs",
+            Some("<impl ClientHooks<ClientState> for Client>::exec")
         ));
         assert!(!is_strict(
             "crates/salesflow/src/error.rs",

@@ -74,10 +74,13 @@ impl ClientHooks<ClientState> for Client {
             }
         }
         // The OpenTelemetry URL fields of the caller's span (the `salesflow` crate's
-        // `salesflow.attempt`), once the host is final. The path holds no token (the token
-        // is in the query, which is never recorded).
+        // `salesflow.attempt`), once the host is final. The token goes in the query, which is
+        // never recorded; a base URL may still hold it in its path (a gateway routing by
+        // key): the path is redacted.
         let span = tracing::Span::current();
-        span.record("url.path", request.url().path());
+        if !span.is_disabled() {
+            span.record("url.path", state.redactor.redact(request.url().path()));
+        }
         if let Some(host) = request.url().host_str() {
             span.record("server.address", host);
         }
@@ -98,14 +101,18 @@ impl ClientHooks<ClientState> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let redact = |e: reqwest::Error| match e.url().map(redact_url) {
-            Some(redacted) => e.with_url(redacted),
-            None => e,
-        };
         let state = self.inner();
-        // A reqwest::Response remembers its URL (token included) and shows it in `Debug`;
-        // progenitor hands whole responses back in some errors. Rebuilding the response from
-        // its parts drops the URL.
+        // What errors and responses show of the request: its URL, its `token` parameter
+        // redacted (cheap: on every response); an error's URL is also redacted wherever the
+        // token is in it (a base URL's path), when the error happens.
+        let shown_url = redact_url(request.url());
+        let redact = |e: reqwest::Error| match state.redactor.redact_url(&shown_url) {
+            Some(url) if e.url().is_some() => e.with_url(url),
+            _ => e.without_url(),
+        };
+        // A reqwest::Response remembers its URL (token included) and shows it in `Debug` and
+        // in the errors of reading its body; progenitor hands whole responses back in some
+        // errors. Rebuilding the response from its parts gives it the redacted URL instead.
         let response: HttpResponse = match (&state.service, Operation::from_name(info.operation_id))
         {
             (Some(service), Some(operation)) => {
@@ -120,38 +127,81 @@ impl ClientHooks<ClientState> for Client {
             _ => self.client().execute(request).await.map_err(redact)?.into(),
         };
         let (mut parts, body) = response.into_parts();
-        parts.extensions.extend(placeholder_url());
+        parts.extensions.extend(url_extension(Some(shown_url)));
         Ok(reqwest::Response::from(HttpResponse::from_parts(
             parts, body,
         )))
     }
 }
 
-/// The extension that gives a response rebuilt from an `http::Response` its URL: the
-/// placeholder reqwest itself uses (`http://no.url.provided.local`), parsed once. Without it,
-/// reqwest's conversion parses the placeholder again for every response.
-fn placeholder_url() -> http::Extensions {
-    static EXTENSIONS: std::sync::LazyLock<http::Extensions> = std::sync::LazyLock::new(|| {
-        use reqwest::ResponseBuilderExt as _;
-        let url = reqwest::Url::parse("http://no.url.provided.local").expect("a valid URL");
-        let mut builder = http::Response::builder().url(url);
-        builder
-            .extensions_mut()
-            .map(std::mem::take)
-            .unwrap_or_default()
-    });
-    EXTENSIONS.clone()
+/// The extension that gives a response rebuilt from an `http::Response` its URL: `url`, or
+/// (when the redacted URL is no URL) the placeholder reqwest itself uses,
+/// `http://no.url.provided.local`.
+fn url_extension(url: Option<reqwest::Url>) -> http::Extensions {
+    use reqwest::ResponseBuilderExt as _;
+    let mut builder = http::Response::builder();
+    if let Some(url) = url {
+        builder = builder.url(url);
+    }
+    builder
+        .extensions_mut()
+        .map(std::mem::take)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn url(text: &str) -> reqwest::Url {
+        reqwest::Url::parse(text).unwrap()
+    }
+
     #[test]
-    fn a_rebuilt_response_carries_the_placeholder_url() {
-        let (mut parts, body) = http::Response::new(reqwest::Body::from("{}")).into_parts();
-        parts.extensions.extend(placeholder_url());
-        let response = reqwest::Response::from(HttpResponse::from_parts(parts, body));
-        assert_eq!(response.url().as_str(), "http://no.url.provided.local/");
+    fn a_rebuilt_response_carries_the_url_it_is_given() {
+        let rebuilt = |shown| {
+            let (mut parts, body) = http::Response::new(reqwest::Body::from("{}")).into_parts();
+            parts.extensions.extend(url_extension(shown));
+            reqwest::Response::from(HttpResponse::from_parts(parts, body))
+        };
+        let shown = url("http://127.0.0.1:9/api/accounts/list?token=REDACTED");
+        assert_eq!(rebuilt(Some(shown.clone())).url(), &shown);
+        assert_eq!(
+            rebuilt(None).url().as_str(),
+            "http://no.url.provided.local/"
+        );
+    }
+
+    #[test]
+    fn the_token_parameter_is_redacted_and_nothing_else() {
+        // The token alone (ListAccounts), first, last, among others; escaped characters.
+        for (given, shown) in [
+            (
+                "http://h/api/accounts/list?token=s%2Bcr%20t",
+                "http://h/api/accounts/list?token=REDACTED",
+            ),
+            (
+                "http://h/a?token=t&accountId=3",
+                "http://h/a?token=REDACTED&accountId=3",
+            ),
+            (
+                "http://h/a?campaignId=1&token=t",
+                "http://h/a?campaignId=1&token=REDACTED",
+            ),
+            (
+                "http://h/a?tokens=t&x=token&token=u",
+                "http://h/a?tokens=t&x=token&token=REDACTED",
+            ),
+        ] {
+            assert_eq!(redact_url(&url(given)).as_str(), shown, "{given}");
+        }
+        // No token parameter: the URL as it is, byte for byte (no re-encoding).
+        for given in [
+            "http://h/a?x=a%2bb&y=%7E",
+            "http://h/a",
+            "http://h/a?tokenx=1",
+        ] {
+            assert_eq!(redact_url(&url(given)).as_str(), given);
+        }
     }
 }

@@ -4,7 +4,8 @@
 //! types the spec describes, plus the glue the generated code needs: authentication (the
 //! `token`/`accountId` query parameters are added to every request by a hook, so callers never
 //! pass them), routing of each operation to its documented host, and the scrubbing of the
-//! token from every URL a transport error or response carries.
+//! token from every URL a transport error or response carries, and from every text
+//! ([`redact::Redactor`], the one place where the token is recognised in any form).
 //!
 //! **What it is not:** the API most users want. It performs no validation, retries or
 //! batching and returns progenitor's error type; the `salesflow` crate builds the ergonomic SDK
@@ -38,6 +39,7 @@ mod hooks;
 pub mod middleware;
 pub mod operations;
 pub mod params;
+pub mod redact;
 mod state;
 
 pub use client::*;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use salesflow_webhook_types::AccountId;
 
 use crate::middleware::HttpService;
+use crate::redact::Redactor;
 
 /// The vendor's default base URL of the `mvc` host (every operation but one):
 /// `https://mvc.salesflow.io/api`.
@@ -17,8 +18,12 @@ pub const DEFAULT_APP_BASE_URL: &str = "https://app.salesflow.io/api";
 /// The API token: a secret. Its `Debug` and `Display` never show it; the only way to read it
 /// is [`ApiToken::expose_secret`].
 ///
+/// Whitespace around the token (a line break read with it from a file or a pipe, a space
+/// pasted with it) is no part of it: [`new`](Self::new) trims it.
+///
 /// ```
-/// let token = salesflow_api::ApiToken::new("abcdefghijklmnop123");
+/// let token = salesflow_api::ApiToken::new(" abcdefghijklmnop123\n");
+/// assert_eq!(token.expose_secret(), "abcdefghijklmnop123");
 /// assert_eq!(format!("{token:?}"), "ApiToken(<redacted>)");
 /// assert_eq!(token.to_string(), "<redacted>");
 /// ```
@@ -26,9 +31,35 @@ pub const DEFAULT_APP_BASE_URL: &str = "https://app.salesflow.io/api";
 pub struct ApiToken(String);
 
 impl ApiToken {
-    /// Wraps a token.
+    /// Wraps a token, without the whitespace around it.
     pub fn new(token: impl Into<String>) -> Self {
-        ApiToken(token.into())
+        let token = token.into();
+        let trimmed = token.trim();
+        if trimmed.len() == token.len() {
+            ApiToken(token)
+        } else {
+            ApiToken(trimmed.to_owned())
+        }
+    }
+
+    /// Why the token cannot be sent, if it cannot: it is empty, or holds a control
+    /// character (a line break, a tab) inside it, as a token pasted across two lines
+    /// would. The message never shows the token.
+    ///
+    /// ```
+    /// use salesflow_api::ApiToken;
+    /// assert_eq!(ApiToken::new("ab12").problem(), None);
+    /// assert!(ApiToken::new("ab\n12").problem().is_some());
+    /// assert!(ApiToken::new(" ").problem().is_some());
+    /// ```
+    pub fn problem(&self) -> Option<&'static str> {
+        if self.0.is_empty() {
+            Some("the API token is empty")
+        } else if self.0.chars().any(char::is_control) {
+            Some("the API token holds a control character (a line break or a tab) inside it")
+        } else {
+            None
+        }
     }
 
     /// The token itself. Call it only to put the token on the wire.
@@ -111,6 +142,7 @@ fn trim(mut url: String) -> String {
 #[derive(Clone)]
 pub struct ClientState {
     pub(crate) token: ApiToken,
+    pub(crate) redactor: Redactor,
     pub(crate) account_id: Option<AccountId>,
     pub(crate) app_base_url: String,
     pub(crate) timeout: Option<Duration>,
@@ -123,6 +155,7 @@ impl ClientState {
     /// [`with_app_base_url`](Self::with_app_base_url) says otherwise.
     pub fn new(token: ApiToken, account_id: Option<AccountId>) -> Self {
         ClientState {
+            redactor: Redactor::new(&token),
             token,
             account_id,
             app_base_url: DEFAULT_APP_BASE_URL.to_owned(),
@@ -140,6 +173,7 @@ impl ClientState {
 
     /// Other credentials, the same hosts: a state for another account.
     pub fn with_credentials(mut self, token: ApiToken, account_id: Option<AccountId>) -> Self {
+        self.redactor = Redactor::new(&token);
         self.token = token;
         self.account_id = account_id;
         self
@@ -166,6 +200,11 @@ impl ClientState {
     /// The account id sent as `accountId`, if any.
     pub fn account_id(&self) -> Option<AccountId> {
         self.account_id
+    }
+
+    /// The redactor of this state's token (shared by clones).
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
     }
 
     /// The base URL of the `app` host.

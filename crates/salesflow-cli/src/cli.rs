@@ -95,7 +95,8 @@ pub enum OutputFormat {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// API token (per LinkedIn account: Settings > LinkedIn account settings > Account API
-    /// token). Never printed.
+    /// token). Never printed. Whitespace around it is dropped; one that starts with `-` is
+    /// given as --token=TOKEN.
     #[arg(
         long,
         env = "SALESFLOW_TOKEN",
@@ -125,7 +126,8 @@ pub struct GlobalArgs {
     /// Print a summary of every request (operation, ids, HTTP status, duration) on stderr;
     /// -vv also the trace-level events of this tool's crates. RUST_LOG, when set, is the log
     /// filter instead (e.g. RUST_LOG=salesflow=debug). The HTTP stack's own logs (reqwest,
-    /// hyper, h2), which may show URLs and so the token, stay off whatever RUST_LOG says.
+    /// hyper, h2, rustls...) stay off unless RUST_LOG names their crate (RUST_LOG=hyper=debug),
+    /// whatever level or span filter it gives. The token never shows in any of them.
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
@@ -512,9 +514,13 @@ pub fn parse_delimiter(text: &str) -> Result<u8, String> {
     Ok(d)
 }
 
-/// Wraps a token given as a flag or in `SALESFLOW_TOKEN` (never printed from then on).
+/// Wraps a token given as a flag or in `SALESFLOW_TOKEN` (never printed from then on),
+/// without the whitespace around it. It never fails: clap would quote the value in its error
+/// (a token that cannot be sent is refused when the client is built, without quoting it).
 pub fn parse_token(text: &str) -> Result<ApiToken, String> {
-    Ok(ApiToken::new(text))
+    let token = ApiToken::new(text);
+    crate::secrets::register(&token);
+    Ok(token)
 }
 
 /// Parses `30`, `30s`, `500ms`, `2m`, `1.5s`.

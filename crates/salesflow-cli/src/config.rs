@@ -20,7 +20,7 @@
 //! `SALESFLOW_PROFILE`, else `default_profile`).
 //!
 //! Secrets: tokens read from the file are [`ApiToken`]s (never in `Debug`, `--verbose` or
-//! errors); a parse error names the file, line and column but never quotes a token. The file
+//! errors); a parse error names the file, line, column and key but never quotes a value. The file
 //! is written atomically (a temporary file renamed over it) with mode 0600, in a directory
 //! created with mode 0700, and reading a file that group or others may read prints a warning.
 
@@ -334,7 +334,7 @@ fn edit_document(path: &Path, text: &str) -> Result<toml_edit::DocumentMut, CliE
         CliError::usage(format!(
             "{}: not valid TOML: {}",
             path.display(),
-            e.message()
+            without_values(e.message())
         ))
     })
 }
@@ -368,20 +368,24 @@ fn read(path: &Path) -> Result<Option<String>, CliError> {
     }
 }
 
-/// Parses the file's text; an error names the file, line and column, and quotes no token.
+/// Parses the file's text; an error names the file, the line and column and the key, and
+/// quotes no value of the file (a token pasted under the wrong key included).
 fn parse(path: &Path, text: &str) -> Result<ConfigFile, CliError> {
     let file: ConfigFile = toml::from_str(text).map_err(|e| {
-        let message = redact(e.message().trim(), &token_values(text));
-        let place = e
-            .span()
-            .map(|span| {
+        let (place, key) = match e.span() {
+            Some(span) => {
                 let (line, column) = line_column(text, span.start);
-                format!(", line {line}, column {column}")
-            })
-            .unwrap_or_default();
+                let key = key_at(text, span.start)
+                    .map(|k| format!(" (key `{k}`)"))
+                    .unwrap_or_default();
+                (format!(", line {line}, column {column}"), key)
+            }
+            None => (String::new(), String::new()),
+        };
         CliError::usage(format!(
-            "invalid configuration file {}{place}: {message}",
-            path.display()
+            "invalid configuration file {}{place}{key}: {}",
+            path.display(),
+            without_values(e.message().trim())
         ))
     })?;
     for name in file.profiles.keys() {
@@ -395,34 +399,72 @@ fn parse(path: &Path, text: &str) -> Result<ConfigFile, CliError> {
     Ok(file)
 }
 
-/// `message` without any of `secrets`: quoted (as serde quotes the value it could not take),
-/// or anywhere for one long enough not to be mistaken for a word of the message.
-fn redact(message: &str, secrets: &[String]) -> String {
-    let mut message = message.to_owned();
-    for secret in secrets {
-        for quoted in [format!("\"{secret}\""), format!("`{secret}`")] {
-            message = message.replace(&quoted, "<redacted>");
+/// The keys a configuration file may have: the only quoted words an error may keep.
+const KEYS: [&str; 5] = [
+    "default_profile",
+    "profiles",
+    "token",
+    "account_id",
+    "base_url",
+];
+
+/// What stands for a quoted value left out of a message.
+const HIDDEN: &str = "(value not shown)";
+
+/// `message` with every quoted text (`"..."`, with its escapes, or `` `...` ``) left out,
+/// unless it is one of [`KEYS`] or a bit of TOML syntax (at most three characters, no
+/// letter or digit): a parser quotes the value it could not take, which may be a token.
+fn without_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find(['"', '`']) {
+        out.push_str(&rest[..open]);
+        let quote = rest.as_bytes()[open];
+        let body = &rest[open + 1..];
+        let mut escaped = false;
+        let close = body.bytes().position(|b| {
+            let end = !escaped && b == quote;
+            escaped = !escaped && quote == b'"' && b == b'\\';
+            end
+        });
+        let Some(close) = close else {
+            // Unterminated: everything after the quote may be the value.
+            out.push_str(HIDDEN);
+            return out;
+        };
+        let content = &body[..close];
+        let syntax = content.chars().count() <= 3 && !content.chars().any(char::is_alphanumeric);
+        if KEYS.contains(&content) || syntax {
+            out.push_str(&rest[open..open + close + 2]);
+        } else {
+            out.push_str(HIDDEN);
         }
-        if secret.len() >= 8 {
-            message = message.replace(secret.as_str(), "<redacted>");
-        }
+        rest = &body[close + 1..];
     }
-    message
+    out.push_str(rest);
+    out
 }
 
-/// The values written after `token =` on the lines of `text`, without their quotes (what a
-/// parse error must not quote).
-fn token_values(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| {
-            let (key, value) = line.split_once('=')?;
-            let key = key.trim().trim_matches(['"', '\'']);
-            let key = key.rsplit('.').next().unwrap_or(key).trim();
-            (key == "token").then_some(value)
-        })
-        .map(|v| v.trim().trim_matches(['"', '\'']).trim().to_owned())
-        .filter(|v| !v.is_empty())
-        .collect()
+/// The key whose value is at byte `offset` of `text` (the nearest `key =` before it on its
+/// line, the last part of a dotted key), when it is one of [`KEYS`].
+fn key_at(text: &str, offset: usize) -> Option<&'static str> {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let line = text[..end].rsplit('\n').next().unwrap_or("");
+    let (before, _) = line.rsplit_once('=')?;
+    let key = before
+        .rsplit([',', '{'])
+        .next()
+        .unwrap_or(before)
+        .trim()
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches(['"', '\'']);
+    KEYS.iter().copied().find(|k| *k == key)
 }
 
 /// The 1-based line and column (in characters) of a byte offset.
@@ -585,16 +627,21 @@ base_url = "http://127.0.0.1:8080/api"
     }
 
     #[test]
-    fn errors_name_the_file_and_line_and_quote_no_token() {
+    fn errors_name_the_file_line_and_key_and_quote_no_value() {
+        // A token with an escaped quote: the parser's quote of it has escapes too.
+        let secret = "s3cr3t-t0ken-\\\"qu0t3d\\\"-0123456789";
         for (text, line, needle) in [
-            (
-                "[profiles.a]\ntoken = \"x\"\naccount_id = \"abc\"\n",
-                3,
-                "invalid type",
-            ),
-            ("[profiles.a]\ntokne = \"secret-value\"\n", 2, "tokne"),
-            ("[profiles.a]\ntoken = 12345678901234\n", 2, "<redacted>"),
-            ("[profiles.a]\ntoken = \"unterminated-secret\n", 2, ""),
+            ("[profiles.a]\ntoken = \"x\"\naccount_id = \"abc\"\n", 3, "(key `account_id`): invalid type: string (value not shown), expected"),
+            // The token under the wrong key, with a trailing comment.
+            (&*format!("[profiles.a]\naccount_id = \"{secret}\" # the token\n"), 2, "(key `account_id`)"),
+            (&*format!("[profiles.a]\ntokne = \"{secret}\"\n"), 2, "unknown field (value not shown), expected one of `token`, `account_id`, `base_url`"),
+            (&*format!("[profiles.a]\ntoken = \"{secret}\" # work\naccount_id = true # {secret}\n"), 3, "(key `account_id`): invalid type: boolean (value not shown)"),
+            // Inline tables.
+            (&*format!("profiles = {{ a = {{ token = \"ok\", account_id = \"{secret}\" }} }}\n"), 1, "(key `account_id`)"),
+            (&*format!("[profiles]\na = {{ token = {secret} }}\n"), 2, ""),
+            (&*format!("[profiles.a]\ntoken = 12345678901234 # {secret}\n"), 2, "(key `token`): invalid type: integer (value not shown), expected a string"),
+            (&*format!("[profiles.a]\ntoken = \"unterminated-{secret}\n"), 2, ""),
+            (&*format!("[profiles.a]\n{secret} = 1\n"), 2, ""),
             ("default_profile = [\n", 1, ""),
         ] {
             let err = parse(Path::new("/x/c.toml"), text).unwrap_err();
@@ -603,19 +650,34 @@ base_url = "http://127.0.0.1:8080/api"
             assert!(m.contains("/x/c.toml"), "{m}");
             assert!(m.contains(&format!("line {line},")), "{text}: {m}");
             assert!(m.contains(needle), "{m}");
-            for secret in ["12345678901234", "unterminated-secret", "secret-value"] {
-                assert!(!m.contains(secret), "{m}");
+            for part in ["s3cr3t", "t0ken", "qu0t3d", "0123456789", "12345678901234", "abc"] {
+                assert!(!m.contains(part), "{text}: {m}");
             }
         }
-        assert_eq!(
-            redact(
-                "invalid type: integer `123`, expected a string",
-                &["123".into()]
-            ),
-            "invalid type: integer <redacted>, expected a string"
-        );
         let err = parse(Path::new("c.toml"), "[profiles.\"a b\"]\n").unwrap_err();
         assert!(err.message.contains("not a profile name"), "{err}");
+    }
+
+    #[test]
+    fn only_keys_and_syntax_stay_quoted() {
+        assert_eq!(
+            without_values(
+                "expected `.`, `=`; unknown field `tok`, expected `token` or \"base_url\""
+            ),
+            "expected `.`, `=`; unknown field (value not shown), expected `token` or \"base_url\""
+        );
+        assert_eq!(
+            without_values("invalid type: string \"a\\\"b c\", expected i64"),
+            "invalid type: string (value not shown), expected i64"
+        );
+        assert_eq!(without_values("bad `abc"), "bad (value not shown)");
+        assert_eq!(key_at("x = 1\n a.b.base_url = 2", 22), Some("base_url"));
+        assert_eq!(
+            key_at("p = { token = 1, \"account_id\" = 2 }", 32),
+            Some("account_id")
+        );
+        assert_eq!(key_at("secret-key = 2", 13), None);
+        assert_eq!(key_at("no key here", 5), None);
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub mod import;
 pub mod listen;
 pub mod output;
 pub mod overrides;
+pub mod secrets;
 
 use std::ffi::{OsStr, OsString};
 use std::io::IsTerminal;
@@ -58,10 +59,12 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match cli::parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    secrets::register_from_command_line(&args);
+    let cli = match cli::parse_from(args.iter().cloned()) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            print_parse_error(&e, &args);
             return if e.use_stderr() {
                 exit::USAGE
             } else {
@@ -82,9 +85,53 @@ where
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", secrets::redact(&e.message));
             e.code
         }
+    }
+}
+
+/// Prints clap's error for the command line `args`, never showing a token: a token that
+/// starts with `-` after `--token`, which clap takes for a flag and quotes, gets a message
+/// of its own; a variable that is not UTF-8 is named; anything else clap says is redacted.
+fn print_parse_error(e: &clap::Error, args: &[OsString]) {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return;
+    }
+    let dash_token = args
+        .windows(2)
+        .any(|w| w[0] == "--token" && w[1].to_string_lossy().starts_with('-'));
+    if dash_token {
+        eprintln!(
+            "error: --token needs a value; give a token that starts with `-` as --token=TOKEN \
+             (or in {})",
+            salesflow::ENV_TOKEN
+        );
+        return;
+    }
+    if e.kind() == ErrorKind::InvalidUtf8 {
+        let variables = [
+            salesflow::ENV_TOKEN,
+            salesflow::ENV_ACCOUNT_ID,
+            salesflow::ENV_BASE_URL,
+            config::ENV_PROFILE,
+        ];
+        if let Some(name) = variables
+            .into_iter()
+            .find(|v| matches!(std::env::var(v), Err(std::env::VarError::NotUnicode(_))))
+        {
+            eprintln!("error: the environment variable {name} is not valid UTF-8");
+            return;
+        }
+    }
+    let text = e.render().to_string();
+    let redacted = secrets::redact(&text);
+    if redacted == text {
+        let _ = e.print();
+    } else {
+        eprint!("{redacted}");
     }
 }
 
@@ -134,6 +181,7 @@ impl Context {
                 }))
             }
         };
+        secrets::register(&token);
         builder = builder.api_token(token);
         let account = g
             .account_id
@@ -169,15 +217,36 @@ pub fn output_format(flag: Option<OutputFormat>) -> OutputFormat {
     })
 }
 
-/// The crates whose logs stay off whatever the filter says (`reqwest`, `hyper`,
-/// `hyper_util`, `h2`): the HTTP stack, whose records may show URLs, and so the token in a
-/// query string.
-pub const SILENCED_LOG_TARGETS: [&str; 4] = ["reqwest", "hyper", "hyper_util", "h2"];
+/// The crates of the HTTP stack (`reqwest`, `hyper`, `hyper_util`, `hyper_rustls`, `h2`,
+/// `rustls`, `tokio_rustls`, `native_tls`, `tower`, `want`), whose logs may show URLs (and so
+/// the token in a query string): off unless a directive of the filter names one of them
+/// (`hyper=debug`, `reqwest::connect=trace`); a bare level (`trace`) or a span filter
+/// (`[salesflow.attempt]=trace`) never turns them on. Whatever they log goes through the
+/// same redaction as the rest ([`secrets::RedactedStderr`]).
+pub const SILENCED_LOG_TARGETS: [&str; 10] = [
+    "reqwest",
+    "hyper",
+    "hyper_util",
+    "hyper_rustls",
+    "h2",
+    "rustls",
+    "tokio_rustls",
+    "native_tls",
+    "tower",
+    "want",
+];
+
+/// The HTTP-stack crate (of [`SILENCED_LOG_TARGETS`]) that `target` belongs to, if any.
+fn http_stack_crate(target: &str) -> Option<&'static str> {
+    let krate = target.split("::").next().unwrap_or(target);
+    SILENCED_LOG_TARGETS.iter().copied().find(|t| *t == krate)
+}
 
 /// The log filter: `rust_log` (the `RUST_LOG` variable) when set and not empty, else one
-/// chosen by the number of `-v` (none without `-v`: nothing is logged). Directives for
-/// [`SILENCED_LOG_TARGETS`] are dropped and those targets turned off.
-pub fn log_filter(rust_log: Option<&str>, verbose: u8) -> Option<String> {
+/// chosen by the number of `-v` (none without `-v`: nothing is logged); with each crate of
+/// [`SILENCED_LOG_TARGETS`] that no directive names turned off, and the list of those that
+/// a directive does name (the only ones that may log).
+pub fn log_filter(rust_log: Option<&str>, verbose: u8) -> Option<(String, Vec<&'static str>)> {
     let base = match rust_log.map(str::trim).filter(|s| !s.is_empty()) {
         Some(env) => env.to_owned(),
         None => match verbose {
@@ -193,16 +262,19 @@ pub fn log_filter(rust_log: Option<&str>, verbose: u8) -> Option<String> {
         .split(',')
         .map(str::trim)
         .filter(|d| !d.is_empty())
-        .filter(|d| {
-            let target = d.split(['=', '[']).next().unwrap_or_default();
-            !SILENCED_LOG_TARGETS
-                .iter()
-                .any(|t| target == *t || target.starts_with(&format!("{t}::")))
-        })
         .map(str::to_owned)
         .collect();
-    directives.extend(SILENCED_LOG_TARGETS.iter().map(|t| format!("{t}=off")));
-    Some(directives.join(","))
+    let named: Vec<&'static str> = directives
+        .iter()
+        .filter_map(|d| http_stack_crate(d.split(['=', '[']).next().unwrap_or_default()))
+        .collect();
+    directives.extend(
+        SILENCED_LOG_TARGETS
+            .iter()
+            .filter(|t| !named.contains(t))
+            .map(|t| format!("{t}=off")),
+    );
+    Some((directives.join(","), named))
 }
 
 /// Whether to colour what goes to a stream: `--color always` / `never`, else (`auto`) when
@@ -217,8 +289,10 @@ pub fn use_color(choice: clap::ColorChoice, no_color: Option<&OsStr>, terminal: 
 }
 
 fn init_tracing(verbose: u8, ansi: bool) {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let rust_log = std::env::var("RUST_LOG").ok();
-    let Some(filter) = log_filter(rust_log.as_deref(), verbose) else {
+    let Some((filter, named)) = log_filter(rust_log.as_deref(), verbose) else {
         return;
     };
     let filter = match tracing_subscriber::EnvFilter::try_new(&filter) {
@@ -228,12 +302,19 @@ fn init_tracing(verbose: u8, ansi: bool) {
             return;
         }
     };
+    // A span filter enables every event inside the span, whatever the targets' own
+    // directives say: the HTTP stack is kept off by a filter of its own.
+    let http_stack = tracing_subscriber::filter::filter_fn(move |meta| {
+        http_stack_crate(meta.target()).is_none_or(|c| named.contains(&c))
+    });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(secrets::RedactedStderr)
         .with_ansi(ansi)
         // With RUST_LOG, which filters by target, show the targets.
         .with_target(rust_log.is_some_and(|s| !s.trim().is_empty()))
+        .finish()
+        .with(http_stack)
         .try_init();
 }
 
@@ -421,8 +502,9 @@ fn config_add(
             ))
         }
     };
-    if token.expose_secret().trim().is_empty() {
-        return Err(CliError::usage("the token is empty"));
+    secrets::register(&token);
+    if let Some(problem) = token.problem() {
+        return Err(CliError::usage(problem));
     }
     let account_id = global.account_id.filter(|_| given.account_id);
     let base_url = global
@@ -538,23 +620,48 @@ mod tests {
     fn the_log_filter_follows_rust_log_then_verbosity_and_keeps_the_http_stack_off() {
         assert_eq!(log_filter(None, 0), None);
         assert_eq!(log_filter(Some("  "), 0), None);
-        let off = "reqwest=off,hyper=off,hyper_util=off,h2=off";
+        let off = SILENCED_LOG_TARGETS.map(|t| format!("{t}=off")).join(",");
         assert_eq!(
             log_filter(None, 1).unwrap(),
-            format!("salesflow=debug,salesflow_cli=debug,{off}")
+            (format!("salesflow=debug,salesflow_cli=debug,{off}"), vec![])
         );
-        assert!(log_filter(None, 2).unwrap().starts_with("salesflow=trace"));
-        // RUST_LOG wins over -v, and cannot turn the HTTP stack on.
-        assert_eq!(
-            log_filter(Some("salesflow=info,reqwest=trace,hyper::proto=debug"), 2).unwrap(),
-            format!("salesflow=info,{off}")
+        assert!(log_filter(None, 2)
+            .unwrap()
+            .0
+            .starts_with("salesflow=trace"));
+        // RUST_LOG wins over -v; a crate of the HTTP stack is on only when named.
+        let (filter, named) =
+            log_filter(Some("salesflow=info,reqwest=trace,hyper::proto=debug"), 2).unwrap();
+        assert_eq!(named, ["reqwest", "hyper"]);
+        assert!(
+            filter.starts_with("salesflow=info,reqwest=trace,hyper::proto=debug,"),
+            "{filter}"
+        );
+        assert!(
+            !filter.contains("reqwest=off") && !filter.contains("hyper=off"),
+            "{filter}"
+        );
+        assert!(
+            filter.contains("hyper_util=off") && filter.contains("h2=off"),
+            "{filter}"
         );
         assert_eq!(
             log_filter(Some("trace"), 0).unwrap(),
-            format!("trace,{off}")
+            (format!("trace,{off}"), vec![])
+        );
+        assert_eq!(
+            log_filter(Some("[salesflow.attempt]=trace"), 0).unwrap(),
+            (format!("[salesflow.attempt]=trace,{off}"), vec![])
         );
         for f in [log_filter(Some("trace"), 0), log_filter(None, 2)] {
-            assert!(tracing_subscriber::EnvFilter::try_new(f.unwrap()).is_ok());
+            assert!(tracing_subscriber::EnvFilter::try_new(f.unwrap().0).is_ok());
         }
+        assert_eq!(
+            http_stack_crate("hyper_util::client::legacy"),
+            Some("hyper_util")
+        );
+        assert_eq!(http_stack_crate("rustls"), Some("rustls"));
+        assert_eq!(http_stack_crate("hyperion"), None);
+        assert_eq!(http_stack_crate("salesflow"), None);
     }
 }

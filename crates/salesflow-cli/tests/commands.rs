@@ -875,6 +875,26 @@ fn rust_log_sets_the_log_filter_and_never_turns_on_the_http_stack() {
             "{target}: {all}"
         );
     }
+    // A span filter turns on every event inside the span, but not the HTTP stack's.
+    let spans = run(
+        Some("[salesflow.attempt]=trace,[salesflow.request]=trace"),
+        &[],
+    );
+    assert!(spans.contains("salesflow.attempt"), "{spans}");
+    for target in ["reqwest", "hyper", "h2"] {
+        assert!(
+            !spans.lines().any(|l| l.contains(&format!(" {target}::"))),
+            "{target}: {spans}"
+        );
+    }
+    // Named by its own target, a crate of the HTTP stack logs (through the redaction).
+    let named = run(Some("salesflow=debug,hyper_util=trace,reqwest=trace"), &[]);
+    assert!(
+        named
+            .lines()
+            .any(|l| l.contains(" hyper_util::") || l.contains(" reqwest::")),
+        "{named}"
+    );
     // A filter that cannot be parsed is said so, and the command still works.
     assert!(run(Some("salesflow=notalevel"), &[]).contains("RUST_LOG is not a valid log filter"));
 }

@@ -58,7 +58,12 @@ pub(crate) struct Inner {
     pub(crate) redactor: Redactor,
     /// The total timeout of one attempt, when this crate built the HTTP client.
     pub(crate) timeout: Option<Duration>,
+    /// How many redirects the HTTP client follows, when this crate built it.
+    pub(crate) redirect_limit: Option<usize>,
     pub(crate) pacer: Option<Arc<Pacer>>,
+    /// Why the token cannot be sent (see [`ApiToken::problem`]), for a client from
+    /// [`Client::for_account`], which cannot fail: each call fails with it instead.
+    pub(crate) token_problem: Option<&'static str>,
 }
 
 impl fmt::Debug for Client {
@@ -125,7 +130,7 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The API token (required).
+    /// The API token (required). Whitespace around it is dropped (see [`ApiToken::new`]).
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(ApiToken::new(token));
         self
@@ -260,14 +265,18 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when the token is missing or empty, a base URL is not an absolute
-    /// `http(s)` URL, or the HTTP client cannot be built.
+    /// [`Error::Config`] when the token is missing or empty or holds a control character
+    /// (a line break, a tab) inside it, a base URL is not an absolute `http(s)` URL or has a
+    /// query or a fragment, or the HTTP client cannot be built. No message shows the token.
     pub fn build(mut self) -> Result<Client, Error> {
         let token = self
             .token
             .take()
-            .filter(|t| !t.expose_secret().trim().is_empty())
+            .filter(|t| !t.expose_secret().is_empty())
             .ok_or_else(|| Error::Config("no API token given".into()))?;
+        if let Some(problem) = token.problem() {
+            return Err(Error::Config(problem.into()));
+        }
         self.build_with(token)
     }
 
@@ -279,15 +288,19 @@ impl ClientBuilder {
 
     /// Builds the client with `token` (the builder's own is ignored).
     pub(crate) fn build_with(self, token: ApiToken) -> Result<Client, Error> {
+        let redactor = Redactor::new(&token);
         let defaults = Hosts::default();
-        let mvc = check_base_url("mvc base URL", self.mvc_base_url, defaults.mvc())?;
-        let app = check_base_url("app base URL", self.app_base_url, defaults.app())?;
+        let mvc = check_base_url("mvc base URL", self.mvc_base_url, defaults.mvc(), &redactor)?;
+        let app = check_base_url("app base URL", self.app_base_url, defaults.app(), &redactor)?;
         let hosts = Hosts::new(mvc, app);
         let mut per_request_timeout = None;
         // The total timeout of an attempt, when this client knows it (for error messages).
-        let timeout = match self.http_client {
-            None => Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)),
-            Some(_) => self.timeout,
+        let (timeout, redirect_limit) = match self.http_client {
+            None => (
+                Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)),
+                Some(MAX_REDIRECTS),
+            ),
+            Some(_) => (self.timeout, None),
         };
         let http = match self.http_client {
             Some(client) => {
@@ -303,6 +316,7 @@ impl ClientBuilder {
             }
             None => {
                 let mut builder = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
                     .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                     .user_agent(
                         self.user_agent
@@ -316,8 +330,9 @@ impl ClientBuilder {
                     .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
         };
-        let redactor = Redactor::new(token.expose_secret());
         let mut state = ClientState::new(token, self.account_id).with_timeout(per_request_timeout);
+        // One redactor for the hooks (URLs, span fields) and the errors.
+        let redactor = state.redactor().clone();
         #[allow(unused_mut)]
         let mut layers = self.layers;
         #[cfg(feature = "opentelemetry")]
@@ -341,20 +356,43 @@ impl ClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 redactor,
                 timeout,
+                redirect_limit,
                 pacer: self.pacing.map(|p| Arc::new(Pacer::new(p))),
+                token_problem: None,
             }),
         })
     }
 }
 
-fn check_base_url(what: &str, url: Option<String>, default: &str) -> Result<String, Error> {
+/// How many redirects a client built here follows before it gives up (reqwest's default).
+pub(crate) const MAX_REDIRECTS: usize = 10;
+
+/// `url` if it is an absolute `http(s)` URL without a query or a fragment (the paths of the
+/// operations and their query strings are appended to it); the error quotes it redacted.
+fn check_base_url(
+    what: &str,
+    url: Option<String>,
+    default: &str,
+    redactor: &Redactor,
+) -> Result<String, Error> {
     let url = url.unwrap_or_else(|| default.to_owned());
-    match url::Url::parse(&url) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(url),
-        _ => Err(Error::Config(format!(
-            "invalid {what} `{url}`: not an absolute http(s) URL"
-        ))),
-    }
+    let problem = match url::Url::parse(&url) {
+        Ok(u) if !matches!(u.scheme(), "http" | "https") || !u.has_host() => {
+            "not an absolute http(s) URL"
+        }
+        Ok(u) if u.query().is_some() => {
+            "a base URL cannot have a query (`?...`): the operations' paths and parameters are appended to it"
+        }
+        Ok(u) if u.fragment().is_some() => {
+            "a base URL cannot have a fragment (`#...`): the operations' paths are appended to it"
+        }
+        Ok(_) => return Ok(url),
+        Err(_) => "not an absolute http(s) URL",
+    };
+    Err(Error::Config(format!(
+        "invalid {what} `{}`: {problem}",
+        redactor.redact(&url)
+    )))
 }
 
 /// Ids that a request is about, recorded on its span.
@@ -396,6 +434,11 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn from_env() -> Result<Client, Error> {
+        for name in [ENV_TOKEN, ENV_ACCOUNT_ID, ENV_BASE_URL] {
+            if let Err(std::env::VarError::NotUnicode(_)) = std::env::var(name) {
+                return Err(Error::Config(format!("{name} is not valid UTF-8")));
+            }
+        }
         Client::from_env_with(|name| std::env::var(name).ok())
     }
 
@@ -436,6 +479,10 @@ impl Client {
     /// [`ClientPool`](crate::ClientPool) instead ([`ClientBuilder::build_pool`]): it has
     /// no credentials, so it cannot send by mistake.
     ///
+    /// The token is trimmed like [`ClientBuilder::token`]'s; one that cannot be sent (see
+    /// [`ApiToken::problem`]: empty, a line break inside) makes every call of the returned
+    /// client fail with [`Error::Config`] before anything is sent.
+    ///
     /// ```
     /// # fn demo() -> Result<(), salesflow::Error> {
     /// let base = salesflow::Client::builder().token("token-of-account-1").account_id(1).build()?;
@@ -450,13 +497,14 @@ impl Client {
     ) -> Client {
         let token = ApiToken::new(token);
         let account_id = Some(account_id.into());
-        let redactor = Redactor::new(token.expose_secret());
+        let token_problem = token.problem();
         let state = self
             .inner
             .api
             .inner()
             .clone()
             .with_credentials(token, account_id);
+        let redactor = state.redactor().clone();
         Client {
             inner: Arc::new(Inner {
                 api: self.inner.api.with_state(state),
@@ -465,7 +513,9 @@ impl Client {
                 retry: self.inner.retry.clone(),
                 redactor,
                 timeout: self.inner.timeout,
+                redirect_limit: self.inner.redirect_limit,
                 pacer: self.inner.pacer.clone(),
+                token_problem,
             }),
         }
     }
@@ -570,6 +620,9 @@ impl Client {
         if let Some(id) = ids.webhook_campaign_id {
             span.record("salesflow.webhook_campaign_id", id.get());
         }
+        if let Some(problem) = self.inner.token_problem {
+            return Err(Error::Config(format!("{op}: {problem}")));
+        }
         if op.needs_account_id() && self.inner.account_id.is_none() {
             return Err(Error::Config(format!(
                 "{op} needs an account id: set it with ClientBuilder::account_id or \
@@ -617,7 +670,14 @@ impl Client {
                     }
                     Err(raw) => {
                         let timeout = options.timeout.or(self.inner.timeout);
-                        map_raw_error(op, raw, &self.inner.redactor, timeout).await
+                        map_raw_error(
+                            op,
+                            raw,
+                            &self.inner.redactor,
+                            timeout,
+                            self.inner.redirect_limit,
+                        )
+                        .await
                     }
                 };
                 if let Some(status) = err.http_status() {

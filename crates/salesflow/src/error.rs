@@ -1,8 +1,10 @@
 //! The one error type of the crate, and how the low-level client's errors map onto it.
 //!
 //! Every message this module builds from data that came over the network (a vendor
-//! `Message`, a body snippet, a JSON decoding error) has the API token replaced by
-//! `[REDACTED]`, and transport errors never carry a URL that holds the token.
+//! `Message`, a body, its summary or snippet, a JSON decoding error) goes through the one
+//! [`Redactor`](salesflow_api::redact::Redactor) *before* it is cut or summed up: the API
+//! token, in any form or in runs of 12 bytes of one, is replaced by `[REDACTED]`. Transport
+//! errors carry the request's URL with the token redacted.
 
 use std::fmt;
 use std::time::Duration;
@@ -12,9 +14,6 @@ use salesflow_api::types;
 
 use crate::transport::TransportCause;
 use crate::validate::ValidationError;
-
-/// What replaces the token in every text that leaves the client.
-pub(crate) const REDACTED: &str = "[REDACTED]";
 
 /// At most this many characters of a body (200) are kept in [`Error::Decode`] snippets and
 /// in the `message` of errors built from non-JSON bodies.
@@ -53,8 +52,10 @@ pub enum Error {
     },
 
     /// The request could not be sent or its response could not be read: connection refused,
-    /// DNS failure, TLS failure, timeout. Its `Display` names the cause ("timed out after
-    /// 30 s", "connection refused"). See [`Error::transport_cause`], [`Error::is_timeout`].
+    /// DNS failure, TLS failure, timeout, an answer that is not HTTP, a redirect loop, a proxy
+    /// that refused the tunnel, a body cut short. Its `Display` names the cause ("timed out
+    /// after 30 s", "connection refused", see [`TransportCause`]) and the request's URL (token
+    /// redacted). See [`Error::transport_cause`], [`Error::is_timeout`].
     #[error("{operation}: transport error: {cause} ({source})")]
     Transport {
         /// The operation.
@@ -162,8 +163,9 @@ impl Error {
 
     /// The OpenTelemetry `error.type` of this error: the HTTP status for an answer
     /// (`"429"`), else a short name of the kind (`"timeout"`, `"connection_refused"`,
-    /// `"dns"`, `"tls"`, `"connection_reset"`, `"transport"`, `"decode"`, `"validation"`,
-    /// `"config"`).
+    /// `"dns"`, `"tls"`, `"connection_reset"`, `"invalid_status_line"`, `"invalid_header"`,
+    /// `"header_too_large"`, `"too_many_redirects"`, `"proxy_refused"`, `"body_cut_short"`,
+    /// `"transport"`, `"decode"`, `"validation"`, `"config"`).
     pub(crate) fn error_type(&self) -> std::borrow::Cow<'static, str> {
         match self {
             Error::Api(e) => e.status.to_string().into(),
@@ -173,6 +175,12 @@ impl Error {
                 TransportCause::Dns => "dns",
                 TransportCause::Tls => "tls",
                 TransportCause::ConnectionReset => "connection_reset",
+                TransportCause::InvalidStatusLine => "invalid_status_line",
+                TransportCause::InvalidHeader => "invalid_header",
+                TransportCause::HeaderTooLarge => "header_too_large",
+                TransportCause::TooManyRedirects { .. } => "too_many_redirects",
+                TransportCause::ProxyRefused => "proxy_refused",
+                TransportCause::BodyCutShort => "body_cut_short",
                 _ => "transport",
             }
             .into(),
@@ -311,94 +319,37 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// Replaces the token (as is, and percent-encoded) in texts.
-#[derive(Clone)]
-pub(crate) struct Redactor {
-    forms: Vec<String>,
+pub(crate) use salesflow_api::redact::Redactor;
+
+/// The first [`SNIPPET_CHARS`] characters of `body`, token redacted, control characters
+/// replaced by spaces, and `…` if there is more.
+pub(crate) fn snippet(redactor: &Redactor, body: &[u8]) -> String {
+    // The whole body is redacted before it is cut, so that no token is ever half shown,
+    // however many come before it (a body is cut only here, on the error path).
+    let text = redactor.redact(&String::from_utf8_lossy(body));
+    let mut chars = text.chars();
+    let mut out: String = chars
+        .by_ref()
+        .take(SNIPPET_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
 }
 
-impl Redactor {
-    pub(crate) fn new(token: &str) -> Self {
-        let mut forms = Vec::new();
-        if !token.is_empty() {
-            forms.push(token.to_owned());
-            let encoded: String = url::form_urlencoded::byte_serialize(token.as_bytes()).collect();
-            if encoded != token {
-                forms.push(encoded);
-            }
-            let path_encoded = token
-                .bytes()
-                .map(|b| {
-                    if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                        (b as char).to_string()
-                    } else {
-                        format!("%{b:02X}")
-                    }
-                })
-                .collect::<String>();
-            if !forms.contains(&path_encoded) {
-                forms.push(path_encoded);
-            }
-        }
-        Redactor { forms }
-    }
-
-    pub(crate) fn contains_secret(&self, text: &str) -> bool {
-        self.forms.iter().any(|f| text.contains(f.as_str()))
-    }
-
-    pub(crate) fn redact(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for form in &self.forms {
-            if out.contains(form.as_str()) {
-                out = out.replace(form.as_str(), REDACTED);
-            }
-        }
-        out
-    }
-
-    /// The first [`SNIPPET_CHARS`] characters of `body`, token redacted, control characters
-    /// replaced by spaces, and `…` if there is more.
-    pub(crate) fn snippet(&self, body: &[u8]) -> String {
-        // The whole body is redacted before it is cut, so that no token is ever half shown,
-        // however many come before it (a body is cut only here, on the error path).
-        let text = self.redact(&String::from_utf8_lossy(body));
-        let mut chars = text.chars();
-        let mut out: String = chars
-            .by_ref()
-            .take(SNIPPET_CHARS)
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        if chars.next().is_some() {
-            out.push('…');
-        }
-        out
-    }
-
-    /// `body` with every form of the token replaced (bytes that are not UTF-8 kept as they
-    /// are).
-    pub(crate) fn redact_bytes(&self, body: &[u8]) -> Vec<u8> {
-        let mut out = body.to_vec();
-        for form in &self.forms {
-            let form = form.as_bytes();
-            let mut i = 0;
-            while let Some(pos) = out[i..].windows(form.len()).position(|w| w == form) {
-                let at = i + pos;
-                out.splice(at..at + form.len(), REDACTED.bytes());
-                i = at + REDACTED.len();
-            }
-        }
-        out
-    }
-
-    /// A transport error whose URL, if it holds the token, is dropped. (Its `Display` and
-    /// `Debug` show nothing else of the request: dropping the URL is all there is to do.)
-    pub(crate) fn scrub(&self, err: reqwest::Error) -> reqwest::Error {
-        if err.url().is_some_and(|u| self.contains_secret(u.as_str())) {
-            err.without_url()
-        } else {
-            err
-        }
+/// A transport error whose URL, if it still holds the token (in a base URL's path; the
+/// `token` parameter is redacted already), has it redacted, or is dropped when what is left
+/// is no URL. Errors of reading a body carry the response's URL, which only had its `token`
+/// parameter redacted (on every response, so cheaply).
+pub(crate) fn scrub(redactor: &Redactor, err: reqwest::Error) -> reqwest::Error {
+    match err.url().filter(|u| redactor.contains_secret(u.as_str())) {
+        None => err,
+        Some(url) => match redactor.redact_url(url) {
+            Some(redacted) => err.with_url(redacted),
+            None => err.without_url(),
+        },
     }
 }
 
@@ -483,6 +434,7 @@ pub(crate) async fn map_raw_error(
     err: RawError,
     redactor: &Redactor,
     timeout: Option<Duration>,
+    redirect_limit: Option<usize>,
 ) -> Error {
     match err {
         RawError::InvalidRequest(s) | RawError::Custom(s) => {
@@ -492,8 +444,13 @@ pub(crate) async fn map_raw_error(
         | RawError::ResponseBodyError(e)
         | RawError::InvalidUpgrade(e) => Error::Transport {
             operation: op,
-            cause: TransportCause::of(&e, timeout),
-            source: redactor.scrub(e),
+            cause: match TransportCause::of(&e, timeout) {
+                TransportCause::TooManyRedirects { .. } => TransportCause::TooManyRedirects {
+                    limit: redirect_limit,
+                },
+                cause => cause,
+            },
+            source: scrub(redactor, e),
         },
         RawError::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
@@ -521,7 +478,7 @@ pub(crate) async fn map_raw_error(
                 _ => Error::Decode {
                     operation: op,
                     status: None,
-                    snippet: redactor.snippet(&bytes),
+                    snippet: snippet(redactor, &bytes),
                     source: DecodeError::new(&e, redactor),
                 },
             }
@@ -536,8 +493,11 @@ pub(crate) async fn map_raw_error(
                 Some(msg) => (Some(msg.status), msg.message.map(|m| redactor.redact(&m))),
                 None if body.iter().all(u8::is_ascii_whitespace) => (None, None),
                 None => {
-                    raw_body = Some(redactor.redact_bytes(&body));
-                    (None, Some(redactor.redact(&summary(&body))))
+                    // Redacted before it is summed up (cut, its tags and spaces dropped).
+                    let redacted = redactor.redact_bytes(&body);
+                    let message = summary(&redacted);
+                    raw_body = Some(redacted);
+                    (None, Some(message))
                 }
             };
             if status < 400 && body_status.is_none_or(|s| s < 400) {
@@ -651,7 +611,7 @@ mod tests {
 
     #[test]
     fn http_status_is_known_for_answers_only() {
-        let redactor = Redactor::new("t");
+        let redactor = Redactor::new(&salesflow_api::ApiToken::new("t"));
         let json_err = serde_json::from_str::<u8>("x").unwrap_err();
         let decode = |status| Error::Decode {
             operation: Operation::ListWebhooks,
@@ -669,17 +629,20 @@ mod tests {
     fn decode_errors_keep_the_position_of_the_json_error() {
         let json_err = serde_json::from_str::<serde_json::Value>("{\n  \"a\": 1,\n  \"b\": tru }")
             .unwrap_err();
-        let e = DecodeError::new(&json_err, &Redactor::new("t"));
+        let e = DecodeError::new(
+            &json_err,
+            &Redactor::new(&salesflow_api::ApiToken::new("t")),
+        );
         assert_eq!((e.line(), e.column()), (3, 11));
     }
 
     #[tokio::test]
     async fn a_status_message_answered_with_200_is_an_api_error_only_for_an_error_status() {
-        let redactor = Redactor::new("t");
+        let redactor = Redactor::new(&salesflow_api::ApiToken::new("t"));
         let map = |body: &'static str| {
             let e = serde_json::from_str::<Vec<u8>>(body).unwrap_err();
             let raw = RawError::InvalidResponsePayload(body.as_bytes().to_vec().into(), e);
-            map_raw_error(Operation::ListWebhooks, raw, &redactor, None)
+            map_raw_error(Operation::ListWebhooks, raw, &redactor, None, None)
         };
         let err = map(r#"{"Status":404,"Message":"no such webhook"}"#).await;
         let api = err.as_api().unwrap_or_else(|| panic!("{err:?}"));
@@ -688,15 +651,5 @@ mod tests {
         // answer cannot be decoded.
         let err = map(r#"{"Status":200,"Message":"OK"}"#).await;
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
-    }
-
-    #[test]
-    fn bytes_are_redacted_and_kept_otherwise() {
-        let redactor = Redactor::new("s3cr3t");
-        let body = b"\xff token=s3cr3t and s3cr3t\xfe";
-        assert_eq!(
-            redactor.redact_bytes(body),
-            b"\xff token=[REDACTED] and [REDACTED]\xfe".to_vec()
-        );
     }
 }

@@ -170,11 +170,13 @@ pub(crate) fn should_retry(op: Operation, err: &Error) -> bool {
 pub(crate) fn is_transient(err: &Error) -> bool {
     match err {
         // A reset connection surfaces as a request or body error, or, when the body broke
-        // off while it was decoded, as a decode error caused by one (its cause says reset):
-        // harmless to repeat for a read (`should_retry` keeps writes out).
+        // off while it was decoded, as a decode error caused by one (its cause says reset,
+        // or body cut short): harmless to repeat for a read (`should_retry` keeps writes out).
         Error::Transport { source, cause, .. } => {
-            *cause == TransportCause::ConnectionReset
-                || source.is_connect()
+            matches!(
+                cause,
+                TransportCause::ConnectionReset | TransportCause::BodyCutShort
+            ) || source.is_connect()
                 || source.is_timeout()
                 || source.is_request()
                 || source.is_body()

@@ -27,6 +27,27 @@ pub enum TransportCause {
     Tls,
     /// The connection was reset or closed before the answer was complete.
     ConnectionReset,
+    /// The answer does not start with an HTTP/1 status line (bytes that are not HTTP, an
+    /// HTTP/0.9 answer, an invalid status code).
+    InvalidStatusLine,
+    /// The answer has a header that is not valid HTTP (or an invalid `Content-Length` or
+    /// `Transfer-Encoding`).
+    InvalidHeader,
+    /// The answer's status line and headers are larger than the HTTP client accepts.
+    HeaderTooLarge,
+    /// The server kept redirecting: more redirects than the client follows.
+    TooManyRedirects {
+        /// How many redirects the client follows, when the client knows it (`None` for an
+        /// HTTP client given with
+        /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client)).
+        limit: Option<usize>,
+    },
+    /// The proxy refused to open a tunnel to the server (its answer to `CONNECT` was not
+    /// 200), or asked for credentials.
+    ProxyRefused,
+    /// The connection closed before the whole body of the answer was received (fewer bytes
+    /// than its `Content-Length`, a chunked body without its end).
+    BodyCutShort,
     /// Anything else (see the error's source for details).
     Other,
 }
@@ -37,6 +58,26 @@ impl TransportCause {
         // Also an `io::Error` of kind `TimedOut` anywhere in the chain.
         if err.is_timeout() {
             return TransportCause::Timeout { after: timeout };
+        }
+        if err.is_redirect() {
+            return TransportCause::TooManyRedirects { limit: None };
+        }
+        let chain =
+            || std::iter::successors(Some(err as &(dyn StdError + 'static)), |e| (*e).source());
+        // The HTTP/1 parser's own verdict on the answer's head.
+        if let Some(cause) = chain()
+            .filter_map(|e| e.downcast_ref::<hyper::Error>())
+            .find_map(head_error)
+        {
+            return cause;
+        }
+        // A body cut short: an end of file while reading the body.
+        let eof = chain().any(|e| {
+            e.downcast_ref::<io::Error>()
+                .is_some_and(|io| io.kind() == io::ErrorKind::UnexpectedEof)
+        });
+        if eof && (err.is_body() || err.is_decode()) {
+            return TransportCause::BodyCutShort;
         }
         let mut texts = Vec::new();
         let mut next: Option<&(dyn StdError + 'static)> = Some(err);
@@ -61,6 +102,8 @@ impl TransportCause {
         let any = |needles: &[&str]| texts.iter().any(|t| needles.iter().any(|n| t.contains(n)));
         if any(&["connection refused"]) {
             TransportCause::ConnectionRefused
+        } else if any(&["tunnel error", "proxy authorization required"]) {
+            TransportCause::ProxyRefused
         } else if any(&[
             "dns error",
             "failed to lookup address",
@@ -94,6 +137,22 @@ impl TransportCause {
     }
 }
 
+/// What the HTTP/1 parser says of an answer's head, if it is a parse error.
+fn head_error(err: &hyper::Error) -> Option<TransportCause> {
+    if !err.is_parse() {
+        return None;
+    }
+    // `is_parse_too_large` is only built with hyper's server side: its message tells it.
+    let text = err.to_string();
+    Some(if text.contains("too large") {
+        TransportCause::HeaderTooLarge
+    } else if err.is_parse_status() || text.contains("version") {
+        TransportCause::InvalidStatusLine
+    } else {
+        TransportCause::InvalidHeader
+    })
+}
+
 impl fmt::Display for TransportCause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -112,6 +171,25 @@ impl fmt::Display for TransportCause {
             TransportCause::ConnectionReset => {
                 f.write_str("connection reset before the answer was complete")
             }
+            TransportCause::InvalidStatusLine => {
+                f.write_str("the answer has no valid HTTP/1 status line (not HTTP, or HTTP/0.9)")
+            }
+            TransportCause::InvalidHeader => f.write_str("the answer has an invalid header"),
+            TransportCause::HeaderTooLarge => {
+                f.write_str("the answer's headers are larger than the client accepts")
+            }
+            TransportCause::TooManyRedirects { limit: Some(n) } => {
+                write!(f, "redirect loop: more than {n} redirects")
+            }
+            TransportCause::TooManyRedirects { limit: None } => {
+                f.write_str("redirect loop: too many redirects")
+            }
+            TransportCause::ProxyRefused => {
+                f.write_str("the proxy refused to open a tunnel to the server")
+            }
+            TransportCause::BodyCutShort => f.write_str(
+                "the body of the answer was cut short (the connection closed before its end)",
+            ),
             TransportCause::Other => f.write_str("transport failure"),
         }
     }

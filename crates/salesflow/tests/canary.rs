@@ -1,5 +1,11 @@
 //! The token never leaks: every error kind, Debug of the client and builder, and a
-//! TRACE-level trace, checked for a canary token.
+//! TRACE-level trace, checked for a canary token; and for a token with every character that
+//! gets escaped (given with whitespace around it), echoed by hostile servers in every form,
+//! cut across the 200-character summaries, in bodies, redirects and broken answers: no run
+//! of 12 bytes of it anywhere, trace included.
+
+#[path = "../../salesflow-api/tests/echo/mod.rs"]
+mod echo;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -258,7 +264,115 @@ async fn the_token_appears_nowhere() {
     check("builder Debug", &format!("{b:?}"));
     check("client Debug", &format!("{:#?}", b.build().unwrap()));
 
+    // A token with every character that gets escaped, given with whitespace around it.
+    let odd = "c4n4ry+t0k/en=Z&q#9%x <\"y'> 0123456789";
+    let runs = echo::Runs::of(odd);
+    let odd_builder = |base: &str| {
+        Client::builder()
+            .token(format!("\n {odd}\t"))
+            .account_id(321)
+            .base_url(base)
+            .timeout(Duration::from_secs(5))
+            .retry_policy(RetryPolicy::none())
+    };
+    let check_runs = |what: &str, err: &Error, shown: &mut Vec<String>| {
+        let mut texts = vec![err.to_string(), format!("{err:?}"), format!("{err:#?}")];
+        if let Some(api) = err.as_api() {
+            texts.extend(api.message.clone());
+            texts.extend(
+                api.body
+                    .as_ref()
+                    .map(|b| String::from_utf8_lossy(b).into_owned()),
+            );
+        }
+        let mut source = std::error::Error::source(err);
+        while let Some(s) = source {
+            texts.push(format!("{s} {s:?}"));
+            source = s.source();
+        }
+        for text in texts {
+            assert_eq!(runs.leaked(&text), None, "{what} leaks the token: {text}");
+        }
+        shown.push(format!("{what}: {err}"));
+    };
+    // Every form, cut across the summary's 200th character, in each kind of body.
+    let odd_server = MockServer::start().await;
+    for (i, (name, form)) in echo::echoes(odd).into_iter().enumerate() {
+        let pad = "·".repeat(185 + i);
+        let bodies = [
+            (
+                500,
+                "text/plain",
+                format!("GET /api/accounts/list?{pad}token={form}"),
+            ),
+            (
+                502,
+                "text/html",
+                format!("<html><title>{pad}{form}</title></html>"),
+            ),
+            (
+                400,
+                "application/problem+json",
+                format!(
+                    r#"{{"title":"One or more validation errors occurred.","errors":{{"token":["The value '{pad}{form}' is not valid."]}}}}"#
+                ),
+            ),
+            (
+                403,
+                "application/json",
+                format!(r#"{{"Status":403,"Message":"Invalid token '{form}'"}}"#),
+            ),
+        ];
+        for (j, (status, kind, body)) in bodies.into_iter().enumerate() {
+            let route = format!("/odd{i}-{j}");
+            Mock::given(wiremock::matchers::path_regex(format!("^{route}/")))
+                .respond_with(ResponseTemplate::new(status).set_body_raw(body.into_bytes(), kind))
+                .mount(&odd_server)
+                .await;
+            let client = odd_builder(&format!("{}{route}", odd_server.uri()))
+                .build()
+                .unwrap();
+            let err = client.list_accounts().await.unwrap_err();
+            check_runs(&format!("{name} echo in a {status}"), &err, &mut shown);
+        }
+    }
+    // Broken answers and a redirect loop whose Location holds the token.
+    for answer in [
+        "HTTP/1.1 2x0 {token}\r\n\r\n".to_owned(),
+        "HTTP/1.1 200 OK\r\nContent-Length: 900\r\n\r\n[\"{token}".to_owned(),
+        "HTTP/1.1 302 Found\r\nLocation: /api/accounts/list?again={token}\r\nContent-Length: 0\r\n\r\n".to_owned(),
+    ] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/api", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut buf = vec![0u8; 8192];
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]).into_owned();
+                let token = head.split("token=").nth(1).unwrap_or("").split(['&', ' ']).next().unwrap_or("").to_owned();
+                let _ = socket.write_all(answer.replace("{token}", &token).as_bytes()).await;
+                let _ = socket.shutdown().await;
+            }
+        });
+        let err = odd_builder(&base).build().unwrap().list_accounts().await.unwrap_err();
+        assert!(err.transport_cause().is_some(), "{err:?}");
+        check_runs("a broken answer", &err, &mut shown);
+    }
+    // A base URL with the token in a query it may not have.
+    let err = odd_builder(&format!("http://127.0.0.1:1/api?key={odd}"))
+        .build()
+        .unwrap_err();
+    check_runs("a base URL with a query", &err, &mut shown);
+
     let trace = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    for line in trace.lines() {
+        assert_eq!(
+            runs.leaked(line),
+            None,
+            "the trace leaks the odd token: {line}"
+        );
+    }
     assert!(
         trace.contains("salesflow.request"),
         "nothing traced: {trace}"
@@ -294,5 +408,5 @@ async fn the_token_appears_nowhere() {
         trace.contains("hyper") || trace.contains("reqwest"),
         "{trace}"
     );
-    assert!(shown.len() >= 17, "{shown:#?}");
+    assert!(shown.len() >= 17 + 4 * 10 + 4, "{shown:#?}");
 }
