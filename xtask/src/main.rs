@@ -341,7 +341,12 @@ mod tests {
         for line in text.lines() {
             for (at, _) in line.match_indices("cargo xtask") {
                 let rest = &line[at..];
-                let command = rest[..rest.find('`').unwrap_or(rest.len())]
+                // A command ends at its closing backquote, or where the text stops being a
+                // command line (a diagram's arrow).
+                let end = rest
+                    .find(|c: char| c == '`' || !c.is_ascii())
+                    .unwrap_or(rest.len());
+                let command = rest[..end]
                     .split(" #")
                     .next()
                     .unwrap_or_default()
@@ -366,13 +371,14 @@ mod tests {
         out
     }
 
-    /// Every `cargo xtask` command that TESTING.md and RELEASING.md give still parses: a
+    /// Every `cargo xtask` command that the README, TESTING.md and RELEASING.md give still parses: a
     /// command or option renamed or removed fails here. (CI runs the ones it can afford:
     /// `mutants --quick`, `release next --dry-run`, `spec-diff` in the semver gate, `codegen
     /// --check`, and every `mutants` command of TESTING.md with `--list`.)
     #[test]
     fn the_documented_commands_parse() {
         let documents = [
+            ("README.md", include_str!("../../README.md")),
             ("TESTING.md", include_str!("../../TESTING.md")),
             ("RELEASING.md", include_str!("../../RELEASING.md")),
         ];

@@ -22,11 +22,11 @@ use percent_encoding::{percent_decode, utf8_percent_encode, AsciiSet, NON_ALPHAN
 
 use crate::ApiToken;
 
-/// What replaces the token (or a run of it) in a text.
+/// What replaces the token (or a run of it) in a text: `"[REDACTED]"`.
 pub const REDACTED: &str = "[REDACTED]";
 
-/// A run of at least this many consecutive bytes of a form of the token is redacted, wherever
-/// it is cut. A token (form) shorter than this is redacted only whole.
+/// A run of at least this many consecutive bytes (12) of a form of the token is redacted,
+/// wherever it is cut. A token (form) shorter than this is redacted only whole.
 pub const MIN_RUN: usize = 12;
 
 /// Runs are looked for in the first this many bytes of each form of the token (a longer token

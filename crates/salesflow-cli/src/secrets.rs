@@ -16,7 +16,7 @@ use salesflow::ApiToken;
 
 static REDACTORS: Mutex<Vec<(ApiToken, Redactor)>> = Mutex::new(Vec::new());
 
-/// Tokens shorter than this are not registered: no real token is that short, and hiding a
+/// Tokens shorter than this (8 bytes) are not registered: no real token is that short, and hiding a
 /// word that may be one (what follows `--token` on a mistyped command line) everywhere would
 /// garble every message. (The SDK still hides the token of each client, however short.)
 pub const MIN_REGISTERED: usize = 8;

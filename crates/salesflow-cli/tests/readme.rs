@@ -155,7 +155,6 @@ fn every_readme_command_names_what_exists() {
         "{commands:#?}"
     );
     let packages = packages();
-    let xtask_main = std::fs::read_to_string(root().join("xtask/src/main.rs")).expect("xtask");
     for c in &commands {
         let words = &c.words;
         assert_eq!(words[0], "cargo", "{}", c.line);
@@ -163,12 +162,9 @@ fn every_readme_command_names_what_exists() {
         let end = words.iter().position(|w| w == "--").unwrap_or(words.len());
         let cargo_words = &words[..end];
         if cargo_words[1] == "xtask" {
-            let sub = cargo_words.get(2).unwrap_or_else(|| panic!("{}", c.line));
-            assert!(
-                xtask_main.contains(&format!("\"{sub}\" =>")),
-                "`cargo xtask {sub}` is no subcommand: {}",
-                c.line
-            );
+            // xtask's own test (`the_documented_commands_parse`) parses these with its clap
+            // definition; here only that one is named.
+            assert!(cargo_words.get(2).is_some(), "{}", c.line);
             continue;
         }
         let package = value_of(cargo_words, &["-p", "--package"]);
