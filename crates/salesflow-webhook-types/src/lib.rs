@@ -62,6 +62,7 @@
 pub mod date;
 pub mod enums;
 pub mod ids;
+pub mod lenient;
 pub mod member;
 pub mod payload;
 pub mod secret;

@@ -61,7 +61,12 @@ pub fn tokens(source: &str) -> Result<TokenStream, Error> {
             continue;
         }
         let fields = struct_fields(s)?;
-        impls.extend(deserialize_impl(&s.ident, &fields, true));
+        impls.extend(deserialize_impl(
+            &s.ident,
+            &fields,
+            true,
+            &quote!(crate::lenient),
+        ));
         names.push(&s.ident);
     }
     if names.is_empty() {

@@ -67,7 +67,15 @@ pub fn apply(file: &mut syn::File, model: &Model) -> Result<(), Error> {
             continue;
         }
         let fields = response_struct(s)?;
-        impls.push(syn::parse2(deserialize_impl(&s.ident, &fields, false)).map_err(gen_err)?);
+        impls.push(
+            syn::parse2(deserialize_impl(
+                &s.ident,
+                &fields,
+                false,
+                &quote!(::salesflow_webhook_types::lenient),
+            ))
+            .map_err(gen_err)?,
+        );
         fields_of.insert(
             name,
             fields.into_iter().map(|f| f.ident).collect::<Vec<_>>(),
@@ -210,6 +218,7 @@ pub(crate) fn deserialize_impl(
     name: &syn::Ident,
     fields: &[FieldInfo],
     rest_default: bool,
+    support: &TokenStream,
 ) -> TokenStream {
     let variants: Vec<syn::Ident> = fields
         .iter()
@@ -231,11 +240,30 @@ pub(crate) fn deserialize_impl(
             }
         })
         .collect();
+    let schema = name.to_string();
+    // An optional field is read leniently: a value of an unexpected shape is kept raw in
+    // `extra` (and logged), the rest decodes. A required one fails the whole value.
     let reads: Vec<TokenStream> = fields
         .iter()
-        .map(|f| match &f.with {
-            None => quote!(map.next_value()?),
-            Some(path) => quote!(map.next_value_seed(#path::Seed)?),
+        .zip(&locals)
+        .zip(&wires)
+        .map(|((f, local), wire)| {
+            let seed = match &f.with {
+                None if f.optional => quote!(#support::typed()),
+                None => return quote!(#local = ::std::option::Option::Some(map.next_value()?);),
+                Some(path) if f.optional => quote!(#support::Lenient(#path::Seed)),
+                Some(path) => {
+                    return quote!(#local = ::std::option::Option::Some(map.next_value_seed(#path::Seed)?);)
+                }
+            };
+            quote! {
+                match map.next_value_seed(#seed)? {
+                    ::std::result::Result::Ok(value) => #local = ::std::option::Option::Some(value),
+                    ::std::result::Result::Err(odd) => {
+                        extra.insert(::std::string::String::from(#wire), odd.keep(#schema, #wire));
+                    }
+                }
+            }
         })
         .collect();
     let rest = if rest_default {
@@ -297,12 +325,12 @@ pub(crate) fn deserialize_impl(
                         while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                             match key {
                                 #(Key::#variants => {
-                                    if #locals.is_some() {
+                                    if #locals.is_some() || extra.contains_key(#wires) {
                                         return ::std::result::Result::Err(
                                             <A::Error as ::serde::de::Error>::duplicate_field(#wires),
                                         );
                                     }
-                                    #locals = ::std::option::Option::Some(#reads);
+                                    #reads
                                 })*
                                 Key::Unknown(name) => {
                                     let value: ::serde_json::Value = map.next_value()?;

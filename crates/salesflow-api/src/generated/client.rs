@@ -1976,19 +1976,34 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_account_email => {
-                                if account_email.is_some() {
+                                if account_email.is_some()
+                                    || extra.contains_key("AccountEmail")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "AccountEmail",
                                         ),
                                     );
                                 }
-                                account_email = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        account_email = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("AccountEmail"),
+                                                odd.keep("Account", "AccountEmail"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_account_id => {
-                                if account_id.is_some() {
+                                if account_id.is_some() || extra.contains_key("AccountId") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "AccountId",
@@ -1998,32 +2013,77 @@ DetachWebhook takes.
                                 account_id = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_status => {
-                                if status.is_some() {
+                                if status.is_some() || extra.contains_key("Status") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Status"),
                                     );
                                 }
-                                status = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        status = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Status"),
+                                                odd.keep("Account", "Status"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_user_db_id => {
-                                if user_db_id.is_some() {
+                                if user_db_id.is_some() || extra.contains_key("UserDbId") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "UserDbId",
                                         ),
                                     );
                                 }
-                                user_db_id = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        user_db_id = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("UserDbId"),
+                                                odd.keep("Account", "UserDbId"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_user_email => {
-                                if user_email.is_some() {
+                                if user_email.is_some() || extra.contains_key("UserEmail") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "UserEmail",
                                         ),
                                     );
                                 }
-                                user_email = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        user_email = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("UserEmail"),
+                                                odd.keep("Account", "UserEmail"),
+                                            );
+                                    }
+                                }
                             }
                             Key::Unknown(name) => {
                                 let value: ::serde_json::Value = map.next_value()?;
@@ -2132,7 +2192,8 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_campaign_id => {
-                                if campaign_id.is_some() {
+                                if campaign_id.is_some() || extra.contains_key("CampaignId")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "CampaignId",
@@ -2144,36 +2205,81 @@ DetachWebhook takes.
                                 );
                             }
                             Key::F_campaign_name => {
-                                if campaign_name.is_some() {
+                                if campaign_name.is_some()
+                                    || extra.contains_key("CampaignName")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "CampaignName",
                                         ),
                                     );
                                 }
-                                campaign_name = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        campaign_name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("CampaignName"),
+                                                odd.keep("Campaign", "CampaignName"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_last_modified_at => {
-                                if last_modified_at.is_some() {
+                                if last_modified_at.is_some()
+                                    || extra.contains_key("LastModifiedAt")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "LastModifiedAt",
                                         ),
                                     );
                                 }
-                                last_modified_at = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        last_modified_at = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("LastModifiedAt"),
+                                                odd.keep("Campaign", "LastModifiedAt"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_status => {
-                                if status.is_some() {
+                                if status.is_some() || extra.contains_key("Status") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Status"),
                                     );
                                 }
-                                status = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        status = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Status"),
+                                                odd.keep("Campaign", "Status"),
+                                            );
+                                    }
+                                }
                             }
                             Key::Unknown(name) => {
                                 let value: ::serde_json::Value = map.next_value()?;
@@ -2313,7 +2419,8 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_campaign_id => {
-                                if campaign_id.is_some() {
+                                if campaign_id.is_some() || extra.contains_key("CampaignId")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "CampaignId",
@@ -2325,7 +2432,9 @@ DetachWebhook takes.
                                 );
                             }
                             Key::F_connections => {
-                                if connections.is_some() {
+                                if connections.is_some()
+                                    || extra.contains_key("Connections")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Connections",
@@ -2337,7 +2446,7 @@ DetachWebhook takes.
                                 );
                             }
                             Key::F_elapsed => {
-                                if elapsed.is_some() {
+                                if elapsed.is_some() || extra.contains_key("Elapsed") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Elapsed"),
                                     );
@@ -2345,7 +2454,7 @@ DetachWebhook takes.
                                 elapsed = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_imported => {
-                                if imported.is_some() {
+                                if imported.is_some() || extra.contains_key("Imported") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Imported",
@@ -2355,7 +2464,7 @@ DetachWebhook takes.
                                 imported = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_in_mails => {
-                                if in_mails.is_some() {
+                                if in_mails.is_some() || extra.contains_key("InMails") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("InMails"),
                                     );
@@ -2363,7 +2472,9 @@ DetachWebhook takes.
                                 in_mails = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_invitations => {
-                                if invitations.is_some() {
+                                if invitations.is_some()
+                                    || extra.contains_key("Invitations")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Invitations",
@@ -2375,7 +2486,7 @@ DetachWebhook takes.
                                 );
                             }
                             Key::F_messages => {
-                                if messages.is_some() {
+                                if messages.is_some() || extra.contains_key("Messages") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Messages",
@@ -2385,7 +2496,7 @@ DetachWebhook takes.
                                 messages = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_pending => {
-                                if pending.is_some() {
+                                if pending.is_some() || extra.contains_key("Pending") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Pending"),
                                     );
@@ -2393,7 +2504,7 @@ DetachWebhook takes.
                                 pending = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_replies => {
-                                if replies.is_some() {
+                                if replies.is_some() || extra.contains_key("Replies") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Replies"),
                                     );
@@ -2401,7 +2512,7 @@ DetachWebhook takes.
                                 replies = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_total => {
-                                if total.is_some() {
+                                if total.is_some() || extra.contains_key("Total") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Total"),
                                     );
@@ -2409,7 +2520,7 @@ DetachWebhook takes.
                                 total = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_updated_at => {
-                                if updated_at.is_some() {
+                                if updated_at.is_some() || extra.contains_key("UpdatedAt") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "UpdatedAt",
@@ -2419,7 +2530,7 @@ DetachWebhook takes.
                                 updated_at = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_withdrawn => {
-                                if withdrawn.is_some() {
+                                if withdrawn.is_some() || extra.contains_key("Withdrawn") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Withdrawn",
@@ -2611,83 +2722,203 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_added_at => {
-                                if added_at.is_some() {
+                                if added_at.is_some() || extra.contains_key("AddedAt") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("AddedAt"),
                                     );
                                 }
-                                added_at = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        added_at = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("AddedAt"),
+                                                odd.keep("Contact", "AddedAt"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_company => {
-                                if company.is_some() {
+                                if company.is_some() || extra.contains_key("Company") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Company"),
                                     );
                                 }
-                                company = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        company = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Company"),
+                                                odd.keep("Contact", "Company"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_email => {
-                                if email.is_some() {
+                                if email.is_some() || extra.contains_key("Email") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Email"),
                                     );
                                 }
-                                email = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        email = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Email"),
+                                                odd.keep("Contact", "Email"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_first_name => {
-                                if first_name.is_some() {
+                                if first_name.is_some() || extra.contains_key("FirstName") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "FirstName",
                                         ),
                                     );
                                 }
-                                first_name = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        first_name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("FirstName"),
+                                                odd.keep("Contact", "FirstName"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_industry => {
-                                if industry.is_some() {
+                                if industry.is_some() || extra.contains_key("Industry") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Industry",
                                         ),
                                     );
                                 }
-                                industry = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        industry = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Industry"),
+                                                odd.keep("Contact", "Industry"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_last_modified_at => {
-                                if last_modified_at.is_some() {
+                                if last_modified_at.is_some()
+                                    || extra.contains_key("LastModifiedAt")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "LastModifiedAt",
                                         ),
                                     );
                                 }
-                                last_modified_at = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        last_modified_at = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("LastModifiedAt"),
+                                                odd.keep("Contact", "LastModifiedAt"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_last_name => {
-                                if last_name.is_some() {
+                                if last_name.is_some() || extra.contains_key("LastName") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "LastName",
                                         ),
                                     );
                                 }
-                                last_name = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        last_name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("LastName"),
+                                                odd.keep("Contact", "LastName"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_location => {
-                                if location.is_some() {
+                                if location.is_some() || extra.contains_key("Location") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Location",
                                         ),
                                     );
                                 }
-                                location = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        location = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Location"),
+                                                odd.keep("Contact", "Location"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_member_id => {
-                                if member_id.is_some() {
+                                if member_id.is_some() || extra.contains_key("MemberId") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "MemberId",
@@ -2697,44 +2928,105 @@ DetachWebhook takes.
                                 member_id = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_member_url => {
-                                if member_url.is_some() {
+                                if member_url.is_some() || extra.contains_key("MemberUrl") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "MemberUrl",
                                         ),
                                     );
                                 }
-                                member_url = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        member_url = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("MemberUrl"),
+                                                odd.keep("Contact", "MemberUrl"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_occupation => {
-                                if occupation.is_some() {
+                                if occupation.is_some() || extra.contains_key("Occupation")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Occupation",
                                         ),
                                     );
                                 }
-                                occupation = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        occupation = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Occupation"),
+                                                odd.keep("Contact", "Occupation"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_phone => {
-                                if phone.is_some() {
+                                if phone.is_some() || extra.contains_key("Phone") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Phone"),
                                     );
                                 }
-                                phone = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        phone = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Phone"),
+                                                odd.keep("Contact", "Phone"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_public_identifier => {
-                                if public_identifier.is_some() {
+                                if public_identifier.is_some()
+                                    || extra.contains_key("PublicIdentifier")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "PublicIdentifier",
                                         ),
                                     );
                                 }
-                                public_identifier = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        public_identifier = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("PublicIdentifier"),
+                                                odd.keep("Contact", "PublicIdentifier"),
+                                            );
+                                    }
+                                }
                             }
                             Key::Unknown(name) => {
                                 let value: ::serde_json::Value = map.next_value()?;
@@ -2899,107 +3191,256 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_added_at => {
-                                if added_at.is_some() {
+                                if added_at.is_some() || extra.contains_key("AddedAt") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("AddedAt"),
                                     );
                                 }
-                                added_at = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        added_at = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("AddedAt"),
+                                                odd.keep("ContactDetails", "AddedAt"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_campaign_id => {
-                                if campaign_id.is_some() {
+                                if campaign_id.is_some() || extra.contains_key("CampaignId")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "CampaignId",
                                         ),
                                     );
                                 }
-                                campaign_id = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        campaign_id = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("CampaignId"),
+                                                odd.keep("ContactDetails", "CampaignId"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_campaign_name => {
-                                if campaign_name.is_some() {
+                                if campaign_name.is_some()
+                                    || extra.contains_key("CampaignName")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "CampaignName",
                                         ),
                                     );
                                 }
-                                campaign_name = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        campaign_name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("CampaignName"),
+                                                odd.keep("ContactDetails", "CampaignName"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_company => {
-                                if company.is_some() {
+                                if company.is_some() || extra.contains_key("Company") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Company"),
                                     );
                                 }
-                                company = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        company = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Company"),
+                                                odd.keep("ContactDetails", "Company"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_email => {
-                                if email.is_some() {
+                                if email.is_some() || extra.contains_key("Email") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Email"),
                                     );
                                 }
-                                email = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        email = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Email"),
+                                                odd.keep("ContactDetails", "Email"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_first_name => {
-                                if first_name.is_some() {
+                                if first_name.is_some() || extra.contains_key("FirstName") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "FirstName",
                                         ),
                                     );
                                 }
-                                first_name = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        first_name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("FirstName"),
+                                                odd.keep("ContactDetails", "FirstName"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_industry => {
-                                if industry.is_some() {
+                                if industry.is_some() || extra.contains_key("Industry") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Industry",
                                         ),
                                     );
                                 }
-                                industry = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        industry = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Industry"),
+                                                odd.keep("ContactDetails", "Industry"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_last_modified_at => {
-                                if last_modified_at.is_some() {
+                                if last_modified_at.is_some()
+                                    || extra.contains_key("LastModifiedAt")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "LastModifiedAt",
                                         ),
                                     );
                                 }
-                                last_modified_at = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        last_modified_at = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("LastModifiedAt"),
+                                                odd.keep("ContactDetails", "LastModifiedAt"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_last_name => {
-                                if last_name.is_some() {
+                                if last_name.is_some() || extra.contains_key("LastName") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "LastName",
                                         ),
                                     );
                                 }
-                                last_name = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        last_name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("LastName"),
+                                                odd.keep("ContactDetails", "LastName"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_location => {
-                                if location.is_some() {
+                                if location.is_some() || extra.contains_key("Location") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Location",
                                         ),
                                     );
                                 }
-                                location = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        location = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Location"),
+                                                odd.keep("ContactDetails", "Location"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_member_id => {
-                                if member_id.is_some() {
+                                if member_id.is_some() || extra.contains_key("MemberId") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "MemberId",
@@ -3009,52 +3450,128 @@ DetachWebhook takes.
                                 member_id = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_member_url => {
-                                if member_url.is_some() {
+                                if member_url.is_some() || extra.contains_key("MemberUrl") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "MemberUrl",
                                         ),
                                     );
                                 }
-                                member_url = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        member_url = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("MemberUrl"),
+                                                odd.keep("ContactDetails", "MemberUrl"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_occupation => {
-                                if occupation.is_some() {
+                                if occupation.is_some() || extra.contains_key("Occupation")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Occupation",
                                         ),
                                     );
                                 }
-                                occupation = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        occupation = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Occupation"),
+                                                odd.keep("ContactDetails", "Occupation"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_phone => {
-                                if phone.is_some() {
+                                if phone.is_some() || extra.contains_key("Phone") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Phone"),
                                     );
                                 }
-                                phone = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        phone = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Phone"),
+                                                odd.keep("ContactDetails", "Phone"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_public_identifier => {
-                                if public_identifier.is_some() {
+                                if public_identifier.is_some()
+                                    || extra.contains_key("PublicIdentifier")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "PublicIdentifier",
                                         ),
                                     );
                                 }
-                                public_identifier = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        public_identifier = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("PublicIdentifier"),
+                                                odd.keep("ContactDetails", "PublicIdentifier"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_status => {
-                                if status.is_some() {
+                                if status.is_some() || extra.contains_key("Status") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Status"),
                                     );
                                 }
-                                status = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        status = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Status"),
+                                                odd.keep("ContactDetails", "Status"),
+                                            );
+                                    }
+                                }
                             }
                             Key::Unknown(name) => {
                                 let value: ::serde_json::Value = map.next_value()?;
@@ -3166,15 +3683,30 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_message => {
-                                if message.is_some() {
+                                if message.is_some() || extra.contains_key("Message") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Message"),
                                     );
                                 }
-                                message = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        message = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Message"),
+                                                odd.keep("StatusMessage", "Message"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_status => {
-                                if status.is_some() {
+                                if status.is_some() || extra.contains_key("Status") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Status"),
                                     );
@@ -3297,47 +3829,111 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_attached_webhook_campaigns => {
-                                if attached_webhook_campaigns.is_some() {
+                                if attached_webhook_campaigns.is_some()
+                                    || extra.contains_key("AttachedWebhookCampaigns")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "AttachedWebhookCampaigns",
                                         ),
                                     );
                                 }
-                                attached_webhook_campaigns = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        attached_webhook_campaigns = ::std::option::Option::Some(
+                                            value,
+                                        );
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("AttachedWebhookCampaigns"),
+                                                odd.keep("Webhook", "AttachedWebhookCampaigns"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_disable_for_muted_contacts => {
-                                if disable_for_muted_contacts.is_some() {
+                                if disable_for_muted_contacts.is_some()
+                                    || extra.contains_key("DisableForMutedContacts")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "DisableForMutedContacts",
                                         ),
                                     );
                                 }
-                                disable_for_muted_contacts = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        disable_for_muted_contacts = ::std::option::Option::Some(
+                                            value,
+                                        );
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("DisableForMutedContacts"),
+                                                odd.keep("Webhook", "DisableForMutedContacts"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_name => {
-                                if name.is_some() {
+                                if name.is_some() || extra.contains_key("Name") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Name"),
                                     );
                                 }
-                                name = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Name"),
+                                                odd.keep("Webhook", "Name"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_url => {
-                                if url.is_some() {
+                                if url.is_some() || extra.contains_key("Url") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Url"),
                                     );
                                 }
-                                url = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        url = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Url"),
+                                                odd.keep("Webhook", "Url"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_webhook_id => {
-                                if webhook_id.is_some() {
+                                if webhook_id.is_some() || extra.contains_key("WebhookId") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "WebhookId",
@@ -3449,7 +4045,8 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_campaign_id => {
-                                if campaign_id.is_some() {
+                                if campaign_id.is_some() || extra.contains_key("CampaignId")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "CampaignId",
@@ -3461,7 +4058,7 @@ DetachWebhook takes.
                                 );
                             }
                             Key::F_run_on => {
-                                if run_on.is_some() {
+                                if run_on.is_some() || extra.contains_key("RunOn") {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("RunOn"),
                                     );
@@ -3469,7 +4066,9 @@ DetachWebhook takes.
                                 run_on = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_webhook_campaign_id => {
-                                if webhook_campaign_id.is_some() {
+                                if webhook_campaign_id.is_some()
+                                    || extra.contains_key("WebhookCampaignId")
+                                {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "WebhookCampaignId",

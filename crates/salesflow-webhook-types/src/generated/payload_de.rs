@@ -234,416 +234,875 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                 while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                     match key {
                         Key::F_integration_type => {
-                            if integration_type.is_some() {
+                            if integration_type.is_some()
+                                || extra.contains_key("IntegrationType")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "IntegrationType",
                                     ),
                                 );
                             }
-                            integration_type = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    integration_type = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("IntegrationType"),
+                                            odd.keep("WebhookPayload", "IntegrationType"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_integration_run_on => {
-                            if integration_run_on.is_some() {
+                            if integration_run_on.is_some()
+                                || extra.contains_key("IntegrationRunOn")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "IntegrationRunOn",
                                     ),
                                 );
                             }
-                            integration_run_on = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    integration_run_on = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("IntegrationRunOn"),
+                                            odd.keep("WebhookPayload", "IntegrationRunOn"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_member_id => {
-                            if member_id.is_some() {
+                            if member_id.is_some() || extra.contains_key("MemberId") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "MemberId",
                                     ),
                                 );
                             }
-                            member_id = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    member_id = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("MemberId"),
+                                            odd.keep("WebhookPayload", "MemberId"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_linked_in_member_id => {
-                            if linked_in_member_id.is_some() {
+                            if linked_in_member_id.is_some()
+                                || extra.contains_key("LinkedInMemberId")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "LinkedInMemberId",
                                     ),
                                 );
                             }
-                            linked_in_member_id = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    linked_in_member_id = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("LinkedInMemberId"),
+                                            odd.keep("WebhookPayload", "LinkedInMemberId"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_first_name => {
-                            if first_name.is_some() {
+                            if first_name.is_some() || extra.contains_key("FirstName") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "FirstName",
                                     ),
                                 );
                             }
-                            first_name = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    first_name = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("FirstName"),
+                                            odd.keep("WebhookPayload", "FirstName"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_last_name => {
-                            if last_name.is_some() {
+                            if last_name.is_some() || extra.contains_key("LastName") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "LastName",
                                     ),
                                 );
                             }
-                            last_name = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    last_name = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("LastName"),
+                                            odd.keep("WebhookPayload", "LastName"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_occupation => {
-                            if occupation.is_some() {
+                            if occupation.is_some() || extra.contains_key("Occupation") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "Occupation",
                                     ),
                                 );
                             }
-                            occupation = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    occupation = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Occupation"),
+                                            odd.keep("WebhookPayload", "Occupation"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_company => {
-                            if company.is_some() {
+                            if company.is_some() || extra.contains_key("Company") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Company"),
                                 );
                             }
-                            company = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    company = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Company"),
+                                            odd.keep("WebhookPayload", "Company"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_location => {
-                            if location.is_some() {
+                            if location.is_some() || extra.contains_key("Location") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "Location",
                                     ),
                                 );
                             }
-                            location = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    location = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Location"),
+                                            odd.keep("WebhookPayload", "Location"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_phone_number => {
-                            if phone_number.is_some() {
+                            if phone_number.is_some()
+                                || extra.contains_key("PhoneNumber")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "PhoneNumber",
                                     ),
                                 );
                             }
-                            phone_number = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    phone_number = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("PhoneNumber"),
+                                            odd.keep("WebhookPayload", "PhoneNumber"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_email => {
-                            if email.is_some() {
+                            if email.is_some() || extra.contains_key("Email") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Email"),
                                 );
                             }
-                            email = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    email = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Email"),
+                                            odd.keep("WebhookPayload", "Email"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_address => {
-                            if address.is_some() {
+                            if address.is_some() || extra.contains_key("Address") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Address"),
                                 );
                             }
-                            address = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    address = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Address"),
+                                            odd.keep("WebhookPayload", "Address"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_birthday_year => {
-                            if birthday_year.is_some() {
+                            if birthday_year.is_some()
+                                || extra.contains_key("BirthdayYear")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "BirthdayYear",
                                     ),
                                 );
                             }
-                            birthday_year = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    birthday_year = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("BirthdayYear"),
+                                            odd.keep("WebhookPayload", "BirthdayYear"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_birthday_month => {
-                            if birthday_month.is_some() {
+                            if birthday_month.is_some()
+                                || extra.contains_key("BirthdayMonth")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "BirthdayMonth",
                                     ),
                                 );
                             }
-                            birthday_month = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    birthday_month = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("BirthdayMonth"),
+                                            odd.keep("WebhookPayload", "BirthdayMonth"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_birthday_day => {
-                            if birthday_day.is_some() {
+                            if birthday_day.is_some()
+                                || extra.contains_key("BirthdayDay")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "BirthdayDay",
                                     ),
                                 );
                             }
-                            birthday_day = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    birthday_day = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("BirthdayDay"),
+                                            odd.keep("WebhookPayload", "BirthdayDay"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_date_added => {
-                            if date_added.is_some() {
+                            if date_added.is_some() || extra.contains_key("DateAdded") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "DateAdded",
                                     ),
                                 );
                             }
-                            date_added = ::std::option::Option::Some(
-                                map.next_value_seed(crate::date::flexible_option::Seed)?,
-                            );
+                            match map
+                                .next_value_seed(
+                                    crate::lenient::Lenient(crate::date::flexible_option::Seed),
+                                )?
+                            {
+                                ::std::result::Result::Ok(value) => {
+                                    date_added = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("DateAdded"),
+                                            odd.keep("WebhookPayload", "DateAdded"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_connected_at => {
-                            if connected_at.is_some() {
+                            if connected_at.is_some()
+                                || extra.contains_key("ConnectedAt")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "ConnectedAt",
                                     ),
                                 );
                             }
-                            connected_at = ::std::option::Option::Some(
-                                map.next_value_seed(crate::date::flexible_option::Seed)?,
-                            );
+                            match map
+                                .next_value_seed(
+                                    crate::lenient::Lenient(crate::date::flexible_option::Seed),
+                                )?
+                            {
+                                ::std::result::Result::Ok(value) => {
+                                    connected_at = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("ConnectedAt"),
+                                            odd.keep("WebhookPayload", "ConnectedAt"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_member_url => {
-                            if member_url.is_some() {
+                            if member_url.is_some() || extra.contains_key("MemberUrl") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "MemberUrl",
                                     ),
                                 );
                             }
-                            member_url = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    member_url = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("MemberUrl"),
+                                            odd.keep("WebhookPayload", "MemberUrl"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_industry => {
-                            if industry.is_some() {
+                            if industry.is_some() || extra.contains_key("Industry") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "Industry",
                                     ),
                                 );
                             }
-                            industry = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    industry = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Industry"),
+                                            odd.keep("WebhookPayload", "Industry"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_distance => {
-                            if distance.is_some() {
+                            if distance.is_some() || extra.contains_key("Distance") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "Distance",
                                     ),
                                 );
                             }
-                            distance = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    distance = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Distance"),
+                                            odd.keep("WebhookPayload", "Distance"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_current_position => {
-                            if current_position.is_some() {
+                            if current_position.is_some()
+                                || extra.contains_key("CurrentPosition")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "CurrentPosition",
                                     ),
                                 );
                             }
-                            current_position = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    current_position = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("CurrentPosition"),
+                                            odd.keep("WebhookPayload", "CurrentPosition"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_status => {
-                            if status.is_some() {
+                            if status.is_some() || extra.contains_key("Status") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Status"),
                                 );
                             }
-                            status = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    status = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Status"),
+                                            odd.keep("WebhookPayload", "Status"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_has_reply => {
-                            if has_reply.is_some() {
+                            if has_reply.is_some() || extra.contains_key("HasReply") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "HasReply",
                                     ),
                                 );
                             }
-                            has_reply = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    has_reply = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("HasReply"),
+                                            odd.keep("WebhookPayload", "HasReply"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_is_muted => {
-                            if is_muted.is_some() {
+                            if is_muted.is_some() || extra.contains_key("IsMuted") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("IsMuted"),
                                 );
                             }
-                            is_muted = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    is_muted = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("IsMuted"),
+                                            odd.keep("WebhookPayload", "IsMuted"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_is_seen => {
-                            if is_seen.is_some() {
+                            if is_seen.is_some() || extra.contains_key("IsSeen") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("IsSeen"),
                                 );
                             }
-                            is_seen = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    is_seen = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("IsSeen"),
+                                            odd.keep("WebhookPayload", "IsSeen"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_connections_count => {
-                            if connections_count.is_some() {
+                            if connections_count.is_some()
+                                || extra.contains_key("ConnectionsCount")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "ConnectionsCount",
                                     ),
                                 );
                             }
-                            connections_count = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    connections_count = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("ConnectionsCount"),
+                                            odd.keep("WebhookPayload", "ConnectionsCount"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_followers_count => {
-                            if followers_count.is_some() {
+                            if followers_count.is_some()
+                                || extra.contains_key("FollowersCount")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "FollowersCount",
                                     ),
                                 );
                             }
-                            followers_count = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    followers_count = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("FollowersCount"),
+                                            odd.keep("WebhookPayload", "FollowersCount"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_is_sales_navigator => {
-                            if is_sales_navigator.is_some() {
+                            if is_sales_navigator.is_some()
+                                || extra.contains_key("IsSalesNavigator")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "IsSalesNavigator",
                                     ),
                                 );
                             }
-                            is_sales_navigator = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    is_sales_navigator = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("IsSalesNavigator"),
+                                            odd.keep("WebhookPayload", "IsSalesNavigator"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_linked_in_account => {
-                            if linked_in_account.is_some() {
+                            if linked_in_account.is_some()
+                                || extra.contains_key("LinkedInAccount")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "LinkedInAccount",
                                     ),
                                 );
                             }
-                            linked_in_account = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    linked_in_account = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("LinkedInAccount"),
+                                            odd.keep("WebhookPayload", "LinkedInAccount"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_custom1 => {
-                            if custom1.is_some() {
+                            if custom1.is_some() || extra.contains_key("Custom1") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom1"),
                                 );
                             }
-                            custom1 = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    custom1 = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Custom1"),
+                                            odd.keep("WebhookPayload", "Custom1"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_custom2 => {
-                            if custom2.is_some() {
+                            if custom2.is_some() || extra.contains_key("Custom2") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom2"),
                                 );
                             }
-                            custom2 = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    custom2 = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Custom2"),
+                                            odd.keep("WebhookPayload", "Custom2"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_custom3 => {
-                            if custom3.is_some() {
+                            if custom3.is_some() || extra.contains_key("Custom3") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom3"),
                                 );
                             }
-                            custom3 = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    custom3 = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Custom3"),
+                                            odd.keep("WebhookPayload", "Custom3"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_custom4 => {
-                            if custom4.is_some() {
+                            if custom4.is_some() || extra.contains_key("Custom4") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom4"),
                                 );
                             }
-                            custom4 = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    custom4 = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Custom4"),
+                                            odd.keep("WebhookPayload", "Custom4"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_custom5 => {
-                            if custom5.is_some() {
+                            if custom5.is_some() || extra.contains_key("Custom5") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom5"),
                                 );
                             }
-                            custom5 = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    custom5 = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Custom5"),
+                                            odd.keep("WebhookPayload", "Custom5"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_custom6 => {
-                            if custom6.is_some() {
+                            if custom6.is_some() || extra.contains_key("Custom6") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom6"),
                                 );
                             }
-                            custom6 = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    custom6 = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Custom6"),
+                                            odd.keep("WebhookPayload", "Custom6"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_custom7 => {
-                            if custom7.is_some() {
+                            if custom7.is_some() || extra.contains_key("Custom7") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom7"),
                                 );
                             }
-                            custom7 = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    custom7 = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Custom7"),
+                                            odd.keep("WebhookPayload", "Custom7"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_custom8 => {
-                            if custom8.is_some() {
+                            if custom8.is_some() || extra.contains_key("Custom8") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom8"),
                                 );
                             }
-                            custom8 = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    custom8 = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Custom8"),
+                                            odd.keep("WebhookPayload", "Custom8"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_custom9 => {
-                            if custom9.is_some() {
+                            if custom9.is_some() || extra.contains_key("Custom9") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom9"),
                                 );
                             }
-                            custom9 = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    custom9 = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Custom9"),
+                                            odd.keep("WebhookPayload", "Custom9"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_custom10 => {
-                            if custom10.is_some() {
+                            if custom10.is_some() || extra.contains_key("Custom10") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "Custom10",
                                     ),
                                 );
                             }
-                            custom10 = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    custom10 = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Custom10"),
+                                            odd.keep("WebhookPayload", "Custom10"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_member_actions_formatted => {
-                            if member_actions_formatted.is_some() {
+                            if member_actions_formatted.is_some()
+                                || extra.contains_key("MemberActionsFormatted")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "MemberActionsFormatted",
                                     ),
                                 );
                             }
-                            member_actions_formatted = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    member_actions_formatted = ::std::option::Option::Some(
+                                        value,
+                                    );
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("MemberActionsFormatted"),
+                                            odd.keep("WebhookPayload", "MemberActionsFormatted"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_member_campaigns => {
-                            if member_campaigns.is_some() {
+                            if member_campaigns.is_some()
+                                || extra.contains_key("MemberCampaigns")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "MemberCampaigns",
                                     ),
                                 );
                             }
-                            member_campaigns = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    member_campaigns = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("MemberCampaigns"),
+                                            odd.keep("WebhookPayload", "MemberCampaigns"),
+                                        );
+                                }
+                            }
                         }
                         Key::Unknown(name) => {
                             let value: ::serde_json::Value = map.next_value()?;
@@ -780,34 +1239,67 @@ impl<'de> ::serde::Deserialize<'de> for LinkedInAccount {
                 while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                     match key {
                         Key::F_first_name => {
-                            if first_name.is_some() {
+                            if first_name.is_some() || extra.contains_key("FirstName") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "FirstName",
                                     ),
                                 );
                             }
-                            first_name = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    first_name = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("FirstName"),
+                                            odd.keep("LinkedInAccount", "FirstName"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_last_name => {
-                            if last_name.is_some() {
+                            if last_name.is_some() || extra.contains_key("LastName") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "LastName",
                                     ),
                                 );
                             }
-                            last_name = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    last_name = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("LastName"),
+                                            odd.keep("LinkedInAccount", "LastName"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_username => {
-                            if username.is_some() {
+                            if username.is_some() || extra.contains_key("Username") {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "Username",
                                     ),
                                 );
                             }
-                            username = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    username = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("Username"),
+                                            odd.keep("LinkedInAccount", "Username"),
+                                        );
+                                }
+                            }
                         }
                         Key::Unknown(name) => {
                             let value: ::serde_json::Value = map.next_value()?;
@@ -902,26 +1394,49 @@ impl<'de> ::serde::Deserialize<'de> for MemberCampaign {
                 while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                     match key {
                         Key::F_campaign_name => {
-                            if campaign_name.is_some() {
+                            if campaign_name.is_some()
+                                || extra.contains_key("CampaignName")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "CampaignName",
                                     ),
                                 );
                             }
-                            campaign_name = ::std::option::Option::Some(
-                                map.next_value()?,
-                            );
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    campaign_name = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("CampaignName"),
+                                            odd.keep("MemberCampaign", "CampaignName"),
+                                        );
+                                }
+                            }
                         }
                         Key::F_campaign_id => {
-                            if campaign_id.is_some() {
+                            if campaign_id.is_some() || extra.contains_key("CampaignId")
+                            {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "CampaignId",
                                     ),
                                 );
                             }
-                            campaign_id = ::std::option::Option::Some(map.next_value()?);
+                            match map.next_value_seed(crate::lenient::typed())? {
+                                ::std::result::Result::Ok(value) => {
+                                    campaign_id = ::std::option::Option::Some(value);
+                                }
+                                ::std::result::Result::Err(odd) => {
+                                    extra
+                                        .insert(
+                                            ::std::string::String::from("CampaignId"),
+                                            odd.keep("MemberCampaign", "CampaignId"),
+                                        );
+                                }
+                            }
                         }
                         Key::Unknown(name) => {
                             let value: ::serde_json::Value = map.next_value()?;

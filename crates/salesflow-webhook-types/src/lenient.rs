@@ -1,0 +1,419 @@
+//! One odd value fails only itself: the decoding of an optional field whose value has an
+//! unexpected shape.
+//!
+//! The generated `Deserialize` of the payload and of the API's response types reads each
+//! optional field through [`Lenient`]. When the value has the shape the field's type expects,
+//! nothing changes (the value streams straight into the type, nothing is buffered). When it
+//! has another shape (`invalid type: map, expected a string`, a date that does not parse, an
+//! integer out of range), the field is left `None`, its raw value goes into the struct's
+//! `extra` map under the field's JSON name, the event is logged once (a `tracing` warning,
+//! target `salesflow::decode`, with the type and the field; inside an SDK call it carries the
+//! call's span, hence the operation), and the rest of the object decodes.
+//!
+//! Required fields are not read this way: a required field of the wrong shape still fails the
+//! whole value, with serde's typed error naming what was expected.
+//!
+//! An odd value is recognised when the field's type refuses it *before reading into it*: a
+//! scalar of the wrong kind or that does not parse, an object or array where something else is
+//! expected. A value the type starts reading and then refuses half-way (an array whose third
+//! item is not an object, for an array of objects) cannot be kept whole, so it still fails:
+//! the generated response and payload types read every nested optional field leniently, so
+//! this only happens for an item of an array that is not of the item's kind at all.
+//!
+//! This module is public for the generated code of the `salesflow-api` crate; it is not meant
+//! to be called by hand.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A value of an optional field that its type refused: the raw JSON value and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Odd {
+    raw: Value,
+    why: String,
+}
+
+impl Odd {
+    /// The value as received.
+    pub fn raw(&self) -> &Value {
+        &self.raw
+    }
+
+    /// What the field's type reported (`invalid type: map, expected a string`).
+    pub fn why(&self) -> &str {
+        &self.why
+    }
+
+    /// Logs the odd value (a `tracing` warning, target `salesflow::decode`) and gives back
+    /// the raw value, for the struct's `extra` map.
+    pub fn keep(self, schema: &'static str, field: &'static str) -> Value {
+        tracing::warn!(
+            target: "salesflow::decode",
+            schema,
+            field,
+            error = %self.why,
+            "a field has a value of an unexpected shape: kept raw in `extra`, the rest decodes"
+        );
+        self.raw
+    }
+}
+
+/// A `DeserializeSeed` reading what `S` reads, or, when the value's shape is refused, the raw
+/// value ([`Odd`]). `Lenient(PhantomData::<T>)` reads a `T: Deserialize`.
+pub struct Lenient<S>(pub S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Lenient<S> {
+    type Value = Result<S::Value, Odd>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        match self.0.deserialize(Wrap(deserializer)) {
+            Ok(value) => Ok(Ok(value)),
+            Err(Caught::Odd(odd)) => Ok(Err(odd)),
+            Err(Caught::Inner(e)) => Err(e),
+            Err(Caught::Refused(why)) => Err(de::Error::custom(why)),
+        }
+    }
+}
+
+/// The error of [`Wrap`]: the underlying deserializer's, a refusal by the visitor, or a value
+/// kept raw.
+#[derive(Debug)]
+enum Caught<E> {
+    Inner(E),
+    Refused(String),
+    Odd(Odd),
+}
+
+impl<E: de::Error> fmt::Display for Caught<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Caught::Inner(e) => fmt::Display::fmt(e, f),
+            Caught::Refused(why) => f.write_str(why),
+            Caught::Odd(odd) => f.write_str(&odd.why),
+        }
+    }
+}
+
+impl<E: de::Error> std::error::Error for Caught<E> {}
+
+impl<E: de::Error> de::Error for Caught<E> {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Caught::Refused(msg.to_string())
+    }
+}
+
+impl<E: de::Error> Caught<E> {
+    /// Back to the underlying error type, for a refusal that cannot be kept raw.
+    fn into_inner(self) -> E {
+        match self {
+            Caught::Inner(e) => e,
+            Caught::Refused(why) => E::custom(why),
+            Caught::Odd(odd) => E::custom(odd.why),
+        }
+    }
+}
+
+/// A deserializer that lets the value's own shape drive the visit (`deserialize_any`), so that
+/// a refusal by the visitor happens before the value is read, and turns it into [`Odd`].
+struct Wrap<D>(D);
+
+/// The outcome of a visit through [`Catch`]: the visitor's value, or the raw value it refused.
+type Outcome<T> = Result<T, Odd>;
+
+fn settle<T, E: de::Error>(outcome: Result<Outcome<T>, E>) -> Result<T, Caught<E>> {
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(odd)) => Err(Caught::Odd(odd)),
+        Err(e) => Err(Caught::Inner(e)),
+    }
+}
+
+macro_rules! through_any {
+    ($($method:ident)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+                settle(self.0.deserialize_any(Catch(visitor)))
+            }
+        )*
+    };
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Wrap<D> {
+    type Error = Caught<D::Error>;
+
+    through_any! {
+        deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32
+        deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32
+        deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char
+        deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
+        deserialize_seq deserialize_map
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        settle(self.0.deserialize_any(Catch(visitor)))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        settle(self.0.deserialize_option(CatchOption(visitor)))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(Wrap(self.0))
+    }
+
+    // The shapes JSON has no direct form for: read the value whole, then decode it.
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        let raw = Value::deserialize(self.0).map_err(Caught::Inner)?;
+        buffered(raw, |d| d.deserialize_enum(name, variants, visitor))
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        let raw = Value::deserialize(self.0).map_err(Caught::Inner)?;
+        buffered(raw, |d| d.deserialize_unit(visitor))
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        let raw = Value::deserialize(self.0).map_err(Caught::Inner)?;
+        buffered(raw, |d| d.deserialize_unit_struct(name, visitor))
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        let raw = Value::deserialize(self.0).map_err(Caught::Inner)?;
+        buffered(raw, |d| d.deserialize_tuple(len, visitor))
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        let raw = Value::deserialize(self.0).map_err(Caught::Inner)?;
+        buffered(raw, |d| d.deserialize_tuple_struct(name, len, visitor))
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        settle(self.0.deserialize_any(Catch(visitor)))
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        settle(self.0.deserialize_any(Catch(visitor)))
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+}
+
+/// Decodes a value read whole; a refusal keeps it raw.
+fn buffered<T, E: de::Error>(
+    raw: Value,
+    decode: impl FnOnce(Value) -> Result<T, serde_json::Error>,
+) -> Result<T, Caught<E>> {
+    match decode(raw.clone()) {
+        Ok(value) => Ok(value),
+        Err(e) => Err(Caught::Odd(Odd {
+            raw,
+            why: e.to_string(),
+        })),
+    }
+}
+
+/// A visitor that hands each value to `V`, keeping the value raw when `V` refuses it.
+struct Catch<V>(V);
+
+/// `V`'s answer for a scalar: its value, or the scalar kept raw.
+fn scalar<T, E: de::Error>(
+    answer: Result<T, Caught<E>>,
+    raw: impl FnOnce() -> Value,
+) -> Result<Outcome<T>, E> {
+    match answer {
+        Ok(value) => Ok(Ok(value)),
+        Err(Caught::Refused(why)) => Ok(Err(Odd { raw: raw(), why })),
+        Err(Caught::Odd(odd)) => Ok(Err(odd)),
+        Err(Caught::Inner(e)) => Err(e),
+    }
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Catch<V> {
+    type Value = Outcome<V::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        scalar(self.0.visit_bool(v), || Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        scalar(self.0.visit_i64(v), || Value::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        scalar(self.0.visit_u64(v), || Value::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        scalar(self.0.visit_f64(v), || Value::from(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        scalar(self.0.visit_str(v), || Value::String(v.to_owned()))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        scalar(self.0.visit_borrowed_str(v), || Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        // Kept for the raw value in case `V` refuses it; a refusal is rare, a clone is not
+        // needed: `V` takes the string only when it accepts it.
+        let copy = v.clone();
+        scalar(self.0.visit_string(v), || Value::String(copy))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        scalar(self.0.visit_unit(), || Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        scalar(self.0.visit_none(), || Value::Null)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut counted = Counted {
+            access: &mut seq,
+            used: false,
+        };
+        match self.0.visit_seq(&mut counted) {
+            Ok(value) => Ok(Ok(value)),
+            Err(Caught::Refused(why)) if !counted.used => {
+                let raw = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+                Ok(Err(Odd { raw, why }))
+            }
+            Err(e) => Err(e.into_inner()),
+        }
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut counted = Counted {
+            access: &mut map,
+            used: false,
+        };
+        match self.0.visit_map(&mut counted) {
+            Ok(value) => Ok(Ok(value)),
+            Err(Caught::Refused(why)) if !counted.used => {
+                let raw = Value::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(Err(Odd { raw, why }))
+            }
+            Err(e) => Err(e.into_inner()),
+        }
+    }
+}
+
+/// `deserialize_option`'s visitor: `null` is `None`, anything else goes through [`Wrap`].
+struct CatchOption<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for CatchOption<V> {
+    type Value = Outcome<V::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        scalar(self.0.visit_none(), || Value::Null)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        scalar(self.0.visit_none(), || Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        match self.0.visit_some(Wrap(deserializer)) {
+            Ok(value) => Ok(Ok(value)),
+            Err(Caught::Odd(odd)) => Ok(Err(odd)),
+            Err(e) => Err(e.into_inner()),
+        }
+    }
+}
+
+/// A sequence or map access that notes whether the visitor read anything from it, and gives
+/// the visitor errors of [`Caught`]'s type.
+struct Counted<'a, A> {
+    access: &'a mut A,
+    used: bool,
+}
+
+impl<'de, A: de::SeqAccess<'de>> de::SeqAccess<'de> for &mut Counted<'_, A> {
+    type Error = Caught<A::Error>;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Self::Error> {
+        self.used = true;
+        self.access.next_element_seed(seed).map_err(Caught::Inner)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.access.size_hint()
+    }
+}
+
+impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for &mut Counted<'_, A> {
+    type Error = Caught<A::Error>;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        self.used = true;
+        self.access.next_key_seed(seed).map_err(Caught::Inner)
+    }
+
+    fn next_value_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<T::Value, Self::Error> {
+        self.used = true;
+        self.access.next_value_seed(seed).map_err(Caught::Inner)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.access.size_hint()
+    }
+}
+
+/// `Lenient(PhantomData::<T>)`, spelled without the type: what the generated code writes.
+pub fn typed<T>() -> Lenient<PhantomData<T>> {
+    Lenient(PhantomData)
+}
