@@ -71,9 +71,7 @@ pub use date::{DotNetDate, FlexibleDate, ParseDateError};
 pub use enums::{AccountStatus, CampaignStatus, Distance, IntegrationType, ParseRunOnError, RunOn};
 pub use ids::{AccountId, CampaignId, MemberId, WebhookCampaignId, WebhookId};
 pub use member::{MemberFlags, MemberStatus, ParseMemberStatusError};
-pub use payload::{
-    LinkedInAccount, MemberCampaign, PayloadError, WebhookPayload, MAX_PAYLOAD_BYTES,
-};
+pub use payload::*;
 pub use secret::secret_matches;
 
 /// The JSON Schema (draft 2020-12) of [`WebhookPayload`], as JSON.

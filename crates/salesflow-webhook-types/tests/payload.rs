@@ -214,11 +214,11 @@ fn unknown_fields_are_kept_and_reencoded() {
 
 #[test]
 fn unknown_integration_run_on_is_kept_and_reencoded() {
-    let body = r#"{"IntegrationRunOn":"INTEGRATION_RUN_ON_FOLLOWUP","IntegrationType":"INTEGRATION_TYPE_SMS"}"#;
+    let body = r#"{"IntegrationRunOn":"INTEGRATION_RUN_ON_ZZ_NOT_A_VALUE","IntegrationType":"INTEGRATION_TYPE_SMS"}"#;
     let p = WebhookPayload::from_str(body).unwrap();
     assert_eq!(
         p.integration_run_on.as_deref(),
-        Some("INTEGRATION_RUN_ON_FOLLOWUP")
+        Some("INTEGRATION_RUN_ON_ZZ_NOT_A_VALUE")
     );
     assert_eq!(
         p.integration_type,
@@ -227,7 +227,7 @@ fn unknown_integration_run_on_is_kept_and_reencoded() {
     assert_eq!(p.event(), None);
     assert_eq!(
         serde_json::to_string(&p).unwrap(),
-        r#"{"IntegrationType":"INTEGRATION_TYPE_SMS","IntegrationRunOn":"INTEGRATION_RUN_ON_FOLLOWUP"}"#
+        r#"{"IntegrationType":"INTEGRATION_TYPE_SMS","IntegrationRunOn":"INTEGRATION_RUN_ON_ZZ_NOT_A_VALUE"}"#
     );
 }
 

@@ -233,7 +233,8 @@ pub(crate) fn deserialize_impl(
             let wire = &f.wire;
             if f.optional && f.with.is_none() {
                 quote!(#local.flatten())
-            } else if f.default {
+            } else if f.default || f.optional {
+                // An optional field read by a `with` seed: the seed's value is the `Option`.
                 quote!(#local.unwrap_or_default())
             } else {
                 quote!(#local.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(#wire))?)
