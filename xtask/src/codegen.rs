@@ -302,7 +302,9 @@ fn payload_schema(out_dir: &Path) -> Result<String, Error> {
     // cargo names a path crate's artefacts after its path in the workspace, so sharing this
     // workspace's would overwrite them.
     let same = |a: &Path, b: &Path| a.canonicalize().ok() == b.canonicalize().ok();
-    let workspace = out_dir.join("crates/salesflow-webhook-types/Cargo.toml").is_file();
+    let workspace = out_dir
+        .join("crates/salesflow-webhook-types/Cargo.toml")
+        .is_file();
     if workspace && !same(out_dir, &root) {
         command.current_dir(out_dir);
         let target = std::env::var_os("CARGO_TARGET_DIR")

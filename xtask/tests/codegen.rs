@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use xtask::codegen::{
-    self, Mode, CLIENT_PATH, OPERATIONS_PATH, ENUMS_PATH, PAYLOAD_PATH, PAYLOAD_SCHEMA_PATH, SDK_PATH,
-    SDK_TABLE_PATH,
+    self, Mode, CLIENT_PATH, ENUMS_PATH, OPERATIONS_PATH, PAYLOAD_PATH, PAYLOAD_SCHEMA_PATH,
+    SDK_PATH, SDK_TABLE_PATH,
 };
 
 fn root() -> PathBuf {

@@ -67,10 +67,39 @@ impl Odd {
 /// value ([`Odd`]). `Lenient(PhantomData::<T>)` reads a `T: Deserialize`.
 pub struct Lenient<S>(pub S);
 
+thread_local! {
+    static STRICT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `decode` with every field read strictly: a value of an unexpected shape fails the
+/// whole decoding, as it did before lenient decoding. For a program that must refuse what does
+/// not fit the spec (the mock, checking what a test asks it to serve), not for clients.
+///
+/// ```
+/// use salesflow_webhook_types::{lenient, WebhookPayload};
+///
+/// let body = r#"{"FirstName": {"Given": "Ann"}}"#;
+/// assert!(serde_json::from_str::<WebhookPayload>(body).is_ok()); // kept raw in `extra`
+/// assert!(lenient::strict(|| serde_json::from_str::<WebhookPayload>(body)).is_err());
+/// ```
+pub fn strict<T>(decode: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            STRICT.with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(STRICT.with(|s| s.replace(true)));
+    decode()
+}
+
 impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Lenient<S> {
     type Value = Result<S::Value, Odd>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        if STRICT.with(std::cell::Cell::get) {
+            return self.0.deserialize(deserializer).map(Ok);
+        }
         match self.0.deserialize(Wrap(deserializer)) {
             Ok(value) => Ok(Ok(value)),
             Err(Caught::Odd(odd)) => Ok(Err(odd)),

@@ -46,7 +46,6 @@
 
 use std::str::FromStr;
 
-
 use crate::RunOn;
 
 /// The largest body [`WebhookPayload::from_slice`] and [`WebhookPayload::from_str`] accept:

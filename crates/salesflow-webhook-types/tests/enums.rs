@@ -122,9 +122,21 @@ fn run_on_encodings() {
     // code, known or not (what a receiver attached while the code was unknown uses).
     for known in RunOn::KNOWN {
         let segment = format!("run-on-{}", known.code());
-        assert_eq!(RunOn::from_path_segment(&segment), Some(*known), "{segment}");
+        assert_eq!(
+            RunOn::from_path_segment(&segment),
+            Some(*known),
+            "{segment}"
+        );
     }
-    for bad in ["Reply-Detected", "reply", "run-on-x", "run-on-+2", "run-on-02", "run-on-", ""] {
+    for bad in [
+        "Reply-Detected",
+        "reply",
+        "run-on-x",
+        "run-on-+2",
+        "run-on-02",
+        "run-on-",
+        "",
+    ] {
         assert_eq!(RunOn::from_path_segment(bad), None, "{bad}");
     }
 }
@@ -256,10 +268,16 @@ fn run_on_from_any_name() {
             assert_eq!(RunOn::from_any_name(alias), Some(*known), "{alias}");
         }
     }
-    assert_eq!(RunOn::from_any_name("connected"), Some(RunOn::MemberConnected));
+    assert_eq!(
+        RunOn::from_any_name("connected"),
+        Some(RunOn::MemberConnected)
+    );
     assert_eq!(RunOn::from_any_name(" reply "), Some(RunOn::ReplyDetected));
     assert_eq!(RunOn::from_any_name("9999"), Some(RunOn::Unknown(9999)));
-    assert_eq!(RunOn::from_any_name("run-on-9999"), Some(RunOn::Unknown(9999)));
+    assert_eq!(
+        RunOn::from_any_name("run-on-9999"),
+        Some(RunOn::Unknown(9999))
+    );
     for bad in ["ZZ_NOT_A_VALUE", "", "sometimes"] {
         assert_eq!(RunOn::from_any_name(bad), None, "{bad}");
     }

@@ -150,10 +150,7 @@ pub fn enums_file(spec_text: &str) -> Result<String, Error> {
                         .and_then(|e| str_of(e, "variant"))
                         .map(str::to_owned)
                         .unwrap_or_else(|| {
-                            value
-                                .strip_prefix(prefix)
-                                .unwrap_or(value)
-                                .to_pascal_case()
+                            value.strip_prefix(prefix).unwrap_or(value).to_pascal_case()
                         });
                     if let Some(d) = e.and_then(|e| str_of(e, "description")) {
                         out.push_str(&doc_lines(d, "        "));
@@ -175,7 +172,9 @@ pub fn enums_file(spec_text: &str) -> Result<String, Error> {
                         ))
                     })?;
                     let event = str_of(e, "name").ok_or_else(|| {
-                        err(format!("RunOn: code {code} has no `name` in `x-salesflow-values`"))
+                        err(format!(
+                            "RunOn: code {code} has no `name` in `x-salesflow-values`"
+                        ))
                     })?;
                     let opt = |key: &str| match str_of(e, key) {
                         Some(v) => format!("Some({v:?})"),
@@ -267,10 +266,7 @@ fn field_type(
     let ty = str_of(prop, "type").ok_or_else(|| err(format!("{context}: no `type`")))?;
     let format = str_of(prop, "format");
     Ok(match (ty, format) {
-        ("string", Some("date-time")) => (
-            quote!(::chrono::DateTime<::chrono::FixedOffset>),
-            true,
-        ),
+        ("string", Some("date-time")) => (quote!(::chrono::DateTime<::chrono::FixedOffset>), true),
         ("string", _) => (quote!(::std::string::String), false),
         ("integer", Some("int32")) => (quote!(i32), false),
         ("integer", _) => (quote!(i64), false),
@@ -433,7 +429,12 @@ pub fn payload_file(spec_text: &str) -> Result<String, Error> {
                     .then(|| syn::parse_quote!(crate::date::flexible_option)),
             })
             .collect();
-        items.extend(deserialize_impl(&ident, &infos, false, &quote!(crate::lenient)));
+        items.extend(deserialize_impl(
+            &ident,
+            &infos,
+            false,
+            &quote!(crate::lenient),
+        ));
     }
     let file: syn::File = syn::parse2(items).map_err(|e| Error::Generate(e.to_string()))?;
     Ok(format!(
