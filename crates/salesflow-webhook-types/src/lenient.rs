@@ -154,6 +154,7 @@ struct Wrap<D>(D);
 /// The outcome of a visit through [`Catch`]: the visitor's value, or the raw value it refused.
 type Outcome<T> = Result<T, Odd>;
 
+#[inline]
 fn settle<T, E: de::Error>(outcome: Result<Outcome<T>, E>) -> Result<T, Caught<E>> {
     match outcome {
         Ok(Ok(value)) => Ok(value),
@@ -165,6 +166,7 @@ fn settle<T, E: de::Error>(outcome: Result<Outcome<T>, E>) -> Result<T, Caught<E
 macro_rules! through_any {
     ($($method:ident)*) => {
         $(
+            #[inline]
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
                 settle(self.0.deserialize_any(Catch(visitor)))
             }
@@ -183,6 +185,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Wrap<D> {
         deserialize_seq deserialize_map
     }
 
+    #[inline]
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
@@ -192,6 +195,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Wrap<D> {
         settle(self.0.deserialize_any(Catch(visitor)))
     }
 
+    #[inline]
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         settle(self.0.deserialize_option(CatchOption(visitor)))
     }
@@ -279,6 +283,7 @@ fn buffered<T, E: de::Error>(
 struct Catch<V>(V);
 
 /// `V`'s answer for a scalar: its value, or the scalar kept raw.
+#[inline]
 fn scalar<T, E: de::Error>(
     answer: Result<T, Caught<E>>,
     raw: impl FnOnce() -> Value,
@@ -298,26 +303,32 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Catch<V> {
         self.0.expecting(f)
     }
 
+    #[inline]
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
         scalar(self.0.visit_bool(v), || Value::Bool(v))
     }
 
+    #[inline]
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
         scalar(self.0.visit_i64(v), || Value::from(v))
     }
 
+    #[inline]
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
         scalar(self.0.visit_u64(v), || Value::from(v))
     }
 
+    #[inline]
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         scalar(self.0.visit_f64(v), || Value::from(v))
     }
 
+    #[inline]
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         scalar(self.0.visit_str(v), || Value::String(v.to_owned()))
     }
 
+    #[inline]
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
         scalar(self.0.visit_borrowed_str(v), || Value::String(v.to_owned()))
     }
@@ -386,6 +397,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CatchOption<V> {
         scalar(self.0.visit_none(), || Value::Null)
     }
 
+    #[inline]
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         match self.0.visit_some(Wrap(deserializer)) {
             Ok(value) => Ok(Ok(value)),
@@ -445,4 +457,215 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for &mut Counted<'_, A> {
 /// `Lenient(PhantomData::<T>)`, spelled without the type: what the generated code writes.
 pub fn typed<T>() -> Lenient<PhantomData<T>> {
     Lenient(PhantomData)
+}
+
+/// A scalar field type read by [`optional`]'s seeds without any wrapping: `String`, `i64`,
+/// `i32`, `bool`, `f64`.
+pub trait Leaf: Sized {
+    /// What the field expects, for the message of an odd value (`a string`).
+    const EXPECTING: &'static str;
+
+    /// From a JSON string.
+    fn from_str(_: &str) -> Option<Self> {
+        None
+    }
+
+    /// From a JSON string the decoder owns.
+    fn from_string(s: String) -> Option<Self> {
+        Self::from_str(&s)
+    }
+
+    /// From a JSON integer that fits an `i64`.
+    fn from_i64(_: i64) -> Option<Self> {
+        None
+    }
+
+    /// From a JSON integer above `i64::MAX`.
+    fn from_u64(_: u64) -> Option<Self> {
+        None
+    }
+
+    /// From a JSON number with a fraction or an exponent.
+    fn from_f64(_: f64) -> Option<Self> {
+        None
+    }
+
+    /// From `true` or `false`.
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+}
+
+impl Leaf for String {
+    const EXPECTING: &'static str = "a string";
+
+    #[inline]
+    fn from_str(s: &str) -> Option<Self> {
+        Some(s.to_owned())
+    }
+
+    #[inline]
+    fn from_string(s: String) -> Option<Self> {
+        Some(s)
+    }
+}
+
+impl Leaf for i64 {
+    const EXPECTING: &'static str = "i64";
+
+    #[inline]
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(v)
+    }
+}
+
+impl Leaf for i32 {
+    const EXPECTING: &'static str = "i32";
+
+    #[inline]
+    fn from_i64(v: i64) -> Option<Self> {
+        i32::try_from(v).ok()
+    }
+}
+
+impl Leaf for bool {
+    const EXPECTING: &'static str = "a boolean";
+
+    #[inline]
+    fn from_bool(v: bool) -> Option<Self> {
+        Some(v)
+    }
+}
+
+impl Leaf for f64 {
+    const EXPECTING: &'static str = "f64";
+
+    #[inline]
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(v as f64)
+    }
+
+    #[inline]
+    fn from_u64(v: u64) -> Option<Self> {
+        Some(v as f64)
+    }
+
+    #[inline]
+    fn from_f64(v: f64) -> Option<Self> {
+        Some(v)
+    }
+}
+
+/// The seed of an optional field of a [`Leaf`] type: `null` or missing is `None`, a value of
+/// the type is `Some`, anything else is [`Odd`]. One visitor, nothing wrapped: the common
+/// fields cost what a plain `Option<T>` costs.
+pub struct Optional<T>(PhantomData<T>);
+
+/// [`Optional`], spelled without the type: what the generated code writes.
+#[inline]
+pub fn optional<T: Leaf>() -> Optional<T> {
+    Optional(PhantomData)
+}
+
+impl<'de, T: Leaf> DeserializeSeed<'de> for Optional<T> {
+    type Value = Result<Option<T>, Odd>;
+
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        let strict = STRICT.with(std::cell::Cell::get);
+        match deserializer.deserialize_any(LeafVisitor::<T>(PhantomData)) {
+            Ok(Err(odd)) if strict => Err(de::Error::custom(odd.why)),
+            other => other,
+        }
+    }
+}
+
+struct LeafVisitor<T>(PhantomData<T>);
+
+impl<T: Leaf> LeafVisitor<T> {
+    #[cold]
+    fn odd(raw: Value, unexpected: de::Unexpected<'_>) -> Result<Option<T>, Odd> {
+        Err(Odd {
+            why: format!("invalid type: {unexpected}, expected {}", T::EXPECTING),
+            raw,
+        })
+    }
+}
+
+impl<'de, T: Leaf> Visitor<'de> for LeafVisitor<T> {
+    type Value = Result<Option<T>, Odd>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    #[inline]
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(None))
+    }
+
+    #[inline]
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(None))
+    }
+
+    #[inline]
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(match T::from_str(v) {
+            Some(t) => Ok(Some(t)),
+            None => Self::odd(Value::String(v.to_owned()), de::Unexpected::Str(v)),
+        })
+    }
+
+    #[inline]
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        let copy = Value::String(v.clone());
+        Ok(match T::from_string(v) {
+            Some(t) => Ok(Some(t)),
+            None => Self::odd(copy, de::Unexpected::Other("a string")),
+        })
+    }
+
+    #[inline]
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(match T::from_i64(v) {
+            Some(t) => Ok(Some(t)),
+            None => Self::odd(Value::from(v), de::Unexpected::Signed(v)),
+        })
+    }
+
+    #[inline]
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        let fits = i64::try_from(v).ok().and_then(T::from_i64);
+        Ok(match fits.or_else(|| T::from_u64(v)) {
+            Some(t) => Ok(Some(t)),
+            None => Self::odd(Value::from(v), de::Unexpected::Unsigned(v)),
+        })
+    }
+
+    #[inline]
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(match T::from_f64(v) {
+            Some(t) => Ok(Some(t)),
+            None => Self::odd(Value::from(v), de::Unexpected::Float(v)),
+        })
+    }
+
+    #[inline]
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(match T::from_bool(v) {
+            Some(t) => Ok(Some(t)),
+            None => Self::odd(Value::Bool(v), de::Unexpected::Bool(v)),
+        })
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let raw = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        Ok(Self::odd(raw, de::Unexpected::Seq))
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let raw = Value::deserialize(MapAccessDeserializer::new(map))?;
+        Ok(Self::odd(raw, de::Unexpected::Map))
+    }
 }

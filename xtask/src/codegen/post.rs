@@ -32,6 +32,31 @@ pub(crate) struct FieldInfo {
     /// `#[serde(with = "path")]`: the value is read with `path::Seed`, a `DeserializeSeed`
     /// whose `Value` is the field's type (so the generated code never spells the type).
     pub(crate) with: Option<syn::Path>,
+    /// Whether the field is an `Option` of a scalar the lenient decoder reads with one visitor
+    /// (`lenient::optional()`: `String`, `i64`, `i32`, `bool`, `f64`).
+    pub(crate) leaf: bool,
+}
+
+/// Whether `ty` is `Option<String>`, `Option<i64>`, `Option<i32>`, `Option<bool>` or
+/// `Option<f64>` (however the path is spelled).
+pub(crate) fn is_optional_leaf(ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else { return false };
+    let Some(last) = p.path.segments.last() else {
+        return false;
+    };
+    if last.ident != "Option" {
+        return false;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    let Some(syn::GenericArgument::Type(syn::Type::Path(inner))) = args.args.first() else {
+        return false;
+    };
+    inner.path.segments.last().is_some_and(|s| {
+        s.arguments.is_empty()
+            && ["String", "i64", "i32", "bool", "f64"].contains(&s.ident.to_string().as_str())
+    })
 }
 
 /// Whether `ty` is an `Option<...>` (`Option`, `std::option::Option`, ...).
@@ -168,6 +193,7 @@ fn response_struct(s: &mut syn::ItemStruct) -> Result<Vec<FieldInfo>, Error> {
             optional: is_option(&field.ty),
             default,
             with: None,
+            leaf: is_optional_leaf(&field.ty),
         });
     }
     let extra_field: syn::Field = syn::Field::parse_named
@@ -250,6 +276,7 @@ pub(crate) fn deserialize_impl(
         .zip(&wires)
         .map(|((f, local), wire)| {
             let seed = match &f.with {
+                None if f.leaf => quote!(#support::optional()),
                 None if f.optional => quote!(#support::typed()),
                 None => return quote!(#local = ::std::option::Option::Some(map.next_value()?);),
                 Some(path) if f.optional => quote!(#support::Lenient(#path::Seed)),
@@ -261,6 +288,8 @@ pub(crate) fn deserialize_impl(
                 match map.next_value_seed(#seed)? {
                     ::std::result::Result::Ok(value) => #local = ::std::option::Option::Some(value),
                     ::std::result::Result::Err(odd) => {
+                        // Seen (a second one is a duplicate), and `None` in the end.
+                        #local = ::std::option::Option::Some(::std::default::Default::default());
                         extra.insert(::std::string::String::from(#wire), odd.keep(#schema, #wire));
                     }
                 }
@@ -326,7 +355,7 @@ pub(crate) fn deserialize_impl(
                         while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                             match key {
                                 #(Key::#variants => {
-                                    if #locals.is_some() || extra.contains_key(#wires) {
+                                    if #locals.is_some() {
                                         return ::std::result::Result::Err(
                                             <A::Error as ::serde::de::Error>::duplicate_field(#wires),
                                         );

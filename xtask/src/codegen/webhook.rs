@@ -231,6 +231,8 @@ struct Field {
     required: bool,
     /// `with` module for serde, and the type schemars describes it as.
     date: bool,
+    /// A scalar read with `lenient::optional()`.
+    leaf: bool,
 }
 
 /// The Rust type of a payload property, collecting nested structs into `structs`.
@@ -328,12 +330,20 @@ fn read_struct(
             )));
         }
         let (ty, date) = field_type(spec, &format!("{name}.{wire}"), prop, structs)?;
+        let leaf = !date
+            && prop.get("$ref").is_none()
+            && prop.get("allOf").is_none()
+            && matches!(
+                str_of(prop, "type"),
+                Some("string" | "integer" | "number" | "boolean")
+            );
         fields.push(Field {
             ident: format_ident!("{}", snake),
             description: str_of(prop, "description").map(|d| d.trim().to_owned()),
             ty,
             required: required.contains(&wire.as_str()),
             date,
+            leaf,
             wire,
         });
     }
@@ -423,6 +433,7 @@ pub fn payload_file(spec_text: &str) -> Result<String, Error> {
                 ident: f.ident.clone(),
                 wire: f.wire.clone(),
                 optional: !f.required,
+                leaf: f.leaf && !f.required,
                 default: false,
                 with: f
                     .date

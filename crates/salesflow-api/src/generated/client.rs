@@ -1976,9 +1976,7 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_account_email => {
-                                if account_email.is_some()
-                                    || extra.contains_key("AccountEmail")
-                                {
+                                if account_email.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "AccountEmail",
@@ -1987,13 +1985,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         account_email = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        account_email = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("AccountEmail"),
@@ -2003,7 +2004,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_account_id => {
-                                if account_id.is_some() || extra.contains_key("AccountId") {
+                                if account_id.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "AccountId",
@@ -2013,7 +2014,7 @@ DetachWebhook takes.
                                 account_id = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_status => {
-                                if status.is_some() || extra.contains_key("Status") {
+                                if status.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Status"),
                                     );
@@ -2027,6 +2028,9 @@ DetachWebhook takes.
                                         status = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        status = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Status"),
@@ -2036,7 +2040,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_user_db_id => {
-                                if user_db_id.is_some() || extra.contains_key("UserDbId") {
+                                if user_db_id.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "UserDbId",
@@ -2045,13 +2049,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         user_db_id = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        user_db_id = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("UserDbId"),
@@ -2061,7 +2068,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_user_email => {
-                                if user_email.is_some() || extra.contains_key("UserEmail") {
+                                if user_email.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "UserEmail",
@@ -2070,13 +2077,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         user_email = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        user_email = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("UserEmail"),
@@ -2192,8 +2202,7 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_campaign_id => {
-                                if campaign_id.is_some() || extra.contains_key("CampaignId")
-                                {
+                                if campaign_id.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "CampaignId",
@@ -2205,9 +2214,7 @@ DetachWebhook takes.
                                 );
                             }
                             Key::F_campaign_name => {
-                                if campaign_name.is_some()
-                                    || extra.contains_key("CampaignName")
-                                {
+                                if campaign_name.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "CampaignName",
@@ -2216,13 +2223,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         campaign_name = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        campaign_name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("CampaignName"),
@@ -2232,9 +2242,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_last_modified_at => {
-                                if last_modified_at.is_some()
-                                    || extra.contains_key("LastModifiedAt")
-                                {
+                                if last_modified_at.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "LastModifiedAt",
@@ -2250,6 +2258,9 @@ DetachWebhook takes.
                                         last_modified_at = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        last_modified_at = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("LastModifiedAt"),
@@ -2259,7 +2270,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_status => {
-                                if status.is_some() || extra.contains_key("Status") {
+                                if status.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Status"),
                                     );
@@ -2273,6 +2284,9 @@ DetachWebhook takes.
                                         status = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        status = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Status"),
@@ -2419,8 +2433,7 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_campaign_id => {
-                                if campaign_id.is_some() || extra.contains_key("CampaignId")
-                                {
+                                if campaign_id.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "CampaignId",
@@ -2432,9 +2445,7 @@ DetachWebhook takes.
                                 );
                             }
                             Key::F_connections => {
-                                if connections.is_some()
-                                    || extra.contains_key("Connections")
-                                {
+                                if connections.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Connections",
@@ -2446,7 +2457,7 @@ DetachWebhook takes.
                                 );
                             }
                             Key::F_elapsed => {
-                                if elapsed.is_some() || extra.contains_key("Elapsed") {
+                                if elapsed.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Elapsed"),
                                     );
@@ -2454,7 +2465,7 @@ DetachWebhook takes.
                                 elapsed = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_imported => {
-                                if imported.is_some() || extra.contains_key("Imported") {
+                                if imported.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Imported",
@@ -2464,7 +2475,7 @@ DetachWebhook takes.
                                 imported = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_in_mails => {
-                                if in_mails.is_some() || extra.contains_key("InMails") {
+                                if in_mails.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("InMails"),
                                     );
@@ -2472,9 +2483,7 @@ DetachWebhook takes.
                                 in_mails = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_invitations => {
-                                if invitations.is_some()
-                                    || extra.contains_key("Invitations")
-                                {
+                                if invitations.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Invitations",
@@ -2486,7 +2495,7 @@ DetachWebhook takes.
                                 );
                             }
                             Key::F_messages => {
-                                if messages.is_some() || extra.contains_key("Messages") {
+                                if messages.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Messages",
@@ -2496,7 +2505,7 @@ DetachWebhook takes.
                                 messages = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_pending => {
-                                if pending.is_some() || extra.contains_key("Pending") {
+                                if pending.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Pending"),
                                     );
@@ -2504,7 +2513,7 @@ DetachWebhook takes.
                                 pending = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_replies => {
-                                if replies.is_some() || extra.contains_key("Replies") {
+                                if replies.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Replies"),
                                     );
@@ -2512,7 +2521,7 @@ DetachWebhook takes.
                                 replies = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_total => {
-                                if total.is_some() || extra.contains_key("Total") {
+                                if total.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Total"),
                                     );
@@ -2520,7 +2529,7 @@ DetachWebhook takes.
                                 total = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_updated_at => {
-                                if updated_at.is_some() || extra.contains_key("UpdatedAt") {
+                                if updated_at.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "UpdatedAt",
@@ -2530,7 +2539,7 @@ DetachWebhook takes.
                                 updated_at = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_withdrawn => {
-                                if withdrawn.is_some() || extra.contains_key("Withdrawn") {
+                                if withdrawn.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Withdrawn",
@@ -2722,7 +2731,7 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_added_at => {
-                                if added_at.is_some() || extra.contains_key("AddedAt") {
+                                if added_at.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("AddedAt"),
                                     );
@@ -2736,6 +2745,9 @@ DetachWebhook takes.
                                         added_at = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        added_at = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("AddedAt"),
@@ -2745,20 +2757,23 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_company => {
-                                if company.is_some() || extra.contains_key("Company") {
+                                if company.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Company"),
                                     );
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         company = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        company = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Company"),
@@ -2768,20 +2783,23 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_email => {
-                                if email.is_some() || extra.contains_key("Email") {
+                                if email.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Email"),
                                     );
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         email = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        email = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Email"),
@@ -2791,7 +2809,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_first_name => {
-                                if first_name.is_some() || extra.contains_key("FirstName") {
+                                if first_name.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "FirstName",
@@ -2800,13 +2818,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         first_name = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        first_name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("FirstName"),
@@ -2816,7 +2837,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_industry => {
-                                if industry.is_some() || extra.contains_key("Industry") {
+                                if industry.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Industry",
@@ -2825,13 +2846,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         industry = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        industry = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Industry"),
@@ -2841,9 +2865,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_last_modified_at => {
-                                if last_modified_at.is_some()
-                                    || extra.contains_key("LastModifiedAt")
-                                {
+                                if last_modified_at.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "LastModifiedAt",
@@ -2859,6 +2881,9 @@ DetachWebhook takes.
                                         last_modified_at = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        last_modified_at = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("LastModifiedAt"),
@@ -2868,7 +2893,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_last_name => {
-                                if last_name.is_some() || extra.contains_key("LastName") {
+                                if last_name.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "LastName",
@@ -2877,13 +2902,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         last_name = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        last_name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("LastName"),
@@ -2893,7 +2921,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_location => {
-                                if location.is_some() || extra.contains_key("Location") {
+                                if location.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Location",
@@ -2902,13 +2930,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         location = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        location = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Location"),
@@ -2918,7 +2949,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_member_id => {
-                                if member_id.is_some() || extra.contains_key("MemberId") {
+                                if member_id.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "MemberId",
@@ -2928,7 +2959,7 @@ DetachWebhook takes.
                                 member_id = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_member_url => {
-                                if member_url.is_some() || extra.contains_key("MemberUrl") {
+                                if member_url.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "MemberUrl",
@@ -2937,13 +2968,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         member_url = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        member_url = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("MemberUrl"),
@@ -2953,8 +2987,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_occupation => {
-                                if occupation.is_some() || extra.contains_key("Occupation")
-                                {
+                                if occupation.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Occupation",
@@ -2963,13 +2996,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         occupation = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        occupation = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Occupation"),
@@ -2979,20 +3015,23 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_phone => {
-                                if phone.is_some() || extra.contains_key("Phone") {
+                                if phone.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Phone"),
                                     );
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         phone = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        phone = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Phone"),
@@ -3002,9 +3041,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_public_identifier => {
-                                if public_identifier.is_some()
-                                    || extra.contains_key("PublicIdentifier")
-                                {
+                                if public_identifier.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "PublicIdentifier",
@@ -3013,13 +3050,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         public_identifier = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        public_identifier = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("PublicIdentifier"),
@@ -3191,7 +3231,7 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_added_at => {
-                                if added_at.is_some() || extra.contains_key("AddedAt") {
+                                if added_at.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("AddedAt"),
                                     );
@@ -3205,6 +3245,9 @@ DetachWebhook takes.
                                         added_at = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        added_at = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("AddedAt"),
@@ -3214,8 +3257,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_campaign_id => {
-                                if campaign_id.is_some() || extra.contains_key("CampaignId")
-                                {
+                                if campaign_id.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "CampaignId",
@@ -3231,6 +3273,9 @@ DetachWebhook takes.
                                         campaign_id = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        campaign_id = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("CampaignId"),
@@ -3240,9 +3285,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_campaign_name => {
-                                if campaign_name.is_some()
-                                    || extra.contains_key("CampaignName")
-                                {
+                                if campaign_name.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "CampaignName",
@@ -3251,13 +3294,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         campaign_name = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        campaign_name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("CampaignName"),
@@ -3267,20 +3313,23 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_company => {
-                                if company.is_some() || extra.contains_key("Company") {
+                                if company.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Company"),
                                     );
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         company = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        company = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Company"),
@@ -3290,20 +3339,23 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_email => {
-                                if email.is_some() || extra.contains_key("Email") {
+                                if email.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Email"),
                                     );
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         email = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        email = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Email"),
@@ -3313,7 +3365,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_first_name => {
-                                if first_name.is_some() || extra.contains_key("FirstName") {
+                                if first_name.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "FirstName",
@@ -3322,13 +3374,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         first_name = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        first_name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("FirstName"),
@@ -3338,7 +3393,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_industry => {
-                                if industry.is_some() || extra.contains_key("Industry") {
+                                if industry.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Industry",
@@ -3347,13 +3402,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         industry = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        industry = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Industry"),
@@ -3363,9 +3421,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_last_modified_at => {
-                                if last_modified_at.is_some()
-                                    || extra.contains_key("LastModifiedAt")
-                                {
+                                if last_modified_at.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "LastModifiedAt",
@@ -3381,6 +3437,9 @@ DetachWebhook takes.
                                         last_modified_at = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        last_modified_at = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("LastModifiedAt"),
@@ -3390,7 +3449,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_last_name => {
-                                if last_name.is_some() || extra.contains_key("LastName") {
+                                if last_name.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "LastName",
@@ -3399,13 +3458,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         last_name = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        last_name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("LastName"),
@@ -3415,7 +3477,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_location => {
-                                if location.is_some() || extra.contains_key("Location") {
+                                if location.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Location",
@@ -3424,13 +3486,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         location = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        location = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Location"),
@@ -3440,7 +3505,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_member_id => {
-                                if member_id.is_some() || extra.contains_key("MemberId") {
+                                if member_id.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "MemberId",
@@ -3450,7 +3515,7 @@ DetachWebhook takes.
                                 member_id = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_member_url => {
-                                if member_url.is_some() || extra.contains_key("MemberUrl") {
+                                if member_url.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "MemberUrl",
@@ -3459,13 +3524,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         member_url = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        member_url = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("MemberUrl"),
@@ -3475,8 +3543,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_occupation => {
-                                if occupation.is_some() || extra.contains_key("Occupation")
-                                {
+                                if occupation.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "Occupation",
@@ -3485,13 +3552,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         occupation = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        occupation = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Occupation"),
@@ -3501,20 +3571,23 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_phone => {
-                                if phone.is_some() || extra.contains_key("Phone") {
+                                if phone.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Phone"),
                                     );
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         phone = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        phone = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Phone"),
@@ -3524,9 +3597,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_public_identifier => {
-                                if public_identifier.is_some()
-                                    || extra.contains_key("PublicIdentifier")
-                                {
+                                if public_identifier.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "PublicIdentifier",
@@ -3535,13 +3606,16 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         public_identifier = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        public_identifier = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("PublicIdentifier"),
@@ -3551,7 +3625,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_status => {
-                                if status.is_some() || extra.contains_key("Status") {
+                                if status.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Status"),
                                     );
@@ -3565,6 +3639,9 @@ DetachWebhook takes.
                                         status = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        status = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Status"),
@@ -3683,20 +3760,23 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_message => {
-                                if message.is_some() || extra.contains_key("Message") {
+                                if message.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Message"),
                                     );
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         message = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        message = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Message"),
@@ -3706,7 +3786,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_status => {
-                                if status.is_some() || extra.contains_key("Status") {
+                                if status.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Status"),
                                     );
@@ -3829,9 +3909,7 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_attached_webhook_campaigns => {
-                                if attached_webhook_campaigns.is_some()
-                                    || extra.contains_key("AttachedWebhookCampaigns")
-                                {
+                                if attached_webhook_campaigns.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "AttachedWebhookCampaigns",
@@ -3849,6 +3927,9 @@ DetachWebhook takes.
                                         );
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        attached_webhook_campaigns = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("AttachedWebhookCampaigns"),
@@ -3858,9 +3939,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_disable_for_muted_contacts => {
-                                if disable_for_muted_contacts.is_some()
-                                    || extra.contains_key("DisableForMutedContacts")
-                                {
+                                if disable_for_muted_contacts.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "DisableForMutedContacts",
@@ -3869,7 +3948,7 @@ DetachWebhook takes.
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
@@ -3878,6 +3957,9 @@ DetachWebhook takes.
                                         );
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        disable_for_muted_contacts = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("DisableForMutedContacts"),
@@ -3887,20 +3969,23 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_name => {
-                                if name.is_some() || extra.contains_key("Name") {
+                                if name.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Name"),
                                     );
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         name = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Name"),
@@ -3910,20 +3995,23 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_url => {
-                                if url.is_some() || extra.contains_key("Url") {
+                                if url.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("Url"),
                                     );
                                 }
                                 match map
                                     .next_value_seed(
-                                        ::salesflow_webhook_types::lenient::typed(),
+                                        ::salesflow_webhook_types::lenient::optional(),
                                     )?
                                 {
                                     ::std::result::Result::Ok(value) => {
                                         url = ::std::option::Option::Some(value);
                                     }
                                     ::std::result::Result::Err(odd) => {
+                                        url = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
                                         extra
                                             .insert(
                                                 ::std::string::String::from("Url"),
@@ -3933,7 +4021,7 @@ DetachWebhook takes.
                                 }
                             }
                             Key::F_webhook_id => {
-                                if webhook_id.is_some() || extra.contains_key("WebhookId") {
+                                if webhook_id.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "WebhookId",
@@ -4045,8 +4133,7 @@ DetachWebhook takes.
                     while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                         match key {
                             Key::F_campaign_id => {
-                                if campaign_id.is_some() || extra.contains_key("CampaignId")
-                                {
+                                if campaign_id.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "CampaignId",
@@ -4058,7 +4145,7 @@ DetachWebhook takes.
                                 );
                             }
                             Key::F_run_on => {
-                                if run_on.is_some() || extra.contains_key("RunOn") {
+                                if run_on.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field("RunOn"),
                                     );
@@ -4066,9 +4153,7 @@ DetachWebhook takes.
                                 run_on = ::std::option::Option::Some(map.next_value()?);
                             }
                             Key::F_webhook_campaign_id => {
-                                if webhook_campaign_id.is_some()
-                                    || extra.contains_key("WebhookCampaignId")
-                                {
+                                if webhook_campaign_id.is_some() {
                                     return ::std::result::Result::Err(
                                         <A::Error as ::serde::de::Error>::duplicate_field(
                                             "WebhookCampaignId",

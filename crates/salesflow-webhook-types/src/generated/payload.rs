@@ -397,9 +397,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                 while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                     match key {
                         Key::F_integration_type => {
-                            if integration_type.is_some()
-                                || extra.contains_key("IntegrationType")
-                            {
+                            if integration_type.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "IntegrationType",
@@ -411,6 +409,9 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                                     integration_type = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    integration_type = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("IntegrationType"),
@@ -420,20 +421,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_integration_run_on => {
-                            if integration_run_on.is_some()
-                                || extra.contains_key("IntegrationRunOn")
-                            {
+                            if integration_run_on.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "IntegrationRunOn",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     integration_run_on = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    integration_run_on = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("IntegrationRunOn"),
@@ -443,18 +445,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_member_id => {
-                            if member_id.is_some() || extra.contains_key("MemberId") {
+                            if member_id.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "MemberId",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     member_id = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    member_id = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("MemberId"),
@@ -464,20 +469,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_linked_in_member_id => {
-                            if linked_in_member_id.is_some()
-                                || extra.contains_key("LinkedInMemberId")
-                            {
+                            if linked_in_member_id.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "LinkedInMemberId",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     linked_in_member_id = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    linked_in_member_id = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("LinkedInMemberId"),
@@ -487,18 +493,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_first_name => {
-                            if first_name.is_some() || extra.contains_key("FirstName") {
+                            if first_name.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "FirstName",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     first_name = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    first_name = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("FirstName"),
@@ -508,18 +517,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_last_name => {
-                            if last_name.is_some() || extra.contains_key("LastName") {
+                            if last_name.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "LastName",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     last_name = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    last_name = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("LastName"),
@@ -529,18 +541,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_occupation => {
-                            if occupation.is_some() || extra.contains_key("Occupation") {
+                            if occupation.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "Occupation",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     occupation = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    occupation = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Occupation"),
@@ -550,16 +565,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_company => {
-                            if company.is_some() || extra.contains_key("Company") {
+                            if company.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Company"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     company = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    company = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Company"),
@@ -569,18 +587,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_location => {
-                            if location.is_some() || extra.contains_key("Location") {
+                            if location.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "Location",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     location = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    location = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Location"),
@@ -590,20 +611,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_phone_number => {
-                            if phone_number.is_some()
-                                || extra.contains_key("PhoneNumber")
-                            {
+                            if phone_number.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "PhoneNumber",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     phone_number = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    phone_number = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("PhoneNumber"),
@@ -613,16 +635,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_email => {
-                            if email.is_some() || extra.contains_key("Email") {
+                            if email.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Email"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     email = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    email = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Email"),
@@ -632,16 +657,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_address => {
-                            if address.is_some() || extra.contains_key("Address") {
+                            if address.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Address"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     address = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    address = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Address"),
@@ -651,20 +679,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_birthday_year => {
-                            if birthday_year.is_some()
-                                || extra.contains_key("BirthdayYear")
-                            {
+                            if birthday_year.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "BirthdayYear",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     birthday_year = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    birthday_year = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("BirthdayYear"),
@@ -674,20 +703,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_birthday_month => {
-                            if birthday_month.is_some()
-                                || extra.contains_key("BirthdayMonth")
-                            {
+                            if birthday_month.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "BirthdayMonth",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     birthday_month = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    birthday_month = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("BirthdayMonth"),
@@ -697,20 +727,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_birthday_day => {
-                            if birthday_day.is_some()
-                                || extra.contains_key("BirthdayDay")
-                            {
+                            if birthday_day.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "BirthdayDay",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     birthday_day = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    birthday_day = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("BirthdayDay"),
@@ -720,7 +751,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_date_added => {
-                            if date_added.is_some() || extra.contains_key("DateAdded") {
+                            if date_added.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "DateAdded",
@@ -736,6 +767,9 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                                     date_added = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    date_added = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("DateAdded"),
@@ -745,9 +779,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_connected_at => {
-                            if connected_at.is_some()
-                                || extra.contains_key("ConnectedAt")
-                            {
+                            if connected_at.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "ConnectedAt",
@@ -763,6 +795,9 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                                     connected_at = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    connected_at = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("ConnectedAt"),
@@ -772,18 +807,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_member_url => {
-                            if member_url.is_some() || extra.contains_key("MemberUrl") {
+                            if member_url.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "MemberUrl",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     member_url = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    member_url = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("MemberUrl"),
@@ -793,18 +831,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_industry => {
-                            if industry.is_some() || extra.contains_key("Industry") {
+                            if industry.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "Industry",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     industry = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    industry = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Industry"),
@@ -814,7 +855,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_distance => {
-                            if distance.is_some() || extra.contains_key("Distance") {
+                            if distance.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "Distance",
@@ -826,6 +867,9 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                                     distance = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    distance = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Distance"),
@@ -835,20 +879,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_current_position => {
-                            if current_position.is_some()
-                                || extra.contains_key("CurrentPosition")
-                            {
+                            if current_position.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "CurrentPosition",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     current_position = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    current_position = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("CurrentPosition"),
@@ -858,7 +903,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_status => {
-                            if status.is_some() || extra.contains_key("Status") {
+                            if status.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Status"),
                                 );
@@ -868,6 +913,9 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                                     status = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    status = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Status"),
@@ -877,18 +925,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_has_reply => {
-                            if has_reply.is_some() || extra.contains_key("HasReply") {
+                            if has_reply.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "HasReply",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     has_reply = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    has_reply = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("HasReply"),
@@ -898,16 +949,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_is_muted => {
-                            if is_muted.is_some() || extra.contains_key("IsMuted") {
+                            if is_muted.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("IsMuted"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     is_muted = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    is_muted = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("IsMuted"),
@@ -917,16 +971,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_is_seen => {
-                            if is_seen.is_some() || extra.contains_key("IsSeen") {
+                            if is_seen.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("IsSeen"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     is_seen = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    is_seen = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("IsSeen"),
@@ -936,20 +993,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_connections_count => {
-                            if connections_count.is_some()
-                                || extra.contains_key("ConnectionsCount")
-                            {
+                            if connections_count.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "ConnectionsCount",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     connections_count = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    connections_count = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("ConnectionsCount"),
@@ -959,20 +1017,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_followers_count => {
-                            if followers_count.is_some()
-                                || extra.contains_key("FollowersCount")
-                            {
+                            if followers_count.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "FollowersCount",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     followers_count = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    followers_count = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("FollowersCount"),
@@ -982,20 +1041,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_is_sales_navigator => {
-                            if is_sales_navigator.is_some()
-                                || extra.contains_key("IsSalesNavigator")
-                            {
+                            if is_sales_navigator.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "IsSalesNavigator",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     is_sales_navigator = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    is_sales_navigator = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("IsSalesNavigator"),
@@ -1005,9 +1065,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_linked_in_account => {
-                            if linked_in_account.is_some()
-                                || extra.contains_key("LinkedInAccount")
-                            {
+                            if linked_in_account.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "LinkedInAccount",
@@ -1019,6 +1077,9 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                                     linked_in_account = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    linked_in_account = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("LinkedInAccount"),
@@ -1028,16 +1089,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_custom1 => {
-                            if custom1.is_some() || extra.contains_key("Custom1") {
+                            if custom1.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom1"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     custom1 = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    custom1 = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Custom1"),
@@ -1047,16 +1111,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_custom2 => {
-                            if custom2.is_some() || extra.contains_key("Custom2") {
+                            if custom2.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom2"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     custom2 = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    custom2 = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Custom2"),
@@ -1066,16 +1133,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_custom3 => {
-                            if custom3.is_some() || extra.contains_key("Custom3") {
+                            if custom3.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom3"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     custom3 = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    custom3 = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Custom3"),
@@ -1085,16 +1155,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_custom4 => {
-                            if custom4.is_some() || extra.contains_key("Custom4") {
+                            if custom4.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom4"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     custom4 = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    custom4 = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Custom4"),
@@ -1104,16 +1177,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_custom5 => {
-                            if custom5.is_some() || extra.contains_key("Custom5") {
+                            if custom5.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom5"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     custom5 = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    custom5 = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Custom5"),
@@ -1123,16 +1199,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_custom6 => {
-                            if custom6.is_some() || extra.contains_key("Custom6") {
+                            if custom6.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom6"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     custom6 = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    custom6 = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Custom6"),
@@ -1142,16 +1221,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_custom7 => {
-                            if custom7.is_some() || extra.contains_key("Custom7") {
+                            if custom7.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom7"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     custom7 = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    custom7 = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Custom7"),
@@ -1161,16 +1243,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_custom8 => {
-                            if custom8.is_some() || extra.contains_key("Custom8") {
+                            if custom8.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom8"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     custom8 = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    custom8 = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Custom8"),
@@ -1180,16 +1265,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_custom9 => {
-                            if custom9.is_some() || extra.contains_key("Custom9") {
+                            if custom9.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field("Custom9"),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     custom9 = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    custom9 = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Custom9"),
@@ -1199,18 +1287,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_custom10 => {
-                            if custom10.is_some() || extra.contains_key("Custom10") {
+                            if custom10.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "Custom10",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     custom10 = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    custom10 = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Custom10"),
@@ -1220,22 +1311,23 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_member_actions_formatted => {
-                            if member_actions_formatted.is_some()
-                                || extra.contains_key("MemberActionsFormatted")
-                            {
+                            if member_actions_formatted.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "MemberActionsFormatted",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     member_actions_formatted = ::std::option::Option::Some(
                                         value,
                                     );
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    member_actions_formatted = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("MemberActionsFormatted"),
@@ -1245,9 +1337,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                             }
                         }
                         Key::F_member_campaigns => {
-                            if member_campaigns.is_some()
-                                || extra.contains_key("MemberCampaigns")
-                            {
+                            if member_campaigns.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "MemberCampaigns",
@@ -1259,6 +1349,9 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                                     member_campaigns = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    member_campaigns = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("MemberCampaigns"),
@@ -1430,18 +1523,21 @@ impl<'de> ::serde::Deserialize<'de> for LinkedInAccount {
                 while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                     match key {
                         Key::F_first_name => {
-                            if first_name.is_some() || extra.contains_key("FirstName") {
+                            if first_name.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "FirstName",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     first_name = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    first_name = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("FirstName"),
@@ -1451,18 +1547,21 @@ impl<'de> ::serde::Deserialize<'de> for LinkedInAccount {
                             }
                         }
                         Key::F_last_name => {
-                            if last_name.is_some() || extra.contains_key("LastName") {
+                            if last_name.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "LastName",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     last_name = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    last_name = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("LastName"),
@@ -1472,18 +1571,21 @@ impl<'de> ::serde::Deserialize<'de> for LinkedInAccount {
                             }
                         }
                         Key::F_username => {
-                            if username.is_some() || extra.contains_key("Username") {
+                            if username.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "Username",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     username = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    username = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("Username"),
@@ -1607,20 +1709,21 @@ impl<'de> ::serde::Deserialize<'de> for MemberCampaign {
                 while let ::std::option::Option::Some(key) = map.next_key::<Key>()? {
                     match key {
                         Key::F_campaign_name => {
-                            if campaign_name.is_some()
-                                || extra.contains_key("CampaignName")
-                            {
+                            if campaign_name.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "CampaignName",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     campaign_name = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    campaign_name = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("CampaignName"),
@@ -1630,19 +1733,21 @@ impl<'de> ::serde::Deserialize<'de> for MemberCampaign {
                             }
                         }
                         Key::F_campaign_id => {
-                            if campaign_id.is_some() || extra.contains_key("CampaignId")
-                            {
+                            if campaign_id.is_some() {
                                 return ::std::result::Result::Err(
                                     <A::Error as ::serde::de::Error>::duplicate_field(
                                         "CampaignId",
                                     ),
                                 );
                             }
-                            match map.next_value_seed(crate::lenient::typed())? {
+                            match map.next_value_seed(crate::lenient::optional())? {
                                 ::std::result::Result::Ok(value) => {
                                     campaign_id = ::std::option::Option::Some(value);
                                 }
                                 ::std::result::Result::Err(odd) => {
+                                    campaign_id = ::std::option::Option::Some(
+                                        ::std::default::Default::default(),
+                                    );
                                     extra
                                         .insert(
                                             ::std::string::String::from("CampaignId"),
