@@ -1,9 +1,9 @@
 //! `cargo xtask`: project automation for salesflow-rs.
 //!
 //! `cargo xtask codegen` regenerates every checked-in artefact derived from `spec/salesflow.yaml`
-//! (the progenitor client and the operation table of `crates/salesflow-api`), and the
-//! `Deserialize` of the webhook payload's structs, derived from
-//! `crates/salesflow-webhook-types/src/payload.rs`;
+//! (the progenitor client and the operation table of `crates/salesflow-api`, the per-operation
+//! layer of `crates/salesflow`, and the open enums and the webhook payload's structs of
+//! `crates/salesflow-webhook-types`);
 //! `cargo xtask codegen --check` regenerates them in memory and fails, naming the stale file and
 //! showing a short diff, when the checked-in copy differs. `spec-diff`, `release` and `msrv`
 //! are described in `RELEASING.md` and the README's "Checks".
@@ -26,8 +26,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
   codegen [--check] [--spec PATH] [--out-dir DIR]
-                     regenerate the files derived from spec/salesflow.yaml (and the
-                     webhook payload's Deserialize, from salesflow-webhook-types' payload.rs)
+                     regenerate the files derived from spec/salesflow.yaml (the client,
+                     the SDK's operation layer, the open enums, the webhook payload)
     --check          do not write; exit 1 and show a diff if a checked-in file is stale
     --spec PATH      the OpenAPI document (default: spec/salesflow.yaml)
     --out-dir DIR    the workspace root to write under (default: this workspace)

@@ -179,10 +179,17 @@ fn the_new_event_goes_through_the_mock_the_sdk_the_cli_and_a_url_attached_before
 
     // A URL attached when 8 was unknown (its segment then), attached through the SDK.
     let before = format!("http://{addr}/salesflow/{SECRET}/SEGMENT_BEFORE");
-    let hook = mock.rt.block_on(client.create_webhook("before", &before)).unwrap();
+    let hook = mock
+        .rt
+        .block_on(async { client.create_webhook("before", &before).await })
+        .unwrap();
     let attached = mock
         .rt
-        .block_on(client.attach_webhook(hook.webhook_id, DEMO_CAMPAIGN_RUNNING, RunOn::Followup))
+        .block_on(async {
+            client
+                .attach_webhook(hook.webhook_id, DEMO_CAMPAIGN_RUNNING, RunOn::Followup)
+                .await
+        })
         .unwrap();
     assert_eq!(attached.run_on, RunOn::Followup);
 
@@ -202,7 +209,10 @@ fn the_new_event_goes_through_the_mock_the_sdk_the_cli_and_a_url_attached_before
     // The CLI's event names: `--run-on followup` sends 8.
     assert_eq!(salesflow_cli::cli::parse_run_on("followup"), Ok(RunOn::Followup));
     assert_eq!(salesflow_cli::cli::parse_run_on("FOLLOWUP"), Ok(RunOn::Followup));
-    let hook = mock.rt.block_on(client.create_webhook("cli", "https://example.com/x")).unwrap();
+    let hook = mock
+        .rt
+        .block_on(async { client.create_webhook("cli", "https://example.com/x").await })
+        .unwrap();
     let out = mock
         .cli()
         .args([
