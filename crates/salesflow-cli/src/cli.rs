@@ -740,18 +740,16 @@ pub fn parse_run_on(text: &str) -> Result<RunOn, String> {
     RunOn::from_any_name(text).ok_or_else(|| {
         let names: Vec<String> = RunOn::KNOWN
             .iter()
-            .map(|k| {
-                let short = k
-                    .aliases()
-                    .first()
-                    .map(|a| format!(" or {a}"))
-                    .unwrap_or_default();
-                format!("{}{short} ({})", k.name().unwrap_or_default(), k.code())
-            })
+            .filter_map(|k| Some(format!("{} ({})", k.name()?, k.code())))
+            .collect();
+        let short: Vec<&str> = RunOn::KNOWN
+            .iter()
+            .filter_map(|k| k.aliases().first().copied())
             .collect();
         format!(
-            "`{text}` is not an event: use {} or an integer code",
-            names.join(", ")
+            "`{text}` is not an event: use an event name ({}), a short name ({}) or an integer code",
+            names.join(", "),
+            short.join(", ")
         )
     })
 }
