@@ -669,3 +669,65 @@ impl<'de, T: Leaf> Visitor<'de> for LeafVisitor<T> {
         Ok(Self::odd(raw, de::Unexpected::Map))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// `optional::<T>()` over `json`.
+    fn leaf<T: Leaf>(json: &str) -> Result<Option<T>, Odd> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        optional::<T>().deserialize(&mut de).expect("JSON")
+    }
+
+    #[test]
+    fn an_odd_value_says_what_it_was_and_why() {
+        let odd = leaf::<String>(r#"{"Given": "Ann"}"#).unwrap_err();
+        assert_eq!(odd.raw(), &json!({"Given": "Ann"}));
+        assert_eq!(odd.why(), "invalid type: map, expected a string");
+        let odd = leaf::<i32>("99999999999").unwrap_err();
+        assert_eq!(odd.raw(), &json!(99_999_999_999_i64));
+        assert!(odd.why().contains("expected i32"), "{}", odd.why());
+    }
+
+    #[test]
+    fn every_leaf_reads_its_own_kind_and_keeps_the_others() {
+        assert_eq!(leaf::<bool>("true").unwrap(), Some(true));
+        assert_eq!(leaf::<bool>("false").unwrap(), Some(false));
+        assert!(leaf::<bool>("1").is_err());
+        assert_eq!(leaf::<f64>("7").unwrap(), Some(7.0));
+        assert_eq!(leaf::<f64>("-7").unwrap(), Some(-7.0));
+        assert_eq!(
+            leaf::<f64>("18446744073709551615").unwrap(),
+            Some(18_446_744_073_709_551_615_u64 as f64)
+        );
+        assert_eq!(leaf::<f64>("1.5").unwrap(), Some(1.5));
+        assert!(leaf::<f64>("\"1.5\"").is_err());
+        assert_eq!(leaf::<i64>("-3").unwrap(), Some(-3));
+        assert!(leaf::<i64>("18446744073709551615").is_err());
+        assert!(leaf::<i64>("1.5").is_err());
+        assert_eq!(leaf::<i32>("-3").unwrap(), Some(-3));
+        assert_eq!(
+            leaf::<String>("\"a\\nb\"").unwrap().as_deref(),
+            Some("a\nb")
+        );
+        assert!(leaf::<String>("[1]").is_err());
+        assert_eq!(leaf::<String>("null").unwrap(), None);
+        let visitor = LeafVisitor::<String>(PhantomData);
+        assert_eq!(format!("{}", &visitor as &dyn de::Expected), "a string");
+    }
+
+    #[test]
+    fn strict_refuses_odd_values_and_ends_with_its_closure() {
+        let body = r#"{"FirstName": 5, "Status": true}"#;
+        let strict_leaf = strict(|| serde_json::from_str::<crate::WebhookPayload>(body));
+        assert!(strict_leaf.is_err());
+        let body_nested = r#"{"Status": true}"#;
+        assert!(strict(|| serde_json::from_str::<crate::WebhookPayload>(body_nested)).is_err());
+        // Lenient again afterwards.
+        let lenient = serde_json::from_str::<crate::WebhookPayload>(body).unwrap();
+        assert_eq!(lenient.extra["FirstName"], 5);
+        assert_eq!(lenient.extra["Status"], true);
+    }
+}
