@@ -721,8 +721,9 @@ mod tests {
     #[test]
     fn strict_refuses_odd_values_and_ends_with_its_closure() {
         let body = r#"{"FirstName": 5, "Status": true}"#;
-        let strict_leaf = strict(|| serde_json::from_str::<crate::WebhookPayload>(body));
-        assert!(strict_leaf.is_err());
+        // A scalar field (read by `optional`) and another (read through `Lenient`), each alone.
+        let body_leaf = r#"{"FirstName": 5}"#;
+        assert!(strict(|| serde_json::from_str::<crate::WebhookPayload>(body_leaf)).is_err());
         let body_nested = r#"{"Status": true}"#;
         assert!(strict(|| serde_json::from_str::<crate::WebhookPayload>(body_nested)).is_err());
         // Lenient again afterwards.
