@@ -731,4 +731,51 @@ mod tests {
         assert_eq!(lenient.extra["FirstName"], 5);
         assert_eq!(lenient.extra["Status"], true);
     }
+
+    /// A type with a required field, read from JSON that has the shape but not the content.
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Pair {
+        a: u8,
+        b: u8,
+    }
+
+    fn pair(json: &str) -> Result<Result<Option<Pair>, Odd>, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        typed::<Option<Pair>>().deserialize(&mut de)
+    }
+
+    #[test]
+    fn only_a_value_refused_before_it_is_read_is_kept_raw() {
+        // Refused at once: kept, whole.
+        let odd = pair("\"x\"").unwrap().unwrap_err();
+        assert_eq!(odd.raw(), &json!("x"));
+        // Read half-way, then refused: it cannot be kept whole, so it fails.
+        assert!(
+            pair(r#"{"a": 1}"#).is_err(),
+            "a map read, then a required field missing"
+        );
+        assert!(pair("[1]").is_err(), "a sequence read, then too short");
+        // What fits decodes.
+        assert_eq!(pair("[1, 2]").unwrap().unwrap(), Some(Pair { a: 1, b: 2 }));
+        assert_eq!(
+            pair(r#"{"a": 1, "b": 2}"#).unwrap().unwrap(),
+            Some(Pair { a: 1, b: 2 })
+        );
+        assert_eq!(pair("null").unwrap().unwrap(), None);
+    }
+
+    #[test]
+    fn a_leaf_reads_an_owned_string_too() {
+        // `serde_json::Value` hands strings over owned (`visit_string`).
+        let value = json!("owned");
+        assert_eq!(
+            optional::<String>().deserialize(value).unwrap().unwrap(),
+            Some("owned".to_owned())
+        );
+        let odd = optional::<i64>()
+            .deserialize(json!("7"))
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(odd.raw(), &json!("7"));
+    }
 }
