@@ -749,6 +749,19 @@ mod tests {
         // Refused at once: kept, whole.
         let odd = pair("\"x\"").unwrap().unwrap_err();
         assert_eq!(odd.raw(), &json!("x"));
+        // A sequence or a map a type refuses at once is kept whole too.
+        let mut de = serde_json::Deserializer::from_str(r#"["DISTANCE_1"]"#);
+        let odd = typed::<Option<crate::Distance>>()
+            .deserialize(&mut de)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(odd.raw(), &json!(["DISTANCE_1"]));
+        let mut de = serde_json::Deserializer::from_str(r#"{"d": 1}"#);
+        let odd = typed::<Option<crate::Distance>>()
+            .deserialize(&mut de)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(odd.raw(), &json!({"d": 1}));
         // Read half-way, then refused: it cannot be kept whole, so it fails.
         assert!(
             pair(r#"{"a": 1}"#).is_err(),
