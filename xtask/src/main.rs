@@ -2,11 +2,12 @@
 //! and `cargo xtask help COMMAND` their options; the library half (`xtask::*`) does the work.
 //!
 //! `codegen` regenerates every checked-in artefact derived from `spec/salesflow.yaml` (the
-//! progenitor client and the operation table of `crates/salesflow-api`), and the `Deserialize`
-//! of the webhook payload's structs, derived from `crates/salesflow-webhook-types/src/payload.rs`;
-//! `codegen --check` regenerates them in memory and fails, naming the stale file and showing a
-//! short diff, when the checked-in copy differs. `spec-diff`, `release` and `msrv` are described
-//! in `RELEASING.md` and the README's "Checks", `mutants` in `TESTING.md`; `man` writes the man
+//! progenitor client, the operation table and the request types of `crates/salesflow-api`, the
+//! per-operation layer of `crates/salesflow`, the CLI's argument table, and the open enums and
+//! the webhook payload's structs of `crates/salesflow-webhook-types`); `codegen --check`
+//! regenerates them in memory and fails, naming the stale file and showing a short diff, when
+//! the checked-in copy differs. `spec-diff`, `release` and `msrv` are described in
+//! `RELEASING.md` and the README's "Checks", `mutants` in `TESTING.md`; `man` writes the man
 //! pages of the `salesflow` command (not part of the SDK).
 
 use std::path::{Path, PathBuf};
@@ -32,8 +33,9 @@ struct Cli {
 enum Task {
     /// Regenerate the files derived from spec/salesflow.yaml
     ///
-    /// The low-level client and the operation table of salesflow-api, and the webhook
-    /// payload's Deserialize (from salesflow-webhook-types' payload.rs).
+    /// The low-level client, the operation table and the request types of salesflow-api, the
+    /// per-operation layer of salesflow, the CLI's argument table, and the open enums and the
+    /// webhook payload of salesflow-webhook-types.
     Codegen {
         /// Do not write; exit 1 and show a diff if a checked-in file is stale
         #[arg(long)]

@@ -563,23 +563,26 @@ pub fn parse_parameter(text: &str) -> Result<(String, serde_json::Value), String
     Ok((name.to_owned(), value))
 }
 
-/// Parses `connected`, `reply`, `withdrawn`, a vendor name or an integer code.
+/// Parses an event: a name of the spec's events in any case (`MEMBER_CONNECTED`,
+/// `member-connected`), a short alias (`connected`, `reply`, `withdrawn`), a receiver URL's
+/// segment (`run-on-8`) or an integer code ([`RunOn::from_any_name`]). The events come from
+/// the spec: a new one is known here once the code is regenerated.
 pub fn parse_run_on(text: &str) -> Result<RunOn, String> {
-    let lower = text.trim().to_ascii_lowercase();
-    let known = match lower.as_str() {
-        "connected" | "member-connected" | "member_connected" => Some(RunOn::MemberConnected),
-        "reply" | "replied" | "reply-detected" | "reply_detected" => Some(RunOn::ReplyDetected),
-        "withdrawn" | "invitation-withdrawn" | "invitation_withdrawn" => {
-            Some(RunOn::InvitationWithdrawn)
-        }
-        _ => None,
-    };
-    match known {
-        Some(r) => Ok(r),
-        None => text.parse::<RunOn>().map_err(|_| {
-            format!("`{text}` is not an event: use connected, reply, withdrawn or an integer code")
-        }),
-    }
+    RunOn::from_any_name(text).ok_or_else(|| {
+        let names: Vec<String> = RunOn::KNOWN
+            .iter()
+            .filter_map(|k| Some(format!("{} ({})", k.name()?, k.code())))
+            .collect();
+        let short: Vec<&str> = RunOn::KNOWN
+            .iter()
+            .filter_map(|k| k.aliases().first().copied())
+            .collect();
+        format!(
+            "`{text}` is not an event: use an event name ({}), a short name ({}) or an integer code",
+            names.join(", "),
+            short.join(", ")
+        )
+    })
 }
 
 /// Checks a webhook secret: at least 16 URL-path-safe characters.
@@ -622,9 +625,18 @@ mod tests {
         assert_eq!(parse_run_on("reply"), Ok(RunOn::ReplyDetected));
         assert_eq!(parse_run_on("withdrawn"), Ok(RunOn::InvitationWithdrawn));
         assert_eq!(parse_run_on("7"), Ok(RunOn::InvitationWithdrawn));
-        assert_eq!(parse_run_on("12"), Ok(RunOn::Unknown(12)));
+        assert_eq!(parse_run_on("9999"), Ok(RunOn::Unknown(9999)));
         assert_eq!(parse_run_on("MEMBER_CONNECTED"), Ok(RunOn::MemberConnected));
-        assert!(parse_run_on("sometimes").is_err());
+        for known in RunOn::KNOWN {
+            let name = known.name().unwrap();
+            assert_eq!(parse_run_on(name), Ok(*known));
+            assert_eq!(parse_run_on(&name.to_ascii_lowercase()), Ok(*known));
+            assert_eq!(parse_run_on(&known.code().to_string()), Ok(*known));
+        }
+        let err = parse_run_on("ZZ_NOT_A_VALUE").unwrap_err();
+        for known in RunOn::KNOWN {
+            assert!(err.contains(known.name().unwrap()), "{err}");
+        }
     }
 
     #[test]

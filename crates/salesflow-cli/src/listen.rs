@@ -3,9 +3,11 @@
 //! Salesflow signs nothing, so the URL carries a secret: the receiver answers only
 //! `POST /salesflow/{secret}/{event}` (or `.../{account_id}/{event}`), comparing the secret in constant time, and 404 for
 //! anything else (a wrong secret looks like an unknown path). The event is the last segment
-//! (`member-connected`, `reply-detected`, `invitation-withdrawn`: `RunOn::path_segment`):
-//! attach one webhook per event at its own URL (`Client::attach_webhooks_per_event`), since the
-//! payload names only the connected event in a documented way. A body that is not a webhook
+//! (`member-connected`, `reply-detected`, `invitation-withdrawn`, `run-on-<code>` for any
+//! other: `RunOn::path_segment`; `run-on-<code>` is answered for every code, so a URL keeps its
+//! meaning when its code becomes known): attach one webhook per event at its own URL
+//! (`Client::attach_webhooks_per_event`), since the payload names only the connected event in
+//! a documented way. A body that is not a webhook
 //! payload is 400; a decoded one is printed with its event (one line, or one JSON object per
 //! line with `--output json`) and answered 204.
 
@@ -214,12 +216,9 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
             match client.list_contacts_by_campaign(campaign).await {
                 Ok(members) => match members.first().map(|m| m.member_id) {
                     Some(member) => {
-                        for event in [
-                            salesflow_mock::MockEvent::Connected,
-                            salesflow_mock::MockEvent::ReplyDetected,
-                            salesflow_mock::MockEvent::InvitationWithdrawn,
-                        ] {
-                            note!("mock: simulating {} for member {member}", event.run_on());
+                        // Every event of the spec, in its order.
+                        for &event in RunOn::KNOWN {
+                            note!("mock: simulating {event} for member {member}");
                             if let Err(e) = state.simulate_event(member, event).await {
                                 eprintln!("mock: cannot simulate an event: {e}");
                             }
@@ -322,6 +321,25 @@ mod tests {
         assert_eq!(status, StatusCode::BAD_REQUEST);
     }
 
+    #[tokio::test]
+    async fn every_event_is_routed_by_its_segment_and_by_its_code() {
+        // `run-on-<code>` is what a URL attached while the code was unknown ends with: it
+        // still reaches the receiver once the code is known, as that event.
+        let body = r#"{"MemberId": 7}"#;
+        for &known in RunOn::KNOWN.iter().chain(&[RunOn::Unknown(9999)]) {
+            for segment in [
+                known.path_segment().into_owned(),
+                format!("run-on-{}", known.code()),
+            ] {
+                let (status, got) = post_to(&format!("/salesflow/{SECRET}/{segment}"), body).await;
+                assert_eq!(status, StatusCode::NO_CONTENT, "{segment}");
+                assert_eq!(got.map(|(event, _)| event), Some(known), "{segment}");
+            }
+        }
+        let (status, _) = post_to(&format!("/salesflow/{SECRET}/zz-not-a-value"), body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
     #[test]
     fn secrets_and_lines() {
         let a = random_secret().unwrap();
@@ -336,9 +354,9 @@ mod tests {
             line.contains("  REPLY_DETECTED  member 7  Ann Lee  status MEMBER_CONNECTED"),
             "{line}"
         );
-        let json = event_json(RunOn::Unknown(12), &p);
-        assert_eq!(json["Event"], "12");
-        assert_eq!(json["RunOn"], 12);
+        let json = event_json(RunOn::Unknown(9999), &p);
+        assert_eq!(json["Event"], "9999");
+        assert_eq!(json["RunOn"], 9999);
         assert_eq!(json["Payload"]["MemberId"], 7);
     }
 }

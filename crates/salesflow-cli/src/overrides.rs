@@ -146,7 +146,7 @@ pub(crate) const ARGS: &[ArgOverride] = &[
         parser: Some(run_on),
         ..ArgOverride::new("runOn")
             .value_name("EVENT")
-            .help("The event: connected (1), reply (2), withdrawn (7), a vendor name such as MEMBER_CONNECTED, or another integer code.")
+            .help("The event: a name of the spec's events in any case (MEMBER_CONNECTED), a short name (connected), a receiver URL's segment or an integer code; a code the spec does not name is sent as it is.")
     },
     ArgOverride::new("PublicIdentifiers").value_name("PUBLIC_IDENTIFIER"),
 ];

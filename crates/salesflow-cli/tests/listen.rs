@@ -8,7 +8,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use common::{json, stderr, Mock};
-use salesflow_mock::{MockEvent, DEMO_MEMBER_JOHN};
+use salesflow::RunOn;
+use salesflow_mock::DEMO_MEMBER_JOHN;
 use serde_json::Value;
 
 const SECRET: &str = "test-secret-0123456789abcdef";
@@ -135,7 +136,7 @@ fn listen_prints_a_simulated_event_and_exits_after_count() {
         .rt
         .block_on(
             mock.server
-                .simulate_event(DEMO_MEMBER_JOHN, MockEvent::Connected),
+                .simulate_event(DEMO_MEMBER_JOHN, RunOn::MemberConnected),
         )
         .unwrap();
     let ours = outcome
@@ -161,12 +162,13 @@ fn listen_prints_a_simulated_event_and_exits_after_count() {
 }
 
 #[test]
-fn listen_with_mock_tells_the_three_events_apart() {
-    // With --mock: one webhook per event at its own URL, attached to the demo campaign, and
-    // each event simulated once. The payloads of the reply and the withdrawal carry names the
-    // vendor does not document; the listener still tells them apart, by the URL.
+fn listen_with_mock_tells_every_event_apart() {
+    // With --mock: one webhook per event of the spec at its own URL, attached to the demo
+    // campaign, and each event simulated once. The payloads of the reply and the withdrawal
+    // carry names the vendor does not document; the listener still tells them apart, by the URL.
+    let count = RunOn::KNOWN.len().to_string();
     let (child, listening, _stderr) = spawn_listener(&[
-        "--mock", "--output", "table", "webhooks", "listen", "--port", "0", "--count", "3",
+        "--mock", "--output", "table", "webhooks", "listen", "--port", "0", "--count", &count,
     ]);
     // A generated secret is shown, since the user needs it.
     let secret = listening
@@ -178,11 +180,10 @@ fn listen_with_mock_tells_the_three_events_apart() {
     let (code, out) = wait(child, 20);
     assert_eq!(code, Some(0));
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 3, "{out}");
-    for (line, event) in
-        lines
-            .iter()
-            .zip(["MEMBER_CONNECTED", "REPLY_DETECTED", "INVITATION_WITHDRAWN"])
+    assert_eq!(lines.len(), RunOn::KNOWN.len(), "{out}");
+    for (line, event) in lines
+        .iter()
+        .zip(RunOn::KNOWN.iter().map(|k| k.name().unwrap()))
     {
         assert!(line.contains(&format!("  {event}  ")), "{line}");
         assert!(line.contains("member 46875434"), "{line}");
@@ -193,8 +194,10 @@ fn listen_with_mock_tells_the_three_events_apart() {
 #[test]
 fn listen_prints_the_event_of_each_url_as_json() {
     let mock = Mock::start();
+    let count = RunOn::KNOWN.len().to_string();
     let (child, listening, _stderr) = spawn_listener(&[
-        "--output", "json", "webhooks", "listen", "--port", "0", "--secret", SECRET, "--count", "3",
+        "--output", "json", "webhooks", "listen", "--port", "0", "--secret", SECRET, "--count",
+        &count,
     ]);
     let base = listening
         .trim_end_matches("/salesflow/<secret>/<event>")
@@ -214,7 +217,7 @@ fn listen_prints_the_event_of_each_url_as_json() {
             salesflow::RunOn::KNOWN,
         ))
         .unwrap();
-    assert_eq!(hooks.len(), 3);
+    assert_eq!(hooks.len(), RunOn::KNOWN.len());
     // Idempotent: a second call finds them all and creates nothing.
     let before = mock.server.requests().len();
     let again = mock
@@ -242,11 +245,8 @@ fn listen_prints_the_event_of_each_url_as_json() {
         before + 1,
         "only ListWebhooks"
     );
-    for event in [
-        MockEvent::InvitationWithdrawn,
-        MockEvent::Connected,
-        MockEvent::ReplyDetected,
-    ] {
+    // In reverse order: each line names the event of the URL it came to.
+    for &event in RunOn::KNOWN.iter().rev() {
         mock.rt
             .block_on(mock.server.simulate_event(DEMO_MEMBER_JOHN, event))
             .unwrap();
@@ -263,14 +263,12 @@ fn listen_prints_the_event_of_each_url_as_json() {
             )
         })
         .collect();
-    assert_eq!(
-        events,
-        [
-            ("INVITATION_WITHDRAWN".to_owned(), 7),
-            ("MEMBER_CONNECTED".to_owned(), 1),
-            ("REPLY_DETECTED".to_owned(), 2)
-        ]
-    );
+    let expected: Vec<(String, i64)> = RunOn::KNOWN
+        .iter()
+        .rev()
+        .map(|k| (k.name().unwrap().to_owned(), k.code()))
+        .collect();
+    assert_eq!(events, expected);
 }
 
 #[test]

@@ -10,55 +10,72 @@ use serde::{Deserialize, Serialize};
 use crate::world::{Member, World};
 use crate::{MockError, MockState};
 
-/// `IntegrationRunOn` sent for a reply detected, `INTEGRATION_RUN_ON_REPLY_DETECTED`.
-/// **A guess**: the vendor documents only
-/// `INTEGRATION_RUN_ON_CONNECTED`. The SDK never relies on it (`WebhookPayload::event` reads
-/// only the documented name); receivers tell events apart by the URL of the webhook each
-/// event is attached with (`RunOn::path_segment`).
-pub const RUN_ON_NAME_REPLY_DETECTED: &str = "INTEGRATION_RUN_ON_REPLY_DETECTED";
-
-/// `IntegrationRunOn` sent for an invitation withdrawn,
-/// `INTEGRATION_RUN_ON_INVITATION_WITHDRAWN`. **A guess**, like
-/// [`RUN_ON_NAME_REPLY_DETECTED`].
-pub const RUN_ON_NAME_INVITATION_WITHDRAWN: &str = "INTEGRATION_RUN_ON_INVITATION_WITHDRAWN";
-
-/// An event the mock can simulate for a member.
+/// An event the mock can simulate for a member: any [`RunOn`], the spec's events and codes it
+/// does not know alike (`From<RunOn>`).
 ///
-/// In JSON: `"connected"`, `"reply_detected"` or `"invitation_withdrawn"` (the vendor's
-/// names `"MEMBER_CONNECTED"`, `"REPLY_DETECTED"`, `"INVITATION_WITHDRAWN"` are accepted too).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MockEvent {
-    /// The member accepted the invitation: status becomes `MEMBER_CONNECTED` (the `ERROR`
-    /// and `DUPLICATE` bits are kept), `ConnectedAt` is set. Fires `RunOn` 1.
-    #[serde(alias = "MEMBER_CONNECTED")]
-    Connected,
-    /// A reply from the member was detected: `HasReply` becomes true. Fires `RunOn` 2.
-    #[serde(alias = "REPLY_DETECTED")]
-    ReplyDetected,
-    /// The invitation was withdrawn: status becomes `MEMBER_INVITATION_WITHDRAWN`. Fires
-    /// `RunOn` 7.
-    #[serde(alias = "INVITATION_WITHDRAWN")]
-    InvitationWithdrawn,
-}
+/// What it does to the member, for the events that change one: `MEMBER_CONNECTED` sets the
+/// status to `MEMBER_CONNECTED` (the `ERROR` and `DUPLICATE` bits are kept) and `ConnectedAt`;
+/// `REPLY_DETECTED` sets `HasReply` (and, as the vendor does, is never delivered for a muted
+/// member); `INVITATION_WITHDRAWN` sets the status to `MEMBER_INVITATION_WITHDRAWN`. Any other
+/// event only fires the webhooks attached for its code. The payload's `IntegrationRunOn` is
+/// [`RunOn::assumed_payload_name`]: the vendor's name where it documents one, the spec's
+/// assumption otherwise.
+///
+/// In JSON (`POST /_mock/events`): any name [`RunOn::from_any_name`] reads (`"connected"`,
+/// `"reply_detected"`, `"MEMBER_CONNECTED"`, `"run-on-8"`) or an integer code; written as the
+/// event's name in lower case (`"member_connected"`), or its code when unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MockEvent(RunOn);
 
 impl MockEvent {
     /// The webhook attachments' `RunOn` this event fires.
     pub fn run_on(self) -> RunOn {
-        match self {
-            Self::Connected => RunOn::MemberConnected,
-            Self::ReplyDetected => RunOn::ReplyDetected,
-            Self::InvitationWithdrawn => RunOn::InvitationWithdrawn,
-        }
+        self.0
     }
 
-    /// The payload's `IntegrationRunOn` (see [`RUN_ON_NAME_REPLY_DETECTED`] and
-    /// [`RUN_ON_NAME_INVITATION_WITHDRAWN`] for the two guessed names).
-    pub fn integration_run_on(self) -> &'static str {
-        match self {
-            Self::Connected => "INTEGRATION_RUN_ON_CONNECTED",
-            Self::ReplyDetected => RUN_ON_NAME_REPLY_DETECTED,
-            Self::InvitationWithdrawn => RUN_ON_NAME_INVITATION_WITHDRAWN,
+    /// The payload's `IntegrationRunOn` ([`RunOn::assumed_payload_name`]), if the event has
+    /// one.
+    pub fn integration_run_on(self) -> Option<&'static str> {
+        self.0.assumed_payload_name()
+    }
+}
+
+impl From<RunOn> for MockEvent {
+    fn from(run_on: RunOn) -> Self {
+        Self(run_on)
+    }
+}
+
+impl Serialize for MockEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.name() {
+            Some(name) => serializer.serialize_str(&name.to_ascii_lowercase()),
+            None => serializer.serialize_i64(self.0.code()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MockEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Code(i64),
+            Name(String),
+        }
+        match Form::deserialize(deserializer)? {
+            Form::Code(code) => Ok(Self(RunOn::from(code))),
+            Form::Name(name) => RunOn::from_any_name(&name).map(Self).ok_or_else(|| {
+                let known: Vec<String> = RunOn::KNOWN
+                    .iter()
+                    .filter_map(|k| k.name())
+                    .map(str::to_ascii_lowercase)
+                    .collect();
+                serde::de::Error::custom(format!(
+                    "unknown event `{name}`: one of {} or an integer code",
+                    known.join(", ")
+                ))
+            }),
         }
     }
 }
@@ -114,7 +131,7 @@ pub(crate) fn payload_for(world: &World, m: &Member, event: MockEvent) -> Webhoo
     let flags = m.flags();
     let mut p = WebhookPayload::default();
     p.integration_type = Some(IntegrationType::Webhook);
-    p.integration_run_on = Some(event.integration_run_on().to_owned());
+    p.integration_run_on = event.integration_run_on().map(str::to_owned);
     p.member_id = Some(m.id().get());
     p.linked_in_member_id = Some(1_000_000_000 + m.id().get().rem_euclid(1_000_000_000));
     p.first_name = d.first_name.clone();
@@ -201,15 +218,17 @@ pub(crate) fn apply_event(
     let m = world
         .update_member(member_id, |m| {
             let kept = m.flags() & (MemberFlags::ERROR | MemberFlags::DUPLICATE);
-            match event {
-                MockEvent::Connected => {
+            // The events that change a member; any other only fires its webhooks.
+            match event.run_on() {
+                RunOn::MemberConnected => {
                     m.set_flags(MemberFlags::CONNECTED | kept);
                     m.connected_at = Some(now);
                 }
-                MockEvent::ReplyDetected => m.has_reply = true,
-                MockEvent::InvitationWithdrawn => {
+                RunOn::ReplyDetected => m.has_reply = true,
+                RunOn::InvitationWithdrawn => {
                     m.set_flags(MemberFlags::INVITATION_WITHDRAWN | kept);
                 }
+                _ => {}
             }
             m.touch(now);
             m.clone()
@@ -227,7 +246,7 @@ pub(crate) fn apply_event(
             for a in firing {
                 let muted_skip = m.muted
                     && (hook.webhook.disable_for_muted_contacts == Some(true)
-                        || event == MockEvent::ReplyDetected);
+                        || event.run_on() == RunOn::ReplyDetected);
                 if muted_skip {
                     skipped_muted.push(hook.webhook.webhook_id);
                     continue;

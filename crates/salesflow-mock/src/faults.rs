@@ -111,7 +111,7 @@ pub enum FaultKind {
     },
     /// Rewrites enum values in the handler's response to values the spec does not list:
     /// campaign `Status` becomes `CAMPAIGN_ARCHIVED`, account `Status` `ACCOUNT_SUSPENDED`,
-    /// a member `Status` gains the name `MEMBER_SNOOZED`, and `RunOn` becomes 12.
+    /// a member `Status` gains the name `MEMBER_SNOOZED`, and `RunOn` becomes 9999.
     UnknownEnumValues,
     /// Adds fields the spec does not list to every object of the handler's response:
     /// `"MockExtraField": "added by salesflow-mock"` and `"MockExtraObject": {"Nested": 1}`.
@@ -256,7 +256,7 @@ fn unknown_enums(value: &mut Value) {
                     ("Status", Value::String(s)) if s.starts_with("MEMBER_") => {
                         *v = Value::String(format!("{s}, MEMBER_SNOOZED"));
                     }
-                    ("RunOn", Value::Number(_)) => *v = json!(12),
+                    ("RunOn", Value::Number(_)) => *v = json!(9999),
                     _ => unknown_enums(v),
                 }
             }

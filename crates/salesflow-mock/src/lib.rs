@@ -122,9 +122,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub use error::MockError;
-pub use events::{
-    Delivery, EventOutcome, MockEvent, RUN_ON_NAME_INVITATION_WITHDRAWN, RUN_ON_NAME_REPLY_DETECTED,
-};
+pub use events::{Delivery, EventOutcome, MockEvent};
 pub use faults::{ActiveFault, Fault, FaultId, FaultKind};
 pub use log::RecordedRequest;
 pub use world::{
@@ -429,13 +427,14 @@ impl MockState {
     }
 
     /// Simulates an event for a member: updates it and POSTs the webhook payload to every
-    /// webhook attached to its campaign for the event. See [`MockEvent`].
+    /// webhook attached to its campaign for the event. Any `RunOn` (or [`MockEvent`]): the
+    /// spec's events and unknown codes alike.
     pub async fn simulate_event(
         &self,
         member_id: MemberId,
-        event: MockEvent,
+        event: impl Into<MockEvent>,
     ) -> Result<EventOutcome, MockError> {
-        events::simulate(self, member_id, event).await
+        events::simulate(self, member_id, event.into()).await
     }
 
     /// Adds an account reached with `token` (a token may reach several accounts; the

@@ -654,8 +654,10 @@ impl World {
         let mut json = serde_json::to_value(&member.details)
             .map_err(|e| MockError::InvalidPatch(e.to_string()))?;
         merge_patch(&mut json, Value::Object(patch));
+        // Strictly: a known field of the wrong shape is refused, not kept raw in `extra`.
         let mut details: ContactDetails =
-            serde_json::from_value(json).map_err(|e| MockError::InvalidPatch(e.to_string()))?;
+            salesflow_webhook_types::lenient::strict(|| serde_json::from_value(json))
+                .map_err(|e| MockError::InvalidPatch(e.to_string()))?;
         if details.member_id != id {
             return Err(MockError::InvalidPatch(format!(
                 "`MemberId` cannot be changed (member {id})"

@@ -11,7 +11,6 @@ use reqwest::Method;
 use salesflow_api::Operation;
 use salesflow_mock::{
     MockError, MockEvent, DEMO_CAMPAIGN_RUNNING, DEMO_MEMBER_ANN, DEMO_MEMBER_JOHN, DEMO_TOKEN,
-    RUN_ON_NAME_INVITATION_WITHDRAWN, RUN_ON_NAME_REPLY_DETECTED,
 };
 use salesflow_webhook_types::{MemberFlags, MemberId, RunOn, WebhookId, WebhookPayload};
 use serde_json::{json, Value};
@@ -201,17 +200,17 @@ async fn other_events_use_their_run_on_and_guessed_names() {
     hook(&api, &receiver.url, Some(false), &[2, 7]).await;
     let reply = api
         .server
-        .simulate_event(DEMO_MEMBER_JOHN, MockEvent::ReplyDetected)
+        .simulate_event(DEMO_MEMBER_JOHN, RunOn::ReplyDetected)
         .await
         .unwrap();
     assert_eq!(reply.deliveries.len(), 1);
     api.server
-        .simulate_event(DEMO_MEMBER_JOHN, MockEvent::InvitationWithdrawn)
+        .simulate_event(DEMO_MEMBER_JOHN, RunOn::InvitationWithdrawn)
         .await
         .unwrap();
     // Connected fires only the demo webhook (RunOn 1), not ours.
     api.server
-        .simulate_event(DEMO_MEMBER_JOHN, MockEvent::Connected)
+        .simulate_event(DEMO_MEMBER_JOHN, RunOn::MemberConnected)
         .await
         .unwrap();
     let payloads = receiver.payloads();
@@ -222,7 +221,10 @@ async fn other_events_use_their_run_on_and_guessed_names() {
         .collect();
     assert_eq!(
         names,
-        [RUN_ON_NAME_REPLY_DETECTED, RUN_ON_NAME_INVITATION_WITHDRAWN]
+        [
+            RunOn::ReplyDetected.assumed_payload_name().unwrap(),
+            RunOn::InvitationWithdrawn.assumed_payload_name().unwrap()
+        ]
     );
     assert_eq!(payloads[0].has_reply, Some(true));
     assert!(payloads[1]
@@ -232,7 +234,7 @@ async fn other_events_use_their_run_on_and_guessed_names() {
         .contains(MemberFlags::INVITATION_WITHDRAWN));
     assert_eq!(
         api.server
-            .simulate_event(MemberId::new(1), MockEvent::Connected)
+            .simulate_event(MemberId::new(1), RunOn::MemberConnected)
             .await,
         Err(MockError::UnknownMember(MemberId::new(1)))
     );
@@ -261,7 +263,7 @@ async fn a_muted_member_is_not_delivered_when_the_webhook_disables_muted_contact
     for member in [DEMO_MEMBER_ANN, DEMO_MEMBER_JOHN] {
         let outcome = api
             .server
-            .simulate_event(member, MockEvent::Connected)
+            .simulate_event(member, RunOn::MemberConnected)
             .await
             .unwrap();
         assert_eq!(outcome.skipped_muted, [quiet_id]);
@@ -274,7 +276,7 @@ async fn a_muted_member_is_not_delivered_when_the_webhook_disables_muted_contact
     // Unmuted, the quiet webhook is called.
     api.server.set_muted(DEMO_MEMBER_JOHN, false).unwrap();
     api.server
-        .simulate_event(DEMO_MEMBER_JOHN, MockEvent::Connected)
+        .simulate_event(DEMO_MEMBER_JOHN, RunOn::MemberConnected)
         .await
         .unwrap();
     assert_eq!(quiet.payloads().len(), 1);
@@ -543,4 +545,73 @@ async fn a_patched_field_the_sdk_does_not_know_is_served_by_every_operation_retu
     }
     let after = client.get_contact(&DEMO_MEMBER_JOHN).await.unwrap();
     assert_eq!(after.first_name.as_deref(), Some("John"));
+}
+
+/// Every event of the spec (`RunOn::KNOWN`, generated from it) is simulated, delivered to the
+/// webhooks attached for its code, with the payload name the spec gives it; an unknown code
+/// is simulated too.
+#[tokio::test]
+async fn every_event_of_the_spec_and_an_unknown_code_are_simulated() {
+    let api = Api::start().await;
+    let events: Vec<RunOn> = RunOn::KNOWN
+        .iter()
+        .copied()
+        .chain([RunOn::Unknown(9999)])
+        .collect();
+    let mut receivers = Vec::new();
+    for event in &events {
+        let receiver = Receiver::start().await;
+        // One webhook per event: a webhook is attached to a campaign at most three times.
+        hook(&api, &receiver.url, Some(false), &[event.code()]).await;
+        receivers.push(receiver);
+    }
+    for (event, receiver) in events.iter().zip(&receivers) {
+        let outcome = api
+            .server
+            .simulate_event(DEMO_MEMBER_JOHN, *event)
+            .await
+            .unwrap();
+        assert_eq!(outcome.event.run_on(), *event);
+        let ours = outcome
+            .deliveries
+            .iter()
+            .filter(|d| d.url == receiver.url)
+            .count();
+        assert_eq!(ours, 1, "{event:?}");
+        let payloads = receiver.payloads();
+        assert_eq!(payloads.len(), 1, "{event:?}");
+        assert_eq!(
+            payloads[0].integration_run_on.as_deref(),
+            event.assumed_payload_name(),
+            "{event:?}"
+        );
+        assert_eq!(payloads[0].member_id, Some(DEMO_MEMBER_JOHN.get()));
+    }
+}
+
+#[test]
+fn mock_events_read_every_form_of_an_event_name() {
+    for (json, want) in [
+        (json!("connected"), RunOn::MemberConnected),
+        (json!("reply_detected"), RunOn::ReplyDetected),
+        (json!("invitation_withdrawn"), RunOn::InvitationWithdrawn),
+        (json!("MEMBER_CONNECTED"), RunOn::MemberConnected),
+        (json!("run-on-9999"), RunOn::Unknown(9999)),
+        (json!(7), RunOn::InvitationWithdrawn),
+        (json!(9999), RunOn::Unknown(9999)),
+    ] {
+        let event: MockEvent = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(event.run_on(), want, "{json}");
+        let again: MockEvent =
+            serde_json::from_value(serde_json::to_value(event).unwrap()).unwrap();
+        assert_eq!(again, event);
+    }
+    for known in RunOn::KNOWN {
+        let event = MockEvent::from(*known);
+        assert_eq!(
+            serde_json::to_value(event).unwrap(),
+            json!(known.name().unwrap().to_ascii_lowercase())
+        );
+    }
+    assert!(serde_json::from_value::<MockEvent>(json!("ZZ_NOT_A_VALUE")).is_err());
 }

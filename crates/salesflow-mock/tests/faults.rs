@@ -171,7 +171,7 @@ async fn unknown_enum_values_and_extra_fields() {
     let details: salesflow_api::types::ContactDetails = serde_json::from_value(member).unwrap();
     assert_eq!(details.status.unwrap().unknown_names(), ["MEMBER_SNOOZED"]);
     let (_, hooks) = api.get("/webhooks/list", "").await;
-    assert_eq!(hooks[0]["AttachedWebhookCampaigns"][0]["RunOn"], 12);
+    assert_eq!(hooks[0]["AttachedWebhookCampaigns"][0]["RunOn"], 9999);
     let url = format!(
         "{}/accounts/list?token={}",
         api.server.base_url(),

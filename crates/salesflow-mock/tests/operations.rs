@@ -339,14 +339,14 @@ async fn webhook_lifecycle_with_the_three_attachment_rule() {
         "a 4th attachment"
     );
     // An undocumented code counts towards the three as well.
-    let q = format!("webhookId={id}&campaignId={DEMO_CAMPAIGN_RUNNING}&runOn=3");
+    let q = format!("webhookId={id}&campaignId={DEMO_CAMPAIGN_RUNNING}&runOn=9998");
     assert_eq!(api.post("/webhooks/attach", &q, json!({})).await.0, 409);
     // Another campaign is fine, with a documented code or one the vendor added later (kept).
     let q = format!("webhookId={id}&campaignId={DEMO_CAMPAIGN_PAUSED}&runOn=2");
     assert_eq!(api.post("/webhooks/attach", &q, json!({})).await.0, 200);
-    let q = format!("webhookId={id}&campaignId={DEMO_CAMPAIGN_PAUSED}&runOn=12");
+    let q = format!("webhookId={id}&campaignId={DEMO_CAMPAIGN_PAUSED}&runOn=9999");
     let (status, a) = api.post("/webhooks/attach", &q, json!({})).await;
-    assert_eq!((status, a["RunOn"].clone()), (200, json!(12)), "{a}");
+    assert_eq!((status, a["RunOn"].clone()), (200, json!(9999)), "{a}");
 
     let (_, list) = api.get("/webhooks/list", "").await;
     let hooks: Vec<salesflow_api::types::Webhook> = serde_json::from_value(list).unwrap();
@@ -355,7 +355,7 @@ async fn webhook_lifecycle_with_the_three_attachment_rule() {
     assert_eq!(attached.len(), 5);
     assert!(attached
         .iter()
-        .any(|a| a.campaign_id == DEMO_CAMPAIGN_PAUSED && a.run_on == RunOn::Unknown(12)));
+        .any(|a| a.campaign_id == DEMO_CAMPAIGN_PAUSED && a.run_on == RunOn::Unknown(9999)));
     assert!(hooks.iter().any(|h| h.webhook_id == DEMO_WEBHOOK_ID));
 
     let q = format!("webhookCampaignId={}", attachments[1]);

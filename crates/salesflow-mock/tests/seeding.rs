@@ -8,10 +8,10 @@ use common::Api;
 use reqwest::Method;
 use salesflow_api::types::ContactDetails;
 use salesflow_mock::{
-    MockError, MockEvent, Seed, DEMO_ACCOUNT_ID, DEMO_CAMPAIGN_PAUSED, DEMO_CAMPAIGN_RUNNING,
+    MockError, Seed, DEMO_ACCOUNT_ID, DEMO_CAMPAIGN_PAUSED, DEMO_CAMPAIGN_RUNNING,
     DEMO_OTHER_ACCOUNT_ID,
 };
-use salesflow_webhook_types::{CampaignId, MemberFlags};
+use salesflow_webhook_types::{CampaignId, MemberFlags, RunOn};
 use serde_json::{json, Map, Value};
 
 fn object(value: Value) -> Map<String, Value> {
@@ -97,7 +97,7 @@ async fn a_seeded_status_is_kept_and_a_connected_member_fires_with_its_date() {
     );
     assert_eq!(api.post("/webhooks/attach", &q, json!({})).await.0, 200);
     api.server
-        .simulate_event(id, MockEvent::ReplyDetected)
+        .simulate_event(id, RunOn::ReplyDetected)
         .await
         .unwrap();
     let deliveries = api.server.deliveries();

@@ -143,7 +143,7 @@ impl<T> StringEnumVisitor<T> {
     }
 }
 
-impl<T: From<String>> de::Visitor<'_> for StringEnumVisitor<T> {
+impl<T: From<String> + for<'a> From<&'a str>> de::Visitor<'_> for StringEnumVisitor<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -151,7 +151,8 @@ impl<T: From<String>> de::Visitor<'_> for StringEnumVisitor<T> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        Ok(T::from(v.to_owned()))
+        // A known value allocates nothing.
+        Ok(T::from(v))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
@@ -167,126 +168,156 @@ impl<T: From<String>> de::Visitor<'_> for StringEnumVisitor<T> {
     }
 }
 
-string_enum! {
-    /// The status of a campaign (`Status` in ListCampaigns).
-    pub enum CampaignStatus {
-        /// The campaign is running right now.
-        Running = "CAMPAIGN_RUNNING",
-        /// The campaign will start at its scheduled time.
-        Paused = "CAMPAIGN_PAUSED",
-        /// The campaign is stopped and will never start automatically.
-        Stopped = "CAMPAIGN_STOPPED",
-    }
+/// Defines [`RunOn`] from the spec's events (`generated/enums.rs`).
+macro_rules! run_on {
+    (
+        $(
+            $(#[$variant_meta:meta])*
+            $variant:ident = $code:literal {
+                name: $name:literal,
+                payload_name: $payload:expr,
+                assumed_payload_name: $assumed:expr,
+                segment: $segment:expr,
+                aliases: [$($alias:literal),*],
+            }
+        )+
+    ) => {
+        /// A webhook event: the one type for the idea, whatever encodes it.
+        ///
+        /// Three encodings meet it:
+        /// - the integer `runOn` of AttachWebhook and of `AttachedWebhookCampaigns` ([`code`](Self::code),
+        ///   `From<i64>`; what `Serialize`/`Deserialize` use, as a JSON integer; decoding also accepts
+        ///   the event's name, `"MEMBER_CONNECTED"`, and the integer as a string, `"2"`);
+        /// - the name the webhook payload's `IntegrationRunOn` carries
+        ///   ([`payload_name`](Self::payload_name), [`from_payload_name`](Self::from_payload_name)):
+        ///   the vendor documents it only for [`MemberConnected`](Self::MemberConnected)
+        ///   (`INTEGRATION_RUN_ON_CONNECTED`); for the other events the names are unpublished, so a
+        ///   receiver cannot tell them apart from the payload;
+        /// - a path segment of the receiver's URL ([`path_segment`](Self::path_segment),
+        ///   [`from_path_segment`](Self::from_path_segment)): how a receiver tells every event apart
+        ///   using only what the vendor documents. Attach one webhook **per event**, each with its own
+        ///   URL ending in the event's segment (`.../member-connected`, `.../reply-detected`,
+        ///   `.../invitation-withdrawn`; the `salesflow` crate's `Client::attach_webhooks_per_event`
+        ///   does it), and route by the segment: the `runOn` of the attachment that fired is then in the
+        ///   URL the vendor calls.
+        ///
+        /// ```
+        /// use salesflow_webhook_types::RunOn;
+        /// assert_eq!(RunOn::from(2), RunOn::ReplyDetected);
+        /// assert_eq!(RunOn::ReplyDetected.path_segment(), "reply-detected");
+        /// assert_eq!(RunOn::from_path_segment("reply-detected"), Some(RunOn::ReplyDetected));
+        /// assert_eq!(RunOn::ReplyDetected.payload_name(), None); // undocumented by the vendor
+        /// assert_eq!(
+        ///     RunOn::from_payload_name("INTEGRATION_RUN_ON_CONNECTED"),
+        ///     Some(RunOn::MemberConnected)
+        /// );
+        /// ```
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum RunOn {
+            $(
+                $(#[$variant_meta])*
+                $variant,
+            )+
+            /// An event code this version of the crate does not know, kept as received.
+            Unknown(i64),
+        }
+
+        impl RunOn {
+            /// Every known value, in the spec's order.
+            pub const KNOWN: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The integer code.
+            pub const fn code(&self) -> i64 {
+                match self {
+                    $(Self::$variant => $code,)+
+                    Self::Unknown(code) => *code,
+                }
+            }
+
+            /// The event's name in the vendor's reference (`"MEMBER_CONNECTED"`), or `None`
+            /// for an unknown code.
+            pub const fn name(&self) -> Option<&'static str> {
+                match self {
+                    $(Self::$variant => Some($name),)+
+                    Self::Unknown(_) => None,
+                }
+            }
+
+            /// The name the webhook payload's `IntegrationRunOn` carries for this event, when
+            /// the vendor documents it (`INTEGRATION_RUN_ON_CONNECTED` for
+            /// [`MemberConnected`](Self::MemberConnected)); `None` when it is unpublished.
+            pub const fn payload_name(&self) -> Option<&'static str> {
+                match self {
+                    $(Self::$variant => $payload,)+
+                    Self::Unknown(_) => None,
+                }
+            }
+
+            /// The `IntegrationRunOn` a simulation sends (the mock): the documented name, or
+            /// the spec's assumption for an event whose name is unpublished. **Not** for
+            /// telling events apart: see [`path_segment`](Self::path_segment).
+            pub const fn assumed_payload_name(&self) -> Option<&'static str> {
+                match self {
+                    $(Self::$variant => match $payload {
+                        Some(name) => Some(name),
+                        None => $assumed,
+                    },)+
+                    Self::Unknown(_) => None,
+                }
+            }
+
+            /// Other names the spec gives the event, for people: `connected`, `reply`.
+            pub const fn aliases(&self) -> &'static [&'static str] {
+                match self {
+                    $(Self::$variant => &[$($alias),*],)+
+                    Self::Unknown(_) => &[],
+                }
+            }
+
+            /// The named path segment of an event of 0.1 (`member-connected`).
+            const fn named_segment(&self) -> Option<&'static str> {
+                match self {
+                    $(Self::$variant => $segment,)+
+                    Self::Unknown(_) => None,
+                }
+            }
+        }
+
+        impl From<i64> for RunOn {
+            fn from(code: i64) -> Self {
+                match code {
+                    $($code => Self::$variant,)+
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        #[cfg(feature = "schemars")]
+        impl schemars::JsonSchema for RunOn {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                "RunOn".into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "integer",
+                    "format": "int64",
+                    "description": concat!(
+                        "A webhook event. Known codes: ",
+                        $(stringify!($code), " (", $name, "), ",)+
+                        "other codes may appear and are valid."
+                    ),
+                    "examples": [$($code),+]
+                })
+            }
+        }
+    };
 }
 
-string_enum! {
-    /// The status of a LinkedIn account (`Status` in ListAccounts).
-    pub enum AccountStatus {
-        /// The account is active.
-        Active = "ACCOUNT_ACTIVE",
-        /// The account is blocked.
-        Blocked = "ACCOUNT_BLOCKED",
-    }
-}
-
-string_enum! {
-    /// The kind of integration that sent a webhook payload (`IntegrationType`).
-    pub enum IntegrationType {
-        /// A webhook.
-        Webhook = "INTEGRATION_TYPE_WEBHOOK",
-    }
-}
-
-string_enum! {
-    /// The LinkedIn network distance between the account and the member (`Distance`).
-    ///
-    /// Only `DISTANCE_3` appears in the vendor's reference; the other names follow its
-    /// pattern and are assumptions. Anything else is kept as [`Unknown`](Self::Unknown).
-    pub enum Distance {
-        /// A first-degree connection.
-        First = "DISTANCE_1",
-        /// A second-degree connection.
-        Second = "DISTANCE_2",
-        /// A third-degree connection.
-        Third = "DISTANCE_3",
-        /// Outside the account's network.
-        OutOfNetwork = "DISTANCE_OUT_OF_NETWORK",
-    }
-}
-
-/// A webhook event: the one type for the idea, whatever encodes it.
-///
-/// Three encodings meet it:
-/// - the integer `runOn` of AttachWebhook and of `AttachedWebhookCampaigns` ([`code`](Self::code),
-///   `From<i64>`; what `Serialize`/`Deserialize` use, as a JSON integer; decoding also accepts
-///   the event's name, `"MEMBER_CONNECTED"`, and the integer as a string, `"2"`);
-/// - the name the webhook payload's `IntegrationRunOn` carries
-///   ([`payload_name`](Self::payload_name), [`from_payload_name`](Self::from_payload_name)):
-///   the vendor documents it only for [`MemberConnected`](Self::MemberConnected)
-///   (`INTEGRATION_RUN_ON_CONNECTED`); for the other events the names are unpublished, so a
-///   receiver cannot tell them apart from the payload;
-/// - a path segment of the receiver's URL ([`path_segment`](Self::path_segment),
-///   [`from_path_segment`](Self::from_path_segment)): how a receiver tells every event apart
-///   using only what the vendor documents. Attach one webhook **per event**, each with its own
-///   URL ending in the event's segment (`.../member-connected`, `.../reply-detected`,
-///   `.../invitation-withdrawn`; the `salesflow` crate's `Client::attach_webhooks_per_event`
-///   does it), and route by the segment: the `runOn` of the attachment that fired is then in the
-///   URL the vendor calls.
-///
-/// ```
-/// use salesflow_webhook_types::RunOn;
-/// assert_eq!(RunOn::from(2), RunOn::ReplyDetected);
-/// assert_eq!(RunOn::ReplyDetected.path_segment(), "reply-detected");
-/// assert_eq!(RunOn::from_path_segment("reply-detected"), Some(RunOn::ReplyDetected));
-/// assert_eq!(RunOn::ReplyDetected.payload_name(), None); // undocumented by the vendor
-/// assert_eq!(
-///     RunOn::from_payload_name("INTEGRATION_RUN_ON_CONNECTED"),
-///     Some(RunOn::MemberConnected)
-/// );
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RunOn {
-    /// 1, `MEMBER_CONNECTED`: a campaign member's status changed to connected.
-    MemberConnected,
-    /// 2, `REPLY_DETECTED`: an incoming message from the member was detected (not sent for
-    /// a muted member).
-    ReplyDetected,
-    /// 7, `INVITATION_WITHDRAWN`: an invitation to the member was withdrawn.
-    InvitationWithdrawn,
-    /// An event code this version of the crate does not know, kept as received.
-    Unknown(i64),
-}
+include!("generated/enums.rs");
 
 impl RunOn {
-    /// Every known value, in ascending code order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::MemberConnected,
-        Self::ReplyDetected,
-        Self::InvitationWithdrawn,
-    ];
-
-    /// The integer code.
-    pub const fn code(&self) -> i64 {
-        match self {
-            Self::MemberConnected => 1,
-            Self::ReplyDetected => 2,
-            Self::InvitationWithdrawn => 7,
-            Self::Unknown(code) => *code,
-        }
-    }
-
-    /// The event's name in the vendor's reference (`"MEMBER_CONNECTED"`), or `None` for an
-    /// unknown code.
-    pub const fn name(&self) -> Option<&'static str> {
-        match self {
-            Self::MemberConnected => Some("MEMBER_CONNECTED"),
-            Self::ReplyDetected => Some("REPLY_DETECTED"),
-            Self::InvitationWithdrawn => Some("INVITATION_WITHDRAWN"),
-            Self::Unknown(_) => None,
-        }
-    }
-
     /// Whether the code is not known to this version of the crate.
     pub const fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
@@ -300,16 +331,6 @@ impl RunOn {
             .find(|known| known.name() == Some(name))
     }
 
-    /// The name the webhook payload's `IntegrationRunOn` carries for this event, when the
-    /// vendor documents it: only `INTEGRATION_RUN_ON_CONNECTED`, for
-    /// [`MemberConnected`](Self::MemberConnected).
-    pub const fn payload_name(&self) -> Option<&'static str> {
-        match self {
-            Self::MemberConnected => Some("INTEGRATION_RUN_ON_CONNECTED"),
-            _ => None,
-        }
-    }
-
     /// The event whose documented payload name is `name`; `None` for any other name (the
     /// names of the other events are unpublished: see the [type's documentation](Self)).
     pub fn from_payload_name(name: &str) -> Option<Self> {
@@ -320,28 +341,49 @@ impl RunOn {
     }
 
     /// The path segment that names this event in a receiver's URL: `member-connected`,
-    /// `reply-detected`, `invitation-withdrawn`, or `run-on-<code>` for a code this version
-    /// does not know.
+    /// `reply-detected`, `invitation-withdrawn` for the events of 0.1, `run-on-<code>` for any
+    /// other, known or not. An event's segment never changes when this crate learns it: a URL
+    /// attached while the code was unknown keeps its meaning.
     pub fn path_segment(&self) -> std::borrow::Cow<'static, str> {
-        match self {
-            Self::MemberConnected => "member-connected".into(),
-            Self::ReplyDetected => "reply-detected".into(),
-            Self::InvitationWithdrawn => "invitation-withdrawn".into(),
-            Self::Unknown(code) => format!("run-on-{code}").into(),
+        match self.named_segment() {
+            Some(segment) => segment.into(),
+            None => format!("run-on-{}", self.code()).into(),
         }
     }
 
     /// The event a path segment names (the inverse of [`path_segment`](Self::path_segment)).
+    /// `run-on-<code>` is read for every code, known or not, so a receiver answers the URLs
+    /// attached by any version.
     pub fn from_path_segment(segment: &str) -> Option<Self> {
         if let Some(known) = Self::KNOWN
             .iter()
             .copied()
-            .find(|known| known.path_segment() == segment)
+            .find(|known| known.named_segment() == Some(segment))
         {
             return Some(known);
         }
-        let code: i64 = segment.strip_prefix("run-on-")?.parse().ok()?;
-        Some(Self::from(code)).filter(Self::is_unknown)
+        let code = segment.strip_prefix("run-on-")?;
+        // The form `path_segment` writes only: no sign, no leading zero, no spaces.
+        let canonical = code.parse::<i64>().ok().filter(|c| c.to_string() == code)?;
+        Some(Self::from(canonical))
+    }
+
+    /// The event a person or a config names, leniently: its name in any case, with `-` or `_`
+    /// (`member-connected`, `MEMBER_CONNECTED`), a short alias from the spec (`connected`,
+    /// `reply`, `withdrawn`), a path segment (`run-on-8`), or an integer code (`7`, any code).
+    /// What the CLI and the mock accept.
+    pub fn from_any_name(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let folded = text.to_ascii_uppercase().replace('-', "_");
+        Self::KNOWN
+            .iter()
+            .copied()
+            .find(|known| {
+                known.name() == Some(folded.as_str())
+                    || known.aliases().iter().any(|a| a.eq_ignore_ascii_case(text))
+            })
+            .or_else(|| Self::from_path_segment(text))
+            .or_else(|| text.parse::<i64>().ok().map(Self::from))
     }
 }
 
@@ -350,17 +392,6 @@ impl RunOn {
 impl Default for RunOn {
     fn default() -> Self {
         Self::Unknown(0)
-    }
-}
-
-impl From<i64> for RunOn {
-    fn from(code: i64) -> Self {
-        match code {
-            1 => Self::MemberConnected,
-            2 => Self::ReplyDetected,
-            7 => Self::InvitationWithdrawn,
-            other => Self::Unknown(other),
-        }
     }
 }
 
@@ -453,23 +484,6 @@ impl<'de> Deserialize<'de> for RunOn {
     }
 }
 
-#[cfg(feature = "schemars")]
-impl schemars::JsonSchema for RunOn {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "RunOn".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "integer",
-            "format": "int64",
-            "description": "A webhook event. Known codes: 1 (MEMBER_CONNECTED), \
-                2 (REPLY_DETECTED), 7 (INVITATION_WITHDRAWN). Other codes may appear and are valid.",
-            "examples": [1, 2, 7]
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -487,7 +501,7 @@ mod tests {
                 Some(*value)
             );
         }
-        assert_eq!(Distance::KNOWN.len(), 4);
+        assert!(!Distance::KNOWN.is_empty());
     }
 
     #[test]
@@ -495,10 +509,10 @@ mod tests {
         for value in [
             RunOn::MemberConnected,
             RunOn::Unknown(-3),
-            RunOn::Unknown(12),
+            RunOn::Unknown(9999),
         ] {
             assert_eq!(value.to_string().parse::<RunOn>(), Ok(value));
         }
-        assert!("FOLLOWUP".parse::<RunOn>().is_err());
+        assert!("ZZ_NOT_A_VALUE".parse::<RunOn>().is_err());
     }
 }

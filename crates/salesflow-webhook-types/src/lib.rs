@@ -19,8 +19,13 @@
 //!
 //! The vendor adds fields and values over time. Every payload field is optional, unknown
 //! fields are kept in [`WebhookPayload::extra`], enums keep unknown values in an `Unknown`
-//! variant, and [`MemberStatus`] keeps unknown names and bits. Decoding fails only on a body
-//! that is not JSON, not an object, or has a field of the wrong type.
+//! variant, and [`MemberStatus`] keeps unknown names and bits. A known field whose value has
+//! an unexpected shape fails only itself: it is `None` and its raw value is kept in `extra`
+//! ([`lenient`]). Decoding fails only on a body that is not JSON or not an object.
+//!
+//! The payload's structs and the enums' values ([`RunOn`]'s events included) are generated
+//! from the API's OpenAPI document (`spec/salesflow.yaml` in the repository) by
+//! `cargo xtask codegen`: a value or field the vendor adds is a spec edit away.
 //!
 //! # Example
 //!
@@ -62,6 +67,7 @@
 pub mod date;
 pub mod enums;
 pub mod ids;
+pub mod lenient;
 pub mod member;
 pub mod payload;
 pub mod route;
@@ -71,9 +77,7 @@ pub use date::{DotNetDate, FlexibleDate, ParseDateError};
 pub use enums::{AccountStatus, CampaignStatus, Distance, IntegrationType, ParseRunOnError, RunOn};
 pub use ids::{AccountId, CampaignId, MemberId, WebhookCampaignId, WebhookId};
 pub use member::{MemberFlags, MemberStatus, ParseMemberStatusError};
-pub use payload::{
-    LinkedInAccount, MemberCampaign, PayloadError, WebhookPayload, MAX_PAYLOAD_BYTES,
-};
+pub use payload::*;
 pub use route::WebhookRoute;
 pub use secret::secret_matches;
 

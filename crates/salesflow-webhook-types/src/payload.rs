@@ -1,12 +1,52 @@
-//! The JSON body of a webhook call.
+//! The JSON body of a webhook call: [`WebhookPayload`], generated from the spec's
+//! `WebhookPayload` schema, and how to decode it.
+//!
+//! The body of a webhook call is the data Salesflow sends about a campaign member when an
+//! event happens (see the vendor's "Data sample").
+//!
+//! # Leniency
+//!
+//! Every field is optional: a field that is missing or `null` is `None`, so a receiver never
+//! rejects a payload because a field is absent. Fields this version of the crate does not know
+//! are kept in [`extra`](WebhookPayload::extra) (and likewise in the nested
+//! [`LinkedInAccount`] and [`MemberCampaign`]): nothing is lost, and serializing writes them
+//! back. A known field whose value has an unexpected shape (an object where a string is
+//! expected, a date that does not parse) fails only itself: it is `None`, its raw value is in
+//! `extra` under its name, and it is logged ([`crate::lenient`]). The enums keep values they
+//! do not know (see [`crate::enums`]), and [`status`](WebhookPayload::status) keeps unknown
+//! member-status names.
+//!
+//! [`date_added`](WebhookPayload::date_added) and
+//! [`connected_at`](WebhookPayload::connected_at) are [`DateTime<FixedOffset>`]; the vendor
+//! sends ISO 8601 with seven fractional digits, but they are read like a
+//! [`FlexibleDate`](crate::FlexibleDate) (the .NET form and ISO 8601 without an offset are
+//! accepted too) and written as RFC 3339.
+//!
+//! Serializing writes the PascalCase names of the vendor's sample and leaves out fields that
+//! are `None`.
+//!
+//! [`DateTime<FixedOffset>`]: chrono::DateTime
+//!
+//! # Building one
+//!
+//! The structs are `#[non_exhaustive]`: outside this crate, start from
+//! [`WebhookPayload::default()`] and set the public fields.
+//!
+//! ```
+//! use salesflow_webhook_types::{RunOn, WebhookPayload};
+//!
+//! let mut payload = WebhookPayload::default();
+//! payload.integration_run_on = RunOn::MemberConnected.payload_name().map(String::from);
+//! payload.first_name = Some("John".to_owned());
+//! let json = serde_json::to_string(&payload)?;
+//! assert_eq!(json, r#"{"IntegrationRunOn":"INTEGRATION_RUN_ON_CONNECTED","FirstName":"John"}"#);
+//! assert_eq!(WebhookPayload::from_str(&json)?, payload);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset};
-use serde::Serialize;
-use serde_json::{Map, Value};
-
-use crate::{Distance, IntegrationType, MemberStatus, RunOn};
+use crate::RunOn;
 
 /// The largest body [`WebhookPayload::from_slice`] and [`WebhookPayload::from_str`] accept:
 /// 1 MiB. The vendor's sample is about 2 KiB; use
@@ -51,266 +91,16 @@ impl PayloadError {
     }
 }
 
-/// The body of a webhook call: the data Salesflow sends about a campaign member when an event
-/// happens (see the vendor's "Data sample").
-///
-/// # Leniency
-///
-/// Every field is optional: a field that is missing or `null` is `None`, so a receiver never
-/// rejects a payload because a field is absent. Fields this version of the crate does not know
-/// are kept in [`extra`](Self::extra) (and likewise in the nested
-/// [`LinkedInAccount`] and [`MemberCampaign`]): nothing is lost, and serializing writes them
-/// back. The enums keep values they do not know (see [`crate::enums`]), and [`status`]
-/// keeps unknown member-status names.
-///
-/// [`date_added`](Self::date_added) and [`connected_at`](Self::connected_at) are
-/// [`DateTime<FixedOffset>`]; the vendor sends ISO 8601 with seven fractional digits, but they
-/// are read like a [`FlexibleDate`](crate::FlexibleDate) (the .NET form and ISO 8601 without
-/// an offset are accepted too) and written as RFC 3339.
-///
-/// Serializing writes the PascalCase names of the vendor's sample and leaves out fields that
-/// are `None`.
-///
-/// # Building one
-///
-/// The struct is `#[non_exhaustive]`: outside this crate, start from
-/// [`WebhookPayload::default()`] and set the public fields.
-///
-/// ```
-/// use salesflow_webhook_types::{RunOn, WebhookPayload};
-///
-/// let mut payload = WebhookPayload::default();
-/// payload.integration_run_on = RunOn::MemberConnected.payload_name().map(String::from);
-/// payload.first_name = Some("John".to_owned());
-/// let json = serde_json::to_string(&payload)?;
-/// assert_eq!(json, r#"{"IntegrationRunOn":"INTEGRATION_RUN_ON_CONNECTED","FirstName":"John"}"#);
-/// assert_eq!(WebhookPayload::from_str(&json)?, payload);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// [`status`]: Self::status
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(
-    feature = "schemars",
-    schemars(
-        title = "WebhookPayload",
-        description = "The JSON body of a Salesflow webhook call. Every property may be missing or \
-            null, and properties not listed here may appear."
-    )
-)]
-#[serde(rename_all = "PascalCase", default)]
-#[non_exhaustive]
-pub struct WebhookPayload {
-    /// `IntegrationType`: the kind of integration, `INTEGRATION_TYPE_WEBHOOK`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub integration_type: Option<IntegrationType>,
-    /// `IntegrationRunOn`: the name of the event that triggered the call, as sent. Only
-    /// `INTEGRATION_RUN_ON_CONNECTED` is documented: see [`WebhookPayload::event`] and, to tell
-    /// every event apart, [`RunOn`]'s path segments.
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(
-            description = "`IntegrationRunOn`: the name of the event that triggered the call. \
-                Only INTEGRATION_RUN_ON_CONNECTED is documented; tell events apart by the URL \
-                of the webhook each is attached with."
-        )
-    )]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub integration_run_on: Option<String>,
-    /// `MemberId`: the campaign member's id in Salesflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<i64>,
-    /// `LinkedInMemberId`: the member's LinkedIn id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub linked_in_member_id: Option<i64>,
-    /// `FirstName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// `LastName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// `Occupation`: the LinkedIn headline.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub occupation: Option<String>,
-    /// `Company`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    /// `Location`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// `PhoneNumber`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `Email`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `Address` (the sample has an empty string).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// `BirthdayYear`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub birthday_year: Option<i32>,
-    /// `BirthdayMonth` (1–12).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub birthday_month: Option<i32>,
-    /// `BirthdayDay` (1–31).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub birthday_day: Option<i32>,
-    /// `DateAdded`: when the member was added to the campaign.
-    #[serde(
-        with = "crate::date::flexible_option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::FlexibleDate>"))]
-    pub date_added: Option<DateTime<FixedOffset>>,
-    /// `ConnectedAt`: when the member accepted the connection request.
-    #[serde(
-        with = "crate::date::flexible_option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::FlexibleDate>"))]
-    pub connected_at: Option<DateTime<FixedOffset>>,
-    /// `MemberUrl`: the member's LinkedIn profile URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_url: Option<String>,
-    /// `Industry`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub industry: Option<String>,
-    /// `Distance`: the LinkedIn network distance.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub distance: Option<Distance>,
-    /// `CurrentPosition`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub current_position: Option<String>,
-    /// `Status`: the member's status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<MemberStatus>,
-    /// `HasReply`: whether the member replied.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_reply: Option<bool>,
-    /// `IsMuted`: whether the member is muted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_muted: Option<bool>,
-    /// `IsSeen`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_seen: Option<bool>,
-    /// `ConnectionsCount`: the member's number of LinkedIn connections.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub connections_count: Option<i64>,
-    /// `FollowersCount`: the member's number of LinkedIn followers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub followers_count: Option<i64>,
-    /// `IsSalesNavigator`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_sales_navigator: Option<bool>,
-    /// `LinkedInAccount`: the Salesflow user's LinkedIn account that ran the campaign.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub linked_in_account: Option<LinkedInAccount>,
-    /// `Custom1`: custom field 1 (see [`WebhookPayload::custom_fields`]).
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(description = "`Custom1`: custom field 1.")
-    )]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom1: Option<String>,
-    /// `Custom2`: custom field 2.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom2: Option<String>,
-    /// `Custom3`: custom field 3.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom3: Option<String>,
-    /// `Custom4`: custom field 4.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom4: Option<String>,
-    /// `Custom5`: custom field 5.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom5: Option<String>,
-    /// `Custom6`: custom field 6.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom6: Option<String>,
-    /// `Custom7`: custom field 7.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom7: Option<String>,
-    /// `Custom8`: custom field 8.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom8: Option<String>,
-    /// `Custom9`: custom field 9.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom9: Option<String>,
-    /// `Custom10`: custom field 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom10: Option<String>,
-    /// `MemberActionsFormatted`: the conversation and actions so far, as HTML (not
-    /// sanitized: escape or sanitize it before showing it).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_actions_formatted: Option<String>,
-    /// `MemberCampaigns`: the campaigns the member is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_campaigns: Option<Vec<MemberCampaign>>,
-    /// Fields this version of the crate does not know, by name, as received. Serializing
-    /// writes them back after the known fields. Do not put a known field's name here: it
-    /// would be written twice.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The Salesflow user's LinkedIn account in a [`WebhookPayload`] (`LinkedInAccount`).
-///
-/// Outside this crate, build one from [`LinkedInAccount::default()`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(
-    feature = "schemars",
-    schemars(description = "The Salesflow user's LinkedIn account that ran the campaign.")
-)]
-#[serde(rename_all = "PascalCase", default)]
-#[non_exhaustive]
-pub struct LinkedInAccount {
-    /// `FirstName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// `LastName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// `Username`: the account's login, an e-mail address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields this version of the crate does not know, as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A campaign the member is in, in a [`WebhookPayload`] (an item of `MemberCampaigns`).
-///
-/// Outside this crate, build one from [`MemberCampaign::default()`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(
-    feature = "schemars",
-    schemars(description = "A campaign the member is in.")
-)]
-#[serde(rename_all = "PascalCase", default)]
-#[non_exhaustive]
-pub struct MemberCampaign {
-    /// `CampaignName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub campaign_name: Option<String>,
-    /// `CampaignId`: not in the vendor's sample; read if the server sends it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub campaign_id: Option<i64>,
-    /// Fields this version of the crate does not know, as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-// The `Deserialize` of the structs above, generated from this file by `cargo xtask codegen`:
-// one pass over the keys, unknown ones kept in `extra` (`#[serde(flatten)]` would buffer the
-// whole object into an intermediate tree first). See xtask/src/codegen/payload_de.rs.
+// The payload's structs (`WebhookPayload`, `LinkedInAccount`, `MemberCampaign`, any object
+// the spec's `WebhookPayload` schema adds) and their `Deserialize`, generated from the spec by
+// `cargo xtask codegen` (xtask/src/codegen/webhook.rs): one pass over the keys, unknown ones
+// kept in `extra` (`#[serde(flatten)]` would buffer the whole object into an intermediate
+// tree first), an optional field of an unexpected shape kept raw (`crate::lenient`).
 #[rustfmt::skip]
 #[allow(clippy::all)]
-#[path = "generated/payload_de.rs"]
-mod payload_de;
+#[path = "generated/payload.rs"]
+mod generated;
+pub use generated::*;
 
 impl WebhookPayload {
     /// Decodes a webhook body of at most [`MAX_PAYLOAD_BYTES`].
@@ -389,7 +179,8 @@ mod tests {
 
     #[test]
     fn limit_is_inclusive() {
-        assert!(WebhookPayload::from_slice_with_limit(b"{}", 2).is_ok());
+        let r = WebhookPayload::from_slice_with_limit(b"{}", 2);
+        assert!(r.is_ok(), "{r:?}");
         assert!(matches!(
             WebhookPayload::from_slice_with_limit(b"{} ", 2),
             Err(PayloadError::TooLarge { len: 3, limit: 2 })

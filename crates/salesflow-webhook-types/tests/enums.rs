@@ -85,7 +85,7 @@ fn run_on_encodings() {
     );
     for name in [
         "INTEGRATION_RUN_ON_REPLY_DETECTED",
-        "INTEGRATION_RUN_ON_FOLLOWUP",
+        "INTEGRATION_RUN_ON_ZZ_NOT_A_VALUE",
         "MEMBER_CONNECTED",
         "",
     ] {
@@ -98,7 +98,7 @@ fn run_on_encodings() {
         RunOn::MemberConnected,
         RunOn::ReplyDetected,
         RunOn::InvitationWithdrawn,
-        RunOn::Unknown(12),
+        RunOn::Unknown(9999),
         RunOn::Unknown(-3),
     ];
     let segments: Vec<_> = all.iter().map(RunOn::path_segment).collect();
@@ -108,7 +108,7 @@ fn run_on_encodings() {
             "member-connected",
             "reply-detected",
             "invitation-withdrawn",
-            "run-on-12",
+            "run-on-9999",
             "run-on--3"
         ]
     );
@@ -118,8 +118,25 @@ fn run_on_encodings() {
             Some(run_on)
         );
     }
-    // A known code is only ever named by its own segment.
-    for bad in ["run-on-2", "Reply-Detected", "reply", "run-on-x", ""] {
+    // A URL never changes meaning when a code becomes known: `run-on-<code>` reaches every
+    // code, known or not (what a receiver attached while the code was unknown uses).
+    for known in RunOn::KNOWN {
+        let segment = format!("run-on-{}", known.code());
+        assert_eq!(
+            RunOn::from_path_segment(&segment),
+            Some(*known),
+            "{segment}"
+        );
+    }
+    for bad in [
+        "Reply-Detected",
+        "reply",
+        "run-on-x",
+        "run-on-+2",
+        "run-on-02",
+        "run-on-",
+        "",
+    ] {
         assert_eq!(RunOn::from_path_segment(bad), None, "{bad}");
     }
 }
@@ -162,7 +179,7 @@ fn run_on() {
     round_trip(json!(1), &RunOn::MemberConnected);
     round_trip(json!(2), &RunOn::ReplyDetected);
     round_trip(json!(7), &RunOn::InvitationWithdrawn);
-    round_trip(json!(12), &RunOn::Unknown(12));
+    round_trip(json!(9999), &RunOn::Unknown(9999));
     round_trip(json!(-4), &RunOn::Unknown(-4));
     round_trip(json!(i64::MAX), &RunOn::Unknown(i64::MAX));
 
@@ -171,14 +188,14 @@ fn run_on() {
         ("REPLY_DETECTED", RunOn::ReplyDetected),
         ("INVITATION_WITHDRAWN", RunOn::InvitationWithdrawn),
         ("7", RunOn::InvitationWithdrawn),
-        ("12", RunOn::Unknown(12)),
+        ("9999", RunOn::Unknown(9999)),
     ] {
         let got: RunOn = serde_json::from_value(json!(text)).unwrap();
         assert_eq!(got, want, "{text}");
         assert_eq!(text.parse::<RunOn>().unwrap(), want);
     }
     for bad in [
-        json!("FOLLOWUP"),
+        json!("ZZ_NOT_A_VALUE"),
         json!(""),
         json!(u64::MAX),
         json!(1.5),
@@ -193,7 +210,7 @@ fn run_on() {
     assert_eq!(RunOn::MemberConnected.code(), 1);
     assert_eq!(RunOn::ReplyDetected.code(), 2);
     assert_eq!(RunOn::InvitationWithdrawn.code(), 7);
-    assert_eq!(RunOn::Unknown(9).code(), 9);
+    assert_eq!(RunOn::Unknown(9999).code(), 9999);
     assert_eq!(RunOn::from(2), RunOn::ReplyDetected);
     assert_eq!(i64::from(RunOn::InvitationWithdrawn), 7);
     assert_eq!(RunOn::MemberConnected.name(), Some("MEMBER_CONNECTED"));
@@ -202,13 +219,13 @@ fn run_on() {
         RunOn::InvitationWithdrawn.name(),
         Some("INVITATION_WITHDRAWN")
     );
-    assert_eq!(RunOn::Unknown(9).name(), None);
-    assert!(RunOn::Unknown(9).is_unknown());
+    assert_eq!(RunOn::Unknown(9999).name(), None);
+    assert!(RunOn::Unknown(9999).is_unknown());
     assert!(!RunOn::MemberConnected.is_unknown());
     assert_eq!(RunOn::ReplyDetected.to_string(), "REPLY_DETECTED");
-    assert_eq!(RunOn::Unknown(9).to_string(), "9");
-    let err = "FOLLOWUP".parse::<RunOn>().unwrap_err();
-    assert_eq!(err.input(), "FOLLOWUP");
+    assert_eq!(RunOn::Unknown(9999).to_string(), "9999");
+    let err = "ZZ_NOT_A_VALUE".parse::<RunOn>().unwrap_err();
+    assert_eq!(err.input(), "ZZ_NOT_A_VALUE");
 }
 
 #[test]
@@ -219,7 +236,7 @@ fn run_on_in_an_attached_webhook_campaign() {
         run_on: RunOn,
     }
     let items: Vec<WebhookCampaign> =
-        serde_json::from_str(r#"[{"RunOn": 1}, {"RunOn": 2}, {"RunOn": 7}, {"RunOn": 8}]"#)
+        serde_json::from_str(r#"[{"RunOn": 1}, {"RunOn": 2}, {"RunOn": 7}, {"RunOn": 9999}]"#)
             .unwrap();
     let got: Vec<RunOn> = items.into_iter().map(|c| c.run_on).collect();
     assert_eq!(
@@ -228,7 +245,53 @@ fn run_on_in_an_attached_webhook_campaign() {
             RunOn::MemberConnected,
             RunOn::ReplyDetected,
             RunOn::InvitationWithdrawn,
-            RunOn::Unknown(8)
+            RunOn::Unknown(9999)
         ]
     );
+}
+
+#[test]
+fn run_on_from_any_name() {
+    for known in RunOn::KNOWN {
+        let name = known.name().unwrap();
+        for text in [
+            name.to_owned(),
+            name.to_ascii_lowercase(),
+            name.to_ascii_lowercase().replace('_', "-"),
+            known.path_segment().into_owned(),
+            known.code().to_string(),
+            format!("run-on-{}", known.code()),
+        ] {
+            assert_eq!(RunOn::from_any_name(&text), Some(*known), "{text}");
+        }
+        for alias in known.aliases() {
+            assert_eq!(RunOn::from_any_name(alias), Some(*known), "{alias}");
+        }
+    }
+    assert_eq!(
+        RunOn::from_any_name("connected"),
+        Some(RunOn::MemberConnected)
+    );
+    assert_eq!(RunOn::from_any_name(" reply "), Some(RunOn::ReplyDetected));
+    assert_eq!(RunOn::from_any_name("9999"), Some(RunOn::Unknown(9999)));
+    assert_eq!(
+        RunOn::from_any_name("run-on-9999"),
+        Some(RunOn::Unknown(9999))
+    );
+    for bad in ["ZZ_NOT_A_VALUE", "", "sometimes"] {
+        assert_eq!(RunOn::from_any_name(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn every_known_event_has_a_name_and_a_payload_name_for_the_mock() {
+    for known in RunOn::KNOWN {
+        assert!(known.name().is_some(), "{known:?}");
+        assert!(known.assumed_payload_name().is_some(), "{known:?}");
+        if let Some(documented) = known.payload_name() {
+            assert_eq!(known.assumed_payload_name(), Some(documented));
+            assert_eq!(RunOn::from_payload_name(documented), Some(*known));
+        }
+    }
+    assert_eq!(RunOn::Unknown(9999).assumed_payload_name(), None);
 }

@@ -214,11 +214,11 @@ fn unknown_fields_are_kept_and_reencoded() {
 
 #[test]
 fn unknown_integration_run_on_is_kept_and_reencoded() {
-    let body = r#"{"IntegrationRunOn":"INTEGRATION_RUN_ON_FOLLOWUP","IntegrationType":"INTEGRATION_TYPE_SMS"}"#;
+    let body = r#"{"IntegrationRunOn":"INTEGRATION_RUN_ON_ZZ_NOT_A_VALUE","IntegrationType":"INTEGRATION_TYPE_SMS"}"#;
     let p = WebhookPayload::from_str(body).unwrap();
     assert_eq!(
         p.integration_run_on.as_deref(),
-        Some("INTEGRATION_RUN_ON_FOLLOWUP")
+        Some("INTEGRATION_RUN_ON_ZZ_NOT_A_VALUE")
     );
     assert_eq!(
         p.integration_type,
@@ -227,7 +227,7 @@ fn unknown_integration_run_on_is_kept_and_reencoded() {
     assert_eq!(p.event(), None);
     assert_eq!(
         serde_json::to_string(&p).unwrap(),
-        r#"{"IntegrationType":"INTEGRATION_TYPE_SMS","IntegrationRunOn":"INTEGRATION_RUN_ON_FOLLOWUP"}"#
+        r#"{"IntegrationType":"INTEGRATION_TYPE_SMS","IntegrationRunOn":"INTEGRATION_RUN_ON_ZZ_NOT_A_VALUE"}"#
     );
 }
 
@@ -262,9 +262,78 @@ fn dates_accept_the_dotnet_form_and_no_offset() {
 }
 
 #[test]
-fn bad_date_is_an_error_not_a_panic() {
-    let err = WebhookPayload::from_str(r#"{"DateAdded":"yesterday"}"#).unwrap_err();
-    assert!(matches!(err, PayloadError::Json { .. }), "{err:?}");
+fn a_bad_date_is_kept_raw_not_a_panic() {
+    let p = WebhookPayload::from_str(r#"{"DateAdded":"yesterday","FirstName":"Ann"}"#).unwrap();
+    assert_eq!(p.date_added, None);
+    assert_eq!(p.extra["DateAdded"], "yesterday");
+    assert_eq!(p.first_name.as_deref(), Some("Ann"));
+}
+
+/// One odd value fails only itself: a field whose value has an unexpected shape is `None`,
+/// its raw value is in `extra` under its own name, and everything else decodes.
+#[test]
+fn a_value_of_an_unexpected_shape_fails_only_itself() {
+    for (field, odd) in [
+        ("MemberId", json!("abc")),
+        ("MemberId", json!(1.5)),
+        ("MemberId", json!({"Id": 7})),
+        ("BirthdayYear", json!(99_999_999_999_i64)),
+        ("HasReply", json!("yes")),
+        ("FirstName", json!({"Given": "Ann"})),
+        ("FirstName", json!(["Ann"])),
+        ("FirstName", json!(12)),
+        ("Status", json!("MEMBER_PENDING,,MEMBER_ERROR")),
+        ("Status", json!(true)),
+        ("Distance", json!(true)),
+        ("ConnectedAt", json!(true)),
+        ("LinkedInAccount", json!("bob")),
+        ("LinkedInAccount", json!(5)),
+        ("MemberCampaigns", json!("none")),
+        ("MemberCampaigns", json!({"CampaignName": "X"})),
+    ] {
+        let mut body: Value = serde_json::from_str(SAMPLE).unwrap();
+        body[field] = odd.clone();
+        let bytes = serde_json::to_vec(&body).unwrap();
+        let p =
+            WebhookPayload::from_slice(&bytes).unwrap_or_else(|e| panic!("{field} = {odd}: {e}"));
+        assert_eq!(p.extra.len(), 1, "{field} = {odd}: {:?}", p.extra);
+        assert_eq!(p.extra[field], odd, "{field}");
+        // The rest is the sample's.
+        let sample = WebhookPayload::from_str(SAMPLE).unwrap();
+        let mut without = serde_json::to_value(&p).unwrap();
+        let mut expected = serde_json::to_value(&sample).unwrap();
+        without.as_object_mut().unwrap().remove(field);
+        expected.as_object_mut().unwrap().remove(field);
+        assert_eq!(without, expected, "{field} = {odd}");
+        // Written back as received, and read again the same way.
+        let again = WebhookPayload::from_slice(&serde_json::to_vec(&p).unwrap()).unwrap();
+        assert_eq!(again, p, "{field} = {odd}");
+    }
+    // Nested objects too: the odd field of the second campaign only.
+    let p = WebhookPayload::from_str(
+        r#"{"MemberCampaigns": [{"CampaignName": "A", "CampaignId": 1}, {"CampaignName": {"x": 1}, "CampaignId": 2}]}"#,
+    )
+    .unwrap();
+    let campaigns = p.member_campaigns.unwrap();
+    assert_eq!(campaigns[0].campaign_name.as_deref(), Some("A"));
+    assert_eq!(campaigns[1].campaign_name, None);
+    assert_eq!(campaigns[1].campaign_id, Some(2));
+    assert_eq!(campaigns[1].extra["CampaignName"], json!({"x": 1}));
+}
+
+#[test]
+fn a_field_twice_is_an_error_even_when_one_is_odd() {
+    for body in [
+        r#"{"FirstName": "A", "FirstName": "B"}"#,
+        r#"{"FirstName": 1, "FirstName": "B"}"#,
+        r#"{"FirstName": "A", "FirstName": 1}"#,
+    ] {
+        let err = WebhookPayload::from_str(body).unwrap_err();
+        assert!(
+            err.to_string().contains("invalid webhook payload"),
+            "{body}: {err}"
+        );
+    }
 }
 
 #[test]
@@ -287,12 +356,8 @@ fn malformed_json_is_an_error_with_a_position() {
         b"42",
         b"\"text\"",
         b"\xff\xfe",
-        br#"{"MemberId": "abc"}"#,
-        br#"{"MemberId": 1.5}"#,
-        br#"{"BirthdayYear": 99999999999}"#,
-        br#"{"HasReply": "yes"}"#,
-        br#"{"Status": "MEMBER_PENDING,,MEMBER_ERROR"}"#,
-        br#"{"LinkedInAccount": "bob"}"#,
+        br#"{"MemberId": }"#,
+        br#"{"MemberCampaigns": [5]}"#,
     ] {
         let err = WebhookPayload::from_slice(body).unwrap_err();
         assert!(
@@ -417,18 +482,26 @@ fn a_value_of_the_wrong_type_says_what_was_expected() {
         assert!(message.contains(expected), "{body}: {message}");
     };
     expect("[]", "expected a WebhookPayload object");
-    expect(
-        r#"{"LinkedInAccount": 5}"#,
-        "expected a LinkedInAccount object",
-    );
+    // An item of an array that is not of the item's kind cannot be kept: the array was
+    // half read.
     expect(
         r#"{"MemberCampaigns": [5]}"#,
         "expected a MemberCampaign object",
     );
-    expect(r#"{"Distance": true}"#, "expected a string (Distance)");
-    expect(
-        r#"{"Status": true}"#,
-        "expected a member status: names such as",
+    // Optional fields keep the value raw; the type's own decoder still says what it wants.
+    let distance = serde_json::from_value::<salesflow_webhook_types::Distance>(json!(true))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        distance.contains("expected a string (Distance)"),
+        "{distance}"
+    );
+    let status = serde_json::from_value::<MemberStatus>(json!(true))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        status.contains("expected a member status: names such as"),
+        "{status}"
     );
     let run_on = serde_json::from_str::<RunOn>("true")
         .unwrap_err()

@@ -14,7 +14,7 @@ use axum::body::Bytes;
 use axum::routing::post;
 use salesflow::ops::ImportMember;
 use salesflow::{ApiErrorKind, Client, Error, ImportOptions, ImportResult, RunOn, WebhookPayload};
-use salesflow_mock::{MockEvent, MockServer, Seed};
+use salesflow_mock::{MockServer, Seed};
 use tokio::sync::mpsc;
 
 #[tokio::main]
@@ -126,7 +126,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .into_iter()
         .next()
         .ok_or("the demo campaign has members")?;
-    mock.simulate_event(member.member_id, MockEvent::Connected)
+    mock.simulate_event(member.member_id, RunOn::MemberConnected)
         .await?;
     match tokio::time::timeout(Duration::from_secs(5), rx.recv()).await {
         Ok(Some(payload)) => println!(

@@ -6,8 +6,8 @@ use salesflow::{
     AccountId, CampaignId, CampaignStatus, Client, Error, Operation, RunOn, WebhookRoute,
 };
 use salesflow_mock::{
-    MockEvent, MockServer, DEMO_ACCOUNT_ID, DEMO_CAMPAIGN_EMPTY, DEMO_CAMPAIGN_PAUSED,
-    DEMO_CAMPAIGN_RUNNING, DEMO_TOKEN,
+    MockServer, DEMO_ACCOUNT_ID, DEMO_CAMPAIGN_EMPTY, DEMO_CAMPAIGN_PAUSED, DEMO_CAMPAIGN_RUNNING,
+    DEMO_TOKEN,
 };
 
 fn demo_client(mock: &MockServer) -> Client {
@@ -199,7 +199,7 @@ async fn a_reconcile_covers_a_campaign_created_later_and_the_delivery_names_its_
     let member = mock
         .add_member(created, "new-member-1", serde_json::Map::new())
         .unwrap();
-    mock.simulate_event(member, MockEvent::Connected)
+    mock.simulate_event(member, RunOn::MemberConnected)
         .await
         .unwrap();
     let deliveries = mock.deliveries();

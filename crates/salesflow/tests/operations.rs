@@ -825,7 +825,7 @@ async fn list_webhooks_decodes_run_on() {
             {"WebhookCampaignId": 17745, "CampaignId": 29124, "RunOn": 1},
             {"WebhookCampaignId": 17746, "CampaignId": 29124, "RunOn": 2},
             {"WebhookCampaignId": 17747, "CampaignId": 29124, "RunOn": 7},
-            {"WebhookCampaignId": 17812, "CampaignId": 29130, "RunOn": 12}
+            {"WebhookCampaignId": 17812, "CampaignId": 29130, "RunOn": 9999}
         ]},
         {"WebhookId": 8985, "Name": "AnotherCoolName", "Url": "https://www.somehost.com/def",
          "DisableForMutedContacts": null, "AttachedWebhookCampaigns": null}
@@ -843,7 +843,7 @@ async fn list_webhooks_decodes_run_on() {
             RunOn::MemberConnected,
             RunOn::ReplyDetected,
             RunOn::InvitationWithdrawn,
-            RunOn::Unknown(12)
+            RunOn::Unknown(9999)
         ]
     );
     assert_eq!(
@@ -854,7 +854,7 @@ async fn list_webhooks_decodes_run_on() {
     assert!(hooks[1].attachments().is_empty());
     assert_eq!(hooks[1].attached_webhook_campaigns, None);
     let out = serde_json::to_value(&hooks[0]).unwrap();
-    assert_eq!(out["AttachedWebhookCampaigns"][3]["RunOn"], 12);
+    assert_eq!(out["AttachedWebhookCampaigns"][3]["RunOn"], 9999);
 }
 
 #[tokio::test]

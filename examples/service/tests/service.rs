@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use salesflow::reqwest;
 use salesflow::tower::ServiceExt;
-use salesflow::{AccountId, CampaignId, CampaignStatus, Operation};
+use salesflow::{AccountId, CampaignId, CampaignStatus, Operation, RunOn};
 use salesflow_example_service::{app, start, AccountConfig, AppState, Config, Running};
-use salesflow_mock::{Fault, FaultKind, MockEvent, MockServer, Seed};
+use salesflow_mock::{Fault, FaultKind, MockServer, Seed};
 use serde_json::{json, Value};
 
 const SECRET: &str = "s3cret-webhook-segment-0123";
@@ -272,7 +272,7 @@ async fn webhooks_cover_every_campaign_and_campaigns_created_later() {
         .unwrap();
     let outcome = setup
         .mock
-        .simulate_event(member, MockEvent::Connected)
+        .simulate_event(member, RunOn::MemberConnected)
         .await
         .unwrap();
     let deliveries = setup.mock.deliveries();

@@ -32,6 +32,31 @@ pub(crate) struct FieldInfo {
     /// `#[serde(with = "path")]`: the value is read with `path::Seed`, a `DeserializeSeed`
     /// whose `Value` is the field's type (so the generated code never spells the type).
     pub(crate) with: Option<syn::Path>,
+    /// Whether the field is an `Option` of a scalar the lenient decoder reads with one visitor
+    /// (`lenient::optional()`: `String`, `i64`, `i32`, `bool`, `f64`).
+    pub(crate) leaf: bool,
+}
+
+/// Whether `ty` is `Option<String>`, `Option<i64>`, `Option<i32>`, `Option<bool>` or
+/// `Option<f64>` (however the path is spelled).
+pub(crate) fn is_optional_leaf(ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else { return false };
+    let Some(last) = p.path.segments.last() else {
+        return false;
+    };
+    if last.ident != "Option" {
+        return false;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    let Some(syn::GenericArgument::Type(syn::Type::Path(inner))) = args.args.first() else {
+        return false;
+    };
+    inner.path.segments.last().is_some_and(|s| {
+        s.arguments.is_empty()
+            && ["String", "i64", "i32", "bool", "f64"].contains(&s.ident.to_string().as_str())
+    })
 }
 
 /// Whether `ty` is an `Option<...>` (`Option`, `std::option::Option`, ...).
@@ -67,7 +92,15 @@ pub fn apply(file: &mut syn::File, model: &Model) -> Result<(), Error> {
             continue;
         }
         let fields = response_struct(s)?;
-        impls.push(syn::parse2(deserialize_impl(&s.ident, &fields, false)).map_err(gen_err)?);
+        impls.push(
+            syn::parse2(deserialize_impl(
+                &s.ident,
+                &fields,
+                false,
+                &quote!(::salesflow_webhook_types::lenient),
+            ))
+            .map_err(gen_err)?,
+        );
         fields_of.insert(
             name,
             fields.into_iter().map(|f| f.ident).collect::<Vec<_>>(),
@@ -160,6 +193,7 @@ fn response_struct(s: &mut syn::ItemStruct) -> Result<Vec<FieldInfo>, Error> {
             optional: is_option(&field.ty),
             default,
             with: None,
+            leaf: is_optional_leaf(&field.ty),
         });
     }
     let extra_field: syn::Field = syn::Field::parse_named
@@ -210,6 +244,7 @@ pub(crate) fn deserialize_impl(
     name: &syn::Ident,
     fields: &[FieldInfo],
     rest_default: bool,
+    support: &TokenStream,
 ) -> TokenStream {
     let variants: Vec<syn::Ident> = fields
         .iter()
@@ -224,18 +259,41 @@ pub(crate) fn deserialize_impl(
             let wire = &f.wire;
             if f.optional && f.with.is_none() {
                 quote!(#local.flatten())
-            } else if f.default {
+            } else if f.default || f.optional {
+                // An optional field read by a `with` seed: the seed's value is the `Option`.
                 quote!(#local.unwrap_or_default())
             } else {
                 quote!(#local.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(#wire))?)
             }
         })
         .collect();
+    let schema = name.to_string();
+    // An optional field is read leniently: a value of an unexpected shape is kept raw in
+    // `extra` (and logged), the rest decodes. A required one fails the whole value.
     let reads: Vec<TokenStream> = fields
         .iter()
-        .map(|f| match &f.with {
-            None => quote!(map.next_value()?),
-            Some(path) => quote!(map.next_value_seed(#path::Seed)?),
+        .zip(&locals)
+        .zip(&wires)
+        .map(|((f, local), wire)| {
+            let seed = match &f.with {
+                None if f.leaf => quote!(#support::optional()),
+                None if f.optional => quote!(#support::typed()),
+                None => return quote!(#local = ::std::option::Option::Some(map.next_value()?);),
+                Some(path) if f.optional => quote!(#support::Lenient(#path::Seed)),
+                Some(path) => {
+                    return quote!(#local = ::std::option::Option::Some(map.next_value_seed(#path::Seed)?);)
+                }
+            };
+            quote! {
+                match map.next_value_seed(#seed)? {
+                    ::std::result::Result::Ok(value) => #local = ::std::option::Option::Some(value),
+                    ::std::result::Result::Err(odd) => {
+                        // Seen (a second one is a duplicate), and `None` in the end.
+                        #local = ::std::option::Option::Some(::std::default::Default::default());
+                        extra.insert(::std::string::String::from(#wire), odd.keep(#schema, #wire));
+                    }
+                }
+            }
         })
         .collect();
     let rest = if rest_default {
@@ -302,7 +360,7 @@ pub(crate) fn deserialize_impl(
                                             <A::Error as ::serde::de::Error>::duplicate_field(#wires),
                                         );
                                     }
-                                    #locals = ::std::option::Option::Some(#reads);
+                                    #reads
                                 })*
                                 Key::Unknown(name) => {
                                     let value: ::serde_json::Value = map.next_value()?;

@@ -945,3 +945,248 @@ fn the_real_spec_refactored_with_all_of_and_id_schemas_is_no_change() {
     assert_eq!(changes[0].location, "ContactDetails.CampaignId");
     assert_eq!(changes[0].kind, Kind::NullableChanged);
 }
+
+/// `BASE` with an open enum, `Level` (`anyOf: [{enum}, {type: string}]`, the spec's form for
+/// values the vendor adds), received in `Contact.Level` and sent as `listContacts`' `level`.
+fn with_open_enum(values: &str) -> String {
+    let text = edit(
+        "        Campaign: { type: integer, format: int64 }\n",
+        "        Campaign: { type: integer, format: int64 }\n        Level:\n          $ref: \"#/components/schemas/Level\"\n",
+    );
+    let text = edit_text(
+        &text,
+        "    StatusMessage:\n      type: object\n",
+        &format!(
+            "    Level:\n      type: string\n      description: Known levels; others may come.\n      anyOf:\n        - enum: [{values}]\n        - type: string\n          description: A value added later.\n    StatusMessage:\n      type: object\n"
+        ),
+    );
+    edit_text(
+        &text,
+        "        - name: status\n",
+        "        - name: level\n          in: query\n          schema:\n            $ref: \"#/components/schemas/Level\"\n        - name: status\n",
+    )
+}
+
+#[test]
+fn a_value_added_to_an_open_enum_is_additive() {
+    let old = with_open_enum("LOW, HIGH");
+    let new = with_open_enum("LOW, HIGH, URGENT");
+    let changes = diff(&old, &new).unwrap();
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    for c in &changes {
+        assert_eq!(c.kind, Kind::EnumValueAdded, "{c}");
+        assert_eq!(c.location, "Level", "{c}");
+        assert_eq!(c.detail, "\"URGENT\"", "{c}");
+        assert_eq!((c.api, c.sdk), (Additive, Additive), "{c}");
+    }
+    let sides: BTreeSet<Side> = changes.iter().map(|c| c.side).collect();
+    assert_eq!(sides, BTreeSet::from([Side::Request, Side::Response]));
+
+    // Removed: refused when sent, harmless when received.
+    let changes = diff(&new, &old).unwrap();
+    let rated: BTreeSet<(Side, Kind, Impact, Impact)> = changes
+        .iter()
+        .map(|c| (c.side, c.kind, c.api, c.sdk))
+        .collect();
+    assert_eq!(
+        rated,
+        BTreeSet::from([
+            (Side::Request, Kind::EnumValueRemoved, Breaking, Breaking),
+            (Side::Response, Kind::EnumValueRemoved, Additive, Additive),
+        ])
+    );
+
+    // Anything else about the members is still a change of variants: the open member's type,
+    // or a third member.
+    let other_type = edit_text(
+        &old,
+        "        - type: string\n          description: A value added later.\n",
+        "        - type: integer\n          description: A value added later.\n",
+    );
+    let third = edit_text(
+        &old,
+        "          description: A value added later.\n",
+        "          description: A value added later.\n        - type: integer\n",
+    );
+    for new in [other_type, third] {
+        let changes = diff(&old, &new).unwrap();
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.kind == Kind::VariantsChanged && (c.api, c.sdk) == (Breaking, Breaking)),
+            "{changes:?}"
+        );
+    }
+}
+
+#[test]
+fn the_real_specs_open_enums_take_a_value_as_additive() {
+    // A new event code in `RunOn` (what the vendor's API 1.12 "Followup" will be).
+    let spec = include_str!("../../../spec/salesflow.yaml");
+    let listed = spec
+        .lines()
+        .find(|l| l.trim_start().starts_with("- enum: [1, 2, 7"))
+        .expect("RunOn lists its codes as `- enum: [1, 2, 7...]`");
+    let new = spec.replacen(listed, &listed.replace("[1, 2, 7", "[1, 2, 7, 9999"), 1);
+    let changes = diff(spec, &new).unwrap();
+    assert!(!changes.is_empty());
+    for c in &changes {
+        assert_eq!(c.kind, Kind::EnumValueAdded, "{c}");
+        assert_eq!((c.api, c.sdk), (Additive, Additive), "{c}");
+    }
+}
+
+/// One rating of the table: `breaking` or `additive`, the first word of the cell.
+fn rating(cell: &str) -> Impact {
+    match cell.split_whitespace().next() {
+        Some("breaking") => Breaking,
+        Some("additive") => Additive,
+        other => panic!("RELEASING.md: a rating cell starts with {other:?}: `{cell}`"),
+    }
+}
+
+/// The spec changes that each row of RELEASING.md's table stands for, as (old, new) pairs.
+fn table_cases(row: &str) -> Vec<(String, String)> {
+    let base = BASE.to_string();
+    let op_added = edit(
+        "  /statistics:\n",
+        "  /campaigns/start:\n    post:\n      operationId: startCampaign\n      responses:\n        \"200\":\n          description: Started.\n  /statistics:\n",
+    );
+    let optional_param = edit(
+        "        - name: status\n",
+        "        - name: updatedFrom\n          in: query\n          schema: { type: string, format: date-time }\n        - name: status\n",
+    );
+    let required_param = edit(
+        "        - name: status\n",
+        "        - name: accountId\n          in: query\n          required: true\n          schema: { type: integer, format: int64 }\n        - name: status\n",
+    );
+    let request_field = |required: bool| {
+        let text = edit(
+            "        Muted: { type: boolean, nullable: true }\n",
+            "        Muted: { type: boolean, nullable: true }\n        Note: { type: string }\n",
+        );
+        if required {
+            edit_text(
+                &text,
+                "required: [Name, Url]",
+                "required: [Name, Url, Note]",
+            )
+        } else {
+            text
+        }
+    };
+    let response_field = edit(
+        "        Email: { type: string, nullable: true }\n",
+        "        Email: { type: string, nullable: true }\n        Phone: { type: string, nullable: true }\n",
+    );
+    let pair = |new: String| (base.clone(), new);
+    match row {
+        "operation added" => vec![pair(op_added)],
+        "optional request field added" => vec![pair(request_field(false))],
+        "response field added" => vec![pair(response_field)],
+        "optional parameter added" => vec![pair(optional_param)],
+        "required parameter or request field added; operation, parameter or field removed; type or format changed" => vec![
+            pair(required_param),
+            pair(request_field(true)),
+            (op_added.clone(), base.clone()),
+            (optional_param.clone(), base.clone()),
+            pair(edit("        Email: { type: string, nullable: true }\n", "")),
+            pair(edit(
+                "        Campaign: { type: integer, format: int64 }\n",
+                "        Campaign: { type: string }\n",
+            )),
+            pair(edit(
+                "        Campaign: { type: integer, format: int64 }\n",
+                "        Campaign: { type: integer, format: int32 }\n",
+            )),
+        ],
+        "response field may now be missing or `null`" => vec![
+            pair(edit("      required: [MemberId]\n", "      required: []\n")),
+            pair(edit(
+                "        Total: { type: integer, format: int64 }\n",
+                "        Total: { type: integer, format: int64, nullable: true }\n",
+            )),
+        ],
+        "request limit tightened (`maxLength` down, a new `pattern`...)" => vec![
+            pair(edit(
+                "        Url: { type: string, minLength: 1, maxLength: 511 }\n",
+                "        Url: { type: string, minLength: 1, maxLength: 255 }\n",
+            )),
+            pair(edit(
+                "        Url: { type: string, minLength: 1, maxLength: 511 }\n",
+                "        Url: { type: string, minLength: 1, maxLength: 511, pattern: '^https://' }\n",
+            )),
+        ],
+        r#"enum value added, to a closed enum or an open one (`anyOf: [{enum: [...]}, {type: ...}]`; the enums keep unknown values)"# => vec![
+            pair(edit(
+                "      enum: [RUNNING, PAUSED]\n",
+                "      enum: [RUNNING, PAUSED, STOPPED]\n",
+            )),
+            (with_open_enum("LOW"), with_open_enum("LOW, HIGH")),
+        ],
+        "enum value removed from what the client sends" => vec![pair(edit(
+            "      enum: [RUNNING, PAUSED]\n",
+            "      enum: [RUNNING]\n",
+        ))],
+        "enum value removed from what the client receives" => {
+            let received = |values: &str| {
+                edit_text(
+                    &with_open_enum(values),
+                    "        - name: level\n          in: query\n          schema:\n            $ref: \"#/components/schemas/Level\"\n",
+                    "",
+                )
+            };
+            vec![(received("LOW, HIGH"), received("LOW"))]
+        }
+        "host, path or method changed" => vec![
+            pair(edit(
+                "      servers:\n        - url: https://app.example.com/api\n",
+                "      servers:\n        - url: https://mvc.example.com/api\n",
+            )),
+            pair(edit("  /statistics:\n", "  /campaigns/statistics:\n")),
+            pair(edit(
+                "  /statistics:\n    get:\n",
+                "  /statistics:\n    post:\n",
+            )),
+        ],
+        other => panic!(
+            "RELEASING.md's rating table has a row this test does not know, `{other}`: add its \
+             spec changes to `table_cases`"
+        ),
+    }
+}
+
+#[test]
+fn releasing_md_table_matches_the_classifier() {
+    let doc = include_str!("../../../RELEASING.md");
+    let mut lines = doc
+        .lines()
+        .skip_while(|l| l.trim() != "| change | salesflow-api | salesflow |")
+        .skip(2); // the header and the separator
+    let mut rows = 0;
+    for line in lines.by_ref().take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+        let [label, api, sdk] = cells.as_slice() else {
+            panic!("RELEASING.md: a row of the rating table without three cells: `{line}`");
+        };
+        let want = (rating(api), rating(sdk));
+        let cases = table_cases(label);
+        assert!(!cases.is_empty(), "{label}");
+        for (old, new) in cases {
+            let changes = diff(&old, &new).unwrap();
+            assert!(!changes.is_empty(), "`{label}`: the case changes nothing");
+            let (api, sdk) = summary(&changes);
+            assert_eq!(
+                (api, sdk),
+                (Some(want.0), Some(want.1)),
+                "RELEASING.md says `{label}` is {want:?} (salesflow-api, salesflow); \
+                 spec-diff says otherwise: {changes:#?}"
+            );
+        }
+        rows += 1;
+    }
+    assert!(
+        rows >= 10,
+        "RELEASING.md's rating table not found or cut short ({rows} rows)"
+    );
+}

@@ -1992,9 +1992,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                account_email = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        account_email = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        account_email = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("AccountEmail"),
+                                                odd.keep("Account", "AccountEmail"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_account_id => {
                                 if account_id.is_some() {
@@ -2012,7 +2028,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("Status"),
                                     );
                                 }
-                                status = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        status = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        status = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Status"),
+                                                odd.keep("Account", "Status"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_user_db_id => {
                                 if user_db_id.is_some() {
@@ -2022,7 +2056,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                user_db_id = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        user_db_id = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        user_db_id = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("UserDbId"),
+                                                odd.keep("Account", "UserDbId"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_user_email => {
                                 if user_email.is_some() {
@@ -2032,7 +2084,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                user_email = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        user_email = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        user_email = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("UserEmail"),
+                                                odd.keep("Account", "UserEmail"),
+                                            );
+                                    }
+                                }
                             }
                             Key::Unknown(name) => {
                                 let value: ::serde_json::Value = map.next_value()?;
@@ -2160,9 +2230,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                campaign_name = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        campaign_name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        campaign_name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("CampaignName"),
+                                                odd.keep("Campaign", "CampaignName"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_last_modified_at => {
                                 if last_modified_at.is_some() {
@@ -2172,9 +2258,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                last_modified_at = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        last_modified_at = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        last_modified_at = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("LastModifiedAt"),
+                                                odd.keep("Campaign", "LastModifiedAt"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_status => {
                                 if status.is_some() {
@@ -2182,7 +2284,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("Status"),
                                     );
                                 }
-                                status = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        status = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        status = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Status"),
+                                                odd.keep("Campaign", "Status"),
+                                            );
+                                    }
+                                }
                             }
                             Key::Unknown(name) => {
                                 let value: ::serde_json::Value = map.next_value()?;
@@ -2625,7 +2745,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("AddedAt"),
                                     );
                                 }
-                                added_at = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        added_at = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        added_at = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("AddedAt"),
+                                                odd.keep("Contact", "AddedAt"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_company => {
                                 if company.is_some() {
@@ -2633,7 +2771,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("Company"),
                                     );
                                 }
-                                company = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        company = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        company = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Company"),
+                                                odd.keep("Contact", "Company"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_email => {
                                 if email.is_some() {
@@ -2641,7 +2797,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("Email"),
                                     );
                                 }
-                                email = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        email = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        email = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Email"),
+                                                odd.keep("Contact", "Email"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_first_name => {
                                 if first_name.is_some() {
@@ -2651,7 +2825,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                first_name = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        first_name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        first_name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("FirstName"),
+                                                odd.keep("Contact", "FirstName"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_industry => {
                                 if industry.is_some() {
@@ -2661,7 +2853,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                industry = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        industry = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        industry = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Industry"),
+                                                odd.keep("Contact", "Industry"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_last_modified_at => {
                                 if last_modified_at.is_some() {
@@ -2671,9 +2881,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                last_modified_at = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        last_modified_at = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        last_modified_at = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("LastModifiedAt"),
+                                                odd.keep("Contact", "LastModifiedAt"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_last_name => {
                                 if last_name.is_some() {
@@ -2683,7 +2909,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                last_name = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        last_name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        last_name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("LastName"),
+                                                odd.keep("Contact", "LastName"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_location => {
                                 if location.is_some() {
@@ -2693,7 +2937,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                location = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        location = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        location = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Location"),
+                                                odd.keep("Contact", "Location"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_member_id => {
                                 if member_id.is_some() {
@@ -2713,7 +2975,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                member_url = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        member_url = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        member_url = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("MemberUrl"),
+                                                odd.keep("Contact", "MemberUrl"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_occupation => {
                                 if occupation.is_some() {
@@ -2723,7 +3003,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                occupation = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        occupation = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        occupation = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Occupation"),
+                                                odd.keep("Contact", "Occupation"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_phone => {
                                 if phone.is_some() {
@@ -2731,7 +3029,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("Phone"),
                                     );
                                 }
-                                phone = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        phone = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        phone = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Phone"),
+                                                odd.keep("Contact", "Phone"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_public_identifier => {
                                 if public_identifier.is_some() {
@@ -2741,9 +3057,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                public_identifier = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        public_identifier = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        public_identifier = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("PublicIdentifier"),
+                                                odd.keep("Contact", "PublicIdentifier"),
+                                            );
+                                    }
+                                }
                             }
                             Key::Unknown(name) => {
                                 let value: ::serde_json::Value = map.next_value()?;
@@ -2913,7 +3245,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("AddedAt"),
                                     );
                                 }
-                                added_at = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        added_at = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        added_at = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("AddedAt"),
+                                                odd.keep("ContactDetails", "AddedAt"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_campaign_id => {
                                 if campaign_id.is_some() {
@@ -2923,9 +3273,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                campaign_id = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        campaign_id = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        campaign_id = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("CampaignId"),
+                                                odd.keep("ContactDetails", "CampaignId"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_campaign_name => {
                                 if campaign_name.is_some() {
@@ -2935,9 +3301,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                campaign_name = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        campaign_name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        campaign_name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("CampaignName"),
+                                                odd.keep("ContactDetails", "CampaignName"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_company => {
                                 if company.is_some() {
@@ -2945,7 +3327,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("Company"),
                                     );
                                 }
-                                company = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        company = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        company = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Company"),
+                                                odd.keep("ContactDetails", "Company"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_email => {
                                 if email.is_some() {
@@ -2953,7 +3353,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("Email"),
                                     );
                                 }
-                                email = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        email = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        email = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Email"),
+                                                odd.keep("ContactDetails", "Email"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_first_name => {
                                 if first_name.is_some() {
@@ -2963,7 +3381,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                first_name = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        first_name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        first_name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("FirstName"),
+                                                odd.keep("ContactDetails", "FirstName"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_industry => {
                                 if industry.is_some() {
@@ -2973,7 +3409,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                industry = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        industry = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        industry = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Industry"),
+                                                odd.keep("ContactDetails", "Industry"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_last_modified_at => {
                                 if last_modified_at.is_some() {
@@ -2983,9 +3437,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                last_modified_at = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        last_modified_at = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        last_modified_at = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("LastModifiedAt"),
+                                                odd.keep("ContactDetails", "LastModifiedAt"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_last_name => {
                                 if last_name.is_some() {
@@ -2995,7 +3465,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                last_name = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        last_name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        last_name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("LastName"),
+                                                odd.keep("ContactDetails", "LastName"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_location => {
                                 if location.is_some() {
@@ -3005,7 +3493,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                location = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        location = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        location = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Location"),
+                                                odd.keep("ContactDetails", "Location"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_member_id => {
                                 if member_id.is_some() {
@@ -3025,7 +3531,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                member_url = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        member_url = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        member_url = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("MemberUrl"),
+                                                odd.keep("ContactDetails", "MemberUrl"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_occupation => {
                                 if occupation.is_some() {
@@ -3035,7 +3559,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                occupation = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        occupation = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        occupation = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Occupation"),
+                                                odd.keep("ContactDetails", "Occupation"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_phone => {
                                 if phone.is_some() {
@@ -3043,7 +3585,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("Phone"),
                                     );
                                 }
-                                phone = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        phone = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        phone = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Phone"),
+                                                odd.keep("ContactDetails", "Phone"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_public_identifier => {
                                 if public_identifier.is_some() {
@@ -3053,9 +3613,25 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                public_identifier = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        public_identifier = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        public_identifier = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("PublicIdentifier"),
+                                                odd.keep("ContactDetails", "PublicIdentifier"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_status => {
                                 if status.is_some() {
@@ -3063,7 +3639,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("Status"),
                                     );
                                 }
-                                status = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        status = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        status = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Status"),
+                                                odd.keep("ContactDetails", "Status"),
+                                            );
+                                    }
+                                }
                             }
                             Key::Unknown(name) => {
                                 let value: ::serde_json::Value = map.next_value()?;
@@ -3180,7 +3774,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("Message"),
                                     );
                                 }
-                                message = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        message = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        message = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Message"),
+                                                odd.keep("StatusMessage", "Message"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_status => {
                                 if status.is_some() {
@@ -3313,9 +3925,27 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                attached_webhook_campaigns = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::typed(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        attached_webhook_campaigns = ::std::option::Option::Some(
+                                            value,
+                                        );
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        attached_webhook_campaigns = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("AttachedWebhookCampaigns"),
+                                                odd.keep("Webhook", "AttachedWebhookCampaigns"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_disable_for_muted_contacts => {
                                 if disable_for_muted_contacts.is_some() {
@@ -3325,9 +3955,27 @@ DetachWebhook takes.
                                         ),
                                     );
                                 }
-                                disable_for_muted_contacts = ::std::option::Option::Some(
-                                    map.next_value()?,
-                                );
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        disable_for_muted_contacts = ::std::option::Option::Some(
+                                            value,
+                                        );
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        disable_for_muted_contacts = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("DisableForMutedContacts"),
+                                                odd.keep("Webhook", "DisableForMutedContacts"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_name => {
                                 if name.is_some() {
@@ -3335,7 +3983,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("Name"),
                                     );
                                 }
-                                name = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        name = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        name = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Name"),
+                                                odd.keep("Webhook", "Name"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_url => {
                                 if url.is_some() {
@@ -3343,7 +4009,25 @@ DetachWebhook takes.
                                         <A::Error as ::serde::de::Error>::duplicate_field("Url"),
                                     );
                                 }
-                                url = ::std::option::Option::Some(map.next_value()?);
+                                match map
+                                    .next_value_seed(
+                                        ::salesflow_webhook_types::lenient::optional(),
+                                    )?
+                                {
+                                    ::std::result::Result::Ok(value) => {
+                                        url = ::std::option::Option::Some(value);
+                                    }
+                                    ::std::result::Result::Err(odd) => {
+                                        url = ::std::option::Option::Some(
+                                            ::std::default::Default::default(),
+                                        );
+                                        extra
+                                            .insert(
+                                                ::std::string::String::from("Url"),
+                                                odd.keep("Webhook", "Url"),
+                                            );
+                                    }
+                                }
                             }
                             Key::F_webhook_id => {
                                 if webhook_id.is_some() {
