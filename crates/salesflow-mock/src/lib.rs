@@ -409,8 +409,11 @@ impl MockState {
             let mut json = serde_json::to_value(&details)
                 .map_err(|e| MockError::InvalidPatch(e.to_string()))?;
             world::merge_patch(&mut json, Value::Object(fields));
+            // Strictly: a field of the wrong shape is refused, not kept aside as the SDK's
+            // lenient decoding would.
             let mut details: salesflow_api::types::ContactDetails =
-                serde_json::from_value(json).map_err(|e| MockError::InvalidPatch(e.to_string()))?;
+                salesflow_webhook_types::lenient::strict(|| serde_json::from_value(json))
+                    .map_err(|e| MockError::InvalidPatch(e.to_string()))?;
             let id = w.next_member_id();
             details.member_id = id;
             let connected = details.flags().contains(MemberFlags::CONNECTED);

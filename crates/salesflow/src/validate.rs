@@ -220,19 +220,46 @@ pub fn http_url(field: &'static str, value: &str) -> Result<String, ValidationEr
     parse_http_url(field, value).map(|_| value.to_owned())
 }
 
-fn parse_http_url(field: &'static str, value: &str) -> Result<url::Url, ValidationError> {
+fn parse_http_url(field: &'static str, value: &str) -> Result<(), ValidationError> {
     if value.trim() != value {
         return Err(ValidationError::new(
             field,
             ValidationReason::SurroundingWhitespace,
         ));
     }
-    let url = url::Url::parse(value)
-        .map_err(|_| ValidationError::new(field, ValidationReason::NotHttpUrl))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
-        return Err(ValidationError::new(field, ValidationReason::NotHttpUrl));
+    match url::Url::parse(value) {
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|h| !h.is_empty()) =>
+        {
+            Ok(())
+        }
+        // An ASCII host label that starts with `xn--` but is not valid punycode
+        // (`http://xn--0.a`): a host name DNS can hold and the spec's pattern admits, which the
+        // URL parser refuses only because it cannot decode it to Unicode. The server decides.
+        Err(url::ParseError::IdnaError) if is_http_with_ascii_host(value) => Ok(()),
+        _ => Err(ValidationError::new(field, ValidationReason::NotHttpUrl)),
     }
-    Ok(url)
+}
+
+/// `http://` or `https://` (any case) followed by a host of letters, digits, `-` and `.`.
+fn is_http_with_ascii_host(value: &str) -> bool {
+    let lower = value
+        .get(..8)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let rest = if lower.starts_with("https://") {
+        &value[8..]
+    } else if lower.starts_with("http://") {
+        &value[7..]
+    } else {
+        return false;
+    };
+    let host = rest.split(['/', ':', '?', '#']).next().unwrap_or_default();
+    !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
 }
 
 /// Checks a LinkedIn profile URL and returns its canonical form,
@@ -510,6 +537,28 @@ pub fn check_items(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ascii_host_the_url_parser_cannot_decode_is_still_a_url() {
+        for ok in [
+            "http://xN--0.A",
+            "https://xn--0.example/hook?x=1",
+            "HTTP://xn--0:8080",
+        ] {
+            assert_eq!(http_url("Url", ok).as_deref(), Ok(ok), "{ok}");
+        }
+        for bad in [
+            "ftp://xn--0.a",
+            "http://xn--0.a b",
+            "http://",
+            "http:/xn--0.a",
+            "https://xn--0_.a",
+            "xn--0.a",
+        ] {
+            let reason = http_url("Url", bad).err().map(|e| e.reason);
+            assert_eq!(reason, Some(ValidationReason::NotHttpUrl), "{bad}");
+        }
+    }
 
     #[test]
     fn item_counts_within_their_bounds() {
