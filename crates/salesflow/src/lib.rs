@@ -88,6 +88,7 @@ mod call;
 mod client;
 mod error;
 mod events;
+pub mod import;
 #[cfg(feature = "opentelemetry")]
 pub mod otel;
 pub mod pacing;
@@ -109,7 +110,7 @@ pub use client::{
 pub use error::{ApiError, ApiErrorKind, DecodeError, Error, SNIPPET_CHARS};
 pub use events::EventWebhook;
 pub use generated::*;
-pub use pacing::{Pacer, Pacing};
+pub use pacing::{Pacer, Pacing, PacingBackend};
 pub use retry::RetryPolicy;
 pub use transport::TransportCause;
 pub use validate::{ValidationError, ValidationReason};
