@@ -92,6 +92,8 @@ pub mod import;
 #[cfg(feature = "opentelemetry")]
 pub mod otel;
 pub mod pacing;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod retry;
 mod transport;
 pub mod validate;

@@ -773,6 +773,7 @@ impl<T: Send + 'static> Engine<T> {
                 }
             }
         }
+        self.summary.stopped = self.stopping.clone();
         if let Some(err) = self.failure.take() {
             return Err(err.into());
         }

@@ -244,7 +244,7 @@ impl<R: Read> Read for Utf16Reader<R> {
 
 /// Splits a stream into [`Record`]s (see the [module documentation](self)).
 pub struct RecordReader {
-    input: Box<dyn Read>,
+    input: Box<dyn Read + Send>,
     buf: Vec<u8>,
     pos: usize,
     len: usize,
@@ -263,12 +263,12 @@ impl RecordReader {
     /// left out) come first, in `encoding`, fields separated by `delimiter`.
     pub fn new(
         head: Vec<u8>,
-        input: Box<dyn Read>,
+        input: Box<dyn Read + Send>,
         encoding: Encoding,
         delimiter: u8,
     ) -> RecordReader {
-        let chained: Box<dyn Read> = Box::new(io::Cursor::new(head).chain(input));
-        let input: Box<dyn Read> = if encoding.is_utf16() {
+        let chained: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(input));
+        let input: Box<dyn Read + Send> = if encoding.is_utf16() {
             Box::new(Utf16Reader::new(chained, encoding))
         } else {
             chained
@@ -726,7 +726,7 @@ mod tests {
             vec!["https://x/in/a", "Zoë"],
             vec!["https://x/in/b", "B, \"b\""],
         ];
-        let interrupted = |data: Vec<u8>| -> Box<dyn Read> {
+        let interrupted = |data: Vec<u8>| -> Box<dyn Read + Send> {
             Box::new(Interrupted {
                 data,
                 at: 0,
