@@ -48,7 +48,7 @@
 pub mod progress;
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -63,7 +63,7 @@ use salesflow::{CampaignId, ValidationError};
 use serde::Serialize;
 
 use crate::cli::{EncodingArg, ImportArgs, OutputFormat};
-use crate::csvread::{self, CsvError, Encoding, Record, RecordReader};
+use crate::csvread::{self, CsvError, Encoding, FailedRows, Record, RecordReader};
 use crate::exit::{self, CliError};
 use crate::Context;
 
@@ -431,101 +431,6 @@ fn mock_journal() -> PathBuf {
         "salesflow-mock-import-{}-{nanos}.jsonl",
         std::process::id()
     ))
-}
-
-/// The failed-rows CSV: the header and the original bytes of each row not imported, in the
-/// input's encoding (with its byte order mark if it had one), plus an `error` column
-/// (replacing the value of an existing one). Opened on the first row.
-struct FailedRows {
-    path: PathBuf,
-    out: Option<BufWriter<File>>,
-    encoding: Encoding,
-    had_bom: bool,
-    delimiter: u8,
-    header: Record,
-    error_column: Option<usize>,
-}
-
-impl FailedRows {
-    fn quote(text: &str) -> String {
-        let one_line: String = text
-            .chars()
-            .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
-            .collect();
-        format!("\"{}\"", one_line.replace('"', "\"\""))
-    }
-
-    /// `rec`'s bytes with `error` in the error column, in the stream's bytes (UTF-8 for
-    /// UTF-16 input), with its terminator.
-    fn line(&self, rec: &Record, error: &str, fallback_terminator: &'static [u8]) -> Vec<u8> {
-        let error = match self.encoding {
-            Encoding::Latin1 => csvread::encode(error, Encoding::Latin1),
-            _ => error.as_bytes().to_vec(),
-        };
-        let mut out = Vec::with_capacity(rec.raw.len() + error.len() + 4);
-        match self.error_column {
-            None => {
-                out.extend_from_slice(&rec.raw);
-                out.push(self.delimiter);
-                out.extend_from_slice(&error);
-            }
-            Some(col) => {
-                for i in 0..rec.len() {
-                    if i > 0 {
-                        out.push(self.delimiter);
-                    }
-                    if i == col {
-                        out.extend_from_slice(&error);
-                    } else {
-                        out.extend_from_slice(rec.raw_field(i).unwrap_or_default());
-                    }
-                }
-            }
-        }
-        out.extend_from_slice(if rec.terminator.is_empty() {
-            fallback_terminator
-        } else {
-            rec.terminator
-        });
-        out
-    }
-
-    fn write(&mut self, rec: &Record, error: &str) -> std::io::Result<()> {
-        let terminator: &'static [u8] = if self.header.terminator.is_empty() {
-            b"\n"
-        } else {
-            self.header.terminator
-        };
-        if self.out.is_none() {
-            let mut out = BufWriter::new(File::create(&self.path)?);
-            if self.had_bom {
-                out.write_all(csvread::bom(self.encoding))?;
-            }
-            let mut header = self.header.raw.clone();
-            if self.error_column.is_none() {
-                header.push(self.delimiter);
-                header.extend_from_slice(ERROR_COLUMN.as_bytes());
-            }
-            header.extend_from_slice(terminator);
-            out.write_all(&csvread::reencode(&header, self.encoding))?;
-            self.out = Some(out);
-        }
-        let line = self.line(rec, &Self::quote(error), terminator);
-        if let Some(out) = &mut self.out {
-            out.write_all(&csvread::reencode(&line, self.encoding))?;
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self) -> std::io::Result<bool> {
-        match &mut self.out {
-            Some(out) => {
-                out.flush()?;
-                Ok(true)
-            }
-            None => Ok(false),
-        }
-    }
 }
 
 /// How a file is read: its encoding, byte order mark, delimiter and header.
@@ -1002,18 +907,15 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
         dry_run: args.dry_run,
         ..ImportReport::default()
     };
-    let failed = FailedRows {
-        path: args
-            .failed_out
+    let failed = FailedRows::new(
+        args.failed_out
             .clone()
             .unwrap_or_else(|| default_failed_out(path)),
-        out: None,
-        encoding: layout.encoding,
-        had_bom: layout.bom_len > 0,
-        delimiter: layout.delimiter,
-        header: layout.header.clone(),
-        error_column: layout.columns.error,
-    };
+        (layout.encoding, layout.bom_len > 0, layout.delimiter),
+        layout.header.clone(),
+        layout.columns.error,
+        ERROR_COLUMN,
+    );
     let shared = Arc::new(Mutex::new(Shared {
         report,
         failed: (!args.dry_run).then_some(failed),

@@ -184,6 +184,8 @@ pub enum RowResult {
 }
 
 /// What [`ImportJob::run_with`] reports as it goes.
+// Most events are `Row`s, handed over by value.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ImportEvent<T = ()> {

@@ -8,6 +8,8 @@ use crate::ops::ImportMember;
 use crate::validate::{canonical_profile_key, ValidationError, ValidationReason};
 
 /// How a row of an import's input stands before it is sent (see [`InputRows::check`]).
+// Most rows are `Ready`: boxing it would cost an allocation per row for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Checked {
