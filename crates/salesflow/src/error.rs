@@ -174,8 +174,9 @@ impl Error {
     ///   TLS handshake, connect timeout): `false`;
     /// - the server answered and refused: HTTP 4xx, including 429 (or a 4xx `Status` in an
     ///   HTTP 200 body): `false`;
-    /// - the server answered with a 5xx (or a 5xx `Status`), or with a success-like status the
-    ///   spec does not document, or with a success whose body could not be decoded: `true`;
+    /// - the server answered with a 5xx (or a 5xx `Status` in an HTTP 200 body), or with a
+    ///   success-like status the spec does not document, or with a success whose body could
+    ///   not be decoded: `true`;
     /// - the request was sent, then the answer never came or broke off (a timeout after
     ///   connecting, a connection reset while the answer was read): `true`.
     ///
@@ -196,9 +197,14 @@ impl Error {
     pub fn may_have_taken_effect(&self) -> bool {
         match self {
             Error::Api(e) => {
-                e.operation.changes_state()
-                    && (e.kind == ApiErrorKind::Server
-                        || (e.status < 400 && e.kind == ApiErrorKind::Other))
+                // The status that says what happened: the HTTP one, or under a success-like
+                // HTTP status the body's `Status`.
+                let status = if e.status >= 400 {
+                    Some(i64::from(e.status))
+                } else {
+                    e.body_status.map(i64::from)
+                };
+                e.operation.changes_state() && status.is_none_or(|s| s < 400 || s >= 500)
             }
             Error::Decode { operation, .. } => operation.changes_state(),
             Error::Transport {
