@@ -94,22 +94,36 @@ impl PgServer {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let dir = std::env::temp_dir().join(format!(
-            "salesflow-pg-{}-{nanos:09}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("salesflow-pg-{}-{nanos:09}", std::process::id()));
         let server = PgServer {
             bin,
             dir,
             port: free_port(),
             as_postgres,
         };
-        check("mkdir", server.command_of(Path::new("mkdir")).arg("-p").arg(&server.dir).output());
+        check(
+            "mkdir",
+            server
+                .command_of(Path::new("mkdir"))
+                .arg("-p")
+                .arg(&server.dir)
+                .output(),
+        );
         check(
             "initdb",
             server
                 .command("initdb")
-                .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "-D"])
+                .args([
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                    "-D",
+                ])
                 .arg(server.data())
                 .output(),
         );
@@ -168,7 +182,15 @@ impl PgServer {
         check(
             "createdb",
             self.command("createdb")
-                .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres", db])
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &self.port.to_string(),
+                    "-U",
+                    "postgres",
+                    db,
+                ])
                 .output(),
         );
         self.url(db)
