@@ -69,9 +69,14 @@ pub const STRICT: &[Strict] = &[
         file: "crates/salesflow/src/retry.rs",
         functions: &[],
     },
-    // The import's resume journal: no row sent twice, no entry lost.
+    // The import's resume journal (the file journal of the SDK's import engine, and the
+    // profile keys it is read by): no row sent twice, no entry lost.
     Strict {
-        file: "crates/salesflow-cli/src/import/journal.rs",
+        file: "crates/salesflow/src/import/file.rs",
+        functions: &[],
+    },
+    Strict {
+        file: "crates/salesflow/src/import/keys.rs",
         functions: &[],
     },
 ];
@@ -561,8 +566,8 @@ pub fn package_args(
 /// (which apply to every package, so they can only name features every package can see).
 /// Code behind a feature is compiled, so mutated, only with it, and its tests run only then.
 pub const PACKAGE_FEATURES: &[(&str, &[&str])] = &[
-    // src/otel.rs and tests/opentelemetry.rs.
-    ("salesflow", &["opentelemetry"]),
+    // src/otel.rs and tests/opentelemetry.rs; src/postgres.rs and tests/pg_journal.rs.
+    ("salesflow", &["opentelemetry", "postgres"]),
 ];
 
 /// Text a cargo-mutants mutation leaves in a file; found in a file in scope, it means an
