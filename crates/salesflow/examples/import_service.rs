@@ -87,7 +87,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (name, summary)
         }
     };
-    let (a, b) = tokio::join!(worker("worker a", client("worker a")?), worker("worker b", client("worker b")?));
+    let (a, b) = tokio::join!(
+        worker("worker a", client("worker a")?),
+        worker("worker b", client("worker b")?)
+    );
     for (name, summary) in [a, b] {
         let s = summary?;
         println!(

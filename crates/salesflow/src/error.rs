@@ -204,7 +204,7 @@ impl Error {
                 } else {
                     e.body_status.map(i64::from)
                 };
-                e.operation.changes_state() && status.is_none_or(|s| s < 400 || s >= 500)
+                e.operation.changes_state() && status.is_none_or(|s| !(400..500).contains(&s))
             }
             Error::Decode { operation, .. } => operation.changes_state(),
             Error::Transport {
