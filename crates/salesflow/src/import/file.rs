@@ -1,17 +1,4 @@
-//! The file journal: one process, JSON lines, read by every version of the CLI's import.
-//!
-//! Before a row's request is sent, a `sent` entry is appended; when its answer arrives, an
-//! outcome entry (`imported`, `duplicate`, `failed`, `unknown` for an answer that may have
-//! taken effect, or `found` for a profile found on the server by a lookup; `released` for a
-//! row claimed and given back unsent). Each is handed to the operating system before the
-//! next step, so a killed process loses nothing written. A profile is **done** for a
-//! campaign once an entry says `imported`, `duplicate` or `found`; its outcome is **unknown**
-//! when its last entry is `sent` or `unknown` (it was in flight when a run died, or its
-//! answer may have taken effect). Entries of the 0.1 format (`url` and `outcome`) are read
-//! too; the 0.2 format is this one without `unknown` and `released`.
-//!
-//! In memory, a profile is a 128-bit hash of its key: one hash and a state byte (20 bytes)
-//! per profile of the campaign, whatever the journal's length.
+//! The file journal (see [`FileJournal`]).
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
@@ -169,7 +156,21 @@ impl StateTable {
     }
 }
 
-/// The file journal (see the [module](self)): for one process at a time.
+/// The file journal: one process at a time, JSON lines, read by every version of the
+/// CLI's import.
+///
+/// Before a row's request is sent, a `sent` entry is appended; when its answer arrives, an
+/// outcome entry (`imported`, `duplicate`, `failed`, `unknown` for an answer that may have
+/// taken effect, or `found` for a profile found on the server by a lookup; `released` for a
+/// row claimed and given back unsent). Each is handed to the operating system before the
+/// next step, so a killed process loses nothing written. A profile is **done** for a
+/// campaign once an entry says `imported`, `duplicate` or `found`; its outcome is **unknown**
+/// when its last entry is `sent` or `unknown` (it was in flight when a run died, or its
+/// answer may have taken effect). Entries of the 0.1 format (`url` and `outcome`) are read
+/// too; the 0.2 format is this one without `unknown` and `released`.
+///
+/// In memory, a profile is a 128-bit hash of its key: one hash and a state byte (20 bytes)
+/// per profile of the campaign, whatever the journal's length.
 ///
 /// ```no_run
 /// # async fn demo(client: salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {

@@ -16,7 +16,7 @@
 //!   another worker), [reconciled](RowResult::Reconciled) (its outcome was unknown, a lookup
 //!   found it), [unknown](RowResult::Unknown) (in flight when the run gave up on it) or [not
 //!   attempted](RowResult::NotAttempted) (after a stop).
-//! - **No profile sent twice**: each row is claimed in the [journal](journal) before its
+//! - **No profile sent twice**: each row is claimed in the [`journal`] before its
 //!   request is sent, keyed by (campaign, canonical profile). A row whose outcome is unknown
 //!   (in flight when a process died, timed out after sending, a 5xx, a connection lost
 //!   mid-answer: see [`Error::may_have_taken_effect`]) is looked up with ListContacts by
