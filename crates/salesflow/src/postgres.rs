@@ -196,9 +196,15 @@ impl PgStore {
     /// A URL that cannot be parsed, a server that cannot be reached (after
     /// [`DEFAULT_OUTAGE_TOLERANCE`]), a migration that fails.
     pub async fn connect(url: &str) -> Result<PgStore, PgError> {
-        let config: tokio_postgres::Config = url
+        let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|e| PgError::db("not a PostgreSQL connection URL", e))?;
+        // Every statement of this module finds its rows by primary key: an index scan
+        // whatever the table's statistics say (a table that grew from empty in this run is
+        // still "empty" until autovacuum analyses it, and a sequential scan per row of a
+        // batch would make an import quadratic).
+        let options = config.get_options().unwrap_or_default().to_owned();
+        config.options(format!("{options} -c enable_seqscan=off").trim());
         let manager = Manager::from_config(
             config,
             NoTls,
@@ -221,7 +227,10 @@ impl PgStore {
     }
 
     /// A store on a pool built by the caller (TLS, other settings). Call
-    /// [`migrate`](Self::migrate) once before use.
+    /// [`migrate`](Self::migrate) once before use. Give its connections the option
+    /// `-c enable_seqscan=off` (as [`connect`](Self::connect) does): every statement here
+    /// finds its rows by primary key, and with the statistics of a table that grew from
+    /// empty the planner may scan it whole for each row.
     pub fn from_pool(pool: Pool) -> PgStore {
         PgStore {
             pool,

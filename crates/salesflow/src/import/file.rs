@@ -87,7 +87,7 @@ struct Line {
 }
 
 impl Line {
-    fn new(campaign: CampaignId, profile: &str, event: Event, row: Option<u64>) -> Self {
+    fn new(campaign: CampaignId, profile: &str, event: Event, row: Option<u64>, at: &str) -> Self {
         Line {
             campaign,
             profile: Some(profile.to_owned()),
@@ -95,7 +95,7 @@ impl Line {
             line: row,
             member_id: None,
             error: None,
-            at: chrono::Utc::now().to_rfc3339(),
+            at: at.to_owned(),
             url: None,
             outcome: None,
         }
@@ -118,6 +118,11 @@ impl Line {
 const COMPACT_AFTER: usize = 1 << 16;
 #[cfg(test)]
 const COMPACT_AFTER: usize = 16;
+
+/// The time written in entries (RFC 3339).
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339()
+}
 
 /// Builds the sorted (hash, state) table of a journal read in order, compacting as it goes
 /// so that memory follows the profiles, not the lines.
@@ -359,6 +364,7 @@ impl FileJournal {
     }
 
     fn claim_now(&mut self, rows: &[ClaimRequest]) -> Result<Vec<ClaimState>, JournalError> {
+        let at = now();
         let mut states = Vec::with_capacity(rows.len());
         for r in rows {
             let state = self.state(&r.profile).unwrap_or(0);
@@ -366,7 +372,7 @@ impl FileJournal {
                 states.push(ClaimState::Done { member_id: None });
                 continue;
             }
-            let line = Line::new(self.campaign, &r.profile, Event::Sent, Some(r.row));
+            let line = Line::new(self.campaign, &r.profile, Event::Sent, Some(r.row), &at);
             self.push(&line)?;
             states.push(if is_unknown(state) {
                 ClaimState::ClaimedUnknown
@@ -379,9 +385,10 @@ impl FileJournal {
     }
 
     fn record_now(&mut self, entries: &[Entry]) -> Result<(), JournalError> {
+        let at = now();
         for e in entries {
             let event = Event::of(e.settled);
-            let mut line = Line::new(self.campaign, &e.profile, event, e.row);
+            let mut line = Line::new(self.campaign, &e.profile, event, e.row, &at);
             line.member_id = e.member_id;
             line.error.clone_from(&e.error);
             self.push(&line)?;
@@ -391,13 +398,14 @@ impl FileJournal {
     }
 
     fn release_now(&mut self, rows: &[Release]) -> Result<(), JournalError> {
+        let at = now();
         for r in rows {
             let event = if r.unknown {
                 Event::Unknown
             } else {
                 Event::Released
             };
-            let line = Line::new(self.campaign, &r.profile, event, None);
+            let line = Line::new(self.campaign, &r.profile, event, None, &at);
             self.push(&line)?;
             self.apply(&r.profile, event);
         }

@@ -662,6 +662,11 @@ impl<T: Send + 'static> Engine<T> {
         let prefetch = self.journal.prefetch();
         let lease = self.journal.lease();
         let mut input_done = false;
+        // One timer for the whole run, moved as the next wake-up moves.
+        let far = || Instant::now() + Duration::from_secs(86_400);
+        let timer = tokio::time::sleep_until(far());
+        tokio::pin!(timer);
+        let mut timer_at: Option<Instant> = None;
         loop {
             // A long run of rows settled without waiting (a rerun: every row done) still
             // lets the other tasks of this thread run.
@@ -760,6 +765,10 @@ impl<T: Send + 'static> Engine<T> {
             .into_iter()
             .flatten()
             .min();
+            if wake_at != timer_at {
+                timer.as_mut().reset(wake_at.unwrap_or_else(far));
+                timer_at = wake_at;
+            }
             let stopping = self.stopping.is_some();
             tokio::select! {
                 joined = self.in_flight.join_next(), if !self.in_flight.is_empty() => {
@@ -768,7 +777,8 @@ impl<T: Send + 'static> Engine<T> {
                     }
                 }
                 () = self.stop.stopped(), if !stopping => {}
-                () = sleep_until(wake_at) => {
+                () = &mut timer => {
+                    timer_at = None;
                     if self.deadline.is_some_and(|d| d <= Instant::now()) {
                         self.give_up(on_event);
                     }
@@ -1114,13 +1124,6 @@ impl<T: Send + 'static> Engine<T> {
             self.settle(on_event, f.row, Some(f.profile), RowResult::Unknown, f.tag);
         }
         self.in_flight = JoinSet::new();
-    }
-}
-
-async fn sleep_until(at: Option<Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
     }
 }
 
