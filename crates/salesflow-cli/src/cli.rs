@@ -603,9 +603,12 @@ Resume: a journal (default <CSV>.salesflow-import.jsonl; with --mock a fresh fil
 directory, since the mock starts afresh every run) records each profile (campaign +
 canonical profile, whatever its line) before it is sent and when its answer arrives. Run the
 same command again after an interruption, or on an edited file, and profiles already done are
-skipped. Profiles sent by a run that died before their answer are looked up
-(ListContacts by public identifiers) before anything is sent: found, they count as done; not
-found, they are sent. So a profile is never imported twice, and none is skipped.
+skipped. Profiles sent by a run that died before their answer, or whose answer may have taken
+effect (a timeout after sending, a 5xx), are looked up (ListContacts by public identifiers)
+before anything is sent: found, they count as done; not found, they are sent. So a profile is
+never imported twice, and none is skipped. With --journal postgres://... several processes
+share one job (each row sent by one of them), and --rate / --daily-limit pace the account
+across all of them.
 
 Testing hooks: SALESFLOW_IMPORT_STOP_AFTER=N behaves exactly like Ctrl-C after N completed
 rows; SALESFLOW_IMPORT_ABORT_AFTER=N dies like a killed process once N answers are journaled
