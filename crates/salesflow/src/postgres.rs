@@ -65,6 +65,7 @@ use futures_util::future::BoxFuture;
 use salesflow_api::operations::Operation;
 use salesflow_webhook_types::{AccountId, MemberId};
 use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
 
 use crate::import::journal::{
     ClaimRequest, ClaimState, Entry, JobContext, Journal, JournalError, JournalFuture, Lease,
@@ -585,43 +586,53 @@ impl PgJournal {
         let campaign = job.campaign.get();
         let mut entries = std::mem::take(&mut self.buffer);
         entries.sort_by(|a, b| a.profile.cmp(&b.profile));
-        let profiles: Vec<&str> = entries.iter().map(|e| e.profile.as_str()).collect();
-        let states: Vec<&str> = entries.iter().map(|e| state_name(e.settled)).collect();
-        let members: Vec<Option<i64>> = entries
-            .iter()
-            .map(|e| e.member_id.map(MemberId::get))
-            .collect();
-        let errors: Vec<Option<&str>> = entries.iter().map(|e| e.error.as_deref()).collect();
-        let numbers: Vec<Option<i64>> = entries
-            .iter()
-            .map(|e| e.row.and_then(|r| i64::try_from(r).ok()))
-            .collect();
-        let params = (&profiles, &states, &members, &errors, &numbers);
+        let entries_ref = &entries;
+        // One point update per row (by primary key: an index scan whatever the statistics),
+        // pipelined on one connection, in one transaction.
         let result = self
             .store
-            .run("cannot record outcomes", |c| {
+            .run("cannot record outcomes", |mut c| {
                 let worker = job.worker.as_str();
                 async move {
-                    let statement = c
+                    let tx = c.transaction().await?;
+                    let statement = tx
                         .prepare_cached(
-                            "UPDATE salesflow_import_rows AS r
-                             SET state = u.state, member_id = u.member_id, error = u.error,
-                                 row_number = coalesce(u.row_number, r.row_number),
+                            "UPDATE salesflow_import_rows
+                             SET state = $4, member_id = $5, error = $6,
+                                 row_number = coalesce($7, row_number),
                                  needs_lookup = false, updated_at = now()
-                             FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[],
-                                         $7::bigint[])
-                                  AS u(profile, state, member_id, error, row_number)
-                             WHERE r.campaign_id = $1 AND r.profile = u.profile
-                               AND r.worker = $2",
+                             WHERE campaign_id = $1 AND profile = $3 AND worker = $2",
                         )
                         .await?;
-                    c.execute(
-                        &statement,
-                        &[
-                            &campaign, &worker, params.0, params.1, params.2, params.3, params.4,
-                        ],
-                    )
-                    .await
+                    let rows: Vec<RecordParams<'_>> = entries_ref
+                        .iter()
+                        .map(|e| {
+                            (
+                                e.profile.as_str(),
+                                state_name(e.settled),
+                                e.member_id.map(MemberId::get),
+                                e.error.as_deref(),
+                                e.row.and_then(|r| i64::try_from(r).ok()),
+                            )
+                        })
+                        .collect();
+                    let params: Vec<[&(dyn ToSql + Sync); 7]> = rows
+                        .iter()
+                        .map(|(profile, state, member, error, number)| {
+                            [
+                                &campaign as &(dyn ToSql + Sync),
+                                &worker,
+                                profile,
+                                state,
+                                member,
+                                error,
+                                number,
+                            ]
+                        })
+                        .collect();
+                    let updates = params.iter().map(|p| tx.execute(&statement, p));
+                    futures_util::future::try_join_all(updates).await?;
+                    tx.commit().await
                 }
             })
             .await;
@@ -705,6 +716,15 @@ impl PgJournal {
         Ok(())
     }
 }
+
+/// One settled row's parameters: profile, state, member id, error, row number.
+type RecordParams<'a> = (
+    &'a str,
+    &'static str,
+    Option<i64>,
+    Option<&'a str>,
+    Option<i64>,
+);
 
 fn state_name(settled: Settled) -> &'static str {
     match settled {

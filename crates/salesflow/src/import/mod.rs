@@ -533,6 +533,7 @@ impl ImportJob {
                     return Err(e);
                 }
             };
+        let engine_client = client.clone();
         let mut engine = Engine {
             client,
             journal,
@@ -547,9 +548,15 @@ impl ImportJob {
             to_lookup: Vec::new(),
             held: Vec::new(),
             held_poll_at: None,
-            in_flight: JoinSet::new(),
-            flights: HashMap::new(),
-            next_flight: 0,
+            flying: Flying {
+                client: engine_client,
+                lease: None,
+                concurrency,
+                in_flight: JoinSet::new(),
+                flights: HashMap::new(),
+                next: 0,
+            },
+            stash: Vec::new(),
             stopping: None,
             deadline: None,
             last_flush: Instant::now(),
@@ -588,6 +595,94 @@ struct Flight<T> {
     tag: T,
 }
 
+/// What a send task gives back: its flight, and the answer (`None`: given up on because the
+/// lease was ending).
+type Joined = Result<(u64, Option<Result<ContactDetails, Error>>), tokio::task::JoinError>;
+
+/// The requests in flight, and how to start more.
+struct Flying<T> {
+    client: Client,
+    lease: Option<Lease>,
+    concurrency: usize,
+    in_flight: JoinSet<(u64, Option<Result<ContactDetails, Error>>)>,
+    flights: HashMap<u64, Flight<T>>,
+    next: u64,
+}
+
+impl<T: Send + 'static> Flying<T> {
+    fn len(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.in_flight.is_empty()
+    }
+
+    /// Starts requests for `ready` rows while there is room (and the lease allows).
+    fn fill(&mut self, ready: &mut VecDeque<Pending<T>>) {
+        if !self.lease.as_ref().is_none_or(Lease::may_start) {
+            return;
+        }
+        while self.in_flight.len() < self.concurrency {
+            let Some(p) = ready.pop_front() else {
+                break;
+            };
+            self.send(p);
+        }
+    }
+
+    fn send(&mut self, p: Pending<T>) {
+        let id = self.next;
+        self.next += 1;
+        let client = self.client.clone();
+        let lease = self.lease.clone();
+        let Pending {
+            row,
+            profile,
+            member,
+            tag,
+        } = p;
+        self.flights.insert(id, Flight { row, profile, tag });
+        self.in_flight.spawn(async move {
+            let send = client.send(member);
+            let result = match lease {
+                Some(lease) => tokio::select! {
+                    r = send => Some(r),
+                    () = lease.ending() => None,
+                },
+                None => Some(send.await),
+            };
+            (id, result)
+        });
+    }
+
+    /// Awaits a journal operation while answers keep coming: each answer is stashed (to be
+    /// journaled after), and its slot goes to the next ready row (already claimed), so that
+    /// the journal's round trips do not hold the requests back.
+    async fn drive<R>(
+        &mut self,
+        op: JournalFuture<'_, R>,
+        ready: &mut VecDeque<Pending<T>>,
+        stash: &mut Vec<Joined>,
+        refill: bool,
+    ) -> Result<R, JournalError> {
+        let mut op = op;
+        loop {
+            tokio::select! {
+                result = &mut op => return result,
+                joined = self.in_flight.join_next(), if !self.in_flight.is_empty() => {
+                    if let Some(joined) = joined {
+                        stash.push(joined);
+                    }
+                    if refill {
+                        self.fill(ready);
+                    }
+                }
+            }
+        }
+    }
+}
+
 struct Engine<T> {
     client: Client,
     journal: Box<dyn Journal>,
@@ -607,9 +702,10 @@ struct Engine<T> {
     /// Rows another live worker holds.
     held: Vec<Pending<T>>,
     held_poll_at: Option<Instant>,
-    in_flight: JoinSet<(u64, Option<Result<ContactDetails, Error>>)>,
-    flights: HashMap<u64, Flight<T>>,
-    next_flight: u64,
+    /// The requests in flight.
+    flying: Flying<T>,
+    /// Answers that arrived while the journal was busy, to settle next.
+    stash: Vec<Joined>,
     stopping: Option<StopReason>,
     /// When the rows in flight are given up on (after a stop).
     deadline: Option<Instant>,
@@ -661,6 +757,7 @@ impl<T: Send + 'static> Engine<T> {
     {
         let prefetch = self.journal.prefetch();
         let lease = self.journal.lease();
+        self.flying.lease = lease.clone();
         let mut input_done = false;
         // One timer for the whole run, moved as the next wake-up moves.
         let far = || Instant::now() + Duration::from_secs(86_400);
@@ -672,7 +769,11 @@ impl<T: Send + 'static> Engine<T> {
             // lets the other tasks of this thread run.
             tokio::task::consume_budget().await;
             // Answers that arrived.
-            while let Some(joined) = self.in_flight.try_join_next() {
+            while let Some(joined) = self
+                .stash
+                .pop()
+                .or_else(|| self.flying.in_flight.try_join_next())
+            {
                 self.answered(joined, on_event).await;
             }
             if self.stopping.is_none() && self.stop.is_stopped() {
@@ -680,7 +781,7 @@ impl<T: Send + 'static> Engine<T> {
             }
             if self.stopping.is_some() {
                 self.wind_down(&mut rows, &mut input_done, on_event).await;
-                if self.in_flight.is_empty() {
+                if self.flying.is_empty() && self.stash.is_empty() {
                     break;
                 }
             } else {
@@ -693,7 +794,7 @@ impl<T: Send + 'static> Engine<T> {
                     }
                 }
                 // Claim as many rows as there are free slots (and `prefetch` more).
-                let free = self.concurrency.saturating_sub(self.in_flight.len());
+                let free = self.concurrency.saturating_sub(self.flying.len());
                 let want = (free + prefetch).saturating_sub(self.ready.len());
                 let worth_it = if prefetch == 0 {
                     want > 0
@@ -728,28 +829,35 @@ impl<T: Send + 'static> Engine<T> {
                     )));
                     continue;
                 }
-                while lease_ok && self.in_flight.len() < self.concurrency {
-                    let Some(p) = self.ready.pop_front() else {
-                        break;
-                    };
-                    self.send(p, lease.clone());
+                if lease_ok {
+                    self.flying.fill(&mut self.ready);
                 }
                 if input_done
                     && self.queue.is_empty()
                     && self.ready.is_empty()
                     && self.to_lookup.is_empty()
                     && self.held.is_empty()
-                    && self.in_flight.is_empty()
+                    && self.flying.is_empty()
+                    && self.stash.is_empty()
                 {
                     break;
                 }
             }
             if self.last_flush.elapsed() >= FLUSH_EVERY {
                 self.last_flush = Instant::now();
-                if let Err(e) = self.journal.flush().await {
+                let refill = self.stopping.is_none();
+                let op = self.journal.flush();
+                if let Err(e) = self
+                    .flying
+                    .drive(op, &mut self.ready, &mut self.stash, refill)
+                    .await
+                {
                     self.journal_failed(e);
-                    continue;
                 }
+                continue;
+            }
+            if !self.stash.is_empty() {
+                continue;
             }
             // Wait for something to happen.
             let lease_wait = lease
@@ -771,7 +879,7 @@ impl<T: Send + 'static> Engine<T> {
             }
             let stopping = self.stopping.is_some();
             tokio::select! {
-                joined = self.in_flight.join_next(), if !self.in_flight.is_empty() => {
+                joined = self.flying.in_flight.join_next(), if !self.flying.is_empty() => {
                     if let Some(joined) = joined {
                         self.answered(joined, on_event).await;
                     }
@@ -839,7 +947,13 @@ impl<T: Send + 'static> Engine<T> {
             .iter()
             .map(|p| ClaimRequest::new(p.profile.clone(), p.row))
             .collect();
-        let states = match self.journal.claim(&requests).await {
+        let refill = self.stopping.is_none();
+        let op = self.journal.claim(&requests);
+        let claimed = self
+            .flying
+            .drive(op, &mut self.ready, &mut self.stash, refill)
+            .await;
+        let states = match claimed {
             Ok(states) if states.len() == batch.len() => states,
             Ok(states) => {
                 self.journal_failed(JournalError::new(format!(
@@ -961,30 +1075,6 @@ impl<T: Send + 'static> Engine<T> {
         }
     }
 
-    fn send(&mut self, p: Pending<T>, lease: Option<Lease>) {
-        let id = self.next_flight;
-        self.next_flight += 1;
-        let client = self.client.clone();
-        let Pending {
-            row,
-            profile,
-            member,
-            tag,
-        } = p;
-        self.flights.insert(id, Flight { row, profile, tag });
-        self.in_flight.spawn(async move {
-            let send = client.send(member);
-            let result = match lease {
-                Some(lease) => tokio::select! {
-                    r = send => Some(r),
-                    () = lease.ending() => None,
-                },
-                None => Some(send.await),
-            };
-            (id, result)
-        });
-    }
-
     /// An answer arrived (or a request was given up on): journal it, report it.
     async fn answered<F: FnMut(ImportEvent<T>)>(
         &mut self,
@@ -996,7 +1086,7 @@ impl<T: Send + 'static> Engine<T> {
             // `give_up`, which already settled its row.
             return;
         };
-        let Some(flight) = self.flights.remove(&id) else {
+        let Some(flight) = self.flying.flights.remove(&id) else {
             return;
         };
         on_event(ImportEvent::Answered { row: flight.row });
@@ -1043,7 +1133,13 @@ impl<T: Send + 'static> Engine<T> {
         };
         if let Some(entry) = entry {
             if self.failure.is_none() {
-                if let Err(e) = self.journal.record(std::slice::from_ref(&entry)).await {
+                let refill = self.stopping.is_none();
+                let op = self.journal.record(std::slice::from_ref(&entry));
+                if let Err(e) = self
+                    .flying
+                    .drive(op, &mut self.ready, &mut self.stash, refill)
+                    .await
+                {
                     self.journal_failed(e);
                 }
             }
@@ -1117,13 +1213,21 @@ impl<T: Send + 'static> Engine<T> {
     /// The grace period ran out: the rows still in flight are given up on (unknown: their
     /// claims stay, and the next run looks them up).
     fn give_up<F: FnMut(ImportEvent<T>)>(&mut self, on_event: &mut F) {
-        self.in_flight.abort_all();
-        let mut flights: Vec<Flight<T>> = self.flights.drain().map(|(_, f)| f).collect();
+        self.flying.in_flight.abort_all();
+        // Answers already in hand are settled as they came.
+        let stash = std::mem::take(&mut self.stash);
+        let mut flights: Vec<Flight<T>> = Vec::new();
+        for (id, _) in stash.into_iter().flatten() {
+            if let Some(f) = self.flying.flights.remove(&id) {
+                flights.push(f);
+            }
+        }
+        flights.extend(self.flying.flights.drain().map(|(_, f)| f));
         flights.sort_by_key(|f| f.row);
         for f in flights {
             self.settle(on_event, f.row, Some(f.profile), RowResult::Unknown, f.tag);
         }
-        self.in_flight = JoinSet::new();
+        self.flying.in_flight = JoinSet::new();
     }
 }
 
