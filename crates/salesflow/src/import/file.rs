@@ -113,11 +113,8 @@ impl Line {
 }
 
 /// Entries read past the last compaction before the table is compacted again (at least;
-/// then as many as it holds): small in tests, so that they compact often.
-#[cfg(not(test))]
+/// then as many as it holds).
 const COMPACT_AFTER: usize = 1 << 16;
-#[cfg(test)]
-const COMPACT_AFTER: usize = 16;
 
 /// The time written in entries (RFC 3339).
 fn now() -> String {
@@ -126,24 +123,38 @@ fn now() -> String {
 
 /// Builds the sorted (hash, state) table of a journal read in order, compacting as it goes
 /// so that memory follows the profiles, not the lines.
-#[derive(Default)]
 struct StateTable {
     /// Sorted, distinct entries (sequence 0), then entries in the order read.
     entries: Vec<(KeyHash, u32, u8)>,
     compacted: usize,
     seq: u32,
+    /// See [`COMPACT_AFTER`].
+    compact_after: usize,
+    /// How many times it was compacted.
+    compactions: usize,
 }
 
 impl StateTable {
+    fn new(compact_after: usize) -> Self {
+        StateTable {
+            entries: Vec::new(),
+            compacted: 0,
+            seq: 0,
+            compact_after,
+            compactions: 0,
+        }
+    }
+
     fn push(&mut self, hash: KeyHash, state: u8) {
         self.seq += 1;
         self.entries.push((hash, self.seq, state));
-        if self.entries.len() - self.compacted > self.compacted.max(COMPACT_AFTER) {
+        if self.entries.len() - self.compacted > self.compacted.max(self.compact_after) {
             self.compact();
         }
     }
 
     fn compact(&mut self) {
+        self.compactions += 1;
         self.entries.sort_unstable_by_key(|e| (e.0, e.1));
         let mut out = 0;
         for i in 0..self.entries.len() {
@@ -216,9 +227,16 @@ impl FileJournal {
     /// When the file cannot be read or opened for appending: never taken for an empty
     /// journal (every row would be sent again).
     pub fn open(path: impl AsRef<Path>, campaign: CampaignId) -> std::io::Result<FileJournal> {
-        let path = path.as_ref();
+        FileJournal::open_with(path.as_ref(), campaign, COMPACT_AFTER)
+    }
+
+    fn open_with(
+        path: &Path,
+        campaign: CampaignId,
+        compact_after: usize,
+    ) -> std::io::Result<FileJournal> {
         let hasher = KeyHasher::new();
-        let mut table = StateTable::default();
+        let mut table = StateTable::new(compact_after);
         let mut unreadable_lines = 0;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
@@ -552,7 +570,7 @@ mod tests {
             text.push_str(&entry(1, &format!("p{i}"), "sent"));
         }
         std::fs::write(&path, text).unwrap();
-        let j = FileJournal::open(&path, c(1)).unwrap();
+        let j = FileJournal::open_with(&path, c(1), 16).unwrap();
         assert_eq!(j.states.len(), n);
         for i in 0..8 {
             assert_eq!(j.is_done(&format!("p{i}")), i % 4 == 0, "p{i}");
@@ -569,7 +587,7 @@ mod tests {
         assert_eq!(merge(LAST_SENT, 0), 0);
         assert_eq!(merge(DONE | LAST_SENT, 0), DONE);
         assert_eq!(merge(0, LAST_SENT), LAST_SENT);
-        let mut t = StateTable::default();
+        let mut t = StateTable::new(16);
         let (a, b) = ([0, 0, 0, 1], [0, 0, 0, 2]);
         t.push(b, LAST_SENT);
         t.push(a, DONE);
@@ -578,6 +596,43 @@ mod tests {
         t.push(a, LAST_SENT);
         assert_eq!(t.finish(), vec![(a, DONE | LAST_SENT), (b, 0)]);
         assert!(!is_unknown(DONE | LAST_SENT) && is_unknown(LAST_SENT) && !is_unknown(0));
+    }
+
+    #[test]
+    fn the_table_is_compacted_once_its_tail_outgrows_it() {
+        // Ten profiles, a thousand entries: compacted each time 17 entries are read past the
+        // last compaction (more than max(10, 16)), so it never holds more than 27.
+        let mut t = StateTable::new(16);
+        for i in 0..1000u32 {
+            t.push([0, 0, 0, i % 10], LAST_SENT);
+            assert!(t.entries.len() <= 27, "{}", t.entries.len());
+        }
+        assert_eq!(t.compactions, 1000 / 17);
+        // The real threshold: 65,536 distinct profiles are read without a compaction, the
+        // next one compacts.
+        let mut t = StateTable::new(COMPACT_AFTER);
+        for i in 0..=(1u32 << 16) {
+            t.push([i, 0, 0, 0], DONE);
+            assert_eq!(t.compactions, usize::from(i == 1 << 16));
+        }
+        assert_eq!(t.finish().len(), (1 << 16) + 1);
+    }
+
+    #[test]
+    fn entries_say_when_they_were_written() {
+        let dir = tempfile_dir();
+        let path = dir.join("j.jsonl");
+        let mut j = FileJournal::open(&path, c(1)).unwrap();
+        claim(&mut j, &["ann"]);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let line: Line = serde_json::from_str(text.trim()).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339(&line.at).unwrap();
+        let age = chrono::Utc::now() - at.with_timezone(&chrono::Utc);
+        assert!(
+            age >= chrono::Duration::zero() && age < chrono::Duration::seconds(60),
+            "{at}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
