@@ -111,6 +111,13 @@ mod tests {
         let mut h = KeyHashState.build_hasher();
         h.write(&[1, 2]);
         assert_eq!(h.finish(), 0x0102);
+        // Folded with exclusive or: a second word equal to the first rotated cancels it out
+        // (an `or` would keep it), in whole words and in trailing bytes alike.
+        assert_eq!(KeyHashState.hash_one([1u32, 0, 1 << 29, 0]), 0);
+        let mut h = KeyHashState.build_hasher();
+        h.write(&[0, 0, 0, 0, 0, 0, 0, 5, 5]);
+        let first = u64::from_ne_bytes([0, 0, 0, 0, 0, 0, 0, 5]).rotate_left(8);
+        assert_eq!(h.finish(), first ^ 5);
         let mut map: KeyMap<u8> = KeyMap::default();
         map.insert([1, 2, 3, 4], 7);
         map.insert([9, 9, 3, 4], 8);
