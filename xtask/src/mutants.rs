@@ -58,8 +58,10 @@ pub const STRICT: &[(&str, &str)] = &[
     ("crates/salesflow/src/client.rs", "<impl fmt::Debug for ClientBuilder>::"),
     // When a call is retried, and how long it waits.
     ("crates/salesflow/src/retry.rs", ""),
-    // The import's resume journal: no row sent twice, no entry lost.
-    ("crates/salesflow-cli/src/import/journal.rs", ""),
+    // The import's resume journal (the file journal of the SDK's import engine, and the
+    // profile keys it is read by): no row sent twice, no entry lost.
+    ("crates/salesflow/src/import/file.rs", ""),
+    ("crates/salesflow/src/import/keys.rs", ""),
 ];
 
 /// The tests `--quick` runs for each package: those that pin the [`STRICT`] code. A test that
@@ -83,8 +85,8 @@ pub const FULL_TESTS: &[&str] = &["--tests"];
 /// Code behind a feature is compiled, so mutated, only with it, and its tests run only then.
 #[rustfmt::skip]
 pub const PACKAGE_FEATURES: &[(&str, &[&str])] = &[
-    // src/otel.rs and tests/opentelemetry.rs.
-    ("salesflow", &["opentelemetry"]),
+    // src/otel.rs and tests/opentelemetry.rs; src/postgres.rs and tests/pg_journal.rs.
+    ("salesflow", &["opentelemetry", "postgres"]),
 ];
 
 /// Whether the mutant named `function` in `file` is in the [`STRICT`] code.

@@ -431,9 +431,12 @@ Resume: a journal (default <CSV>.salesflow-import.jsonl; with --mock a fresh fil
 directory, since the mock starts afresh every run) records each profile (campaign +
 canonical profile, whatever its line) before it is sent and when its answer arrives. Run the
 same command again after an interruption, or on an edited file, and profiles already done are
-skipped. Profiles sent by a run that died before their answer are looked up
-(ListContacts by public identifiers) before anything is sent: found, they count as done; not
-found, they are sent. So a profile is never imported twice, and none is skipped.
+skipped. Profiles sent by a run that died before their answer, or whose answer may have taken
+effect (a timeout after sending, a 5xx), are looked up (ListContacts by public identifiers)
+before anything is sent: found, they count as done; not found, they are sent. So a profile is
+never imported twice, and none is skipped. With --journal postgres://... several processes
+share one job (each row sent by one of them), and --rate / --daily-limit pace the account
+across all of them.
 
 Testing hooks: SALESFLOW_IMPORT_STOP_AFTER=N behaves exactly like Ctrl-C after N completed
 rows; SALESFLOW_IMPORT_ABORT_AFTER=N dies like a killed process once N answers are journaled
@@ -461,10 +464,23 @@ pub struct ImportArgs {
     /// to the CSV].
     #[arg(long, value_name = "PATH")]
     pub failed_out: Option<PathBuf>,
-    /// The resume journal [default: CSV.salesflow-import.jsonl; with --mock a fresh file
-    /// in the temp directory].
-    #[arg(long, value_name = "PATH")]
+    /// The resume journal: a file, or a PostgreSQL URL (`postgres://user@host/db`) for a
+    /// journal several processes share (each row sent by one of them) [default:
+    /// CSV.salesflow-import.jsonl; with --mock a fresh file in the temp directory].
+    #[arg(long = "journal", visible_alias = "state", value_name = "PATH|URL")]
     pub state: Option<PathBuf>,
+    /// At most this many requests per second for the account (each attempt counts); with a
+    /// PostgreSQL journal, shared by every process using that database.
+    #[arg(long, value_name = "PER_SECOND", value_parser = parse_rate)]
+    pub rate: Option<f64>,
+    /// At most this many imports for the account per UTC day; with a PostgreSQL journal,
+    /// shared by every process using that database. Past it the import stops.
+    #[arg(long, value_name = "N")]
+    pub daily_limit: Option<u32>,
+    /// With a PostgreSQL journal: how long this process holds its rows without renewing its
+    /// lease before another process may take them over (default 60s).
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub lease: Option<Duration>,
     /// Only validate the CSV; send nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -512,6 +528,16 @@ pub fn parse_delimiter(text: &str) -> Result<u8, String> {
         return Err(format!("`{text}` cannot be the delimiter"));
     }
     Ok(d)
+}
+
+/// Parses a rate of requests per second: a positive number.
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!(
+            "`{text}` is not a rate: a number of requests per second above 0"
+        )),
+    }
 }
 
 /// Wraps a token given as a flag or in `SALESFLOW_TOKEN` (never printed from then on),

@@ -30,6 +30,7 @@ macro_rules! note {
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod csvread;
 pub mod exit;
 pub mod import;
 pub mod listen;
@@ -161,6 +162,15 @@ impl Context {
     ///
     /// A usage error without a token, or with a base URL the SDK rejects.
     pub fn client(&self) -> Result<Client, CliError> {
+        Ok(self.client_builder()?.build()?)
+    }
+
+    /// The builder of [`client`](Self::client), for a command that adds to it (pacing).
+    ///
+    /// # Errors
+    ///
+    /// As [`client`](Self::client), but for the errors of `build`.
+    pub fn client_builder(&self) -> Result<salesflow::ClientBuilder, CliError> {
         let g = &self.global;
         let profile = self.profile.as_ref().map(|s| &s.profile);
         let mut builder = Client::builder();
@@ -202,7 +212,7 @@ impl Context {
         if let Some(t) = g.timeout {
             builder = builder.timeout(t);
         }
-        Ok(builder.build()?)
+        Ok(builder)
     }
 }
 

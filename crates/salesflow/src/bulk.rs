@@ -37,6 +37,11 @@ impl Client {
     /// member's outcome. An import is retried only when the server surely did nothing (see
     /// [`RetryPolicy`](crate::RetryPolicy)).
     ///
+    /// A bare stream: no journal, duplicates within the input are all sent, and a failure
+    /// that [may have taken effect](crate::Error::may_have_taken_effect) is only reported.
+    /// For a service (resume after a restart, several workers, every row accounted for) use
+    /// the import engine, [`Client::import_job`].
+    ///
     /// The stream owns a clone of the client and the input iterator, which is read lazily.
     ///
     /// ```no_run

@@ -18,7 +18,7 @@ use tracing::Instrument;
 
 use crate::call::{CallOptions, Request};
 use crate::error::{check_status_message, map_raw_error, Error, RawError, Redactor};
-use crate::pacing::{Pacer, Pacing};
+use crate::pacing::{Pacer, Pacing, PacingBackend};
 use crate::retry::{should_retry, RetryPolicy};
 use crate::ApiToken;
 
@@ -60,7 +60,7 @@ pub(crate) struct Inner {
     pub(crate) timeout: Option<Duration>,
     /// How many redirects the HTTP client follows, when this crate built it.
     pub(crate) redirect_limit: Option<usize>,
-    pub(crate) pacer: Option<Arc<Pacer>>,
+    pub(crate) pacer: Option<Arc<dyn PacingBackend>>,
     /// Why the token cannot be sent (see [`ApiToken::problem`]), for a client from
     /// [`Client::for_account`], which cannot fail: each call fails with it instead.
     pub(crate) token_problem: Option<&'static str>,
@@ -102,7 +102,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     layers: Vec<Layer>,
-    pacing: Option<Pacing>,
+    pacing: Option<Arc<dyn PacingBackend>>,
 }
 
 /// A middleware layer, type-erased.
@@ -124,7 +124,7 @@ impl fmt::Debug for ClientBuilder {
                 &self.http_client.as_ref().map(|_| "<custom>"),
             )
             .field("layers", &self.layers.len())
-            .field("pacing", &self.pacing)
+            .field("pacing", &self.pacing.as_ref().map(|p| p.pacing()))
             .finish()
     }
 }
@@ -257,7 +257,16 @@ impl ClientBuilder {
     /// a daily budget of imports. Every clone of the client, and every client from
     /// [`Client::for_account`], shares the same limits per account.
     pub fn pacing(mut self, pacing: Pacing) -> Self {
-        self.pacing = Some(pacing);
+        self.pacing = Some(Arc::new(Pacer::new(pacing)));
+        self
+    }
+
+    /// Paces every account's requests through `backend` instead of an in-process [`Pacer`]:
+    /// the way several processes share one account's rate and daily budget (give each the
+    /// same backend, e.g. the `postgres` feature's `PgPacer` on one database). Replaces
+    /// [`pacing`](Self::pacing), and the other way round.
+    pub fn pacing_backend(mut self, backend: Arc<dyn PacingBackend>) -> Self {
+        self.pacing = Some(backend);
         self
     }
 
@@ -357,7 +366,7 @@ impl ClientBuilder {
                 redactor,
                 timeout,
                 redirect_limit,
-                pacer: self.pacing.map(|p| Arc::new(Pacer::new(p))),
+                pacer: self.pacing,
                 token_problem: None,
             }),
         })
@@ -632,7 +641,7 @@ impl Client {
         let retry = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let account = self.inner.account_id.filter(|_| op.needs_account_id());
         if let (Some(pacer), Operation::ImportMember) = (&self.inner.pacer, op) {
-            pacer.take_import(op, account)?;
+            pacer.take_import(op, account).await?;
         }
         let run = async {
             let started = Instant::now();
@@ -658,7 +667,11 @@ impl Client {
                     attempt_span.record("http.request.resend_count", attempt - 1);
                 }
                 if let Some(pacer) = &self.inner.pacer {
-                    pacer.wait(account).await;
+                    if let Err(err) = pacer.acquire(op, account).await {
+                        attempt_span.record("error.type", err.error_type().as_ref());
+                        tracing::Span::current().record("error.type", err.error_type().as_ref());
+                        break Err(err);
+                    }
                 }
                 let outcome = send().instrument(attempt_span.clone()).await;
                 let err = match outcome {

@@ -91,6 +91,17 @@ pub enum Error {
         /// When the budget resets (the next UTC midnight).
         resets_at: Option<chrono::DateTime<chrono::Utc>>,
     },
+
+    /// The pacing state shared by several processes (see
+    /// [`PacingBackend`](crate::pacing::PacingBackend)) could not be read or updated: nothing
+    /// was sent.
+    #[error("{operation}: pacing: {message}")]
+    Pacing {
+        /// The operation.
+        operation: Operation,
+        /// What went wrong (the shared store's own error).
+        message: String,
+    },
 }
 
 impl Error {
@@ -161,6 +172,74 @@ impl Error {
         crate::retry::is_transient(self)
     }
 
+    /// Whether the request may have been carried out by the server, so that sending it again
+    /// could do it twice (an ImportMember sent again creates a second member, flagged
+    /// `MEMBER_DUPLICATE`). Distinct from [`is_retryable`](Self::is_retryable), which says
+    /// whether another try may succeed.
+    ///
+    /// Decided by the operation's [`changes_state`](crate::Operation::changes_state) flag, the
+    /// answer's status and the transport phase the failure happened in:
+    ///
+    /// - an operation that changes nothing: never (`false`);
+    /// - nothing sent: rejected before sending ([`Error::Validation`], [`Error::Config`],
+    ///   [`Error::BudgetExhausted`], [`Error::Pacing`]), or no connection made (refused, DNS,
+    ///   TLS handshake, connect timeout): `false`;
+    /// - the server answered and refused: HTTP 4xx, including 429 (or a 4xx `Status` in an
+    ///   HTTP 200 body): `false`;
+    /// - the server answered with a 5xx (or a 5xx `Status` in an HTTP 200 body), or with a
+    ///   success-like status the spec does not document, or with a success whose body could
+    ///   not be decoded: `true`;
+    /// - the request was sent, then the answer never came or broke off (a timeout after
+    ///   connecting, a connection reset while the answer was read): `true`.
+    ///
+    /// When it is `true`, look the effect up before sending again: for ImportMember, list the
+    /// profile with ListContacts by public identifiers, which is what the import engine
+    /// ([`Client::import_job`](crate::Client::import_job)) does for every row of unknown
+    /// outcome.
+    ///
+    /// ```
+    /// # fn demo(err: salesflow::Error) {
+    /// if err.may_have_taken_effect() {
+    ///     // look it up before sending it again
+    /// } else if err.is_retryable() {
+    ///     // nothing happened: sending it again is safe
+    /// }
+    /// # }
+    /// ```
+    pub fn may_have_taken_effect(&self) -> bool {
+        match self {
+            Error::Api(e) => {
+                // The status that says what happened: the HTTP one, or under a success-like
+                // HTTP status the body's `Status`.
+                let status = if e.status >= 400 {
+                    Some(i64::from(e.status))
+                } else {
+                    e.body_status.map(i64::from)
+                };
+                e.operation.changes_state() && status.is_none_or(|s| !(400..500).contains(&s))
+            }
+            Error::Decode { operation, .. } => operation.changes_state(),
+            Error::Transport {
+                operation,
+                source,
+                cause,
+            } => {
+                let not_connected = source.is_connect()
+                    || matches!(
+                        cause,
+                        TransportCause::ConnectionRefused
+                            | TransportCause::Dns
+                            | TransportCause::Tls
+                    );
+                operation.changes_state() && !not_connected
+            }
+            Error::Validation(_)
+            | Error::Config(_)
+            | Error::BudgetExhausted { .. }
+            | Error::Pacing { .. } => false,
+        }
+    }
+
     /// The OpenTelemetry `error.type` of this error: the HTTP status for an answer
     /// (`"429"`), else a short name of the kind (`"timeout"`, `"connection_refused"`,
     /// `"dns"`, `"tls"`, `"connection_reset"`, `"invalid_status_line"`, `"invalid_header"`,
@@ -188,6 +267,7 @@ impl Error {
             Error::Validation(_) => "validation".into(),
             Error::Config(_) => "config".into(),
             Error::BudgetExhausted { .. } => "budget_exhausted".into(),
+            Error::Pacing { .. } => "pacing".into(),
         }
     }
 }

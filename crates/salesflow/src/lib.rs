@@ -106,10 +106,13 @@ mod call;
 mod client;
 mod error;
 mod events;
+pub mod import;
 #[cfg(feature = "opentelemetry")]
 pub mod otel;
 pub mod pacing;
 mod pool;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod public;
 mod retry;
 mod transport;
@@ -129,7 +132,7 @@ pub use client::{
 pub use error::{ApiError, ApiErrorKind, DecodeError, Error, SNIPPET_CHARS};
 pub use events::EventWebhook;
 pub use generated::*;
-pub use pacing::{Pacer, Pacing};
+pub use pacing::{Pacer, Pacing, PacingBackend};
 pub use pool::ClientPool;
 pub use public::PublicMessage;
 pub use retry::RetryPolicy;

@@ -7,6 +7,12 @@
 //! every client from [`Client::for_account`](crate::Client::for_account), shares one
 //! [`Pacer`], keyed by account, so the limits hold across all of them.
 //!
+//! Several processes (replicas of a service, workers of one import) share one budget only
+//! through a server: give every client the same [`PacingBackend`] with
+//! [`ClientBuilder::pacing_backend`](crate::ClientBuilder::pacing_backend), e.g. the
+//! PostgreSQL one of the `postgres` feature (`salesflow::postgres::PgPacer`). The in-process
+//! [`Pacer`] is the default.
+//!
 //! ```
 //! use salesflow::{Client, Pacing};
 //! # fn demo() -> Result<(), salesflow::Error> {
@@ -19,8 +25,11 @@
 //! ```
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::Mutex;
 use std::time::Duration;
+
+use futures_util::future::BoxFuture;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use salesflow_api::operations::Operation;
@@ -73,6 +82,71 @@ impl Pacing {
         self.daily_imports = Some(imports);
         self
     }
+}
+
+/// Where the pacing state of the accounts lives, and how a request takes its slot: in this
+/// process ([`Pacer`], the default) or in a server every process shares (the `postgres`
+/// feature's `PgPacer`). The client calls [`take_import`](Self::take_import) once per
+/// ImportMember call and [`acquire`](Self::acquire) before every attempt of every call.
+///
+/// Implement it to keep the state elsewhere (Redis, another database); errors are returned
+/// as [`Error::Pacing`] (or [`Error::BudgetExhausted`]) and nothing is sent.
+pub trait PacingBackend: fmt::Debug + Send + Sync {
+    /// The limits it applies.
+    fn pacing(&self) -> &Pacing;
+
+    /// Waits until `account` may send its next request, reserving that request's slot.
+    fn acquire(
+        &self,
+        operation: Operation,
+        account: Option<AccountId>,
+    ) -> BoxFuture<'_, Result<(), Error>>;
+
+    /// Takes one import from `account`'s budget of today (UTC).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BudgetExhausted`] when today's budget is spent; [`Error::Pacing`] when the
+    /// state cannot be reached.
+    fn take_import(
+        &self,
+        operation: Operation,
+        account: Option<AccountId>,
+    ) -> BoxFuture<'_, Result<(), Error>>;
+}
+
+impl PacingBackend for Pacer {
+    fn pacing(&self) -> &Pacing {
+        &self.pacing
+    }
+
+    fn acquire(
+        &self,
+        _operation: Operation,
+        account: Option<AccountId>,
+    ) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move {
+            self.wait(account).await;
+            Ok(())
+        })
+    }
+
+    fn take_import(
+        &self,
+        operation: Operation,
+        account: Option<AccountId>,
+    ) -> BoxFuture<'_, Result<(), Error>> {
+        let taken = Pacer::take_import(self, operation, account);
+        Box::pin(std::future::ready(taken))
+    }
+}
+
+/// The start of the UTC day after `now`: when a daily budget resets.
+pub(crate) fn next_utc_midnight(now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    now.date_naive()
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
 }
 
 /// One account's state.
@@ -169,11 +243,7 @@ impl Pacer {
                 pace.imports = 0;
             }
             if pace.imports >= limit {
-                let resets_at = now
-                    .date_naive()
-                    .succ_opt()
-                    .and_then(|d| d.and_hms_opt(0, 0, 0))
-                    .map(|d| d.and_utc());
+                let resets_at = next_utc_midnight(now);
                 return Err(Error::BudgetExhausted {
                     operation,
                     account_id: account,

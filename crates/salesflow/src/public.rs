@@ -59,6 +59,9 @@ impl fmt::Display for PublicMessage<'_> {
             },
             Error::Validation(e) => return write!(f, "{e}"),
             Error::Config(_) => "the Salesflow client is misconfigured",
+            Error::Pacing { .. } => {
+                "the request pacing shared with other processes is unavailable; try again later"
+            }
             Error::BudgetExhausted { resets_at, .. } => {
                 f.write_str("the account's daily budget of this operation is spent")?;
                 return match resets_at {
@@ -90,6 +93,19 @@ mod tests {
             retry_after,
         });
         error.public_message().to_string()
+    }
+
+    #[test]
+    fn a_pacing_store_failure_says_neither_the_store_nor_its_error() {
+        let error = Error::Pacing {
+            operation: Operation::ImportMember,
+            message: "db error: connection to 10.0.0.7:5432 refused".into(),
+        };
+        let shown = error.public_message().to_string();
+        assert_eq!(
+            shown,
+            "the request pacing shared with other processes is unavailable; try again later"
+        );
     }
 
     #[test]

@@ -22,9 +22,22 @@ use crate::transport::TransportCause;
 /// StartCampaign, CreateWebhook, DeleteWebhook, AttachWebhook, DetachWebhook) are retried
 /// only when the server surely did not carry them out: it refused them with HTTP 429 (rate
 /// limited), or no connection could be made at all. Never after a timeout, a broken
-/// connection or a 5xx: the request may have been carried out, and repeating it could import a
-/// member twice or create a second webhook. Retry those yourself when you know it is safe (an
-/// ImportMember answered with a `MEMBER_DUPLICATE` member was already carried out).
+/// connection or a 5xx: the request may have been carried out (see
+/// [`Error::may_have_taken_effect`](crate::Error::may_have_taken_effect)), and repeating it
+/// could import a member twice or create a second webhook.
+///
+/// # Sending an import again yourself
+///
+/// Resending an ImportMember that may have been carried out is **not** harmless: the server
+/// answers a profile it already holds with a *second* member, flagged `MEMBER_DUPLICATE`, and
+/// the campaign's statistics count both. Before sending it again, look the profile up:
+/// ListContacts by public identifiers
+/// ([`Client::list_contacts_by_public_identifiers`](crate::Client::list_contacts_by_public_identifiers))
+/// with its canonical key
+/// ([`canonical_profile_key`](crate::validate::canonical_profile_key)); send it again only
+/// if it is not there. The import engine ([`Client::import_job`](crate::Client::import_job),
+/// module [`import`](crate::import)) does exactly that for every row whose outcome is unknown,
+/// and keeps a journal so that a restarted process, or another worker, does it too.
 ///
 /// Either way, until `max_attempts` attempts were made or the next wait would end after
 /// `max_elapsed` from the first attempt.

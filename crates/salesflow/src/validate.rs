@@ -127,6 +127,12 @@ pub enum ValidationReason {
         /// The actual number.
         actual: usize,
     },
+    /// A row given to an import job (see [`Client::import_job`](crate::Client::import_job))
+    /// names another campaign than the job's.
+    OtherCampaign {
+        /// The job's campaign.
+        expected: salesflow_webhook_types::CampaignId,
+    },
 }
 
 impl fmt::Display for ValidationReason {
@@ -174,6 +180,9 @@ impl fmt::Display for ValidationReason {
             }
             ValidationReason::TooMany { max, actual } => {
                 write!(f, "at most {max} elements allowed, got {actual}")
+            }
+            ValidationReason::OtherCampaign { expected } => {
+                write!(f, "must be the import job's campaign, {expected}")
             }
         }
     }

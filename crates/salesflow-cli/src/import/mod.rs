@@ -1,5 +1,6 @@
 //! `salesflow import`: a CSV of LinkedIn profiles into a campaign, with nothing lost and
-//! nothing doubled, on the CSV files people have.
+//! nothing doubled, on the CSV files people have. A front-end of the SDK's import engine
+//! ([`salesflow::import`]): CSV -> rows -> engine -> report.
 //!
 //! # Two streaming passes
 //!
@@ -8,15 +9,15 @@
 //!    fewer fields than the header, bytes that are not in its encoding) is refused, naming
 //!    the line and column, before any request. Each row is checked with the SDK's
 //!    [`ImportMember::validate`] (URL rule and maximum lengths); invalid rows are reported with
-//!    line, column and reason. The canonical profile of each valid row goes into a compact
-//!    index (a 128-bit hash and a line number: 20 bytes a row), so that a profile on several
-//!    rows is sent once, from its first valid row.
+//!    line, column and reason.
 //! 2. **Import**: the file is read again; each row is invalid (written to the failed-rows
-//!    CSV), blank, already done (journal), a duplicate of an earlier line, or sent, at most
-//!    `--concurrency` at a time through the SDK's [`Client::import_member`].
+//!    CSV), blank, or handed to the engine ([`ImportJob`]), which sends each profile once
+//!    (from its first valid row), at most `--concurrency` at a time, and says what became of
+//!    every row: imported, duplicate, duplicate of an earlier line, failed, already done,
+//!    unknown or not attempted.
 //!
-//! Memory does not grow with the file beyond the index and the journal's set of done
-//! profiles (16 bytes each): no row is kept once it is settled.
+//! Memory does not grow with the file beyond the engine's set of profiles and the journal's
+//! (tens of bytes a profile): no row is kept once it is settled.
 //!
 //! # Every row accounted for
 //!
@@ -27,42 +28,45 @@
 //!
 //! # Resume by identity
 //!
-//! See [`journal`]: the journal is keyed by (campaign, canonical profile). On start,
-//! profiles whose outcome is unknown (sent by a run that died before their answer) are
-//! looked up with ListContacts-by-public-identifiers before anything is sent: found, they
-//! are done; not found, they are sent again. On Ctrl-C no new row is started, the rows in
-//! flight are waited for (at most [`GRACE_PERIOD`]) and their outcomes journaled; the
-//! partial summary is printed and the command exits with 130. A second Ctrl-C exits at once.
+//! The journal ([`FileJournal`] by default; `--journal postgres://...` for one shared by
+//! several processes) is keyed by (campaign, canonical profile). On start, profiles whose
+//! outcome is unknown (sent by a run that died before their answer, or answered in a way
+//! that may have taken effect: a timeout after sending, a 5xx) are looked up with
+//! ListContacts-by-public-identifiers before anything is sent: found, they are done; not
+//! found, they are sent again. On Ctrl-C no new row is started, the rows in flight are
+//! waited for (at most [`GRACE_PERIOD`]) and their outcomes journaled; the partial summary
+//! is printed and the command exits with 130. A second Ctrl-C exits at once.
 //!
 //! Testing hooks (environment variables, not flags: they exist for tests):
 //! - `SALESFLOW_IMPORT_STOP_AFTER=N`: behaves exactly like Ctrl-C after N completed rows;
 //! - `SALESFLOW_IMPORT_ABORT_AFTER=N`: once N answers are journaled, exits with 130 as soon
 //!   as the next answer arrives, before journaling it and without waiting for the rows in
-//!   flight: a process killed between a response and its journal entry.
+//!   flight: a process killed between a response and its journal entry;
+//! - `SALESFLOW_IMPORT_KILL_AFTER=N`: the same, by SIGKILL (the process gets no chance to
+//!   close anything).
 
-pub mod csvread;
-pub mod journal;
 pub mod progress;
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use futures_util::stream::{FuturesUnordered, StreamExt};
+use salesflow::import::{
+    Checked, FileJournal, ImportEvent, ImportJob, ImportRow, InputRows, Journal, RowResult,
+    StopReason,
+};
 use salesflow::ops::ImportMember;
-use salesflow::validate::{canonical_profile_key, PROFILE_URL_PREFIX};
-use salesflow::{ApiErrorKind, CampaignId, Client, Contact, Error, ValidationError};
+use salesflow::validate::{canonical_profile_key, linkedin_profile_url, PROFILE_URL_PREFIX};
+use salesflow::{CampaignId, ValidationError};
 use serde::Serialize;
 
 use crate::cli::{EncodingArg, ImportArgs, OutputFormat};
+use crate::csvread::{self, CsvError, Encoding, FailedRows, Record, RecordReader};
 use crate::exit::{self, CliError};
 use crate::Context;
 
-use csvread::{CsvError, Encoding, Record, RecordReader};
-use journal::{Event, Journal, JournalEntry, KeyHash, KeyHasher, ProfileIndex};
 use progress::Progress;
 
 /// How long an interrupted import waits for the rows in flight: 30 s.
@@ -75,6 +79,10 @@ pub const ENV_STOP_AFTER: &str = "SALESFLOW_IMPORT_STOP_AFTER";
 /// The testing hook that exits, like a killed process, when the answer after the N-th
 /// journaled one arrives (before journaling it): `SALESFLOW_IMPORT_ABORT_AFTER`.
 pub const ENV_ABORT_AFTER: &str = "SALESFLOW_IMPORT_ABORT_AFTER";
+
+/// The testing hook that kills the process (SIGKILL) when the answer after the N-th
+/// journaled one arrives (before journaling it): the variable `SALESFLOW_IMPORT_KILL_AFTER`.
+pub const ENV_KILL_AFTER: &str = "SALESFLOW_IMPORT_KILL_AFTER";
 
 /// At most this many per-row messages (200; invalid rows, duplicate rows, failures) are
 /// printed on stderr by each pass; the rest are counted, and all are in the failed-rows CSV.
@@ -427,101 +435,6 @@ fn mock_journal() -> PathBuf {
     ))
 }
 
-/// The failed-rows CSV: the header and the original bytes of each row not imported, in the
-/// input's encoding (with its byte order mark if it had one), plus an `error` column
-/// (replacing the value of an existing one). Opened on the first row.
-struct FailedRows {
-    path: PathBuf,
-    out: Option<BufWriter<File>>,
-    encoding: Encoding,
-    had_bom: bool,
-    delimiter: u8,
-    header: Record,
-    error_column: Option<usize>,
-}
-
-impl FailedRows {
-    fn quote(text: &str) -> String {
-        let one_line: String = text
-            .chars()
-            .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
-            .collect();
-        format!("\"{}\"", one_line.replace('"', "\"\""))
-    }
-
-    /// `rec`'s bytes with `error` in the error column, in the stream's bytes (UTF-8 for
-    /// UTF-16 input), with its terminator.
-    fn line(&self, rec: &Record, error: &str, fallback_terminator: &'static [u8]) -> Vec<u8> {
-        let error = match self.encoding {
-            Encoding::Latin1 => csvread::encode(error, Encoding::Latin1),
-            _ => error.as_bytes().to_vec(),
-        };
-        let mut out = Vec::with_capacity(rec.raw.len() + error.len() + 4);
-        match self.error_column {
-            None => {
-                out.extend_from_slice(&rec.raw);
-                out.push(self.delimiter);
-                out.extend_from_slice(&error);
-            }
-            Some(col) => {
-                for i in 0..rec.len() {
-                    if i > 0 {
-                        out.push(self.delimiter);
-                    }
-                    if i == col {
-                        out.extend_from_slice(&error);
-                    } else {
-                        out.extend_from_slice(rec.raw_field(i).unwrap_or_default());
-                    }
-                }
-            }
-        }
-        out.extend_from_slice(if rec.terminator.is_empty() {
-            fallback_terminator
-        } else {
-            rec.terminator
-        });
-        out
-    }
-
-    fn write(&mut self, rec: &Record, error: &str) -> std::io::Result<()> {
-        let terminator: &'static [u8] = if self.header.terminator.is_empty() {
-            b"\n"
-        } else {
-            self.header.terminator
-        };
-        if self.out.is_none() {
-            let mut out = BufWriter::new(File::create(&self.path)?);
-            if self.had_bom {
-                out.write_all(csvread::bom(self.encoding))?;
-            }
-            let mut header = self.header.raw.clone();
-            if self.error_column.is_none() {
-                header.push(self.delimiter);
-                header.extend_from_slice(ERROR_COLUMN.as_bytes());
-            }
-            header.extend_from_slice(terminator);
-            out.write_all(&csvread::reencode(&header, self.encoding))?;
-            self.out = Some(out);
-        }
-        let line = self.line(rec, &Self::quote(error), terminator);
-        if let Some(out) = &mut self.out {
-            out.write_all(&csvread::reencode(&line, self.encoding))?;
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self) -> std::io::Result<bool> {
-        match &mut self.out {
-            Some(out) => {
-                out.flush()?;
-                Ok(true)
-            }
-            None => Ok(false),
-        }
-    }
-}
-
 /// How a file is read: its encoding, byte order mark, delimiter and header.
 struct Layout {
     encoding: Encoding,
@@ -675,11 +588,10 @@ fn row_message(line: u64, layout: &Layout, rec: &Record, err: &RowError) -> Stri
     }
 }
 
-/// Pass 1: every record checked, invalid rows reported, the first line of each profile.
+/// Pass 1: every record checked, invalid rows reported.
 struct Validated {
     rows: usize,
     invalid: usize,
-    index: ProfileIndex,
 }
 
 fn validate_pass(
@@ -687,36 +599,20 @@ fn validate_pass(
     path: &Path,
     layout: &Layout,
     mut reader: RecordReader,
-    hasher: &KeyHasher,
 ) -> Result<Validated, CliError> {
     let mut rec = Record::default();
-    let mut rows = 0;
-    let mut invalid = 0;
-    let mut printed = 0;
-    let mut firsts: Vec<(KeyHash, u32)> = Vec::new();
+    let (mut rows, mut invalid, mut printed) = (0, 0, 0);
     while reader.read(&mut rec).map_err(|e| malformed(path, &e))? {
         check_record(&rec, layout).map_err(|e| malformed(path, &e))?;
         rows += 1;
         if rec.is_blank() {
             continue;
         }
-        match member_from_record(campaign, &layout.columns, &rec, layout.encoding) {
-            Ok((_, key)) => {
-                let line = u32::try_from(rec.line).map_err(|_| {
-                    CliError::usage(format!(
-                        "{}: more than {} lines: split the file",
-                        path.display(),
-                        u32::MAX
-                    ))
-                })?;
-                firsts.push((hasher.hash(&key), line));
-            }
-            Err(e) => {
-                invalid += 1;
-                if printed < MAX_PRINTED {
-                    printed += 1;
-                    eprintln!("{}", row_message(rec.line, layout, &rec, &e));
-                }
+        if let Err(e) = member_from_record(campaign, &layout.columns, &rec, layout.encoding) {
+            invalid += 1;
+            if printed < MAX_PRINTED {
+                printed += 1;
+                eprintln!("{}", row_message(rec.line, layout, &rec, &e));
             }
         }
     }
@@ -729,118 +625,87 @@ fn validate_pass(
     if invalid > 0 {
         note!("{invalid} of {rows} rows are invalid and will not be sent");
     }
-    Ok(Validated {
-        rows,
-        invalid,
-        index: ProfileIndex::from_vec(firsts),
-    })
+    Ok(Validated { rows, invalid })
 }
 
-/// A row to send, with what is needed to report it.
-struct Pending {
-    line: u64,
-    key: String,
-    member: ImportMember,
-    record: Record,
-}
-
-/// Pass 2's reader: settles every row that is not sent, and hands out those to send.
-struct Feeder<'a> {
-    campaign: CampaignId,
-    path: &'a Path,
-    layout: &'a Layout,
-    reader: RecordReader,
-    rec: Record,
-    hasher: &'a KeyHasher,
-    index: &'a ProfileIndex,
-    done: &'a [bool],
-    report: &'a mut ImportReport,
-    failed: Option<&'a mut FailedRows>,
-    /// Notes printed, at most [`MAX_PRINTED`].
+/// What pass 2 and the engine's outcomes write to.
+struct Shared {
+    report: ImportReport,
+    failed: Option<FailedRows>,
+    progress: Progress,
+    /// Notes printed, at most [`MAX_PRINTED`], and those left out past it.
     printed: usize,
-    /// Notes not printed past [`MAX_PRINTED`].
     hidden: usize,
+    /// Rows sent and settled (the testing hooks count them).
+    completed: usize,
+    /// An error that ends the import (the file changed, the failed-rows CSV cannot be
+    /// written).
+    error: Option<CliError>,
 }
 
-impl Feeder<'_> {
+fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Shared {
     /// A note about one row (not an error: left out with `--quiet`).
-    fn print(&mut self, progress: &Progress, text: &str) {
+    fn print(&mut self, text: &str) {
         if crate::output::quiet() {
             return;
         }
         if self.printed < MAX_PRINTED {
             self.printed += 1;
-            progress.println(text);
+            self.progress.println(text);
         } else {
             self.hidden += 1;
         }
     }
 
-    /// The next row to send, settling the others on the way; `None` at the end.
-    fn next(&mut self, progress: &Progress) -> Result<Option<Pending>, CliError> {
-        loop {
-            if !self
-                .reader
-                .read(&mut self.rec)
-                .map_err(|e| malformed(self.path, &e))?
-            {
-                return Ok(None);
-            }
-            check_record(&self.rec, self.layout).map_err(|e| {
-                CliError::usage(format!(
-                    "{}: {e}\nthe file changed during the import",
-                    self.path.display()
-                ))
-            })?;
-            self.report.rows += 1;
-            let line = self.rec.line;
-            if self.rec.is_blank() {
-                self.report.blank += 1;
-                continue;
-            }
-            let (member, key) = match member_from_record(
-                self.campaign,
-                &self.layout.columns,
-                &self.rec,
-                self.layout.encoding,
-            ) {
-                Ok(ok) => ok,
-                Err(e) => {
-                    self.report.invalid += 1;
-                    let text = e.describe(&self.layout.headers);
-                    if let Some(failed) = self.failed.as_deref_mut() {
-                        failed.write(&self.rec, &text).map_err(|io| {
-                            CliError::usage(format!("cannot write {}: {io}", failed.path.display()))
-                        })?;
-                    }
-                    let url = url_cell(self.layout, &self.rec);
-                    self.report.add_failure(RowFailure {
-                        line,
-                        column: e.column.map(|c| c + 1),
-                        url,
-                        error: text,
-                        invalid: true,
-                    });
-                    continue;
-                }
-            };
-            let changed = || {
-                CliError::usage(format!(
-                    "{}: line {line} was not in the file when it was validated: the file \
-                     changed during the import",
-                    self.path.display()
-                ))
-            };
-            let i = self
-                .index
-                .position(&self.hasher.hash(&key))
-                .ok_or_else(changed)?;
-            if self.done.get(i).copied().unwrap_or(false) {
-                self.report.already_done += 1;
-                continue;
-            }
-            let first = self.index.first_line(i).ok_or_else(changed)?;
-            if first != line {
+    fn write_failed(&mut self, rec: &Record, text: &str) {
+        let Some(failed) = self.failed.as_mut() else {
+            return;
+        };
+        if let Err(io) = failed.write(rec, text) {
+            let path = failed.path.display().to_string();
+            self.error
+                .get_or_insert_with(|| CliError::usage(format!("cannot write {path}: {io}")));
+        }
+    }
+
+    /// A row refused before it is sent.
+    fn invalid(&mut self, layout: &Layout, rec: &Record, err: &RowError) {
+        self.report.invalid += 1;
+        let text = err.describe(&layout.headers);
+        self.write_failed(rec, &text);
+        self.report.add_failure(RowFailure {
+            line: rec.line,
+            column: err.column.map(|c| c + 1),
+            url: url_cell(layout, rec),
+            error: text,
+            invalid: true,
+        });
+    }
+
+    /// What the engine (or the dry run) says of a row.
+    fn outcome(
+        &mut self,
+        layout: &Layout,
+        line: u64,
+        profile: Option<&str>,
+        result: RowResult,
+        rec: &Record,
+    ) {
+        let url = || profile.map_or_else(|| url_cell(layout, rec), profile_url);
+        let sent = matches!(
+            result,
+            RowResult::Imported(_) | RowResult::Duplicate(_) | RowResult::Failed(_)
+        );
+        match result {
+            RowResult::Imported(_) => self.report.imported += 1,
+            RowResult::Duplicate(_) => self.report.duplicates += 1,
+            RowResult::DuplicateOfRow(first) => {
                 self.report.duplicate_rows += 1;
                 if self.report.duplicate_row_lines.len() < MAX_LISTED {
                     self.report.duplicate_row_lines.push(DuplicateRow {
@@ -848,38 +713,107 @@ impl Feeder<'_> {
                         same_as_line: first,
                     });
                 }
-                self.print(
-                    progress,
-                    &format!(
-                        "line {line}: same profile as line {first} ({}): sent once, from line \
-                         {first}",
-                        member.linked_in_url
-                    ),
-                );
+                self.print(&format!(
+                    "line {line}: same profile as line {first} ({}): sent once, from line {first}",
+                    url()
+                ));
+            }
+            RowResult::Invalid(e) => {
+                let err = RowError {
+                    column: column_of(&layout.columns, e.field),
+                    message: e.to_string(),
+                };
+                self.invalid(layout, rec, &err);
+            }
+            RowResult::Failed(e) => {
+                let text = e.to_string();
+                self.report.failed += 1;
+                self.progress
+                    .println(&format!("line {line}: failed: {text}"));
+                self.write_failed(rec, &text);
+                self.report.add_failure(RowFailure {
+                    line,
+                    column: None,
+                    url: url(),
+                    error: text,
+                    invalid: false,
+                });
+            }
+            RowResult::AlreadyDone { .. } => self.report.already_done += 1,
+            RowResult::Reconciled { .. } => {
+                self.report.already_done += 1;
+                self.report.recovered += 1;
+            }
+            RowResult::Unknown => self.report.unknown += 1,
+            _ => {
+                self.report.not_attempted += 1;
+                return;
+            }
+        }
+        if sent {
+            self.completed += 1;
+        }
+        self.progress.inc();
+    }
+}
+
+/// The canonical URL of a profile key.
+fn profile_url(profile: &str) -> String {
+    linkedin_profile_url("linkedInUrl", &format!("{PROFILE_URL_PREFIX}{profile}"))
+        .unwrap_or_else(|_| format!("{PROFILE_URL_PREFIX}{profile}"))
+}
+
+/// Pass 2's reader: settles invalid and blank rows, and hands out the others.
+struct Rows {
+    campaign: CampaignId,
+    path: PathBuf,
+    layout: Arc<Layout>,
+    reader: RecordReader,
+    rec: Record,
+    shared: Arc<Mutex<Shared>>,
+}
+
+impl Iterator for Rows {
+    type Item = ImportRow<Record>;
+
+    fn next(&mut self) -> Option<ImportRow<Record>> {
+        loop {
+            let read = self
+                .reader
+                .read(&mut self.rec)
+                .map_err(|e| malformed(&self.path, &e));
+            let read = read.and_then(|more| {
+                check_record(&self.rec, &self.layout)
+                    .map(|()| more)
+                    .map_err(|e| {
+                        CliError::usage(format!(
+                            "{}: {e}\nthe file changed during the import",
+                            self.path.display()
+                        ))
+                    })
+            });
+            let mut shared = lock(&self.shared);
+            match read {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => {
+                    shared.error.get_or_insert(e);
+                    return None;
+                }
+            }
+            shared.report.rows += 1;
+            if self.rec.is_blank() {
+                shared.report.blank += 1;
                 continue;
             }
-            return Ok(Some(Pending {
-                line,
-                key,
-                member,
-                record: self.rec.clone(),
-            }));
+            let layout = &self.layout;
+            match member_from_record(self.campaign, &layout.columns, &self.rec, layout.encoding) {
+                Ok((member, _)) => {
+                    return Some(ImportRow::tagged(self.rec.line, member, self.rec.clone()))
+                }
+                Err(e) => shared.invalid(layout, &self.rec, &e),
+            }
         }
-    }
-
-    /// Settles every remaining row without sending anything (after a stop, or in a dry
-    /// run): rows that would be sent are "not attempted".
-    fn drain(&mut self, progress: &Progress) -> Result<(), CliError> {
-        while self.next(progress)?.is_some() {
-            self.report.not_attempted += 1;
-        }
-        if self.hidden > 0 {
-            progress.println(&format!(
-                "({} more per-row messages were not shown: see the report)",
-                self.hidden
-            ));
-        }
-        Ok(())
     }
 }
 
@@ -887,110 +821,69 @@ fn env_count(name: &str) -> Option<usize> {
     std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
 }
 
-/// Whether an error means every other row would fail the same way.
-fn is_fatal(err: &Error) -> bool {
-    match err {
-        Error::Config(_) => true,
-        Error::Api(e) => matches!(e.kind, ApiErrorKind::Forbidden | ApiErrorKind::NotFound),
-        _ => false,
+/// The journal `args` name (a path, or a `postgres://` URL), opened.
+async fn open_journal(
+    ctx: &Context,
+    args: &ImportArgs,
+    csv: &Path,
+) -> Result<
+    (
+        Box<dyn Journal>,
+        Option<PathBuf>,
+        Option<salesflow::postgres::PgStore>,
+    ),
+    CliError,
+> {
+    let temp = ctx.mock.is_some() && args.state.is_none();
+    let path = match &args.state {
+        Some(p) if is_postgres_url(p) => {
+            let url = p.to_string_lossy();
+            let store = salesflow::postgres::PgStore::connect(&url)
+                .await
+                .map_err(|e| CliError::usage(format!("cannot use the journal database: {e}")))?;
+            let mut journal = store.journal();
+            if let Some(lease) = args.lease {
+                journal = journal.lease_length(lease);
+            }
+            return Ok((Box::new(journal), None, Some(store)));
+        }
+        Some(p) => p.clone(),
+        None if temp => mock_journal(),
+        None => default_journal(csv),
+    };
+    if temp {
+        note!(
+            "note: --mock: the resume journal is a temporary file ({}), removed at the end: \
+             the mock starts from its demo data every run, so there is nothing to resume",
+            path.display()
+        );
     }
+    let journal = FileJournal::open(&path, args.campaign)
+        .map_err(|e| CliError::usage(format!("cannot open the journal {}: {e}", path.display())))?;
+    if journal.unreadable_lines() > 0 {
+        note!(
+            "note: {} unreadable line(s) in the journal {} ignored",
+            journal.unreadable_lines(),
+            path.display()
+        );
+    }
+    Ok((Box::new(journal), Some(path), None))
 }
 
-/// The profile key of a contact the server returned.
-fn contact_key(c: &Contact) -> Option<String> {
-    c.public_identifier
-        .as_deref()
-        .and_then(|p| canonical_profile_key(&format!("{PROFILE_URL_PREFIX}{}", p.trim())))
-        .or_else(|| c.member_url.as_deref().and_then(canonical_profile_key))
-}
-
-/// Looks up the profiles whose outcome is unknown, before anything is sent: those found are
-/// journaled as `found` and become done.
-async fn resolve_unknown(
-    client: &Client,
-    journal: &mut Journal,
-    index: &ProfileIndex,
-    hasher: &KeyHasher,
-) -> Result<usize, CliError> {
-    if journal.unknown.is_empty() {
-        return Ok(0);
-    }
-    let unknown = std::mem::take(&mut journal.unknown);
-    note!(
-        "{} profile(s) were sent by an earlier run that stopped before their answer: looking \
-         them up on the server before sending anything",
-        unknown.len()
-    );
-    // The key (decoded) and, for non-ASCII keys, the form written in URLs.
-    let mut ids: Vec<String> = Vec::new();
-    for key in &unknown {
-        ids.push(key.clone());
-        if let Some(encoded) = salesflow::validate::linkedin_profile_url("linkedInUrl", key)
-            .ok()
-            .or_else(|| {
-                salesflow::validate::linkedin_profile_url(
-                    "linkedInUrl",
-                    &format!("{PROFILE_URL_PREFIX}{key}"),
-                )
-                .ok()
-            })
-            .and_then(|u| u.strip_prefix(PROFILE_URL_PREFIX).map(str::to_owned))
-        {
-            if encoded != *key {
-                ids.push(encoded);
-            }
-        }
-    }
-    let contacts = client
-        .list_contacts_by_public_identifiers(&ids)
-        .await
-        .map_err(|e| {
-            CliError::api(format!(
-                "cannot look up the profiles of unknown outcome: {e}\nnothing was sent; run \
-                 the same command again"
-            ))
-        })?;
-    let mut found = 0;
-    for key in &unknown {
-        let Some(c) = contacts
-            .iter()
-            .find(|c| contact_key(c).as_deref() == Some(key.as_str()))
-        else {
-            continue;
-        };
-        let mut entry = JournalEntry::new(journal.campaign(), key, Event::Found, 0);
-        entry.line = None;
-        entry.member_id = Some(c.member_id);
-        journal.record(&entry).map_err(|e| {
-            CliError::usage(format!(
-                "cannot write the journal {}: {e}",
-                journal.path().display()
-            ))
-        })?;
-        if let Some(i) = index.position(&hasher.hash(key)) {
-            if let Some(d) = journal.done.get_mut(i) {
-                *d = true;
-            }
-        }
-        found += 1;
-    }
-    note!(
-        "{found} found on the server (done, not sent again); {} not found (sent)",
-        unknown.len() - found
-    );
-    Ok(found)
+fn is_postgres_url(p: &Path) -> bool {
+    p.to_str()
+        .is_some_and(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
 }
 
 /// Runs `salesflow import`.
 ///
 /// # Errors
 ///
-/// Usage errors (unreadable or malformed CSV, no URL column, no token), and a failed
-/// lookup of profiles of unknown outcome; row failures are not errors but part of the
-/// report (exit code 3).
+/// Usage errors (unreadable or malformed CSV, no URL column, no token, a journal that
+/// cannot be read or written), and a failed lookup of profiles of unknown outcome; row
+/// failures are not errors but part of the report (exit code 3).
 pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
     let path = args.csv.as_path();
-    let hasher = KeyHasher::new();
     let (layout, reader) = read_layout(path, args)?;
     if layout.encoding != Encoding::Utf8 || layout.bom_len > 0 || layout.delimiter != b',' {
         note!(
@@ -1007,9 +900,8 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
     }
 
     // 1. Validate every row; refuse a malformed file before anything is sent.
-    let validated = validate_pass(args.campaign, path, &layout, reader, &hasher)?;
-
-    let mut report = ImportReport {
+    let validated = validate_pass(args.campaign, path, &layout, reader)?;
+    let report = ImportReport {
         csv: path.display().to_string(),
         encoding: layout.encoding.name().to_owned(),
         delimiter: delimiter_name(layout.delimiter),
@@ -1017,108 +909,126 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
         dry_run: args.dry_run,
         ..ImportReport::default()
     };
+    let failed = FailedRows::new(
+        args.failed_out
+            .clone()
+            .unwrap_or_else(|| default_failed_out(path)),
+        (layout.encoding, layout.bom_len > 0, layout.delimiter),
+        layout.header.clone(),
+        layout.columns.error,
+        ERROR_COLUMN,
+    );
+    let shared = Arc::new(Mutex::new(Shared {
+        report,
+        failed: (!args.dry_run).then_some(failed),
+        progress: Progress::new((validated.rows - validated.invalid) as u64),
+        printed: 0,
+        hidden: 0,
+        completed: 0,
+        error: None,
+    }));
 
-    // 2. What earlier runs did.
-    let mut journal = None;
-    let mut done = vec![false; validated.index.len()];
-    let temp_journal = ctx.mock.is_some() && args.state.is_none();
-    let client = if args.dry_run {
-        None
-    } else {
-        let client = ctx.client()?;
-        let journal_path = match &args.state {
-            Some(p) => p.clone(),
-            None if temp_journal => mock_journal(),
-            None => default_journal(path),
-        };
-        if temp_journal {
-            note!(
-                "note: --mock: the resume journal is a temporary file ({}), removed at the \
-                 end: the mock starts from its demo data every run, so there is nothing to \
-                 resume",
-                journal_path.display()
-            );
-        }
-        let mut j = Journal::open(&journal_path, args.campaign, &hasher, &validated.index)
-            .map_err(|e| {
-                CliError::usage(format!(
-                    "cannot open the journal {}: {e}",
-                    journal_path.display()
-                ))
-            })?;
-        if j.unreadable_lines > 0 {
-            note!(
-                "note: {} unreadable line(s) in the journal {} ignored",
-                j.unreadable_lines,
-                journal_path.display()
-            );
-        }
-        report.journal = (!temp_journal).then(|| journal_path.display().to_string());
-        report.recovered = resolve_unknown(&client, &mut j, &validated.index, &hasher).await?;
-        done = std::mem::take(&mut j.done);
-        journal = Some(j);
-        Some(client)
-    };
-    let to_send = done.iter().filter(|d| !**d).count();
-    let skipped = validated.index.len() - to_send;
-    if skipped > 0 {
-        note!(
-            "resuming: {skipped} profile(s) already done by an earlier run (journal {}) are \
-             skipped",
-            report.journal.as_deref().unwrap_or("temporary")
-        );
-    }
-
-    // 3. Import, streaming the file again.
-    let failed_path = args
-        .failed_out
-        .clone()
-        .unwrap_or_else(|| default_failed_out(path));
-    let mut failed = FailedRows {
-        path: failed_path,
-        out: None,
-        encoding: layout.encoding,
-        had_bom: layout.bom_len > 0,
-        delimiter: layout.delimiter,
-        header: layout.header.clone(),
-        error_column: layout.columns.error,
-    };
+    // 2. Stream the file again, into the engine (or, for a dry run, only its checks).
     let (head, file) = open_at_start(path, layout.bom_len)?;
     let mut reader = RecordReader::new(head, Box::new(file), layout.encoding, layout.delimiter);
     let mut header = Record::default();
     reader.read(&mut header).map_err(|e| malformed(path, &e))?;
-    let mut progress = Progress::new(to_send as u64);
-    let mut feeder = Feeder {
+    let layout = Arc::new(layout);
+    let rows = Rows {
         campaign: args.campaign,
-        path,
-        layout: &layout,
+        path: path.to_owned(),
+        layout: layout.clone(),
         reader,
         rec: Record::default(),
-        hasher: &hasher,
-        index: &validated.index,
-        done: &done,
-        report: &mut report,
-        failed: (!args.dry_run).then_some(&mut failed),
-        printed: 0,
-        hidden: 0,
+        shared: shared.clone(),
     };
-    let mut fatal: Option<String> = None;
-    let mut stopped = false;
-    if let (Some(client), Some(journal)) = (client, journal.as_mut()) {
-        let outcome = import_loop(
-            &client,
-            args,
-            journal,
-            &mut feeder,
-            &mut progress,
-            &mut fatal,
-        )
-        .await?;
-        stopped = outcome;
+    let mut fatal = None;
+    let mut temp_journal = None;
+    if args.dry_run {
+        let mut checker = InputRows::with_capacity(args.campaign, validated.rows);
+        for row in rows {
+            let result = match checker.check(row.row, &row.member) {
+                Checked::Ready { .. } => RowResult::NotAttempted,
+                Checked::DuplicateOf(first) => RowResult::DuplicateOfRow(first),
+                Checked::Invalid(e) => RowResult::Invalid(e),
+                _ => RowResult::NotAttempted,
+            };
+            let profile = canonical_profile_key(&row.member.linked_in_url);
+            lock(&shared).outcome(&layout, row.row, profile.as_deref(), result, &row.tag);
+        }
+    } else {
+        let (journal, journal_path, store) = open_journal(ctx, args, path).await?;
+        let is_temp = ctx.mock.is_some() && args.state.is_none();
+        lock(&shared).report.journal = match (&journal_path, is_temp) {
+            (_, true) => None,
+            (Some(p), false) => Some(p.display().to_string()),
+            (None, false) => Some(journal.describe()),
+        };
+        if is_temp {
+            temp_journal = journal_path;
+        }
+        let mut builder = ctx.client_builder()?;
+        if let Some(pacing) = pacing_of(args) {
+            builder = match &store {
+                Some(store) => builder.pacing_backend(Arc::new(store.pacer(pacing))),
+                None => builder.pacing(pacing),
+            };
+        }
+        let client = builder.build()?;
+        let job = client
+            .import_job(args.campaign)
+            .boxed_journal(journal)
+            .concurrency(usize::from(args.concurrency))
+            .expected_rows(validated.rows)
+            .grace_period(GRACE_PERIOD);
+        let summary = import(job, rows, &shared, &layout).await;
+        match summary {
+            Ok(summary) => {
+                if let Some(StopReason::Fatal { message, .. }) = summary.stopped {
+                    fatal = Some(message);
+                } else {
+                    lock(&shared).report.interrupted = summary.stopped.is_some();
+                }
+            }
+            Err(salesflow::import::ImportError::Lookup(e)) => {
+                return Err(CliError::api(format!(
+                    "cannot look up the profiles of unknown outcome: {e}\nnothing was sent; \
+                     run the same command again"
+                )))
+            }
+            Err(e) => return Err(CliError::usage(e.to_string())),
+        }
     }
-    feeder.drain(&progress)?;
-    progress.finish();
-    drop(feeder);
+    let mut shared = Arc::try_unwrap(shared)
+        .map_err(|_| CliError::usage("the import is still running".to_owned()))?
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    shared.progress.finish();
+    if let Some(e) = shared.error.take() {
+        return Err(e);
+    }
+    if shared.hidden > 0 {
+        shared.progress.println(&format!(
+            "({} more per-row messages were not shown: see the report)",
+            shared.hidden
+        ));
+    }
+    let mut report = shared.report;
+    if report.unknown > 0 {
+        eprintln!(
+            "gave up waiting for {} row(s) in flight after {} s: the next run looks them up \
+             before sending anything",
+            report.unknown,
+            GRACE_PERIOD.as_secs()
+        );
+    }
+    if report.already_done > 0 {
+        note!(
+            "resuming: {} profile(s) already done by an earlier run (journal {}) were skipped",
+            report.already_done,
+            report.journal.as_deref().unwrap_or("temporary")
+        );
+    }
     if report.accounted() != report.rows
         || report.rows != validated.rows
         || report.invalid != validated.invalid
@@ -1133,39 +1043,44 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
             report.invalid
         );
     }
-    report.interrupted = stopped && fatal.is_none();
-    if failed
-        .finish()
-        .map_err(|e| CliError::usage(format!("cannot write {}: {e}", failed.path.display())))?
-    {
-        report.failed_out = Some(failed.path.display().to_string());
+    if let Some(failed) = shared.failed.as_mut() {
+        if failed
+            .finish()
+            .map_err(|e| CliError::usage(format!("cannot write {}: {e}", failed.path.display())))?
+        {
+            report.failed_out = Some(failed.path.display().to_string());
+        }
     }
     let result = finish(ctx, report, fatal.as_deref());
-    if temp_journal {
-        if let Some(j) = &journal {
-            let _ = std::fs::remove_file(j.path());
-        }
+    if let Some(p) = temp_journal {
+        let _ = std::fs::remove_file(p);
     }
     result
 }
 
-/// Sends the rows the feeder hands out, `--concurrency` at a time, journaling each before
-/// and after; returns whether it was stopped (Ctrl-C, the stop hook, or a fatal error).
-async fn import_loop(
-    client: &Client,
-    args: &ImportArgs,
-    journal: &mut Journal,
-    feeder: &mut Feeder<'_>,
-    progress: &mut Progress,
-    fatal: &mut Option<String>,
-) -> Result<bool, CliError> {
-    let campaign = args.campaign;
-    let concurrency = usize::from(args.concurrency).max(1);
-    let stop = Arc::new(AtomicBool::new(false));
-    let notify = Arc::new(tokio::sync::Notify::new());
+/// The pacing `--rate` and `--daily-limit` ask for.
+fn pacing_of(args: &ImportArgs) -> Option<salesflow::Pacing> {
+    let mut pacing = match args.rate {
+        Some(rate) => salesflow::Pacing::requests_per_second(rate),
+        None if args.daily_limit.is_some() => salesflow::Pacing::unlimited(),
+        None => return None,
+    };
+    if let Some(limit) = args.daily_limit {
+        pacing = pacing.daily_imports(limit);
+    }
+    Some(pacing)
+}
+
+/// Runs the engine on pass 2's rows, with Ctrl-C and the testing hooks.
+async fn import(
+    job: ImportJob,
+    rows: Rows,
+    shared: &Arc<Mutex<Shared>>,
+    layout: &Layout,
+) -> Result<salesflow::import::JobSummary, salesflow::import::ImportError> {
+    let stop = job.stop_handle();
     let signal_task = {
         let stop = stop.clone();
-        let notify = notify.clone();
         tokio::spawn(async move {
             let mut presses = 0;
             while tokio::signal::ctrl_c().await.is_ok() {
@@ -1174,8 +1089,7 @@ async fn import_loop(
                     eprintln!(
                         "interrupted: finishing the rows in flight (Ctrl-C again to quit at once)"
                     );
-                    stop.store(true, Ordering::SeqCst);
-                    notify.notify_one();
+                    stop.stop();
                 } else {
                     eprintln!("interrupted again: quitting; run the same command to resume");
                     std::process::exit(exit::INTERRUPTED);
@@ -1183,120 +1097,62 @@ async fn import_loop(
             }
         })
     };
-    let journal_error = |path: &Path, e: std::io::Error| {
-        CliError::usage(format!("cannot write the journal {}: {e}", path.display()))
-    };
     let stop_after = env_count(ENV_STOP_AFTER);
     let abort_after = env_count(ENV_ABORT_AFTER);
-    let mut in_flight = FuturesUnordered::new();
-    let mut exhausted = false;
-    let mut completed = 0usize;
-    let mut deadline: Option<tokio::time::Instant> = None;
-    loop {
-        while !exhausted && !stop.load(Ordering::SeqCst) && in_flight.len() < concurrency {
-            match feeder.next(progress)? {
-                Some(p) => {
-                    journal
-                        .record(&JournalEntry::new(campaign, &p.key, Event::Sent, p.line))
-                        .map_err(|e| journal_error(journal.path(), e))?;
-                    let client = client.clone();
-                    in_flight.push(async move {
-                        let result = client.send(p.member.clone()).await;
-                        (p, result)
-                    });
-                }
-                None => exhausted = true,
+    let kill_after = env_count(ENV_KILL_AFTER);
+    let on_event = |event: ImportEvent<Record>| match event {
+        ImportEvent::LookingUp { profiles } => note!(
+            "{profiles} profile(s) were sent by an earlier run that stopped before their \
+             answer: looking them up on the server before sending anything"
+        ),
+        ImportEvent::LookedUp { found, not_found } => note!(
+            "{found} found on the server (done, not sent again); {not_found} not found (sent)"
+        ),
+        ImportEvent::Answered { row } => {
+            let shared = lock(shared);
+            if abort_after.is_some_and(|n| shared.completed >= n) {
+                // The testing hook: die between a response and its journal entry, with more
+                // rows in flight, as a killed process may.
+                shared.progress.finish();
+                eprintln!("{ENV_ABORT_AFTER}: exiting before journaling line {row}");
+                std::process::exit(exit::INTERRUPTED);
+            }
+            if kill_after.is_some_and(|n| shared.completed >= n) {
+                eprintln!("{ENV_KILL_AFTER}: killing this process before journaling line {row}");
+                let pid = std::process::id().to_string();
+                let _ = std::process::Command::new("kill")
+                    .args(["-KILL", &pid])
+                    .status();
+                std::process::exit(exit::INTERRUPTED);
             }
         }
-        if in_flight.is_empty() {
-            break;
-        }
-        let next = tokio::select! {
-            next = in_flight.next() => next,
-            () = notify.notified(), if deadline.is_none() => {
-                deadline = Some(tokio::time::Instant::now() + GRACE_PERIOD);
-                continue;
-            }
-            () = async {
-                match deadline {
-                    Some(d) => tokio::time::sleep_until(d).await,
-                    None => std::future::pending().await,
-                }
-            } => {
-                // The rows still in flight were sent: their outcome is unknown, and their
-                // `sent` entries make the next run look them up.
-                feeder.report.unknown += in_flight.len();
-                eprintln!(
-                    "gave up waiting for {} row(s) in flight after {} s: the next run looks \
-                     them up before sending anything",
-                    in_flight.len(),
-                    GRACE_PERIOD.as_secs()
-                );
-                break;
-            }
-        };
-        let Some((p, result)) = next else { break };
-        if abort_after.is_some_and(|n| completed >= n) {
-            // The testing hook: die between a response and its journal entry, with more
-            // rows in flight, as a killed process may.
-            progress.finish();
-            eprintln!(
-                "{ENV_ABORT_AFTER}: exiting before journaling line {}",
-                p.line
+        ImportEvent::Row(outcome) => {
+            let mut shared = lock(shared);
+            shared.outcome(
+                layout,
+                outcome.row,
+                outcome.profile.as_deref(),
+                outcome.result,
+                &outcome.tag,
             );
-            std::process::exit(exit::INTERRUPTED);
-        }
-        let mut entry = JournalEntry::new(campaign, &p.key, Event::Failed, p.line);
-        match &result {
-            Ok(c) if c.is_duplicate() => {
-                entry.event = Some(Event::Duplicate);
-                entry.member_id = Some(c.member_id);
-                feeder.report.duplicates += 1;
+            if shared.error.is_some() {
+                stop.stop();
             }
-            Ok(c) => {
-                entry.event = Some(Event::Imported);
-                entry.member_id = Some(c.member_id);
-                feeder.report.imported += 1;
-            }
-            Err(e) => {
-                let text = e.to_string();
-                entry.error = Some(text.clone());
-                feeder.report.failed += 1;
-                progress.println(&format!("line {}: failed: {text}", p.line));
-                if let Some(failed) = feeder.failed.as_deref_mut() {
-                    failed.write(&p.record, &text).map_err(|io| {
-                        CliError::usage(format!("cannot write {}: {io}", failed.path.display()))
-                    })?;
-                }
-                feeder.report.add_failure(RowFailure {
-                    line: p.line,
-                    column: None,
-                    url: p.member.linked_in_url.clone(),
-                    error: text.clone(),
-                    invalid: false,
-                });
-                if is_fatal(e) && fatal.is_none() {
-                    *fatal = Some(text);
-                    stop.store(true, Ordering::SeqCst);
-                    deadline.get_or_insert(tokio::time::Instant::now() + GRACE_PERIOD);
-                }
+            let completed = shared.completed;
+            if stop_after.is_some_and(|n| completed >= n) && !stop.is_stopped() {
+                shared.progress.println(&format!(
+                    "{ENV_STOP_AFTER}: stopping as on Ctrl-C after {completed} rows"
+                ));
+                stop.stop();
             }
         }
-        journal
-            .record(&entry)
-            .map_err(|e| journal_error(journal.path(), e))?;
-        progress.inc();
-        completed += 1;
-        if stop_after.is_some_and(|n| completed >= n) && !stop.load(Ordering::SeqCst) {
-            progress.println(&format!(
-                "{ENV_STOP_AFTER}: stopping as on Ctrl-C after {completed} rows"
-            ));
-            stop.store(true, Ordering::SeqCst);
-            deadline.get_or_insert(tokio::time::Instant::now() + GRACE_PERIOD);
-        }
-    }
+        _ => {}
+    };
+    let summary = job
+        .run_with(futures_util::stream::iter(rows), on_event)
+        .await;
     signal_task.abort();
-    Ok(stop.load(Ordering::SeqCst))
+    summary
 }
 
 fn finish(ctx: &Context, mut report: ImportReport, fatal: Option<&str>) -> Result<i32, CliError> {
@@ -1397,22 +1253,6 @@ mod tests {
             err.describe(&headers(&["url", "first_name", "custom1"])),
             "column 3 (custom1): invalid `custom1`: at most 1023 characters allowed, got 1024"
         );
-    }
-
-    #[test]
-    fn the_index_names_the_first_valid_row_of_a_profile() {
-        let h = KeyHasher::new();
-        let f = ProfileIndex::from_vec(vec![
-            (h.hash("b"), 9),
-            (h.hash("a"), 4),
-            (h.hash("b"), 3),
-            (h.hash("a"), 2),
-        ]);
-        assert_eq!(f.len(), 2);
-        let line = |k: &str| f.position(&h.hash(k)).and_then(|i| f.first_line(i));
-        assert_eq!(line("a"), Some(2));
-        assert_eq!(line("b"), Some(3));
-        assert_eq!(line("c"), None);
     }
 
     fn report() -> ImportReport {

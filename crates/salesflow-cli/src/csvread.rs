@@ -19,7 +19,9 @@
 //!   closed), so that a broken file cannot make the reader hold all of it.
 
 use std::fmt;
-use std::io::{self, Read};
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::PathBuf;
 
 use encoding_rs::{Decoder, DecoderResult, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
@@ -244,7 +246,7 @@ impl<R: Read> Read for Utf16Reader<R> {
 
 /// Splits a stream into [`Record`]s (see the [module documentation](self)).
 pub struct RecordReader {
-    input: Box<dyn Read>,
+    input: Box<dyn Read + Send>,
     buf: Vec<u8>,
     pos: usize,
     len: usize,
@@ -263,12 +265,12 @@ impl RecordReader {
     /// left out) come first, in `encoding`, fields separated by `delimiter`.
     pub fn new(
         head: Vec<u8>,
-        input: Box<dyn Read>,
+        input: Box<dyn Read + Send>,
         encoding: Encoding,
         delimiter: u8,
     ) -> RecordReader {
-        let chained: Box<dyn Read> = Box::new(io::Cursor::new(head).chain(input));
-        let input: Box<dyn Read> = if encoding.is_utf16() {
+        let chained: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(input));
+        let input: Box<dyn Read + Send> = if encoding.is_utf16() {
             Box::new(Utf16Reader::new(chained, encoding))
         } else {
             chained
@@ -610,6 +612,135 @@ pub fn bom(encoding: Encoding) -> &'static [u8] {
     }
 }
 
+/// The failed-rows CSV: the header and the original bytes of each row not imported, in the
+/// input's encoding (with its byte order mark if it had one), plus an `error` column
+/// (replacing the value of an existing one). Opened on the first row.
+pub struct FailedRows {
+    /// Where it is written.
+    pub path: PathBuf,
+    out: Option<BufWriter<File>>,
+    encoding: Encoding,
+    had_bom: bool,
+    delimiter: u8,
+    header: Record,
+    error_column: Option<usize>,
+    error_name: &'static str,
+}
+
+impl FailedRows {
+    /// A file at `path` for the rows of a file read with `encoding` (`had_bom`: it started
+    /// with a byte order mark) and `delimiter`, whose header is `header`; the error goes in
+    /// column `error_column` if the header has one, else in a new column `error_name`.
+    pub fn new(
+        path: PathBuf,
+        (encoding, had_bom, delimiter): (Encoding, bool, u8),
+        header: Record,
+        error_column: Option<usize>,
+        error_name: &'static str,
+    ) -> Self {
+        FailedRows {
+            path,
+            out: None,
+            encoding,
+            had_bom,
+            delimiter,
+            header,
+            error_column,
+            error_name,
+        }
+    }
+
+    fn quote(text: &str) -> String {
+        let one_line: String = text
+            .chars()
+            .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
+            .collect();
+        format!("\"{}\"", one_line.replace('"', "\"\""))
+    }
+
+    /// `rec`'s bytes with `error` in the error column, in the stream's bytes (UTF-8 for
+    /// UTF-16 input), with its terminator.
+    fn line(&self, rec: &Record, error: &str, fallback_terminator: &'static [u8]) -> Vec<u8> {
+        let error = match self.encoding {
+            Encoding::Latin1 => encode(error, Encoding::Latin1),
+            _ => error.as_bytes().to_vec(),
+        };
+        let mut out = Vec::with_capacity(rec.raw.len() + error.len() + 4);
+        match self.error_column {
+            None => {
+                out.extend_from_slice(&rec.raw);
+                out.push(self.delimiter);
+                out.extend_from_slice(&error);
+            }
+            Some(col) => {
+                for i in 0..rec.len() {
+                    if i > 0 {
+                        out.push(self.delimiter);
+                    }
+                    if i == col {
+                        out.extend_from_slice(&error);
+                    } else {
+                        out.extend_from_slice(rec.raw_field(i).unwrap_or_default());
+                    }
+                }
+            }
+        }
+        out.extend_from_slice(if rec.terminator.is_empty() {
+            fallback_terminator
+        } else {
+            rec.terminator
+        });
+        out
+    }
+
+    /// Writes `rec` with `error` (opening the file, with the header, on the first row).
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be written.
+    pub fn write(&mut self, rec: &Record, error: &str) -> std::io::Result<()> {
+        let terminator: &'static [u8] = if self.header.terminator.is_empty() {
+            b"\n"
+        } else {
+            self.header.terminator
+        };
+        if self.out.is_none() {
+            let mut out = BufWriter::new(File::create(&self.path)?);
+            if self.had_bom {
+                out.write_all(bom(self.encoding))?;
+            }
+            let mut header = self.header.raw.clone();
+            if self.error_column.is_none() {
+                header.push(self.delimiter);
+                header.extend_from_slice(self.error_name.as_bytes());
+            }
+            header.extend_from_slice(terminator);
+            out.write_all(&reencode(&header, self.encoding))?;
+            self.out = Some(out);
+        }
+        let line = self.line(rec, &Self::quote(error), terminator);
+        if let Some(out) = &mut self.out {
+            out.write_all(&reencode(&line, self.encoding))?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the file; whether one was written.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be written.
+    pub fn finish(&mut self) -> std::io::Result<bool> {
+        match &mut self.out {
+            Some(out) => {
+                out.flush()?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -726,7 +857,7 @@ mod tests {
             vec!["https://x/in/a", "Zoë"],
             vec!["https://x/in/b", "B, \"b\""],
         ];
-        let interrupted = |data: Vec<u8>| -> Box<dyn Read> {
+        let interrupted = |data: Vec<u8>| -> Box<dyn Read + Send> {
             Box::new(Interrupted {
                 data,
                 at: 0,

@@ -1,0 +1,275 @@
+//! The PostgreSQL journal and pacing (`postgres` feature) against a real server started by
+//! the test (see `common/pg.rs`): the migration, two workers on one job, a dead worker's rows
+//! taken over and looked up, shared pacing and budget.
+
+#[path = "common/pg.rs"]
+mod pg;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use salesflow::import::{ClaimRequest, ClaimState, JobContext, Journal, RowResult};
+use salesflow::ops::ImportMember;
+use salesflow::pacing::PacingBackend;
+use salesflow::postgres::{PgStore, MIGRATIONS};
+use salesflow::{CampaignId, Client, Error, Operation, Pacing};
+use salesflow_mock::{Fault, FaultKind, MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
+
+const CAMPAIGN: CampaignId = CampaignId::new(29890);
+
+async fn mock() -> (MockServer, Client) {
+    let server = MockServer::start_with(Seed::Demo).await.unwrap();
+    let client = Client::builder()
+        .token(DEMO_TOKEN)
+        .account_id(DEMO_ACCOUNT_ID)
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+fn members(prefix: &str, n: usize) -> Vec<ImportMember> {
+    (0..n)
+        .map(|i| {
+            ImportMember::new(
+                CAMPAIGN,
+                format!("https://www.linkedin.com/in/{prefix}-{i}"),
+            )
+        })
+        .collect()
+}
+
+/// ImportMember requests the mock answered with 200, per profile slug.
+fn sent(server: &MockServer) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for r in server.requests() {
+        if r.operation != Some(Operation::ImportMember) || r.status != 200 {
+            continue;
+        }
+        let q = r.query.unwrap_or_default();
+        let url = url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "linkedInUrl")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        *counts
+            .entry(url.rsplit('/').next().unwrap_or_default().to_owned())
+            .or_insert(0) += 1;
+    }
+    counts
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_schema_is_a_migration_applied_once() {
+    let Some(server) = pg::PgServer::start("the_schema_is_a_migration_applied_once") else {
+        return;
+    };
+    let url = server.create_db("migrations");
+    // Two processes starting at once: one applies it, the other finds it applied.
+    let (a, b) = tokio::join!(PgStore::connect(&url), PgStore::connect(&url));
+    let store = a.unwrap();
+    b.unwrap();
+    PgStore::connect(&url).await.unwrap();
+    let c = store.pool().get().await.unwrap();
+    let rows = c
+        .query("SELECT version, name FROM salesflow_schema_migrations", &[])
+        .await
+        .unwrap();
+    let applied: Vec<(i32, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let shipped: Vec<(i32, String)> = MIGRATIONS
+        .iter()
+        .map(|m| (m.version, m.name.to_owned()))
+        .collect();
+    assert_eq!(applied, shipped);
+    for table in [
+        "salesflow_import_workers",
+        "salesflow_import_rows",
+        "salesflow_pacing",
+        "salesflow_budget",
+    ] {
+        let n: i64 = c
+            .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(n, 0, "{table}");
+    }
+    // A URL that is not one is refused with a clear error.
+    let err = PgStore::connect("not a url at all").await.unwrap_err();
+    assert!(
+        err.to_string().contains("not a PostgreSQL connection URL"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_on_one_job_send_each_row_once() {
+    let Some(pg) = pg::PgServer::start("two_workers_on_one_job_send_each_row_once") else {
+        return;
+    };
+    let store = PgStore::connect(&pg.create_db("two")).await.unwrap();
+    let (server, client) = mock().await;
+    server
+        .inject(Fault::new(FaultKind::Latency { ms: 2 }).for_operation(Operation::ImportMember))
+        .unwrap();
+    let rows = members("two", 400);
+    let job = |rows: Vec<ImportMember>| {
+        client
+            .import_job(CAMPAIGN)
+            .journal(store.journal())
+            .concurrency(8)
+            .run_members(rows)
+    };
+    let (a, b) = tokio::join!(job(rows.clone()), job(rows.clone()));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    for s in [&a, &b] {
+        assert_eq!(s.accounted(), 400, "{s:?}");
+        assert_eq!(s.imported + s.already_done, 400, "{s:?}");
+    }
+    assert_eq!(a.imported + b.imported, 400, "{a:?} {b:?}");
+    let sent = sent(&server);
+    assert_eq!(sent.len(), 400);
+    assert!(sent.values().all(|n| *n == 1), "a profile sent twice");
+    // Both did part of the work.
+    assert!(a.imported > 0 && b.imported > 0, "{a:?} {b:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rows_of_a_dead_worker_are_looked_up_by_the_next_one() {
+    let Some(pg) = pg::PgServer::start("the_rows_of_a_dead_worker_are_looked_up_by_the_next_one")
+    else {
+        return;
+    };
+    let store = PgStore::connect(&pg.create_db("dead")).await.unwrap();
+    let (server, client) = mock().await;
+    let rows = members("dead", 10);
+    // A worker claims the ten rows, sends five, and dies before journaling anything.
+    {
+        let mut dead = store.journal().lease_length(Duration::from_secs(1));
+        let job = JobContext::new(CAMPAIGN, Some(DEMO_ACCOUNT_ID));
+        assert!(dead.open(&job).await.unwrap().unknown.is_empty());
+        let claims: Vec<ClaimRequest> = (0..10)
+            .map(|i| ClaimRequest::new(format!("dead-{i}"), i))
+            .collect();
+        let states = dead.claim(&claims).await.unwrap();
+        assert!(
+            states.iter().all(|s| *s == ClaimState::Claimed),
+            "{states:?}"
+        );
+        for m in &rows[..5] {
+            client.send(m.clone()).await.unwrap();
+        }
+        // Dropped without `close`: its lease is no longer renewed.
+    }
+    // Another worker, on the same job, while the dead one's lease still runs: it waits for
+    // the lease to end, then looks the rows up.
+    let started = Instant::now();
+    let mut results: HashMap<&'static str, usize> = HashMap::new();
+    let summary = client
+        .import_job(CAMPAIGN)
+        .journal(store.journal().lease_length(Duration::from_secs(1)))
+        .run_members_with(rows, |e| {
+            if let salesflow::import::ImportEvent::Row(o) = e {
+                let what = match o.result {
+                    RowResult::Reconciled { .. } => "reconciled",
+                    RowResult::Imported(_) => "imported",
+                    _ => "other",
+                };
+                *results.entry(what).or_insert(0) += 1;
+            }
+        })
+        .await
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(results.get("reconciled"), Some(&5), "{summary:?}");
+    assert_eq!(results.get("imported"), Some(&5), "{summary:?}");
+    let sent = sent(&server);
+    assert_eq!(sent.len(), 10);
+    assert!(sent.values().all(|n| *n == 1), "{sent:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pacing_and_the_daily_budget_are_shared_by_every_pacer_of_the_database() {
+    let Some(pg) = pg::PgServer::start("pacing_is_shared") else {
+        return;
+    };
+    let store = PgStore::connect(&pg.create_db("pacing")).await.unwrap();
+    let pacing = Pacing::requests_per_second(20.0).daily_imports(5);
+    let a: Arc<dyn PacingBackend> = store.pacer(pacing).shared();
+    let b: Arc<dyn PacingBackend> = store.pacer(pacing).shared();
+    assert_eq!(a.pacing(), &pacing);
+    let account = Some(DEMO_ACCOUNT_ID);
+    // 20 requests through two pacers at 20/s: the last one 19 intervals after the first.
+    let started = Instant::now();
+    let take = |p: Arc<dyn PacingBackend>| async move {
+        for _ in 0..10 {
+            p.acquire(Operation::ListCampaigns, account).await.unwrap();
+        }
+    };
+    tokio::join!(take(a.clone()), take(b.clone()));
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(900), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    // Another account has its own rate.
+    let started = Instant::now();
+    a.acquire(Operation::ListCampaigns, Some(7.into()))
+        .await
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_millis(300));
+    // Five imports a day, whichever pacer takes them.
+    for p in [&a, &b, &a, &b, &a] {
+        p.take_import(Operation::ImportMember, account)
+            .await
+            .unwrap();
+    }
+    match b.take_import(Operation::ImportMember, account).await {
+        Err(Error::BudgetExhausted {
+            limit: 5,
+            resets_at: Some(_),
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    // A client whose pacing backend is shared.
+    let (_server, _) = mock().await;
+    let client = Client::builder()
+        .token(DEMO_TOKEN)
+        .account_id(DEMO_ACCOUNT_ID)
+        .base_url(_server.base_url())
+        .pacing_backend(store.pacer(Pacing::unlimited().daily_imports(5)).shared())
+        .build()
+        .unwrap();
+    let err = client
+        .import_member(CAMPAIGN, "https://www.linkedin.com/in/over-budget")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::BudgetExhausted { .. }), "{err:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_database_is_a_clear_pacing_error_and_nothing_is_sent() {
+    let Some(pg) = pg::PgServer::start("unreachable_pacing") else {
+        return;
+    };
+    let store = PgStore::connect(&pg.create_db("gone"))
+        .await
+        .unwrap()
+        .outage_tolerance(Duration::from_millis(300));
+    let (server, _) = mock().await;
+    let client = Client::builder()
+        .token(DEMO_TOKEN)
+        .account_id(DEMO_ACCOUNT_ID)
+        .base_url(server.base_url())
+        .pacing_backend(store.pacer(Pacing::requests_per_second(10.0)).shared())
+        .build()
+        .unwrap();
+    client.list_campaigns().await.unwrap();
+    pg.stop("fast");
+    let err = client.list_campaigns().await.unwrap_err();
+    assert!(matches!(err, Error::Pacing { .. }), "{err:?}");
+    assert!(err.to_string().contains("pacing"), "{err}");
+    assert!(!err.may_have_taken_effect());
+    assert_eq!(server.requests().len(), 1);
+    pg.start_again();
+    client.list_campaigns().await.unwrap();
+}
