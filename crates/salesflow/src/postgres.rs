@@ -89,7 +89,8 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-/// The migrations this crate ships, in order.
+/// The migrations this crate ships, in order: version 1, "import journal and pacing"
+/// (`migrations/0001_import_journal_and_pacing.sql`).
 pub const MIGRATIONS: &[Migration] = &[Migration {
     version: 1,
     name: "import journal and pacing",
@@ -99,10 +100,10 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
 /// The advisory lock key held while migrating ("salesflo" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7361_6c65_7366_6c6f;
 
-/// The default [`PgStore::outage_tolerance`].
+/// The default [`PgStore::outage_tolerance`]: 30 seconds.
 pub const DEFAULT_OUTAGE_TOLERANCE: Duration = Duration::from_secs(30);
 
-/// The default lease of a [`PgJournal`]'s worker.
+/// The default lease of a [`PgJournal`]'s worker: 60 seconds.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 
 /// How many journal entries are buffered before they are written.

@@ -89,7 +89,7 @@ pub use journal::{
 pub use keys::{KeyHash, KeyHasher};
 pub use rows::{Checked, InputRows};
 
-/// How long a stopped job waits for the rows in flight, by default.
+/// How long a stopped job waits for the rows in flight, by default: 30 seconds.
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(30);
 
 /// How many rows are read and checked ahead of the ones being sent.
