@@ -90,7 +90,7 @@ pub struct Migration {
 }
 
 /// The migrations this crate ships, in order: version 1, "import journal and pacing"
-/// (`migrations/0001_import_journal_and_pacing.sql`).
+/// (its SQL: `include_str!("../migrations/0001_import_journal_and_pacing.sql")`).
 pub const MIGRATIONS: &[Migration] = &[Migration {
     version: 1,
     name: "import journal and pacing",
