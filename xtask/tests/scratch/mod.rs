@@ -3,11 +3,18 @@
 //! A drill builds a copy of the workspace in a target directory of its own (sharing this
 //! workspace's would overwrite its artefacts, and the `cargo test` running the drill holds its
 //! lock). Built from nothing, that directory compiles every registry dependency again: most of
-//! a drill's time. Seeded with hard links to what `cargo test --workspace` has just built, the
-//! dependencies are fresh there (their metadata hashes do not depend on the workspace's path,
-//! and cargo records build-script paths relative to the target directory), and only the
-//! copy's own crates compile. Hard links take no disk space; the directories are new ones, so
-//! whatever cargo deletes or renames in the drills' tree leaves the workspace's untouched.
+//! a drill's time. Seeded with hard links to the *dependencies* `cargo test --workspace` has
+//! just built (their metadata hashes do not depend on the workspace's path, and cargo records
+//! build-script paths relative to the target directory), they are fresh there, and only the
+//! copy's own crates compile.
+//!
+//! The workspace's own crates are not linked: their hashes do not depend on the workspace's
+//! path either, so the copy's builds of them would have the same file names, and rustc and
+//! cargo write some files in place (`.rmeta`, fingerprints): through a hard link, into this
+//! workspace's build. Dependencies are never rebuilt under the same name (a fresh one is not
+//! written; other features make another hash). Hard links take no disk space, and the
+//! directories are new ones, so what cargo deletes or renames in the drills' tree leaves the
+//! workspace's untouched.
 
 #![allow(dead_code)]
 
@@ -27,13 +34,12 @@ pub fn drills_target(root: &Path) -> PathBuf {
     let target = target_dir(root);
     let drills = target.join("drills");
     let to = drills.join("debug");
-    if !to.join("deps").exists() && std::fs::create_dir_all(&to).is_ok() {
-        for sub in ["deps", "build", ".fingerprint"] {
-            let from = target.join("debug").join(sub);
-            if from.is_dir() {
-                let _ = Command::new("cp").arg("-al").arg(&from).arg(&to).status();
-            }
-        }
+    if !to.join("deps").exists() {
+        let _ = Command::new("bash")
+            .arg(root.join(".ci/seed-target"))
+            .arg(target.join("debug"))
+            .arg(&to)
+            .status();
     }
     drills
 }
