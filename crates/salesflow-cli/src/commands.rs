@@ -16,10 +16,10 @@ use clap::{Arg, ArgAction, ArgMatches};
 use salesflow::{AnyRequest, CallOptions, Operation};
 use serde_json::{Map, Value};
 
+use crate::context::Context;
 use crate::exit::{self, CliError};
 use crate::output::{self, emit, Table};
 use crate::overrides::{self, Override};
-use crate::Context;
 
 #[rustfmt::skip]
 #[path = "generated/commands.rs"]

@@ -26,8 +26,8 @@ use salesflow_webhook_types::{secret_matches, WebhookPayload, WebhookRoute, MAX_
 use tokio::sync::{mpsc, oneshot};
 
 use crate::cli::{ListenArgs, OutputFormat};
+use crate::context::Context;
 use crate::exit::{self, CliError};
-use crate::Context;
 
 #[derive(Clone)]
 struct Receiver {

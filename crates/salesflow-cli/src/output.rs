@@ -9,6 +9,16 @@ use serde_json::Value;
 
 use crate::cli::OutputFormat;
 
+/// `eprintln!` unless `--quiet`: for progress, notes and summaries (not for errors and
+/// warnings, which are always printed).
+macro_rules! note {
+    ($($arg:tt)*) => {
+        if !$crate::output::quiet() {
+            eprintln!($($arg)*);
+        }
+    };
+}
+
 static QUIET: AtomicBool = AtomicBool::new(false);
 
 /// Sets `--quiet` for the process: progress, notes and summaries on stderr are left out.

@@ -63,9 +63,9 @@ use salesflow::{CampaignId, ValidationError};
 use serde::Serialize;
 
 use crate::cli::{EncodingArg, ImportArgs, OutputFormat};
+use crate::context::Context;
 use crate::csvread::{self, CsvError, Encoding, FailedRows, Record, RecordReader};
 use crate::exit::{self, CliError};
-use crate::Context;
 
 use progress::Progress;
 
