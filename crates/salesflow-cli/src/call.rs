@@ -1,8 +1,11 @@
-//! `salesflow call`: any operation by its id, parameters as NAME=VALUE; `--list` lists them.
+//! Calling an operation: its command (`salesflow campaigns stats 29854`, see
+//! [`commands`](crate::commands)), or `salesflow call`: any operation by its id, parameters as
+//! NAME=VALUE; `--list` lists them.
 
 use salesflow::{AnyRequest, CallOptions, Operation};
 
 use crate::cli::{self, CallArgs};
+use crate::commands::{self, OperationCall};
 use crate::context::Context;
 use crate::exit::{self, CliError};
 use crate::output::{self, emit};
@@ -53,5 +56,20 @@ pub(crate) async fn run(ctx: &Context, args: CallArgs) -> Result<i32, CliError> 
         .send_json(&ctx.client()?, CallOptions::default())
         .await?;
     emit(ctx.output, &answer, || output::table_of_json(&answer))?;
+    Ok(exit::SUCCESS)
+}
+
+/// An operation's command: calls the operation and prints its answer, JSON or a table.
+///
+/// # Errors
+///
+/// A usage error for parameters the SDK refuses (or none given where the overrides want
+/// one), or the SDK's error.
+pub(crate) async fn run_operation(ctx: &Context, call: OperationCall) -> Result<i32, CliError> {
+    let (request, table) = commands::prepare(call)?;
+    let answer = request
+        .send_json(&ctx.client()?, CallOptions::default())
+        .await?;
+    emit(ctx.output, &answer, || table.of(&answer))?;
     Ok(exit::SUCCESS)
 }

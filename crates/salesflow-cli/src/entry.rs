@@ -10,7 +10,7 @@ use crate::cli::{self, Cli, Command, MembersCmd, WebhooksCmd};
 use crate::context::{output_format, select_profile, Context};
 use crate::exit::{self, CliError};
 use crate::logging::{init_tracing, use_color};
-use crate::{call, commands, config, config_command, import, listen, output, secrets};
+use crate::{call, config, config_command, import, listen, output, secrets};
 
 /// Runs the command line `args` (the first item is the program name) and returns the exit
 /// code. Parses the arguments, starts a tokio runtime, runs the subcommand, prints errors on
@@ -147,7 +147,7 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         profile,
     };
     match cli.command {
-        Command::Operation(call) => commands::run(&ctx, call).await,
+        Command::Operation(call) => call::run_operation(&ctx, call).await,
         Command::Members(MembersCmd::Import(args)) | Command::Import(args) => {
             import::run(&ctx, &args).await
         }

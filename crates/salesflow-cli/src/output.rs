@@ -7,7 +7,14 @@ use salesflow::{Account, Campaign, Contact, StatusMessage, Webhook, WebhookCampa
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cli::OutputFormat;
+/// How results are printed on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// An aligned, human-readable table.
+    Table,
+    /// JSON (the SDK's types, PascalCase field names as the vendor's).
+    Json,
+}
 
 /// `eprintln!` unless `--quiet`: for progress, notes and summaries (not for errors and
 /// warnings, which are always printed).
