@@ -310,16 +310,22 @@ fn main() {
         }
     }
 
+    interleaved(&rt, &s, &operations);
+}
+
+/// Interleaved loop: 40 rounds of (200 SDK calls, 200 hand calls) per operation, the ratios
+/// of their medians printed.
+fn interleaved(rt: &tokio::runtime::Runtime, s: &Setup, operations: &[(&str, Side, Side, f64)]) {
     // Interleaved loop: 40 rounds of (200 SDK calls, 200 hand calls) per operation.
     const CALLS: u64 = 200;
-    for (name, sdk, hand, target) in operations {
+    for &(name, sdk, hand, target) in operations {
         let (mut sdk_cpu, mut hand_cpu, mut sdk_wall, mut hand_wall) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for round in 0..40 {
             for order in 0..2 {
                 let sdk_side = (round + order) % 2 == 0;
                 let side = if sdk_side { sdk } else { hand };
-                let (wall, cpu) = measure(&rt, &s, side, CALLS);
+                let (wall, cpu) = measure(rt, s, side, CALLS);
                 let (wall, cpu) = (
                     wall.as_nanos() as f64 / CALLS as f64,
                     cpu.as_nanos() as f64 / CALLS as f64,
