@@ -40,17 +40,9 @@ const TARGET: f64 = 1.1;
 const LATENCY_MS: u64 = 5;
 const GROUP: &str = "bulk_import_10k_5ms";
 
+/// `n` members to import into `campaign`.
 fn members(campaign: CampaignId, n: usize) -> Vec<ImportMember> {
-    (0..n)
-        .map(|i| {
-            ImportMember::new(
-                campaign,
-                format!("https://www.linkedin.com/in/bulk-member-{i}"),
-            )
-            .first_name(format!("First{i}"))
-            .last_name(format!("Last{i}"))
-        })
-        .collect()
+    salesflow_benches::members(campaign, "bulk-member", n)
 }
 
 /// Empties the mock, adds a campaign and injects the latency; returns the campaign id.
@@ -283,12 +275,7 @@ fn main() {
     let server = rt
         .block_on(MockServer::start_with(Seed::Empty))
         .expect("mock");
-    let client = Client::builder()
-        .token(DEMO_TOKEN)
-        .account_id(DEMO_ACCOUNT_ID)
-        .base_url(server.base_url())
-        .build()
-        .expect("client");
+    let client = salesflow_benches::demo_client(&server.base_url(), None);
 
     if !measuring() {
         // `cargo test --benches`: a small import through the same path, no timing.
