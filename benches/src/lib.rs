@@ -95,18 +95,6 @@ pub fn fmt_ns(ns: f64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn median_of_even_and_odd() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
-        assert!(median(&[]).is_nan());
-    }
-}
-
 /// `n` members to import into `campaign`, `https://www.linkedin.com/in/<prefix>-<i>` with a
 /// first and last name: the input of the import benchmarks.
 pub fn members(
@@ -154,4 +142,16 @@ pub fn shared_http() -> reqwest::Client {
         .user_agent(salesflow::DEFAULT_USER_AGENT)
         .build()
         .expect("http client")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_even_and_odd() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert!(median(&[]).is_nan());
+    }
 }
