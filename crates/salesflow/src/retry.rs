@@ -11,18 +11,18 @@ use crate::transport::TransportCause;
 ///
 /// # What is retried
 ///
-/// Calls that do not change state: GetCampaignStatistics, GetContact (both), ListContacts
-/// (both), ListCampaigns, ListAccounts and ListWebhooks. ListContacts-by-identifiers is a
-/// POST, but only because its input is a JSON body: it reads and changes nothing, so it is
-/// retried like the other reads. A read is retried when the connection could not be
-/// established, timed out, or broke while the request was sent or the response read (a
-/// connection reset), on HTTP 429 and on HTTP 502, 503 and 504.
+/// Calls that do not change state (the spec says which:
+/// [`Operation::changes_state`](crate::Operation::changes_state) is false; a POST that only
+/// carries its input as a JSON body, such as ListContacts by public identifiers, reads and
+/// changes nothing, and is retried like the other reads). A read is retried when the
+/// connection could not be established, timed out, or broke while the request was sent or
+/// the response read (a connection reset, a body cut short), on HTTP 429 and on HTTP 500,
+/// 502, 503 and 504.
 ///
-/// Calls that change state (ImportMember, though it is a GET, UpdateContact, DeleteContact,
-/// StartCampaign, CreateWebhook, DeleteWebhook, AttachWebhook, DetachWebhook) are retried
-/// only when the server surely did not carry them out: it refused them with HTTP 429 (rate
-/// limited), or no connection could be made at all. Never after a timeout, a broken
-/// connection or a 5xx: the request may have been carried out (see
+/// Calls that change state (`changes_state` is true: ImportMember among them, though it is a
+/// GET) are retried only when the server surely did not carry them out: it refused them with
+/// HTTP 429 (rate limited), or no connection could be made at all. Never after a timeout, a
+/// broken connection or a 5xx: the request may have been carried out (see
 /// [`Error::may_have_taken_effect`](crate::Error::may_have_taken_effect)), and repeating it
 /// could import a member twice or create a second webhook.
 ///
