@@ -111,6 +111,10 @@ enum Task {
         /// Only list what each cargo-mutants run would test (`cargo mutants --list`), and count
         #[arg(long)]
         list: bool,
+        /// With --quick: the import journal's files only if they changed since this git
+        /// revision (CI: HEAD^)
+        #[arg(long, value_name = "REV", requires = "quick")]
+        since: Option<String>,
         /// Passed on to each cargo-mutants run (e.g. --iterate, --re REGEX)
         #[arg(last = true, value_name = "CARGO-MUTANTS-ARGS")]
         extra: Vec<String>,
@@ -161,6 +165,7 @@ fn main() -> ExitCode {
             quick,
             package,
             list,
+            since,
             extra,
         } => {
             let request = xtask::mutants::Request {
@@ -168,6 +173,7 @@ fn main() -> ExitCode {
                 package,
                 extra,
                 list,
+                since,
             };
             xtask::mutants::run(&cargo(), &root, &request).map(verdict)
         }

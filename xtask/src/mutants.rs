@@ -6,7 +6,7 @@
 //! too). This module adds what cargo-mutants cannot say there:
 //!
 //! - [`STRICT`]: the security and retry code (secret comparison, token redaction in
-//!   `salesflow-api` and `salesflow`, retry decisions, the resume journal), where no survivor
+//!   `salesflow-token` and `salesflow`, retry decisions, the resume journal), where no survivor
 //!   is allowed unless it is listed in the exceptions file. `--quick` mutates only this code,
 //!   and runs only [`QUICK_TESTS`].
 //! - Per package: the tests ([`QUICK_TESTS`], [`FULL_TESTS`]) and the features of one package
@@ -47,10 +47,11 @@ pub const MAX_MISSED_RATE: f64 = 0.05;
 pub const STRICT: &[(&str, &str)] = &[
     // Constant-time comparison of a webhook's URL secret.
     ("crates/salesflow-webhook-types/src/secret.rs", ""),
-    // The token never shows in any text, in any form: the one redactor...
-    ("crates/salesflow-api/src/redact.rs", ""),
-    // ... the token parameter of every URL an error or a response carries ...
-    ("crates/salesflow-api/src/hooks.rs", "redact_url"),
+    // The token never shows in any text, in any form: the one redactor, and the token
+    // parameter of every URL an error or a response carries (a crate of their own, which
+    // builds in about a second per mutant)...
+    ("crates/salesflow-token/src/redact.rs", ""),
+    ("crates/salesflow-token/src/lib.rs", ""),
     // ... and a body's snippet, redacted before it is cut...
     ("crates/salesflow/src/error.rs", "snippet"),
     // ... nor in the client's or the builder's Debug.
@@ -64,13 +65,23 @@ pub const STRICT: &[(&str, &str)] = &[
     ("crates/salesflow/src/import/keys.rs", ""),
 ];
 
+/// Files of the [`STRICT`] code that `--quick --since REV` mutates only when they changed
+/// since `REV` (CI passes the previous commit): the import journal, whose mutants cost the
+/// most to test (the `salesflow` crate rebuilt for each) and which changes least. A full run,
+/// and `--quick` without `--since`, still mutate them, and survivors there still fail.
+#[rustfmt::skip]
+pub const WHEN_CHANGED: &[&str] = &[
+    "crates/salesflow/src/import/file.rs",
+    "crates/salesflow/src/import/keys.rs",
+];
+
 /// The tests `--quick` runs for each package: those that pin the [`STRICT`] code. A test that
 /// kills a strict mutant belongs in one of them. (Each test target is built again for every
 /// mutant: the fewer, the faster; the journal's are its unit tests.)
 #[rustfmt::skip]
 pub const QUICK_TESTS: &[(&str, &[&str])] = &[
     ("salesflow-webhook-types", &["--lib", "--test", "secret"]),
-    ("salesflow-api", &["--lib", "--test", "redact"]),
+    ("salesflow-token", &["--lib", "--test", "redact"]),
     ("salesflow", &["--lib", "--test", "retries", "--test", "redaction"]),
     ("salesflow-cli", &["--lib"]),
 ];
@@ -566,6 +577,29 @@ pub struct Request {
     pub extra: Vec<String>,
     /// Only list the mutants each run would test (`cargo mutants --list`), and how many.
     pub list: bool,
+    /// With `quick`: the [`WHEN_CHANGED`] files only if they differ from this git revision.
+    pub since: Option<String>,
+}
+
+/// The [`WHEN_CHANGED`] files that do not differ from `rev` (`git diff`, the working tree
+/// included): a quick run leaves them out.
+pub fn unchanged_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String> {
+    let mut unchanged = BTreeSet::new();
+    for file in WHEN_CHANGED {
+        let status = Command::new("git")
+            .current_dir(root)
+            .args(["diff", "--quiet", rev, "--", file])
+            .status()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        match status.code() {
+            Some(0) => {
+                unchanged.insert((*file).to_owned());
+            }
+            Some(1) => {}
+            _ => return Err(format!("`git diff {rev} -- {file}` failed ({status})")),
+        }
+    }
+    Ok(unchanged)
 }
 
 /// Runs cargo-mutants (`cargo` is the cargo to run it with) over the workspace at `root`, one
@@ -578,11 +612,12 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
         .map_err(|e| format!("cannot read {EXCEPTIONS}: {e}"))?;
     let exceptions = parse_exceptions(&exceptions)?;
     let in_scope = list_in_scope(cargo, root)?;
-    let listed: Vec<Mutant> = in_scope
-        .iter()
-        .filter(|m| !quick || m.is_strict())
-        .cloned()
-        .collect();
+    let left_out = match (&request.since, quick) {
+        (Some(rev), true) => unchanged_since(root, rev)?,
+        _ => BTreeSet::new(),
+    };
+    let wanted = |m: &Mutant| !quick || (m.is_strict() && !left_out.contains(&m.file));
+    let listed: Vec<Mutant> = in_scope.iter().filter(|m| wanted(m)).cloned().collect();
     let mut per_package: BTreeMap<String, usize> = BTreeMap::new();
     for m in &listed {
         if request.package.as_ref().is_none_or(|p| *p == m.package) {
@@ -597,19 +632,22 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
         return Err(format!("no mutant of a package `{p}` is in scope"));
     }
     println!("mutants: {}", plan_text(quick, &per_package));
+    if let (Some(rev), false) = (&request.since, left_out.is_empty()) {
+        let files: Vec<&str> = left_out.iter().map(String::as_str).collect();
+        println!(
+            "mutants: left out, unchanged since {rev}: {} (`--quick` without `--since` mutates them)",
+            files.join(", ")
+        );
+    }
     let mut results = Vec::new();
     for package in per_package.keys() {
-        let (args, out) = package_command(root, request, package, &in_scope)?;
+        let (args, out) = package_command(root, request, package, &in_scope, &left_out)?;
         if request.list {
             list(cargo, root, package, &args)?;
             continue;
         }
         let outcomes = run_package(cargo, root, package, &args, &out)?;
-        results.extend(
-            outcomes
-                .into_iter()
-                .filter(|(m, _)| !quick || m.is_strict()),
-        );
+        results.extend(outcomes.into_iter().filter(|(m, _)| wanted(m)));
     }
     if request.list {
         return Ok(true);
@@ -662,21 +700,21 @@ fn package_command(
     request: &Request,
     package: &str,
     in_scope: &[Mutant],
+    left_out: &BTreeSet<String>,
 ) -> Result<(Vec<String>, PathBuf), String> {
     let files: BTreeSet<&str> = in_scope
         .iter()
         .filter(|m| m.package == package)
         .map(|m| m.file.as_str())
         .collect();
+    let strict = |f: &str| STRICT.iter().any(|(s, _)| *s == f) && !left_out.contains(f);
     let mut patterns = Vec::new();
     let mut pass = request.extra.clone();
     if request.quick {
-        patterns = strict_name_patterns(|f| files.contains(f));
+        patterns = strict_name_patterns(|f| files.contains(f) && strict(f));
         // Files without strict code are left out whole (cargo-mutants 27.1 does not apply
         // `--re` to "delete field" mutants).
-        let lax = files
-            .iter()
-            .filter(|f| !STRICT.iter().any(|(s, _)| s == *f));
+        let lax = files.iter().filter(|f| !strict(f));
         pass.extend(lax.map(|f| format!("--exclude={f}")));
     }
     let out = output_dir(root, request.quick, package);
@@ -789,10 +827,10 @@ mod tests {
     fn strict_code_is_matched_by_file_and_function_prefix() {
         assert!(is_strict("crates/salesflow/src/retry.rs", None));
         assert!(is_strict("crates/salesflow/src/error.rs", Some("snippet")));
-        assert!(is_strict("crates/salesflow-api/src/redact.rs", None));
+        assert!(is_strict("crates/salesflow-token/src/redact.rs", None));
         assert!(is_strict(
-            "crates/salesflow-api/src/hooks.rs",
-            Some("redact_url")
+            "crates/salesflow-token/src/lib.rs",
+            Some("<impl fmt::Debug for ApiToken>::fmt")
         ));
         assert!(!is_strict(
             "crates/salesflow-api/src/hooks.rs",

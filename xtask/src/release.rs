@@ -442,6 +442,7 @@ pub const FUZZ_LOCK: &str = "fuzz/Cargo.lock";
 /// The workspace crates other workspaces depend on by path.
 pub const SHIPPED: &[&str] = &[
     "salesflow-webhook-types",
+    "salesflow-token",
     "salesflow-api",
     "salesflow",
     "salesflow-mock",
@@ -575,7 +576,7 @@ fn release_in(
         println!("release: dry run of {version} succeeded; this repository is unchanged");
     } else {
         println!(
-            "release: {version} committed; push the branch (and the tag v{version}), then publish in dependency order: salesflow-webhook-types, salesflow-api, salesflow-mock, salesflow"
+            "release: {version} committed; push the branch (and the tag v{version}), then publish in dependency order: salesflow-webhook-types, salesflow-token, salesflow-api, salesflow-mock, salesflow"
         );
     }
     Ok(())

@@ -19,11 +19,14 @@
 //!
 //! Like `drills.rs`, it copies the workspace's files (those git tracks or would track) to a
 //! temporary directory and runs cargo there with a target directory of its own,
-//! `<target>/drills`.
+//! `<target>/drills` (seeded with hard links to this workspace's dependencies:
+//! `scratch/mod.rs`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+mod scratch;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -78,10 +81,7 @@ fn replace_once(copy: &Path, path: &str, anchor: &str, with: &str) {
 
 /// cargo in the copy, offline, with the drills' target directory.
 fn cargo(copy: &Path, args: &[&str]) -> Output {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
-        .join("drills");
+    let target = scratch::drills_target(&root());
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .arg("--offline")
         .args(args)

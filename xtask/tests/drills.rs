@@ -21,8 +21,8 @@
 //!
 //! The drills share one scratch copy (`$CARGO_TARGET_DIR/drills-scratch`, the files git tracks
 //! or would track, with their modification times, so that cargo reuses what did not change)
-//! and one target directory (`$CARGO_TARGET_DIR/drills`; a copy sharing this workspace's
-//! would overwrite its artefacts), one drill at a time: each adds its change to what the
+//! and one target directory (`$CARGO_TARGET_DIR/drills`, seeded with hard links to this
+//! workspace's dependencies: `scratch/mod.rs`), one drill at a time: each adds its change to what the
 //! previous ones left, and leaves the copy building. A drill that fails leaves it unusable,
 //! and the next starts from a fresh copy.
 
@@ -32,6 +32,8 @@ use std::process::{Command, Output};
 use std::sync::Mutex;
 
 use xtask::codegen::{self, Mode};
+
+mod scratch;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -181,7 +183,7 @@ fn cargo(copy: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
         .arg("--offline")
-        .env("CARGO_TARGET_DIR", target_dir().join("drills"))
+        .env("CARGO_TARGET_DIR", scratch::drills_target(&root()))
         .env("CARGO_TERM_COLOR", "never")
         .env_remove("RUSTFLAGS")
         .envs(envs.iter().copied())

@@ -39,9 +39,10 @@ mod hooks;
 pub mod middleware;
 pub mod operations;
 pub mod params;
-pub mod redact;
 mod state;
 
 pub use client::*;
 pub use operations::{Operation, API_VERSION};
+/// The token's redaction: [`salesflow_token::redact`], re-exported.
+pub use salesflow_token::redact;
 pub use state::{ApiToken, ClientState, Hosts};

@@ -7,6 +7,7 @@ use salesflow_webhook_types::AccountId;
 
 use crate::middleware::HttpService;
 use crate::redact::Redactor;
+pub use salesflow_token::ApiToken;
 
 /// The vendor's default base URL of the `mvc` host (every operation but one):
 /// `https://mvc.salesflow.io/api`.
@@ -14,71 +15,6 @@ pub const DEFAULT_MVC_BASE_URL: &str = "https://mvc.salesflow.io/api";
 /// The vendor's default base URL of the `app` host (GetCampaignStatistics):
 /// `https://app.salesflow.io/api`.
 pub const DEFAULT_APP_BASE_URL: &str = "https://app.salesflow.io/api";
-
-/// The API token: a secret. Its `Debug` and `Display` never show it; the only way to read it
-/// is [`ApiToken::expose_secret`].
-///
-/// Whitespace around the token (a line break read with it from a file or a pipe, a space
-/// pasted with it) is no part of it: [`new`](Self::new) trims it.
-///
-/// ```
-/// let token = salesflow_api::ApiToken::new(" abcdefghijklmnop123\n");
-/// assert_eq!(token.expose_secret(), "abcdefghijklmnop123");
-/// assert_eq!(format!("{token:?}"), "ApiToken(<redacted>)");
-/// assert_eq!(token.to_string(), "<redacted>");
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiToken(String);
-
-impl ApiToken {
-    /// Wraps a token, without the whitespace around it.
-    pub fn new(token: impl Into<String>) -> Self {
-        let token = token.into();
-        let trimmed = token.trim();
-        if trimmed.len() == token.len() {
-            ApiToken(token)
-        } else {
-            ApiToken(trimmed.to_owned())
-        }
-    }
-
-    /// Why the token cannot be sent, if it cannot: it is empty, or holds a control
-    /// character (a line break, a tab) inside it, as a token pasted across two lines
-    /// would. The message never shows the token.
-    ///
-    /// ```
-    /// use salesflow_api::ApiToken;
-    /// assert_eq!(ApiToken::new("ab12").problem(), None);
-    /// assert!(ApiToken::new("ab\n12").problem().is_some());
-    /// assert!(ApiToken::new(" ").problem().is_some());
-    /// ```
-    pub fn problem(&self) -> Option<&'static str> {
-        if self.0.is_empty() {
-            Some("the API token is empty")
-        } else if self.0.chars().any(char::is_control) {
-            Some("the API token holds a control character (a line break or a tab) inside it")
-        } else {
-            None
-        }
-    }
-
-    /// The token itself. Call it only to put the token on the wire.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ApiToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiToken(<redacted>)")
-    }
-}
-
-impl fmt::Display for ApiToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
 
 /// The base URL of each of the vendor's two hosts.
 ///

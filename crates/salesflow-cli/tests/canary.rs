@@ -11,7 +11,7 @@
 //! around it), --token=-... (starting with `-`), SALESFLOW_TOKEN and a profile.
 
 mod common;
-#[path = "../../salesflow-api/tests/echo/mod.rs"]
+#[path = "../../salesflow-token/tests/echo/mod.rs"]
 mod echo;
 
 use std::io::{Read, Write};

@@ -4,7 +4,7 @@
 //! cut across the 200-character summaries, in bodies, redirects and broken answers: no run
 //! of 12 bytes of it anywhere, trace included.
 
-#[path = "../../salesflow-api/tests/echo/mod.rs"]
+#[path = "../../salesflow-token/tests/echo/mod.rs"]
 mod echo;
 
 use std::io::Write;

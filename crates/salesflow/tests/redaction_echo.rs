@@ -8,7 +8,7 @@
 //! 200-character summaries cut across it too), and finds no run of 12 bytes of it in any
 //! text of the error.
 
-#[path = "../../salesflow-api/tests/echo/mod.rs"]
+#[path = "../../salesflow-token/tests/echo/mod.rs"]
 mod echo;
 
 use std::time::Duration;
@@ -94,13 +94,17 @@ async fn echo_server(
     answer(mode, &format!("{}{kept}", "·".repeat(pad)))
 }
 
-/// Every text of `err` a program or a person may see.
-fn texts(err: &Error) -> Vec<String> {
-    let mut out = vec![err.to_string(), format!("{err:?}"), format!("{err:#?}")];
+/// Every text of `err` a program or a person may see, as the SDK writes it (`Display`, the
+/// fields), and then its `Debug` renderings, which escape what the SDK wrote (after it was
+/// redacted): no run of the token's forms may show in the first, no run of the token's
+/// characters in either (`Runs::leaked_characters`).
+fn texts(err: &Error) -> (Vec<String>, Vec<String>) {
+    let mut out = vec![err.to_string()];
+    let mut debug = vec![format!("{err:?}"), format!("{err:#?}")];
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
         out.push(s.to_string());
-        out.push(format!("{s:?}"));
+        debug.push(format!("{s:?}"));
         source = s.source();
     }
     if let Some(api) = err.as_api() {
@@ -114,7 +118,7 @@ fn texts(err: &Error) -> Vec<String> {
     if let Error::Decode { snippet, .. } = err {
         out.push(snippet.clone());
     }
-    out
+    (out, debug)
 }
 
 struct Server {
@@ -185,8 +189,12 @@ proptest! {
                     .build()
                     .unwrap();
                 let err = s.rt.block_on(client.list_campaigns().send()).unwrap_err();
-                for text in texts(&err) {
+                let (written, debug) = texts(&err);
+                for text in written {
                     prop_assert_eq!(runs.leaked(&text), None, "mode {} form {}: {}", mode, form, text);
+                }
+                for text in debug {
+                    prop_assert_eq!(runs.leaked_characters(&text), None, "mode {} form {}: {}", mode, form, text);
                 }
             }
         }
@@ -198,8 +206,12 @@ proptest! {
                 .build()
                 .unwrap_err();
             prop_assert!(matches!(err, Error::Config(_)), "{:?}", err);
-            for text in texts(&err) {
+            let (written, debug) = texts(&err);
+            for text in written {
                 prop_assert_eq!(runs.leaked(&text), None, "{}", text);
+            }
+            for text in debug {
+                prop_assert_eq!(runs.leaked_characters(&text), None, "{}", text);
             }
         }
     }

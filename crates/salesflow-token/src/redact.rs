@@ -19,6 +19,7 @@ use std::sync::{Arc, OnceLock};
 
 use aho_corasick::AhoCorasick;
 use percent_encoding::{percent_decode, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use url::Url;
 
 use crate::ApiToken;
 
@@ -90,8 +91,8 @@ const READINGS: &[&[Decoding]] = {
 /// shared by clones).
 ///
 /// ```
-/// use salesflow_api::redact::Redactor;
-/// use salesflow_api::ApiToken;
+/// use salesflow_token::redact::Redactor;
+/// use salesflow_token::ApiToken;
 ///
 /// let redactor = Redactor::new(&ApiToken::new("s3cr3t+t0ken/0123456789"));
 /// // As is, percent-encoded in lower case, JSON-escaped, and cut by the server after 14 bytes.
@@ -146,9 +147,9 @@ impl Redactor {
 
     /// `url` with the token (or a run of it) replaced by `REDACTED` wherever it is (not only
     /// in the `token` query parameter); `None` when what is left is not a URL.
-    pub fn redact_url(&self, url: &reqwest::Url) -> Option<reqwest::Url> {
+    pub fn redact_url(&self, url: &Url) -> Option<Url> {
         let text = self.replace(url.as_str().as_bytes(), "REDACTED");
-        reqwest::Url::parse(std::str::from_utf8(&text).ok()?).ok()
+        Url::parse(std::str::from_utf8(&text).ok()?).ok()
     }
 
     fn replace(&self, text: &[u8], with: &str) -> Vec<u8> {
@@ -439,6 +440,41 @@ fn html_unit(b: &[u8], i: usize) -> Option<(char, usize)> {
     Some((c, len + 2))
 }
 
+/// What replaces the `token` query parameter's value in a URL: `REDACTED` (a URL cannot hold
+/// [`REDACTED`]'s brackets unescaped).
+pub const URL_REDACTED: &str = "REDACTED";
+
+/// A copy of `url` whose `token` query parameter's value is [`URL_REDACTED`]; a URL without
+/// one is returned byte for byte (no re-encoding). The low-level client shows every request
+/// URL this way; [`Redactor::redact_url`] also finds the token elsewhere in a URL.
+///
+/// ```
+/// let url = url::Url::parse("http://h/api/a?campaignId=1&token=s3cr3t").unwrap();
+/// assert_eq!(
+///     salesflow_token::redact::hide_token_parameter(&url).as_str(),
+///     "http://h/api/a?campaignId=1&token=REDACTED"
+/// );
+/// ```
+pub fn hide_token_parameter(url: &Url) -> Url {
+    if !url.query_pairs().any(|(k, _)| k == "token") {
+        return url.clone();
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "token" {
+                URL_REDACTED.into()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    let mut redacted = url.clone();
+    redacted.query_pairs_mut().clear().extend_pairs(pairs);
+    redacted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -572,15 +608,55 @@ mod tests {
     #[test]
     fn urls_lose_the_token_wherever_it_is() {
         let r = redactor("0123456789abcdefghij");
-        let url = reqwest::Url::parse("http://h/0123456789abcdefghij/api?x=1").unwrap();
+        let url = Url::parse("http://h/0123456789abcdefghij/api?x=1").unwrap();
         assert_eq!(
             r.redact_url(&url).unwrap().as_str(),
             "http://h/REDACTED/api?x=1"
         );
-        let url = reqwest::Url::parse("http://0123456789abcdefghij/api").unwrap();
+        let url = Url::parse("http://0123456789abcdefghij/api").unwrap();
         assert_eq!(r.redact_url(&url).unwrap().as_str(), "http://redacted/api");
-        let clean = reqwest::Url::parse("http://h/api?token=REDACTED").unwrap();
+        let clean = Url::parse("http://h/api?token=REDACTED").unwrap();
         assert_eq!(r.redact_url(&clean), Some(clean.clone()));
         assert_eq!(format!("{r:?}"), "Redactor(<redacted>)");
+    }
+
+    #[test]
+    fn the_token_parameter_is_redacted_and_nothing_else() {
+        // The token alone (ListAccounts), first, last, among others; escaped characters.
+        for (given, shown) in [
+            (
+                "http://h/api/accounts/list?token=s%2Bcr%20t",
+                "http://h/api/accounts/list?token=REDACTED",
+            ),
+            (
+                "http://h/a?token=t&accountId=3",
+                "http://h/a?token=REDACTED&accountId=3",
+            ),
+            (
+                "http://h/a?campaignId=1&token=t",
+                "http://h/a?campaignId=1&token=REDACTED",
+            ),
+            (
+                "http://h/a?tokens=t&x=token&token=u",
+                "http://h/a?tokens=t&x=token&token=REDACTED",
+            ),
+        ] {
+            assert_eq!(
+                hide_token_parameter(&Url::parse(given).unwrap()).as_str(),
+                shown,
+                "{given}"
+            );
+        }
+        // No token parameter: the URL as it is, byte for byte (no re-encoding).
+        for given in [
+            "http://h/a?x=a%2bb&y=%7E",
+            "http://h/a",
+            "http://h/a?tokenx=1",
+        ] {
+            assert_eq!(
+                hide_token_parameter(&Url::parse(given).unwrap()).as_str(),
+                given
+            );
+        }
     }
 }

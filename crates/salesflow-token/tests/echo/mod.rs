@@ -7,8 +7,8 @@
 use std::collections::HashSet;
 
 use proptest::prelude::*;
-/// `salesflow_api::redact::MIN_RUN` (this file is shared with crates that do not depend on
-/// `salesflow_api` directly; the redactor's tests check that the two agree).
+/// `salesflow_token::redact::MIN_RUN` (this file is shared with crates that do not depend on
+/// `salesflow_token` directly; the redactor's tests check that the two agree).
 pub const MIN_RUN: usize = 12;
 
 /// The forms a server or a log may echo a token in.
@@ -196,13 +196,16 @@ impl Runs {
 
     /// See [`leaked_run`].
     pub fn leaked(&self, text: &str) -> Option<String> {
-        let find = |runs: &HashSet<Vec<u8>>, text: &str| {
-            text.as_bytes()
-                .windows(MIN_RUN)
-                .find(|w| runs.contains(*w))
-                .map(|run| String::from_utf8_lossy(run).into_owned())
-        };
-        if let Some(run) = find(&self.of_forms, text) {
+        find(&self.of_forms, text).or_else(|| self.leaked_characters(text))
+    }
+
+    /// A run of `MIN_RUN` characters of the token itself in `text`, as is or decoded (one
+    /// layer or two). For a text encoded again *after* redaction (a `Debug` rendering escapes
+    /// `"` as `\"`, a JSON report escapes it too): the redactor saw the text before, and the
+    /// re-encoding may grow a run of fewer than `MIN_RUN` bytes into `MIN_RUN` bytes of an
+    /// escaped form without showing one more character of the token.
+    pub fn leaked_characters(&self, text: &str) -> Option<String> {
+        if let Some(run) = find(&self.of_token, text) {
             return Some(run);
         }
         let escaped = ['%', '+', '\\', '&'];
@@ -226,6 +229,14 @@ impl Runs {
         let decoded: Vec<String> = once.iter().cloned().chain(twice).collect();
         decoded.iter().find_map(|d| find(&self.of_token, d))
     }
+}
+
+/// The first window of `MIN_RUN` bytes of `text` that is one of `runs`.
+fn find(runs: &HashSet<Vec<u8>>, text: &str) -> Option<String> {
+    text.as_bytes()
+        .windows(MIN_RUN)
+        .find(|w| runs.contains(*w))
+        .map(|run| String::from_utf8_lossy(run).into_owned())
 }
 
 /// Tokens as a user may give them: printable ASCII, often the characters that get escaped,

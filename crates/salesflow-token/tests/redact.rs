@@ -8,8 +8,8 @@ mod echo;
 
 use echo::{echoes, leaked_run, token};
 use proptest::prelude::*;
-use salesflow_api::redact::{Redactor, REDACTED};
-use salesflow_api::ApiToken;
+use salesflow_token::redact::{Redactor, REDACTED};
+use salesflow_token::ApiToken;
 
 /// Filler that shares no byte with a printable-ASCII token.
 fn filler(n: usize) -> String {
@@ -66,7 +66,7 @@ proptest! {
 
 #[test]
 fn the_echo_checker_counts_runs_as_the_redactor_does() {
-    assert_eq!(echo::MIN_RUN, salesflow_api::redact::MIN_RUN);
+    assert_eq!(echo::MIN_RUN, salesflow_token::redact::MIN_RUN);
 }
 
 #[test]
