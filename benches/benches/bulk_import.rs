@@ -40,17 +40,9 @@ const TARGET: f64 = 1.1;
 const LATENCY_MS: u64 = 5;
 const GROUP: &str = "bulk_import_10k_5ms";
 
+/// `n` members to import into `campaign`.
 fn members(campaign: CampaignId, n: usize) -> Vec<ImportMember> {
-    (0..n)
-        .map(|i| {
-            ImportMember::new(
-                campaign,
-                format!("https://www.linkedin.com/in/bulk-member-{i}"),
-            )
-            .first_name(format!("First{i}"))
-            .last_name(format!("Last{i}"))
-        })
-        .collect()
+    salesflow_benches::members(campaign, "bulk-member", n)
 }
 
 /// Empties the mock, adds a campaign and injects the latency; returns the campaign id.
@@ -283,12 +275,7 @@ fn main() {
     let server = rt
         .block_on(MockServer::start_with(Seed::Empty))
         .expect("mock");
-    let client = Client::builder()
-        .token(DEMO_TOKEN)
-        .account_id(DEMO_ACCOUNT_ID)
-        .base_url(server.base_url())
-        .build()
-        .expect("client");
+    let client = salesflow_benches::demo_client(&server.base_url(), None);
 
     if !measuring() {
         // `cargo test --benches`: a small import through the same path, no timing.
@@ -340,45 +327,51 @@ fn main() {
     c.final_summary();
 
     for (conc, samples, t_seqs) in &manual {
-        let t_seq = median(t_seqs);
-        let floor = MEMBERS as f64 * t_seq / *conc as f64;
-        let bound = TARGET * floor;
-        let crit = criterion_median_ns(GROUP, &conc.to_string()).map(|ns| ns / 1e9);
-        let med = median(samples);
-        // Each run against the t_seq measured just before it.
-        let mut paired: Vec<f64> = samples
-            .iter()
-            .zip(t_seqs)
-            .map(|(wall, t)| wall / (MEMBERS as f64 * t / *conc as f64))
-            .collect();
-        paired.sort_by(f64::total_cmp);
-        println!(
-            "RATIO bulk import concurrency {conc}: wall median {:.3} s (min {:.3}, max {:.3}, {} runs; criterion {}); \
-             t_seq median {:.3} ms (min {:.3}, max {:.3}); N x t_seq / c = {floor:.3} s; \
-             wall / (N x t_seq / c) = {:.3} (paired runs: median {:.3}, min {:.3}, max {:.3}; target <= {TARGET}: {})",
-            med,
-            samples.iter().copied().fold(f64::INFINITY, f64::min),
-            samples.iter().copied().fold(0.0, f64::max),
-            samples.len(),
-            crit.map(|s| format!("{s:.3} s")).unwrap_or_else(|| "n/a".into()),
-            t_seq * 1e3,
-            t_seqs.iter().copied().fold(f64::INFINITY, f64::min) * 1e3,
-            t_seqs.iter().copied().fold(0.0, f64::max) * 1e3,
-            med / floor,
-            median(&paired),
-            paired[0],
-            paired[paired.len() - 1],
-            if med <= bound { "met" } else { "MISSED" },
-        );
-        let ideal = MEMBERS as f64 * LATENCY_MS as f64 / 1e3 / *conc as f64;
-        println!(
-            "  nominal ideal (N x {LATENCY_MS} ms / c) {ideal:.3} s, wall / nominal = {:.3}; \
-             speed-up vs sequential (extrapolated {seq_10k:.2} s) = {:.1}x",
-            med / ideal,
-            seq_10k / med,
-        );
+        report(*conc, samples, t_seqs, seq_10k);
     }
     if std::env::var("BULK_DIAG").as_deref() != Ok("0") {
         diagnostics(&rt, &client, &server);
     }
+}
+
+/// Prints the figures of the bulk runs at concurrency `conc`: their wall times against the
+/// floor `N x t_seq / c` of the t_seq measured before each, and against the sequential run.
+fn report(conc: usize, samples: &[f64], t_seqs: &[f64], seq_10k: f64) {
+    let t_seq = median(t_seqs);
+    let floor = MEMBERS as f64 * t_seq / conc as f64;
+    let bound = TARGET * floor;
+    let crit = criterion_median_ns(GROUP, &conc.to_string()).map(|ns| ns / 1e9);
+    let med = median(samples);
+    // Each run against the t_seq measured just before it.
+    let mut paired: Vec<f64> = samples
+        .iter()
+        .zip(t_seqs)
+        .map(|(wall, t)| wall / (MEMBERS as f64 * t / conc as f64))
+        .collect();
+    paired.sort_by(f64::total_cmp);
+    println!(
+        "RATIO bulk import concurrency {conc}: wall median {:.3} s (min {:.3}, max {:.3}, {} runs; criterion {}); \
+         t_seq median {:.3} ms (min {:.3}, max {:.3}); N x t_seq / c = {floor:.3} s; \
+         wall / (N x t_seq / c) = {:.3} (paired runs: median {:.3}, min {:.3}, max {:.3}; target <= {TARGET}: {})",
+        med,
+        samples.iter().copied().fold(f64::INFINITY, f64::min),
+        samples.iter().copied().fold(0.0, f64::max),
+        samples.len(),
+        crit.map(|s| format!("{s:.3} s")).unwrap_or_else(|| "n/a".into()),
+        t_seq * 1e3,
+        t_seqs.iter().copied().fold(f64::INFINITY, f64::min) * 1e3,
+        t_seqs.iter().copied().fold(0.0, f64::max) * 1e3,
+        med / floor,
+        median(&paired),
+        paired[0],
+        paired[paired.len() - 1],
+        if med <= bound { "met" } else { "MISSED" },
+    );
+    let ideal = MEMBERS as f64 * LATENCY_MS as f64 / 1e3 / conc as f64;
+    println!(
+        "  nominal ideal (N x {LATENCY_MS} ms / c) {ideal:.3} s, wall / nominal = {:.3}; \
+         speed-up vs sequential (extrapolated {seq_10k:.2} s) = {:.1}x",
+        med / ideal,
+        seq_10k / med,
+    );
 }

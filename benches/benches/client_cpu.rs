@@ -28,7 +28,7 @@ use futures_util::StreamExt;
 use salesflow::ops::ImportMember;
 use salesflow::{CampaignStatus, Client, ImportOptions};
 use salesflow_benches::{
-    criterion_median_ns, measuring, median, print_ratio, thread_cpu_ns, HandContact,
+    criterion_median_ns, list_contacts, measuring, median, print_ratio, thread_cpu_ns, HandContact,
 };
 use salesflow_mock::{MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
 use serde::{Deserialize, Serialize};
@@ -57,12 +57,7 @@ fn contacts_body() -> Bytes {
     rt.block_on(async {
         let server = MockServer::start_with(Seed::Empty).await.expect("mock");
         let campaign = server.add_campaign(DEMO_ACCOUNT_ID, "Bench", CampaignStatus::Running);
-        let client = Client::builder()
-            .token(DEMO_TOKEN)
-            .account_id(DEMO_ACCOUNT_ID)
-            .base_url(server.base_url())
-            .build()
-            .expect("client");
+        let client = salesflow_benches::demo_client(&server.base_url(), None);
         let members = (0..MEMBERS).map(move |i| {
             ImportMember::new(campaign, format!("https://www.linkedin.com/in/bench-member-{i}"))
                 .first_name(format!("First{i}"))
@@ -124,25 +119,15 @@ impl Setup {
     }
 
     async fn hand_contacts(&self) -> Vec<HandContact> {
-        let account = DEMO_ACCOUNT_ID.to_string();
-        let campaign = CAMPAIGN.to_string();
-        self.http
-            .get(format!("{}/members/list-contacts", self.base))
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header("api-version", salesflow::API_VERSION)
-            .query(&[
-                ("campaignId", campaign.as_str()),
-                ("token", DEMO_TOKEN),
-                ("accountId", account.as_str()),
-            ])
-            .send()
-            .await
-            .expect("send")
-            .error_for_status()
-            .expect("status")
-            .json::<Vec<HandContact>>()
-            .await
-            .expect("decode")
+        let url = format!("{}/members/list-contacts", self.base);
+        list_contacts(
+            &self.http,
+            &url,
+            DEMO_TOKEN,
+            DEMO_ACCOUNT_ID,
+            CAMPAIGN.into(),
+        )
+        .await
     }
 
     async fn sdk_start(&self) -> salesflow::salesflow_api::types::StatusMessage {
@@ -232,18 +217,8 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    let http = reqwest::Client::builder()
-        .timeout(salesflow::DEFAULT_TIMEOUT)
-        .user_agent(salesflow::DEFAULT_USER_AGENT)
-        .build()
-        .expect("http client");
-    let sdk = Client::builder()
-        .token(DEMO_TOKEN)
-        .account_id(DEMO_ACCOUNT_ID)
-        .base_url(&base)
-        .http_client(http.clone())
-        .build()
-        .expect("sdk client");
+    let http = salesflow_benches::shared_http();
+    let sdk = salesflow_benches::demo_client(&base, Some(&http));
     let s = Setup { sdk, http, base };
     // Sanity: both sides decode the same 100 contacts, and the start answer.
     let (a, b) = rt.block_on(async { (s.sdk_contacts().await, s.hand_contacts().await) });
@@ -310,16 +285,22 @@ fn main() {
         }
     }
 
+    interleaved(&rt, &s, &operations);
+}
+
+/// Interleaved loop: 40 rounds of (200 SDK calls, 200 hand calls) per operation, the ratios
+/// of their medians printed.
+fn interleaved(rt: &tokio::runtime::Runtime, s: &Setup, operations: &[(&str, Side, Side, f64)]) {
     // Interleaved loop: 40 rounds of (200 SDK calls, 200 hand calls) per operation.
     const CALLS: u64 = 200;
-    for (name, sdk, hand, target) in operations {
+    for &(name, sdk, hand, target) in operations {
         let (mut sdk_cpu, mut hand_cpu, mut sdk_wall, mut hand_wall) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for round in 0..40 {
             for order in 0..2 {
                 let sdk_side = (round + order) % 2 == 0;
                 let side = if sdk_side { sdk } else { hand };
-                let (wall, cpu) = measure(&rt, &s, side, CALLS);
+                let (wall, cpu) = measure(rt, s, side, CALLS);
                 let (wall, cpu) = (
                     wall.as_nanos() as f64 / CALLS as f64,
                     cpu.as_nanos() as f64 / CALLS as f64,

@@ -22,7 +22,7 @@ use salesflow::ops::ImportMember;
 use salesflow::postgres::PgStore;
 use salesflow::{CampaignId, CampaignStatus, Client, ImportOptions, ImportResult};
 use salesflow_benches::{measuring, median};
-use salesflow_mock::{Fault, FaultKind, MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
+use salesflow_mock::{Fault, FaultKind, MockServer, Seed, DEMO_ACCOUNT_ID};
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -31,17 +31,9 @@ fn env(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// `n` members to import into `campaign`.
 fn members(campaign: CampaignId, n: usize) -> Vec<ImportMember> {
-    (0..n)
-        .map(|i| {
-            ImportMember::new(
-                campaign,
-                format!("https://www.linkedin.com/in/engine-member-{i}"),
-            )
-            .first_name(format!("First{i}"))
-            .last_name(format!("Last{i}"))
-        })
-        .collect()
+    salesflow_benches::members(campaign, "engine-member", n)
 }
 
 /// Empties the mock, adds a campaign, injects the latency.
@@ -141,12 +133,7 @@ fn main() {
     let measuring = measuring();
     let bench = rt.block_on(async {
         let server = MockServer::start_with(Seed::Empty).await.expect("mock");
-        let client = Client::builder()
-            .token(DEMO_TOKEN)
-            .account_id(DEMO_ACCOUNT_ID)
-            .base_url(server.base_url())
-            .build()
-            .expect("client");
+        let client = salesflow_benches::demo_client(&server.base_url(), None);
         let store = PgStore::connect(&pg.create_db("bench"))
             .await
             .expect("database");

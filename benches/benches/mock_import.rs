@@ -203,6 +203,12 @@ fn main() {
         );
     }
 
+    interleaved(&rt, &mut small, &mut large);
+}
+
+/// Interleaved loop: 40 rounds of (500 imports into each world), alternating the order; wall
+/// time and the thread's CPU time per import, their ratios printed.
+fn interleaved(rt: &tokio::runtime::Runtime, small: &mut World, large: &mut World) {
     // Interleaved loop: 40 rounds of (500 imports into each world), alternating the order;
     // wall time and the thread's CPU time per import.
     const BLOCK: u64 = 500;
@@ -211,7 +217,7 @@ fn main() {
     for round in 0..40 {
         for side in 0..2 {
             let small_side = (round + side) % 2 == 0;
-            let world = if small_side { &mut small } else { &mut large };
+            let world = if small_side { &mut *small } else { &mut *large };
             let (wall, cpu) = rt.block_on(world.timed_block(BLOCK));
             let wall = wall.as_nanos() as f64 / BLOCK as f64;
             let cpu = cpu as f64 / BLOCK as f64;

@@ -15,7 +15,9 @@ use criterion::{BenchmarkId, Criterion};
 use futures_util::StreamExt;
 use salesflow::ops::ImportMember;
 use salesflow::{CampaignId, CampaignStatus, Client, ImportOptions, ImportResult};
-use salesflow_benches::{criterion_median_ns, measuring, median, print_ratio, HandContact};
+use salesflow_benches::{
+    criterion_median_ns, list_contacts, measuring, median, print_ratio, HandContact,
+};
 use salesflow_mock::{MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
 
 const MEMBERS: usize = 100;
@@ -31,25 +33,14 @@ struct Setup {
 
 impl Setup {
     async fn hand(&self) -> Vec<HandContact> {
-        let account = DEMO_ACCOUNT_ID.to_string();
-        let campaign = self.campaign_id.to_string();
-        self.http
-            .get(&self.url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header("api-version", "1.7")
-            .query(&[
-                ("campaignId", campaign.as_str()),
-                ("token", DEMO_TOKEN),
-                ("accountId", account.as_str()),
-            ])
-            .send()
-            .await
-            .expect("send")
-            .error_for_status()
-            .expect("status")
-            .json::<Vec<HandContact>>()
-            .await
-            .expect("decode")
+        list_contacts(
+            &self.http,
+            &self.url,
+            DEMO_TOKEN,
+            DEMO_ACCOUNT_ID,
+            self.campaign_id,
+        )
+        .await
     }
 
     async fn sdk(&self) -> Vec<salesflow::Contact> {
@@ -64,18 +55,8 @@ async fn setup() -> Setup {
     let server = MockServer::start_with(Seed::Empty).await.expect("mock");
     let campaign_id = server.add_campaign(DEMO_ACCOUNT_ID, "Bench", CampaignStatus::Running);
     // One reqwest::Client for both sides (same pool, same timeouts).
-    let http = reqwest::Client::builder()
-        .timeout(salesflow::DEFAULT_TIMEOUT)
-        .user_agent(salesflow::DEFAULT_USER_AGENT)
-        .build()
-        .expect("http client");
-    let sdk = Client::builder()
-        .token(DEMO_TOKEN)
-        .account_id(DEMO_ACCOUNT_ID)
-        .base_url(server.base_url())
-        .http_client(http.clone())
-        .build()
-        .expect("sdk client");
+    let http = salesflow_benches::shared_http();
+    let sdk = salesflow_benches::demo_client(&server.base_url(), Some(&http));
     let members = (0..MEMBERS).map(move |i| {
         ImportMember::new(
             campaign_id,

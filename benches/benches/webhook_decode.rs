@@ -197,10 +197,16 @@ fn main() {
         }
     }
 
+    interleaved(&bodies);
+}
+
+/// Interleaved loop: 60 rounds of (20,000 decodings per side) per body, the three sides in a
+/// rotating order; the medians reported.
+fn interleaved(bodies: &[(&str, &[u8])]) {
     // Interleaved loop: 60 rounds of (20,000 decodings per side) per body, the three sides in
     // a rotating order.
     const N: u32 = 20_000;
-    for (name, bytes) in bodies {
+    for &(name, bytes) in bodies {
         let mut blocks: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
         for round in 0..60 {
             for side in 0..3 {

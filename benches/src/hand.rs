@@ -1,6 +1,6 @@
 //! The hand-written side of the per-call benchmark (`benches/per_call.rs`).
 
-use salesflow_webhook_types::{FlexibleDate, MemberId};
+use salesflow_webhook_types::{AccountId, CampaignId, FlexibleDate, MemberId};
 use serde::{Deserialize, Serialize};
 
 /// A ListContacts item as a user would decode it by hand with `serde`: the baseline the
@@ -61,6 +61,39 @@ pub struct HandContact {
     /// `AddedAt`.
     #[serde(default)]
     pub added_at: Option<FlexibleDate>,
+}
+
+/// ListContacts by campaignId as a user would write it with reqwest and `serde`, from `url`
+/// (the operation's URL): the baseline side of the per-call benchmarks.
+///
+/// # Panics
+///
+/// When the call fails: a benchmark has no other way to say so.
+pub async fn list_contacts(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    account: AccountId,
+    campaign: CampaignId,
+) -> Vec<HandContact> {
+    let account = account.to_string();
+    let campaign = campaign.to_string();
+    http.get(url)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .header("api-version", salesflow::API_VERSION)
+        .query(&[
+            ("campaignId", campaign.as_str()),
+            ("token", token),
+            ("accountId", account.as_str()),
+        ])
+        .send()
+        .await
+        .expect("send")
+        .error_for_status()
+        .expect("status")
+        .json::<Vec<HandContact>>()
+        .await
+        .expect("decode")
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 mod hand;
 
-pub use hand::HandContact;
+pub use hand::{list_contacts, HandContact};
 
 /// Whether this is a measuring run (`cargo bench`, which passes `--bench`), rather than
 /// `cargo test --benches` or criterion's `--test`/`--list`: the benchmarks then only check
@@ -93,6 +93,55 @@ pub fn fmt_ns(ns: f64) -> String {
     } else {
         format!("{ns:.1} ns")
     }
+}
+
+/// `n` members to import into `campaign`, `https://www.linkedin.com/in/<prefix>-<i>` with a
+/// first and last name: the input of the import benchmarks.
+pub fn members(
+    campaign: salesflow::CampaignId,
+    prefix: &str,
+    n: usize,
+) -> Vec<salesflow::ops::ImportMember> {
+    (0..n)
+        .map(|i| {
+            salesflow::ops::ImportMember::new(
+                campaign,
+                format!("https://www.linkedin.com/in/{prefix}-{i}"),
+            )
+            .first_name(format!("First{i}"))
+            .last_name(format!("Last{i}"))
+        })
+        .collect()
+}
+
+/// A client of the mock's demo account at `base_url`, on `http` when given.
+///
+/// # Panics
+///
+/// When the client cannot be built: a benchmark has no other way to say so.
+pub fn demo_client(base_url: &str, http: Option<&reqwest::Client>) -> salesflow::Client {
+    let mut builder = salesflow::Client::builder()
+        .token(salesflow_mock::DEMO_TOKEN)
+        .account_id(salesflow_mock::DEMO_ACCOUNT_ID)
+        .base_url(base_url);
+    if let Some(http) = http {
+        builder = builder.http_client(http.clone());
+    }
+    builder.build().expect("client")
+}
+
+/// The reqwest client both sides of a per-call benchmark share (same pool, the SDK's timeout
+/// and user agent).
+///
+/// # Panics
+///
+/// When the client cannot be built.
+pub fn shared_http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(salesflow::DEFAULT_TIMEOUT)
+        .user_agent(salesflow::DEFAULT_USER_AGENT)
+        .build()
+        .expect("http client")
 }
 
 #[cfg(test)]

@@ -13,12 +13,14 @@ use clap::parser::ValueSource;
 use clap::{
     ArgMatches, Args, ColorChoice, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
 };
-use salesflow::{AccountId, ApiToken, CampaignId, FlexibleDate, Operation, RunOn};
+use salesflow::{AccountId, ApiToken, CampaignId, FlexibleDate, Operation};
 
 use crate::commands::OperationCall;
 use crate::config::parse_profile_name;
+pub use crate::output::OutputFormat;
+pub use crate::overrides::parse_run_on;
 
-const MAIN_AFTER_HELP: &str = "\
+const MAIN_EXAMPLES: &str = "\
 Examples:
   salesflow --mock campaigns list                 # try it against the built-in mock
   salesflow --mock import contacts.csv --campaign 29854
@@ -41,14 +43,12 @@ Output: a table when stdout is a terminal, JSON otherwise (override with --outpu
 the SDK's types with the vendor's PascalCase field names. Colour (in --verbose logs and help):
 --color auto (the default: when the output is a terminal and NO_COLOR is not set), always or
 never. --quiet leaves out progress, notes and summaries on stderr; errors and warnings are
-still printed, and stdout is the same.
+still printed, and stdout is the same.";
 
-Exit codes:
-  0    success
-  1    API error (the server answered with an error, or could not be reached)
-  2    usage, validation or configuration error
-  3    partial failure (import: some rows were invalid or failed)
-  130  interrupted (Ctrl-C); an interrupted import resumes when run again";
+/// The main help's closing text: [`MAIN_EXAMPLES`], then the exit codes as
+/// [`EXIT_CODES_HELP`](crate::exit::EXIT_CODES_HELP) words them (the one place they are).
+static MAIN_AFTER_HELP: LazyLock<String> =
+    LazyLock::new(|| format!("{MAIN_EXAMPLES}\n\n{}", crate::exit::EXIT_CODES_HELP));
 
 /// What `salesflow --version` prints after the name: the crate version and the version of
 /// the vendor API it speaks, e.g. `0.1.0 (Salesflow API 1.7)`.
@@ -70,7 +70,7 @@ pub fn version_text() -> &'static str {
     name = "salesflow",
     version = version_text(),
     about = "Salesflow API (LinkedIn outreach automation) from the command line",
-    after_help = MAIN_AFTER_HELP,
+    after_help = MAIN_AFTER_HELP.as_str(),
     propagate_version = true
 )]
 pub struct Cli {
@@ -80,15 +80,6 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// How results are printed on stdout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// An aligned, human-readable table.
-    Table,
-    /// JSON (the SDK's types, PascalCase field names as the vendor's).
-    Json,
 }
 
 /// Flags accepted by every subcommand.
@@ -589,28 +580,6 @@ pub fn parse_parameter(text: &str) -> Result<(String, serde_json::Value), String
     Ok((name.to_owned(), value))
 }
 
-/// Parses an event: a name of the spec's events in any case (`MEMBER_CONNECTED`,
-/// `member-connected`), a short alias (`connected`, `reply`, `withdrawn`), a receiver URL's
-/// segment (`run-on-8`) or an integer code ([`RunOn::from_any_name`]). The events come from
-/// the spec: a new one is known here once the code is regenerated.
-pub fn parse_run_on(text: &str) -> Result<RunOn, String> {
-    RunOn::from_any_name(text).ok_or_else(|| {
-        let names: Vec<String> = RunOn::KNOWN
-            .iter()
-            .filter_map(|k| Some(format!("{} ({})", k.name()?, k.code())))
-            .collect();
-        let short: Vec<&str> = RunOn::KNOWN
-            .iter()
-            .filter_map(|k| k.aliases().first().copied())
-            .collect();
-        format!(
-            "`{text}` is not an event: use an event name ({}), a short name ({}) or an integer code",
-            names.join(", "),
-            short.join(", ")
-        )
-    })
-}
-
 /// Checks a webhook secret: at least 16 URL-path-safe characters.
 pub fn parse_secret(text: &str) -> Result<String, String> {
     if text.len() < 16 {
@@ -630,6 +599,7 @@ mod tests {
     use super::*;
     use crate::exit::EXIT_CODES_HELP;
     use clap::CommandFactory;
+    use salesflow::RunOn;
 
     #[test]
     fn the_command_line_is_consistent() {

@@ -13,13 +13,12 @@
 use std::sync::LazyLock;
 
 use clap::{Arg, ArgAction, ArgMatches};
-use salesflow::{AnyRequest, CallOptions, Operation};
+use salesflow::{AnyRequest, Operation};
 use serde_json::{Map, Value};
 
-use crate::exit::{self, CliError};
-use crate::output::{self, emit, Table};
+use crate::exit::CliError;
+use crate::output::{self, Table};
 use crate::overrides::{self, Override};
-use crate::Context;
 
 #[rustfmt::skip]
 #[path = "generated/commands.rs"]
@@ -289,14 +288,30 @@ pub fn invocation(matches: &ArgMatches) -> Option<OperationCall> {
     })
 }
 
-/// Calls the operation and prints its answer: JSON, or a table (the overrides' table for the
-/// answer's type, else one built from its JSON).
+/// How an operation's answer is shown as a table.
+#[derive(Clone, Copy, Debug)]
+pub struct AnswerTable {
+    spec: &'static OperationSpec,
+}
+
+impl AnswerTable {
+    /// The table of an answer: the overrides' table for the answer's type, else one built
+    /// from its JSON.
+    pub fn of(&self, answer: &Value) -> Table {
+        overrides::table(self.spec.response, self.spec.response_is_array)
+            .and_then(|table| table(answer))
+            .unwrap_or_else(|| output::table_of_json(answer))
+    }
+}
+
+/// The request of a parsed operation command (its parameters checked by the SDK), and how
+/// its answer is shown as a table.
 ///
 /// # Errors
 ///
 /// A usage error for parameters the SDK refuses (or none given where the overrides want
-/// one), or the SDK's error.
-pub async fn run(ctx: &Context, call: OperationCall) -> Result<i32, CliError> {
+/// one).
+pub fn prepare(call: OperationCall) -> Result<(AnyRequest, AnswerTable), CliError> {
     let r = RESOLVED
         .iter()
         .find(|r| r.spec.operation == call.operation)
@@ -324,17 +339,7 @@ pub async fn run(ctx: &Context, call: OperationCall) -> Result<i32, CliError> {
     }
     let request = AnyRequest::from_json(call.operation, Value::Object(call.parameters))
         .map_err(|e| CliError::usage(e.to_string()))?;
-    let client = ctx.client()?;
-    let answer = request.send_json(&client, CallOptions::default()).await?;
-    emit(ctx.output, &answer, || table_of(r.spec, &answer))?;
-    Ok(exit::SUCCESS)
-}
-
-/// The table of an answer.
-fn table_of(spec: &OperationSpec, answer: &Value) -> Table {
-    overrides::table(spec.response, spec.response_is_array)
-        .and_then(|table| table(answer))
-        .unwrap_or_else(|| output::table_of_json(answer))
+    Ok((request, AnswerTable { spec: r.spec }))
 }
 
 #[cfg(test)]

@@ -499,8 +499,9 @@ fn warn_if_readable_by_others(path: &Path) {
 fn warn_if_readable_by_others(_path: &Path) {}
 
 /// Writes `contents` to `path` atomically: to a temporary file in the same directory (mode
-/// 0600 on Unix), flushed to disk, then renamed over `path`. A missing directory is created
-/// (mode 0700 on Unix). A symbolic link at `path` is followed (its target is replaced).
+/// 0600 on Unix), flushed to disk, then renamed over `path` ([`tempfile`]'s `persist`; the
+/// temporary file is removed if anything fails). A missing directory is created (mode 0700
+/// on Unix). A symbolic link at `path` is followed (its target is replaced).
 ///
 /// # Errors
 ///
@@ -525,22 +526,35 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), CliError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "config.toml".to_owned());
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let written = (|| {
-        let mut file = private_file(&temp)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temp, &target)
+        // Created with mode 0600 on Unix (by `tempfile`), removed when dropped unpersisted.
+        let mut temp = tempfile::Builder::new()
+            .prefix(&format!(".{file_name}."))
+            .suffix(".tmp")
+            .tempfile_in(&dir)?;
+        private(temp.as_file())?;
+        temp.write_all(contents)?;
+        temp.as_file().sync_all()?;
+        temp.persist(&target).map_err(|e| e.error)?;
+        Ok(())
     })();
-    if let Err(e) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(fail("write", e));
-    }
+    written.map_err(|e| fail("write", e))?;
     // Make the rename itself durable (best effort: not every platform can open a directory).
     if let Ok(d) = fs::File::open(&dir) {
         let _ = d.sync_all();
     }
+    Ok(())
+}
+
+/// Mode 0600, whatever the umask.
+#[cfg(unix)]
+fn private(file: &fs::File) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn private(_file: &fs::File) -> io::Result<()> {
     Ok(())
 }
 
@@ -556,27 +570,6 @@ fn create_private_dir(dir: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn create_private_dir(dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir)
-}
-
-#[cfg(unix)]
-fn private_file(path: &Path) -> io::Result<fs::File> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    // Whatever the umask.
-    file.set_permissions(fs::Permissions::from_mode(0o600))?;
-    Ok(file)
-}
-
-#[cfg(not(unix))]
-fn private_file(path: &Path) -> io::Result<fs::File> {
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
 }
 
 #[cfg(test)]

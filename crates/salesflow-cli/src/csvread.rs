@@ -58,18 +58,21 @@ impl Encoding {
     }
 }
 
-/// The encoding of a file: the one forced, else from its byte order mark, else UTF-8;
-/// and whether it starts with a byte order mark (and how long it is).
+/// The encoding of a file: the one forced, else from its byte order mark (as
+/// [`encoding_rs::Encoding::for_bom`] finds it), else UTF-8; and whether it starts with a
+/// byte order mark (and how long it is).
 pub fn detect_encoding(head: &[u8], forced: Option<Encoding>) -> (Encoding, usize) {
-    let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        Some((Encoding::Utf8, 3))
-    } else if head.starts_with(&[0xFF, 0xFE]) {
-        Some((Encoding::Utf16Le, 2))
-    } else if head.starts_with(&[0xFE, 0xFF]) {
-        Some((Encoding::Utf16Be, 2))
-    } else {
-        None
-    };
+    let bom = encoding_rs::Encoding::for_bom(head).map(|(found, len)| {
+        // `for_bom` finds UTF-8, UTF-16LE or UTF-16BE.
+        let ours = if found == UTF_16LE {
+            Encoding::Utf16Le
+        } else if found == UTF_16BE {
+            Encoding::Utf16Be
+        } else {
+            Encoding::Utf8
+        };
+        (ours, len)
+    });
     match (forced, bom) {
         // A BOM that agrees with the encoding forced is dropped; `--encoding latin1` on a
         // file with a UTF-8 BOM reads the BOM as three Latin-1 characters, as asked.

@@ -26,8 +26,8 @@ use salesflow_webhook_types::{secret_matches, WebhookPayload, WebhookRoute, MAX_
 use tokio::sync::{mpsc, oneshot};
 
 use crate::cli::{ListenArgs, OutputFormat};
+use crate::context::Context;
 use crate::exit::{self, CliError};
-use crate::Context;
 
 #[derive(Clone)]
 struct Receiver {
@@ -168,7 +168,7 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
         addr
     };
     let url = format!("http://{reachable}/salesflow/{secret}");
-    let (tx, mut rx) = mpsc::channel::<(RunOn, WebhookPayload)>(1024);
+    let (tx, rx) = mpsc::channel::<(RunOn, WebhookPayload)>(1024);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(
         axum::serve(listener, router(&secret, tx))
@@ -177,62 +177,82 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
             })
             .into_future(),
     );
+    let stop = move || async move {
+        let _ = stop_tx.send(());
+        let _ = tokio::time::timeout(Duration::from_secs(2), server).await;
+    };
     if generated {
         eprintln!("listening on {url}/<event>");
         note!("(a random secret; create the webhooks with this URL, or choose one with --secret)");
     } else {
         note!("listening on http://{reachable}/salesflow/<secret>/<event>");
     }
-
     if let Some(mock) = &ctx.mock {
         // Register the webhook before waiting for anything: a failure (a bad token, an
         // unknown campaign) ends the command at once with the reason.
-        let client = ctx.client()?;
-        let campaign = args.mock_campaign;
-        let registered = client
-            .attach_webhooks_per_event(campaign, &url, RunOn::KNOWN)
-            .await;
-        let hooks = match registered {
-            Ok(hooks) => hooks,
-            Err(e) => {
-                let _ = stop_tx.send(());
-                let _ = tokio::time::timeout(Duration::from_secs(2), server).await;
-                return Err(CliError {
-                    code: exit::code_for(&e),
-                    message: format!("cannot register the webhooks with the mock: {e}"),
-                });
-            }
-        };
-        for hook in &hooks {
-            note!(
-                "mock: webhook {} attached to campaign {campaign} for {} (attachment {})",
-                hook.webhook.webhook_id,
-                hook.event,
-                hook.attachment.webhook_campaign_id
-            );
+        if let Err(e) = drive_mock(ctx, mock, args.mock_campaign, &url).await {
+            stop().await;
+            return Err(e);
         }
-        let state = mock.state().clone();
-        tokio::spawn(async move {
-            match client.list_contacts_by_campaign(campaign).await {
-                Ok(members) => match members.first().map(|m| m.member_id) {
-                    Some(member) => {
-                        // Every event of the spec, in its order.
-                        for &event in RunOn::KNOWN {
-                            note!("mock: simulating {event} for member {member}");
-                            if let Err(e) = state.simulate_event(member, event).await {
-                                eprintln!("mock: cannot simulate an event: {e}");
-                            }
+    }
+    let printed = print_events(ctx, args.count, rx).await;
+    stop().await;
+    printed.map(|()| exit::SUCCESS)
+}
+
+/// With `--mock`: attaches a webhook at `url` to `campaign` for every event, then has the
+/// mock simulate each event for the campaign's first member (in the background).
+async fn drive_mock(
+    ctx: &Context,
+    mock: &salesflow_mock::MockServer,
+    campaign: salesflow::CampaignId,
+    url: &str,
+) -> Result<(), CliError> {
+    let client = ctx.client()?;
+    let hooks = client
+        .attach_webhooks_per_event(campaign, url, RunOn::KNOWN)
+        .await
+        .map_err(|e| CliError {
+            code: exit::code_for(&e),
+            message: format!("cannot register the webhooks with the mock: {e}"),
+        })?;
+    for hook in &hooks {
+        note!(
+            "mock: webhook {} attached to campaign {campaign} for {} (attachment {})",
+            hook.webhook.webhook_id,
+            hook.event,
+            hook.attachment.webhook_campaign_id
+        );
+    }
+    let state = mock.state().clone();
+    tokio::spawn(async move {
+        match client.list_contacts_by_campaign(campaign).await {
+            Ok(members) => match members.first().map(|m| m.member_id) {
+                Some(member) => {
+                    // Every event of the spec, in its order.
+                    for &event in RunOn::KNOWN {
+                        note!("mock: simulating {event} for member {member}");
+                        if let Err(e) = state.simulate_event(member, event).await {
+                            eprintln!("mock: cannot simulate an event: {e}");
                         }
                     }
-                    None => eprintln!("mock: campaign {campaign} has no member to simulate"),
-                },
-                Err(e) => eprintln!("mock: cannot list the members to simulate an event: {e}"),
-            }
-        });
-    }
+                }
+                None => eprintln!("mock: campaign {campaign} has no member to simulate"),
+            },
+            Err(e) => eprintln!("mock: cannot list the members to simulate an event: {e}"),
+        }
+    });
+    Ok(())
+}
 
+/// Prints each event received, until `count` were (if given), the receiver stops or Ctrl-C.
+async fn print_events(
+    ctx: &Context,
+    count: Option<u64>,
+    mut rx: mpsc::Receiver<(RunOn, WebhookPayload)>,
+) -> Result<(), CliError> {
     let mut seen = 0u64;
-    let done = |seen: u64| args.count.is_some_and(|n| seen >= n);
+    let done = |seen: u64| count.is_some_and(|n| seen >= n);
     while !done(seen) {
         tokio::select! {
             received = rx.recv() => {
@@ -251,9 +271,7 @@ pub async fn run(ctx: &Context, args: &ListenArgs) -> Result<i32, CliError> {
             }
         }
     }
-    let _ = stop_tx.send(());
-    let _ = tokio::time::timeout(Duration::from_secs(2), server).await;
-    Ok(exit::SUCCESS)
+    Ok(())
 }
 
 #[cfg(test)]

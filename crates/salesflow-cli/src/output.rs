@@ -7,7 +7,24 @@ use salesflow::{Account, Campaign, Contact, StatusMessage, Webhook, WebhookCampa
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cli::OutputFormat;
+/// How results are printed on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// An aligned, human-readable table.
+    Table,
+    /// JSON (the SDK's types, PascalCase field names as the vendor's).
+    Json,
+}
+
+/// `eprintln!` unless `--quiet`: for progress, notes and summaries (not for errors and
+/// warnings, which are always printed).
+macro_rules! note {
+    ($($arg:tt)*) => {
+        if !$crate::output::quiet() {
+            eprintln!($($arg)*);
+        }
+    };
+}
 
 static QUIET: AtomicBool = AtomicBool::new(false);
 
@@ -45,13 +62,15 @@ impl Table {
     }
 
     /// The table as text: columns separated by two spaces, padded to the widest cell (in
-    /// characters), no trailing spaces, one line per row ending in `\n`.
+    /// terminal columns, by [`unicode_width`]: a CJK character or an emoji takes two, a
+    /// combining mark none), no trailing spaces, one line per row ending in `\n`.
     pub fn render(&self) -> String {
+        use unicode_width::UnicodeWidthStr as _;
         let clean = |s: &str| s.replace(['\n', '\r', '\t'], " ");
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
         for row in &self.rows {
             for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(clean(cell).chars().count());
+                *w = (*w).max(clean(cell).width());
             }
         }
         let mut out = String::new();
@@ -63,7 +82,7 @@ impl Table {
                     line.push_str("  ");
                 }
                 line.push_str(&cell);
-                let pad = width - cell.chars().count();
+                let pad = width - cell.width();
                 line.extend(std::iter::repeat_n(' ', pad));
             }
             out.push_str(line.trim_end());
@@ -295,5 +314,25 @@ mod tests {
         t.row(vec!["1".into(), "Zoë".into()]);
         t.row(vec!["12345".into(), "x\ny".into()]);
         assert_eq!(t.render(), "ID     NAME\n1      Zoë\n12345  x y\n");
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns_and_combining_marks_none() {
+        use unicode_width::UnicodeWidthStr as _;
+        let mut t = Table::new(&["NAME", "ID"]);
+        t.row(vec!["山田太郎".into(), "1".into()]);
+        t.row(vec!["Zoe\u{308}".into(), "2".into()]);
+        t.row(vec!["🙂 ok".into(), "3".into()]);
+        let text = t.render();
+        assert_eq!(
+            text,
+            "NAME      ID\n山田太郎  1\nZoe\u{308}       2\n🙂 ok     3\n"
+        );
+        // On a terminal, the second column starts at the same place on every line.
+        for line in text.lines() {
+            let (name, id) = line.rsplit_once(' ').unwrap();
+            assert_eq!(name.width(), 9, "{line}");
+            assert!(!id.is_empty());
+        }
     }
 }

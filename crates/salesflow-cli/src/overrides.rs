@@ -8,7 +8,9 @@
 //! by their wire names; a test checks that every name here is one the spec has, so an entry
 //! cannot outlive its operation or parameter unnoticed.
 
-use salesflow::{Account, Campaign, Contact, Operation, StatusMessage, Webhook, WebhookCampaign};
+use salesflow::{
+    Account, Campaign, Contact, Operation, RunOn, StatusMessage, Webhook, WebhookCampaign,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -117,9 +119,9 @@ impl ArgOverride {
     }
 }
 
-/// A webhook event as the CLI reads it (see [`crate::cli::parse_run_on`]), as its code.
+/// A webhook event as the CLI reads it (see [`parse_run_on`]), as its code.
 fn run_on(text: &str) -> Result<Value, String> {
-    crate::cli::parse_run_on(text).map(|r| Value::from(r.code()))
+    parse_run_on(text).map(|r| Value::from(r.code()))
 }
 
 const DATE_HELP: &str =
@@ -334,6 +336,28 @@ pub fn table(schema: &str, is_array: bool) -> Option<TableOf> {
         .iter()
         .find(|(s, a, _)| *s == schema && *a == is_array)
         .map(|(_, _, table)| *table)
+}
+
+/// Parses an event: a name of the spec's events in any case (`MEMBER_CONNECTED`,
+/// `member-connected`), a short alias (`connected`, `reply`, `withdrawn`), a receiver URL's
+/// segment (`run-on-8`) or an integer code ([`RunOn::from_any_name`]). The events come from
+/// the spec: a new one is known here once the code is regenerated.
+pub fn parse_run_on(text: &str) -> Result<RunOn, String> {
+    RunOn::from_any_name(text).ok_or_else(|| {
+        let names: Vec<String> = RunOn::KNOWN
+            .iter()
+            .filter_map(|k| Some(format!("{} ({})", k.name()?, k.code())))
+            .collect();
+        let short: Vec<&str> = RunOn::KNOWN
+            .iter()
+            .filter_map(|k| k.aliases().first().copied())
+            .collect();
+        format!(
+            "`{text}` is not an event: use an event name ({}), a short name ({}) or an integer code",
+            names.join(", "),
+            short.join(", ")
+        )
+    })
 }
 
 #[cfg(test)]

@@ -338,25 +338,10 @@ pub(crate) fn public_identifier_of(url: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// Applies a JSON merge patch (RFC 7396): each key of an object patch replaces the target's
-/// (objects merge recursively), and `null` removes the key.
+/// Applies a JSON merge patch (RFC 7396, by [`json_patch::merge`]): each key of an object
+/// patch replaces the target's (objects merge recursively), and `null` removes the key.
 pub(crate) fn merge_patch(target: &mut Value, patch: Value) {
-    let Value::Object(patch) = patch else {
-        *target = patch;
-        return;
-    };
-    if !target.is_object() {
-        *target = Value::Object(Map::new());
-    }
-    if let Value::Object(target) = target {
-        for (key, value) in patch {
-            if value.is_null() {
-                target.remove(&key);
-            } else {
-                merge_patch(target.entry(key).or_insert(Value::Null), value);
-            }
-        }
-    }
+    json_patch::merge(target, &patch);
 }
 
 /// `record` with every field of `fields` that `R` has set (names matched ignoring ASCII case,

@@ -7,7 +7,8 @@
 //! much of a guess was right. Serve the receiver over HTTPS and keep the URL out of logs.
 
 /// Whether `given` (the secret segment of a request's path) equals `expected`, compared in time
-/// that depends only on the two lengths, never on where they first differ.
+/// that depends only on the two lengths, never on where they first differ (by
+/// [`subtle`]'s constant-time equality of byte slices).
 ///
 /// ```
 /// use salesflow_webhook_types::secret_matches;
@@ -16,11 +17,8 @@
 /// assert!(!secret_matches("3f9c2b7e0d1a4c58", "3f9c"));
 /// ```
 pub fn secret_matches(expected: &str, given: &str) -> bool {
-    let (a, b) = (expected.as_bytes(), given.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq as _;
+    expected.as_bytes().ct_eq(given.as_bytes()).into()
 }
 
 #[cfg(test)]

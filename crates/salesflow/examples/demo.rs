@@ -13,12 +13,16 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::routing::post;
 use salesflow::ops::ImportMember;
-use salesflow::{ApiErrorKind, Client, Error, ImportOptions, ImportResult, RunOn, WebhookPayload};
+use salesflow::{
+    ApiErrorKind, CampaignId, Client, Error, ImportOptions, ImportResult, RunOn, WebhookPayload,
+};
 use salesflow_mock::{MockServer, Seed};
 use tokio::sync::mpsc;
 
+type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
+
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result {
     let mock = MockServer::start_with(Seed::Demo).await?;
     println!("local mock server at {} (demo data)\n", mock.base_url());
 
@@ -28,6 +32,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .base_url(mock.base_url())
         .build()?;
 
+    accounts_and_campaigns(&client).await?;
+    let campaign = salesflow_mock::DEMO_CAMPAIGN_RUNNING;
+    bulk_import(&client, campaign).await;
+    start_twice(&client).await?;
+    webhooks(&client, &mock, campaign).await?;
+    println!("\nrequests served by the mock: {}", mock.requests().len());
+    Ok(())
+}
+
+/// Lists the accounts, the campaigns and their statistics.
+async fn accounts_and_campaigns(client: &Client) -> Result {
     println!("== accounts");
     for account in client.list_accounts().await? {
         println!(
@@ -52,7 +67,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    let campaign = salesflow_mock::DEMO_CAMPAIGN_RUNNING;
+    Ok(())
+}
+
+/// Imports members in bulk: one already in the campaign, one with a bad URL.
+async fn bulk_import(client: &Client, campaign: CampaignId) {
     println!("\n== bulk import into campaign {campaign}");
     let members = [
         "https://www.linkedin.com/in/ada-lovelace-1815",
@@ -78,7 +97,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  => {} imported, {} duplicates, {} failed",
         summary.imported, summary.duplicates, summary.failed
     );
+}
 
+/// Starts a paused campaign twice: the second start is a typed "already running" error.
+async fn start_twice(client: &Client) -> Result {
     println!("\n== start a campaign twice");
     let paused = salesflow_mock::DEMO_CAMPAIGN_PAUSED;
     let started = client.start_campaign(paused).await?;
@@ -93,6 +115,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => println!("  second start: unexpected {other:?}"),
     }
 
+    Ok(())
+}
+
+/// A local receiver, a webhook attached for MEMBER_CONNECTED, and the mock firing the event.
+async fn webhooks(client: &Client, mock: &MockServer, campaign: CampaignId) -> Result {
     println!("\n== webhooks: a local receiver, attached for MEMBER_CONNECTED");
     let (tx, mut rx) = mpsc::channel::<WebhookPayload>(8);
     let receiver = axum::Router::new().route(
@@ -143,6 +170,5 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
         _ => println!("  no delivery within 5 s"),
     }
-    println!("\nrequests served by the mock: {}", mock.requests().len());
     Ok(())
 }

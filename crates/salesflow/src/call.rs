@@ -3,8 +3,9 @@
 //! until it is sent ([`Call`]).
 
 use std::fmt;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use salesflow_api::operations::Operation;
@@ -73,6 +74,18 @@ impl CallOptions {
 /// A call about to be made: an operation's parameters, the client, and per-call options.
 /// Sent by `.await` (or [`send`](Self::send)); nothing happens before.
 ///
+/// A `Call` is a [`Future`] (`Send`, `'static`): it can be given to `tokio::spawn` or
+/// `futures::future::join_all` as it is, and its builder methods are only for before it is
+/// first polled (the request is sent when it is).
+///
+/// ```no_run
+/// # async fn demo(client: salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// let stats = tokio::spawn(client.get_campaign_statistics(29854));
+/// let campaigns = client.list_campaigns().await?;
+/// let stats = stats.await??;
+/// # Ok(()) }
+/// ```
+///
 /// The [`Client`] method named after an operation returns one, with the required parameters
 /// set; the optional ones have setters of the same name on `Call<ops::ThatOperation>`.
 ///
@@ -87,13 +100,21 @@ impl CallOptions {
 /// # Ok(()) }
 /// ```
 #[must_use = "a Call does nothing until it is awaited or sent"]
-pub struct Call<R> {
+pub struct Call<R: Request> {
     client: Client,
     request: R,
     options: CallOptions,
+    /// The request on its way, once the call was first polled.
+    sending: Option<Sending<R>>,
 }
 
-impl<R: fmt::Debug> fmt::Debug for Call<R> {
+/// The future of a call being sent.
+type Sending<R> = Pin<Box<dyn Future<Output = Result<<R as Request>::Response, Error>> + Send>>;
+
+// No field is ever pinned in place: the future on its way is boxed.
+impl<R: Request> Unpin for Call<R> {}
+
+impl<R: Request> fmt::Debug for Call<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
             .field("request", &self.request)
@@ -108,6 +129,7 @@ impl<R: Request> Call<R> {
             client,
             request,
             options: CallOptions::default(),
+            sending: None,
         }
     }
 
@@ -155,12 +177,19 @@ impl<R: Request> Call<R> {
     }
 }
 
-impl<R: Request> IntoFuture for Call<R> {
+impl<R: Request> Future for Call<R> {
     type Output = Result<R::Response, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.request.send(self.client, self.options))
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let sending = this.sending.get_or_insert_with(|| {
+            Box::pin(
+                this.request
+                    .clone()
+                    .send(this.client.clone(), this.options.clone()),
+            )
+        });
+        sending.as_mut().poll(cx)
     }
 }
 

@@ -598,37 +598,7 @@ impl Client {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, RawError>>,
     {
-        // The logical call: one span, whatever the number of attempts. Field names follow
-        // the OpenTelemetry conventions where one exists; the operation and ids are ours.
-        let span = tracing::info_span!(
-            "salesflow.request",
-            otel.name = op.id(),
-            salesflow.operation = op.id(),
-            salesflow.account_id = Empty,
-            salesflow.campaign_id = Empty,
-            salesflow.member_id = Empty,
-            salesflow.webhook_id = Empty,
-            salesflow.webhook_campaign_id = Empty,
-            salesflow.attempts = Empty,
-            http.response.status_code = Empty,
-            error.type = Empty,
-            duration_ms = Empty,
-        );
-        if let Some(id) = self.inner.account_id.filter(|_| op.needs_account_id()) {
-            span.record("salesflow.account_id", id.get());
-        }
-        if let Some(id) = ids.campaign_id {
-            span.record("salesflow.campaign_id", id.get());
-        }
-        if let Some(id) = ids.member_id {
-            span.record("salesflow.member_id", id.get());
-        }
-        if let Some(id) = ids.webhook_id {
-            span.record("salesflow.webhook_id", id.get());
-        }
-        if let Some(id) = ids.webhook_campaign_id {
-            span.record("salesflow.webhook_campaign_id", id.get());
-        }
+        let span = self.request_span(op, &ids);
         if let Some(problem) = self.inner.token_problem {
             return Err(Error::Config(format!("{op}: {problem}")));
         }
@@ -648,24 +618,7 @@ impl Client {
             let mut attempt = 0u32;
             let result = loop {
                 attempt += 1;
-                // One HTTP client span per attempt (OpenTelemetry: each resend is its own
-                // span), so that no field is recorded twice. The hook fills in the URL parts.
-                let attempt_span = tracing::info_span!(
-                    "salesflow.attempt",
-                    otel.name = %format_args!("{} {}", op.method(), op.path()),
-                    otel.kind = "client",
-                    http.request.method = op.method(),
-                    url.template = op.path(),
-                    server.address = Empty,
-                    server.port = Empty,
-                    url.path = Empty,
-                    http.request.resend_count = Empty,
-                    http.response.status_code = Empty,
-                    error.type = Empty,
-                );
-                if attempt > 1 {
-                    attempt_span.record("http.request.resend_count", attempt - 1);
-                }
+                let attempt_span = attempt_span(op, attempt);
                 if let Some(pacer) = &self.inner.pacer {
                     if let Err(err) = pacer.acquire(op, account).await {
                         attempt_span.record("error.type", err.error_type().as_ref());
@@ -734,4 +687,62 @@ impl Client {
         };
         run.instrument(span).await
     }
+
+    /// The span of one logical call, `salesflow.request`, with the ids it names.
+    fn request_span(&self, op: Operation, ids: &Ids) -> tracing::Span {
+        // The logical call: one span, whatever the number of attempts. Field names follow
+        // the OpenTelemetry conventions where one exists; the operation and ids are ours.
+        let span = tracing::info_span!(
+            "salesflow.request",
+            otel.name = op.id(),
+            salesflow.operation = op.id(),
+            salesflow.account_id = Empty,
+            salesflow.campaign_id = Empty,
+            salesflow.member_id = Empty,
+            salesflow.webhook_id = Empty,
+            salesflow.webhook_campaign_id = Empty,
+            salesflow.attempts = Empty,
+            http.response.status_code = Empty,
+            error.type = Empty,
+            duration_ms = Empty,
+        );
+        if let Some(id) = self.inner.account_id.filter(|_| op.needs_account_id()) {
+            span.record("salesflow.account_id", id.get());
+        }
+        if let Some(id) = ids.campaign_id {
+            span.record("salesflow.campaign_id", id.get());
+        }
+        if let Some(id) = ids.member_id {
+            span.record("salesflow.member_id", id.get());
+        }
+        if let Some(id) = ids.webhook_id {
+            span.record("salesflow.webhook_id", id.get());
+        }
+        if let Some(id) = ids.webhook_campaign_id {
+            span.record("salesflow.webhook_campaign_id", id.get());
+        }
+        span
+    }
+}
+
+/// The span of one attempt of `op` (OpenTelemetry: each resend is its own HTTP client span,
+/// so that no field is recorded twice). The hook fills in the URL parts.
+fn attempt_span(op: Operation, attempt: u32) -> tracing::Span {
+    let span = tracing::info_span!(
+        "salesflow.attempt",
+        otel.name = %format_args!("{} {}", op.method(), op.path()),
+        otel.kind = "client",
+        http.request.method = op.method(),
+        url.template = op.path(),
+        server.address = Empty,
+        server.port = Empty,
+        url.path = Empty,
+        http.request.resend_count = Empty,
+        http.response.status_code = Empty,
+        error.type = Empty,
+    );
+    if attempt > 1 {
+        span.record("http.request.resend_count", attempt - 1);
+    }
+    span
 }

@@ -163,14 +163,8 @@ impl Error {
         }
     }
 
-    /// Whether trying the same call again may succeed: a rate limit (429), a server error
-    /// (500, 502, 503, 504), a timeout or a connection that could not be made or broke. It
-    /// says nothing about whether retrying is *safe*: a call that changes state may have
-    /// been carried out before the connection broke (the client's own retries take that into
-    /// account, see [`RetryPolicy`](crate::RetryPolicy)).
-    pub fn is_retryable(&self) -> bool {
-        crate::retry::is_transient(self)
-    }
+    // `is_retryable` is defined beside the retry policy it is part of (retry.rs), so that
+    // the policy depends on the error type and not the other way round.
 
     /// Whether the request may have been carried out by the server, so that sending it again
     /// could do it twice (an ImportMember sent again creates a second member, flagged

@@ -54,8 +54,10 @@
 //! Every call returns [`Error`]. Server-reported failures are [`Error::Api`] with an
 //! [`ApiErrorKind`] to match on; an HTTP 200 whose body is `{"Status": 404, ...}` (or any
 //! `Status` of 400 or more) is such an error too. A non-JSON error page (e.g. an HTML 500)
-//! is an [`Error::Api`] of kind [`Server`](ApiErrorKind::Server) whose `message` is the first
-//! 200 characters of the page, token redacted. A success status with a body that cannot be
+//! is an [`Error::Api`] of kind [`Server`](ApiErrorKind::Server) whose `message` sums the
+//! page up: an HTML page's `<title>` (else its first text), plain text's beginning, whitespace
+//! collapsed, at most 200 characters, redacted before it is cut (the body itself, redacted, is
+//! in [`ApiError::body`]). A success status with a body that cannot be
 //! decoded is [`Error::Decode`]. Every error names its [`Operation`].
 //!
 //! An error's `Display` is the detailed message, for logs (it may name the request's host

@@ -399,6 +399,38 @@ impl Drop for PgJournal {
     }
 }
 
+/// A row another claim holds or settled: its state, member id, whether this worker holds it,
+/// and whether its outcome needs a lookup.
+type OtherRow = (String, Option<i64>, bool, bool);
+
+/// A row's claim state: `claimed` says whether this claim took it (and whether it needs a
+/// lookup), else `other` is the row as it stands.
+fn claim_state(claimed: Option<&bool>, other: Option<&OtherRow>) -> ClaimState {
+    match claimed {
+        Some(true) => ClaimState::ClaimedUnknown,
+        Some(false) => ClaimState::Claimed,
+        None => match other {
+            Some((state, member_id, _, _))
+                if matches!(state.as_str(), "imported" | "duplicate" | "found") =>
+            {
+                ClaimState::Done {
+                    member_id: member_id.map(MemberId::new),
+                }
+            }
+            // Claimed by this worker already (a claim tried again after its answer was
+            // lost).
+            Some((state, _, true, needs_lookup)) if state == "claimed" => {
+                if *needs_lookup {
+                    ClaimState::ClaimedUnknown
+                } else {
+                    ClaimState::Claimed
+                }
+            }
+            _ => ClaimState::Held,
+        },
+    }
+}
+
 impl PgJournal {
     /// How long this worker holds its rows without renewing its lease (default
     /// [`DEFAULT_LEASE`]; renewed every quarter of it). A worker that dies is taken over this
@@ -518,7 +550,7 @@ impl PgJournal {
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect();
-        let mut others: HashMap<String, (String, Option<i64>, bool, bool)> = HashMap::new();
+        let mut others: HashMap<String, OtherRow> = HashMap::new();
         if claimed.len() < rows.len() {
             let rest: Vec<&str> = rows
                 .iter()
@@ -553,29 +585,7 @@ impl PgJournal {
         }
         Ok(rows
             .iter()
-            .map(|r| match claimed.get(&r.profile) {
-                Some(true) => ClaimState::ClaimedUnknown,
-                Some(false) => ClaimState::Claimed,
-                None => match others.get(&r.profile) {
-                    Some((state, member_id, _, _))
-                        if matches!(state.as_str(), "imported" | "duplicate" | "found") =>
-                    {
-                        ClaimState::Done {
-                            member_id: member_id.map(MemberId::new),
-                        }
-                    }
-                    // Claimed by this worker already (a claim tried again after its answer
-                    // was lost).
-                    Some((state, _, true, needs_lookup)) if state == "claimed" => {
-                        if *needs_lookup {
-                            ClaimState::ClaimedUnknown
-                        } else {
-                            ClaimState::Claimed
-                        }
-                    }
-                    _ => ClaimState::Held,
-                },
-            })
+            .map(|r| claim_state(claimed.get(&r.profile), others.get(&r.profile)))
             .collect())
     }
 

@@ -11,18 +11,18 @@ use crate::transport::TransportCause;
 ///
 /// # What is retried
 ///
-/// Calls that do not change state: GetCampaignStatistics, GetContact (both), ListContacts
-/// (both), ListCampaigns, ListAccounts and ListWebhooks. ListContacts-by-identifiers is a
-/// POST, but only because its input is a JSON body: it reads and changes nothing, so it is
-/// retried like the other reads. A read is retried when the connection could not be
-/// established, timed out, or broke while the request was sent or the response read (a
-/// connection reset), on HTTP 429 and on HTTP 502, 503 and 504.
+/// Calls that do not change state (the spec says which:
+/// [`Operation::changes_state`](crate::Operation::changes_state) is false; a POST that only
+/// carries its input as a JSON body, such as ListContacts by public identifiers, reads and
+/// changes nothing, and is retried like the other reads). A read is retried when the
+/// connection could not be established, timed out, or broke while the request was sent or
+/// the response read (a connection reset, a body cut short), on HTTP 429 and on HTTP 500,
+/// 502, 503 and 504.
 ///
-/// Calls that change state (ImportMember, though it is a GET, UpdateContact, DeleteContact,
-/// StartCampaign, CreateWebhook, DeleteWebhook, AttachWebhook, DetachWebhook) are retried
-/// only when the server surely did not carry them out: it refused them with HTTP 429 (rate
-/// limited), or no connection could be made at all. Never after a timeout, a broken
-/// connection or a 5xx: the request may have been carried out (see
+/// Calls that change state (`changes_state` is true: ImportMember among them, though it is a
+/// GET) are retried only when the server surely did not carry them out: it refused them with
+/// HTTP 429 (rate limited), or no connection could be made at all. Never after a timeout, a
+/// broken connection or a 5xx: the request may have been carried out (see
 /// [`Error::may_have_taken_effect`](crate::Error::may_have_taken_effect)), and repeating it
 /// could import a member twice or create a second webhook.
 ///
@@ -169,7 +169,7 @@ pub(crate) fn may_retry(op: Operation) -> bool {
 /// [`RetryPolicy`]).
 pub(crate) fn should_retry(op: Operation, err: &Error) -> bool {
     if may_retry(op) {
-        return is_transient(err);
+        return err.is_retryable();
     }
     // A call that changes state: only when the server surely did nothing.
     match err {
@@ -179,31 +179,76 @@ pub(crate) fn should_retry(op: Operation, err: &Error) -> bool {
     }
 }
 
-/// Whether `err` is worth another attempt of a read.
-pub(crate) fn is_transient(err: &Error) -> bool {
-    match err {
-        // A reset connection surfaces as a request or body error, or, when the body broke
-        // off while it was decoded, as a decode error caused by one (its cause says reset,
-        // or body cut short): harmless to repeat for a read (`should_retry` keeps writes out).
-        Error::Transport { source, cause, .. } => {
-            matches!(
-                cause,
-                TransportCause::ConnectionReset | TransportCause::BodyCutShort
-            ) || source.is_connect()
-                || source.is_timeout()
-                || source.is_request()
-                || source.is_body()
+impl Error {
+    /// Whether trying the same call again may succeed: a rate limit (429), a server error
+    /// (500, 502, 503, 504), a timeout or a connection that could not be made or broke. It
+    /// says nothing about whether retrying is *safe*: a call that changes state may have
+    /// been carried out before the connection broke (the client's own retries take that into
+    /// account, see [`RetryPolicy`]).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            // A reset connection surfaces as a request or body error, or, when the body broke
+            // off while it was decoded, as a decode error caused by one (its cause says reset,
+            // or body cut short): harmless to repeat for a read (`should_retry` keeps writes
+            // out). A connection that could not be made is a request error: reqwest wraps
+            // every error of its connection pool as one (`is_connect` implies `is_request`).
+            Error::Transport { source, cause, .. } => {
+                matches!(
+                    cause,
+                    TransportCause::ConnectionReset | TransportCause::BodyCutShort
+                ) || source.is_timeout()
+                    || source.is_request()
+                    || source.is_body()
+            }
+            // AWS's standard retry mode counts 500 with 502-504 as transient; a read is safe
+            // to repeat.
+            Error::Api(e) => {
+                e.kind == ApiErrorKind::RateLimited || matches!(e.status, 500 | 502..=504)
+            }
+            _ => false,
         }
-        // AWS's standard retry mode counts 500 with 502-504 as transient; a read is safe to
-        // repeat.
-        Error::Api(e) => e.kind == ApiErrorKind::RateLimited || matches!(e.status, 500 | 502..=504),
-        _ => false,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A transport error of `cause` whose source is a decode error: not a connection, a
+    /// timeout, a request or a body error (what a body broken off while it was decoded
+    /// looks like).
+    fn decode_failure(cause: TransportCause) -> Error {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
+        let response = reqwest::Response::from(http::Response::new("not json"));
+        let source = rt
+            .block_on(response.json::<serde_json::Value>())
+            .expect_err("not JSON");
+        assert!(source.is_decode(), "{source:?}");
+        Error::Transport {
+            operation: Operation::ListWebhooks,
+            source,
+            cause,
+        }
+    }
+
+    #[test]
+    fn a_reset_or_a_body_cut_short_is_retryable_whatever_reqwest_calls_its_error() {
+        for cause in [
+            TransportCause::ConnectionReset,
+            TransportCause::BodyCutShort,
+        ] {
+            let err = decode_failure(cause);
+            assert!(err.is_retryable(), "{err:?}");
+            assert!(should_retry(Operation::ListWebhooks, &err), "{err:?}");
+            // A write may have been carried out: not retried.
+            assert!(!should_retry(Operation::ImportMember, &err), "{err:?}");
+        }
+        for cause in [TransportCause::Other, TransportCause::Dns] {
+            assert!(!decode_failure(cause).is_retryable());
+        }
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

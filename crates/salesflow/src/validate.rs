@@ -394,36 +394,34 @@ fn profile_slug(value: &str) -> Result<String, ValidationReason> {
     Ok(slug.to_lowercase())
 }
 
-/// Decodes `%XX` escapes; `None` for a broken escape or bytes that are not UTF-8.
+/// Decodes `%XX` escapes; `None` for a broken escape (`%` not followed by two hex digits,
+/// which [`percent_encoding`] would keep as it is) or bytes that are not UTF-8.
 fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let well_formed = text.split('%').skip(1).all(|after| {
+        after
+            .as_bytes()
+            .get(..2)
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    let decoded = percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .ok()?;
+    Some(decoded.into_owned())
 }
 
-/// Percent-encodes every byte but the unreserved ASCII characters (`A-Z a-z 0-9 - . _ ~`).
+/// Every byte but the unreserved ASCII characters (`A-Z a-z 0-9 - . _ ~`, RFC 3986).
+const NOT_UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes every byte but the unreserved ASCII characters, with upper-case hex.
 fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(text, NOT_UNRESERVED).to_string()
 }
 
 /// The rules the spec sets on a string: `minLength`, `maxLength`, `pattern`.

@@ -63,9 +63,9 @@ use salesflow::{CampaignId, ValidationError};
 use serde::Serialize;
 
 use crate::cli::{EncodingArg, ImportArgs, OutputFormat};
+use crate::context::Context;
 use crate::csvread::{self, CsvError, Encoding, FailedRows, Record, RecordReader};
 use crate::exit::{self, CliError};
-use crate::Context;
 
 use progress::Progress;
 
@@ -942,63 +942,12 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
         rec: Record::default(),
         shared: shared.clone(),
     };
-    let mut fatal = None;
-    let mut temp_journal = None;
-    if args.dry_run {
-        let mut checker = InputRows::with_capacity(args.campaign, validated.rows);
-        for row in rows {
-            let result = match checker.check(row.row, &row.member) {
-                Checked::Ready { .. } => RowResult::NotAttempted,
-                Checked::DuplicateOf(first) => RowResult::DuplicateOfRow(first),
-                Checked::Invalid(e) => RowResult::Invalid(e),
-                _ => RowResult::NotAttempted,
-            };
-            let profile = canonical_profile_key(&row.member.linked_in_url);
-            lock(&shared).outcome(&layout, row.row, profile.as_deref(), result, &row.tag);
-        }
+    let (fatal, temp_journal) = if args.dry_run {
+        dry_run(args.campaign, rows, &shared, &layout, validated.rows);
+        (None, None)
     } else {
-        let (journal, journal_path, store) = open_journal(ctx, args, path).await?;
-        let is_temp = ctx.mock.is_some() && args.state.is_none();
-        lock(&shared).report.journal = match (&journal_path, is_temp) {
-            (_, true) => None,
-            (Some(p), false) => Some(p.display().to_string()),
-            (None, false) => Some(journal.describe()),
-        };
-        if is_temp {
-            temp_journal = journal_path;
-        }
-        let mut builder = ctx.client_builder()?;
-        if let Some(pacing) = pacing_of(args) {
-            builder = match &store {
-                Some(store) => builder.pacing_backend(Arc::new(store.pacer(pacing))),
-                None => builder.pacing(pacing),
-            };
-        }
-        let client = builder.build()?;
-        let job = client
-            .import_job(args.campaign)
-            .boxed_journal(journal)
-            .concurrency(usize::from(args.concurrency))
-            .expected_rows(validated.rows)
-            .grace_period(GRACE_PERIOD);
-        let summary = import(job, rows, &shared, &layout).await;
-        match summary {
-            Ok(summary) => {
-                if let Some(StopReason::Fatal { message, .. }) = summary.stopped {
-                    fatal = Some(message);
-                } else {
-                    lock(&shared).report.interrupted = summary.stopped.is_some();
-                }
-            }
-            Err(salesflow::import::ImportError::Lookup(e)) => {
-                return Err(CliError::api(format!(
-                    "cannot look up the profiles of unknown outcome: {e}\nnothing was sent; \
-                     run the same command again"
-                )))
-            }
-            Err(e) => return Err(CliError::usage(e.to_string())),
-        }
-    }
+        send(ctx, args, rows, &shared, &layout, validated.rows).await?
+    };
     let mut shared = Arc::try_unwrap(shared)
         .map_err(|_| CliError::usage("the import is still running".to_owned()))?
         .into_inner()
@@ -1014,6 +963,97 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
         ));
     }
     let mut report = shared.report;
+    closing_notes(&report, &validated);
+    if let Some(failed) = shared.failed.as_mut() {
+        if failed
+            .finish()
+            .map_err(|e| CliError::usage(format!("cannot write {}: {e}", failed.path.display())))?
+        {
+            report.failed_out = Some(failed.path.display().to_string());
+        }
+    }
+    let result = finish(ctx, report, fatal.as_deref());
+    if let Some(p) = temp_journal {
+        let _ = std::fs::remove_file(p);
+    }
+    result
+}
+
+/// `--dry-run`: only the checks of each row (valid, not a duplicate of an earlier one).
+fn dry_run(
+    campaign: CampaignId,
+    rows: Rows,
+    shared: &Mutex<Shared>,
+    layout: &Layout,
+    expected_rows: usize,
+) {
+    let mut checker = InputRows::with_capacity(campaign, expected_rows);
+    for row in rows {
+        let result = match checker.check(row.row, &row.member) {
+            Checked::Ready { .. } => RowResult::NotAttempted,
+            Checked::DuplicateOf(first) => RowResult::DuplicateOfRow(first),
+            Checked::Invalid(e) => RowResult::Invalid(e),
+            _ => RowResult::NotAttempted,
+        };
+        let profile = canonical_profile_key(&row.member.linked_in_url);
+        lock(shared).outcome(layout, row.row, profile.as_deref(), result, &row.tag);
+    }
+}
+
+/// Sends the rows through the SDK's import engine, journaled (a temporary journal with
+/// `--mock` and no `--state`): the fatal error that stopped it, if any, and the temporary
+/// journal to remove.
+async fn send(
+    ctx: &Context,
+    args: &ImportArgs,
+    rows: Rows,
+    shared: &Arc<Mutex<Shared>>,
+    layout: &Arc<Layout>,
+    expected_rows: usize,
+) -> Result<(Option<String>, Option<PathBuf>), CliError> {
+    let path = args.csv.as_path();
+    let (journal, journal_path, store) = open_journal(ctx, args, path).await?;
+    let is_temp = ctx.mock.is_some() && args.state.is_none();
+    lock(shared).report.journal = match (&journal_path, is_temp) {
+        (_, true) => None,
+        (Some(p), false) => Some(p.display().to_string()),
+        (None, false) => Some(journal.describe()),
+    };
+    let mut builder = ctx.client_builder()?;
+    if let Some(pacing) = pacing_of(args) {
+        builder = match &store {
+            Some(store) => builder.pacing_backend(Arc::new(store.pacer(pacing))),
+            None => builder.pacing(pacing),
+        };
+    }
+    let client = builder.build()?;
+    let job = client
+        .import_job(args.campaign)
+        .boxed_journal(journal)
+        .concurrency(usize::from(args.concurrency))
+        .expected_rows(expected_rows)
+        .grace_period(GRACE_PERIOD);
+    let summary = import(job, rows, shared, layout).await;
+    let temp_journal = if is_temp { journal_path } else { None };
+    match summary {
+        Ok(summary) => {
+            if let Some(StopReason::Fatal { message, .. }) = summary.stopped {
+                return Ok((Some(message), temp_journal));
+            }
+            lock(shared).report.interrupted = summary.stopped.is_some();
+            Ok((None, temp_journal))
+        }
+        Err(salesflow::import::ImportError::Lookup(e)) => Err(CliError::api(format!(
+            "cannot look up the profiles of unknown outcome: {e}\nnothing was sent; \
+             run the same command again"
+        ))),
+        Err(e) => Err(CliError::usage(e.to_string())),
+    }
+}
+
+/// The notes after an import: rows given up on, rows done by an earlier run, and a warning
+/// when the counts do not add up.
+fn closing_notes(report: &ImportReport, validated: &Validated) {
     if report.unknown > 0 {
         eprintln!(
             "gave up waiting for {} row(s) in flight after {} s: the next run looks them up \
@@ -1043,19 +1083,6 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> Result<i32, CliError> {
             report.invalid
         );
     }
-    if let Some(failed) = shared.failed.as_mut() {
-        if failed
-            .finish()
-            .map_err(|e| CliError::usage(format!("cannot write {}: {e}", failed.path.display())))?
-        {
-            report.failed_out = Some(failed.path.display().to_string());
-        }
-    }
-    let result = finish(ctx, report, fatal.as_deref());
-    if let Some(p) = temp_journal {
-        let _ = std::fs::remove_file(p);
-    }
-    result
 }
 
 /// The pacing `--rate` and `--daily-limit` ask for.

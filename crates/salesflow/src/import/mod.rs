@@ -785,62 +785,19 @@ impl<T: Send + 'static> Engine<T> {
                     break;
                 }
             } else {
-                // Read and check rows ahead.
-                while !input_done && self.queue.len() < READ_AHEAD.max(self.concurrency + prefetch)
+                match self
+                    .advance(
+                        &mut rows,
+                        &mut input_done,
+                        prefetch,
+                        lease.as_ref(),
+                        on_event,
+                    )
+                    .await
                 {
-                    match rows.next().await {
-                        None => input_done = true,
-                        Some(row) => self.read(row, on_event),
-                    }
-                }
-                // Claim as many rows as there are free slots (and `prefetch` more).
-                let free = self.concurrency.saturating_sub(self.flying.len());
-                let want = (free + prefetch).saturating_sub(self.ready.len());
-                let worth_it = if prefetch == 0 {
-                    want > 0
-                } else {
-                    self.ready.len() < free + prefetch / 2
-                };
-                if worth_it && !self.queue.is_empty() {
-                    let batch: Vec<Pending<T>> =
-                        self.queue.drain(..want.min(self.queue.len())).collect();
-                    self.claim(batch, on_event).await;
-                    continue;
-                }
-                if !self.to_lookup.is_empty() {
-                    self.look_up(on_event).await;
-                    continue;
-                }
-                if !self.held.is_empty() && self.held_poll_at.is_some_and(|at| at <= Instant::now())
-                {
-                    let held = std::mem::take(&mut self.held);
-                    self.held_poll_at = None;
-                    self.claim(held, on_event).await;
-                    continue;
-                }
-                // Send.
-                let lease_ok = lease.as_ref().is_none_or(Lease::may_start);
-                if let Some(l) = lease.as_ref().filter(|l| l.remaining().is_zero()) {
-                    self.journal_failed(JournalError::new(format!(
-                        "the lease of this worker on {} ran out ({} s without renewal): \
-                         stopping so that another worker can take its rows over",
-                        self.journal.describe(),
-                        l.length().as_secs()
-                    )));
-                    continue;
-                }
-                if lease_ok {
-                    self.flying.fill(&mut self.ready);
-                }
-                if input_done
-                    && self.queue.is_empty()
-                    && self.ready.is_empty()
-                    && self.to_lookup.is_empty()
-                    && self.held.is_empty()
-                    && self.flying.is_empty()
-                    && self.stash.is_empty()
-                {
-                    break;
+                    Step::Again => continue,
+                    Step::Finished => break,
+                    Step::Wait => {}
                 }
             }
             if self.last_flush.elapsed() >= FLUSH_EVERY {
@@ -860,19 +817,7 @@ impl<T: Send + 'static> Engine<T> {
                 continue;
             }
             // Wait for something to happen.
-            let lease_wait = lease
-                .as_ref()
-                .filter(|l| !self.ready.is_empty() && !l.may_start())
-                .map(|_| Instant::now() + Duration::from_millis(50));
-            let wake_at = [
-                self.held_poll_at.filter(|_| self.stopping.is_none()),
-                lease_wait,
-                self.deadline,
-                Some(self.last_flush + FLUSH_EVERY),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
+            let wake_at = self.wake_at(lease.as_ref());
             if wake_at != timer_at {
                 timer.as_mut().reset(wake_at.unwrap_or_else(far));
                 timer_at = wake_at;
@@ -893,6 +838,11 @@ impl<T: Send + 'static> Engine<T> {
                 }
             }
         }
+        self.finish().await
+    }
+
+    /// The end of a run: why it stopped, the first failure of the journal, the last flush.
+    async fn finish(&mut self) -> Result<(), ImportError> {
         self.summary.stopped = self.stopping.clone();
         if let Some(err) = self.failure.take() {
             return Err(err.into());
@@ -901,6 +851,93 @@ impl<T: Send + 'static> Engine<T> {
             return Err(e.into());
         }
         Ok(())
+    }
+
+    /// One step of a run that is not stopping: reads rows ahead, claims, looks up, sends.
+    async fn advance<S, F>(
+        &mut self,
+        rows: &mut std::pin::Pin<&mut S>,
+        input_done: &mut bool,
+        prefetch: usize,
+        lease: Option<&Lease>,
+        on_event: &mut F,
+    ) -> Step
+    where
+        S: Stream<Item = ImportRow<T>> + Send,
+        F: FnMut(ImportEvent<T>) + Send,
+    {
+        // Read and check rows ahead.
+        while !*input_done && self.queue.len() < READ_AHEAD.max(self.concurrency + prefetch) {
+            match rows.next().await {
+                None => *input_done = true,
+                Some(row) => self.read(row, on_event),
+            }
+        }
+        // Claim as many rows as there are free slots (and `prefetch` more).
+        let free = self.concurrency.saturating_sub(self.flying.len());
+        let want = (free + prefetch).saturating_sub(self.ready.len());
+        let worth_it = if prefetch == 0 {
+            want > 0
+        } else {
+            self.ready.len() < free + prefetch / 2
+        };
+        if worth_it && !self.queue.is_empty() {
+            let batch: Vec<Pending<T>> = self.queue.drain(..want.min(self.queue.len())).collect();
+            self.claim(batch, on_event).await;
+            return Step::Again;
+        }
+        if !self.to_lookup.is_empty() {
+            self.look_up(on_event).await;
+            return Step::Again;
+        }
+        if !self.held.is_empty() && self.held_poll_at.is_some_and(|at| at <= Instant::now()) {
+            let held = std::mem::take(&mut self.held);
+            self.held_poll_at = None;
+            self.claim(held, on_event).await;
+            return Step::Again;
+        }
+        // Send.
+        let lease_ok = lease.is_none_or(Lease::may_start);
+        if let Some(l) = lease.filter(|l| l.remaining().is_zero()) {
+            self.journal_failed(JournalError::new(format!(
+                "the lease of this worker on {} ran out ({} s without renewal): \
+                 stopping so that another worker can take its rows over",
+                self.journal.describe(),
+                l.length().as_secs()
+            )));
+            return Step::Again;
+        }
+        if lease_ok {
+            self.flying.fill(&mut self.ready);
+        }
+        if *input_done
+            && self.queue.is_empty()
+            && self.ready.is_empty()
+            && self.to_lookup.is_empty()
+            && self.held.is_empty()
+            && self.flying.is_empty()
+            && self.stash.is_empty()
+        {
+            return Step::Finished;
+        }
+        Step::Wait
+    }
+
+    /// When the run must wake up even if no answer comes: a held row's next poll, the lease
+    /// allowing a send, the stop deadline, the next flush.
+    fn wake_at(&self, lease: Option<&Lease>) -> Option<Instant> {
+        let lease_wait = lease
+            .filter(|l| !self.ready.is_empty() && !l.may_start())
+            .map(|_| Instant::now() + Duration::from_millis(50));
+        [
+            self.held_poll_at.filter(|_| self.stopping.is_none()),
+            lease_wait,
+            self.deadline,
+            Some(self.last_flush + FLUSH_EVERY),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Reads one row: settles it at once (invalid, duplicate of an earlier row, reconciled
@@ -1326,4 +1363,14 @@ async fn find_on_server(
         }
     }
     Ok(found)
+}
+
+/// What a run does after a step of [`advance`](Engine::advance).
+enum Step {
+    /// Look again at once: something was done.
+    Again,
+    /// Every row is settled.
+    Finished,
+    /// Nothing to do but wait for an answer, a stop or the timer.
+    Wait,
 }
