@@ -127,79 +127,15 @@ pub fn enums_file(spec_text: &str) -> Result<String, Error> {
             continue;
         };
         let listed = listed(&name, schema)?;
-        if let Some(map) = values.as_mapping() {
-            for k in map.keys() {
-                if !listed.contains(&key_text(k)) {
-                    return Err(err(format!(
-                        "{name}: `x-salesflow-values` has `{}`, which its `enum` does not list",
-                        key_text(k)
-                    )));
-                }
-            }
-        }
+        check_values(&name, values, &listed)?;
         let description = str_of(schema, "description").unwrap_or_default();
         match str_of(schema, "type") {
             Some("string") => {
-                let prefix = str_of(schema, "x-salesflow-prefix").unwrap_or_default();
-                out.push_str("\nstring_enum! {\n");
-                out.push_str(&doc_lines(description, "    "));
-                out.push_str(&format!("    pub enum {name} {{\n"));
-                for value in &listed {
-                    let e = entry(schema, value);
-                    let variant = e
-                        .and_then(|e| str_of(e, "variant"))
-                        .map(str::to_owned)
-                        .unwrap_or_else(|| {
-                            value.strip_prefix(prefix).unwrap_or(value).to_pascal_case()
-                        });
-                    if let Some(d) = e.and_then(|e| str_of(e, "description")) {
-                        out.push_str(&doc_lines(d, "        "));
-                    }
-                    out.push_str(&format!("        {variant} = {value:?},\n"));
-                }
-                out.push_str("    }\n}\n");
+                out.push_str(&string_enum(&name, schema, &listed, description));
             }
             Some("integer") if name == "RunOn" => {
                 run_on = true;
-                out.push_str("\nrun_on! {\n");
-                for value in &listed {
-                    let code: i64 = value
-                        .parse()
-                        .map_err(|_| err(format!("RunOn: `{value}` is not an integer code")))?;
-                    let e = entry(schema, value).ok_or_else(|| {
-                        err(format!(
-                            "RunOn: code {code} has no entry in `x-salesflow-values` (at least its `name`)"
-                        ))
-                    })?;
-                    let event = str_of(e, "name").ok_or_else(|| {
-                        err(format!(
-                            "RunOn: code {code} has no `name` in `x-salesflow-values`"
-                        ))
-                    })?;
-                    let opt = |key: &str| match str_of(e, key) {
-                        Some(v) => format!("Some({v:?})"),
-                        None => "None".to_owned(),
-                    };
-                    let aliases: Vec<String> = e
-                        .get("aliases")
-                        .and_then(Value::as_sequence)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .map(|a| format!("{a:?}"))
-                        .collect();
-                    let what = str_of(e, "description").unwrap_or("An event.");
-                    out.push_str(&doc_lines(&format!("{code}, `{event}`: {what}"), "    "));
-                    out.push_str(&format!(
-                        "    {} = {code} {{\n        name: {event:?},\n        payload_name: {},\n        assumed_payload_name: {},\n        segment: {},\n        aliases: [{}],\n    }}\n",
-                        event.to_pascal_case(),
-                        opt("payload-name"),
-                        opt("assumed-payload-name"),
-                        opt("segment"),
-                        aliases.join(", "),
-                    ));
-                }
-                out.push_str("}\n");
+                out.push_str(&run_on_macro(schema, &listed)?);
             }
             other => {
                 return Err(err(format!(
@@ -212,6 +148,88 @@ pub fn enums_file(spec_text: &str) -> Result<String, Error> {
     if !run_on {
         return Err(err("the spec has no `RunOn` with `x-salesflow-values`"));
     }
+    Ok(out)
+}
+
+/// Checks that `x-salesflow-values` describes only values the enum lists.
+fn check_values(name: &str, values: &Value, listed: &[String]) -> Result<(), Error> {
+    if let Some(map) = values.as_mapping() {
+        for k in map.keys() {
+            if !listed.contains(&key_text(k)) {
+                return Err(err(format!(
+                    "{name}: `x-salesflow-values` has `{}`, which its `enum` does not list",
+                    key_text(k)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The `string_enum!` of an open string enum.
+fn string_enum(name: &str, schema: &Value, listed: &[String], description: &str) -> String {
+    let mut out = String::new();
+    let prefix = str_of(schema, "x-salesflow-prefix").unwrap_or_default();
+    out.push_str("\nstring_enum! {\n");
+    out.push_str(&doc_lines(description, "    "));
+    out.push_str(&format!("    pub enum {name} {{\n"));
+    for value in listed {
+        let e = entry(schema, value);
+        let variant = e
+            .and_then(|e| str_of(e, "variant"))
+            .map(str::to_owned)
+            .unwrap_or_else(|| value.strip_prefix(prefix).unwrap_or(value).to_pascal_case());
+        if let Some(d) = e.and_then(|e| str_of(e, "description")) {
+            out.push_str(&doc_lines(d, "        "));
+        }
+        out.push_str(&format!("        {variant} = {value:?},\n"));
+    }
+    out.push_str("    }\n}\n");
+    out
+}
+
+/// The `run_on!` of `RunOn`: a variant per event code.
+fn run_on_macro(schema: &Value, listed: &[String]) -> Result<String, Error> {
+    let mut out = String::new();
+    out.push_str("\nrun_on! {\n");
+    for value in listed {
+        let code: i64 = value
+            .parse()
+            .map_err(|_| err(format!("RunOn: `{value}` is not an integer code")))?;
+        let e = entry(schema, value).ok_or_else(|| {
+            err(format!(
+                "RunOn: code {code} has no entry in `x-salesflow-values` (at least its `name`)"
+            ))
+        })?;
+        let event = str_of(e, "name").ok_or_else(|| {
+            err(format!(
+                "RunOn: code {code} has no `name` in `x-salesflow-values`"
+            ))
+        })?;
+        let opt = |key: &str| match str_of(e, key) {
+            Some(v) => format!("Some({v:?})"),
+            None => "None".to_owned(),
+        };
+        let aliases: Vec<String> = e
+            .get("aliases")
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|a| format!("{a:?}"))
+            .collect();
+        let what = str_of(e, "description").unwrap_or("An event.");
+        out.push_str(&doc_lines(&format!("{code}, `{event}`: {what}"), "    "));
+        out.push_str(&format!(
+            "    {} = {code} {{\n        name: {event:?},\n        payload_name: {},\n        assumed_payload_name: {},\n        segment: {},\n        aliases: [{}],\n    }}\n",
+            event.to_pascal_case(),
+            opt("payload-name"),
+            opt("assumed-payload-name"),
+            opt("segment"),
+            aliases.join(", "),
+        ));
+    }
+    out.push_str("}\n");
     Ok(out)
 }
 
@@ -355,6 +373,65 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A struct of the payload, with its docs and serde attributes.
+fn payload_struct(s: &Struct, ident: &syn::Ident) -> TokenStream {
+    let mut doc = s.description.clone();
+    let building = format!(
+        "Outside this crate, build one from [`{0}::default()`] and set the public fields \
+         (the struct is `#[non_exhaustive]`). Fields this version does not know, and known \
+         fields whose value has an unexpected shape, are kept in [`extra`]({0}::extra).",
+        s.name
+    );
+    doc.push_str("\n\n");
+    doc.push_str(&building);
+    let schema_description = one_line(&s.description);
+    let title = &s.name;
+    let fields = s.fields.iter().map(|f| {
+        let ident = &f.ident;
+        let wire = &f.wire;
+        let ty = &f.ty;
+        let ty = if f.required {
+            quote!(#ty)
+        } else {
+            quote!(::std::option::Option<#ty>)
+        };
+        let doc = match &f.description {
+            Some(d) => format!("`{wire}`: {d}"),
+            None => format!("`{wire}`."),
+        };
+        let skip = (!f.required).then(|| quote!(skip_serializing_if = "Option::is_none",));
+        let (with, schemars_with) = if f.date {
+            (
+                quote!(with = "crate::date::flexible_option",),
+                quote!(#[cfg_attr(feature = "schemars", schemars(with = "Option<crate::FlexibleDate>"))]),
+            )
+        } else {
+            (quote!(), quote!())
+        };
+        quote! {
+            #[doc = #doc]
+            #[serde(rename = #wire, #skip #with)]
+            #schemars_with
+            pub #ident: #ty,
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        #[cfg_attr(feature = "schemars", schemars(title = #title, description = #schema_description))]
+        #[non_exhaustive]
+        pub struct #ident {
+            #(#fields)*
+            /// Fields this version of the crate does not know, and known fields whose value
+            /// had an unexpected shape (the field is then `None`), by name, as received.
+            /// Serializing writes them back after the known fields.
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+    }
+}
+
 /// `generated/payload.rs`: the payload's structs and their `Deserialize`.
 pub fn payload_file(spec_text: &str) -> Result<String, Error> {
     let spec: Value = serde_yaml::from_str(spec_text).map_err(|e| err(e.to_string()))?;
@@ -371,61 +448,7 @@ pub fn payload_file(spec_text: &str) -> Result<String, Error> {
             return Err(err(format!("two objects titled `{}`", s.name)));
         }
         let ident = format_ident!("{}", s.name);
-        let mut doc = s.description.clone();
-        let building = format!(
-            "Outside this crate, build one from [`{0}::default()`] and set the public fields \
-             (the struct is `#[non_exhaustive]`). Fields this version does not know, and known \
-             fields whose value has an unexpected shape, are kept in [`extra`]({0}::extra).",
-            s.name
-        );
-        doc.push_str("\n\n");
-        doc.push_str(&building);
-        let schema_description = one_line(&s.description);
-        let title = &s.name;
-        let fields = s.fields.iter().map(|f| {
-            let ident = &f.ident;
-            let wire = &f.wire;
-            let ty = &f.ty;
-            let ty = if f.required {
-                quote!(#ty)
-            } else {
-                quote!(::std::option::Option<#ty>)
-            };
-            let doc = match &f.description {
-                Some(d) => format!("`{wire}`: {d}"),
-                None => format!("`{wire}`."),
-            };
-            let skip = (!f.required).then(|| quote!(skip_serializing_if = "Option::is_none",));
-            let (with, schemars_with) = if f.date {
-                (
-                    quote!(with = "crate::date::flexible_option",),
-                    quote!(#[cfg_attr(feature = "schemars", schemars(with = "Option<crate::FlexibleDate>"))]),
-                )
-            } else {
-                (quote!(), quote!())
-            };
-            quote! {
-                #[doc = #doc]
-                #[serde(rename = #wire, #skip #with)]
-                #schemars_with
-                pub #ident: #ty,
-            }
-        });
-        items.extend(quote! {
-            #[doc = #doc]
-            #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-            #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-            #[cfg_attr(feature = "schemars", schemars(title = #title, description = #schema_description))]
-            #[non_exhaustive]
-            pub struct #ident {
-                #(#fields)*
-                /// Fields this version of the crate does not know, and known fields whose value
-                /// had an unexpected shape (the field is then `None`), by name, as received.
-                /// Serializing writes them back after the known fields.
-                #[serde(flatten)]
-                pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            }
-        });
+        items.extend(payload_struct(s, &ident));
         let infos: Vec<FieldInfo> = s
             .fields
             .iter()
