@@ -237,11 +237,11 @@ pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
         },
         Artefact {
             path: ENUMS_PATH,
-            contents: webhook::enums_file(spec_text)?,
+            contents: webhook::enums_file(&spec)?,
         },
         Artefact {
             path: PAYLOAD_PATH,
-            contents: webhook::payload_file(spec_text)?,
+            contents: webhook::payload_file(&spec)?,
         },
     ])
 }
