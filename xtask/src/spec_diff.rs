@@ -2,11 +2,11 @@
 //! version bump each change implies for `salesflow-api` and `salesflow`.
 //!
 //! [`diff`] is a pure function of the two spec texts. Both are read as the generators read them
-//! ([`crate::spec`]: `openapiv3`, one `$ref` resolver) and seen as on the wire ([`wire`]):
-//! references resolved and `allOf` merged into one schema, so a refactor that leaves the wire
-//! shape alone (an inline id replaced by a `$ref` to a `CampaignId` schema, `ContactDetails`
-//! rewritten as `allOf: [Contact, {...}]`) is no change. Descriptions, examples and tags are
-//! not compared.
+//! ([`crate::spec`]: `openapiv3`, one `$ref` resolver) and seen as on the wire
+//! (`spec_diff/wire.rs`): references resolved and `allOf` merged into one schema, so a refactor
+//! that leaves the wire shape alone (an inline id replaced by a `$ref` to a `CampaignId` schema,
+//! `ContactDetails` rewritten as `allOf: [Contact, {...}]`) is no change. Descriptions, examples
+//! and tags are not compared.
 //!
 //! # How a change is rated
 //!
