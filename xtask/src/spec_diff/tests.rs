@@ -877,6 +877,22 @@ fn unreadable_specs_are_errors() {
         diff(BASE, &dangling).unwrap_err().0,
         "new spec: `$ref: #/components/schemas/Missing` points at nothing"
     );
+    // A key written twice: YAML values would keep one silently.
+    let twice = edit(
+        "      operationId: getContact\n",
+        "      operationId: getContact\n      operationId: readContact\n",
+    );
+    let error = diff(BASE, &twice).unwrap_err().0;
+    assert!(error.starts_with("new spec: not YAML"), "{error}");
+    assert!(error.contains("duplicate"), "{error}");
+    // What the generators cannot read either: a response without its `description`.
+    let undescribed = edit("          description: The contact.\n", "");
+    let error = diff(&undescribed, BASE).unwrap_err().0;
+    assert!(
+        error.starts_with("old spec: not an OpenAPI 3.0 document"),
+        "{error}"
+    );
+    assert!(error.contains("description"), "{error}");
 }
 
 #[test]
