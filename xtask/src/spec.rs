@@ -129,44 +129,46 @@ pub fn schema<'s>(
     }
 }
 
-/// A parameter with its `$ref` resolved.
-pub fn parameter<'s>(
-    spec: &'s OpenAPI,
-    r: &'s ReferenceOr<Parameter>,
-) -> Result<&'s Parameter, String> {
-    match r {
-        ReferenceOr::Item(p) => Ok(p),
-        ReferenceOr::Reference { reference } => {
-            let parameters = spec.components.as_ref().map(|c| &c.parameters);
-            component(parameters, "#/components/parameters/", reference).map(|(p, _)| p)
-        }
+/// What a `$ref` outside `#/components/schemas/` may point at: a parameter, a request body, a
+/// response.
+pub trait Component: Sized {
+    /// Where the components of this kind are, e.g. `#/components/parameters/`.
+    const PREFIX: &'static str;
+    /// The components of this kind.
+    fn all(components: &openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<Self>>;
+}
+
+impl Component for Parameter {
+    const PREFIX: &'static str = "#/components/parameters/";
+    fn all(components: &openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<Self>> {
+        &components.parameters
     }
 }
 
-/// A request body with its `$ref` resolved.
-pub fn request_body<'s>(
-    spec: &'s OpenAPI,
-    r: &'s ReferenceOr<RequestBody>,
-) -> Result<&'s RequestBody, String> {
-    match r {
-        ReferenceOr::Item(b) => Ok(b),
-        ReferenceOr::Reference { reference } => {
-            let bodies = spec.components.as_ref().map(|c| &c.request_bodies);
-            component(bodies, "#/components/requestBodies/", reference).map(|(b, _)| b)
-        }
+impl Component for RequestBody {
+    const PREFIX: &'static str = "#/components/requestBodies/";
+    fn all(components: &openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<Self>> {
+        &components.request_bodies
     }
 }
 
-/// A response with its `$ref` resolved.
-pub fn response<'s>(
+impl Component for Response {
+    const PREFIX: &'static str = "#/components/responses/";
+    fn all(components: &openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<Self>> {
+        &components.responses
+    }
+}
+
+/// A parameter, request body or response with its `$ref` resolved.
+pub fn resolve<'s, T: Component>(
     spec: &'s OpenAPI,
-    r: &'s ReferenceOr<Response>,
-) -> Result<&'s Response, String> {
+    r: &'s ReferenceOr<T>,
+) -> Result<&'s T, String> {
     match r {
-        ReferenceOr::Item(b) => Ok(b),
+        ReferenceOr::Item(item) => Ok(item),
         ReferenceOr::Reference { reference } => {
-            let responses = spec.components.as_ref().map(|c| &c.responses);
-            component(responses, "#/components/responses/", reference).map(|(r, _)| r)
+            let all = spec.components.as_ref().map(T::all);
+            component(all, T::PREFIX, reference).map(|(item, _)| item)
         }
     }
 }
@@ -256,7 +258,7 @@ impl<'s> Operation<'s> {
     pub fn parameters(&self, spec: &'s OpenAPI) -> Result<Vec<&'s Parameter>, String> {
         let mut out: Vec<&Parameter> = Vec::new();
         for p in self.item.parameters.iter().chain(&self.op.parameters) {
-            let p = parameter(spec, p)?;
+            let p = resolve(spec, p)?;
             let key = |p: &Parameter| (parameter_parts(p).0, parameter_parts(p).1.name.clone());
             match out.iter_mut().find(|q| key(q) == key(p)) {
                 Some(q) => *q = p,

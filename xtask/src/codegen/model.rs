@@ -506,7 +506,7 @@ fn response_shape(
         .responses
         .get(&StatusCode::Code(200))
         .ok_or_else(|| Error::Spec(format!("{context}: no 200 response")))?;
-    let ok = spec::response(spec, ok).map_err(Error::Spec)?;
+    let ok = spec::resolve(spec, ok).map_err(Error::Spec)?;
     let schema = json_schema_of(&ok.content)
         .ok_or_else(|| Error::Spec(format!("{context}: the 200 response has no JSON body")))?;
     let (name, is_array) = match schema {
@@ -734,7 +734,7 @@ impl OpReader<'_, '_> {
         let Some(b) = &op.request_body else {
             return Ok(Body::None);
         };
-        let b = spec::request_body(self.spec, b).map_err(Error::Spec)?;
+        let b = spec::resolve(self.spec, b).map_err(Error::Spec)?;
         let schema_ref = json_schema_of(&b.content)
             .ok_or_else(|| Error::Spec(format!("{context}: the request body is not JSON")))?;
         let name = schema_ref.component().ok_or_else(|| {

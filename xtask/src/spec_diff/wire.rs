@@ -283,7 +283,7 @@ impl Reader<'_> {
         }
         let body = match &o.op.request_body {
             Some(b) => {
-                let b = spec::request_body(spec, b)?;
+                let b = spec::resolve(spec, b)?;
                 let content = self.content(&b.content)?;
                 Some(Body {
                     required: b.required,
@@ -304,7 +304,7 @@ impl Reader<'_> {
                 .map(|(s, r)| (s.to_string(), r));
         let mut responses = BTreeMap::new();
         for (status, r) in default.chain(statuses) {
-            responses.insert(status, self.content(&spec::response(spec, r)?.content)?);
+            responses.insert(status, self.content(&spec::resolve(spec, r)?.content)?);
         }
         let id = o.op.operation_id.clone();
         // serde_json's maps sort their keys: equal requirements print equally.
