@@ -246,14 +246,6 @@ pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
     ])
 }
 
-/// The model of the spec, for tools that list operations (tests, drills).
-pub fn model_of(spec_text: &str) -> Result<model::Model, Error> {
-    let spec = crate::spec::parse(spec_text).map_err(Error::Spec)?;
-    let client = progenitor_file(&spec)?;
-    let generated = model::Generated::read(&client);
-    model::read(&spec, &generated)
-}
-
 fn render(what: &str, tokens: proc_macro2::TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generate(e.to_string()))?;
     Ok(header(what) + &prettyplease::unparse(&file))
