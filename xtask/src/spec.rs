@@ -7,7 +7,7 @@
 use heck::ToKebabCase;
 use openapiv3::{
     OpenAPI, Operation as SpecOperation, Parameter, ParameterData, PathItem, ReferenceOr,
-    RequestBody, Response, Schema, SecurityRequirement, VariantOrUnknownOrEmpty,
+    RequestBody, Response, Schema, SchemaKind, SecurityRequirement, Type, VariantOrUnknownOrEmpty,
 };
 
 /// The extension that overrides what an operation's method says about changing state
@@ -197,6 +197,20 @@ pub fn format_text<T: std::fmt::Debug>(format: &VariantOrUnknownOrEmpty<T>) -> O
         VariantOrUnknownOrEmpty::Item(f) => Some(format!("{f:?}").to_kebab_case()),
         VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
         VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+/// The JSON type (`type`) and `format` of a schema, as the spec writes them.
+pub fn type_and_format(schema: &Schema) -> (Option<&str>, Option<String>) {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(t)) => (Some("string"), format_text(&t.format)),
+        SchemaKind::Type(Type::Integer(t)) => (Some("integer"), format_text(&t.format)),
+        SchemaKind::Type(Type::Number(t)) => (Some("number"), format_text(&t.format)),
+        SchemaKind::Type(Type::Boolean(_)) => (Some("boolean"), None),
+        SchemaKind::Type(Type::Array(_)) => (Some("array"), None),
+        SchemaKind::Type(Type::Object(_)) => (Some("object"), None),
+        SchemaKind::Any(a) => (a.typ.as_deref(), a.format.clone()),
+        _ => (None, None),
     }
 }
 

@@ -176,22 +176,13 @@ pub enum WireType {
 impl WireType {
     /// The type of a (resolved) schema.
     pub fn of(schema: &Schema) -> WireType {
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(_)) => WireType::String,
-            SchemaKind::Type(Type::Integer(_)) => WireType::Integer,
-            SchemaKind::Type(Type::Number(_)) => WireType::Number,
-            SchemaKind::Type(Type::Boolean(_)) => WireType::Boolean,
-            SchemaKind::Type(Type::Array(_)) => WireType::Array,
-            SchemaKind::Type(Type::Object(_)) => WireType::Object,
-            SchemaKind::Any(any) => match any.typ.as_deref() {
-                Some("string") => WireType::String,
-                Some("integer") => WireType::Integer,
-                Some("number") => WireType::Number,
-                Some("boolean") => WireType::Boolean,
-                Some("array") => WireType::Array,
-                Some("object") => WireType::Object,
-                _ => WireType::Any,
-            },
+        match spec::type_and_format(schema).0 {
+            Some("string") => WireType::String,
+            Some("integer") => WireType::Integer,
+            Some("number") => WireType::Number,
+            Some("boolean") => WireType::Boolean,
+            Some("array") => WireType::Array,
+            Some("object") => WireType::Object,
             _ => WireType::Any,
         }
     }

@@ -94,20 +94,6 @@ fn extension<'a>(schema: &'a Schema, key: &str) -> Option<&'a str> {
         .and_then(Value::as_str)
 }
 
-/// The JSON type (`type`) and `format` of a schema, as the spec writes them.
-fn type_and_format(schema: &Schema) -> (Option<&str>, Option<String>) {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(t)) => (Some("string"), spec::format_text(&t.format)),
-        SchemaKind::Type(Type::Integer(t)) => (Some("integer"), spec::format_text(&t.format)),
-        SchemaKind::Type(Type::Number(t)) => (Some("number"), spec::format_text(&t.format)),
-        SchemaKind::Type(Type::Boolean(_)) => (Some("boolean"), None),
-        SchemaKind::Type(Type::Array(_)) => (Some("array"), None),
-        SchemaKind::Type(Type::Object(_)) => (Some("object"), None),
-        SchemaKind::Any(a) => (a.typ.as_deref(), a.format.clone()),
-        _ => (None, None),
-    }
-}
-
 /// The values an `enum` lists, as JSON.
 fn enum_values(schema: &Schema) -> Option<Vec<Value>> {
     let values: Vec<Value> = match &schema.schema_kind {
@@ -168,7 +154,7 @@ pub fn enums_file(spec: &OpenAPI) -> Result<String, Error> {
             .description
             .as_deref()
             .unwrap_or_default();
-        match type_and_format(schema).0 {
+        match spec::type_and_format(schema).0 {
             Some("string") => {
                 out.push_str(&string_enum(name, schema, &listed, description));
             }
@@ -339,7 +325,7 @@ fn field_type(
     let schema = prop
         .split()
         .map_err(|r| err(format!("{context}: `$ref: {r}`")))?;
-    let (ty, format) = type_and_format(schema);
+    let (ty, format) = spec::type_and_format(schema);
     let ty = ty.ok_or_else(|| err(format!("{context}: no `type`")))?;
     Ok(match (ty, format.as_deref()) {
         ("string", Some("date-time")) => (quote!(::chrono::DateTime<::chrono::FixedOffset>), true),
@@ -423,7 +409,7 @@ fn read_struct(
             && reference_of(prop).is_none()
             && own.is_some_and(|s| {
                 matches!(
-                    type_and_format(s).0,
+                    spec::type_and_format(s).0,
                     Some("string" | "integer" | "number" | "boolean")
                 )
             });
