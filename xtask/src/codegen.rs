@@ -197,7 +197,7 @@ fn settle(
 
 /// Generates every artefact from the text of the spec (YAML or JSON), in memory.
 pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
-    let spec: OpenAPI = serde_yaml::from_str(spec_text).map_err(|e| Error::Spec(e.to_string()))?;
+    let spec = crate::spec::parse(spec_text).map_err(Error::Spec)?;
     let mut client = progenitor_file(&spec)?;
     let model = {
         let generated = model::Generated::read(&client);
@@ -237,21 +237,13 @@ pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
         },
         Artefact {
             path: ENUMS_PATH,
-            contents: webhook::enums_file(spec_text)?,
+            contents: webhook::enums_file(&spec)?,
         },
         Artefact {
             path: PAYLOAD_PATH,
-            contents: webhook::payload_file(spec_text)?,
+            contents: webhook::payload_file(&spec)?,
         },
     ])
-}
-
-/// The model of the spec, for tools that list operations (tests, drills).
-pub fn model_of(spec_text: &str) -> Result<model::Model, Error> {
-    let spec: OpenAPI = serde_yaml::from_str(spec_text).map_err(|e| Error::Spec(e.to_string()))?;
-    let client = progenitor_file(&spec)?;
-    let generated = model::Generated::read(&client);
-    model::read(&spec, &generated)
 }
 
 fn render(what: &str, tokens: proc_macro2::TokenStream) -> Result<String, Error> {

@@ -7,4 +7,5 @@ pub mod man;
 pub mod msrv;
 pub mod mutants;
 pub mod release;
+pub mod spec;
 pub mod spec_diff;

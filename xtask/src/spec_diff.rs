@@ -1,11 +1,12 @@
 //! `cargo xtask spec-diff`: what changed in `spec/salesflow.yaml` between two versions, and the
 //! version bump each change implies for `salesflow-api` and `salesflow`.
 //!
-//! [`diff`] is a pure function of the two spec texts. Both are normalised first: `$ref`s are
-//! resolved (parameters, request bodies, responses and schemas) and `allOf` is merged into one
-//! schema, so a refactor that leaves the wire shape alone (an inline id replaced by a `$ref` to
-//! a `CampaignId` schema, `ContactDetails` rewritten as `allOf: [Contact, {...}]`) is no change.
-//! Descriptions, examples and tags are not compared.
+//! [`diff`] is a pure function of the two spec texts. Both are read as the generators read them
+//! ([`crate::spec`]: `openapiv3`, one `$ref` resolver) and seen as on the wire
+//! (`spec_diff/wire.rs`): references resolved and `allOf` merged into one schema, so a refactor
+//! that leaves the wire shape alone (an inline id replaced by a `$ref` to a `CampaignId` schema,
+//! `ContactDetails` rewritten as `allOf: [Contact, {...}]`) is no change. Descriptions, examples
+//! and tags are not compared.
 //!
 //! # How a change is rated
 //!
@@ -41,10 +42,12 @@
 //! Rust API; this diff predicts it from the spec and also sees what it cannot: changes of
 //! behaviour on the wire (hosts, paths, methods, limits) under an unchanged Rust signature.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
-use serde_json::Value;
+use wire::{Additional, Model, Operation, Schema, LOWER_BOUNDS, NEWTYPE_CONSTRAINTS, UPPER_BOUNDS};
+
+mod wire;
 
 /// How a change affects the users of one crate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -278,610 +281,48 @@ impl std::error::Error for SpecError {}
 /// client, classified. Sorted by location, then kind; a change found through several
 /// operations (a schema they share) is listed once, naming them all.
 pub fn diff(old: &str, new: &str) -> Result<Vec<Change>, SpecError> {
-    let old = Model::parse(old).map_err(|e| SpecError(format!("old spec: {}", e.0)))?;
-    let new = Model::parse(new).map_err(|e| SpecError(format!("new spec: {}", e.0)))?;
+    let old = Model::read(old).map_err(|e| SpecError(format!("old spec: {e}")))?;
+    let new = Model::read(new).map_err(|e| SpecError(format!("new spec: {e}")))?;
     let mut out = Out::default();
-    compare_models(&old, &new, &mut out);
+    compare_globals(&old, &new, &mut out);
+    compare_operation_sets(&old, &new, &mut out);
+    compare_standalone(&old, &new, &mut out);
     Ok(out.finish())
 }
 
 // ---------------------------------------------------------------------------------------------
-// The normalised model.
-
-/// A schema with `$ref`s resolved and `allOf` merged.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct Schema {
-    /// The component name it was reached through (`#/components/schemas/NAME`), if any.
-    name: Option<String>,
-    ty: Option<String>,
-    format: Option<String>,
-    nullable: bool,
-    /// Canonical JSON of each allowed value.
-    enum_values: Option<BTreeSet<String>>,
-    /// Validation keywords (`maxLength`, `minimum`, `pattern`, ...).
-    constraints: BTreeMap<String, Value>,
-    properties: BTreeMap<String, Schema>,
-    required: BTreeSet<String>,
-    additional: Additional,
-    items: Option<Box<Schema>>,
-    /// `oneOf`/`anyOf` members.
-    variants: Vec<Schema>,
-    /// Set instead of everything else for a `$ref` met again inside its own expansion.
-    recursive: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-enum Additional {
-    /// Absent or `true`.
-    #[default]
-    Open,
-    /// `false`.
-    Closed,
-    /// A schema for the values of unnamed fields.
-    Schema(Box<Schema>),
-}
-
-impl Schema {
-    /// The same schema with every component name removed: equal shapes on the wire compare
-    /// equal.
-    fn wire(&self) -> Schema {
-        let mut s = self.clone();
-        s.strip_names();
-        s
-    }
-
-    fn strip_names(&mut self) {
-        self.name = None;
-        for p in self.properties.values_mut() {
-            p.strip_names();
-        }
-        if let Some(i) = &mut self.items {
-            i.strip_names();
-        }
-        if let Additional::Schema(a) = &mut self.additional {
-            a.strip_names();
-        }
-        for v in &mut self.variants {
-            v.strip_names();
-        }
-    }
-}
-
-/// Keywords whose larger value is the stricter one.
-const LOWER_BOUNDS: &[&str] = &["minLength", "minItems", "minProperties", "minimum"];
-/// Keywords whose smaller value is the stricter one.
-const UPPER_BOUNDS: &[&str] = &["maxLength", "maxItems", "maxProperties", "maximum"];
-/// Other validation keywords: any change of value may refuse what was accepted.
-const OTHER_CONSTRAINTS: &[&str] = &[
-    "pattern",
-    "multipleOf",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "uniqueItems",
-];
-/// String keywords that make progenitor (typify) generate a validated newtype.
-const NEWTYPE_CONSTRAINTS: &[&str] = &["minLength", "maxLength", "pattern"];
-
-#[derive(Clone, Debug)]
-struct Param {
-    required: bool,
-    schema: Schema,
-}
-
-#[derive(Clone, Debug)]
-struct Body {
-    required: bool,
-    content: BTreeMap<String, Schema>,
-}
-
-#[derive(Clone, Debug)]
-struct Operation {
-    id: String,
-    method: String,
-    path: String,
-    /// The first effective server: the host the generated operation table routes it to.
-    host: String,
-    security: String,
-    /// `x-salesflow-changes-state`, or what the method implies (GET, HEAD, OPTIONS: no).
-    changes_state: bool,
-    deprecated: bool,
-    /// Keyed by (location, name), as OpenAPI identifies parameters.
-    params: BTreeMap<(String, String), Param>,
-    body: Option<Body>,
-    /// Keyed by status code (or `default`).
-    responses: BTreeMap<String, BTreeMap<String, Schema>>,
-}
-
-struct Model {
-    version: Option<String>,
-    servers: Vec<String>,
-    /// Keyed by operationId (or `METHOD path` when it has none), in the spec's order.
-    operations: Vec<Operation>,
-    /// Component schemas reachable from no operation (such as the webhook payload).
-    standalone: BTreeMap<String, Schema>,
-}
-
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// Converts YAML to JSON, turning non-string keys (an unquoted `200:`) into strings.
-fn yaml_to_json(value: serde_yaml::Value) -> Value {
-    match value {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64().map(Value::from).unwrap_or(Value::Null)
-            }
-        }
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => {
-            Value::Array(items.into_iter().map(yaml_to_json).collect())
-        }
-        serde_yaml::Value::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        serde_yaml::Value::String(s) => s,
-                        other => serde_yaml::to_string(&other)
-                            .unwrap_or_default()
-                            .trim()
-                            .to_string(),
-                    };
-                    (key, yaml_to_json(v))
-                })
-                .collect(),
-        ),
-        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value),
-    }
-}
-
-/// JSON text with object keys sorted (whatever order serde_json's map keeps), so that equal
-/// values print equally.
-fn canonical(value: &Value) -> String {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by_key(|(k, _)| *k);
-            let inner: Vec<String> = entries
-                .into_iter()
-                .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), canonical(v)))
-                .collect();
-            format!("{{{}}}", inner.join(","))
-        }
-        Value::Array(items) => {
-            let inner: Vec<String> = items.iter().map(canonical).collect();
-            format!("[{}]", inner.join(","))
-        }
-        other => other.to_string(),
-    }
-}
-
-struct Resolver<'a> {
-    root: &'a Value,
-}
-
-impl<'a> Resolver<'a> {
-    /// Follows `$ref` chains (of parameters, bodies, responses) to the referenced object.
-    fn deref(&self, mut value: &'a Value) -> Result<&'a Value, SpecError> {
-        let mut seen = 0;
-        while let Some(reference) = value.get("$ref").and_then(Value::as_str) {
-            value = self.lookup(reference)?;
-            seen += 1;
-            if seen > 64 {
-                return Err(SpecError(format!("`$ref` loop through `{reference}`")));
-            }
-        }
-        Ok(value)
-    }
-
-    fn lookup(&self, reference: &str) -> Result<&'a Value, SpecError> {
-        let pointer = reference.strip_prefix('#').ok_or_else(|| {
-            SpecError(format!(
-                "`$ref: {reference}`: only references within the document are supported"
-            ))
-        })?;
-        self.root
-            .pointer(pointer)
-            .ok_or_else(|| SpecError(format!("`$ref: {reference}` points at nothing")))
-    }
-
-    fn schema(&self, value: &Value, stack: &mut Vec<String>) -> Result<Schema, SpecError> {
-        if let Some(reference) = value.get("$ref").and_then(Value::as_str) {
-            let name = reference
-                .rsplit('/')
-                .next()
-                .unwrap_or(reference)
-                .to_string();
-            if stack.iter().any(|r| r == reference) {
-                return Ok(Schema {
-                    name: Some(name.clone()),
-                    recursive: Some(name),
-                    ..Schema::default()
-                });
-            }
-            let target = self.lookup(reference)?;
-            stack.push(reference.to_string());
-            let mut schema = self.schema(target, stack)?;
-            stack.pop();
-            // In a chain of references the innermost name is the schema's own.
-            if schema.name.is_none() && reference.starts_with("#/components/schemas/") {
-                schema.name = Some(name);
-            }
-            return Ok(schema);
-        }
-        let Some(object) = value.as_object() else {
-            // `true`/`{}`-like schemas: anything.
-            return Ok(Schema::default());
-        };
-        let mut own = Schema::default();
-        match object.get("type") {
-            Some(Value::String(t)) => own.ty = Some(t.clone()),
-            Some(Value::Array(types)) => {
-                // OpenAPI 3.1 style: `type: [string, "null"]`.
-                let mut names: Vec<&str> = types.iter().filter_map(Value::as_str).collect();
-                if names.contains(&"null") {
-                    own.nullable = true;
-                    names.retain(|t| *t != "null");
-                }
-                own.ty = Some(names.join("|")).filter(|t| !t.is_empty());
-            }
-            _ => {}
-        }
-        own.format = object
-            .get("format")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        if object.get("nullable").and_then(Value::as_bool) == Some(true) {
-            own.nullable = true;
-        }
-        if let Some(values) = object.get("enum").and_then(Value::as_array) {
-            let mut set = BTreeSet::new();
-            for v in values {
-                if v.is_null() {
-                    own.nullable = true;
-                } else {
-                    set.insert(canonical(v));
-                }
-            }
-            own.enum_values = Some(set);
-        }
-        for key in LOWER_BOUNDS
-            .iter()
-            .chain(UPPER_BOUNDS)
-            .chain(OTHER_CONSTRAINTS)
-        {
-            if let Some(v) = object.get(*key) {
-                if *key == "uniqueItems" && v == &Value::Bool(false) {
-                    continue; // the default
-                }
-                own.constraints.insert((*key).to_string(), v.clone());
-            }
-        }
-        if let Some(props) = object.get("properties").and_then(Value::as_object) {
-            for (name, schema) in props {
-                own.properties
-                    .insert(name.clone(), self.schema(schema, stack)?);
-            }
-        }
-        if let Some(required) = object.get("required").and_then(Value::as_array) {
-            own.required = required
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect();
-        }
-        own.additional = match object.get("additionalProperties") {
-            None | Some(Value::Bool(true)) => Additional::Open,
-            Some(Value::Bool(false)) => Additional::Closed,
-            Some(schema) => Additional::Schema(Box::new(self.schema(schema, stack)?)),
-        };
-        if let Some(items) = object.get("items") {
-            own.items = Some(Box::new(self.schema(items, stack)?));
-        }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(members) = object.get(key).and_then(Value::as_array) {
-                for m in members {
-                    own.variants.push(self.schema(m, stack)?);
-                }
-            }
-        }
-        let Some(members) = object.get("allOf").and_then(Value::as_array) else {
-            return Ok(implied_type(own));
-        };
-        let members = members
-            .iter()
-            .map(|m| self.schema(m, stack))
-            .collect::<Result<Vec<_>, _>>()?;
-        let all_nullable = !members.is_empty() && members.iter().all(|m| m.nullable);
-        let adds_nothing = own.properties.is_empty() && own.ty.is_none() && own.items.is_none();
-        let single_name = match members.as_slice() {
-            [only] if adds_nothing => only.name.clone(),
-            _ => None,
-        };
-        let own_nullable = own.nullable;
-        let mut merged = own;
-        merged.nullable = false;
-        for member in members {
-            merged = merge(merged, member);
-        }
-        // `allOf` is an intersection: null passes only if every member lets it through; a
-        // `nullable: true` beside the `allOf` is how OpenAPI 3.0 writers mean "or null".
-        merged.nullable = own_nullable || all_nullable;
-        merged.name = single_name;
-        Ok(implied_type(merged))
-    }
-}
-
-/// `type: object` is implied by `properties`, `type: array` by `items`: writing it out or
-/// leaving it implicit is no change.
-fn implied_type(mut s: Schema) -> Schema {
-    if s.ty.is_none() {
-        if !s.properties.is_empty() || s.additional != Additional::Open {
-            s.ty = Some("object".into());
-        } else if s.items.is_some() {
-            s.ty = Some("array".into());
-        }
-    }
-    s
-}
-
-/// Merges an `allOf` member into the schema built so far (an intersection of both).
-fn merge(mut a: Schema, b: Schema) -> Schema {
-    a.ty = a.ty.or(b.ty);
-    a.format = a.format.or(b.format);
-    a.enum_values = match (a.enum_values, b.enum_values) {
-        (Some(x), Some(y)) => Some(x.intersection(&y).cloned().collect()),
-        (x, y) => x.or(y),
-    };
-    for (key, value) in b.constraints {
-        let merged = match a.constraints.get(&key) {
-            Some(existing) if LOWER_BOUNDS.contains(&key.as_str()) => {
-                if value.as_f64() > existing.as_f64() {
-                    value
-                } else {
-                    existing.clone()
-                }
-            }
-            Some(existing) if UPPER_BOUNDS.contains(&key.as_str()) => {
-                if value.as_f64() < existing.as_f64() {
-                    value
-                } else {
-                    existing.clone()
-                }
-            }
-            Some(existing) => existing.clone(),
-            None => value,
-        };
-        a.constraints.insert(key, merged);
-    }
-    for (name, schema) in b.properties {
-        let merged = match a.properties.remove(&name) {
-            Some(existing) => {
-                let name_kept = existing.name.clone().or(schema.name.clone());
-                let mut m = merge(existing, schema);
-                m.name = name_kept;
-                m
-            }
-            None => schema,
-        };
-        a.properties.insert(name, merged);
-    }
-    a.required.extend(b.required);
-    a.additional = match (a.additional, b.additional) {
-        (Additional::Closed, _) | (_, Additional::Closed) => Additional::Closed,
-        (Additional::Schema(x), Additional::Schema(y)) => {
-            Additional::Schema(Box::new(merge(*x, *y)))
-        }
-        (Additional::Schema(x), Additional::Open) | (Additional::Open, Additional::Schema(x)) => {
-            Additional::Schema(x)
-        }
-        (Additional::Open, Additional::Open) => Additional::Open,
-    };
-    a.items = match (a.items, b.items) {
-        (Some(x), Some(y)) => Some(Box::new(merge(*x, *y))),
-        (x, y) => x.or(y),
-    };
-    if a.variants.is_empty() {
-        a.variants = b.variants;
-    }
-    if a.recursive.is_none() {
-        a.recursive = b.recursive;
-    }
-    a
-}
-
-fn string_list(value: Option<&Value>, key: &str) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|s| s.get(key).and_then(Value::as_str))
-                .map(|s| s.trim_end_matches('/').to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-impl Model {
-    fn parse(text: &str) -> Result<Model, SpecError> {
-        let yaml: serde_yaml::Value =
-            serde_yaml::from_str(text).map_err(|e| SpecError(format!("not YAML/JSON: {e}")))?;
-        let root = yaml_to_json(yaml);
-        if !root.is_object() {
-            return Err(SpecError("not an OpenAPI document (no mapping)".into()));
-        }
-        let resolver = Resolver { root: &root };
-        let version = root.pointer("/info/version").map(|v| {
-            v.as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| v.to_string())
-        });
-        let servers = string_list(root.get("servers"), "url");
-        let global_security = root.get("security").map(canonical).unwrap_or_default();
-        let mut operations = Vec::new();
-        let empty = serde_json::Map::new();
-        let paths = root
-            .get("paths")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        for (path, item) in paths {
-            let item = resolver.deref(item)?;
-            let path_servers = string_list(item.get("servers"), "url");
-            let path_params = item.get("parameters").and_then(Value::as_array);
-            for method in METHODS {
-                let Some(op) = item.get(*method) else {
-                    continue;
-                };
-                let method = method.to_uppercase();
-                let id = op
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("{method} {path}"));
-                let host = string_list(op.get("servers"), "url")
-                    .into_iter()
-                    .chain(path_servers.iter().cloned())
-                    .chain(servers.iter().cloned())
-                    .next()
-                    .unwrap_or_default();
-                let safe_method = matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS");
-                let mut params = BTreeMap::new();
-                let op_params = op.get("parameters").and_then(Value::as_array);
-                // Operation-level parameters override path-level ones with the same key.
-                for p in path_params.into_iter().chain(op_params).flatten() {
-                    let p = resolver.deref(p)?;
-                    let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
-                    let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
-                    let schema = match p.get("schema") {
-                        Some(s) => resolver.schema(s, &mut Vec::new())?,
-                        None => Schema::default(),
-                    };
-                    let required = location == "path"
-                        || p.get("required").and_then(Value::as_bool) == Some(true);
-                    params.insert(
-                        (location.to_string(), name.to_string()),
-                        Param { required, schema },
-                    );
-                }
-                let body = match op.get("requestBody") {
-                    Some(b) => {
-                        let b = resolver.deref(b)?;
-                        Some(Body {
-                            required: b.get("required").and_then(Value::as_bool) == Some(true),
-                            content: content(&resolver, b.get("content"))?,
-                        })
-                    }
-                    None => None,
-                };
-                let mut responses = BTreeMap::new();
-                if let Some(map) = op.get("responses").and_then(Value::as_object) {
-                    for (status, response) in map {
-                        let response = resolver.deref(response)?;
-                        responses
-                            .insert(status.clone(), content(&resolver, response.get("content"))?);
-                    }
-                }
-                operations.push(Operation {
-                    id,
-                    method,
-                    path: path.clone(),
-                    host,
-                    security: op
-                        .get("security")
-                        .map(canonical)
-                        .unwrap_or_else(|| global_security.clone()),
-                    changes_state: op
-                        .get("x-salesflow-changes-state")
-                        .and_then(Value::as_bool)
-                        .unwrap_or(!safe_method),
-                    deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
-                    params,
-                    body,
-                    responses,
-                });
-            }
-        }
-        // Component schemas no operation reaches (e.g. the webhook payload) are compared on
-        // their own, as something clients receive.
-        let mut reached = BTreeSet::new();
-        collect_refs(paths_value(&root), &root, &mut reached);
-        let mut standalone = BTreeMap::new();
-        if let Some(schemas) = root
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-        {
-            for name in schemas.keys() {
-                let reference = format!("#/components/schemas/{name}");
-                if !reached.contains(&reference) {
-                    let value = serde_json::json!({ "$ref": reference });
-                    standalone.insert(name.clone(), resolver.schema(&value, &mut Vec::new())?);
-                }
-            }
-        }
-        Ok(Model {
-            version,
-            servers,
-            operations,
-            standalone,
-        })
-    }
-}
-
-fn paths_value(root: &Value) -> &Value {
-    root.get("paths").unwrap_or(&Value::Null)
-}
-
-/// Every `$ref` reachable from `value`, following references transitively.
-fn collect_refs(value: &Value, root: &Value, seen: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-                if seen.insert(reference.to_string()) {
-                    if let Some(target) = reference.strip_prefix('#').and_then(|p| root.pointer(p))
-                    {
-                        collect_refs(target, root, seen);
-                    }
-                }
-            }
-            for v in map.values() {
-                collect_refs(v, root, seen);
-            }
-        }
-        Value::Array(items) => {
-            for v in items {
-                collect_refs(v, root, seen);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn content(
-    resolver: &Resolver<'_>,
-    value: Option<&Value>,
-) -> Result<BTreeMap<String, Schema>, SpecError> {
-    let mut out = BTreeMap::new();
-    if let Some(map) = value.and_then(Value::as_object) {
-        for (media, entry) in map {
-            let schema = match entry.get("schema") {
-                Some(s) => resolver.schema(s, &mut Vec::new())?,
-                None => Schema::default(),
-            };
-            out.insert(media.clone(), schema);
-        }
-    }
-    Ok(out)
-}
-
-// ---------------------------------------------------------------------------------------------
 // Comparison.
+
+use Impact::{Additive, Breaking};
+
+/// `Breaking` if `breaks`, else `Additive`.
+fn breaking_if(breaks: bool) -> Impact {
+    if breaks {
+        Breaking
+    } else {
+        Additive
+    }
+}
+
+/// Where a change is found: the side, the place, and the operation through which (none for
+/// global changes and unused schemas).
+#[derive(Clone, Copy)]
+struct At<'a> {
+    side: Side,
+    location: &'a str,
+    op: Option<&'a str>,
+}
+
+impl<'a> At<'a> {
+    fn new(side: Side, location: &'a str, op: Option<&'a str>) -> Self {
+        At { side, location, op }
+    }
+
+    /// The same side and operation, another place.
+    fn to(self, location: &'a str) -> Self {
+        At { location, ..self }
+    }
+}
 
 #[derive(Default)]
 struct Out {
@@ -889,23 +330,21 @@ struct Out {
 }
 
 impl Out {
-    #[allow(clippy::too_many_arguments)]
+    /// Records a change: `(api, sdk)` are its impacts on `salesflow-api` and `salesflow`.
     fn push(
         &mut self,
+        at: At<'_>,
         kind: Kind,
-        side: Side,
-        location: &str,
-        detail: String,
-        op: Option<&str>,
-        api: Impact,
-        sdk: Impact,
+        detail: impl Into<String>,
+        (api, sdk): (Impact, Impact),
     ) {
         self.changes.push(Change {
             kind,
-            side,
-            location: location.to_string(),
-            detail,
-            operations: op
+            side: at.side,
+            location: at.location.to_string(),
+            detail: detail.into(),
+            operations: at
+                .op
                 .map(|o| BTreeSet::from([o.to_string()]))
                 .unwrap_or_default(),
             api,
@@ -917,14 +356,18 @@ impl Out {
     fn finish(self) -> Vec<Change> {
         let mut merged: Vec<Change> = Vec::new();
         for change in self.changes {
-            match merged.iter_mut().find(|c| {
-                c.kind == change.kind
-                    && c.side == change.side
-                    && c.location == change.location
-                    && c.detail == change.detail
-                    && c.api == change.api
-                    && c.sdk == change.sdk
-            }) {
+            let same = |c: &&mut Change| {
+                (c.kind, c.side, &c.location, &c.detail, c.api, c.sdk)
+                    == (
+                        change.kind,
+                        change.side,
+                        &change.location,
+                        &change.detail,
+                        change.api,
+                        change.sdk,
+                    )
+            };
+            match merged.iter_mut().find(same) {
                 Some(existing) => existing.operations.extend(change.operations),
                 None => merged.push(change),
             }
@@ -936,154 +379,106 @@ impl Out {
     }
 }
 
-use Impact::{Additive, Breaking};
-
-fn compare_models(old: &Model, new: &Model, out: &mut Out) {
+/// The vendor API version and the servers.
+fn compare_globals(old: &Model, new: &Model, out: &mut Out) {
+    let at = At::new(Side::Operation, "info.version", None);
     if old.version != new.version {
-        out.push(
-            Kind::VendorVersionChanged,
-            Side::Operation,
-            "info.version",
-            format!(
-                "{} -> {}",
-                old.version.as_deref().unwrap_or("none"),
-                new.version.as_deref().unwrap_or("none")
-            ),
-            None,
-            Additive,
-            Additive,
-        );
+        let detail = format!("{} -> {}", old.version, new.version);
+        out.push(at, Kind::VendorVersionChanged, detail, (Additive, Additive));
     }
     // The SDK lets callers override each host's base URL, so the number of hosts is API.
+    let at = at.to("servers");
     for i in 0..old.servers.len().max(new.servers.len()) {
         match (old.servers.get(i), new.servers.get(i)) {
-            (Some(a), Some(b)) if a != b => out.push(
-                Kind::ServerUrlChanged,
-                Side::Operation,
-                "servers",
-                format!("{a} -> {b}"),
-                None,
-                Additive,
-                Additive,
-            ),
-            (None, Some(b)) => out.push(
-                Kind::ServerAdded,
-                Side::Operation,
-                "servers",
-                b.clone(),
-                None,
-                Breaking,
-                Breaking,
-            ),
-            (Some(a), None) => out.push(
-                Kind::ServerRemoved,
-                Side::Operation,
-                "servers",
-                a.clone(),
-                None,
-                Breaking,
-                Breaking,
-            ),
+            (Some(a), Some(b)) if a != b => {
+                let detail = format!("{a} -> {b}");
+                out.push(at, Kind::ServerUrlChanged, detail, (Additive, Additive));
+            }
+            (None, Some(b)) => out.push(at, Kind::ServerAdded, b, (Breaking, Breaking)),
+            (Some(a), None) => out.push(at, Kind::ServerRemoved, a, (Breaking, Breaking)),
             _ => {}
         }
     }
+}
 
+/// Operations added, removed and renamed; those in both compared.
+fn compare_operation_sets(old: &Model, new: &Model, out: &mut Out) {
     let old_ids: BTreeSet<&str> = old.operations.iter().map(|o| o.id.as_str()).collect();
     let new_ids: BTreeSet<&str> = new.operations.iter().map(|o| o.id.as_str()).collect();
-    let mut renamed: BTreeMap<&str, &Operation> = BTreeMap::new();
-    for o in &old.operations {
-        if new_ids.contains(o.id.as_str()) {
-            continue;
-        }
+    let mut renamed = BTreeSet::new();
+    for o in old
+        .operations
+        .iter()
+        .filter(|o| !new_ids.contains(o.id.as_str()))
+    {
+        let route = format!("{} {}", o.method, o.path);
         // Same method and path under another id: a rename, compared as the same operation.
         let successor = new
             .operations
             .iter()
             .find(|n| !old_ids.contains(n.id.as_str()) && n.method == o.method && n.path == o.path);
-        match successor {
-            Some(n) => {
-                renamed.insert(n.id.as_str(), o);
-                out.push(
-                    Kind::OperationIdChanged,
-                    Side::Operation,
-                    &format!("{} {}", o.method, o.path),
-                    format!("{} -> {}", o.id, n.id),
-                    Some(&n.id),
-                    // The generated methods, parameter structs and `Operation` variants of
-                    // both crates are named after the operationId.
-                    Breaking,
-                    Breaking,
-                );
-                compare_operations(o, n, out);
-            }
-            None => out.push(
-                Kind::OperationRemoved,
-                Side::Operation,
-                &o.id,
-                format!("{} {}", o.method, o.path),
-                Some(&o.id),
-                Breaking,
-                Breaking,
-            ),
-        }
+        let Some(n) = successor else {
+            let at = At::new(Side::Operation, &o.id, Some(&o.id));
+            out.push(at, Kind::OperationRemoved, route, (Breaking, Breaking));
+            continue;
+        };
+        renamed.insert(n.id.as_str());
+        // The generated methods, parameter structs and `Operation` variants of both crates
+        // are named after the operationId.
+        let at = At::new(Side::Operation, &route, Some(&n.id));
+        let detail = format!("{} -> {}", o.id, n.id);
+        out.push(at, Kind::OperationIdChanged, detail, (Breaking, Breaking));
+        compare_operations(o, n, out);
     }
     for n in &new.operations {
         match old.operations.iter().find(|o| o.id == n.id) {
             Some(o) => compare_operations(o, n, out),
-            None if renamed.contains_key(n.id.as_str()) => {}
-            None => out.push(
-                Kind::OperationAdded,
-                Side::Operation,
-                &n.id,
-                format!("{} {}", n.method, n.path),
-                Some(&n.id),
-                // `Operation` is an exhaustive enum on purpose (code matching on it must
-                // handle the new one), in salesflow-api and re-exported by salesflow.
-                Breaking,
-                Breaking,
-            ),
+            None if renamed.contains(n.id.as_str()) => {}
+            // `Operation` is an exhaustive enum on purpose (code matching on it must handle
+            // the new one), in salesflow-api and re-exported by salesflow.
+            None => {
+                let at = At::new(Side::Operation, &n.id, Some(&n.id));
+                let route = format!("{} {}", n.method, n.path);
+                out.push(at, Kind::OperationAdded, route, (Breaking, Breaking));
+            }
         }
     }
+}
 
+/// The component schemas no operation reaches (the webhook payload), as received.
+fn compare_standalone(old: &Model, new: &Model, out: &mut Out) {
     for (name, o) in &old.standalone {
+        let at = At::new(Side::Response, name, None);
         match new.standalone.get(name) {
-            Some(n) => compare_schema(o, n, Side::Response, name, None, out),
-            None => out.push(
-                Kind::SchemaRemoved,
-                Side::Response,
-                name,
-                String::new(),
-                None,
-                Breaking,
-                Breaking,
-            ),
+            Some(n) => compare_schema(o, n, at, true, out),
+            None => out.push(at, Kind::SchemaRemoved, "", (Breaking, Breaking)),
         }
     }
     for name in new.standalone.keys() {
         if !old.standalone.contains_key(name) {
-            out.push(
-                Kind::SchemaAdded,
-                Side::Response,
-                name,
-                String::new(),
-                None,
-                Additive,
-                Additive,
-            );
+            let at = At::new(Side::Response, name, None);
+            out.push(at, Kind::SchemaAdded, "", (Additive, Additive));
         }
     }
 }
 
 fn compare_operations(o: &Operation, n: &Operation, out: &mut Out) {
+    compare_routing(o, n, out);
+    compare_parameters(o, n, out);
+    compare_bodies(o, n, out);
+    compare_responses(o, n, out);
+}
+
+/// Where the request goes and how it is retried: the Rust API is unchanged, callers need the
+/// new release but no code change.
+fn compare_routing(o: &Operation, n: &Operation, out: &mut Out) {
     let id = n.id.as_str();
-    let op = Some(id);
-    // Where the request goes and how it is retried: the Rust API is unchanged, callers need
-    // the new release but no code change.
-    let changed = |old: &dyn std::fmt::Display, new: &dyn std::fmt::Display| {
+    let changed = |old: &dyn fmt::Display, new: &dyn fmt::Display| {
         let (old, new) = (old.to_string(), new.to_string());
         (old != new).then(|| format!("{old} -> {new}"))
     };
-    let properties = [
+    let deprecated = changed(&o.deprecated, &n.deprecated).map(|d| format!("deprecated {d}"));
+    let facts = [
         (Kind::MethodChanged, id, changed(&o.method, &n.method)),
         (Kind::PathChanged, id, changed(&o.path, &n.path)),
         (
@@ -1097,128 +492,88 @@ fn compare_operations(o: &Operation, n: &Operation, out: &mut Out) {
             id,
             changed(&o.changes_state, &n.changes_state),
         ),
-        (
-            Kind::DeprecationChanged,
-            id,
-            changed(&o.deprecated, &n.deprecated).map(|d| format!("deprecated {d}")),
-        ),
+        (Kind::DeprecationChanged, id, deprecated),
     ];
-    for (kind, location, detail) in properties {
+    for (kind, location, detail) in facts {
         if let Some(detail) = detail {
-            out.push(
-                kind,
-                Side::Operation,
-                location,
-                detail,
-                op,
-                Additive,
-                Additive,
-            );
+            let at = At::new(Side::Operation, location, Some(id));
+            out.push(at, kind, detail, (Additive, Additive));
         }
     }
+}
 
+/// `optional -> required` or the other way round.
+fn required_detail(required_now: bool) -> &'static str {
+    if required_now {
+        "optional -> required"
+    } else {
+        "required -> optional"
+    }
+}
+
+fn compare_parameters(o: &Operation, n: &Operation, out: &mut Out) {
+    let id = n.id.as_str();
+    let place =
+        |(location, name): &(String, String)| format!("{id}: parameter {name} ({location})");
     for (key, p) in &o.params {
-        let location = format!("{id}: parameter {} ({})", key.1, key.0);
-        match n.params.get(key) {
-            None => out.push(
-                Kind::ParameterRemoved,
-                Side::Request,
-                &location,
-                String::new(),
-                op,
-                Breaking,
-                Breaking,
-            ),
-            Some(q) => {
-                if p.required != q.required {
-                    let (detail, sdk) = if q.required {
-                        ("optional -> required", Breaking)
-                    } else {
-                        ("required -> optional", Additive)
-                    };
-                    out.push(
-                        Kind::ParameterRequiredChanged,
-                        Side::Request,
-                        &location,
-                        detail.into(),
-                        op,
-                        // `T` becomes `Option<T>` or the other way round.
-                        Breaking,
-                        sdk,
-                    );
-                }
-                compare_schema(&p.schema, &q.schema, Side::Request, &location, op, out);
-            }
+        let location = place(key);
+        let at = At::new(Side::Request, &location, Some(id));
+        let Some(q) = n.params.get(key) else {
+            out.push(at, Kind::ParameterRemoved, "", (Breaking, Breaking));
+            continue;
+        };
+        if p.required != q.required {
+            // `T` becomes `Option<T>` or the other way round.
+            let detail = required_detail(q.required);
+            out.push(
+                at,
+                Kind::ParameterRequiredChanged,
+                detail,
+                (Breaking, breaking_if(q.required)),
+            );
         }
+        compare_schema(&p.schema, &q.schema, at, true, out);
     }
     for (key, q) in &n.params {
         if !o.params.contains_key(key) {
-            out.push(
-                Kind::ParameterAdded {
-                    required: q.required,
-                },
-                Side::Request,
-                &format!("{id}: parameter {} ({})", key.1, key.0),
-                String::new(),
-                op,
-                // Positional arguments: a new argument, optional or not.
-                Breaking,
-                if q.required { Breaking } else { Additive },
-            );
+            let location = place(key);
+            let at = At::new(Side::Request, &location, Some(id));
+            let kind = Kind::ParameterAdded {
+                required: q.required,
+            };
+            // Positional arguments: a new argument, optional or not.
+            out.push(at, kind, "", (Breaking, breaking_if(q.required)));
         }
     }
+}
 
-    let body_location = format!("{id}: request body");
+fn compare_bodies(o: &Operation, n: &Operation, out: &mut Out) {
+    let location = format!("{}: request body", n.id);
+    let at = At::new(Side::Request, &location, Some(&n.id));
     match (&o.body, &n.body) {
         (None, None) => {}
-        (None, Some(b)) => out.push(
-            Kind::RequestBodyAdded {
+        (None, Some(b)) => {
+            let kind = Kind::RequestBodyAdded {
                 required: b.required,
-            },
-            Side::Request,
-            &body_location,
-            String::new(),
-            op,
-            Breaking,
-            if b.required { Breaking } else { Additive },
-        ),
-        (Some(_), None) => out.push(
-            Kind::RequestBodyRemoved,
-            Side::Request,
-            &body_location,
-            String::new(),
-            op,
-            Breaking,
-            Breaking,
-        ),
+            };
+            out.push(at, kind, "", (Breaking, breaking_if(b.required)));
+        }
+        (Some(_), None) => out.push(at, Kind::RequestBodyRemoved, "", (Breaking, Breaking)),
         (Some(a), Some(b)) => {
             if a.required != b.required {
-                let (detail, sdk) = if b.required {
-                    ("optional -> required", Breaking)
-                } else {
-                    ("required -> optional", Additive)
-                };
-                out.push(
+                let (kind, detail) = (
                     Kind::RequestBodyRequiredChanged,
-                    Side::Request,
-                    &body_location,
-                    detail.into(),
-                    op,
-                    Breaking,
-                    sdk,
+                    required_detail(b.required),
                 );
+                out.push(at, kind, detail, (Breaking, breaking_if(b.required)));
             }
-            compare_content(
-                &a.content,
-                &b.content,
-                Side::Request,
-                &body_location,
-                op,
-                out,
-            );
+            compare_content(&a.content, &b.content, at, out);
         }
     }
+}
 
+fn compare_responses(o: &Operation, n: &Operation, out: &mut Out) {
+    let id = n.id.as_str();
     // Progenitor's return type is built from the distinct success schemas, its error type from
     // the distinct error schemas: a new status with a schema already used changes neither.
     let shapes = |op: &Operation, success: bool| -> BTreeSet<String> {
@@ -1229,291 +584,159 @@ fn compare_operations(o: &Operation, n: &Operation, out: &mut Out) {
             .collect()
     };
     for success in [true, false] {
-        let types_changed = shapes(o, success) != shapes(n, success);
-        let (api, sdk) = match (success, types_changed) {
+        let impact = match (success, shapes(o, success) != shapes(n, success)) {
             (_, false) => (Additive, Additive),
             (true, true) => (Breaking, Breaking),
             // A new kind of error body: `salesflow` maps every error into its own `Error`.
             (false, true) => (Breaking, Additive),
         };
-        for status in o.responses.keys().filter(|s| s.starts_with('2') == success) {
-            if !n.responses.contains_key(status) {
-                out.push(
-                    Kind::ResponseRemoved,
-                    Side::Response,
-                    &format!("{id}: response {status}"),
-                    String::new(),
-                    op,
-                    api,
-                    sdk,
-                );
-            }
-        }
-        for status in n.responses.keys().filter(|s| s.starts_with('2') == success) {
-            if !o.responses.contains_key(status) {
-                out.push(
-                    Kind::ResponseAdded,
-                    Side::Response,
-                    &format!("{id}: response {status}"),
-                    String::new(),
-                    op,
-                    api,
-                    sdk,
-                );
+        for (from, to, kind) in [(o, n, Kind::ResponseRemoved), (n, o, Kind::ResponseAdded)] {
+            for status in from.responses.keys() {
+                if status.starts_with('2') == success && !to.responses.contains_key(status) {
+                    let location = format!("{id}: response {status}");
+                    out.push(
+                        At::new(Side::Response, &location, Some(id)),
+                        kind,
+                        "",
+                        impact,
+                    );
+                }
             }
         }
     }
     for (status, a) in &o.responses {
         if let Some(b) = n.responses.get(status) {
             let location = format!("{id}: response {status}");
-            compare_content(a, b, Side::Response, &location, op, out);
+            compare_content(a, b, At::new(Side::Response, &location, Some(id)), out);
         }
     }
 }
 
-fn compare_content(
-    a: &BTreeMap<String, Schema>,
-    b: &BTreeMap<String, Schema>,
-    side: Side,
-    location: &str,
-    op: Option<&str>,
-    out: &mut Out,
-) {
+fn compare_content(a: &wire::Content, b: &wire::Content, at: At<'_>, out: &mut Out) {
     for (media, s) in a {
         match b.get(media) {
-            Some(t) => compare_schema(s, t, side, location, op, out),
-            None => out.push(
-                Kind::MediaTypeRemoved,
-                side,
-                location,
-                media.clone(),
-                op,
-                Breaking,
-                Breaking,
-            ),
+            Some(t) => compare_schema(s, t, at, true, out),
+            None => out.push(at, Kind::MediaTypeRemoved, media, (Breaking, Breaking)),
         }
     }
-    for media in b.keys() {
-        if !a.contains_key(media) {
-            let impact = match side {
-                // The client can still send what it sent.
-                Side::Request => Additive,
-                // The client may now receive something it cannot decode.
-                _ => Breaking,
-            };
-            out.push(
-                Kind::MediaTypeAdded,
-                side,
-                location,
-                media.clone(),
-                op,
-                impact,
-                impact,
-            );
-        }
+    // The client can still send what it sent; it may now receive something it cannot decode.
+    let impact = breaking_if(at.side != Side::Request);
+    for media in b.keys().filter(|m| !a.contains_key(*m)) {
+        out.push(at, Kind::MediaTypeAdded, media, (impact, impact));
     }
 }
 
-/// Compares two schemas found at the same place; `location` names that place unless the
-/// schemas carry a component name, which then names it instead.
-fn compare_schema(
-    a: &Schema,
-    b: &Schema,
-    side: Side,
-    location: &str,
-    op: Option<&str>,
-    out: &mut Out,
-) {
-    compare_schema_inner(a, b, side, location, op, true, out)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn compare_schema_inner(
-    a: &Schema,
-    b: &Schema,
-    side: Side,
-    location: &str,
-    op: Option<&str>,
-    compare_nullable: bool,
-    out: &mut Out,
-) {
+/// Compares two schemas found at the same place; `at` names that place unless the schemas
+/// carry a component name, which then names it instead. `nullable`: whether a change of
+/// `nullable` is reported here (a property's is, with its optionality, by
+/// [`compare_properties`]).
+fn compare_schema(a: &Schema, b: &Schema, at: At<'_>, nullable: bool, out: &mut Out) {
     // A component name names the place only when both versions reach it by that name: a
     // property switched from one component to another is reported at the property.
-    let location = match (&a.name, &b.name) {
-        (Some(x), Some(y)) if x == y => y.as_str(),
-        _ => location,
+    let at = match (&a.name, &b.name) {
+        (Some(x), Some(y)) if x == y => at.to(y),
+        _ => at,
     };
-    let request = side == Side::Request;
-
     if a.recursive.is_some() || b.recursive.is_some() {
         if a.recursive != b.recursive {
-            out.push(
-                Kind::TypeChanged,
-                side,
-                location,
-                "recursive reference changed".into(),
-                op,
-                Breaking,
-                Breaking,
-            );
+            let detail = "recursive reference changed";
+            out.push(at, Kind::TypeChanged, detail, (Breaking, Breaking));
         }
         return;
     }
+    let or = |text: &Option<String>, none: &str| text.clone().unwrap_or_else(|| none.into());
     if a.ty != b.ty {
-        out.push(
-            Kind::TypeChanged,
-            side,
-            location,
-            format!(
-                "{} -> {}",
-                a.ty.as_deref().unwrap_or("any"),
-                b.ty.as_deref().unwrap_or("any")
-            ),
-            op,
-            Breaking,
-            Breaking,
-        );
-        return;
+        let detail = format!("{} -> {}", or(&a.ty, "any"), or(&b.ty, "any"));
+        return out.push(at, Kind::TypeChanged, detail, (Breaking, Breaking));
     }
     if a.format != b.format {
-        out.push(
-            Kind::FormatChanged,
-            side,
-            location,
-            format!(
-                "{} -> {}",
-                a.format.as_deref().unwrap_or("none"),
-                b.format.as_deref().unwrap_or("none")
-            ),
-            op,
-            Breaking,
-            Breaking,
-        );
+        let detail = format!("{} -> {}", or(&a.format, "none"), or(&b.format, "none"));
+        out.push(at, Kind::FormatChanged, detail, (Breaking, Breaking));
     }
-    if compare_nullable && a.nullable != b.nullable {
+    if nullable && a.nullable != b.nullable {
         // `Option<T>` appears or disappears in the generated type either way.
-        let sdk = match (side, b.nullable) {
+        let sdk = match (at.side, b.nullable) {
             // Receiving `null` where there was always a value; sending `null` no longer allowed.
             (Side::Response, true) | (Side::Request, false) => Breaking,
             _ => Additive,
         };
-        out.push(
-            Kind::NullableChanged,
-            side,
-            location,
-            format!("nullable {} -> {}", a.nullable, b.nullable),
-            op,
-            Breaking,
-            sdk,
-        );
+        let detail = format!("nullable {} -> {}", a.nullable, b.nullable);
+        out.push(at, Kind::NullableChanged, detail, (Breaking, sdk));
     }
-
-    match (&a.enum_values, &b.enum_values) {
-        (Some(x), Some(y)) => compare_enum_values(x, y, side, location, op, out),
-        (None, Some(_)) => {
-            let impact = if request { Breaking } else { Additive };
+    compare_enums(a, b, at, out);
+    compare_constraints(a, b, at, out);
+    compare_variants(a, b, at, out);
+    compare_additional(a, b, at, out);
+    compare_properties(a, b, at, out);
+    let items = format!("{}[]", at.location);
+    match (&a.items, &b.items) {
+        (Some(x), Some(y)) => compare_schema(x, y, at.to(&items), true, out),
+        (None, Some(_)) | (Some(_), None) => {
+            let detail = "items schema added or removed";
             out.push(
-                Kind::ConstraintChanged,
-                side,
-                location,
-                "enum added".into(),
-                op,
-                impact,
-                impact,
+                at.to(&items),
+                Kind::TypeChanged,
+                detail,
+                (Breaking, Breaking),
             );
         }
+        (None, None) => {}
+    }
+}
+
+/// A closed enum's values (`enum: [...]` on the schema itself).
+fn compare_enums(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
+    match (&a.enum_values, &b.enum_values) {
+        (Some(x), Some(y)) => compare_enum_values(x, y, at, out),
+        (None, Some(_)) => {
+            let impact = breaking_if(at.side == Side::Request);
+            out.push(at, Kind::ConstraintChanged, "enum added", (impact, impact));
+        }
         (Some(_), None) => out.push(
+            at,
             Kind::ConstraintChanged,
-            side,
-            location,
-            "enum removed".into(),
-            op,
-            Additive,
-            Additive,
+            "enum removed",
+            (Additive, Additive),
         ),
         (None, None) => {}
     }
+}
 
-    compare_constraints(a, b, side, location, op, out);
-
+/// The members of a `oneOf`/`anyOf`.
+fn compare_variants(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
     if let (Some((x, open_a)), Some((y, open_b))) = (open_enum(a), open_enum(b)) {
         // The spec's open enum, `anyOf: [{enum: [...]}, {type: ...}]`: the generated enums keep
         // any value of the open member, so only the listed values can change, and a value
         // added to the list is what it is for a closed enum.
         if open_a == open_b {
-            compare_enum_values(x, y, side, location, op, out);
-            return compare_rest(a, b, side, location, op, out);
+            return compare_enum_values(x, y, at, out);
         }
     }
-    if a.variants.len() != b.variants.len()
-        || a.variants
-            .iter()
-            .zip(&b.variants)
-            .any(|(x, y)| x.wire() != y.wire())
-    {
-        out.push(
-            Kind::VariantsChanged,
-            side,
-            location,
-            format!("{} -> {} members", a.variants.len(), b.variants.len()),
-            op,
-            Breaking,
-            Breaking,
-        );
+    let differ = |(x, y): (&Schema, &Schema)| x.wire() != y.wire();
+    if a.variants.len() != b.variants.len() || a.variants.iter().zip(&b.variants).any(differ) {
+        let detail = format!("{} -> {} members", a.variants.len(), b.variants.len());
+        out.push(at, Kind::VariantsChanged, detail, (Breaking, Breaking));
     }
-    compare_rest(a, b, side, location, op, out);
 }
 
-/// The part of [`compare_schema_inner`] after the variants: `additionalProperties`, the
-/// properties and the items.
-fn compare_rest(
-    a: &Schema,
-    b: &Schema,
-    side: Side,
-    location: &str,
-    op: Option<&str>,
-    out: &mut Out,
-) {
-    if a.additional != b.additional {
-        let opened = matches!(a.additional, Additional::Closed);
-        let impact = match side {
-            // Refusing unknown fields can refuse what callers send; allowing them cannot.
-            Side::Request if !opened => Breaking,
-            // Responses: the SDK keeps unknown fields in any case.
-            _ => Additive,
-        };
-        out.push(
-            Kind::AdditionalPropertiesChanged,
-            side,
-            location,
-            format!(
-                "{} -> {}",
-                additional_text(&a.additional),
-                additional_text(&b.additional)
-            ),
-            op,
-            impact,
-            impact,
-        );
-        if let (Additional::Schema(x), Additional::Schema(y)) = (&a.additional, &b.additional) {
-            compare_schema(x, y, side, &format!("{location}.*"), op, out);
-        }
+/// `additionalProperties`.
+fn compare_additional(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
+    if a.additional == b.additional {
+        return;
     }
-
-    compare_properties(a, b, side, location, op, out);
-
-    match (&a.items, &b.items) {
-        (Some(x), Some(y)) => compare_schema(x, y, side, &format!("{location}[]"), op, out),
-        (None, Some(_)) | (Some(_), None) => out.push(
-            Kind::TypeChanged,
-            side,
-            &format!("{location}[]"),
-            "items schema added or removed".into(),
-            op,
-            Breaking,
-            Breaking,
-        ),
-        (None, None) => {}
+    // Refusing unknown fields can refuse what callers send; allowing them cannot. Responses:
+    // the SDK keeps unknown fields in any case.
+    let opened = matches!(a.additional, Additional::Closed);
+    let impact = breaking_if(at.side == Side::Request && !opened);
+    let detail = format!("{} -> {}", a.additional.text(), b.additional.text());
+    out.push(
+        at,
+        Kind::AdditionalPropertiesChanged,
+        detail,
+        (impact, impact),
+    );
+    if let (Additional::Schema(x), Additional::Schema(y)) = (&a.additional, &b.additional) {
+        compare_schema(x, y, at.to(&format!("{}.*", at.location)), true, out);
     }
 }
 
@@ -1543,211 +766,133 @@ fn open_enum(s: &Schema) -> Option<(&BTreeSet<String>, Schema)> {
 
 /// Values added to or removed from an enum's list (closed, or the listed member of an open
 /// enum).
-fn compare_enum_values(
-    x: &BTreeSet<String>,
-    y: &BTreeSet<String>,
-    side: Side,
-    location: &str,
-    op: Option<&str>,
-    out: &mut Out,
-) {
-    let request = side == Side::Request;
-    for removed in x.difference(y) {
-        // A value callers send is refused; one they receive no longer comes (the types keep
-        // unknown values either way).
-        let impact = if request { Breaking } else { Additive };
-        out.push(
-            Kind::EnumValueRemoved,
-            side,
-            location,
-            removed.clone(),
-            op,
-            impact,
-            impact,
-        );
+fn compare_enum_values(x: &BTreeSet<String>, y: &BTreeSet<String>, at: At<'_>, out: &mut Out) {
+    // A value callers send is refused; one they receive no longer comes (the types keep
+    // unknown values either way).
+    let removed = breaking_if(at.side == Side::Request);
+    for value in x.difference(y) {
+        out.push(at, Kind::EnumValueRemoved, value, (removed, removed));
     }
-    for added in y.difference(x) {
-        // The enum types of salesflow-webhook-types keep unknown values and are
-        // `#[non_exhaustive]`.
-        out.push(
-            Kind::EnumValueAdded,
-            side,
-            location,
-            added.clone(),
-            op,
-            Additive,
-            Additive,
-        );
+    // The enum types of salesflow-webhook-types keep unknown values and are
+    // `#[non_exhaustive]`.
+    for value in y.difference(x) {
+        out.push(at, Kind::EnumValueAdded, value, (Additive, Additive));
     }
 }
 
-fn additional_text(a: &Additional) -> &'static str {
-    match a {
-        Additional::Open => "open",
-        Additional::Closed => "closed",
-        Additional::Schema(_) => "schema",
-    }
-}
-
-fn compare_constraints(
-    a: &Schema,
-    b: &Schema,
-    side: Side,
-    location: &str,
-    op: Option<&str>,
-    out: &mut Out,
-) {
-    let keys: BTreeSet<&String> = a.constraints.keys().chain(b.constraints.keys()).collect();
+fn compare_constraints(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
+    let keys: BTreeSet<&str> = a
+        .constraints
+        .keys()
+        .chain(b.constraints.keys())
+        .copied()
+        .collect();
     for key in keys {
-        let old = a.constraints.get(key);
-        let new = b.constraints.get(key);
+        let (old, new) = (a.constraints.get(key), b.constraints.get(key));
         if old == new {
             continue;
         }
         let tightened = match (old, new) {
             (None, Some(_)) => true,
             (Some(_), None) => false,
-            (Some(x), Some(y)) if LOWER_BOUNDS.contains(&key.as_str()) => y.as_f64() > x.as_f64(),
-            (Some(x), Some(y)) if UPPER_BOUNDS.contains(&key.as_str()) => y.as_f64() < x.as_f64(),
+            (Some(x), Some(y)) if LOWER_BOUNDS.contains(&key) => y.as_f64() > x.as_f64(),
+            (Some(x), Some(y)) if UPPER_BOUNDS.contains(&key) => y.as_f64() < x.as_f64(),
             _ => true,
         };
         // Only what the client sends can be refused by a tighter rule; a response the client
         // validates against a looser rule is a fix.
-        let wire = if side == Side::Request && tightened {
-            Breaking
-        } else {
-            Additive
+        let wire = breaking_if(at.side == Side::Request && tightened);
+        // A string gaining or losing its first length or pattern rule becomes or stops being
+        // a validated newtype of salesflow-api.
+        let newtype = |s: &Schema| {
+            NEWTYPE_CONSTRAINTS
+                .iter()
+                .any(|k| s.constraints.contains_key(k))
         };
         let newtype_changes = a.ty.as_deref() == Some("string")
-            && NEWTYPE_CONSTRAINTS.contains(&key.as_str())
-            && has_newtype_constraint(a) != has_newtype_constraint(b);
-        let show = |v: Option<&Value>| v.map(canonical).unwrap_or_else(|| "none".into());
+            && NEWTYPE_CONSTRAINTS.contains(&key)
+            && newtype(a) != newtype(b);
+        let show =
+            |v: Option<&serde_json::Value>| v.map_or_else(|| "none".into(), |v| v.to_string());
+        let detail = format!("{key} {} -> {}", show(old), show(new));
         out.push(
+            at,
             Kind::ConstraintChanged,
-            side,
-            location,
-            format!("{key} {} -> {}", show(old), show(new)),
-            op,
-            if newtype_changes { Breaking } else { wire },
-            wire,
+            detail,
+            (breaking_if(newtype_changes).max(wire), wire),
         );
     }
 }
 
-fn has_newtype_constraint(s: &Schema) -> bool {
-    NEWTYPE_CONSTRAINTS
-        .iter()
-        .any(|k| s.constraints.contains_key(*k))
-}
-
-fn compare_properties(
-    a: &Schema,
-    b: &Schema,
-    side: Side,
-    location: &str,
-    op: Option<&str>,
-    out: &mut Out,
-) {
-    let request = side == Side::Request;
+fn compare_properties(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
+    let request = at.side == Side::Request;
     for (name, p) in &a.properties {
-        let here = format!("{location}.{name}");
+        let here = format!("{}.{name}", at.location);
         let Some(q) = b.properties.get(name) else {
-            out.push(
-                Kind::FieldRemoved,
-                side,
-                &here,
-                String::new(),
-                op,
-                Breaking,
-                Breaking,
-            );
+            out.push(at.to(&here), Kind::FieldRemoved, "", (Breaking, Breaking));
             continue;
         };
-        // A field is optional to a reader when it may be absent or null: both map to
-        // `Option<T>` in the generated and the hand-written types. To a sender it is optional
-        // when it may be left out: a required field must be sent, even if as `null`.
-        let optional =
-            |s: &Schema, field: &Schema| !s.required.contains(name) || (!request && field.nullable);
-        let was_optional = optional(a, p);
-        let is_optional = optional(b, q);
-        if was_optional != is_optional {
-            let loosened = is_optional;
-            let sdk = match (request, loosened) {
-                // A response field that may now be missing or null.
-                (false, true) => Breaking,
-                // A request field callers must now send.
-                (true, false) => Breaking,
-                _ => Additive,
-            };
-            out.push(
-                Kind::FieldRequiredChanged,
-                side,
-                &here,
-                format!(
-                    "{} -> {}",
-                    optionality(a.required.contains(name), p.nullable),
-                    optionality(b.required.contains(name), q.nullable)
-                ),
-                op,
-                Breaking,
-                sdk,
-            );
-        } else if p.nullable != q.nullable {
-            // A required request field: `T` becomes `Option<T>` or the other way round, and
-            // `null` becomes sendable or stops being so. Otherwise `Option<T>` either way.
-            let required_request = request && !is_optional;
-            let (api, sdk) = match (required_request, q.nullable) {
-                (true, true) => (Breaking, Additive),
-                (true, false) => (Breaking, Breaking),
-                (false, _) => (Additive, Additive),
-            };
-            out.push(
-                Kind::NullableChanged,
-                side,
-                &here,
-                format!("nullable {} -> {}", p.nullable, q.nullable),
-                op,
-                api,
-                sdk,
-            );
-        }
-        compare_schema_inner(p, q, side, &here, op, false, out);
+        compare_optionality(a, b, name, at.to(&here), out);
+        compare_schema(p, q, at.to(&here), false, out);
     }
-    for name in b.properties.keys() {
-        if a.properties.contains_key(name) {
-            continue;
-        }
+    for name in b
+        .properties
+        .keys()
+        .filter(|n| !a.properties.contains_key(*n))
+    {
         let required = b.required.contains(name);
-        out.push(
-            Kind::FieldAdded { required },
-            side,
-            &format!("{location}.{name}"),
-            String::new(),
-            op,
-            // Response types are `#[non_exhaustive]` (built with `Default`); request bodies
-            // are plain structs of salesflow-api, and salesflow's parameter structs take an
-            // optional field as a new setter, a required one as a new `new` argument.
-            if request { Breaking } else { Additive },
-            if request && required {
-                Breaking
-            } else {
-                Additive
-            },
-        );
+        let here = format!("{}.{name}", at.location);
+        // Response types are `#[non_exhaustive]` (built with `Default`); request bodies are
+        // plain structs of salesflow-api, and salesflow's parameter structs take an optional
+        // field as a new setter, a required one as a new `new` argument.
+        let impact = (breaking_if(request), breaking_if(request && required));
+        out.push(at.to(&here), Kind::FieldAdded { required }, "", impact);
     }
     // `required` entries naming no property in either version.
     for name in a.required.symmetric_difference(&b.required) {
         if !a.properties.contains_key(name) && !b.properties.contains_key(name) {
+            let here = format!("{}.{name}", at.location);
+            let detail = "required list changed (no such property)";
             out.push(
+                at.to(&here),
                 Kind::FieldRequiredChanged,
-                side,
-                &format!("{location}.{name}"),
-                "required list changed (no such property)".into(),
-                op,
-                Additive,
-                Additive,
+                detail,
+                (Additive, Additive),
             );
         }
+    }
+}
+
+/// Whether property `name` (of `a` and of `b`) may be missing or `null`.
+fn compare_optionality(a: &Schema, b: &Schema, name: &str, at: At<'_>, out: &mut Out) {
+    let request = at.side == Side::Request;
+    let (p, q) = (&a.properties[name], &b.properties[name]);
+    // A field is optional to a reader when it may be absent or null: both map to `Option<T>`
+    // in the generated and the hand-written types. To a sender it is optional when it may be
+    // left out: a required field must be sent, even if as `null`.
+    let optional =
+        |s: &Schema, field: &Schema| !s.required.contains(name) || (!request && field.nullable);
+    let is_optional = optional(b, q);
+    if optional(a, p) != is_optional {
+        // A response field that may now be missing or null; a request field callers must now
+        // send.
+        let sdk = breaking_if(request != is_optional);
+        let detail = format!(
+            "{} -> {}",
+            optionality(a.required.contains(name), p.nullable),
+            optionality(b.required.contains(name), q.nullable)
+        );
+        out.push(at, Kind::FieldRequiredChanged, detail, (Breaking, sdk));
+    } else if p.nullable != q.nullable {
+        // A required request field: `T` becomes `Option<T>` or the other way round, and `null`
+        // becomes sendable or stops being so. Otherwise `Option<T>` either way.
+        let impact = match (request && !is_optional, q.nullable) {
+            (true, true) => (Breaking, Additive),
+            (true, false) => (Breaking, Breaking),
+            (false, _) => (Additive, Additive),
+        };
+        let detail = format!("nullable {} -> {}", p.nullable, q.nullable);
+        out.push(at, Kind::NullableChanged, detail, impact);
     }
 }
 

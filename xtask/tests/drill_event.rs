@@ -254,8 +254,23 @@ fn drill_a_new_event_is_a_spec_edit_and_reaches_every_layer() {
         .iter()
         .map(|f| (f.clone(), std::fs::read(copy.join(f)).expect("copied")))
         .collect();
+    let segment = segment_before_the_edit(copy);
+    add_event_8_to_the_spec(copy);
 
-    // 0. Before the edit: the segment of a URL attached for code 8.
+    // 2. Regenerate, as the README says.
+    run_ok(copy, "cargo xtask codegen", &["xtask", "codegen"]);
+    run_ok(
+        copy,
+        "cargo xtask codegen --check",
+        &["xtask", "codegen", "--check"],
+    );
+
+    only_the_spec_is_edited_by_hand(copy, &originals);
+    every_layer_knows_event_8(copy, &segment);
+}
+
+/// 0. Before the edit: the segment of a URL attached for code 8.
+fn segment_before_the_edit(copy: &Path) -> String {
     let before_test = "crates/salesflow-webhook-types/tests/drill_event_before.rs";
     std::fs::write(copy.join(before_test), BEFORE_TEST).unwrap();
     let out = run_ok(
@@ -278,9 +293,12 @@ fn drill_a_new_event_is_a_spec_edit_and_reaches_every_layer() {
         .trim()
         .to_owned();
     std::fs::remove_file(copy.join(before_test)).unwrap();
+    segment
+}
 
-    // 1. The vendor's release, in the spec alone: event 8 and its payload field.
-    let spec = "spec/salesflow.yaml";
+/// 1. The vendor's release, in the spec alone: event 8 and its payload field.
+fn add_event_8_to_the_spec(copy: &Path) {
+    let spec = SPEC;
     replace_once(
         copy,
         spec,
@@ -299,16 +317,13 @@ fn drill_a_new_event_is_a_spec_edit_and_reaches_every_layer() {
         "        IsSalesNavigator: { type: boolean, nullable: true }\n",
         "        IsSalesNavigator: { type: boolean, nullable: true }\n        FollowupNumber: { type: integer, format: int32, nullable: true, description: Which follow-up was sent. }\n",
     );
+}
 
-    // 2. Regenerate, as the README says.
-    run_ok(copy, "cargo xtask codegen", &["xtask", "codegen"]);
-    run_ok(
-        copy,
-        "cargo xtask codegen --check",
-        &["xtask", "codegen", "--check"],
-    );
-
-    // 3. The hand edits: every changed file is the spec or a generated one.
+/// 3. The hand edits: every changed file is the spec or a generated one.
+fn only_the_spec_is_edited_by_hand(
+    copy: &Path,
+    originals: &std::collections::BTreeMap<String, Vec<u8>>,
+) {
     let generated = generated_files(copy);
     let changed: BTreeSet<String> = originals
         .iter()
@@ -322,7 +337,7 @@ fn drill_a_new_event_is_a_spec_edit_and_reaches_every_layer() {
     );
     assert_eq!(
         hand_edited,
-        BTreeSet::from([&spec.to_owned()]),
+        BTreeSet::from([&SPEC.to_owned()]),
         "a new event must be a spec edit only"
     );
     assert!(
@@ -330,8 +345,10 @@ fn drill_a_new_event_is_a_spec_edit_and_reaches_every_layer() {
             && changed.contains(xtask::codegen::PAYLOAD_PATH),
         "{changed:?}"
     );
+}
 
-    // 4. Every layer, through tests written into the copy (scaffolding, not product code).
+/// 4. Every layer, through tests written into the copy (scaffolding, not product code).
+fn every_layer_knows_event_8(copy: &Path, segment: &str) {
     std::fs::write(
         copy.join("crates/salesflow-webhook-types/tests/drill_event.rs"),
         TYPES_TEST,
@@ -339,7 +356,7 @@ fn drill_a_new_event_is_a_spec_edit_and_reaches_every_layer() {
     .unwrap();
     std::fs::write(
         copy.join("crates/salesflow-cli/tests/drill_event.rs"),
-        LAYERS_TEST.replace("SEGMENT_BEFORE", &segment),
+        LAYERS_TEST.replace("SEGMENT_BEFORE", segment),
     )
     .unwrap();
     run_ok(
@@ -389,3 +406,6 @@ fn drill_a_new_event_is_a_spec_edit_and_reaches_every_layer() {
         &["test", "-p", "salesflow-webhook-types", "--all-features"],
     );
 }
+
+/// The spec, relative to the workspace root.
+const SPEC: &str = "spec/salesflow.yaml";

@@ -10,16 +10,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToPascalCase, ToSnakeCase};
 use openapiv3::{
-    OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    RequestBody, Response, Schema, SchemaKind, StatusCode, Type,
+    OpenAPI, Operation as SpecOperation, ParameterData, ParameterSchemaOrContent, ReferenceOr,
+    Schema, SchemaKind, StatusCode, Type,
 };
 
 use super::Error;
+use crate::spec::{self, SchemaRef};
 
-/// The extension that overrides what an operation's method says about changing state
-/// (ImportMember is a GET that creates a member: `true`; ListContacts-by-identifiers is a POST
-/// that only reads: `false`).
-pub const CHANGES_STATE_EXTENSION: &str = "x-salesflow-changes-state";
+pub use crate::spec::CHANGES_STATE_EXTENSION;
 /// The extension marking a schema as the vendor's status body (`{"Status", "Message"}`), whose
 /// `Status` of 400 or more is an error even under HTTP 200.
 pub const STATUS_BODY_EXTENSION: &str = "x-salesflow-status-body";
@@ -178,22 +176,13 @@ pub enum WireType {
 impl WireType {
     /// The type of a (resolved) schema.
     pub fn of(schema: &Schema) -> WireType {
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(_)) => WireType::String,
-            SchemaKind::Type(Type::Integer(_)) => WireType::Integer,
-            SchemaKind::Type(Type::Number(_)) => WireType::Number,
-            SchemaKind::Type(Type::Boolean(_)) => WireType::Boolean,
-            SchemaKind::Type(Type::Array(_)) => WireType::Array,
-            SchemaKind::Type(Type::Object(_)) => WireType::Object,
-            SchemaKind::Any(any) => match any.typ.as_deref() {
-                Some("string") => WireType::String,
-                Some("integer") => WireType::Integer,
-                Some("number") => WireType::Number,
-                Some("boolean") => WireType::Boolean,
-                Some("array") => WireType::Array,
-                Some("object") => WireType::Object,
-                _ => WireType::Any,
-            },
+        match spec::type_and_format(schema).0 {
+            Some("string") => WireType::String,
+            Some("integer") => WireType::Integer,
+            Some("number") => WireType::Number,
+            Some("boolean") => WireType::Boolean,
+            Some("array") => WireType::Array,
+            Some("object") => WireType::Object,
             _ => WireType::Any,
         }
     }
@@ -363,53 +352,17 @@ pub fn pascal(name: &str) -> String {
     name.to_pascal_case()
 }
 
-fn resolve_schema<'s>(spec: &'s OpenAPI, r: &'s ReferenceOr<Schema>) -> Result<&'s Schema, Error> {
-    match r {
-        ReferenceOr::Item(s) => Ok(s),
-        ReferenceOr::Reference { reference } => {
-            let name = ref_name(reference, "#/components/schemas/")?;
-            match spec.components.as_ref().and_then(|c| c.schemas.get(name)) {
-                Some(ReferenceOr::Item(s)) => Ok(s),
-                _ => Err(Error::Spec(format!("unresolved schema `{reference}`"))),
-            }
-        }
-    }
+/// A schema with its `$ref` resolved ([`spec::schema`]).
+fn resolve_schema<'s>(spec: &'s OpenAPI, r: &'s impl SchemaRef) -> Result<&'s Schema, Error> {
+    resolve_boxed(spec, r).map(|(s, _)| s)
 }
 
+/// A schema with its `$ref` resolved, and the component schema's name if it is a `$ref`.
 fn resolve_boxed<'s>(
     spec: &'s OpenAPI,
-    r: &'s ReferenceOr<Box<Schema>>,
+    r: &'s impl SchemaRef,
 ) -> Result<(&'s Schema, Option<&'s str>), Error> {
-    match r {
-        ReferenceOr::Item(s) => Ok((s, None)),
-        ReferenceOr::Reference { reference } => {
-            let name = ref_name(reference, "#/components/schemas/")?;
-            match spec.components.as_ref().and_then(|c| c.schemas.get(name)) {
-                Some(ReferenceOr::Item(s)) => Ok((s, Some(name))),
-                _ => Err(Error::Spec(format!("unresolved schema `{reference}`"))),
-            }
-        }
-    }
-}
-
-fn ref_name<'r>(reference: &'r str, prefix: &str) -> Result<&'r str, Error> {
-    reference
-        .strip_prefix(prefix)
-        .ok_or_else(|| Error::Spec(format!("`{reference}` is not under `{prefix}`")))
-}
-
-fn schema_ref_name(r: &ReferenceOr<Schema>) -> Option<&str> {
-    match r {
-        ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/"),
-        ReferenceOr::Item(_) => None,
-    }
-}
-
-fn boxed_ref_name(r: &ReferenceOr<Box<Schema>>) -> Option<&str> {
-    match r {
-        ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/"),
-        ReferenceOr::Item(_) => None,
-    }
+    spec::schema(spec, r).map_err(Error::Spec)
 }
 
 fn str_rules(schema: &Schema) -> StrRules {
@@ -418,13 +371,7 @@ fn str_rules(schema: &Schema) -> StrRules {
             min_length: s.min_length,
             max_length: s.max_length,
             pattern: s.pattern.clone(),
-            format: match &s.format {
-                openapiv3::VariantOrUnknownOrEmpty::Item(f) => {
-                    Some(format!("{f:?}").to_snake_case().replace('_', "-"))
-                }
-                openapiv3::VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
-                openapiv3::VariantOrUnknownOrEmpty::Empty => None,
-            },
+            format: spec::format_text(&s.format),
         },
         _ => StrRules::default(),
     }
@@ -532,64 +479,6 @@ fn host_of(url: &str) -> Result<Host, Error> {
     }
 }
 
-fn resolve_param<'s>(
-    spec: &'s OpenAPI,
-    p: &'s ReferenceOr<Parameter>,
-) -> Result<&'s Parameter, Error> {
-    match p {
-        ReferenceOr::Item(p) => Ok(p),
-        ReferenceOr::Reference { reference } => {
-            let name = ref_name(reference, "#/components/parameters/")?;
-            match spec
-                .components
-                .as_ref()
-                .and_then(|c| c.parameters.get(name))
-            {
-                Some(ReferenceOr::Item(p)) => Ok(p),
-                _ => Err(Error::Spec(format!("unresolved parameter `{reference}`"))),
-            }
-        }
-    }
-}
-
-fn resolve_body<'s>(
-    spec: &'s OpenAPI,
-    b: &'s ReferenceOr<RequestBody>,
-) -> Result<&'s RequestBody, Error> {
-    match b {
-        ReferenceOr::Item(b) => Ok(b),
-        ReferenceOr::Reference { reference } => {
-            let name = ref_name(reference, "#/components/requestBodies/")?;
-            match spec
-                .components
-                .as_ref()
-                .and_then(|c| c.request_bodies.get(name))
-            {
-                Some(ReferenceOr::Item(b)) => Ok(b),
-                _ => Err(Error::Spec(format!(
-                    "unresolved request body `{reference}`"
-                ))),
-            }
-        }
-    }
-}
-
-fn resolve_response<'s>(
-    spec: &'s OpenAPI,
-    r: &'s ReferenceOr<Response>,
-) -> Result<&'s Response, Error> {
-    match r {
-        ReferenceOr::Item(r) => Ok(r),
-        ReferenceOr::Reference { reference } => {
-            let name = ref_name(reference, "#/components/responses/")?;
-            match spec.components.as_ref().and_then(|c| c.responses.get(name)) {
-                Some(ReferenceOr::Item(r)) => Ok(r),
-                _ => Err(Error::Spec(format!("unresolved response `{reference}`"))),
-            }
-        }
-    }
-}
-
 fn json_schema_of(
     content: &indexmap::IndexMap<String, openapiv3::MediaType>,
 ) -> Option<&ReferenceOr<Schema>> {
@@ -608,13 +497,15 @@ fn response_shape(
         .responses
         .get(&StatusCode::Code(200))
         .ok_or_else(|| Error::Spec(format!("{context}: no 200 response")))?;
-    let ok = resolve_response(spec, ok)?;
+    let ok = spec::resolve(spec, ok).map_err(Error::Spec)?;
     let schema = json_schema_of(&ok.content)
         .ok_or_else(|| Error::Spec(format!("{context}: the 200 response has no JSON body")))?;
     let (name, is_array) = match schema {
-        ReferenceOr::Reference { .. } => (schema_ref_name(schema), false),
+        ReferenceOr::Reference { .. } => (schema.component(), false),
         ReferenceOr::Item(s) => match &s.schema_kind {
-            SchemaKind::Type(Type::Array(a)) => (a.items.as_ref().and_then(boxed_ref_name), true),
+            SchemaKind::Type(Type::Array(a)) => {
+                (a.items.as_ref().and_then(SchemaRef::component), true)
+            }
             _ => (None, false),
         },
     };
@@ -623,18 +514,14 @@ fn response_shape(
             "{context}: the 200 body must be a `$ref` to a component schema, or an array of one"
         ))
     })?;
-    let reference = ReferenceOr::Reference {
-        reference: format!("#/components/schemas/{name}"),
+    let reference = ReferenceOr::<Schema>::Reference {
+        reference: format!("{}{name}", spec::SCHEMAS),
     };
     let schema = resolve_schema(spec, &reference)?;
     Ok(ResponseShape {
         schema: name.to_owned(),
         is_array,
-        status_body: schema
-            .schema_data
-            .extensions
-            .get(STATUS_BODY_EXTENSION)
-            .and_then(|v| v.as_bool())
+        status_body: spec::flag(&schema.schema_data.extensions, STATUS_BODY_EXTENSION)
             .unwrap_or(false),
     })
 }
@@ -648,262 +535,333 @@ fn schema_example_of_body(
 
 /// Reads the model from the spec and progenitor's output.
 pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
-    let default_server = spec
-        .servers
-        .first()
-        .ok_or_else(|| Error::Spec("no top-level `servers`".into()))?;
-    let global_security = spec.security.clone().unwrap_or_default();
-    let mut operations = Vec::new();
-    for (path, item) in spec.paths.iter() {
-        let ReferenceOr::Item(item) = item else {
-            return Err(Error::Spec(format!("path `{path}` is a $ref")));
-        };
-        for (method, op) in item.iter() {
-            let id = op
-                .operation_id
-                .clone()
-                .ok_or_else(|| Error::Spec(format!("{method} {path} has no operationId")))?;
-            let context = format!("operation `{id}`");
-            let snake_name = snake(&id);
-            let signature = generated.methods.get(&snake_name).ok_or_else(|| {
-                Error::Generate(format!("{context}: progenitor generated no `{snake_name}`"))
-            })?;
-            let server = op
-                .servers
-                .first()
-                .or(item.servers.first())
-                .unwrap_or(default_server);
-            let security = op.security.as_ref().unwrap_or(&global_security);
-            let method = method.to_ascii_uppercase();
-            let safe_method = matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS");
-            let changes_state = op
-                .extensions
-                .get(CHANGES_STATE_EXTENSION)
-                .and_then(|v| v.as_bool())
-                .unwrap_or(!safe_method);
-
-            let arg_type = |name: &str| -> Result<&syn::Type, Error> {
-                signature
-                    .args
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, t)| t)
-                    .ok_or_else(|| {
-                        Error::Generate(format!(
-                            "{context}: `{snake_name}` has no argument `{name}`"
-                        ))
-                    })
-            };
-
-            // Path parameters first, then query parameters, each in the spec's order.
-            let mut spec_params = Vec::new();
-            for p in item.parameters.iter().chain(op.parameters.iter()) {
-                spec_params.push(resolve_param(spec, p)?);
-            }
-            let mut params = Vec::new();
-            for location in [Location::Path, Location::Query] {
-                for p in &spec_params {
-                    let (data, here) = match p {
-                        Parameter::Path { parameter_data, .. } => (parameter_data, Location::Path),
-                        Parameter::Query { parameter_data, .. } => {
-                            (parameter_data, Location::Query)
-                        }
-                        _ => {
-                            return Err(Error::Spec(format!(
-                                "{context}: only path and query parameters are supported"
-                            )))
-                        }
-                    };
-                    if here != location {
-                        continue;
-                    }
-                    let ParameterSchemaOrContent::Schema(schema_ref) = &data.format else {
-                        return Err(Error::Spec(format!(
-                            "{context}: parameter `{}` has `content`, not `schema`",
-                            data.name
-                        )));
-                    };
-                    let schema = resolve_schema(spec, schema_ref)?;
-                    let field = snake(&data.name);
-                    let rust = arg_type(&field)?;
-                    let pcontext = format!("{context}, parameter `{}`", data.name);
-                    params.push(Param {
-                        wire_type: WireType::of(schema),
-                        nullable: schema.schema_data.nullable,
-                        shape: shape_of(
-                            &pcontext,
-                            schema,
-                            schema_ref_name(schema_ref),
-                            rust,
-                            generated,
-                            spec,
-                        )?,
-                        wire: data.name.clone(),
-                        field,
-                        location,
-                        required: data.required || location == Location::Path,
-                        description: data
-                            .description
-                            .clone()
-                            .unwrap_or_default()
-                            .trim()
-                            .to_owned(),
-                        example: data
-                            .example
-                            .clone()
-                            .or_else(|| schema.schema_data.example.clone()),
-                    });
-                }
-            }
-
-            let mut body = Body::None;
-            if let Some(b) = &op.request_body {
-                let b = resolve_body(spec, b)?;
-                let schema_ref = json_schema_of(&b.content).ok_or_else(|| {
-                    Error::Spec(format!("{context}: the request body is not JSON"))
-                })?;
-                let name = schema_ref_name(schema_ref).ok_or_else(|| {
-                    Error::Spec(format!(
-                        "{context}: the request body must be a `$ref` to a component schema"
-                    ))
-                })?;
-                let schema = resolve_schema(spec, schema_ref)?;
-                let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-                    return Err(Error::Spec(format!(
-                        "{context}: the request body must be an object"
-                    )));
-                };
-                let body_schema_example = schema.schema_data.example.clone();
-                if object.properties.is_empty() {
-                    body = Body::Empty(name.to_owned());
-                } else {
-                    body = Body::Object(name.to_owned());
-                    for (prop, schema_ref) in &object.properties {
-                        let (schema, ref_name) = resolve_boxed(spec, schema_ref)?;
-                        let field = snake(prop);
-                        let rust = generated.field_type(name, &field).ok_or_else(|| {
-                            Error::Generate(format!(
-                                "{context}: `types::{name}` has no field `{field}`"
-                            ))
-                        })?;
-                        let pcontext = format!("{context}, body property `{prop}`");
-                        if params.iter().any(|p: &Param| p.field == field) {
-                            return Err(Error::Spec(format!(
-                                "{pcontext}: its name clashes with a parameter"
-                            )));
-                        }
-                        params.push(Param {
-                            wire_type: WireType::of(schema),
-                            nullable: schema.schema_data.nullable,
-                            shape: shape_of(&pcontext, schema, ref_name, rust, generated, spec)?,
-                            wire: prop.clone(),
-                            field,
-                            location: Location::Body,
-                            required: object.required.contains(prop),
-                            description: schema
-                                .schema_data
-                                .description
-                                .clone()
-                                .unwrap_or_default()
-                                .trim()
-                                .to_owned(),
-                            example: schema
-                                .schema_data
-                                .example
-                                .clone()
-                                .or_else(|| schema_example_of_body(&body_schema_example, prop)),
-                        });
-                    }
-                }
-            }
-
-            let batch = match op.extensions.get(BATCH_EXTENSION) {
-                None => None,
-                Some(value) => {
-                    let prop = value.as_str().ok_or_else(|| {
-                        Error::Spec(format!(
-                            "{context}: `{BATCH_EXTENSION}` must name a property"
-                        ))
-                    })?;
-                    let param = params
-                        .iter()
-                        .find(|p| p.wire == prop && p.location == Location::Body)
-                        .ok_or_else(|| {
-                            Error::Spec(format!(
-                                "{context}: `{BATCH_EXTENSION}` names `{prop}`, not a body property"
-                            ))
-                        })?;
-                    let Shape::StrArray {
-                        max_items: Some(max),
-                        ..
-                    } = param.shape
-                    else {
-                        return Err(Error::Spec(format!(
-                            "{context}: `{BATCH_EXTENSION}` needs an array with `maxItems`"
-                        )));
-                    };
-                    Some((param.field.clone(), max))
-                }
-            };
-
-            let response = response_shape(spec, &context, op)?;
-            if batch.is_some() && !response.is_array {
-                return Err(Error::Spec(format!(
-                    "{context}: a batched operation must answer an array"
-                )));
-            }
-
-            operations.push(Op {
-                pascal: pascal(&id),
-                snake: snake_name,
-                vendor_name: op.summary.clone().unwrap_or_else(|| id.clone()),
-                description: op.description.clone().unwrap_or_default().trim().to_owned(),
-                tag: op.tags.first().cloned().unwrap_or_default(),
-                method,
-                path: path.clone(),
-                host: host_of(&server.url)?,
-                needs_account_id: security
-                    .iter()
-                    .any(|requirement| requirement.contains_key("accountId")),
-                changes_state,
-                params,
-                body,
-                response,
-                batch,
-                id,
-            });
-        }
+    if spec.servers.is_empty() {
+        return Err(Error::Spec("no top-level `servers`".into()));
     }
-
+    let mut operations = Vec::new();
+    for o in spec::operations(spec).map_err(Error::Spec)? {
+        operations.push(operation(spec, generated, &o)?);
+    }
     let components = spec
         .components
         .as_ref()
         .ok_or_else(|| Error::Spec("no `components`".into()))?;
+    let (status_bodies, projections) = status_bodies_and_projections(components);
+    let response_structs = response_structs(&operations, components, generated);
+    let mut records = Vec::new();
+    for name in &response_structs {
+        records.extend(record(spec, generated, name)?);
+    }
+    let tags = spec
+        .tags
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                t.description.clone().unwrap_or_default().trim().to_owned(),
+            )
+        })
+        .collect();
+    Ok(Model {
+        api_version: spec.info.version.clone(),
+        operations,
+        response_structs,
+        status_bodies,
+        projections,
+        api_keys: api_keys(components),
+        records,
+        tags,
+    })
+}
+
+/// What reading the parameters of one operation needs.
+struct OpReader<'a, 'g> {
+    spec: &'a OpenAPI,
+    generated: &'a Generated<'g>,
+    /// `` operation `getContact` ``, for errors.
+    context: String,
+    /// progenitor's method for it, e.g. `get_contact`.
+    method: String,
+    /// That method's arguments.
+    signature: &'a Signature,
+}
+
+/// One operation of the model.
+fn operation(
+    spec: &OpenAPI,
+    generated: &Generated<'_>,
+    o: &spec::Operation<'_>,
+) -> Result<Op, Error> {
+    let op = o.op;
+    let id = op
+        .operation_id
+        .clone()
+        .ok_or_else(|| Error::Spec(format!("{} {} has no operationId", o.method, o.path)))?;
+    let context = format!("operation `{id}`");
+    let method = snake(&id);
+    let signature = generated
+        .methods
+        .get(&method)
+        .ok_or_else(|| Error::Generate(format!("{context}: progenitor generated no `{method}`")))?;
+    let reader = OpReader {
+        spec,
+        generated,
+        context,
+        method,
+        signature,
+    };
+    let mut params = reader.parameters(o)?;
+    let body = reader.body(op, &mut params)?;
+    let batch = batch_of(&reader.context, op, &params)?;
+    let response = response_shape(spec, &reader.context, op)?;
+    if batch.is_some() && !response.is_array {
+        return Err(Error::Spec(format!(
+            "{}: a batched operation must answer an array",
+            reader.context
+        )));
+    }
+    Ok(Op {
+        pascal: pascal(&id),
+        snake: reader.method,
+        vendor_name: op.summary.clone().unwrap_or_else(|| id.clone()),
+        description: op.description.clone().unwrap_or_default().trim().to_owned(),
+        tag: op.tags.first().cloned().unwrap_or_default(),
+        method: o.method.clone(),
+        path: o.path.to_owned(),
+        host: host_of(o.server_url(spec).unwrap_or_default())?,
+        needs_account_id: o
+            .security(spec)
+            .iter()
+            .any(|requirement| requirement.contains_key("accountId")),
+        changes_state: o.changes_state(),
+        params,
+        body,
+        response,
+        batch,
+        id,
+    })
+}
+
+impl OpReader<'_, '_> {
+    /// Path parameters first, then query parameters, each in the spec's order.
+    fn parameters(&self, o: &spec::Operation<'_>) -> Result<Vec<Param>, Error> {
+        let spec_params = o.parameters(self.spec).map_err(Error::Spec)?;
+        let mut params = Vec::new();
+        for location in [Location::Path, Location::Query] {
+            for p in &spec_params {
+                let (here, data) = match spec::parameter_parts(p) {
+                    ("path", data) => (Location::Path, data),
+                    ("query", data) => (Location::Query, data),
+                    _ => {
+                        return Err(Error::Spec(format!(
+                            "{}: only path and query parameters are supported",
+                            self.context
+                        )))
+                    }
+                };
+                if here == location {
+                    params.push(self.parameter(data, location)?);
+                }
+            }
+        }
+        Ok(params)
+    }
+
+    /// A path or query parameter.
+    fn parameter(&self, data: &ParameterData, location: Location) -> Result<Param, Error> {
+        let context = &self.context;
+        let ParameterSchemaOrContent::Schema(schema_ref) = &data.format else {
+            return Err(Error::Spec(format!(
+                "{context}: parameter `{}` has `content`, not `schema`",
+                data.name
+            )));
+        };
+        let schema = resolve_schema(self.spec, schema_ref)?;
+        let field = snake(&data.name);
+        let rust = self
+            .signature
+            .args
+            .iter()
+            .find(|(n, _)| *n == field)
+            .map(|(_, t)| t)
+            .ok_or_else(|| {
+                Error::Generate(format!(
+                    "{context}: `{}` has no argument `{field}`",
+                    self.method
+                ))
+            })?;
+        let pcontext = format!("{context}, parameter `{}`", data.name);
+        Ok(Param {
+            wire_type: WireType::of(schema),
+            nullable: schema.schema_data.nullable,
+            shape: shape_of(
+                &pcontext,
+                schema,
+                schema_ref.component(),
+                rust,
+                self.generated,
+                self.spec,
+            )?,
+            wire: data.name.clone(),
+            field,
+            location,
+            required: data.required || location == Location::Path,
+            description: data
+                .description
+                .clone()
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+            example: data
+                .example
+                .clone()
+                .or_else(|| schema.schema_data.example.clone()),
+        })
+    }
+
+    /// The request body; its properties are parameters, added after `params`.
+    fn body(&self, op: &SpecOperation, params: &mut Vec<Param>) -> Result<Body, Error> {
+        let context = &self.context;
+        let Some(b) = &op.request_body else {
+            return Ok(Body::None);
+        };
+        let b = spec::resolve(self.spec, b).map_err(Error::Spec)?;
+        let schema_ref = json_schema_of(&b.content)
+            .ok_or_else(|| Error::Spec(format!("{context}: the request body is not JSON")))?;
+        let name = schema_ref.component().ok_or_else(|| {
+            Error::Spec(format!(
+                "{context}: the request body must be a `$ref` to a component schema"
+            ))
+        })?;
+        let schema = resolve_schema(self.spec, schema_ref)?;
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+            return Err(Error::Spec(format!(
+                "{context}: the request body must be an object"
+            )));
+        };
+        if object.properties.is_empty() {
+            return Ok(Body::Empty(name.to_owned()));
+        }
+        for (prop, schema_ref) in &object.properties {
+            let field = snake(prop);
+            if params.iter().any(|p: &Param| p.field == field) {
+                return Err(Error::Spec(format!(
+                    "{context}, body property `{prop}`: its name clashes with a parameter"
+                )));
+            }
+            let required = object.required.contains(prop);
+            let example = &schema.schema_data.example;
+            params.push(self.body_param(name, prop, schema_ref, required, example)?);
+        }
+        Ok(Body::Object(name.to_owned()))
+    }
+
+    /// A property of the request body `body` (whose example is `body_example`).
+    fn body_param(
+        &self,
+        body: &str,
+        prop: &str,
+        schema_ref: &ReferenceOr<Box<Schema>>,
+        required: bool,
+        body_example: &Option<serde_json::Value>,
+    ) -> Result<Param, Error> {
+        let context = &self.context;
+        let (schema, ref_name) = resolve_boxed(self.spec, schema_ref)?;
+        let field = snake(prop);
+        let rust = self.generated.field_type(body, &field).ok_or_else(|| {
+            Error::Generate(format!("{context}: `types::{body}` has no field `{field}`"))
+        })?;
+        let pcontext = format!("{context}, body property `{prop}`");
+        let (generated, spec) = (self.generated, self.spec);
+        Ok(Param {
+            wire_type: WireType::of(schema),
+            nullable: schema.schema_data.nullable,
+            shape: shape_of(&pcontext, schema, ref_name, rust, generated, spec)?,
+            wire: prop.to_owned(),
+            field,
+            location: Location::Body,
+            required,
+            description: schema
+                .schema_data
+                .description
+                .clone()
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+            example: schema
+                .schema_data
+                .example
+                .clone()
+                .or_else(|| schema_example_of_body(body_example, prop)),
+        })
+    }
+}
+
+/// The array body parameter [`BATCH_EXTENSION`] names, with its `maxItems`.
+fn batch_of(
+    context: &str,
+    op: &SpecOperation,
+    params: &[Param],
+) -> Result<Option<(String, u64)>, Error> {
+    let Some(value) = op.extensions.get(BATCH_EXTENSION) else {
+        return Ok(None);
+    };
+    let prop = value.as_str().ok_or_else(|| {
+        Error::Spec(format!(
+            "{context}: `{BATCH_EXTENSION}` must name a property"
+        ))
+    })?;
+    let param = params
+        .iter()
+        .find(|p| p.wire == prop && p.location == Location::Body)
+        .ok_or_else(|| {
+            Error::Spec(format!(
+                "{context}: `{BATCH_EXTENSION}` names `{prop}`, not a body property"
+            ))
+        })?;
+    let Shape::StrArray {
+        max_items: Some(max),
+        ..
+    } = param.shape
+    else {
+        return Err(Error::Spec(format!(
+            "{context}: `{BATCH_EXTENSION}` needs an array with `maxItems`"
+        )));
+    };
+    Ok(Some((param.field.clone(), max)))
+}
+
+/// The component schemas that are the vendor's status body, and the `(derived, base)` pairs
+/// of `allOf` references.
+fn status_bodies_and_projections(
+    components: &openapiv3::Components,
+) -> (BTreeSet<String>, Vec<(String, String)>) {
     let mut status_bodies = BTreeSet::new();
     let mut projections = Vec::new();
     for (name, schema) in &components.schemas {
         let ReferenceOr::Item(schema) = schema else {
             continue;
         };
-        if schema
-            .schema_data
-            .extensions
-            .get(STATUS_BODY_EXTENSION)
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false)
-        {
+        if spec::flag(&schema.schema_data.extensions, STATUS_BODY_EXTENSION).unwrap_or(false) {
             status_bodies.insert(name.clone());
         }
         if let SchemaKind::AllOf { all_of } = &schema.schema_kind {
             for part in all_of {
-                if let Some(base) = schema_ref_name(part) {
+                if let Some(base) = part.component() {
                     projections.push((name.clone(), base.to_owned()));
                 }
             }
         }
     }
+    (status_bodies, projections)
+}
 
-    // Object schemas reachable from a response body.
+/// The object schemas reachable from a response body.
+fn response_structs(
+    operations: &[Op],
+    components: &openapiv3::Components,
+    generated: &Generated<'_>,
+) -> BTreeSet<String> {
     let mut response_structs = BTreeSet::new();
     let mut pending: Vec<String> = operations
         .iter()
@@ -918,8 +876,12 @@ pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
         };
         collect_refs(schema, &mut pending);
     }
+    response_structs
+}
 
-    let api_keys = components
+/// The names of the spec's `apiKey` security schemes `in: query`.
+fn api_keys(components: &openapiv3::Components) -> Vec<String> {
+    components
         .security_schemes
         .values()
         .filter_map(|scheme| match scheme {
@@ -930,71 +892,48 @@ pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
             }) => Some(name.clone()),
             _ => None,
         })
-        .collect();
-
-    let mut records = Vec::new();
-    for name in &response_structs {
-        let Some(s) = generated.structs.get(name) else {
-            continue;
-        };
-        let syn::Fields::Named(named) = &s.fields else {
-            continue;
-        };
-        let fields = named
-            .named
-            .iter()
-            .filter_map(|f| {
-                let ident = f.ident.as_ref()?.to_string();
-                let mut wire = None;
-                for attr in f.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-                    let _ = attr.parse_nested_meta(|meta| {
-                        if meta.path.is_ident("rename") {
-                            let lit: syn::LitStr = meta.value()?.parse()?;
-                            wire = Some(lit.value());
-                        } else if meta.input.peek(syn::Token![=]) {
-                            let _: syn::Expr = meta.value()?.parse()?;
-                        }
-                        Ok(())
-                    });
-                }
-                Some(wire.unwrap_or(ident))
-            })
-            .collect();
-        let reference = ReferenceOr::Reference {
-            reference: format!("#/components/schemas/{name}"),
-        };
-        let mut example = serde_json::Map::new();
-        example_of(spec, &reference, &mut example, 0)?;
-        records.push(Record {
-            name: name.clone(),
-            fields,
-            example,
-        });
-    }
-
-    let tags = spec
-        .tags
-        .iter()
-        .map(|t| {
-            (
-                t.name.clone(),
-                t.description.clone().unwrap_or_default().trim().to_owned(),
-            )
-        })
-        .collect();
-
-    Ok(Model {
-        api_version: spec.info.version.clone(),
-        operations,
-        response_structs,
-        status_bodies,
-        projections,
-        api_keys,
-        records,
-        tags,
-    })
+        .collect()
 }
 
+/// The response struct `name` as data, if progenitor generated it with named fields.
+fn record(spec: &OpenAPI, generated: &Generated<'_>, name: &str) -> Result<Option<Record>, Error> {
+    let Some(s) = generated.structs.get(name) else {
+        return Ok(None);
+    };
+    let syn::Fields::Named(named) = &s.fields else {
+        return Ok(None);
+    };
+    let fields = named.named.iter().filter_map(wire_name).collect();
+    let reference = ReferenceOr::Reference {
+        reference: format!("{}{name}", spec::SCHEMAS),
+    };
+    let mut example = serde_json::Map::new();
+    example_of(spec, &reference, &mut example, 0)?;
+    Ok(Some(Record {
+        name: name.to_owned(),
+        fields,
+        example,
+    }))
+}
+
+/// The name on the wire of a field of a generated struct: its `#[serde(rename)]`, else its
+/// own.
+fn wire_name(f: &syn::Field) -> Option<String> {
+    let ident = f.ident.as_ref()?.to_string();
+    let mut wire = None;
+    for attr in f.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                wire = Some(lit.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    Some(wire.unwrap_or(ident))
+}
 /// Adds the spec's examples for the object schema `r` to `out` (see [`Record::example`]).
 fn example_of(
     spec: &OpenAPI,
@@ -1051,7 +990,7 @@ fn collect_refs(schema: &Schema, out: &mut Vec<String>) {
             for p in o.properties.values() {
                 match p {
                     ReferenceOr::Reference { .. } => {
-                        out.extend(boxed_ref_name(p).map(str::to_owned));
+                        out.extend(p.component().map(str::to_owned));
                     }
                     ReferenceOr::Item(s) => collect_refs(s, out),
                 }
@@ -1061,7 +1000,7 @@ fn collect_refs(schema: &Schema, out: &mut Vec<String>) {
             if let Some(items) = &a.items {
                 match items {
                     ReferenceOr::Reference { .. } => {
-                        out.extend(boxed_ref_name(items).map(str::to_owned));
+                        out.extend(items.component().map(str::to_owned));
                     }
                     ReferenceOr::Item(s) => collect_refs(s, out),
                 }
@@ -1073,7 +1012,7 @@ fn collect_refs(schema: &Schema, out: &mut Vec<String>) {
             for part in all_of {
                 match part {
                     ReferenceOr::Reference { .. } => {
-                        out.extend(schema_ref_name(part).map(str::to_owned));
+                        out.extend(part.component().map(str::to_owned));
                     }
                     ReferenceOr::Item(s) => collect_refs(s, out),
                 }

@@ -41,55 +41,100 @@ fn rust_type(p: &Param) -> Result<TokenStream, Error> {
     Ok(quote!(#ty))
 }
 
+/// The path and query parameters struct of an operation, and its `Params` implementation.
 fn operation(op: &Op) -> Result<TokenStream, Error> {
+    let params_struct = params_struct(op)?;
+    let params_impl = params_impl(op);
+    Ok(quote! {
+        #params_struct
+
+        #params_impl
+    })
+}
+
+/// A field of a parameters struct: a path or query parameter, read as strictly as the spec
+/// types it.
+fn field(p: &Param) -> Result<TokenStream, Error> {
+    let ident = format_ident!("{}", p.field);
+    let ty = rust_type(p)?;
+    let wire = &p.wire;
+    let location = match p.location {
+        Location::Path => "path",
+        _ => "query",
+    };
+    let doc = format!(
+        " `{wire}` ({location}, {}).{}",
+        if p.required { "required" } else { "optional" },
+        if p.description.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", p.description.replace('\n', " "))
+        }
+    );
+    let integer = p.wire_type == WireType::Integer;
+    Ok(match (p.required, integer) {
+        (true, false) => quote! {
+            #[doc = #doc]
+            #[serde(rename = #wire)]
+            pub #ident: #ty
+        },
+        (true, true) => quote! {
+            #[doc = #doc]
+            #[serde(rename = #wire, deserialize_with = "crate::params::wire::integer")]
+            pub #ident: #ty
+        },
+        (false, false) => quote! {
+            #[doc = #doc]
+            #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
+            pub #ident: ::std::option::Option<#ty>
+        },
+        (false, true) => quote! {
+            #[doc = #doc]
+            #[serde(
+                rename = #wire,
+                default,
+                skip_serializing_if = "::std::option::Option::is_none",
+                deserialize_with = "crate::params::wire::optional_integer"
+            )]
+            pub #ident: ::std::option::Option<#ty>
+        },
+    })
+}
+
+/// The struct of an operation's path and query parameters.
+fn params_struct(op: &Op) -> Result<TokenStream, Error> {
     let name = format_ident!("{}", op.pascal);
-    let mut fields = Vec::new();
-    for p in op.params.iter().filter(|p| p.location != Location::Body) {
-        let ident = format_ident!("{}", p.field);
-        let ty = rust_type(p)?;
-        let wire = &p.wire;
-        let location = match p.location {
-            Location::Path => "path",
-            _ => "query",
-        };
-        let doc = format!(
-            " `{wire}` ({location}, {}).{}",
-            if p.required { "required" } else { "optional" },
-            if p.description.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", p.description.replace('\n', " "))
-            }
-        );
-        let integer = p.wire_type == WireType::Integer;
-        fields.push(match (p.required, integer) {
-            (true, false) => quote! {
-                #[doc = #doc]
-                #[serde(rename = #wire)]
-                pub #ident: #ty
-            },
-            (true, true) => quote! {
-                #[doc = #doc]
-                #[serde(rename = #wire, deserialize_with = "crate::params::wire::integer")]
-                pub #ident: #ty
-            },
-            (false, false) => quote! {
-                #[doc = #doc]
-                #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub #ident: ::std::option::Option<#ty>
-            },
-            (false, true) => quote! {
-                #[doc = #doc]
-                #[serde(
-                    rename = #wire,
-                    default,
-                    skip_serializing_if = "::std::option::Option::is_none",
-                    deserialize_with = "crate::params::wire::optional_integer"
-                )]
-                pub #ident: ::std::option::Option<#ty>
-            },
-        });
-    }
+    let fields = op
+        .params
+        .iter()
+        .filter(|p| p.location != Location::Body)
+        .map(field)
+        .collect::<Result<Vec<_>, _>>()?;
+    let doc = format!(
+        " The path and query parameters of **{}** (`{}`, `{} {}`), named as on the wire.",
+        op.vendor_name, op.id, op.method, op.path
+    );
+    let body_doc = match &op.body {
+        Body::None => " It takes no body.".to_owned(),
+        Body::Empty(ty) | Body::Object(ty) => {
+            format!(" Its JSON body is a [`{ty}`](crate::types::{ty}).")
+        }
+    };
+    Ok(quote! {
+        #[doc = #doc]
+        #[doc = ""]
+        #[doc = #body_doc]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields,)*
+        }
+    })
+}
+
+/// `impl Params`: the operation, its body type, and the body properties checked on arrival.
+fn params_impl(op: &Op) -> TokenStream {
+    let name = format_ident!("{}", op.pascal);
     let body = match &op.body {
         Body::None => quote!(()),
         Body::Empty(ty) | Body::Object(ty) => {
@@ -128,26 +173,7 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
         })
         .collect();
     let has_body = !matches!(op.body, Body::None);
-    let doc = format!(
-        " The path and query parameters of **{}** (`{}`, `{} {}`), named as on the wire.",
-        op.vendor_name, op.id, op.method, op.path
-    );
-    let body_doc = match &op.body {
-        Body::None => " It takes no body.".to_owned(),
-        Body::Empty(ty) | Body::Object(ty) => {
-            format!(" Its JSON body is a [`{ty}`](crate::types::{ty}).")
-        }
-    };
-    Ok(quote! {
-        #[doc = #doc]
-        #[doc = ""]
-        #[doc = #body_doc]
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields,)*
-        }
-
+    quote! {
         impl crate::params::Params for #name {
             const OPERATION: crate::operations::Operation = crate::operations::Operation::#name;
             type Body = #body;
@@ -155,7 +181,7 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
             const BODY_ITEMS: &'static [(&'static str, ::std::option::Option<u64>, ::std::option::Option<u64>)] = &[#(#items),*];
             const BODY_STRINGS: &'static [(&'static str, bool)] = &[#(#strings),*];
         }
-    })
+    }
 }
 
 /// The tokens of `crates/salesflow-api/src/generated/params.rs`.

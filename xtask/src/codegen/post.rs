@@ -252,21 +252,7 @@ pub(crate) fn deserialize_impl(
         .collect();
     let locals: Vec<&syn::Ident> = fields.iter().map(|f| &f.ident).collect();
     let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
-    let finish: Vec<TokenStream> = fields
-        .iter()
-        .map(|f| {
-            let local = &f.ident;
-            let wire = &f.wire;
-            if f.optional && f.with.is_none() {
-                quote!(#local.flatten())
-            } else if f.default || f.optional {
-                // An optional field read by a `with` seed: the seed's value is the `Option`.
-                quote!(#local.unwrap_or_default())
-            } else {
-                quote!(#local.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(#wire))?)
-            }
-        })
-        .collect();
+    let finish = finish_exprs(fields);
     let schema = name.to_string();
     // An optional field is read leniently: a value of an unexpected shape is kept raw in
     // `extra` (and logged), the rest decodes. A required one fails the whole value.
@@ -302,44 +288,14 @@ pub(crate) fn deserialize_impl(
         quote!()
     };
     let expecting = format!("a {name} object");
+    let key_enum = key_enum(&variants, &wires);
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
             where
                 D: ::serde::Deserializer<'de>,
             {
-                #[allow(non_camel_case_types)]
-                enum Key {
-                    #(#variants,)*
-                    Unknown(::std::string::String),
-                }
-                struct KeyVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
-                    type Value = Key;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str("a field name")
-                    }
-                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<Key, E> {
-                        ::std::result::Result::Ok(match value {
-                            #(#wires => Key::#variants,)*
-                            other => Key::Unknown(other.to_owned()),
-                        })
-                    }
-                    fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<Key, E> {
-                        ::std::result::Result::Ok(match value.as_str() {
-                            #(#wires => Key::#variants,)*
-                            _ => Key::Unknown(value),
-                        })
-                    }
-                }
-                impl<'de> ::serde::Deserialize<'de> for Key {
-                    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-                    where
-                        D: ::serde::Deserializer<'de>,
-                    {
-                        deserializer.deserialize_identifier(KeyVisitor)
-                    }
-                }
+                #key_enum
                 struct Visitor;
                 impl<'de> ::serde::de::Visitor<'de> for Visitor {
                     type Value = #name;
@@ -376,6 +332,65 @@ pub(crate) fn deserialize_impl(
                     }
                 }
                 deserializer.deserialize_map(Visitor)
+            }
+        }
+    }
+}
+
+/// The value of each field at the end of the visit: `None` for an optional field not seen, an
+/// error for a required one.
+fn finish_exprs(fields: &[FieldInfo]) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .map(|f| {
+            let local = &f.ident;
+            let wire = &f.wire;
+            if f.optional && f.with.is_none() {
+                quote!(#local.flatten())
+            } else if f.default || f.optional {
+                // An optional field read by a `with` seed: the seed's value is the `Option`.
+                quote!(#local.unwrap_or_default())
+            } else {
+                quote!(#local.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(#wire))?)
+            }
+        })
+        .collect()
+}
+
+/// The `Key` a `Deserialize` of [`deserialize_impl`] reads field names into: a variant per
+/// known field (`wires`), `Unknown` for the others.
+fn key_enum(variants: &[syn::Ident], wires: &[&str]) -> TokenStream {
+    quote! {
+        #[allow(non_camel_case_types)]
+        enum Key {
+            #(#variants,)*
+            Unknown(::std::string::String),
+        }
+        struct KeyVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<Key, E> {
+                ::std::result::Result::Ok(match value {
+                    #(#wires => Key::#variants,)*
+                    other => Key::Unknown(other.to_owned()),
+                })
+            }
+            fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<Key, E> {
+                ::std::result::Result::Ok(match value.as_str() {
+                    #(#wires => Key::#variants,)*
+                    _ => Key::Unknown(value),
+                })
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Key {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                deserializer.deserialize_identifier(KeyVisitor)
             }
         }
     }

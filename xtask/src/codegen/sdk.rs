@@ -297,15 +297,60 @@ fn response_type(op: &Op) -> TokenStream {
     }
 }
 
-/// Everything generated for one operation.
+/// Everything generated for one operation: its parameter struct, the struct's constructor,
+/// setters and `validate`, its `Request` implementation, its `Client` method and its `Call`
+/// setters.
 fn operation(op: &Op) -> Result<TokenStream, Error> {
-    let name = format_ident!("{}", op.pascal);
-    let method = format_ident!("{}", op.snake);
-    let fields: Vec<_> = op
+    let checks = op
         .params
         .iter()
+        .map(|p| check_param(op, p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let param_struct = param_struct(op);
+    let param_impl = param_impl(op, &checks);
+    let request_impl = request_impl(op, &checks);
+    let client_method = client_method(op);
+    let call_setters = call_setters(op);
+    Ok(quote! {
+        #param_struct
+        #param_impl
+        #request_impl
+        #client_method
+        #call_setters
+    })
+}
+
+/// The identifiers of parameters, as their fields are named.
+fn field_idents<'p>(params: impl IntoIterator<Item = &'p Param>) -> Vec<proc_macro2::Ident> {
+    params
+        .into_iter()
         .map(|p| format_ident!("{}", p.field))
-        .collect();
+        .collect()
+}
+
+/// The first line of the docs of an operation's struct and `Client` method.
+fn summary_doc(op: &Op) -> String {
+    let host = match op.host {
+        super::model::Host::App => "app",
+        super::model::Host::Mvc => "mvc",
+    };
+    format!(
+        " **{}** (`{}`): `{} {}` on the `{host}` host.",
+        op.vendor_name, op.id, op.method, op.path
+    )
+}
+
+/// The docs of the setter of each optional parameter.
+fn setter_docs(op: &Op) -> Vec<String> {
+    op.optional()
+        .map(|p| format!(" Sets{}", param_doc(p)))
+        .collect()
+}
+
+/// The parameter struct, `ops::Name`.
+fn param_struct(op: &Op) -> TokenStream {
+    let name = format_ident!("{}", op.pascal);
+    let fields = field_idents(&op.params);
     let types: Vec<TokenStream> = op.params.iter().map(stored_type).collect();
     let field_docs: Vec<String> = op.params.iter().map(param_doc).collect();
     let serde_attrs: Vec<TokenStream> = op
@@ -320,78 +365,28 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
             }
         })
         .collect();
-    let host = match op.host {
-        super::model::Host::App => "app",
-        super::model::Host::Mvc => "mvc",
-    };
-    let response = response_type(op);
-    let summary = format!(
-        " **{}** (`{}`): `{} {}` on the `{host}` host.",
-        op.vendor_name, op.id, op.method, op.path
-    );
+    let summary = summary_doc(op);
     let description = doc_lines(&op.description);
+    quote! {
+        #[doc = #summary]
+        #[doc = ""]
+        #(#[doc = #description])*
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(
+                #[doc = #field_docs]
+                #serde_attrs
+                pub #fields: #types,
+            )*
+        }
+    }
+}
 
-    // Constructor and setters.
-    let required: Vec<&Param> = op.required().collect();
-    let optional: Vec<&Param> = op.optional().collect();
-    let req_idents: Vec<_> = required
-        .iter()
-        .map(|p| format_ident!("{}", p.field))
-        .collect();
-    let req_inputs: Vec<TokenStream> = required.iter().map(|p| input(p).0).collect();
-    let req_into: Vec<TokenStream> = required.iter().map(|p| input(p).1).collect();
-    let opt_idents: Vec<_> = optional
-        .iter()
-        .map(|p| format_ident!("{}", p.field))
-        .collect();
-    let opt_inputs: Vec<TokenStream> = optional.iter().map(|p| input(p).0).collect();
-    let opt_into: Vec<TokenStream> = optional.iter().map(|p| input(p).1).collect();
-    let opt_docs: Vec<String> = optional
-        .iter()
-        .map(|p| format!(" Sets{}", param_doc(p)))
-        .collect();
-    let new_doc = if required.is_empty() {
-        " The parameters, none of them set.".to_owned()
-    } else {
-        format!(
-            " The parameters, with the required ones ({}); the optional ones are unset.",
-            required
-                .iter()
-                .map(|p| format!("`{}`", p.wire))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-
-    // Ids recorded on the span.
-    let ids: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter_map(|p| {
-            let Shape::Value { rust_type, .. } = &p.shape else {
-                return None;
-            };
-            let (_, id_field) = SPAN_IDS
-                .iter()
-                .find(|(suffix, _)| rust_type.ends_with(suffix))?;
-            let id_field = format_ident!("{}", id_field);
-            let f = format_ident!("{}", p.field);
-            Some(if p.required {
-                quote!(ids.#id_field = ::std::option::Option::Some(#f);)
-            } else {
-                quote!(ids.#id_field = #f;)
-            })
-        })
-        .collect();
-
-    let checks = op
-        .params
-        .iter()
-        .map(|p| check_param(op, p))
-        .collect::<Result<Vec<_>, _>>()?;
-    // How a checked value goes back into the parameter struct.
-    let backs: Vec<TokenStream> = op
-        .params
+/// How each checked value goes back into the parameter struct.
+fn checked_values(op: &Op) -> Vec<TokenStream> {
+    op.params
         .iter()
         .map(|p| {
             let f = format_ident!("{}", p.field);
@@ -413,206 +408,35 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
                 _ => quote!(#f),
             }
         })
-        .collect();
+        .collect()
+}
 
-    // The body, and the arguments of the generated method in its order.
-    let body_expr = match &op.body {
-        Body::None => None,
-        Body::Empty(ty) => {
-            let ty = format_ident!("{}", ty);
-            Some(quote!(::salesflow_api::types::#ty {}))
-        }
-        Body::Object(ty) => {
-            let ty = format_ident!("{}", ty);
-            let body_fields: Vec<_> = op
-                .params
-                .iter()
-                .filter(|p| p.location == Location::Body)
-                .map(|p| format_ident!("{}", p.field))
-                .collect();
-            Some(quote!(::salesflow_api::types::#ty { #(#body_fields: #body_fields.clone()),* }))
-        }
-    };
-    let mut args = Vec::new();
-    for p in op.params.iter().filter(|p| p.location != Location::Body) {
-        args.push((p.field.clone(), call_arg(p)));
-    }
-    if body_expr.is_some() {
-        args.push(("body".to_owned(), quote!(&body)));
-    }
-    // progenitor orders path parameters, then query parameters by name, then the body.
-    let mut path_args: Vec<_> = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Path)
-        .map(|p| p.field.clone())
-        .collect();
-    let mut query_args: Vec<_> = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Query)
-        .map(|p| p.field.clone())
-        .collect();
-    query_args.sort_by_key(|f| {
-        op.params
-            .iter()
-            .find(|p| p.field == *f)
-            .map(|p| p.wire.clone())
-            .unwrap_or_default()
-    });
-    path_args.extend(query_args);
-    if body_expr.is_some() {
-        path_args.push("body".to_owned());
-    }
-    let ordered: Vec<TokenStream> = path_args
-        .iter()
-        .filter_map(|name| args.iter().find(|(n, _)| n == name).map(|(_, a)| a.clone()))
-        .collect();
-
-    let status_check = if op.response.status_body {
-        quote!(.and_then(|message| client.check_status_body(OPERATION, message)))
-    } else {
-        quote!()
-    };
-
-    let execute = match &op.batch {
-        None => {
-            let body_let = body_expr.as_ref().map(|b| quote!(let body = #b;));
-            quote! {
-                #body_let
-                let api = client.api(&options);
-                client
-                    .execute(OPERATION, ids, &options, || api.#method(#(#ordered),*))
-                    .await
-                    #status_check
-            }
-        }
-        Some((batch_field, size)) => {
-            let batch_ident = format_ident!("{}", batch_field);
-            let size = *size as usize;
-            let others: Vec<_> = op
-                .params
-                .iter()
-                .filter(|p| p.field != *batch_field)
-                .map(|p| format_ident!("{}", p.field))
-                .collect();
-            let body = body_expr.clone().unwrap_or_else(|| quote!(()));
-            quote! {
-                let batches: ::std::vec::Vec<::std::vec::Vec<_>> =
-                    #batch_ident.chunks(#size).map(<[_]>::to_vec).collect();
-                crate::bulk::concat_batches(batches, |#batch_ident| {
-                    let client = client.clone();
-                    let options = options.clone();
-                    #(let #others = #others.clone();)*
-                    async move {
-                        let body = #body;
-                        let api = client.api(&options);
-                        client
-                            .execute(OPERATION, ids, &options, || api.#method(#(#ordered),*))
-                            .await
-                    }
-                })
-                .await
-            }
-        }
-    };
-
-    // The Client method.
-    let retry_doc = if op.changes_state {
-        " It changes state, so it is retried only when the server surely did nothing (a 429, \
-         or no connection at all); see [`RetryPolicy`](crate::RetryPolicy)."
-    } else {
-        " It changes nothing, so it is retried on transient failures under the client's \
-         [`RetryPolicy`](crate::RetryPolicy)."
-    };
-    let batch_doc = op.batch.as_ref().map(|(field, size)| {
-        let wire = op
-            .params
-            .iter()
-            .find(|p| p.field == *field)
-            .map(|p| p.wire.clone())
-            .unwrap_or_default();
-        format!(
-            " Any number of `{wire}` may be given: they are sent in requests of at most {size} \
-             (the spec's `maxItems`), a few at a time, and the answers are concatenated in \
-             order."
-        )
-    });
-    let batch_doc = batch_doc.into_iter();
-    let status_doc = op.response.status_body.then_some(
-        " The answer is the vendor's status body; a `Status` of 400 or more is returned as an \
-         [`Error::Api`](crate::Error::Api), even under HTTP 200.",
-    );
-    let status_doc = status_doc.into_iter();
-    let setters_doc = if optional.is_empty() {
-        " The returned [`Call`](crate::Call) takes per-call options (`timeout`, `retry_policy`) \
-         and is sent by `.await`."
-            .to_owned()
+/// `impl Name`: `new` (the required parameters), a setter per optional one, `validate`.
+fn param_impl(op: &Op, checks: &[TokenStream]) -> TokenStream {
+    let name = format_ident!("{}", op.pascal);
+    let fields = field_idents(&op.params);
+    let required: Vec<&Param> = op.required().collect();
+    let req_idents = field_idents(required.iter().copied());
+    let req_inputs: Vec<TokenStream> = required.iter().map(|p| input(p).0).collect();
+    let req_into: Vec<TokenStream> = required.iter().map(|p| input(p).1).collect();
+    let opt_idents = field_idents(op.optional());
+    let opt_inputs: Vec<TokenStream> = op.optional().map(|p| input(p).0).collect();
+    let opt_into: Vec<TokenStream> = op.optional().map(|p| input(p).1).collect();
+    let opt_docs = setter_docs(op);
+    let new_doc = if required.is_empty() {
+        " The parameters, none of them set.".to_owned()
     } else {
         format!(
-            " The returned [`Call`](crate::Call) sets the optional parameters ({}) and per-call \
-             options (`timeout`, `retry_policy`), and is sent by `.await`.",
-            optional
+            " The parameters, with the required ones ({}); the optional ones are unset.",
+            required
                 .iter()
-                .map(|p| format!("[`{0}`](crate::Call::<ops::{1}>::{0})", p.field, op.pascal))
+                .map(|p| format!("`{}`", p.wire))
                 .collect::<Vec<_>>()
                 .join(", ")
         )
     };
-    let example_args: Option<Vec<String>> = required.iter().map(|p| example_arg(p)).collect();
-    let example = example_args.map(|args| {
-        format!(
-            "```no_run\n# async fn demo(client: salesflow::Client) -> Result<(), salesflow::Error> {{\nlet answer = client.{}({}).await?;\n# Ok(()) }}\n```",
-            op.snake,
-            args.join(", ")
-        )
-    });
-    let example = example
-        .into_iter()
-        .flat_map(|e| doc_lines(&e))
-        .collect::<Vec<_>>();
-    let aliases: Vec<&str> = [op.vendor_name.as_str(), op.id.as_str()]
-        .into_iter()
-        .collect();
-    let first_paragraph = op
-        .description
-        .split("\n\n")
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    let first_paragraph = doc_lines(&first_paragraph);
-    let returns = answer_doc(op);
-
-    let call_setters = if optional.is_empty() {
-        quote!()
-    } else {
-        quote! {
-            impl crate::Call<ops::#name> {
-                #(
-                    #[doc = #opt_docs]
-                    pub fn #opt_idents(self, #opt_idents: #opt_inputs) -> Self {
-                        self.map_request(|request| request.#opt_idents(#opt_idents))
-                    }
-                )*
-            }
-        }
-    };
-
-    Ok(quote! {
-        #[doc = #summary]
-        #[doc = ""]
-        #(#[doc = #description])*
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(
-                #[doc = #field_docs]
-                #serde_attrs
-                pub #fields: #types,
-            )*
-        }
-
+    let backs = checked_values(op);
+    quote! {
         impl #name {
             #[doc = #new_doc]
             #[allow(clippy::new_without_default)]
@@ -645,7 +469,147 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
                 ::std::result::Result::Ok(#name { #(#fields: #backs),* })
             }
         }
+    }
+}
 
+/// The statements that record the parameters that are typed ids on the tracing span.
+fn span_ids(op: &Op) -> Vec<TokenStream> {
+    op.params
+        .iter()
+        .filter_map(|p| {
+            let Shape::Value { rust_type, .. } = &p.shape else {
+                return None;
+            };
+            let (_, id_field) = SPAN_IDS
+                .iter()
+                .find(|(suffix, _)| rust_type.ends_with(suffix))?;
+            let id_field = format_ident!("{}", id_field);
+            let f = format_ident!("{}", p.field);
+            Some(if p.required {
+                quote!(ids.#id_field = ::std::option::Option::Some(#f);)
+            } else {
+                quote!(ids.#id_field = #f;)
+            })
+        })
+        .collect()
+}
+
+/// The request body expression, if the operation has a body.
+fn body_expr(op: &Op) -> Option<TokenStream> {
+    match &op.body {
+        Body::None => None,
+        Body::Empty(ty) => {
+            let ty = format_ident!("{}", ty);
+            Some(quote!(::salesflow_api::types::#ty {}))
+        }
+        Body::Object(ty) => {
+            let ty = format_ident!("{}", ty);
+            let body_fields: Vec<_> = op
+                .params
+                .iter()
+                .filter(|p| p.location == Location::Body)
+                .map(|p| format_ident!("{}", p.field))
+                .collect();
+            Some(quote!(::salesflow_api::types::#ty { #(#body_fields: #body_fields.clone()),* }))
+        }
+    }
+}
+
+/// The arguments of the generated method, in its order: progenitor orders path parameters,
+/// then query parameters by name, then the body.
+fn call_args(op: &Op, has_body: bool) -> Vec<TokenStream> {
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| p.location != Location::Body) {
+        args.push((p.field.clone(), call_arg(p)));
+    }
+    if has_body {
+        args.push(("body".to_owned(), quote!(&body)));
+    }
+    let mut path_args: Vec<_> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .map(|p| p.field.clone())
+        .collect();
+    let mut query_args: Vec<_> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| p.field.clone())
+        .collect();
+    query_args.sort_by_key(|f| {
+        op.params
+            .iter()
+            .find(|p| p.field == *f)
+            .map(|p| p.wire.clone())
+            .unwrap_or_default()
+    });
+    path_args.extend(query_args);
+    if has_body {
+        path_args.push("body".to_owned());
+    }
+    path_args
+        .iter()
+        .filter_map(|name| args.iter().find(|(n, _)| n == name).map(|(_, a)| a.clone()))
+        .collect()
+}
+
+/// The statements that send the checked parameters: one call, or one per batch.
+fn execute(op: &Op) -> TokenStream {
+    let method = format_ident!("{}", op.snake);
+    let body_expr = body_expr(op);
+    let ordered = call_args(op, body_expr.is_some());
+    let status_check = if op.response.status_body {
+        quote!(.and_then(|message| client.check_status_body(OPERATION, message)))
+    } else {
+        quote!()
+    };
+    match &op.batch {
+        None => {
+            let body_let = body_expr.as_ref().map(|b| quote!(let body = #b;));
+            quote! {
+                #body_let
+                let api = client.api(&options);
+                client
+                    .execute(OPERATION, ids, &options, || api.#method(#(#ordered),*))
+                    .await
+                    #status_check
+            }
+        }
+        Some((batch_field, size)) => {
+            let batch_ident = format_ident!("{}", batch_field);
+            let size = *size as usize;
+            let others = field_idents(op.params.iter().filter(|p| p.field != *batch_field));
+            let body = body_expr.unwrap_or_else(|| quote!(()));
+            quote! {
+                let batches: ::std::vec::Vec<::std::vec::Vec<_>> =
+                    #batch_ident.chunks(#size).map(<[_]>::to_vec).collect();
+                crate::bulk::concat_batches(batches, |#batch_ident| {
+                    let client = client.clone();
+                    let options = options.clone();
+                    #(let #others = #others.clone();)*
+                    async move {
+                        let body = #body;
+                        let api = client.api(&options);
+                        client
+                            .execute(OPERATION, ids, &options, || api.#method(#(#ordered),*))
+                            .await
+                    }
+                })
+                .await
+            }
+        }
+    }
+}
+
+/// `impl Sealed for Name` and `impl Request for Name`: checks, then sends.
+fn request_impl(op: &Op, checks: &[TokenStream]) -> TokenStream {
+    let name = format_ident!("{}", op.pascal);
+    let fields = field_idents(&op.params);
+    let response = response_type(op);
+    let ids = span_ids(op);
+    let execute = execute(op);
+    quote! {
         impl crate::call::sealed::Sealed for #name {}
 
         impl crate::Request for #name {
@@ -672,28 +636,121 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
                 }
             }
         }
+    }
+}
 
+/// The docs of the `Client` method after its summary and first paragraph: what it answers,
+/// the status body, retries, batches, setters.
+fn method_docs(op: &Op) -> Vec<String> {
+    let retry_doc = if op.changes_state {
+        " It changes state, so it is retried only when the server surely did nothing (a 429, \
+         or no connection at all); see [`RetryPolicy`](crate::RetryPolicy)."
+    } else {
+        " It changes nothing, so it is retried on transient failures under the client's \
+         [`RetryPolicy`](crate::RetryPolicy)."
+    };
+    let batch_doc = op.batch.as_ref().map(|(field, size)| {
+        let wire = op
+            .params
+            .iter()
+            .find(|p| p.field == *field)
+            .map(|p| p.wire.clone())
+            .unwrap_or_default();
+        format!(
+            " Any number of `{wire}` may be given: they are sent in requests of at most {size} \
+             (the spec's `maxItems`), a few at a time, and the answers are concatenated in \
+             order."
+        )
+    });
+    let status_doc = op.response.status_body.then_some(
+        " The answer is the vendor's status body; a `Status` of 400 or more is returned as an \
+         [`Error::Api`](crate::Error::Api), even under HTTP 200.",
+    );
+    let optional: Vec<&Param> = op.optional().collect();
+    let setters_doc = if optional.is_empty() {
+        " The returned [`Call`](crate::Call) takes per-call options (`timeout`, `retry_policy`) \
+         and is sent by `.await`."
+            .to_owned()
+    } else {
+        format!(
+            " The returned [`Call`](crate::Call) sets the optional parameters ({}) and per-call \
+             options (`timeout`, `retry_policy`), and is sent by `.await`.",
+            optional
+                .iter()
+                .map(|p| format!("[`{0}`](crate::Call::<ops::{1}>::{0})", p.field, op.pascal))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let mut docs = vec![answer_doc(op)];
+    docs.extend(status_doc.map(str::to_owned));
+    docs.push(retry_doc.to_owned());
+    docs.extend(batch_doc);
+    docs.push(String::new());
+    docs.push(setters_doc);
+    docs.push(String::new());
+    docs
+}
+
+/// `impl Client { pub fn name(...) -> Call<ops::Name> }`.
+fn client_method(op: &Op) -> TokenStream {
+    let name = format_ident!("{}", op.pascal);
+    let method = format_ident!("{}", op.snake);
+    let required: Vec<&Param> = op.required().collect();
+    let req_idents = field_idents(required.iter().copied());
+    let req_inputs: Vec<TokenStream> = required.iter().map(|p| input(p).0).collect();
+    let summary = summary_doc(op);
+    let example_args: Option<Vec<String>> = required.iter().map(|p| example_arg(p)).collect();
+    let example = example_args.map(|args| {
+        format!(
+            "```no_run\n# async fn demo(client: salesflow::Client) -> Result<(), salesflow::Error> {{\nlet answer = client.{}({}).await?;\n# Ok(()) }}\n```",
+            op.snake,
+            args.join(", ")
+        )
+    });
+    let example = example
+        .into_iter()
+        .flat_map(|e| doc_lines(&e))
+        .collect::<Vec<_>>();
+    let aliases = [op.vendor_name.as_str(), op.id.as_str()];
+    let first_paragraph = op.description.split("\n\n").next().unwrap_or_default();
+    let first_paragraph = doc_lines(first_paragraph);
+    let docs = method_docs(op);
+    quote! {
         impl crate::Client {
             #[doc = #summary]
             #[doc = ""]
             #(#[doc = #first_paragraph])*
             #[doc = ""]
-            #[doc = #returns]
-            #(#[doc = #status_doc])*
-            #[doc = #retry_doc]
-            #(#[doc = #batch_doc])*
-            #[doc = ""]
-            #[doc = #setters_doc]
-            #[doc = ""]
+            #(#[doc = #docs])*
             #(#[doc = #example])*
             #(#[doc(alias = #aliases)])*
             pub fn #method(&self, #(#req_idents: #req_inputs),*) -> crate::Call<ops::#name> {
                 crate::Call::new(self.clone(), ops::#name::new(#(#req_idents),*))
             }
         }
+    }
+}
 
-        #call_setters
-    })
+/// `impl Call<ops::Name>`: a setter per optional parameter (none without one).
+fn call_setters(op: &Op) -> TokenStream {
+    if op.optional().next().is_none() {
+        return quote!();
+    }
+    let name = format_ident!("{}", op.pascal);
+    let opt_idents = field_idents(op.optional());
+    let opt_inputs: Vec<TokenStream> = op.optional().map(|p| input(p).0).collect();
+    let opt_docs = setter_docs(op);
+    quote! {
+        impl crate::Call<ops::#name> {
+            #(
+                #[doc = #opt_docs]
+                pub fn #opt_idents(self, #opt_idents: #opt_inputs) -> Self {
+                    self.map_request(|request| request.#opt_idents(#opt_idents))
+                }
+            )*
+        }
+    }
 }
 
 /// What an operation answers, for docs: `a [`Webhook`](crate::Webhook)`.
@@ -734,7 +791,38 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
     for op in &model.operations {
         per_op.push(operation(op)?);
     }
-    // Each operation's struct goes into `ops`, its impls beside it.
+    let (structs, impls) = split_items(per_op)?;
+    let variants: Vec<_> = model
+        .operations
+        .iter()
+        .map(|o| format_ident!("{}", o.pascal))
+        .collect();
+    let examples = model
+        .operations
+        .iter()
+        .map(example_json)
+        .collect::<Result<Vec<_>, _>>()?;
+    let response_structs: Vec<_> = model
+        .response_structs
+        .iter()
+        .map(|n| format_ident!("{}", n))
+        .collect();
+    let ops_mod = ops_mod(&response_structs, &structs);
+    let any_request = any_request(&variants);
+    let any_answer = any_answer(&variants);
+    let any_request_impl = any_request_impl(&variants, &examples);
+    Ok(quote! {
+        #ops_mod
+        #(#impls)*
+        #any_request
+        #any_answer
+        #any_request_impl
+    })
+}
+
+/// Each operation's items: its struct (and the impls on it) go into `ops`, the other impls
+/// beside it.
+fn split_items(per_op: Vec<TokenStream>) -> Result<(Vec<syn::Item>, Vec<syn::Item>), Error> {
     let mut structs = Vec::new();
     let mut impls = Vec::new();
     for tokens in per_op {
@@ -756,24 +844,12 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
             }
         }
     }
+    Ok((structs, impls))
+}
 
-    let variants: Vec<_> = model
-        .operations
-        .iter()
-        .map(|o| format_ident!("{}", o.pascal))
-        .collect();
-    let examples = model
-        .operations
-        .iter()
-        .map(example_json)
-        .collect::<Result<Vec<_>, _>>()?;
-    let response_structs: Vec<_> = model
-        .response_structs
-        .iter()
-        .map(|n| format_ident!("{}", n))
-        .collect();
-
-    Ok(quote! {
+/// The re-export of the response types and `mod ops`, the parameter structs.
+fn ops_mod(response_structs: &[proc_macro2::Ident], structs: &[syn::Item]) -> TokenStream {
+    quote! {
         /// The types the API answers with, generated from the spec's schemas (see
         /// `salesflow_api::types`). They keep the fields this version does not know in
         /// `extra`, and are `#[non_exhaustive]`: build one with `Default` and set its fields.
@@ -788,9 +864,12 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
         pub mod ops {
             #(#structs)*
         }
+    }
+}
 
-        #(#impls)*
-
+/// `enum AnyRequest` and its `From` impls.
+fn any_request(variants: &[proc_macro2::Ident]) -> TokenStream {
+    quote! {
         /// The parameters of any operation: what code that handles every operation alike (the
         /// CLI, tests driven by the spec's examples) passes around.
         #[derive(Clone, Debug, PartialEq)]
@@ -809,7 +888,12 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
                 }
             }
         )*
+    }
+}
 
+/// `enum AnyAnswer`, its `Debug` and its methods.
+fn any_answer(variants: &[proc_macro2::Ident]) -> TokenStream {
+    quote! {
         /// The answer of any operation, typed ([`AnyRequest::send`]): what code that handles
         /// every operation alike receives. `Debug` shows the answer itself.
         #[derive(Clone, PartialEq)]
@@ -852,7 +936,12 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
                 }
             }
         }
+    }
+}
 
+/// The methods of `AnyRequest`.
+fn any_request_impl(variants: &[proc_macro2::Ident], examples: &[String]) -> TokenStream {
+    quote! {
         impl AnyRequest {
             /// The operation.
             pub fn operation(&self) -> ::salesflow_api::operations::Operation {
@@ -936,7 +1025,7 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
                 }
             }
         }
-    })
+    }
 }
 
 /// The markdown table of every operation that opens the rustdoc of `salesflow::Client`.

@@ -9,6 +9,76 @@ use super::model::{Host, Model};
 
 /// The tokens of `crates/salesflow-api/src/generated/operations.rs`.
 pub fn tokens(model: &Model) -> TokenStream {
+    let api_version = api_version(model);
+    let operation_enum = operation_enum(model);
+    let operation_impl = operation_impl(model);
+    quote! {
+        use crate::operations::Host;
+
+        #api_version
+        #operation_enum
+        #operation_impl
+    }
+}
+
+/// `API_VERSION`.
+fn api_version(model: &Model) -> TokenStream {
+    let api_version = &model.api_version;
+    let version_doc = format!(
+        " The version of the vendor's API this SDK was generated from (`info.version` of \
+         `spec/salesflow.yaml`): `{api_version}`. Every request carries it in the `api-version` \
+         header."
+    );
+    quote! {
+        #[doc = #version_doc]
+        pub const API_VERSION: &str = #api_version;
+    }
+}
+
+/// `enum Operation`, a variant per operation with its summary as docs.
+fn operation_enum(model: &Model) -> TokenStream {
+    let ops = &model.operations;
+    let variants: Vec<_> = ops.iter().map(|o| format_ident!("{}", o.pascal)).collect();
+    let docs: Vec<String> = ops
+        .iter()
+        .map(|o| {
+            let host = match o.host {
+                Host::App => "app",
+                Host::Mvc => "mvc",
+            };
+            let first = o.description.split("\n\n").next().unwrap_or_default();
+            format!(
+                " **{}** (`{}`): `{} {}` on the `{host}` host{}.\n\n{}",
+                o.vendor_name,
+                o.id,
+                o.method,
+                o.path,
+                if o.changes_state {
+                    ", changes state"
+                } else {
+                    ""
+                },
+                first.replace('\n', " ")
+            )
+        })
+        .collect();
+    quote! {
+        /// An operation of the Salesflow API: the one name of an operation in errors, tracing
+        /// spans, the mock's faults and request log. It displays and serializes as the spec's
+        /// `operationId` (`getCampaignStatistics`); the `salesflow` crate's method for it is the
+        /// snake case of that id (`get_campaign_statistics`).
+        ///
+        /// The enum is exhaustive on purpose: code that matches on it must handle an operation
+        /// the vendor adds (a new variant comes with a minor version bump).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Operation {
+            #(#[doc = #docs] #variants,)*
+        }
+    }
+}
+
+/// `impl Operation`: what the spec says about each operation.
+fn operation_impl(model: &Model) -> TokenStream {
     let ops = &model.operations;
     let variants: Vec<_> = ops.iter().map(|o| format_ident!("{}", o.pascal)).collect();
     let ids: Vec<&str> = ops.iter().map(|o| o.id.as_str()).collect();
@@ -37,55 +107,9 @@ pub fn tokens(model: &Model) -> TokenStream {
         .collect();
     let account: Vec<bool> = ops.iter().map(|o| o.needs_account_id).collect();
     let changes: Vec<bool> = ops.iter().map(|o| o.changes_state).collect();
-    let docs: Vec<String> = ops
-        .iter()
-        .map(|o| {
-            let host = match o.host {
-                Host::App => "app",
-                Host::Mvc => "mvc",
-            };
-            let first = o.description.split("\n\n").next().unwrap_or_default();
-            format!(
-                " **{}** (`{}`): `{} {}` on the `{host}` host{}.\n\n{}",
-                o.vendor_name,
-                o.id,
-                o.method,
-                o.path,
-                if o.changes_state {
-                    ", changes state"
-                } else {
-                    ""
-                },
-                first.replace('\n', " ")
-            )
-        })
-        .collect();
-    let api_version = &model.api_version;
-    let version_doc = format!(
-        " The version of the vendor's API this SDK was generated from (`info.version` of \
-         `spec/salesflow.yaml`): `{api_version}`. Every request carries it in the `api-version` \
-         header."
-    );
     let count = ops.len();
     let all_doc = format!(" Every operation, in the spec's order ({count} in this version).");
     quote! {
-        use crate::operations::Host;
-
-        #[doc = #version_doc]
-        pub const API_VERSION: &str = #api_version;
-
-        /// An operation of the Salesflow API: the one name of an operation in errors, tracing
-        /// spans, the mock's faults and request log. It displays and serializes as the spec's
-        /// `operationId` (`getCampaignStatistics`); the `salesflow` crate's method for it is the
-        /// snake case of that id (`get_campaign_statistics`).
-        ///
-        /// The enum is exhaustive on purpose: code that matches on it must handle an operation
-        /// the vendor adds (a new variant comes with a minor version bump).
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Operation {
-            #(#[doc = #docs] #variants,)*
-        }
-
         impl Operation {
             #[doc = #all_doc]
             pub const ALL: &'static [Operation] = &[#(Operation::#variants),*];

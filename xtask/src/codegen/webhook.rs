@@ -28,12 +28,14 @@
 use std::collections::BTreeMap;
 
 use heck::ToPascalCase;
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_yaml::Value;
+use serde_json::Value;
 
 use super::post::{deserialize_impl, FieldInfo};
 use super::Error;
+use crate::spec::{self, SchemaRef};
 
 /// Where the generated open enums live, relative to the workspace root.
 pub const ENUMS_PATH: &str = "crates/salesflow-webhook-types/src/generated/enums.rs";
@@ -41,36 +43,27 @@ pub const ENUMS_PATH: &str = "crates/salesflow-webhook-types/src/generated/enums
 pub const PAYLOAD_PATH: &str = "crates/salesflow-webhook-types/src/generated/payload.rs";
 /// The schema of the webhook payload.
 pub const PAYLOAD_SCHEMA: &str = "WebhookPayload";
+/// The extension that makes a schema an open enum, and describes its values.
+const VALUES: &str = "x-salesflow-values";
 
 fn err(what: impl Into<String>) -> Error {
     Error::Spec(what.into())
 }
 
-fn schemas(spec: &Value) -> Result<&serde_yaml::Mapping, Error> {
-    spec["components"]["schemas"]
-        .as_mapping()
-        .ok_or_else(|| err("no components.schemas"))
-}
-
-fn key_text(key: &Value) -> String {
-    match key {
-        Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
+/// The component schema `name`, if the spec has it (written in place).
+fn component<'s>(spec: &'s OpenAPI, name: &str) -> Option<&'s Schema> {
+    match spec.components.as_ref()?.schemas.get(name)? {
+        ReferenceOr::Item(schema) => Some(schema),
+        ReferenceOr::Reference { .. } => None,
     }
 }
 
-/// The names of the open enums (schemas with `x-salesflow-values`), for the progenitor
-/// replacements: they are types of `salesflow-webhook-types`.
-pub fn open_enum_names(spec_text: &str) -> Result<Vec<String>, Error> {
-    let spec: Value = serde_yaml::from_str(spec_text).map_err(|e| err(e.to_string()))?;
-    Ok(schemas(&spec)?
-        .iter()
-        .filter(|(_, s)| s.get("x-salesflow-values").is_some())
-        .map(|(k, _)| key_text(k))
-        .collect())
+/// A listed value as text: a string as it is, a number as written.
+fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// A doc comment's lines, as `///` lines indented by `indent`.
@@ -92,28 +85,54 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
+/// A string extension of a schema (`x-salesflow-prefix`).
+fn extension<'a>(schema: &'a Schema, key: &str) -> Option<&'a str> {
+    schema
+        .schema_data
+        .extensions
+        .get(key)
+        .and_then(Value::as_str)
+}
+
+/// The values an `enum` lists, as JSON.
+fn enum_values(schema: &Schema) -> Option<Vec<Value>> {
+    let values: Vec<Value> = match &schema.schema_kind {
+        SchemaKind::Any(a) => a.enumeration.clone(),
+        SchemaKind::Type(Type::String(t)) => {
+            t.enumeration.iter().map(|v| v.clone().into()).collect()
+        }
+        SchemaKind::Type(Type::Integer(t)) => t.enumeration.iter().map(|v| (*v).into()).collect(),
+        _ => return None,
+    };
+    (!values.is_empty()).then_some(values)
+}
+
 /// The listed values of an open enum, in the spec's order, as text.
-fn listed(name: &str, schema: &Value) -> Result<Vec<String>, Error> {
-    let values = schema["anyOf"][0]["enum"].as_sequence().ok_or_else(|| {
-        err(format!(
-            "{name}: `x-salesflow-values` needs the open-enum form, `anyOf: [{{enum: [...]}}, {{type: ...}}]`"
-        ))
-    })?;
+fn listed(name: &str, schema: &Schema) -> Result<Vec<String>, Error> {
+    let any_of = match &schema.schema_kind {
+        SchemaKind::AnyOf { any_of } => any_of.as_slice(),
+        SchemaKind::Any(a) => a.any_of.as_slice(),
+        _ => &[],
+    };
+    let values = any_of
+        .first()
+        .and_then(|m| m.split().ok())
+        .and_then(enum_values)
+        .ok_or_else(|| {
+            err(format!(
+                "{name}: `{VALUES}` needs the open-enum form, `anyOf: [{{enum: [...]}}, {{type: ...}}]`"
+            ))
+        })?;
     Ok(values.iter().map(key_text).collect())
 }
 
 /// The entry of `value` in `x-salesflow-values`.
-fn entry<'a>(schema: &'a Value, value: &str) -> Option<&'a Value> {
-    schema["x-salesflow-values"]
-        .as_mapping()?
-        .iter()
-        .find(|(k, _)| key_text(k) == value)
-        .map(|(_, v)| v)
+fn entry<'a>(schema: &'a Schema, value: &str) -> Option<&'a Value> {
+    schema.schema_data.extensions.get(VALUES)?.get(value)
 }
 
 /// `generated/enums.rs`: one `string_enum!` per open string enum and one `run_on!`.
-pub fn enums_file(spec_text: &str) -> Result<String, Error> {
-    let spec: Value = serde_yaml::from_str(spec_text).map_err(|e| err(e.to_string()))?;
+pub fn enums_file(spec: &OpenAPI) -> Result<String, Error> {
     let mut out = String::from(
         "// @generated by `cargo xtask codegen` from spec/salesflow.yaml: the open enums (every schema\n\
          // with `x-salesflow-values`), through the macros of `enums.rs`.\n\
@@ -121,85 +140,27 @@ pub fn enums_file(spec_text: &str) -> Result<String, Error> {
          // `cargo xtask codegen --check` fails in CI when this file is stale.\n",
     );
     let mut run_on = false;
-    for (key, schema) in schemas(&spec)? {
-        let name = key_text(key);
-        let Some(values) = schema.get("x-salesflow-values") else {
+    for (name, schema) in spec.components.iter().flat_map(|c| &c.schemas) {
+        let ReferenceOr::Item(schema) = schema else {
             continue;
         };
-        let listed = listed(&name, schema)?;
-        if let Some(map) = values.as_mapping() {
-            for k in map.keys() {
-                if !listed.contains(&key_text(k)) {
-                    return Err(err(format!(
-                        "{name}: `x-salesflow-values` has `{}`, which its `enum` does not list",
-                        key_text(k)
-                    )));
-                }
-            }
-        }
-        let description = str_of(schema, "description").unwrap_or_default();
-        match str_of(schema, "type") {
+        let Some(values) = schema.schema_data.extensions.get(VALUES) else {
+            continue;
+        };
+        let listed = listed(name, schema)?;
+        check_values(name, values, &listed)?;
+        let description = schema
+            .schema_data
+            .description
+            .as_deref()
+            .unwrap_or_default();
+        match spec::type_and_format(schema).0 {
             Some("string") => {
-                let prefix = str_of(schema, "x-salesflow-prefix").unwrap_or_default();
-                out.push_str("\nstring_enum! {\n");
-                out.push_str(&doc_lines(description, "    "));
-                out.push_str(&format!("    pub enum {name} {{\n"));
-                for value in &listed {
-                    let e = entry(schema, value);
-                    let variant = e
-                        .and_then(|e| str_of(e, "variant"))
-                        .map(str::to_owned)
-                        .unwrap_or_else(|| {
-                            value.strip_prefix(prefix).unwrap_or(value).to_pascal_case()
-                        });
-                    if let Some(d) = e.and_then(|e| str_of(e, "description")) {
-                        out.push_str(&doc_lines(d, "        "));
-                    }
-                    out.push_str(&format!("        {variant} = {value:?},\n"));
-                }
-                out.push_str("    }\n}\n");
+                out.push_str(&string_enum(name, schema, &listed, description));
             }
             Some("integer") if name == "RunOn" => {
                 run_on = true;
-                out.push_str("\nrun_on! {\n");
-                for value in &listed {
-                    let code: i64 = value
-                        .parse()
-                        .map_err(|_| err(format!("RunOn: `{value}` is not an integer code")))?;
-                    let e = entry(schema, value).ok_or_else(|| {
-                        err(format!(
-                            "RunOn: code {code} has no entry in `x-salesflow-values` (at least its `name`)"
-                        ))
-                    })?;
-                    let event = str_of(e, "name").ok_or_else(|| {
-                        err(format!(
-                            "RunOn: code {code} has no `name` in `x-salesflow-values`"
-                        ))
-                    })?;
-                    let opt = |key: &str| match str_of(e, key) {
-                        Some(v) => format!("Some({v:?})"),
-                        None => "None".to_owned(),
-                    };
-                    let aliases: Vec<String> = e
-                        .get("aliases")
-                        .and_then(Value::as_sequence)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .map(|a| format!("{a:?}"))
-                        .collect();
-                    let what = str_of(e, "description").unwrap_or("An event.");
-                    out.push_str(&doc_lines(&format!("{code}, `{event}`: {what}"), "    "));
-                    out.push_str(&format!(
-                        "    {} = {code} {{\n        name: {event:?},\n        payload_name: {},\n        assumed_payload_name: {},\n        segment: {},\n        aliases: [{}],\n    }}\n",
-                        event.to_pascal_case(),
-                        opt("payload-name"),
-                        opt("assumed-payload-name"),
-                        opt("segment"),
-                        aliases.join(", "),
-                    ));
-                }
-                out.push_str("}\n");
+                out.push_str(&run_on_macro(schema, &listed)?);
             }
             other => {
                 return Err(err(format!(
@@ -212,6 +173,85 @@ pub fn enums_file(spec_text: &str) -> Result<String, Error> {
     if !run_on {
         return Err(err("the spec has no `RunOn` with `x-salesflow-values`"));
     }
+    Ok(out)
+}
+
+/// Checks that `x-salesflow-values` describes only values the enum lists.
+fn check_values(name: &str, values: &Value, listed: &[String]) -> Result<(), Error> {
+    for k in values.as_object().into_iter().flat_map(|map| map.keys()) {
+        if !listed.contains(k) {
+            return Err(err(format!(
+                "{name}: `{VALUES}` has `{k}`, which its `enum` does not list"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The `string_enum!` of an open string enum.
+fn string_enum(name: &str, schema: &Schema, listed: &[String], description: &str) -> String {
+    let mut out = String::new();
+    let prefix = extension(schema, "x-salesflow-prefix").unwrap_or_default();
+    out.push_str("\nstring_enum! {\n");
+    out.push_str(&doc_lines(description, "    "));
+    out.push_str(&format!("    pub enum {name} {{\n"));
+    for value in listed {
+        let e = entry(schema, value);
+        let variant = e
+            .and_then(|e| str_of(e, "variant"))
+            .map(str::to_owned)
+            .unwrap_or_else(|| value.strip_prefix(prefix).unwrap_or(value).to_pascal_case());
+        if let Some(d) = e.and_then(|e| str_of(e, "description")) {
+            out.push_str(&doc_lines(d, "        "));
+        }
+        out.push_str(&format!("        {variant} = {value:?},\n"));
+    }
+    out.push_str("    }\n}\n");
+    out
+}
+
+/// The `run_on!` of `RunOn`: a variant per event code.
+fn run_on_macro(schema: &Schema, listed: &[String]) -> Result<String, Error> {
+    let mut out = String::new();
+    out.push_str("\nrun_on! {\n");
+    for value in listed {
+        let code: i64 = value
+            .parse()
+            .map_err(|_| err(format!("RunOn: `{value}` is not an integer code")))?;
+        let e = entry(schema, value).ok_or_else(|| {
+            err(format!(
+                "RunOn: code {code} has no entry in `x-salesflow-values` (at least its `name`)"
+            ))
+        })?;
+        let event = str_of(e, "name").ok_or_else(|| {
+            err(format!(
+                "RunOn: code {code} has no `name` in `x-salesflow-values`"
+            ))
+        })?;
+        let opt = |key: &str| match str_of(e, key) {
+            Some(v) => format!("Some({v:?})"),
+            None => "None".to_owned(),
+        };
+        let aliases: Vec<String> = e
+            .get("aliases")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|a| format!("{a:?}"))
+            .collect();
+        let what = str_of(e, "description").unwrap_or("An event.");
+        out.push_str(&doc_lines(&format!("{code}, `{event}`: {what}"), "    "));
+        out.push_str(&format!(
+            "    {} = {code} {{\n        name: {event:?},\n        payload_name: {},\n        assumed_payload_name: {},\n        segment: {},\n        aliases: [{}],\n    }}\n",
+            event.to_pascal_case(),
+            opt("payload-name"),
+            opt("assumed-payload-name"),
+            opt("segment"),
+            aliases.join(", "),
+        ));
+    }
+    out.push_str("}\n");
     Ok(out)
 }
 
@@ -235,39 +275,59 @@ struct Field {
     leaf: bool,
 }
 
-/// The Rust type of a payload property, collecting nested structs into `structs`.
+/// The component schema a payload property refers to: its `$ref`, or `allOf: [$ref]`.
+fn reference_of(prop: &ReferenceOr<Box<Schema>>) -> Option<&str> {
+    let all_of = match prop.split() {
+        Err(reference) => return Some(reference),
+        Ok(schema) => match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of.as_slice(),
+            SchemaKind::Any(a) => a.all_of.as_slice(),
+            _ => &[],
+        },
+    };
+    all_of.first().and_then(|m| m.split().err())
+}
+
+/// The Rust type of a payload property that refers to a component schema: an open enum or a
+/// hand-written type.
+fn referred_type(spec: &OpenAPI, context: &str, reference: &str) -> Result<TokenStream, Error> {
+    let name = reference
+        .strip_prefix(spec::SCHEMAS)
+        .ok_or_else(|| err(format!("{context}: `$ref: {reference}`")))?;
+    let open_enum =
+        component(spec, name).is_some_and(|s| s.schema_data.extensions.contains_key(VALUES));
+    if open_enum {
+        let ident = format_ident!("{}", name);
+        return Ok(quote!(crate::#ident));
+    }
+    if let Some((_, rust)) = super::REPLACEMENTS.iter().find(|(s, _)| *s == name) {
+        let local = rust.replace("::salesflow_webhook_types::", "crate::");
+        let ty: syn::Type = syn::parse_str(&local).map_err(|e| err(e.to_string()))?;
+        return Ok(quote!(#ty));
+    }
+    Err(err(format!(
+        "{context}: `$ref` to `{name}`, neither an open enum nor a schema mapped onto a \
+         hand-written type"
+    )))
+}
+
+/// The Rust type of a payload property, and whether it is a date; nested structs go into
+/// `structs`.
 fn field_type(
-    spec: &Value,
+    spec: &OpenAPI,
     context: &str,
-    prop: &Value,
+    prop: &ReferenceOr<Box<Schema>>,
     structs: &mut Vec<Struct>,
 ) -> Result<(TokenStream, bool), Error> {
-    let reference = prop
-        .get("$ref")
-        .or_else(|| prop["allOf"][0].get("$ref"))
-        .and_then(Value::as_str);
-    if let Some(reference) = reference {
-        let name = reference
-            .strip_prefix("#/components/schemas/")
-            .ok_or_else(|| err(format!("{context}: `$ref: {reference}`")))?;
-        let target = &spec["components"]["schemas"][name];
-        if target.get("x-salesflow-values").is_some() {
-            let ident = format_ident!("{}", name);
-            return Ok((quote!(crate::#ident), false));
-        }
-        if let Some((_, rust)) = super::REPLACEMENTS.iter().find(|(s, _)| *s == name) {
-            let local = rust.replace("::salesflow_webhook_types::", "crate::");
-            let ty: syn::Type = syn::parse_str(&local).map_err(|e| err(e.to_string()))?;
-            return Ok((quote!(#ty), false));
-        }
-        return Err(err(format!(
-            "{context}: `$ref` to `{name}`, neither an open enum nor a schema mapped onto a \
-             hand-written type"
-        )));
+    if let Some(reference) = reference_of(prop) {
+        return Ok((referred_type(spec, context, reference)?, false));
     }
-    let ty = str_of(prop, "type").ok_or_else(|| err(format!("{context}: no `type`")))?;
-    let format = str_of(prop, "format");
-    Ok(match (ty, format) {
+    let schema = prop
+        .split()
+        .map_err(|r| err(format!("{context}: `$ref: {r}`")))?;
+    let (ty, format) = spec::type_and_format(schema);
+    let ty = ty.ok_or_else(|| err(format!("{context}: no `type`")))?;
+    Ok(match (ty, format.as_deref()) {
         ("string", Some("date-time")) => (quote!(::chrono::DateTime<::chrono::FixedOffset>), true),
         ("string", _) => (quote!(::std::string::String), false),
         ("integer", Some("int32")) => (quote!(i32), false),
@@ -275,19 +335,25 @@ fn field_type(
         ("number", _) => (quote!(f64), false),
         ("boolean", _) => (quote!(bool), false),
         ("array", _) => {
-            let (item, date) = field_type(spec, &format!("{context}[]"), &prop["items"], structs)?;
+            let items = match &schema.schema_kind {
+                SchemaKind::Type(Type::Array(a)) => a.items.as_ref(),
+                SchemaKind::Any(a) => a.items.as_ref(),
+                _ => None,
+            };
+            let items = items.ok_or_else(|| err(format!("{context}[]: no `type`")))?;
+            let (item, date) = field_type(spec, &format!("{context}[]"), items, structs)?;
             if date {
                 return Err(err(format!("{context}: an array of dates")));
             }
             (quote!(::std::vec::Vec<#item>), false)
         }
         ("object", _) => {
-            let title = str_of(prop, "title").ok_or_else(|| {
+            let title = schema.schema_data.title.as_deref().ok_or_else(|| {
                 err(format!(
                     "{context}: an inline object needs a `title`, its struct's name"
                 ))
             })?;
-            read_struct(spec, title, prop, structs)?;
+            read_struct(spec, title, schema, structs)?;
             let ident = format_ident!("{}", title);
             (quote!(#ident), false)
         }
@@ -295,56 +361,68 @@ fn field_type(
     })
 }
 
+/// The properties and `required` list of an object schema.
+type Object<'s> = (
+    &'s indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+    &'s [String],
+);
+
+fn object(schema: &Schema) -> Option<Object<'_>> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => Some((&o.properties, &o.required)),
+        SchemaKind::Any(a) if !a.properties.is_empty() => Some((&a.properties, &a.required)),
+        _ => None,
+    }
+}
+
 fn read_struct(
-    spec: &Value,
+    spec: &OpenAPI,
     name: &str,
-    schema: &Value,
+    schema: &Schema,
     structs: &mut Vec<Struct>,
 ) -> Result<(), Error> {
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_sequence)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let (properties, required) =
+        object(schema).ok_or_else(|| err(format!("{name}: no properties")))?;
     let index = structs.len();
     structs.push(Struct {
         name: name.to_owned(),
-        description: str_of(schema, "description")
+        description: schema
+            .schema_data
+            .description
+            .as_deref()
             .unwrap_or_default()
             .trim()
             .to_owned(),
         fields: Vec::new(),
     });
     let mut fields = Vec::new();
-    for (key, prop) in schema["properties"]
-        .as_mapping()
-        .ok_or_else(|| err(format!("{name}: no properties")))?
-    {
-        let wire = key_text(key);
-        let snake = super::snake_case(&wire);
+    for (wire, prop) in properties {
+        let snake = super::snake_case(wire);
         if snake == super::post::EXTRA_FIELD {
             return Err(err(format!(
                 "{name}.{wire}: the name of the unknown-fields map"
             )));
         }
         let (ty, date) = field_type(spec, &format!("{name}.{wire}"), prop, structs)?;
+        let own = prop.split().ok();
         let leaf = !date
-            && prop.get("$ref").is_none()
-            && prop.get("allOf").is_none()
-            && matches!(
-                str_of(prop, "type"),
-                Some("string" | "integer" | "number" | "boolean")
-            );
+            && reference_of(prop).is_none()
+            && own.is_some_and(|s| {
+                matches!(
+                    spec::type_and_format(s).0,
+                    Some("string" | "integer" | "number" | "boolean")
+                )
+            });
         fields.push(Field {
             ident: format_ident!("{}", snake),
-            description: str_of(prop, "description").map(|d| d.trim().to_owned()),
+            description: own
+                .and_then(|s| s.schema_data.description.as_deref())
+                .map(|d| d.trim().to_owned()),
             ty,
-            required: required.contains(&wire.as_str()),
+            required: required.contains(wire),
             date,
             leaf,
-            wire,
+            wire: wire.clone(),
         });
     }
     structs[index].fields = fields;
@@ -355,15 +433,71 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `generated/payload.rs`: the payload's structs and their `Deserialize`.
-pub fn payload_file(spec_text: &str) -> Result<String, Error> {
-    let spec: Value = serde_yaml::from_str(spec_text).map_err(|e| err(e.to_string()))?;
-    let schema = &spec["components"]["schemas"][PAYLOAD_SCHEMA];
-    if schema.is_null() {
-        return Err(err(format!("no schema `{PAYLOAD_SCHEMA}`")));
+/// A struct of the payload, with its docs and serde attributes.
+fn payload_struct(s: &Struct, ident: &syn::Ident) -> TokenStream {
+    let mut doc = s.description.clone();
+    let building = format!(
+        "Outside this crate, build one from [`{0}::default()`] and set the public fields \
+         (the struct is `#[non_exhaustive]`). Fields this version does not know, and known \
+         fields whose value has an unexpected shape, are kept in [`extra`]({0}::extra).",
+        s.name
+    );
+    doc.push_str("\n\n");
+    doc.push_str(&building);
+    let schema_description = one_line(&s.description);
+    let title = &s.name;
+    let fields = s.fields.iter().map(|f| {
+        let ident = &f.ident;
+        let wire = &f.wire;
+        let ty = &f.ty;
+        let ty = if f.required {
+            quote!(#ty)
+        } else {
+            quote!(::std::option::Option<#ty>)
+        };
+        let doc = match &f.description {
+            Some(d) => format!("`{wire}`: {d}"),
+            None => format!("`{wire}`."),
+        };
+        let skip = (!f.required).then(|| quote!(skip_serializing_if = "Option::is_none",));
+        let (with, schemars_with) = if f.date {
+            (
+                quote!(with = "crate::date::flexible_option",),
+                quote!(#[cfg_attr(feature = "schemars", schemars(with = "Option<crate::FlexibleDate>"))]),
+            )
+        } else {
+            (quote!(), quote!())
+        };
+        quote! {
+            #[doc = #doc]
+            #[serde(rename = #wire, #skip #with)]
+            #schemars_with
+            pub #ident: #ty,
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        #[cfg_attr(feature = "schemars", schemars(title = #title, description = #schema_description))]
+        #[non_exhaustive]
+        pub struct #ident {
+            #(#fields)*
+            /// Fields this version of the crate does not know, and known fields whose value
+            /// had an unexpected shape (the field is then `None`), by name, as received.
+            /// Serializing writes them back after the known fields.
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
     }
+}
+
+/// `generated/payload.rs`: the payload's structs and their `Deserialize`.
+pub fn payload_file(spec: &OpenAPI) -> Result<String, Error> {
+    let schema = component(spec, PAYLOAD_SCHEMA)
+        .ok_or_else(|| err(format!("no schema `{PAYLOAD_SCHEMA}`")))?;
     let mut structs = Vec::new();
-    read_struct(&spec, PAYLOAD_SCHEMA, schema, &mut structs)?;
+    read_struct(spec, PAYLOAD_SCHEMA, schema, &mut structs)?;
     let mut items = TokenStream::new();
     let mut names = BTreeMap::new();
     for s in &structs {
@@ -371,61 +505,7 @@ pub fn payload_file(spec_text: &str) -> Result<String, Error> {
             return Err(err(format!("two objects titled `{}`", s.name)));
         }
         let ident = format_ident!("{}", s.name);
-        let mut doc = s.description.clone();
-        let building = format!(
-            "Outside this crate, build one from [`{0}::default()`] and set the public fields \
-             (the struct is `#[non_exhaustive]`). Fields this version does not know, and known \
-             fields whose value has an unexpected shape, are kept in [`extra`]({0}::extra).",
-            s.name
-        );
-        doc.push_str("\n\n");
-        doc.push_str(&building);
-        let schema_description = one_line(&s.description);
-        let title = &s.name;
-        let fields = s.fields.iter().map(|f| {
-            let ident = &f.ident;
-            let wire = &f.wire;
-            let ty = &f.ty;
-            let ty = if f.required {
-                quote!(#ty)
-            } else {
-                quote!(::std::option::Option<#ty>)
-            };
-            let doc = match &f.description {
-                Some(d) => format!("`{wire}`: {d}"),
-                None => format!("`{wire}`."),
-            };
-            let skip = (!f.required).then(|| quote!(skip_serializing_if = "Option::is_none",));
-            let (with, schemars_with) = if f.date {
-                (
-                    quote!(with = "crate::date::flexible_option",),
-                    quote!(#[cfg_attr(feature = "schemars", schemars(with = "Option<crate::FlexibleDate>"))]),
-                )
-            } else {
-                (quote!(), quote!())
-            };
-            quote! {
-                #[doc = #doc]
-                #[serde(rename = #wire, #skip #with)]
-                #schemars_with
-                pub #ident: #ty,
-            }
-        });
-        items.extend(quote! {
-            #[doc = #doc]
-            #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-            #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-            #[cfg_attr(feature = "schemars", schemars(title = #title, description = #schema_description))]
-            #[non_exhaustive]
-            pub struct #ident {
-                #(#fields)*
-                /// Fields this version of the crate does not know, and known fields whose value
-                /// had an unexpected shape (the field is then `None`), by name, as received.
-                /// Serializing writes them back after the known fields.
-                #[serde(flatten)]
-                pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            }
-        });
+        items.extend(payload_struct(s, &ident));
         let infos: Vec<FieldInfo> = s
             .fields
             .iter()

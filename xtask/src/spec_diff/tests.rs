@@ -877,6 +877,22 @@ fn unreadable_specs_are_errors() {
         diff(BASE, &dangling).unwrap_err().0,
         "new spec: `$ref: #/components/schemas/Missing` points at nothing"
     );
+    // A key written twice: YAML values would keep one silently.
+    let twice = edit(
+        "      operationId: getContact\n",
+        "      operationId: getContact\n      operationId: readContact\n",
+    );
+    let error = diff(BASE, &twice).unwrap_err().0;
+    assert!(error.starts_with("new spec: not YAML"), "{error}");
+    assert!(error.contains("duplicate"), "{error}");
+    // What the generators cannot read either: a response without its `description`.
+    let undescribed = edit("          description: The contact.\n", "");
+    let error = diff(&undescribed, BASE).unwrap_err().0;
+    assert!(
+        error.starts_with("old spec: not an OpenAPI 3.0 document"),
+        "{error}"
+    );
+    assert!(error.contains("description"), "{error}");
 }
 
 #[test]
@@ -1045,36 +1061,52 @@ fn rating(cell: &str) -> Impact {
     }
 }
 
+/// BASE with an operation `startCampaign` added.
+fn op_added() -> String {
+    edit(
+        "  /statistics:\n",
+        "  /campaigns/start:\n    post:\n      operationId: startCampaign\n      responses:\n        \"200\":\n          description: Started.\n  /statistics:\n",
+    )
+}
+
+/// BASE with an optional query parameter `updatedFrom` added.
+fn optional_param() -> String {
+    edit(
+        "        - name: status\n",
+        "        - name: updatedFrom\n          in: query\n          schema: { type: string, format: date-time }\n        - name: status\n",
+    )
+}
+
+/// BASE with a required query parameter `accountId` added.
+fn required_param() -> String {
+    edit(
+        "        - name: status\n",
+        "        - name: accountId\n          in: query\n          required: true\n          schema: { type: integer, format: int64 }\n        - name: status\n",
+    )
+}
+
+/// BASE with a request field `Note` added, required or not.
+fn request_field(required: bool) -> String {
+    let text = edit(
+        "        Muted: { type: boolean, nullable: true }\n",
+        "        Muted: { type: boolean, nullable: true }\n        Note: { type: string }\n",
+    );
+    if required {
+        edit_text(
+            &text,
+            "required: [Name, Url]",
+            "required: [Name, Url, Note]",
+        )
+    } else {
+        text
+    }
+}
+
 /// The spec changes that each row of RELEASING.md's table stands for, as (old, new) pairs.
 fn table_cases(row: &str) -> Vec<(String, String)> {
     let base = BASE.to_string();
-    let op_added = edit(
-        "  /statistics:\n",
-        "  /campaigns/start:\n    post:\n      operationId: startCampaign\n      responses:\n        \"200\":\n          description: Started.\n  /statistics:\n",
-    );
-    let optional_param = edit(
-        "        - name: status\n",
-        "        - name: updatedFrom\n          in: query\n          schema: { type: string, format: date-time }\n        - name: status\n",
-    );
-    let required_param = edit(
-        "        - name: status\n",
-        "        - name: accountId\n          in: query\n          required: true\n          schema: { type: integer, format: int64 }\n        - name: status\n",
-    );
-    let request_field = |required: bool| {
-        let text = edit(
-            "        Muted: { type: boolean, nullable: true }\n",
-            "        Muted: { type: boolean, nullable: true }\n        Note: { type: string }\n",
-        );
-        if required {
-            edit_text(
-                &text,
-                "required: [Name, Url]",
-                "required: [Name, Url, Note]",
-            )
-        } else {
-            text
-        }
-    };
+    let (op_added, optional_param, required_param) =
+        (op_added(), optional_param(), required_param());
     let response_field = edit(
         "        Email: { type: string, nullable: true }\n",
         "        Email: { type: string, nullable: true }\n        Phone: { type: string, nullable: true }\n",

@@ -1,0 +1,527 @@
+//! The spec as the diff compares it: read through [`crate::spec`] like the generators read it,
+//! each schema as it is on the wire (`$ref`s resolved, `allOf` merged into one schema), each
+//! operation with what a client depends on.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, MediaType, OpenAPI, ParameterSchemaOrContent, ReferenceOr, SchemaKind,
+    Type,
+};
+use serde_json::Value;
+
+use crate::spec::{self, SchemaRef};
+
+/// Keywords whose larger value is the stricter one.
+pub(super) const LOWER_BOUNDS: &[&str] = &["minLength", "minItems", "minProperties", "minimum"];
+/// Keywords whose smaller value is the stricter one.
+pub(super) const UPPER_BOUNDS: &[&str] = &["maxLength", "maxItems", "maxProperties", "maximum"];
+/// String keywords that make progenitor (typify) generate a validated newtype.
+pub(super) const NEWTYPE_CONSTRAINTS: &[&str] = &["minLength", "maxLength", "pattern"];
+
+/// A schema with `$ref`s resolved and `allOf` merged.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct Schema {
+    /// The component it was reached through (`#/components/schemas/NAME`), if any.
+    pub name: Option<String>,
+    pub ty: Option<String>,
+    pub format: Option<String>,
+    pub nullable: bool,
+    /// The JSON of each allowed value.
+    pub enum_values: Option<BTreeSet<String>>,
+    /// Validation keywords (`maxLength`, `minimum`, `pattern`, ...).
+    pub constraints: BTreeMap<&'static str, Value>,
+    pub properties: BTreeMap<String, Schema>,
+    pub required: BTreeSet<String>,
+    pub additional: Additional,
+    pub items: Option<Box<Schema>>,
+    /// `oneOf`/`anyOf` members.
+    pub variants: Vec<Schema>,
+    /// Set instead of everything else for a `$ref` met again inside its own expansion.
+    pub recursive: Option<String>,
+}
+
+/// `additionalProperties`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) enum Additional {
+    /// Absent or `true`.
+    #[default]
+    Open,
+    /// `false`.
+    Closed,
+    /// A schema for the values of unnamed fields.
+    Schema(Box<Schema>),
+}
+
+impl Additional {
+    pub(super) fn text(&self) -> &'static str {
+        match self {
+            Additional::Open => "open",
+            Additional::Closed => "closed",
+            Additional::Schema(_) => "schema",
+        }
+    }
+}
+
+impl Schema {
+    /// The same schema with every component name removed: equal shapes on the wire compare
+    /// equal.
+    pub(super) fn wire(&self) -> Schema {
+        let mut s = self.clone();
+        s.strip_names();
+        s
+    }
+
+    fn strip_names(&mut self) {
+        self.name = None;
+        self.properties.values_mut().for_each(Schema::strip_names);
+        self.items.iter_mut().for_each(|i| i.strip_names());
+        if let Additional::Schema(a) = &mut self.additional {
+            a.strip_names();
+        }
+        self.variants.iter_mut().for_each(Schema::strip_names);
+    }
+
+    fn bound(&mut self, key: &'static str, value: Option<impl Into<Value>>) {
+        if let Some(value) = value {
+            self.constraints.insert(key, value.into());
+        }
+    }
+
+    /// The allowed values; a `null` among them makes the schema nullable.
+    fn enumerate(&mut self, values: impl IntoIterator<Item = Option<Value>>) {
+        let mut set = BTreeSet::new();
+        let mut any = false;
+        for value in values {
+            any = true;
+            match value.filter(|v| !v.is_null()) {
+                Some(v) => drop(set.insert(v.to_string())),
+                None => self.nullable = true,
+            }
+        }
+        if any {
+            self.enum_values = Some(set);
+        }
+    }
+
+    /// `type: object` is implied by `properties`, `type: array` by `items`: writing it out or
+    /// leaving it implicit is no change.
+    fn implied_type(mut self) -> Schema {
+        if self.ty.is_none() {
+            if !self.properties.is_empty() || self.additional != Additional::Open {
+                self.ty = Some("object".into());
+            } else if self.items.is_some() {
+                self.ty = Some("array".into());
+            }
+        }
+        self
+    }
+}
+
+/// A number as the spec wrote it: `openapiv3` reads a `number`'s bounds as floats, so a whole
+/// one is shown as an integer again.
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        Value::from(n as i64)
+    } else {
+        Value::from(n)
+    }
+}
+
+/// Merges an `allOf` member into the schema built so far (an intersection of both).
+fn merge(mut a: Schema, b: Schema) -> Schema {
+    a.ty = a.ty.or(b.ty);
+    a.format = a.format.or(b.format);
+    a.enum_values = match (a.enum_values, b.enum_values) {
+        (Some(x), Some(y)) => Some(x.intersection(&y).cloned().collect()),
+        (x, y) => x.or(y),
+    };
+    for (key, value) in b.constraints {
+        let stricter = match a.constraints.get(key) {
+            Some(old) if LOWER_BOUNDS.contains(&key) => value.as_f64() > old.as_f64(),
+            Some(old) if UPPER_BOUNDS.contains(&key) => value.as_f64() < old.as_f64(),
+            Some(_) => false,
+            None => true,
+        };
+        if stricter {
+            a.constraints.insert(key, value);
+        }
+    }
+    for (name, schema) in b.properties {
+        let merged = match a.properties.remove(&name) {
+            Some(existing) => {
+                let name_kept = existing.name.clone().or(schema.name.clone());
+                Schema {
+                    name: name_kept,
+                    ..merge(existing, schema)
+                }
+            }
+            None => schema,
+        };
+        a.properties.insert(name, merged);
+    }
+    a.required.extend(b.required);
+    a.additional = match (a.additional, b.additional) {
+        (Additional::Closed, _) | (_, Additional::Closed) => Additional::Closed,
+        (Additional::Schema(x), Additional::Schema(y)) => {
+            Additional::Schema(Box::new(merge(*x, *y)))
+        }
+        (Additional::Schema(x), Additional::Open) | (Additional::Open, Additional::Schema(x)) => {
+            Additional::Schema(x)
+        }
+        (Additional::Open, Additional::Open) => Additional::Open,
+    };
+    a.items = match (a.items, b.items) {
+        (Some(x), Some(y)) => Some(Box::new(merge(*x, *y))),
+        (x, y) => x.or(y),
+    };
+    if a.variants.is_empty() {
+        a.variants = b.variants;
+    }
+    a.recursive = a.recursive.or(b.recursive);
+    a
+}
+
+pub(super) struct Param {
+    pub required: bool,
+    pub schema: Schema,
+}
+
+/// A body's schema by media type.
+pub(super) type Content = BTreeMap<String, Schema>;
+
+pub(super) struct Body {
+    pub required: bool,
+    pub content: Content,
+}
+
+pub(super) struct Operation {
+    /// `operationId`, or `METHOD path` when it has none.
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    /// The first effective server: the host the generated operation table routes it to.
+    pub host: String,
+    pub security: String,
+    /// `x-salesflow-changes-state`, or what the method implies (GET, HEAD, OPTIONS: no).
+    pub changes_state: bool,
+    pub deprecated: bool,
+    /// Keyed by (location, name), as OpenAPI identifies parameters.
+    pub params: BTreeMap<(String, String), Param>,
+    pub body: Option<Body>,
+    /// Keyed by status code (or `default`).
+    pub responses: BTreeMap<String, Content>,
+}
+
+pub(super) struct Model {
+    pub version: String,
+    pub servers: Vec<String>,
+    /// In the spec's order.
+    pub operations: Vec<Operation>,
+    /// Component schemas reachable from no operation (such as the webhook payload).
+    pub standalone: BTreeMap<String, Schema>,
+}
+
+impl Model {
+    pub(super) fn read(text: &str) -> Result<Model, String> {
+        let spec = spec::parse(text)?;
+        let mut reader = Reader {
+            spec: &spec,
+            stack: Vec::new(),
+            reached: BTreeSet::new(),
+        };
+        let operations = spec::operations(&spec)?
+            .iter()
+            .map(|o| reader.operation(o))
+            .collect::<Result<_, _>>()?;
+        // Component schemas no operation reaches (e.g. the webhook payload) are compared on
+        // their own, as something clients receive.
+        let reached = std::mem::take(&mut reader.reached);
+        let mut standalone = BTreeMap::new();
+        for name in spec.components.iter().flat_map(|c| c.schemas.keys()) {
+            if !reached.contains(name) {
+                let reference = format!("{}{name}", spec::SCHEMAS);
+                let schema =
+                    reader.schema(&ReferenceOr::<openapiv3::Schema>::Reference { reference })?;
+                standalone.insert(name.clone(), schema);
+            }
+        }
+        let servers = spec.servers.iter();
+        Ok(Model {
+            version: spec.info.version.clone(),
+            servers: servers
+                .map(|s| s.url.trim_end_matches('/').to_owned())
+                .collect(),
+            operations,
+            standalone,
+        })
+    }
+}
+
+/// Reads schemas, noting every component schema it reaches.
+struct Reader<'s> {
+    spec: &'s OpenAPI,
+    /// The `$ref`s being expanded.
+    stack: Vec<String>,
+    reached: BTreeSet<String>,
+}
+
+impl Reader<'_> {
+    fn operation(&mut self, o: &spec::Operation<'_>) -> Result<Operation, String> {
+        let spec = self.spec;
+        let mut params = BTreeMap::new();
+        for p in o.parameters(spec)? {
+            let (location, data) = spec::parameter_parts(p);
+            let schema = match &data.format {
+                ParameterSchemaOrContent::Schema(s) => self.schema(s)?,
+                ParameterSchemaOrContent::Content(_) => Schema::default(),
+            };
+            let required = location == "path" || data.required;
+            let key = (location.to_owned(), data.name.clone());
+            params.insert(key, Param { required, schema });
+        }
+        let body = match &o.op.request_body {
+            Some(b) => {
+                let b = spec::resolve(spec, b)?;
+                let content = self.content(&b.content)?;
+                Some(Body {
+                    required: b.required,
+                    content,
+                })
+            }
+            None => None,
+        };
+        let default =
+            o.op.responses
+                .default
+                .iter()
+                .map(|r| ("default".to_owned(), r));
+        let statuses =
+            o.op.responses
+                .responses
+                .iter()
+                .map(|(s, r)| (s.to_string(), r));
+        let mut responses = BTreeMap::new();
+        for (status, r) in default.chain(statuses) {
+            responses.insert(status, self.content(&spec::resolve(spec, r)?.content)?);
+        }
+        let id = o.op.operation_id.clone();
+        // serde_json's maps sort their keys: equal requirements print equally.
+        let security = serde_json::to_value(o.security(spec)).map_err(|e| e.to_string())?;
+        Ok(Operation {
+            id: id.unwrap_or_else(|| format!("{} {}", o.method, o.path)),
+            method: o.method.clone(),
+            path: o.path.to_owned(),
+            host: o
+                .server_url(spec)
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_owned(),
+            security: security.to_string(),
+            changes_state: o.changes_state(),
+            deprecated: o.op.deprecated,
+            params,
+            body,
+            responses,
+        })
+    }
+
+    fn content(&mut self, content: &IndexMap<String, MediaType>) -> Result<Content, String> {
+        let mut out = Content::new();
+        for (media, entry) in content {
+            let schema = match &entry.schema {
+                Some(s) => self.schema(s)?,
+                None => Schema::default(),
+            };
+            out.insert(media.clone(), schema);
+        }
+        Ok(out)
+    }
+
+    fn schema(&mut self, r: &impl SchemaRef) -> Result<Schema, String> {
+        let reference = match r.split() {
+            Ok(own) => return self.own(own),
+            Err(reference) => reference,
+        };
+        let (target, name) = spec::schema(self.spec, r)?;
+        let name = name.map(str::to_owned);
+        self.reached.extend(name.clone());
+        if self.stack.iter().any(|r| r == reference) {
+            let recursive = name.clone();
+            return Ok(Schema {
+                name,
+                recursive,
+                ..Schema::default()
+            });
+        }
+        self.stack.push(reference.to_owned());
+        let schema = self.own(target);
+        self.stack.pop();
+        let mut schema = schema?;
+        // In a chain of references the innermost name is the schema's own.
+        schema.name = schema.name.or(name);
+        Ok(schema)
+    }
+
+    fn own(&mut self, schema: &openapiv3::Schema) -> Result<Schema, String> {
+        let mut s = Schema {
+            nullable: schema.schema_data.nullable,
+            ..Schema::default()
+        };
+        let all_of = match &schema.schema_kind {
+            SchemaKind::Type(t) => {
+                self.typed(t, &mut s)?;
+                &[][..]
+            }
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                s.variants = self.each(members)?;
+                &[][..]
+            }
+            SchemaKind::AllOf { all_of } => all_of.as_slice(),
+            SchemaKind::Not { .. } => &[][..],
+            SchemaKind::Any(any) => {
+                self.any(any, &mut s)?;
+                any.all_of.as_slice()
+            }
+        };
+        if all_of.is_empty() {
+            return Ok(s.implied_type());
+        }
+        let members = self.each(all_of)?;
+        // `allOf` is an intersection: null passes only if every member lets it through; a
+        // `nullable: true` beside the `allOf` is how OpenAPI 3.0 writers mean "or null".
+        let nullable = s.nullable || members.iter().all(|m| m.nullable);
+        let adds_nothing = s.properties.is_empty() && s.ty.is_none() && s.items.is_none();
+        let name = match members.as_slice() {
+            [only] if adds_nothing => only.name.clone(),
+            _ => None,
+        };
+        let own = Schema {
+            nullable: false,
+            ..s
+        };
+        let merged = members.into_iter().fold(own, merge);
+        Ok(Schema {
+            nullable,
+            name,
+            ..merged
+        }
+        .implied_type())
+    }
+
+    fn each(&mut self, members: &[ReferenceOr<openapiv3::Schema>]) -> Result<Vec<Schema>, String> {
+        members.iter().map(|m| self.schema(m)).collect()
+    }
+
+    fn typed(&mut self, t: &Type, s: &mut Schema) -> Result<(), String> {
+        let (ty, format) = match t {
+            Type::String(t) => {
+                s.enumerate(t.enumeration.iter().map(|v| v.clone().map(Value::String)));
+                s.bound("minLength", t.min_length);
+                s.bound("maxLength", t.max_length);
+                s.bound("pattern", t.pattern.clone());
+                ("string", spec::format_text(&t.format))
+            }
+            Type::Number(t) => {
+                s.enumerate(t.enumeration.iter().map(|v| v.map(number)));
+                s.bound("minimum", t.minimum.map(number));
+                s.bound("maximum", t.maximum.map(number));
+                s.bound("multipleOf", t.multiple_of.map(number));
+                s.bound("exclusiveMinimum", t.exclusive_minimum.then_some(true));
+                s.bound("exclusiveMaximum", t.exclusive_maximum.then_some(true));
+                ("number", spec::format_text(&t.format))
+            }
+            Type::Integer(t) => {
+                s.enumerate(t.enumeration.iter().map(|v| v.map(Value::from)));
+                s.bound("minimum", t.minimum);
+                s.bound("maximum", t.maximum);
+                s.bound("multipleOf", t.multiple_of);
+                s.bound("exclusiveMinimum", t.exclusive_minimum.then_some(true));
+                s.bound("exclusiveMaximum", t.exclusive_maximum.then_some(true));
+                ("integer", spec::format_text(&t.format))
+            }
+            Type::Boolean(t) => {
+                s.enumerate(t.enumeration.iter().map(|v| v.map(Value::Bool)));
+                ("boolean", None)
+            }
+            Type::Object(o) => {
+                let additional = o.additional_properties.as_ref();
+                self.object(&o.properties, &o.required, additional, s)?;
+                s.bound("minProperties", o.min_properties);
+                s.bound("maxProperties", o.max_properties);
+                ("object", None)
+            }
+            Type::Array(a) => {
+                self.items(a.items.as_ref(), s)?;
+                s.bound("minItems", a.min_items);
+                s.bound("maxItems", a.max_items);
+                s.bound("uniqueItems", a.unique_items.then_some(true));
+                ("array", None)
+            }
+        };
+        s.ty = Some(ty.to_owned());
+        s.format = format;
+        Ok(())
+    }
+
+    /// A schema of no single kind: `openapiv3`'s reading of keywords that go together in no
+    /// one `type` (a `type` beside an `anyOf`, bounds without a `type`...).
+    fn any(&mut self, a: &openapiv3::AnySchema, s: &mut Schema) -> Result<(), String> {
+        s.ty = a.typ.clone();
+        s.format = a.format.clone();
+        s.enumerate(a.enumeration.iter().cloned().map(Some));
+        s.bound("minLength", a.min_length);
+        s.bound("maxLength", a.max_length);
+        s.bound("pattern", a.pattern.clone());
+        s.bound("minimum", a.minimum.map(number));
+        s.bound("maximum", a.maximum.map(number));
+        s.bound("multipleOf", a.multiple_of.map(number));
+        s.bound("exclusiveMinimum", a.exclusive_minimum.filter(|e| *e));
+        s.bound("exclusiveMaximum", a.exclusive_maximum.filter(|e| *e));
+        let additional = a.additional_properties.as_ref();
+        self.object(&a.properties, &a.required, additional, s)?;
+        s.bound("minProperties", a.min_properties);
+        s.bound("maxProperties", a.max_properties);
+        self.items(a.items.as_ref(), s)?;
+        s.bound("minItems", a.min_items);
+        s.bound("maxItems", a.max_items);
+        s.bound("uniqueItems", a.unique_items.filter(|u| *u));
+        s.variants = self.each(&a.one_of)?;
+        s.variants.extend(self.each(&a.any_of)?);
+        Ok(())
+    }
+
+    fn object(
+        &mut self,
+        properties: &IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        s: &mut Schema,
+    ) -> Result<(), String> {
+        for (name, property) in properties {
+            let property = self.schema(property)?;
+            s.properties.insert(name.clone(), property);
+        }
+        s.required = required.iter().cloned().collect();
+        s.additional = match additional {
+            None | Some(AdditionalProperties::Any(true)) => Additional::Open,
+            Some(AdditionalProperties::Any(false)) => Additional::Closed,
+            Some(AdditionalProperties::Schema(r)) => {
+                Additional::Schema(Box::new(self.schema(r.as_ref())?))
+            }
+        };
+        Ok(())
+    }
+
+    fn items(
+        &mut self,
+        items: Option<&ReferenceOr<Box<openapiv3::Schema>>>,
+        s: &mut Schema,
+    ) -> Result<(), String> {
+        if let Some(items) = items {
+            s.items = Some(Box::new(self.schema(items)?));
+        }
+        Ok(())
+    }
+}
