@@ -139,12 +139,18 @@ pub fn transport(client: reqwest::Client) -> HttpService {
         let client = client.clone();
         async move {
             let request = reqwest::Request::try_from(request)?;
+            // An error while reading the body names the request's URL, as one from
+            // `reqwest::Response::bytes` does (the client's hooks redact it).
+            let url = request.url().clone();
             let response = HttpResponse::from(client.execute(request).await?);
             if !response.status().is_success() {
                 return Ok(response);
             }
             let (parts, body) = response.into_parts();
-            let body = http_body_util::BodyExt::collect(body).await?.to_bytes();
+            let body = http_body_util::BodyExt::collect(body)
+                .await
+                .map_err(|e| e.with_url(url))?
+                .to_bytes();
             let status = BodyStatus::of_body(&body);
             let mut response = HttpResponse::from_parts(parts, reqwest::Body::from(body));
             if let Some(status) = status {
