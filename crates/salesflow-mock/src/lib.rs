@@ -123,7 +123,7 @@ use tokio::sync::oneshot;
 
 pub use error::MockError;
 pub use events::{Delivery, EventOutcome, MockEvent};
-pub use faults::{ActiveFault, Fault, FaultId, FaultKind};
+pub use faults::{ActiveFault, DriftValue, Fault, FaultId, FaultKind, DRIFT_FIELDS};
 pub use log::RecordedRequest;
 pub use world::{
     Seed, DEMO_ACCOUNT_ID, DEMO_BLOCKED_ACCOUNT_ID, DEMO_CAMPAIGN_BLOCKED, DEMO_CAMPAIGN_EMPTY,
@@ -255,6 +255,13 @@ impl MockState {
             remaining,
         });
         Ok(id)
+    }
+
+    /// Whether the [drift mode](FaultKind::Drift) is on: a drift fault is active.
+    pub fn drift_mode(&self) -> bool {
+        lock(&self.inner.faults)
+            .iter()
+            .any(|f| f.fault.kind == FaultKind::Drift)
     }
 
     /// The faults still active.
