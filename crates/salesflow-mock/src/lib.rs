@@ -27,6 +27,9 @@
 //! - fault injection ([`MockState::inject`], `POST /_mock/faults`), per operation, per path or
 //!   for every request: latency, 429, 500 with HTML, 502, a dropped connection, truncated or
 //!   malformed JSON, an error body under HTTP 200, unknown enum values, extra fields;
+//! - the drift mode ([`FaultKind::Drift`], `salesflow-mock --drift`): answers and webhook
+//!   payloads carrying what a later vendor release might (extra fields of every JSON type, new
+//!   campaign and account statuses, [`DRIFT_FIELDS`]), to rehearse drift reports;
 //! - members seeded directly ([`MockState::add_member`], `POST /_mock/members`), with any
 //!   fields, without an ImportMember request;
 //! - member patches ([`MockState::patch_member`], `PATCH /_mock/members/{member_id}`) that

@@ -84,6 +84,22 @@ async fn the_drift_mode_is_noticed_once_per_item_through_every_operation() {
     mock.inject(Fault::new(FaultKind::Drift)).unwrap();
     let log = Arc::new(DriftLog::new());
     let client = client(&mock, &log);
+    // The drift mode's webhook payloads carry the fields too, and a receiver notices them.
+    let outcome = mock
+        .simulate_event(DEMO_MEMBER_JOHN, RunOn::MemberConnected)
+        .await
+        .unwrap();
+    let delivered = &outcome.deliveries[0].payload;
+    let payload: WebhookPayload = serde_json::from_value(delivered.clone()).unwrap();
+    for (name, _) in DRIFT_FIELDS {
+        assert!(payload.extra.contains_key(name), "{name}: {delivered}");
+        assert!(DriftLog::global()
+            .report()
+            .items
+            .iter()
+            .any(|i| i.source == "webhook" && i.path == format!("$.{name}")));
+    }
+
     let (trace, _guard) = capture();
 
     let ok = every_operation(&client).await;
