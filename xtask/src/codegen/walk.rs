@@ -5,7 +5,7 @@
 //!
 //! Nothing here runs in the common case: a caller walks a decoded value only when decoding
 //! marked the thread (a non-empty `extra`, an `Unknown(..)`), and the generated `Deserialize`
-//! marks it through `lenient::decoded`, which asks [`has_extra`](walk_impl).
+//! marks it through `lenient::decoded`, which asks `has_extra` (written by `walk_impl`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
