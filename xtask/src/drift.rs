@@ -24,7 +24,109 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use salesflow_webhook_types::drift::{DriftItem, DriftKind, DriftReport, JsonType, WITHHELD};
+use serde::Deserialize;
+
+/// What a report holds in place of a key that does not look like a field name.
+const WITHHELD: &str = "<withheld>";
+
+/// The version of the reports' JSON form this reads.
+const REPORT_FORMAT: u32 = 1;
+
+/// A drift report in its JSON form, as `salesflow_webhook_types::drift::DriftReport` writes it.
+/// Read here rather than linked: the xtask must build while the payload crate does not (see
+/// `tests/codegen.rs`); the drift drill (`tests/drill_drift.rs`) feeds it a report the SDK
+/// wrote.
+#[derive(Debug, Default, Deserialize)]
+pub struct DriftReport {
+    /// The form's version ([`REPORT_FORMAT`]).
+    pub format: u32,
+    /// What was seen.
+    pub items: Vec<DriftItem>,
+}
+
+/// One thing seen (see `salesflow_webhook_types::drift::DriftItem`).
+#[derive(Debug, Deserialize)]
+pub struct DriftItem {
+    /// The operation, or `webhook`.
+    pub source: String,
+    /// The JSON path.
+    pub path: String,
+    /// The object's schema (a field) or the enum's (a value).
+    pub schema: String,
+    /// The field.
+    pub field: String,
+    /// What was not known.
+    pub kind: DriftKind,
+    /// The JSON type seen.
+    pub json_type: JsonType,
+    /// An enum's value, when it has a code's shape.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// How often.
+    pub count: u64,
+    /// First sight.
+    pub first_seen: DateTime<Utc>,
+    /// Last sight.
+    pub last_seen: DateTime<Utc>,
+    /// The services that saw it.
+    #[serde(default)]
+    pub seen_by: Vec<String>,
+}
+
+/// What kind of thing was not known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DriftKind {
+    /// A field the spec does not list.
+    UnknownField,
+    /// A known field of another JSON type.
+    UnexpectedType,
+    /// A value of an open enum the spec does not list.
+    UnknownValue,
+    /// A kind a later SDK reports.
+    #[serde(other)]
+    Other,
+}
+
+/// A JSON type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JsonType {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Boolean,
+    /// A number without a fraction.
+    Integer,
+    /// Another number.
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl JsonType {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Null => "null",
+            Self::Boolean => "boolean",
+            Self::Integer => "integer",
+            Self::Number => "number",
+            Self::String => "string",
+            Self::Array => "array",
+            Self::Object => "object",
+        }
+    }
+}
+
+impl std::fmt::Display for JsonType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// What a run proposed and what it left to a person.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -56,19 +158,29 @@ impl Outcome {
 }
 
 /// Reads every report of `files` (each may hold several JSON reports one after the other),
-/// merged.
+/// as one (their items side by side: the proposal adds up what they say of each thing).
 pub fn read_reports(files: &[PathBuf]) -> Result<DriftReport, String> {
-    let mut merged = DriftReport::default();
+    let mut all = DriftReport {
+        format: REPORT_FORMAT,
+        items: Vec::new(),
+    };
     for file in files {
         let text = std::fs::read_to_string(file)
             .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
         for report in serde_json::Deserializer::from_str(&text).into_iter::<DriftReport>() {
             let report =
                 report.map_err(|e| format!("{}: not a drift report: {e}", file.display()))?;
-            merged.merge(report);
+            if report.format != REPORT_FORMAT {
+                return Err(format!(
+                    "{}: a drift report of format {}, this reads {REPORT_FORMAT}",
+                    file.display(),
+                    report.format
+                ));
+            }
+            all.items.extend(report.items);
         }
     }
-    Ok(merged)
+    Ok(all)
 }
 
 /// Proposes the spec edit for `reports`: edits `spec` in place unless `dry_run`.
@@ -552,19 +664,16 @@ components:
     #[test]
     fn reports_are_read_from_files_holding_several() {
         let dir = tempfile::tempdir().unwrap();
-        let one = serde_json::to_string(&report(vec![item(
-            "Campaign",
-            "Note",
-            "unknown_field",
-            "string",
-            None,
-        )]))
-        .unwrap();
+        let one = json!({"format": 1, "items": [item("Campaign", "Note", "unknown_field", "string", None)]})
+            .to_string();
         let path = dir.path().join("a.jsonl");
         std::fs::write(&path, format!("{one}\n{one}\n")).unwrap();
-        let merged = read_reports(&[path.clone(), path]).unwrap();
-        assert_eq!(merged.items.len(), 1);
-        assert_eq!(merged.items[0].count, 8);
+        let all = read_reports(&[path.clone(), path]).unwrap();
+        assert_eq!(all.items.len(), 4);
+        assert_eq!(all.items.iter().map(|i| i.count).sum::<u64>(), 8);
+        let later = dir.path().join("later");
+        std::fs::write(&later, r#"{"format": 2, "items": []}"#).unwrap();
+        assert!(read_reports(&[later]).unwrap_err().contains("format 2"));
         let bad = dir.path().join("bad");
         std::fs::write(&bad, "{").unwrap();
         assert!(read_reports(&[bad])
