@@ -6,7 +6,8 @@
 //! per-operation layer of `crates/salesflow`, the CLI's argument table, and the open enums and
 //! the webhook payload's structs of `crates/salesflow-webhook-types`); `codegen --check`
 //! regenerates them in memory and fails, naming the stale file and showing a short diff, when
-//! the checked-in copy differs. `spec-diff`, `release` and `msrv` are described in
+//! the checked-in copy differs. `drift` turns drift reports into a spec edit (the README's
+//! "When the vendor changes the API"). `spec-diff`, `release` and `msrv` are described in
 //! `RELEASING.md` and the README's "Checks", `mutants` in `TESTING.md`; `man` writes the man
 //! pages of the `salesflow` command (not part of the SDK).
 

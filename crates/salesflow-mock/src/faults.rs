@@ -127,7 +127,9 @@ pub enum FaultKind {
     Drift,
 }
 
-/// The fields the [drift mode](FaultKind::Drift) adds to every object: name and value.
+/// The fields the [drift mode](FaultKind::Drift) adds to every object, name and value:
+/// `"DriftNote": "Jane Drift, jane.drift@example.com, +1 555 0100"` (a string that looks like
+/// personal data), `"DriftCount": 3`, `"DriftScore": 0.5`, `"DriftFlag": true`.
 pub const DRIFT_FIELDS: [(&str, DriftValue); 4] = [
     (
         "DriftNote",

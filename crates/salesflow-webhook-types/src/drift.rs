@@ -74,13 +74,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// The [`DriftItem::source`] of what a webhook payload carried.
+/// The [`DriftItem::source`] of what a webhook payload carried: `"webhook"`.
 pub const WEBHOOK_SOURCE: &str = "webhook";
 
-/// What a report holds in place of a field name or path segment that does not look like one.
+/// What a report holds in place of a field name or path segment that does not look like one:
+/// `"<withheld>"`.
 pub const WITHHELD: &str = "<withheld>";
 
-/// The version of the report's JSON form ([`DriftReport::format`]).
+/// The version of the report's JSON form ([`DriftReport::format`]): 1.
 pub const REPORT_FORMAT: u32 = 1;
 
 /// What kind of thing this version did not know.
