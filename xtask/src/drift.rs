@@ -29,8 +29,8 @@ use serde::Deserialize;
 /// What a report holds in place of a key that does not look like a field name.
 const WITHHELD: &str = "<withheld>";
 
-/// The version of the reports' JSON form this reads.
-const REPORT_FORMAT: u32 = 1;
+/// The version of the reports' JSON form this reads: 1.
+pub const REPORT_FORMAT: u32 = 1;
 
 /// A drift report in its JSON form, as `salesflow_webhook_types::drift::DriftReport` writes it.
 /// Read here rather than linked: the xtask must build while the payload crate does not (see
