@@ -140,4 +140,36 @@ fn every_unknown_thing_of_a_payload_is_recorded_once_without_values() {
         serde_json::from_value::<WebhookPayload>(json!({"MemberId": 1, "Other": 1}))
     });
     assert!(items_of(&DriftLog::global().report()).is_empty());
+
+    // A payload name the spec only assumes is known; one the spec does not know is recorded
+    // alone; an unknown field beside a known name is recorded too.
+    let decode = |value: serde_json::Value| {
+        DriftLog::global().clear();
+        let _: WebhookPayload = serde_json::from_value(value).unwrap();
+        items_of(&DriftLog::global().report())
+    };
+    let assumed = decode(json!({"IntegrationRunOn": "INTEGRATION_RUN_ON_REPLY_DETECTED"}));
+    assert!(assumed.is_empty(), "{assumed:?}");
+    let documented = decode(json!({"IntegrationRunOn": "INTEGRATION_RUN_ON_CONNECTED"}));
+    assert!(documented.is_empty(), "{documented:?}");
+    assert_eq!(
+        decode(json!({"IntegrationRunOn": "INTEGRATION_RUN_ON_LIKED"})),
+        [item(
+            "$.IntegrationRunOn",
+            "RunOn",
+            UnknownValue,
+            J::String,
+            Some("INTEGRATION_RUN_ON_LIKED")
+        )]
+    );
+    assert_eq!(
+        decode(json!({"IntegrationRunOn": "INTEGRATION_RUN_ON_CONNECTED", "Liked": true})),
+        [item(
+            "$.Liked",
+            "WebhookPayload",
+            UnknownField,
+            J::Boolean,
+            None
+        )]
+    );
 }
