@@ -957,6 +957,62 @@ mod tests {
         );
         let paths: Vec<&str> = at.found.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["$.A.B", "$.AB.B", "$.A.XB"]);
+        // A root field whose name starts like a parent and ends like its child is another.
+        let mut at = Cursor::new("op");
+        ExtraOnly(json!({"ACB": 1}).as_object().unwrap().clone()).walk(&mut at);
+        at.field(
+            "A",
+            &ExtraOnly(json!({"B": 1}).as_object().unwrap().clone()),
+        );
+        let paths: Vec<&str> = at.found.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["$.ACB", "$.A.B"]);
+    }
+
+    /// Notes where the walk is when it reaches it.
+    struct Where(std::cell::RefCell<Vec<(String, String)>>);
+
+    impl Walk for Where {
+        fn walk(&self, at: &mut Cursor<'_>) {
+            self.0
+                .borrow_mut()
+                .push((at.source().to_owned(), at.path().to_owned()));
+        }
+    }
+
+    #[test]
+    fn a_cursor_says_where_it_is_and_boxes_and_options_are_walked_through() {
+        let items = vec![Box::new(Some(Where(Default::default())))];
+        let mut at = Cursor::new("listCampaigns");
+        at.field("Items", &items);
+        at.field(
+            "Top",
+            &Box::new(ExtraOnly(json!({"N": 1}).as_object().unwrap().clone())),
+        );
+        let place = items[0].as_ref().as_ref().unwrap();
+        assert_eq!(
+            *place.0.borrow(),
+            [("listCampaigns".to_owned(), "$.Items[]".to_owned())]
+        );
+        assert_eq!(at.found.len(), 1);
+        assert_eq!(at.found[0].path, "$.Top.N");
+        // Only a struct with something in `extra` says so.
+        assert!(!String::from("x").has_extra());
+        assert!(!crate::CampaignStatus::from("CAMPAIGN_NEW").has_extra());
+    }
+
+    #[test]
+    fn kinds_and_types_have_their_json_names() {
+        assert_eq!(DriftKind::UnknownField.to_string(), "unknown_field");
+        assert_eq!(DriftKind::UnexpectedType.as_str(), "unexpected_type");
+        assert_eq!(DriftKind::UnknownValue.to_string(), "unknown_value");
+        for kind in [
+            DriftKind::UnknownField,
+            DriftKind::UnexpectedType,
+            DriftKind::UnknownValue,
+        ] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
+        }
+        assert_eq!(JsonType::Number.to_string(), "number");
     }
 
     #[test]
@@ -1012,6 +1068,9 @@ mod tests {
         assert_eq!(a, [("integer", 2), ("string", 1)]);
         assert!(report.items.iter().all(|i| i.first_seen <= i.last_seen));
         assert_eq!(log.len(), 5);
+        assert!(!log.is_empty());
+        assert!(!log.report().is_empty());
+        assert_eq!(format!("{log:?}"), "DriftLog { items: 5 }");
         log.clear();
         assert!(log.report().is_empty());
         // Nothing found: nothing recorded.
