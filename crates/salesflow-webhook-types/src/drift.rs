@@ -1036,6 +1036,16 @@ mod tests {
         assert_eq!(found[2].json_type, JsonType::Integer);
         assert_eq!(found[2].schema, "RunOn");
         assert_eq!(found[3].value, None);
+        // The same value at the same path, in every item: once; at another path: again.
+        let mut at = Cursor::new("op");
+        let archived = crate::CampaignStatus::from("CAMPAIGN_ARCHIVED");
+        at.field(
+            "Items",
+            &vec![archived.clone(), archived.clone(), archived.clone()],
+        );
+        at.field("Other", &archived);
+        let paths: Vec<&str> = at.found.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["$.Items[]", "$.Other"]);
     }
 
     #[test]
