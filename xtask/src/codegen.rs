@@ -16,6 +16,7 @@ pub mod params;
 pub mod post;
 pub mod sdk;
 pub mod table;
+pub mod walk;
 pub mod webhook;
 
 pub use model::CHANGES_STATE_EXTENSION;

@@ -3,6 +3,7 @@
 //! Not part of the SDK.
 
 pub mod codegen;
+pub mod drift;
 pub mod man;
 pub mod msrv;
 pub mod mutants;

@@ -6,7 +6,8 @@
 //! per-operation layer of `crates/salesflow`, the CLI's argument table, and the open enums and
 //! the webhook payload's structs of `crates/salesflow-webhook-types`); `codegen --check`
 //! regenerates them in memory and fails, naming the stale file and showing a short diff, when
-//! the checked-in copy differs. `spec-diff`, `release` and `msrv` are described in
+//! the checked-in copy differs. `drift` turns drift reports into a spec edit (the README's
+//! "When the vendor changes the API"). `spec-diff`, `release` and `msrv` are described in
 //! `RELEASING.md` and the README's "Checks", `mutants` in `TESTING.md`; `man` writes the man
 //! pages of the `salesflow` command (not part of the SDK).
 
@@ -46,6 +47,24 @@ enum Task {
         /// The workspace root to write under [default: this workspace]
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
+    },
+    /// Propose the spec edit that drift reports call for
+    ///
+    /// Reads drift reports (salesflow's Client::drift, the CLI's --drift-report FILE; a file
+    /// may hold several), merges them, and writes to spec/salesflow.yaml the new optional
+    /// properties (with their JSON types) and the new values of open enums, each with a
+    /// description saying where and when it was seen. Conflicting or undecidable observations
+    /// are listed, not guessed. Then run `cargo xtask codegen` and `cargo xtask spec-diff`.
+    Drift {
+        /// The drift reports (JSON)
+        #[arg(value_name = "REPORT", required = true)]
+        reports: Vec<PathBuf>,
+        /// The OpenAPI document to edit [default: spec/salesflow.yaml]
+        #[arg(long, value_name = "PATH")]
+        spec: Option<PathBuf>,
+        /// Only print what would be proposed
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Every change of the spec since GIT-REF, classified
     ///
@@ -129,6 +148,23 @@ fn main() -> ExitCode {
             spec,
             out_dir,
         } => run_codegen(&root, check, spec, out_dir),
+        Task::Drift {
+            reports,
+            spec,
+            dry_run,
+        } => {
+            let spec = spec.unwrap_or_else(|| root.join(SPEC));
+            xtask::drift::run(&spec, &reports, dry_run).map(|outcome| {
+                print!("{}", outcome.summary());
+                if !dry_run && !outcome.proposed.is_empty() {
+                    println!(
+                        "wrote {}: review it, then `cargo xtask codegen` and `cargo xtask spec-diff HEAD`",
+                        spec.display()
+                    );
+                }
+                ExitCode::SUCCESS
+            })
+        }
         Task::SpecDiff {
             git_ref,
             spec,

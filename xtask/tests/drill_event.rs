@@ -22,90 +22,12 @@
 //! `<target>/drills` (seeded with hard links to this workspace's dependencies:
 //! `scratch/mod.rs`).
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-mod scratch;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives under the workspace root")
-        .to_path_buf()
-}
-
-/// The workspace's files: tracked, or untracked and not ignored.
-fn workspace_files() -> Vec<String> {
-    let listed = Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
-        .current_dir(root())
-        .output()
-        .expect("git runs");
-    assert!(listed.status.success(), "git ls-files failed");
-    listed
-        .stdout
-        .split(|b| *b == 0)
-        .filter(|n| !n.is_empty())
-        .map(|n| String::from_utf8(n.to_vec()).expect("UTF-8 file names"))
-        .filter(|n| root().join(n).is_file())
-        .collect()
-}
-
-fn copy_of_the_workspace(files: &[String]) -> tempfile::TempDir {
-    let dir = tempfile::Builder::new()
-        .prefix("salesflow-drill-event-")
-        .tempdir()
-        .expect("a temporary directory");
-    for name in files {
-        let to = dir.path().join(name);
-        std::fs::create_dir_all(to.parent().expect("a parent")).expect("mkdir");
-        std::fs::copy(root().join(name), &to).expect("copy");
-    }
-    dir
-}
-
-/// Replaces `anchor` (which must occur once) by `with` in the copy's file `path`.
-fn replace_once(copy: &Path, path: &str, anchor: &str, with: &str) {
-    let file = copy.join(path);
-    let text = std::fs::read_to_string(&file).expect("readable");
-    assert_eq!(text.matches(anchor).count(), 1, "{path}: `{anchor}`");
-    std::fs::write(&file, text.replacen(anchor, with, 1)).expect("writable");
-}
-
-/// cargo in the copy, offline, with the drills' target directory.
-fn cargo(copy: &Path, args: &[&str]) -> Output {
-    let target = scratch::drills_target(&root());
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .arg("--offline")
-        .args(args)
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_TERM_COLOR", "never")
-        .env_remove("RUSTFLAGS")
-        .current_dir(copy)
-        .output()
-        .expect("cargo runs")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn run_ok(copy: &Path, what: &str, args: &[&str]) -> String {
-    let out = cargo(copy, args);
-    assert!(out.status.success(), "{what}:\n{}", text(&out));
-    text(&out)
-}
+use common::{copy_of_the_workspace, replace_once, run_ok, workspace_files};
 
 /// Read in the copy before the edit: what a URL attached for code 8 ends with while 8 is
 /// unknown.
@@ -247,7 +169,7 @@ fn generated_files(copy: &Path) -> BTreeSet<String> {
 #[test]
 fn drill_a_new_event_is_a_spec_edit_and_reaches_every_layer() {
     let files = workspace_files();
-    let dir = copy_of_the_workspace(&files);
+    let dir = copy_of_the_workspace("salesflow-drill-event-", &files);
     let copy = dir.path();
     // What the copy holds before the edit, to tell afterwards what changed.
     let originals: std::collections::BTreeMap<String, Vec<u8>> = files

@@ -143,6 +143,19 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Append what the API's answers held that this version does not know (new fields, new
+    /// enum values; their shapes and codes, never personal values) to FILE as one line of
+    /// JSON, at the end of the command; nothing is appended when nothing was seen. Runs may
+    /// share the file; `cargo xtask drift FILE...` in the SDK's repository turns it into a
+    /// spec edit.
+    #[arg(
+        long,
+        env = "SALESFLOW_DRIFT_REPORT",
+        global = true,
+        value_name = "FILE"
+    )]
+    pub drift_report: Option<std::path::PathBuf>,
+
     /// Which of --token, --account-id and --base-url were given on the command line (not by
     /// an environment variable): `config add` saves only those.
     #[arg(skip)]

@@ -140,13 +140,14 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
     } else {
         None
     };
+    let drift_report = cli.global.drift_report.clone();
     let ctx = Context {
         global: cli.global,
         output,
         mock,
         profile,
     };
-    match cli.command {
+    let result = match cli.command {
         Command::Operation(call) => call::run_operation(&ctx, call).await,
         Command::Members(MembersCmd::Import(args)) | Command::Import(args) => {
             import::run(&ctx, &args).await
@@ -155,7 +156,12 @@ pub async fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Call(args) => call::run(&ctx, args).await,
         Command::Config(_) => unreachable!("handled above"),
         Command::Completions { shell } => completions(shell),
+    };
+    // Whatever the command's outcome: what was seen before a failure counts too.
+    if let Some(path) = drift_report {
+        crate::drift::append(&path)?;
     }
+    result
 }
 
 /// `salesflow completions SHELL`: the shell's completion script on stdout.

@@ -28,6 +28,7 @@ pub mod config;
 mod config_command;
 pub mod context;
 pub mod csvread;
+pub mod drift;
 mod entry;
 pub mod exit;
 pub mod import;

@@ -283,7 +283,10 @@ pub(crate) async fn simulate(
         payload,
         status,
     } = state.with_world(|w| apply_event(w, member_id, event))?;
-    let body = serde_json::to_value(&payload).unwrap_or_default();
+    let mut body = serde_json::to_value(&payload).unwrap_or_default();
+    if state.drift_mode() {
+        crate::faults::drift(&mut body);
+    }
     let mut deliveries = Vec::new();
     for target in targets {
         let result = state

@@ -116,6 +116,53 @@ pub enum FaultKind {
     /// Adds fields the spec does not list to every object of the handler's response:
     /// `"MockExtraField": "added by salesflow-mock"` and `"MockExtraObject": {"Nested": 1}`.
     ExtraFields,
+    /// The drift mode: the API as a later version of the vendor's might answer, to rehearse
+    /// drift reports (`salesflow::Client::drift`) and `cargo xtask drift`. Every object of the
+    /// handler's response gains the fields of [`DRIFT_FIELDS`] (a string that looks like
+    /// personal data, an integer, a number, a boolean); a campaign's `Status` becomes
+    /// `CAMPAIGN_ARCHIVED` and an account's `ACCOUNT_SUSPENDED`. While a drift fault is
+    /// active (whatever its operation or path), simulated events' webhook payloads gain the
+    /// same fields. Everything it adds can be described by a spec edit, so once
+    /// `cargo xtask drift` proposed it and the SDK was regenerated, nothing is unknown any more.
+    Drift,
+}
+
+/// The fields the [drift mode](FaultKind::Drift) adds to every object, name and value:
+/// `"DriftNote": "Jane Drift, jane.drift@example.com, +1 555 0100"` (a string that looks like
+/// personal data), `"DriftCount": 3`, `"DriftScore": 0.5`, `"DriftFlag": true`.
+pub const DRIFT_FIELDS: [(&str, DriftValue); 4] = [
+    (
+        "DriftNote",
+        DriftValue::Text("Jane Drift, jane.drift@example.com, +1 555 0100"),
+    ),
+    ("DriftCount", DriftValue::Integer(3)),
+    ("DriftScore", DriftValue::Number(0.5)),
+    ("DriftFlag", DriftValue::Boolean(true)),
+];
+
+/// A value of [`DRIFT_FIELDS`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum DriftValue {
+    /// A string.
+    Text(&'static str),
+    /// An integer.
+    Integer(i64),
+    /// A number with a fraction.
+    Number(f64),
+    /// A boolean.
+    Boolean(bool),
+}
+
+impl DriftValue {
+    fn to_json(self) -> Value {
+        match self {
+            Self::Text(t) => json!(t),
+            Self::Integer(i) => json!(i),
+            Self::Number(n) => json!(n),
+            Self::Boolean(b) => json!(b),
+        }
+    }
 }
 
 fn one() -> u64 {
@@ -140,6 +187,7 @@ impl FaultKind {
             Self::ErrorInOk { .. } => "error_in_ok",
             Self::UnknownEnumValues => "unknown_enum_values",
             Self::ExtraFields => "extra_fields",
+            Self::Drift => "drift",
         }
     }
 
@@ -197,7 +245,11 @@ impl FaultKind {
     pub(crate) fn rewrites(&self) -> bool {
         matches!(
             self,
-            Self::TruncatedJson | Self::MalformedJson | Self::UnknownEnumValues | Self::ExtraFields
+            Self::TruncatedJson
+                | Self::MalformedJson
+                | Self::UnknownEnumValues
+                | Self::ExtraFields
+                | Self::Drift
         )
     }
 
@@ -216,14 +268,14 @@ impl FaultKind {
                 }
                 Bytes::from(text)
             }
-            Self::UnknownEnumValues | Self::ExtraFields => {
+            Self::UnknownEnumValues | Self::ExtraFields | Self::Drift => {
                 let Ok(mut value) = serde_json::from_slice::<Value>(&body) else {
                     return body;
                 };
-                if *self == Self::UnknownEnumValues {
-                    unknown_enums(&mut value);
-                } else {
-                    extra_fields(&mut value);
+                match self {
+                    Self::UnknownEnumValues => unknown_enums(&mut value),
+                    Self::ExtraFields => extra_fields(&mut value),
+                    _ => drift(&mut value),
                 }
                 serde_json::to_vec(&value).map(Bytes::from).unwrap_or(body)
             }
@@ -272,6 +324,30 @@ fn extra_fields(value: &mut Value) {
             map.values_mut().for_each(extra_fields);
             map.insert("MockExtraField".into(), json!("added by salesflow-mock"));
             map.insert("MockExtraObject".into(), json!({"Nested": 1}));
+        }
+        _ => {}
+    }
+}
+
+/// What the [drift mode](FaultKind::Drift) does to a response or payload.
+pub(crate) fn drift(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(drift),
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match (key.as_str(), &*v) {
+                    ("Status", Value::String(s)) if s.starts_with("CAMPAIGN_") => {
+                        *v = json!("CAMPAIGN_ARCHIVED");
+                    }
+                    ("Status", Value::String(s)) if s.starts_with("ACCOUNT_") => {
+                        *v = json!("ACCOUNT_SUSPENDED");
+                    }
+                    _ => drift(v),
+                }
+            }
+            for (name, value) in DRIFT_FIELDS {
+                map.insert(name.into(), value.to_json());
+            }
         }
         _ => {}
     }

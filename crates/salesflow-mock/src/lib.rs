@@ -27,6 +27,9 @@
 //! - fault injection ([`MockState::inject`], `POST /_mock/faults`), per operation, per path or
 //!   for every request: latency, 429, 500 with HTML, 502, a dropped connection, truncated or
 //!   malformed JSON, an error body under HTTP 200, unknown enum values, extra fields;
+//! - the drift mode ([`FaultKind::Drift`], `salesflow-mock --drift`): answers and webhook
+//!   payloads carrying what a later vendor release might (extra fields of every JSON type, new
+//!   campaign and account statuses, [`DRIFT_FIELDS`]), to rehearse drift reports;
 //! - members seeded directly ([`MockState::add_member`], `POST /_mock/members`), with any
 //!   fields, without an ImportMember request;
 //! - member patches ([`MockState::patch_member`], `PATCH /_mock/members/{member_id}`) that
@@ -123,7 +126,7 @@ use tokio::sync::oneshot;
 
 pub use error::MockError;
 pub use events::{Delivery, EventOutcome, MockEvent};
-pub use faults::{ActiveFault, Fault, FaultId, FaultKind};
+pub use faults::{ActiveFault, DriftValue, Fault, FaultId, FaultKind, DRIFT_FIELDS};
 pub use log::RecordedRequest;
 pub use world::{
     Seed, DEMO_ACCOUNT_ID, DEMO_BLOCKED_ACCOUNT_ID, DEMO_CAMPAIGN_BLOCKED, DEMO_CAMPAIGN_EMPTY,
@@ -255,6 +258,13 @@ impl MockState {
             remaining,
         });
         Ok(id)
+    }
+
+    /// Whether the [drift mode](FaultKind::Drift) is on: a drift fault is active.
+    pub fn drift_mode(&self) -> bool {
+        lock(&self.inner.faults)
+            .iter()
+            .any(|f| f.fault.kind == FaultKind::Drift)
     }
 
     /// The faults still active.

@@ -99,7 +99,22 @@ macro_rules! string_enum {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_any(StringEnumVisitor::new(stringify!($name)))
+                let value: Self =
+                    deserializer.deserialize_any(StringEnumVisitor::new(stringify!($name)))?;
+                if value.is_unknown() {
+                    crate::drift::mark();
+                }
+                Ok(value)
+            }
+        }
+
+        /// Notes an unknown value (its code, when it has a code's shape: see [`crate::drift`]).
+        impl crate::drift::Walk for $name {
+            #[inline]
+            fn walk(&self, at: &mut crate::drift::Cursor<'_>) {
+                if let Self::Unknown(raw) = self {
+                    at.unknown_code(stringify!($name), raw);
+                }
             }
         }
 
@@ -480,7 +495,21 @@ impl<'de> Deserialize<'de> for RunOn {
             }
         }
 
-        deserializer.deserialize_any(Visitor)
+        let value = deserializer.deserialize_any(Visitor)?;
+        if value.is_unknown() {
+            crate::drift::mark();
+        }
+        Ok(value)
+    }
+}
+
+/// Notes an unknown code (when it has a code's shape: see [`crate::drift`]).
+impl crate::drift::Walk for RunOn {
+    #[inline]
+    fn walk(&self, at: &mut crate::drift::Cursor<'_>) {
+        if let Self::Unknown(code) = self {
+            at.unknown_integer("RunOn", *code);
+        }
     }
 }
 

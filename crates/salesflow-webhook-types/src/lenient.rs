@@ -51,16 +51,36 @@ impl Odd {
 
     /// Logs the odd value (a `tracing` warning, target `salesflow::decode`) and gives back
     /// the raw value, for the struct's `extra` map.
+    ///
+    /// The warning names the schema, the field and the JSON type found, never the value nor
+    /// [`why`](Self::why) (which may quote it): the value may be personal data.
     pub fn keep(self, schema: &'static str, field: &'static str) -> Value {
         tracing::warn!(
             target: "salesflow::decode",
             schema,
             field,
-            error = %self.why,
+            found = crate::drift::JsonType::of(&self.raw).as_str(),
             "a field has a value of an unexpected shape: kept raw in `extra`, the rest decodes"
         );
         self.raw
     }
+}
+
+/// Whether the thread decodes strictly ([`strict`]).
+pub(crate) fn is_strict() -> bool {
+    STRICT.with(std::cell::Cell::get)
+}
+
+/// The end of every generated `Deserialize` of a struct: marks the thread when the struct kept
+/// something in `extra` (see [`crate::drift::take_pending`]), and lets the webhook payload
+/// record itself. Free when `extra` is empty.
+#[inline]
+pub fn decoded<T: crate::drift::Walk>(value: T) -> T {
+    if value.has_extra() {
+        crate::drift::mark();
+    }
+    value.decoded();
+    value
 }
 
 /// A `DeserializeSeed` reading what `S` reads, or, when the value's shape is refused, the raw

@@ -23,6 +23,10 @@
 //! an unexpected shape fails only itself: it is `None` and its raw value is kept in `extra`
 //! ([`lenient`]). Decoding fails only on a body that is not JSON or not an object.
 //!
+//! What a payload carries that this version does not know (an unknown field, an unknown enum
+//! value or `IntegrationRunOn`) is noticed and recorded once per process, without personal
+//! data, in a report that `cargo xtask drift` turns into a spec edit: see [`drift`].
+//!
 //! The payload's structs and the enums' values ([`RunOn`]'s events included) are generated
 //! from the API's OpenAPI document (`spec/salesflow.yaml` in the repository) by
 //! `cargo xtask codegen`: a value or field the vendor adds is a spec edit away.
@@ -65,6 +69,7 @@
 #![forbid(unsafe_code)]
 
 pub mod date;
+pub mod drift;
 pub mod enums;
 pub mod ids;
 pub mod lenient;

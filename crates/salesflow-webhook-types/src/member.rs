@@ -310,7 +310,32 @@ impl<'de> Deserialize<'de> for MemberStatus {
             }
         }
 
-        deserializer.deserialize_any(Visitor)
+        let value = deserializer.deserialize_any(Visitor)?;
+        if !value.unknown.is_empty() || value.unnamed_bits() != 0 {
+            crate::drift::mark();
+        }
+        Ok(value)
+    }
+}
+
+impl MemberStatus {
+    /// The bits of the flags that have no name in [`MemberFlags`].
+    fn unnamed_bits(&self) -> u32 {
+        self.flags.bits() & !MemberFlags::all().bits()
+    }
+}
+
+/// Notes each unknown name, and the bits that have no name as one integer (when they have a
+/// code's shape: see [`crate::drift`]).
+impl crate::drift::Walk for MemberStatus {
+    fn walk(&self, at: &mut crate::drift::Cursor<'_>) {
+        for name in &self.unknown {
+            at.unknown_code("MemberStatus", name);
+        }
+        let bits = self.unnamed_bits();
+        if bits != 0 {
+            at.unknown_integer("MemberStatus", i64::from(bits));
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use salesflow_api::middleware::{transport, HttpService};
 use salesflow_api::operations::Operation;
 use salesflow_api::types::StatusMessage;
 use salesflow_api::{ClientState, Hosts};
+use salesflow_webhook_types::drift::{DriftLog, DriftReport, Walk};
 use salesflow_webhook_types::{AccountId, CampaignId, MemberId, WebhookCampaignId, WebhookId};
 use tracing::field::Empty;
 use tracing::Instrument;
@@ -64,6 +65,8 @@ pub(crate) struct Inner {
     /// Why the token cannot be sent (see [`ApiToken::problem`]), for a client from
     /// [`Client::for_account`], which cannot fail: each call fails with it instead.
     pub(crate) token_problem: Option<&'static str>,
+    /// Where answers holding what this version does not know are recorded.
+    pub(crate) drift: Arc<DriftLog>,
 }
 
 impl fmt::Debug for Client {
@@ -103,6 +106,7 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     layers: Vec<Layer>,
     pacing: Option<Arc<dyn PacingBackend>>,
+    drift: Option<Arc<DriftLog>>,
 }
 
 /// A middleware layer, type-erased.
@@ -125,6 +129,7 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("layers", &self.layers.len())
             .field("pacing", &self.pacing.as_ref().map(|p| p.pacing()))
+            .field("drift", &self.drift)
             .finish()
     }
 }
@@ -270,6 +275,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Records what the answers hold that this version does not know (see
+    /// [`Client::drift`]) in `log` instead of the process's log,
+    /// [`DriftLog::global`](salesflow_webhook_types::drift::DriftLog::global): to keep one
+    /// client's observations apart. Clients from [`Client::for_account`] share their parent's.
+    pub fn drift_log(mut self, log: Arc<DriftLog>) -> Self {
+        self.drift = Some(log);
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -368,6 +382,7 @@ impl ClientBuilder {
                 redirect_limit,
                 pacer: self.pacing,
                 token_problem: None,
+                drift: self.drift.unwrap_or_else(DriftLog::global),
             }),
         })
     }
@@ -525,6 +540,7 @@ impl Client {
                 redirect_limit: self.inner.redirect_limit,
                 pacer: self.inner.pacer.clone(),
                 token_problem,
+                drift: self.inner.drift.clone(),
             }),
         }
     }
@@ -537,6 +553,33 @@ impl Client {
     /// The retry policy.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
+    }
+
+    /// What the API's answers held that this version of the SDK does not know, so far: each
+    /// unknown field (operation, JSON path, JSON type), field of an unexpected type, and
+    /// unknown value of an open enum, once, with how often and when it was seen. Never the
+    /// value of a field; an enum's value only when it has the shape of a code (see
+    /// [`drift`](salesflow_webhook_types::drift)).
+    ///
+    /// The first sight of each item is also a `tracing` warning (target `salesflow::drift`).
+    /// The report is serializable (JSON) and mergeable; `cargo xtask drift REPORT...` in the
+    /// repository turns reports into a spec edit. Unless the client was given a log of its
+    /// own ([`ClientBuilder::drift_log`]), this is the process's log, which webhook payloads
+    /// decoded in the process are recorded in too.
+    ///
+    /// ```
+    /// let client = salesflow::Client::builder().token("t").build()?;
+    /// let report = client.drift();
+    /// println!("{}", serde_json::to_string_pretty(&report)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn drift(&self) -> DriftReport {
+        self.inner.drift.report()
+    }
+
+    /// The log this client records drift in (see [`drift`](Self::drift)).
+    pub fn drift_log(&self) -> &Arc<DriftLog> {
+        &self.inner.drift
     }
 
     /// The low-level generated client this one drives (token and hosts included), for
@@ -597,6 +640,7 @@ impl Client {
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, RawError>>,
+        T: Walk,
     {
         let span = self.request_span(op, &ids);
         if let Some(problem) = self.inner.token_problem {
@@ -627,8 +671,14 @@ impl Client {
                     }
                 }
                 let outcome = send().instrument(attempt_span.clone()).await;
+                // Right after the decoding, on its thread (no `.await` in between): the mark
+                // says whether the answer holds anything unknown; walked only then.
+                let unknown = salesflow_webhook_types::drift::take_pending();
                 let err = match outcome {
                     Ok(value) => {
+                        if unknown {
+                            self.inner.drift.observe(op.id(), &*value);
+                        }
                         let status = value.status().as_u16();
                         attempt_span.record("http.response.status_code", status);
                         tracing::Span::current().record("http.response.status_code", status);

@@ -143,6 +143,8 @@ pub use validate::{ValidationError, ValidationReason};
 
 pub use salesflow_api::operations::{Operation, API_VERSION};
 pub use salesflow_api::ApiToken;
+/// Drift reports: what the API sends that this version does not know ([`Client::drift`]).
+pub use salesflow_webhook_types::drift;
 pub use salesflow_webhook_types::{
     AccountId, AccountStatus, CampaignId, CampaignStatus, DotNetDate, FlexibleDate, MemberFlags,
     MemberId, MemberStatus, RunOn, WebhookCampaignId, WebhookId, WebhookPayload, WebhookRoute,

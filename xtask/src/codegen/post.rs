@@ -101,6 +101,9 @@ pub fn apply(file: &mut syn::File, model: &Model) -> Result<(), Error> {
             ))
             .map_err(gen_err)?,
         );
+        let drift = quote!(::salesflow_webhook_types::drift);
+        let walk = super::walk::walk_impl(&s.ident, &name, &fields, &drift, None);
+        impls.push(syn::parse2(walk).map_err(gen_err)?);
         fields_of.insert(
             name,
             fields.into_iter().map(|f| f.ident).collect::<Vec<_>>(),
@@ -324,11 +327,11 @@ pub(crate) fn deserialize_impl(
                                 }
                             }
                         }
-                        ::std::result::Result::Ok(#name {
+                        ::std::result::Result::Ok(#support::decoded(#name {
                             #(#locals: #finish,)*
                             extra,
                             #rest
-                        })
+                        }))
                     }
                 }
                 deserializer.deserialize_map(Visitor)

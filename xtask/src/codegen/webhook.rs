@@ -526,6 +526,14 @@ pub fn payload_file(spec: &OpenAPI) -> Result<String, Error> {
             false,
             &quote!(crate::lenient),
         ));
+        let root = (s.name == PAYLOAD_SCHEMA).then(|| quote!(crate::drift::payload_decoded(self);));
+        items.extend(super::walk::walk_impl(
+            &ident,
+            &s.name,
+            &infos,
+            &quote!(crate::drift),
+            root,
+        ));
     }
     let file: syn::File = syn::parse2(items).map_err(|e| Error::Generate(e.to_string()))?;
     Ok(format!(

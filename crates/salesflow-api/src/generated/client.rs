@@ -2110,20 +2110,40 @@ DetachWebhook takes.
                             }
                         }
                     }
-                    ::std::result::Result::Ok(Account {
-                        account_email: account_email.flatten(),
-                        account_id: account_id
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "AccountId",
-                            ))?,
-                        status: status.flatten(),
-                        user_db_id: user_db_id.flatten(),
-                        user_email: user_email.flatten(),
-                        extra,
-                    })
+                    ::std::result::Result::Ok(
+                        ::salesflow_webhook_types::lenient::decoded(Account {
+                            account_email: account_email.flatten(),
+                            account_id: account_id
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "AccountId",
+                                ))?,
+                            status: status.flatten(),
+                            user_db_id: user_db_id.flatten(),
+                            user_email: user_email.flatten(),
+                            extra,
+                        }),
+                    )
                 }
             }
             deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl ::salesflow_webhook_types::drift::Walk for Account {
+        fn walk(&self, at: &mut ::salesflow_webhook_types::drift::Cursor<'_>) {
+            at.field("AccountEmail", &self.account_email);
+            at.field("AccountId", &self.account_id);
+            at.field("Status", &self.status);
+            at.field("UserDbId", &self.user_db_id);
+            at.field("UserEmail", &self.user_email);
+            at.extra(
+                "Account",
+                &["AccountEmail", "AccountId", "Status", "UserDbId", "UserEmail"],
+                &self.extra,
+            );
+        }
+        #[inline]
+        fn has_extra(&self) -> bool {
+            !self.extra.is_empty()
         }
     }
     impl<'de> ::serde::Deserialize<'de> for Campaign {
@@ -2310,19 +2330,38 @@ DetachWebhook takes.
                             }
                         }
                     }
-                    ::std::result::Result::Ok(Campaign {
-                        campaign_id: campaign_id
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "CampaignId",
-                            ))?,
-                        campaign_name: campaign_name.flatten(),
-                        last_modified_at: last_modified_at.flatten(),
-                        status: status.flatten(),
-                        extra,
-                    })
+                    ::std::result::Result::Ok(
+                        ::salesflow_webhook_types::lenient::decoded(Campaign {
+                            campaign_id: campaign_id
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "CampaignId",
+                                ))?,
+                            campaign_name: campaign_name.flatten(),
+                            last_modified_at: last_modified_at.flatten(),
+                            status: status.flatten(),
+                            extra,
+                        }),
+                    )
                 }
             }
             deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl ::salesflow_webhook_types::drift::Walk for Campaign {
+        fn walk(&self, at: &mut ::salesflow_webhook_types::drift::Cursor<'_>) {
+            at.field("CampaignId", &self.campaign_id);
+            at.field("CampaignName", &self.campaign_name);
+            at.field("LastModifiedAt", &self.last_modified_at);
+            at.field("Status", &self.status);
+            at.extra(
+                "Campaign",
+                &["CampaignId", "CampaignName", "LastModifiedAt", "Status"],
+                &self.extra,
+            );
+        }
+        #[inline]
+        fn has_extra(&self) -> bool {
+            !self.extra.is_empty()
         }
     }
     impl<'de> ::serde::Deserialize<'de> for CampaignStatistics {
@@ -2563,60 +2602,100 @@ DetachWebhook takes.
                             }
                         }
                     }
-                    ::std::result::Result::Ok(CampaignStatistics {
-                        campaign_id: campaign_id
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "CampaignId",
-                            ))?,
-                        connections: connections
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "Connections",
-                            ))?,
-                        elapsed: elapsed
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "Elapsed",
-                            ))?,
-                        imported: imported
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "Imported",
-                            ))?,
-                        in_mails: in_mails
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "InMails",
-                            ))?,
-                        invitations: invitations
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "Invitations",
-                            ))?,
-                        messages: messages
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "Messages",
-                            ))?,
-                        pending: pending
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "Pending",
-                            ))?,
-                        replies: replies
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "Replies",
-                            ))?,
-                        total: total
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "Total",
-                            ))?,
-                        updated_at: updated_at
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "UpdatedAt",
-                            ))?,
-                        withdrawn: withdrawn
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "Withdrawn",
-                            ))?,
-                        extra,
-                    })
+                    ::std::result::Result::Ok(
+                        ::salesflow_webhook_types::lenient::decoded(CampaignStatistics {
+                            campaign_id: campaign_id
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "CampaignId",
+                                ))?,
+                            connections: connections
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "Connections",
+                                ))?,
+                            elapsed: elapsed
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "Elapsed",
+                                ))?,
+                            imported: imported
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "Imported",
+                                ))?,
+                            in_mails: in_mails
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "InMails",
+                                ))?,
+                            invitations: invitations
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "Invitations",
+                                ))?,
+                            messages: messages
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "Messages",
+                                ))?,
+                            pending: pending
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "Pending",
+                                ))?,
+                            replies: replies
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "Replies",
+                                ))?,
+                            total: total
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "Total",
+                                ))?,
+                            updated_at: updated_at
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "UpdatedAt",
+                                ))?,
+                            withdrawn: withdrawn
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "Withdrawn",
+                                ))?,
+                            extra,
+                        }),
+                    )
                 }
             }
             deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl ::salesflow_webhook_types::drift::Walk for CampaignStatistics {
+        fn walk(&self, at: &mut ::salesflow_webhook_types::drift::Cursor<'_>) {
+            at.field("CampaignId", &self.campaign_id);
+            at.field("Connections", &self.connections);
+            at.field("Elapsed", &self.elapsed);
+            at.field("Imported", &self.imported);
+            at.field("InMails", &self.in_mails);
+            at.field("Invitations", &self.invitations);
+            at.field("Messages", &self.messages);
+            at.field("Pending", &self.pending);
+            at.field("Replies", &self.replies);
+            at.field("Total", &self.total);
+            at.field("UpdatedAt", &self.updated_at);
+            at.field("Withdrawn", &self.withdrawn);
+            at.extra(
+                "CampaignStatistics",
+                &[
+                    "CampaignId",
+                    "Connections",
+                    "Elapsed",
+                    "Imported",
+                    "InMails",
+                    "Invitations",
+                    "Messages",
+                    "Pending",
+                    "Replies",
+                    "Total",
+                    "UpdatedAt",
+                    "Withdrawn",
+                ],
+                &self.extra,
+            );
+        }
+        #[inline]
+        fn has_extra(&self) -> bool {
+            !self.extra.is_empty()
         }
     }
     impl<'de> ::serde::Deserialize<'de> for Contact {
@@ -3083,28 +3162,70 @@ DetachWebhook takes.
                             }
                         }
                     }
-                    ::std::result::Result::Ok(Contact {
-                        added_at: added_at.flatten(),
-                        company: company.flatten(),
-                        email: email.flatten(),
-                        first_name: first_name.flatten(),
-                        industry: industry.flatten(),
-                        last_modified_at: last_modified_at.flatten(),
-                        last_name: last_name.flatten(),
-                        location: location.flatten(),
-                        member_id: member_id
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "MemberId",
-                            ))?,
-                        member_url: member_url.flatten(),
-                        occupation: occupation.flatten(),
-                        phone: phone.flatten(),
-                        public_identifier: public_identifier.flatten(),
-                        extra,
-                    })
+                    ::std::result::Result::Ok(
+                        ::salesflow_webhook_types::lenient::decoded(Contact {
+                            added_at: added_at.flatten(),
+                            company: company.flatten(),
+                            email: email.flatten(),
+                            first_name: first_name.flatten(),
+                            industry: industry.flatten(),
+                            last_modified_at: last_modified_at.flatten(),
+                            last_name: last_name.flatten(),
+                            location: location.flatten(),
+                            member_id: member_id
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "MemberId",
+                                ))?,
+                            member_url: member_url.flatten(),
+                            occupation: occupation.flatten(),
+                            phone: phone.flatten(),
+                            public_identifier: public_identifier.flatten(),
+                            extra,
+                        }),
+                    )
                 }
             }
             deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl ::salesflow_webhook_types::drift::Walk for Contact {
+        fn walk(&self, at: &mut ::salesflow_webhook_types::drift::Cursor<'_>) {
+            at.field("AddedAt", &self.added_at);
+            at.field("Company", &self.company);
+            at.field("Email", &self.email);
+            at.field("FirstName", &self.first_name);
+            at.field("Industry", &self.industry);
+            at.field("LastModifiedAt", &self.last_modified_at);
+            at.field("LastName", &self.last_name);
+            at.field("Location", &self.location);
+            at.field("MemberId", &self.member_id);
+            at.field("MemberUrl", &self.member_url);
+            at.field("Occupation", &self.occupation);
+            at.field("Phone", &self.phone);
+            at.field("PublicIdentifier", &self.public_identifier);
+            at.extra(
+                "Contact",
+                &[
+                    "AddedAt",
+                    "Company",
+                    "Email",
+                    "FirstName",
+                    "Industry",
+                    "LastModifiedAt",
+                    "LastName",
+                    "Location",
+                    "MemberId",
+                    "MemberUrl",
+                    "Occupation",
+                    "Phone",
+                    "PublicIdentifier",
+                ],
+                &self.extra,
+            );
+        }
+        #[inline]
+        fn has_extra(&self) -> bool {
+            !self.extra.is_empty()
         }
     }
     impl<'de> ::serde::Deserialize<'de> for ContactDetails {
@@ -3665,31 +3786,79 @@ DetachWebhook takes.
                             }
                         }
                     }
-                    ::std::result::Result::Ok(ContactDetails {
-                        added_at: added_at.flatten(),
-                        campaign_id: campaign_id.flatten(),
-                        campaign_name: campaign_name.flatten(),
-                        company: company.flatten(),
-                        email: email.flatten(),
-                        first_name: first_name.flatten(),
-                        industry: industry.flatten(),
-                        last_modified_at: last_modified_at.flatten(),
-                        last_name: last_name.flatten(),
-                        location: location.flatten(),
-                        member_id: member_id
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "MemberId",
-                            ))?,
-                        member_url: member_url.flatten(),
-                        occupation: occupation.flatten(),
-                        phone: phone.flatten(),
-                        public_identifier: public_identifier.flatten(),
-                        status: status.flatten(),
-                        extra,
-                    })
+                    ::std::result::Result::Ok(
+                        ::salesflow_webhook_types::lenient::decoded(ContactDetails {
+                            added_at: added_at.flatten(),
+                            campaign_id: campaign_id.flatten(),
+                            campaign_name: campaign_name.flatten(),
+                            company: company.flatten(),
+                            email: email.flatten(),
+                            first_name: first_name.flatten(),
+                            industry: industry.flatten(),
+                            last_modified_at: last_modified_at.flatten(),
+                            last_name: last_name.flatten(),
+                            location: location.flatten(),
+                            member_id: member_id
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "MemberId",
+                                ))?,
+                            member_url: member_url.flatten(),
+                            occupation: occupation.flatten(),
+                            phone: phone.flatten(),
+                            public_identifier: public_identifier.flatten(),
+                            status: status.flatten(),
+                            extra,
+                        }),
+                    )
                 }
             }
             deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl ::salesflow_webhook_types::drift::Walk for ContactDetails {
+        fn walk(&self, at: &mut ::salesflow_webhook_types::drift::Cursor<'_>) {
+            at.field("AddedAt", &self.added_at);
+            at.field("CampaignId", &self.campaign_id);
+            at.field("CampaignName", &self.campaign_name);
+            at.field("Company", &self.company);
+            at.field("Email", &self.email);
+            at.field("FirstName", &self.first_name);
+            at.field("Industry", &self.industry);
+            at.field("LastModifiedAt", &self.last_modified_at);
+            at.field("LastName", &self.last_name);
+            at.field("Location", &self.location);
+            at.field("MemberId", &self.member_id);
+            at.field("MemberUrl", &self.member_url);
+            at.field("Occupation", &self.occupation);
+            at.field("Phone", &self.phone);
+            at.field("PublicIdentifier", &self.public_identifier);
+            at.field("Status", &self.status);
+            at.extra(
+                "ContactDetails",
+                &[
+                    "AddedAt",
+                    "CampaignId",
+                    "CampaignName",
+                    "Company",
+                    "Email",
+                    "FirstName",
+                    "Industry",
+                    "LastModifiedAt",
+                    "LastName",
+                    "Location",
+                    "MemberId",
+                    "MemberUrl",
+                    "Occupation",
+                    "Phone",
+                    "PublicIdentifier",
+                    "Status",
+                ],
+                &self.extra,
+            );
+        }
+        #[inline]
+        fn has_extra(&self) -> bool {
+            !self.extra.is_empty()
         }
     }
     impl<'de> ::serde::Deserialize<'de> for StatusMessage {
@@ -3808,17 +3977,30 @@ DetachWebhook takes.
                             }
                         }
                     }
-                    ::std::result::Result::Ok(StatusMessage {
-                        message: message.flatten(),
-                        status: status
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "Status",
-                            ))?,
-                        extra,
-                    })
+                    ::std::result::Result::Ok(
+                        ::salesflow_webhook_types::lenient::decoded(StatusMessage {
+                            message: message.flatten(),
+                            status: status
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "Status",
+                                ))?,
+                            extra,
+                        }),
+                    )
                 }
             }
             deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl ::salesflow_webhook_types::drift::Walk for StatusMessage {
+        fn walk(&self, at: &mut ::salesflow_webhook_types::drift::Cursor<'_>) {
+            at.field("Message", &self.message);
+            at.field("Status", &self.status);
+            at.extra("StatusMessage", &["Message", "Status"], &self.extra);
+        }
+        #[inline]
+        fn has_extra(&self) -> bool {
+            !self.extra.is_empty()
         }
     }
     impl<'de> ::serde::Deserialize<'de> for Webhook {
@@ -4045,20 +4227,48 @@ DetachWebhook takes.
                             }
                         }
                     }
-                    ::std::result::Result::Ok(Webhook {
-                        attached_webhook_campaigns: attached_webhook_campaigns.flatten(),
-                        disable_for_muted_contacts: disable_for_muted_contacts.flatten(),
-                        name: name.flatten(),
-                        url: url.flatten(),
-                        webhook_id: webhook_id
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "WebhookId",
-                            ))?,
-                        extra,
-                    })
+                    ::std::result::Result::Ok(
+                        ::salesflow_webhook_types::lenient::decoded(Webhook {
+                            attached_webhook_campaigns: attached_webhook_campaigns
+                                .flatten(),
+                            disable_for_muted_contacts: disable_for_muted_contacts
+                                .flatten(),
+                            name: name.flatten(),
+                            url: url.flatten(),
+                            webhook_id: webhook_id
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "WebhookId",
+                                ))?,
+                            extra,
+                        }),
+                    )
                 }
             }
             deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl ::salesflow_webhook_types::drift::Walk for Webhook {
+        fn walk(&self, at: &mut ::salesflow_webhook_types::drift::Cursor<'_>) {
+            at.field("AttachedWebhookCampaigns", &self.attached_webhook_campaigns);
+            at.field("DisableForMutedContacts", &self.disable_for_muted_contacts);
+            at.field("Name", &self.name);
+            at.field("Url", &self.url);
+            at.field("WebhookId", &self.webhook_id);
+            at.extra(
+                "Webhook",
+                &[
+                    "AttachedWebhookCampaigns",
+                    "DisableForMutedContacts",
+                    "Name",
+                    "Url",
+                    "WebhookId",
+                ],
+                &self.extra,
+            );
+        }
+        #[inline]
+        fn has_extra(&self) -> bool {
+            !self.extra.is_empty()
         }
     }
     impl<'de> ::serde::Deserialize<'de> for WebhookCampaign {
@@ -4179,24 +4389,42 @@ DetachWebhook takes.
                             }
                         }
                     }
-                    ::std::result::Result::Ok(WebhookCampaign {
-                        campaign_id: campaign_id
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "CampaignId",
-                            ))?,
-                        run_on: run_on
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "RunOn",
-                            ))?,
-                        webhook_campaign_id: webhook_campaign_id
-                            .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                                "WebhookCampaignId",
-                            ))?,
-                        extra,
-                    })
+                    ::std::result::Result::Ok(
+                        ::salesflow_webhook_types::lenient::decoded(WebhookCampaign {
+                            campaign_id: campaign_id
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "CampaignId",
+                                ))?,
+                            run_on: run_on
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "RunOn",
+                                ))?,
+                            webhook_campaign_id: webhook_campaign_id
+                                .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                                    "WebhookCampaignId",
+                                ))?,
+                            extra,
+                        }),
+                    )
                 }
             }
             deserializer.deserialize_map(Visitor)
+        }
+    }
+    impl ::salesflow_webhook_types::drift::Walk for WebhookCampaign {
+        fn walk(&self, at: &mut ::salesflow_webhook_types::drift::Cursor<'_>) {
+            at.field("CampaignId", &self.campaign_id);
+            at.field("RunOn", &self.run_on);
+            at.field("WebhookCampaignId", &self.webhook_campaign_id);
+            at.extra(
+                "WebhookCampaign",
+                &["CampaignId", "RunOn", "WebhookCampaignId"],
+                &self.extra,
+            );
+        }
+        #[inline]
+        fn has_extra(&self) -> bool {
+            !self.extra.is_empty()
         }
     }
     ///The fields of [`Contact`] out of a [`ContactDetails`] (the spec defines `ContactDetails` as `allOf` `Contact` and more); the fields `Contact` does not have are dropped, unknown fields are kept.

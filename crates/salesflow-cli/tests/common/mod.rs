@@ -29,6 +29,7 @@ pub fn salesflow_process() -> std::process::Command {
         "SALESFLOW_WEBHOOK_SECRET",
         "SALESFLOW_IMPORT_STOP_AFTER",
         "SALESFLOW_IMPORT_ABORT_AFTER",
+        "SALESFLOW_DRIFT_REPORT",
         "NO_COLOR",
     ] {
         cmd.env_remove(var);

@@ -1,24 +1,28 @@
 //! `salesflow-mock`: runs the mock Salesflow API server until killed.
 //!
 //! ```text
-//! salesflow-mock [--host 127.0.0.1] [--port 8080] [--seed demo|empty]
+//! salesflow-mock [--host 127.0.0.1] [--port 8080] [--seed demo|empty] [--drift]
 //! ```
 
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 
-use salesflow_mock::{router, MockState, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
+use salesflow_mock::{router, Fault, FaultKind, MockState, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
 
-const USAGE: &str = "usage: salesflow-mock [--host ADDR] [--port PORT] [--seed demo|empty]
+const USAGE: &str =
+    "usage: salesflow-mock [--host ADDR] [--port PORT] [--seed demo|empty] [--drift]
 
   --host ADDR   address to bind (default 127.0.0.1)
   --port PORT   port to bind (default 8080; 0 for a free one)
-  --seed SEED   initial world: demo (default) or empty";
+  --seed SEED   initial world: demo (default) or empty
+  --drift       answer as a later API version might: extra fields, new enum values, new
+                webhook payload fields (the drift mode, to rehearse drift reports)";
 
 struct Args {
     host: IpAddr,
     port: u16,
     seed: Seed,
+    drift: bool,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -26,6 +30,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         host: IpAddr::from([127, 0, 0, 1]),
         port: 8080,
         seed: Seed::Demo,
+        drift: false,
     };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -34,6 +39,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         };
         if name == "-h" || name == "--help" {
             return Err(String::new());
+        }
+        if name == "--drift" && inline.is_none() {
+            parsed.drift = true;
+            continue;
         }
         let value = match inline.or_else(|| args.next()) {
             Some(v) => v,
@@ -83,7 +92,15 @@ async fn main() -> ExitCode {
     if args.seed == Seed::Demo {
         println!("demo credentials: token={DEMO_TOKEN} accountId={DEMO_ACCOUNT_ID}");
     }
-    let app = router(MockState::new(args.seed));
+    let state = MockState::new(args.seed);
+    if args.drift {
+        if let Err(e) = state.inject(Fault::new(FaultKind::Drift)) {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+        println!("drift mode: answers carry fields and values this SDK version does not know");
+    }
+    let app = router(state);
     let app = app.into_make_service_with_connect_info::<SocketAddr>();
     if let Err(e) = axum::serve(listener, app).await {
         eprintln!("error: {e}");
@@ -116,6 +133,8 @@ mod tests {
         assert!(parse(&["--port", "x"]).is_err());
         assert!(parse(&["--seed", "full"]).is_err());
         assert!(parse(&["--verbose", "1"]).is_err());
+        assert!(!parse(&[]).unwrap().drift);
+        assert!(parse(&["--drift", "--port", "0"]).unwrap().drift);
         assert_eq!(parse(&["--help"]).err().as_deref(), Some(""));
     }
 }

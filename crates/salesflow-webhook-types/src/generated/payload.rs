@@ -1366,53 +1366,154 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                         }
                     }
                 }
-                ::std::result::Result::Ok(WebhookPayload {
-                    integration_type: integration_type.flatten(),
-                    integration_run_on: integration_run_on.flatten(),
-                    member_id: member_id.flatten(),
-                    linked_in_member_id: linked_in_member_id.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    occupation: occupation.flatten(),
-                    company: company.flatten(),
-                    location: location.flatten(),
-                    phone_number: phone_number.flatten(),
-                    email: email.flatten(),
-                    address: address.flatten(),
-                    birthday_year: birthday_year.flatten(),
-                    birthday_month: birthday_month.flatten(),
-                    birthday_day: birthday_day.flatten(),
-                    date_added: date_added.unwrap_or_default(),
-                    connected_at: connected_at.unwrap_or_default(),
-                    member_url: member_url.flatten(),
-                    industry: industry.flatten(),
-                    distance: distance.flatten(),
-                    current_position: current_position.flatten(),
-                    status: status.flatten(),
-                    has_reply: has_reply.flatten(),
-                    is_muted: is_muted.flatten(),
-                    is_seen: is_seen.flatten(),
-                    connections_count: connections_count.flatten(),
-                    followers_count: followers_count.flatten(),
-                    is_sales_navigator: is_sales_navigator.flatten(),
-                    linked_in_account: linked_in_account.flatten(),
-                    custom1: custom1.flatten(),
-                    custom2: custom2.flatten(),
-                    custom3: custom3.flatten(),
-                    custom4: custom4.flatten(),
-                    custom5: custom5.flatten(),
-                    custom6: custom6.flatten(),
-                    custom7: custom7.flatten(),
-                    custom8: custom8.flatten(),
-                    custom9: custom9.flatten(),
-                    custom10: custom10.flatten(),
-                    member_actions_formatted: member_actions_formatted.flatten(),
-                    member_campaigns: member_campaigns.flatten(),
-                    extra,
-                })
+                ::std::result::Result::Ok(
+                    crate::lenient::decoded(WebhookPayload {
+                        integration_type: integration_type.flatten(),
+                        integration_run_on: integration_run_on.flatten(),
+                        member_id: member_id.flatten(),
+                        linked_in_member_id: linked_in_member_id.flatten(),
+                        first_name: first_name.flatten(),
+                        last_name: last_name.flatten(),
+                        occupation: occupation.flatten(),
+                        company: company.flatten(),
+                        location: location.flatten(),
+                        phone_number: phone_number.flatten(),
+                        email: email.flatten(),
+                        address: address.flatten(),
+                        birthday_year: birthday_year.flatten(),
+                        birthday_month: birthday_month.flatten(),
+                        birthday_day: birthday_day.flatten(),
+                        date_added: date_added.unwrap_or_default(),
+                        connected_at: connected_at.unwrap_or_default(),
+                        member_url: member_url.flatten(),
+                        industry: industry.flatten(),
+                        distance: distance.flatten(),
+                        current_position: current_position.flatten(),
+                        status: status.flatten(),
+                        has_reply: has_reply.flatten(),
+                        is_muted: is_muted.flatten(),
+                        is_seen: is_seen.flatten(),
+                        connections_count: connections_count.flatten(),
+                        followers_count: followers_count.flatten(),
+                        is_sales_navigator: is_sales_navigator.flatten(),
+                        linked_in_account: linked_in_account.flatten(),
+                        custom1: custom1.flatten(),
+                        custom2: custom2.flatten(),
+                        custom3: custom3.flatten(),
+                        custom4: custom4.flatten(),
+                        custom5: custom5.flatten(),
+                        custom6: custom6.flatten(),
+                        custom7: custom7.flatten(),
+                        custom8: custom8.flatten(),
+                        custom9: custom9.flatten(),
+                        custom10: custom10.flatten(),
+                        member_actions_formatted: member_actions_formatted.flatten(),
+                        member_campaigns: member_campaigns.flatten(),
+                        extra,
+                    }),
+                )
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+impl crate::drift::Walk for WebhookPayload {
+    fn walk(&self, at: &mut crate::drift::Cursor<'_>) {
+        at.field("IntegrationType", &self.integration_type);
+        at.field("IntegrationRunOn", &self.integration_run_on);
+        at.field("MemberId", &self.member_id);
+        at.field("LinkedInMemberId", &self.linked_in_member_id);
+        at.field("FirstName", &self.first_name);
+        at.field("LastName", &self.last_name);
+        at.field("Occupation", &self.occupation);
+        at.field("Company", &self.company);
+        at.field("Location", &self.location);
+        at.field("PhoneNumber", &self.phone_number);
+        at.field("Email", &self.email);
+        at.field("Address", &self.address);
+        at.field("BirthdayYear", &self.birthday_year);
+        at.field("BirthdayMonth", &self.birthday_month);
+        at.field("BirthdayDay", &self.birthday_day);
+        at.field("DateAdded", &self.date_added);
+        at.field("ConnectedAt", &self.connected_at);
+        at.field("MemberUrl", &self.member_url);
+        at.field("Industry", &self.industry);
+        at.field("Distance", &self.distance);
+        at.field("CurrentPosition", &self.current_position);
+        at.field("Status", &self.status);
+        at.field("HasReply", &self.has_reply);
+        at.field("IsMuted", &self.is_muted);
+        at.field("IsSeen", &self.is_seen);
+        at.field("ConnectionsCount", &self.connections_count);
+        at.field("FollowersCount", &self.followers_count);
+        at.field("IsSalesNavigator", &self.is_sales_navigator);
+        at.field("LinkedInAccount", &self.linked_in_account);
+        at.field("Custom1", &self.custom1);
+        at.field("Custom2", &self.custom2);
+        at.field("Custom3", &self.custom3);
+        at.field("Custom4", &self.custom4);
+        at.field("Custom5", &self.custom5);
+        at.field("Custom6", &self.custom6);
+        at.field("Custom7", &self.custom7);
+        at.field("Custom8", &self.custom8);
+        at.field("Custom9", &self.custom9);
+        at.field("Custom10", &self.custom10);
+        at.field("MemberActionsFormatted", &self.member_actions_formatted);
+        at.field("MemberCampaigns", &self.member_campaigns);
+        at.extra(
+            "WebhookPayload",
+            &[
+                "IntegrationType",
+                "IntegrationRunOn",
+                "MemberId",
+                "LinkedInMemberId",
+                "FirstName",
+                "LastName",
+                "Occupation",
+                "Company",
+                "Location",
+                "PhoneNumber",
+                "Email",
+                "Address",
+                "BirthdayYear",
+                "BirthdayMonth",
+                "BirthdayDay",
+                "DateAdded",
+                "ConnectedAt",
+                "MemberUrl",
+                "Industry",
+                "Distance",
+                "CurrentPosition",
+                "Status",
+                "HasReply",
+                "IsMuted",
+                "IsSeen",
+                "ConnectionsCount",
+                "FollowersCount",
+                "IsSalesNavigator",
+                "LinkedInAccount",
+                "Custom1",
+                "Custom2",
+                "Custom3",
+                "Custom4",
+                "Custom5",
+                "Custom6",
+                "Custom7",
+                "Custom8",
+                "Custom9",
+                "Custom10",
+                "MemberActionsFormatted",
+                "MemberCampaigns",
+            ],
+            &self.extra,
+        );
+    }
+    #[inline]
+    fn has_extra(&self) -> bool {
+        !self.extra.is_empty()
+    }
+    fn decoded(&self) {
+        crate::drift::payload_decoded(self);
     }
 }
 /**The Salesflow user's LinkedIn account that ran the campaign.
@@ -1600,15 +1701,29 @@ impl<'de> ::serde::Deserialize<'de> for LinkedInAccount {
                         }
                     }
                 }
-                ::std::result::Result::Ok(LinkedInAccount {
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    username: username.flatten(),
-                    extra,
-                })
+                ::std::result::Result::Ok(
+                    crate::lenient::decoded(LinkedInAccount {
+                        first_name: first_name.flatten(),
+                        last_name: last_name.flatten(),
+                        username: username.flatten(),
+                        extra,
+                    }),
+                )
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+impl crate::drift::Walk for LinkedInAccount {
+    fn walk(&self, at: &mut crate::drift::Cursor<'_>) {
+        at.field("FirstName", &self.first_name);
+        at.field("LastName", &self.last_name);
+        at.field("Username", &self.username);
+        at.extra("LinkedInAccount", &["FirstName", "LastName", "Username"], &self.extra);
+    }
+    #[inline]
+    fn has_extra(&self) -> bool {
+        !self.extra.is_empty()
     }
 }
 /**A campaign the member is in.
@@ -1762,13 +1877,26 @@ impl<'de> ::serde::Deserialize<'de> for MemberCampaign {
                         }
                     }
                 }
-                ::std::result::Result::Ok(MemberCampaign {
-                    campaign_name: campaign_name.flatten(),
-                    campaign_id: campaign_id.flatten(),
-                    extra,
-                })
+                ::std::result::Result::Ok(
+                    crate::lenient::decoded(MemberCampaign {
+                        campaign_name: campaign_name.flatten(),
+                        campaign_id: campaign_id.flatten(),
+                        extra,
+                    }),
+                )
             }
         }
         deserializer.deserialize_map(Visitor)
+    }
+}
+impl crate::drift::Walk for MemberCampaign {
+    fn walk(&self, at: &mut crate::drift::Cursor<'_>) {
+        at.field("CampaignName", &self.campaign_name);
+        at.field("CampaignId", &self.campaign_id);
+        at.extra("MemberCampaign", &["CampaignName", "CampaignId"], &self.extra);
+    }
+    #[inline]
+    fn has_extra(&self) -> bool {
+        !self.extra.is_empty()
     }
 }
