@@ -1,7 +1,7 @@
 //! `cargo xtask mutants [--quick]`: mutation testing with cargo-mutants, and the check of
 //! its results against the exceptions file.
 //!
-//! What is mutated, and how (features for every package, timeouts, which packages' tests),
+//! What is mutated, and how (timeouts, which packages' tests),
 //! is said in `.cargo/mutants.toml`, which cargo-mutants reads itself (a bare `cargo mutants`
 //! too). This module adds what cargo-mutants cannot say there:
 //!
@@ -91,13 +91,15 @@ pub const QUICK_TESTS: &[(&str, &[&str])] = &[
 /// make each mutant several times slower.
 pub const FULL_TESTS: &[&str] = &["--tests"];
 
-/// Features turned on for one package's run, on top of `.cargo/mutants.toml`'s `features`
-/// (which apply to every package, so they can only name features every package can see).
+/// Features turned on for one package's run (`.cargo/mutants.toml` names none: its features
+/// would apply to every package, and not every package has the same dependencies).
 /// Code behind a feature is compiled, so mutated, only with it, and its tests run only then.
 #[rustfmt::skip]
 pub const PACKAGE_FEATURES: &[(&str, &[&str])] = &[
     // src/otel.rs and tests/opentelemetry.rs; src/postgres.rs and tests/pg_journal.rs.
     ("salesflow", &["opentelemetry", "postgres"]),
+    // The JSON Schema impls of the payload's types.
+    ("salesflow-webhook-types", &["schemars"]),
 ];
 
 /// Whether the mutant named `function` in `file` is in the [`STRICT`] code.
@@ -955,6 +957,11 @@ mod tests {
         assert!(full.contains(&"--cargo-arg=--tests".to_owned()));
         // A feature of salesflow is not one of the CLI's: cargo would refuse the build.
         assert!(!full.iter().any(|a| a.starts_with("--features")));
+        // Nor a feature of the webhook types one of the token's (it does not depend on them).
+        let token = package_args("salesflow-token", true, &[], out, &[]);
+        assert!(!token.iter().any(|a| a.starts_with("--features")));
+        let types = package_args("salesflow-webhook-types", false, &[], out, &[]);
+        assert!(types.contains(&"--features=schemars".to_owned()));
         assert_eq!(full.last().map(String::as_str), Some("--iterate"));
     }
 }
