@@ -643,15 +643,7 @@ impl Client {
         T: Walk,
     {
         let span = self.request_span(op, &ids);
-        if let Some(problem) = self.inner.token_problem {
-            return Err(Error::Config(format!("{op}: {problem}")));
-        }
-        if op.needs_account_id() && self.inner.account_id.is_none() {
-            return Err(Error::Config(format!(
-                "{op} needs an account id: set it with ClientBuilder::account_id or \
-                 {ENV_ACCOUNT_ID}, or make the client with ClientPool::for_account"
-            )));
-        }
+        self.can_send(op)?;
         let retry = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let account = self.inner.account_id.filter(|_| op.needs_account_id());
         if let (Some(pacer), Operation::ImportMember) = (&self.inner.pacer, op) {
@@ -736,6 +728,21 @@ impl Client {
             result
         };
         run.instrument(span).await
+    }
+
+    /// Whether this client can send `op` at all: a token it can send, and an account id when
+    /// `op` needs one (a `ClientPool`'s clients get theirs from `for_account`).
+    fn can_send(&self, op: Operation) -> Result<(), Error> {
+        if let Some(problem) = self.inner.token_problem {
+            return Err(Error::Config(format!("{op}: {problem}")));
+        }
+        if op.needs_account_id() && self.inner.account_id.is_none() {
+            return Err(Error::Config(format!(
+                "{op} needs an account id: set it with ClientBuilder::account_id or \
+                 {ENV_ACCOUNT_ID}, or make the client with ClientPool::for_account"
+            )));
+        }
+        Ok(())
     }
 
     /// The span of one logical call, `salesflow.request`, with the ids it names.
