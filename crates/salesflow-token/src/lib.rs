@@ -91,3 +91,28 @@ impl fmt::Display for ApiToken {
         f.write_str("<redacted>")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_trimmed_and_never_shown() {
+        let token = ApiToken::new(" \tabc-123\n");
+        assert_eq!(token.expose_secret(), "abc-123");
+        assert_eq!(format!("{token:?}"), "ApiToken(<redacted>)");
+        assert_eq!(format!("{token}"), "<redacted>");
+        assert_eq!(ApiToken::new("abc").expose_secret(), "abc");
+    }
+
+    #[test]
+    fn a_token_that_cannot_be_sent_says_why() {
+        assert_eq!(ApiToken::new("abc-123").problem(), None);
+        let empty = ApiToken::new("  ").problem().unwrap_or_default();
+        assert!(empty.contains("empty"), "{empty}");
+        for inside in ["ab\ncd", "ab\tcd", "ab\u{7f}cd"] {
+            let why = ApiToken::new(inside).problem().unwrap_or_default();
+            assert!(why.contains("control character"), "{inside:?}: {why}");
+        }
+    }
+}

@@ -562,6 +562,35 @@ mod tests {
     }
 
     #[test]
+    fn a_form_encoder_of_its_own_is_read_by_decoding() {
+        // Space as `+`, and `/` kept (which the form set escapes) or `-` escaped (which it
+        // keeps): no form the redactor builds, so only the form-decoded reading finds it.
+        let r = redactor("ab/cd ef/gh/ij");
+        assert_eq!(r.redact("<ab/cd+ef/gh/ij>"), "<[REDACTED]>");
+        let r = redactor("ab-cd ef/gh-ij");
+        assert_eq!(r.redact("<ab%2Dcd+ef/gh%2dij>"), "<[REDACTED]>");
+    }
+
+    #[test]
+    fn every_run_of_an_escaped_form_is_redacted_whole() {
+        // Each window of MIN_RUN bytes of the JSON-escaped (`\/`, `\"`, `\\`, `\u002B`) and
+        // the quote-escaped (`\"`, `\\` only) form: fewer than MIN_RUN characters of the token,
+        // so only the form itself finds them (decoding would not).
+        let token = "a/b\"c\\d/e+f/g\"h\\i/j";
+        let r = redactor(token);
+        let json = r#"a\/b\"c\\d\/e\u002Bf\/g\"h\\i\/j"#;
+        let quoted = r#"a/b\"c\\d/e+f/g\"h\\i/j"#;
+        assert_eq!(escape(token, json_escape), json.as_bytes());
+        assert_eq!(escape(token, quote_escape), quoted.as_bytes());
+        for form in [json, quoted] {
+            for start in 0..=form.len() - MIN_RUN {
+                let run = &form[start..start + MIN_RUN];
+                assert_eq!(r.redact(&format!("<{run}>")), "<[REDACTED]>", "{run}");
+            }
+        }
+    }
+
+    #[test]
     fn touching_and_overlapping_runs_make_one_marker() {
         let r = redactor("0123456789abcdefghij");
         assert_eq!(

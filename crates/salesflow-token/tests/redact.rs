@@ -16,10 +16,19 @@ fn filler(n: usize) -> String {
     "·".repeat(n)
 }
 
+/// Cases per property: 200, or `PROPTEST_CASES` (mutation testing sets fewer: every mutant
+/// that no test catches runs them all).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(200)
+}
+
 proptest! {
     // Few shrinking steps: a failure is shown quickly (mutation testing makes many).
     #![proptest_config(ProptestConfig {
-        cases: 200,
+        cases: cases(),
         max_shrink_iters: 32,
         ..ProptestConfig::default()
     })]
