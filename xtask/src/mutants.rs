@@ -86,6 +86,10 @@ pub const QUICK_TESTS: &[(&str, &[&str])] = &[
     ("salesflow-cli", &["--lib"]),
 ];
 
+/// The property tests' cases per mutant (`PROPTEST_CASES`, read by proptest's default
+/// configuration and by the tests that set their own count from it).
+pub const PROPTEST_CASES: &str = "48";
+
 /// The tests of a full run: every unit and integration test of the mutant's package (and
 /// the examples marked `test = true`), not the doctests, which compile one by one and would
 /// make each mutant several times slower.
@@ -765,6 +769,9 @@ fn run_package(
         .current_dir(root)
         .args(args)
         .env("CARGO_INCREMENTAL", "1")
+        // Each mutant runs every property test to its end unless one fails: fewer random
+        // cases than a plain `cargo test` (deterministic tests pin what must be caught).
+        .env("PROPTEST_CASES", PROPTEST_CASES)
         .status()
         .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
     // 0: all caught; 2: some missed; 3: some timed out. Anything else: no verdict.
