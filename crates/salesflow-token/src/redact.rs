@@ -235,6 +235,10 @@ fn forms(token: &str) -> Vec<Vec<u8>> {
         escape(token, json_escape),
         escape(token, quote_escape),
         escape(token, html_escape),
+        // Put unescaped into a JSON string (or HTML) by a server, and read back by a decoder:
+        // a token holding `\\` or `&amp;` shows with its escapes undone.
+        Reading::of(raw).decode(Decoding::Json).bytes,
+        Reading::of(raw).decode(Decoding::Html).bytes,
     ];
     forms.retain(|f| !f.is_empty());
     forms
@@ -559,6 +563,16 @@ mod tests {
             short.redact("abc+d abc abc%2Bd abc d"),
             "[REDACTED] abc [REDACTED] [REDACTED]"
         );
+    }
+
+    #[test]
+    fn a_token_read_back_by_a_json_or_html_decoder_is_redacted() {
+        // A server that puts the token into its JSON (or HTML) unescaped: the client's
+        // decoder undoes the token's own `\\` (or `&amp;`), and shows that.
+        let r = redactor("a\\\\a#'*%#'#%\\\\");
+        assert_eq!(r.redact("<a\\a#'*%#'#%\\>"), "<[REDACTED]>");
+        let r = redactor("ab&amp;cd&lt;efghijkl");
+        assert_eq!(r.redact("<ab&cd<efghijkl>"), "<[REDACTED]>");
     }
 
     #[test]
