@@ -96,14 +96,17 @@ async fn echo_server(
 
 /// Every text of `err` a program or a person may see, as the SDK writes it (`Display`, the
 /// fields), and then its `Debug` renderings, which escape what the SDK wrote (after it was
-/// redacted): no run of the token's forms may show in the first, no run of the token's
-/// characters in either (`Runs::leaked_characters`).
+/// redacted). No run of `MIN_RUN` of the token's characters may show in any of them, as is or
+/// decoded (`Runs::leaked_characters`: the measure). The fields, which nothing
+/// re-encodes, are also held to runs of the token's escaped forms; a `Display` can quote a
+/// field with escapes (an undecodable body's start, shown with `{:?}`), which may grow a run of
+/// fewer than `MIN_RUN` characters into `MIN_RUN` bytes of an escaped form.
 fn texts(err: &Error) -> (Vec<String>, Vec<String>) {
-    let mut out = vec![err.to_string()];
-    let mut debug = vec![format!("{err:?}"), format!("{err:#?}")];
+    let mut out = Vec::new();
+    let mut debug = vec![err.to_string(), format!("{err:?}"), format!("{err:#?}")];
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
-        out.push(s.to_string());
+        debug.push(s.to_string());
         debug.push(format!("{s:?}"));
         source = s.source();
     }
