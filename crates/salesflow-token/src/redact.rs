@@ -208,9 +208,35 @@ fn patterns(token: &str) -> Vec<Vec<u8>> {
         patterns.extend(head.windows(MIN_RUN.min(head.len())).map(<[u8]>::to_vec));
         patterns.push(form);
     }
+    // A form with the token's own escapes undone is shorter than the token: a run of it, once
+    // escaped again by whoever shows it (`Debug`, a JSON report: `\` as `\\`, at most twice
+    // its bytes), may be a run of the token itself. Its runs count from half of MIN_RUN.
+    for form in decoded_forms(token) {
+        if form != token.as_bytes() {
+            let head = &form[..form.len().min(MAX_WINDOWED)];
+            patterns.extend(
+                head.windows(DECODED_RUN.min(head.len()))
+                    .map(<[u8]>::to_vec),
+            );
+        }
+    }
     patterns.sort_unstable();
     patterns.dedup();
     patterns
+}
+
+/// The shortest run of a form of the token with its own escapes undone that is redacted:
+/// 6 bytes (half of [`MIN_RUN`]).
+const DECODED_RUN: usize = MIN_RUN / 2;
+
+/// The token with its own escapes undone: as a percent, a JSON or an HTML decoder reads it.
+fn decoded_forms(token: &str) -> Vec<Vec<u8>> {
+    let raw = token.as_bytes();
+    vec![
+        percent_decode(raw).collect(),
+        Reading::of(raw).decode(Decoding::Json).bytes,
+        Reading::of(raw).decode(Decoding::Html).bytes,
+    ]
 }
 
 /// The token as a server or a log may show it, each form whole (empty forms left out).
@@ -563,6 +589,18 @@ mod tests {
             short.redact("abc+d abc abc%2Bd abc d"),
             "[REDACTED] abc [REDACTED] [REDACTED]"
         );
+    }
+
+    #[test]
+    fn a_short_run_of_a_decoded_form_is_redacted_when_it_differs_from_the_token() {
+        // The JSON-decoded token `0 \+#%'Q/=^x`: 6 of its bytes are redacted, 5 are not.
+        let r = redactor("0 \\\\+#%'Q/=^x");
+        assert_eq!(r.redact("<+#%'Q/>"), "<[REDACTED]>");
+        assert_eq!(r.redact("<\\+#%'Q>"), "<[REDACTED]>");
+        assert_eq!(r.redact("<+#%'Q>"), "<+#%'Q>");
+        // A token without escapes: its decoded forms are itself, runs of MIN_RUN only.
+        let plain = redactor("0123456789abcdefghij");
+        assert_eq!(plain.redact("<012345>"), "<012345>");
     }
 
     #[test]
