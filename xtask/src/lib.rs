@@ -10,3 +10,36 @@ pub mod mutants;
 pub mod release;
 pub mod spec;
 pub mod spec_diff;
+
+use std::process::Command;
+
+/// The cargo that runs this (`cargo xtask` sets `CARGO`), for the cargo commands the tasks run.
+pub fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// Runs `command` and returns its standard output; an error, with its standard error, when
+/// it cannot start or fails. `what` names it in the error (`git show X`).
+pub fn output(command: &mut Command, what: &str) -> Result<String, String> {
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run `{what}`: {e}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!("`{what}` failed: {}", stderr.trim()));
+    }
+    String::from_utf8(output.stdout).map_err(|_| format!("`{what}` printed text that is not UTF-8"))
+}
+
+/// Runs `command`, its output shown; an error when it cannot start or fails. `what` names it
+/// in the error.
+pub fn status(command: &mut Command, what: &str) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run `{what}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{what}` failed ({status})"))
+    }
+}

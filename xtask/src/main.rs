@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand};
+use xtask::cargo;
 use xtask::codegen::{self, Mode};
 use xtask::release::{self, Bump, Version};
 use xtask::spec_diff::{self, Impact};
@@ -120,24 +121,7 @@ enum Task {
     /// a survivor in the security and retry code that .cargo/mutants-exceptions.txt does not
     /// list, on a stale exception, and (full run) on a crate that keeps more than 5% of its
     /// mutants alive.
-    Mutants {
-        /// Only the security and retry code, with the tests that pin it (CI)
-        #[arg(long)]
-        quick: bool,
-        /// Only this crate's mutants
-        #[arg(long, value_name = "NAME")]
-        package: Option<String>,
-        /// Only list what each cargo-mutants run would test (`cargo mutants --list`), and count
-        #[arg(long)]
-        list: bool,
-        /// With --quick: the import journal's files only if they changed since this git
-        /// revision (CI: HEAD^)
-        #[arg(long, value_name = "REV", requires = "quick")]
-        since: Option<String>,
-        /// Passed on to each cargo-mutants run (e.g. --iterate, --re REGEX)
-        #[arg(last = true, value_name = "CARGO-MUTANTS-ARGS")]
-        extra: Vec<String>,
-    },
+    Mutants(xtask::mutants::Request),
 }
 
 fn main() -> ExitCode {
@@ -197,22 +181,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             })
         }
-        Task::Mutants {
-            quick,
-            package,
-            list,
-            since,
-            extra,
-        } => {
-            let request = xtask::mutants::Request {
-                quick,
-                package,
-                extra,
-                list,
-                since,
-            };
-            xtask::mutants::run(&cargo(), &root, &request).map(verdict)
-        }
+        Task::Mutants(request) => xtask::mutants::run(&cargo(), &root, &request).map(verdict),
     };
     result.unwrap_or_else(|message| {
         eprintln!("error: {message}");
@@ -226,11 +195,6 @@ fn verdict(ok: bool) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
-}
-
-/// The cargo that runs this (`cargo xtask`), for the cargo commands the tasks run.
-fn cargo() -> std::ffi::OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
 fn workspace_root() -> PathBuf {

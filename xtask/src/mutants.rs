@@ -117,22 +117,12 @@ pub fn is_strict(file: &str, function: Option<&str>) -> bool {
 /// `package`'s files. cargo-mutants 27.1 does not apply them to "delete field" mutants, so
 /// the results are filtered with [`is_strict`] too.
 pub fn strict_name_patterns(files: impl Fn(&str) -> bool) -> Vec<String> {
-    let escape = |text: &str| {
-        // Only the metacharacters: `\<` and `\>` would be word boundaries.
-        text.chars().fold(String::new(), |mut out, c| {
-            if "\\.+*?()|[]{}^$".contains(c) {
-                out.push('\\');
-            }
-            out.push(c);
-            out
-        })
-    };
     STRICT
         .iter()
         .filter(|(file, _)| files(file))
         .map(|(file, prefix)| match *prefix {
-            "" => format!("^{}:", escape(file)),
-            prefix => format!("^{}:.*{}", escape(file), escape(prefix)),
+            "" => format!("^{}:", regex::escape(file)),
+            prefix => format!("^{}:.*{}", regex::escape(file), regex::escape(prefix)),
         })
         .collect()
 }
@@ -505,13 +495,7 @@ fn write_row(f: &mut fmt::Formatter<'_>, name: &str, p: &Figures) -> fmt::Result
     )
 }
 
-/// Where a package's run writes `mutants.out`.
-pub fn output_dir(root: &Path, quick: bool, package: &str) -> PathBuf {
-    let run = if quick { "quick" } else { "full" };
-    root.join("target/mutants").join(run).join(package)
-}
-
-/// The arguments of `cargo mutants` for one package (after `cargo`).
+/// The arguments of `cargo mutants` for one package (after `cargo`), writing to `out`.
 pub fn package_args(
     package: &str,
     quick: bool,
@@ -519,16 +503,10 @@ pub fn package_args(
     out: &Path,
     extra: &[String],
 ) -> Vec<String> {
-    let mut args: Vec<String> = [
-        "mutants",
-        "--package",
-        package,
-        "--in-place",
-        "--no-shuffle",
-    ]
-    .map(str::to_owned)
-    .into();
-    args.extend(["--output".to_owned(), out.display().to_string()]);
+    let mut args: Vec<String> = ["mutants", "--package", package, "--in-place", "--output"]
+        .map(str::to_owned)
+        .into();
+    args.push(out.display().to_string());
     for p in patterns {
         args.extend(["--re".to_owned(), p.clone()]);
     }
@@ -547,14 +525,6 @@ pub fn package_args(
 /// earlier in-place run was killed before it could restore the file.
 pub const MUTATION_MARK: &str = "~ changed by cargo-mutants ~";
 
-/// The files among `files` (relative to `root`) that hold a mutation left behind.
-pub fn leftover_mutations(root: &Path, files: &BTreeSet<String>) -> Vec<String> {
-    let marked = |f: &&String| {
-        std::fs::read_to_string(root.join(f)).is_ok_and(|text| text.contains(MUTATION_MARK))
-    };
-    files.iter().filter(marked).cloned().collect()
-}
-
 /// A short text listing the packages and what they run, for the log.
 pub fn plan_text(quick: bool, packages: &BTreeMap<String, usize>) -> String {
     let mut out = String::new();
@@ -572,19 +542,25 @@ pub fn plan_text(quick: bool, packages: &BTreeMap<String, usize>) -> String {
 // ---------------------------------------------------------------------------------------------
 // The run
 
-/// What `cargo xtask mutants` was asked for.
-#[derive(Clone, Debug, Default)]
+/// What `cargo xtask mutants` was asked for (its command line).
+#[derive(Clone, Debug, Default, clap::Args)]
 pub struct Request {
-    /// Only the [`STRICT`] code, with [`QUICK_TESTS`].
+    /// Only the security and retry code, with the tests that pin it (CI)
+    #[arg(long)]
     pub quick: bool,
-    /// Only this package's mutants.
+    /// Only this crate's mutants
+    #[arg(long, value_name = "NAME")]
     pub package: Option<String>,
-    /// Passed on to each cargo-mutants run.
-    pub extra: Vec<String>,
-    /// Only list the mutants each run would test (`cargo mutants --list`), and how many.
+    /// Only list what each cargo-mutants run would test (`cargo mutants --list`), and count
+    #[arg(long)]
     pub list: bool,
-    /// With `quick`: the [`WHEN_CHANGED`] files only if they differ from this git revision.
+    /// With --quick: the import journal's files only if they changed since this git
+    /// revision (CI: HEAD^)
+    #[arg(long, value_name = "REV", requires = "quick")]
     pub since: Option<String>,
+    /// Passed on to each cargo-mutants run (e.g. --iterate, --re REGEX)
+    #[arg(last = true, value_name = "CARGO-MUTANTS-ARGS")]
+    pub extra: Vec<String>,
 }
 
 /// The [`WHEN_CHANGED`] files that do not differ from `rev` (`git diff`, the working tree
@@ -613,7 +589,14 @@ pub fn unchanged_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, Strin
 pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String> {
     let started = Instant::now();
     let quick = request.quick;
-    ensure_installed(root)?;
+    // Installs the pinned cargo-mutants (`.ci/tools`) unless it is there.
+    let install = ".ci/install-tool cargo-mutants";
+    crate::status(
+        Command::new("bash")
+            .current_dir(root)
+            .args(install.split(' ')),
+        install,
+    )?;
     let exceptions = std::fs::read_to_string(root.join(EXCEPTIONS))
         .map_err(|e| format!("cannot read {EXCEPTIONS}: {e}"))?;
     let exceptions = parse_exceptions(&exceptions)?;
@@ -648,8 +631,11 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
     let mut results = Vec::new();
     for package in per_package.keys() {
         let (args, out) = package_command(root, request, package, &in_scope, &left_out)?;
+        let what = format!("cargo {}", args.join(" "));
         if request.list {
-            list(cargo, root, package, &args)?;
+            let listed = crate::output(Command::new(cargo).current_dir(root).args(&args), &what)?;
+            let count = listed.lines().count();
+            println!("{package}: {count} mutant(s) with `{what}`");
             continue;
         }
         let outcomes = run_package(cargo, root, package, &args, &out)?;
@@ -675,20 +661,17 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
 }
 
 /// Everything in scope, from cargo-mutants itself (it reads `.cargo/mutants.toml`); an error
-/// if an earlier in-place run left a mutation behind.
+/// if an earlier in-place run left a mutation behind (a file in scope with [`MUTATION_MARK`]).
 fn list_in_scope(cargo: &OsStr, root: &Path) -> Result<Vec<Mutant>, String> {
-    let output = Command::new(cargo)
-        .current_dir(root)
-        .args(["mutants", "--list", "--json"])
-        .output()
-        .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!("cargo mutants --list failed: {}", stderr.trim()));
-    }
-    let in_scope = parse_list(&String::from_utf8_lossy(&output.stdout))?;
-    let files: BTreeSet<String> = in_scope.iter().map(|m| m.file.clone()).collect();
-    let leftovers = leftover_mutations(root, &files);
+    let what = "cargo mutants --list --json";
+    let mut command = Command::new(cargo);
+    command.current_dir(root).args(what.split(' ').skip(1));
+    let in_scope = parse_list(&crate::output(&mut command, what)?)?;
+    let files: BTreeSet<&str> = in_scope.iter().map(|m| m.file.as_str()).collect();
+    let marked = |f: &&str| {
+        std::fs::read_to_string(root.join(f)).is_ok_and(|text| text.contains(MUTATION_MARK))
+    };
+    let leftovers: Vec<&str> = files.into_iter().filter(marked).collect();
     if !leftovers.is_empty() {
         return Err(format!(
             "a mutation is still in {} (an in-place run was killed before it could restore \
@@ -699,8 +682,8 @@ fn list_in_scope(cargo: &OsStr, root: &Path) -> Result<Vec<Mutant>, String> {
     Ok(in_scope)
 }
 
-/// The arguments of one package's `cargo mutants` run (after `cargo`), and its output
-/// directory (made).
+/// The arguments of one package's `cargo mutants` run (after `cargo`; `--list` added for a
+/// listing), and its output directory (made): `target/mutants/{quick,full}/PACKAGE`.
 fn package_command(
     root: &Path,
     request: &Request,
@@ -723,34 +706,14 @@ fn package_command(
         let lax = files.iter().filter(|f| !strict(f));
         pass.extend(lax.map(|f| format!("--exclude={f}")));
     }
-    let out = output_dir(root, request.quick, package);
+    if request.list {
+        pass.push("--list".to_owned());
+    }
+    let run = if request.quick { "quick" } else { "full" };
+    let out = root.join("target/mutants").join(run).join(package);
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let args = package_args(package, request.quick, &patterns, &out, &pass);
     Ok((args, out))
-}
-
-/// `cargo mutants --list` with a run's arguments: what the run would test, counted.
-fn list(cargo: &OsStr, root: &Path, package: &str, args: &[String]) -> Result<(), String> {
-    let output = Command::new(cargo)
-        .current_dir(root)
-        .args(args)
-        .arg("--list")
-        .output()
-        .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!(
-            "cargo {} --list failed: {}",
-            args.join(" "),
-            stderr.trim()
-        ));
-    }
-    let count = String::from_utf8_lossy(&output.stdout).lines().count();
-    println!(
-        "{package}: {count} mutant(s) with `cargo {} --list`",
-        args.join(" ")
-    );
-    Ok(())
 }
 
 /// One package's cargo-mutants run, and its outcomes.
@@ -787,19 +750,6 @@ fn run_package(
     let text = std::fs::read_to_string(&outcomes)
         .map_err(|e| format!("cannot read {}: {e}", outcomes.display()))?;
     parse_outcomes(&text)
-}
-
-/// Installs the pinned cargo-mutants (`.ci/tools`) unless it is there: `.ci/install-tool`.
-fn ensure_installed(root: &Path) -> Result<(), String> {
-    let status = Command::new("bash")
-        .current_dir(root)
-        .args([".ci/install-tool", "cargo-mutants"])
-        .status()
-        .map_err(|e| format!("cannot run .ci/install-tool: {e}"))?;
-    if !status.success() {
-        return Err(format!("installing cargo-mutants failed ({status})"));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
