@@ -86,23 +86,7 @@ enum Task {
     ///
     /// Bump the versions, date the changelog, run .ci/semver-gate, commit, record the
     /// baseline in RELEASES, tag (see RELEASING.md).
-    Release {
-        /// X.Y.Z, patch, breaking or next
-        #[arg(value_name = "VERSION")]
-        target: release::Target,
-        /// Do all of it in a temporary clone of HEAD; this repository is untouched
-        #[arg(long)]
-        dry_run: bool,
-        /// Keep the dry run's clone
-        #[arg(long)]
-        keep: bool,
-        /// A dry run may release an empty Unreleased section (CI, after a release)
-        #[arg(long)]
-        allow_empty: bool,
-        /// The release date [default: today, UTC]
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        date: Option<String>,
-    },
+    Release(release::Options),
     /// Check the declared rust-version (MSRV) as far as cargo metadata can
     ///
     /// Every member declares it, and no dependency of the shipped crates needs a newer Rust.
@@ -154,20 +138,7 @@ fn main() -> ExitCode {
             spec,
             released_as,
         } => run_spec_diff(&root, &git_ref, spec, released_as),
-        Task::Release {
-            target,
-            dry_run,
-            keep,
-            allow_empty,
-            date,
-        } => {
-            let options = release::Options {
-                target,
-                dry_run,
-                date,
-                keep,
-                allow_empty,
-            };
+        Task::Release(options) => {
             let target_dir = release::default_target_dir(&root);
             release::run(&root, &target_dir, &options).map(|()| ExitCode::SUCCESS)
         }
@@ -320,18 +291,9 @@ fn run_spec_diff(
 
 fn git_show(root: &Path, git_ref: &str, path: &Path) -> Result<String, String> {
     let object = format!("{git_ref}:{}", path.display());
-    let output = Command::new("git")
-        .current_dir(root)
-        .args(["show", &object])
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "`git show {object}` failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    String::from_utf8(output.stdout).map_err(|_| format!("{object} is not UTF-8"))
+    let mut show = Command::new("git");
+    show.current_dir(root).args(["show", &object]);
+    xtask::output(&mut show, &format!("git show {object}"))
 }
 
 fn read_root_file(root: &Path, file: &str) -> Result<String, String> {

@@ -196,20 +196,12 @@ pub fn run(root: &Path, shipped: &[&str]) -> Result<bool, String> {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
     let msrv = workspace_msrv(&manifest)?;
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(root)
-        .args(["metadata", "--format-version", "1", "--locked"])
-        .output()
-        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "cargo metadata failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
+    let what = "cargo metadata --format-version 1 --locked";
+    let mut command = Command::new(crate::cargo());
+    command.current_dir(root).args(what.split(' ').skip(1));
+    let output = crate::output(&mut command, what)?;
     let metadata: Value =
-        serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+        serde_json::from_str(&output).map_err(|e| format!("cargo metadata: {e}"))?;
     let report = check(&metadata, msrv, shipped)?;
     for (name, declared) in &report.members_off {
         let declared = declared.as_deref().unwrap_or("none");

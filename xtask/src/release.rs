@@ -417,20 +417,24 @@ pub fn resolve_target(
 // ---------------------------------------------------------------------------------------------
 // The procedure
 
-/// Options of `cargo xtask release`.
-#[derive(Clone, Debug)]
+/// Options of `cargo xtask release` (its command line).
+#[derive(Clone, Debug, clap::Args)]
 pub struct Options {
-    /// What to release.
+    /// X.Y.Z, patch, breaking or next
+    #[arg(value_name = "VERSION")]
     pub target: Target,
-    /// Run every step in a temporary clone of `HEAD` instead of this repository.
+    /// Do all of it in a temporary clone of HEAD; this repository is untouched
+    #[arg(long)]
     pub dry_run: bool,
-    /// The release date (default: today, UTC).
-    pub date: Option<String>,
-    /// Keep the dry run's clone (its path is printed).
+    /// Keep the dry run's clone
+    #[arg(long)]
     pub keep: bool,
-    /// Release even if the changelog's Unreleased section lists nothing (dry runs only: CI
-    /// exercises the procedure right after a release too).
+    /// A dry run may release an empty Unreleased section (CI, after a release)
+    #[arg(long)]
     pub allow_empty: bool,
+    /// The release date [default: today, UTC]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
 }
 
 /// The file names the procedure reads and writes, relative to the workspace root.
@@ -450,34 +454,17 @@ pub const SHIPPED: &[&str] = &[
 ];
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+    let what = format!("git {}", args.join(" "));
+    let out = crate::output(Command::new("git").current_dir(dir).args(args), &what)?;
+    Ok(out.trim().to_owned())
 }
 
 fn run_step(dir: &Path, program: &str, args: &[&str], target_dir: &Path) -> Result<(), String> {
-    println!("release: $ {program} {}", args.join(" "));
-    let status = Command::new(program)
-        .current_dir(dir)
-        .args(args)
-        .env("CARGO_TARGET_DIR", target_dir)
-        .status()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
-    }
+    let what = format!("{program} {}", args.join(" "));
+    println!("release: $ {what}");
+    let mut command = Command::new(program);
+    command.current_dir(dir).args(args);
+    crate::status(command.env("CARGO_TARGET_DIR", target_dir), &what)
 }
 
 fn read(dir: &Path, file: &str) -> Result<String, String> {
@@ -633,17 +620,10 @@ fn update_and_check(dir: &Path, target_dir: &Path, plan: &Plan) -> Result<(), St
     // The gate's spec-diff is this xtask: a dry run's clone need not build it again.
     let xtask = std::env::current_exe().map_err(|e| format!("no xtask executable: {e}"))?;
     println!("release: $ XTASK={} bash .ci/semver-gate", xtask.display());
-    let status = Command::new("bash")
-        .current_dir(dir)
-        .arg(".ci/semver-gate")
-        .env("CARGO_TARGET_DIR", target_dir)
-        .env("XTASK", xtask)
-        .status()
-        .map_err(|e| format!("cannot run bash: {e}"))?;
-    if !status.success() {
-        return Err(format!("`.ci/semver-gate` failed ({status})"));
-    }
-    Ok(())
+    let mut gate = Command::new("bash");
+    gate.current_dir(dir).arg(".ci/semver-gate");
+    gate.env("CARGO_TARGET_DIR", target_dir).env("XTASK", xtask);
+    crate::status(&mut gate, ".ci/semver-gate")
 }
 
 /// `Release X.Y.Z`, then `RELEASES` naming that commit, then the tag.
