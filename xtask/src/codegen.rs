@@ -338,6 +338,16 @@ fn payload_schema(out_dir: &Path) -> Result<String, Error> {
 
 pub use model::snake as snake_case;
 
+/// The identifiers `names`, in their order.
+pub(crate) fn idents<T: quote::IdentFragment>(
+    names: impl IntoIterator<Item = T>,
+) -> Vec<proc_macro2::Ident> {
+    names
+        .into_iter()
+        .map(|n| quote::format_ident!("{}", n))
+        .collect()
+}
+
 /// The open enums of the spec: the component schemas with `x-salesflow-values`.
 pub fn open_enums(spec: &OpenAPI) -> Vec<String> {
     spec.components

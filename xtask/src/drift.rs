@@ -561,6 +561,11 @@ components:
             "seen_by": ["billing"]})
     }
 
+    /// An unknown field.
+    fn field(schema: &str, field: &str, ty: &str) -> serde_json::Value {
+        item(schema, field, "unknown_field", ty, None)
+    }
+
     fn report(items: Vec<serde_json::Value>) -> DriftReport {
         serde_json::from_value(json!({"format": 1, "items": items})).unwrap()
     }
@@ -568,13 +573,13 @@ components:
     #[test]
     fn new_fields_and_values_are_proposed_where_they_belong() {
         let r = report(vec![
-            item("Campaign", "Note", "unknown_field", "string", None),
-            item("Campaign", "Note", "unknown_field", "null", None),
-            item("Campaign", "Score", "unknown_field", "integer", None),
-            item("Campaign", "Score", "unknown_field", "number", None),
-            item("Inner", "B", "unknown_field", "boolean", None),
-            item("Details", "Note", "unknown_field", "string", None),
-            item("Details", "Own", "unknown_field", "integer", None),
+            field("Campaign", "Note", "string"),
+            field("Campaign", "Note", "null"),
+            field("Campaign", "Score", "integer"),
+            field("Campaign", "Score", "number"),
+            field("Inner", "B", "boolean"),
+            field("Details", "Note", "string"),
+            field("Details", "Own", "integer"),
             item(
                 "CampaignStatus",
                 "Status",
@@ -625,12 +630,12 @@ components:
     #[test]
     fn what_cannot_be_decided_is_reported_not_guessed() {
         let r = report(vec![
-            item("Campaign", "Both", "unknown_field", "string", None),
-            item("Campaign", "Both", "unknown_field", "integer", None),
-            item("Campaign", "Nothing", "unknown_field", "null", None),
-            item("Campaign", "List", "unknown_field", "array", None),
-            item("Campaign", "<withheld>", "unknown_field", "string", None),
-            item("Nowhere", "X", "unknown_field", "string", None),
+            field("Campaign", "Both", "string"),
+            field("Campaign", "Both", "integer"),
+            field("Campaign", "Nothing", "null"),
+            field("Campaign", "List", "array"),
+            field("Campaign", "<withheld>", "string"),
+            field("Nowhere", "X", "string"),
             item("Campaign", "CampaignId", "unexpected_type", "string", None),
             item("RunOn", "RunOn", "unknown_value", "integer", Some("8")),
             item(
@@ -664,8 +669,7 @@ components:
     #[test]
     fn reports_are_read_from_files_holding_several() {
         let dir = tempfile::tempdir().unwrap();
-        let one = json!({"format": 1, "items": [item("Campaign", "Note", "unknown_field", "string", None)]})
-            .to_string();
+        let one = json!({"format": 1, "items": [field("Campaign", "Note", "string")]}).to_string();
         let path = dir.path().join("a.jsonl");
         std::fs::write(&path, format!("{one}\n{one}\n")).unwrap();
         let all = read_reports(&[path.clone(), path]).unwrap();

@@ -45,6 +45,8 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
+use heck::ToSnakeCase;
+
 use wire::{Additional, Model, Operation, Schema, LOWER_BOUNDS, NEWTYPE_CONSTRAINTS, UPPER_BOUNDS};
 
 mod wire;
@@ -171,49 +173,29 @@ pub enum Kind {
 }
 
 impl fmt::Display for Kind {
+    /// The variant's name in words (`FieldAdded { required: true }`: "field added
+    /// (required)"), but where the spec spells a name its own way.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = match self {
-            Kind::VendorVersionChanged => "vendor API version changed",
-            Kind::ServerAdded => "server added",
-            Kind::ServerRemoved => "server removed",
-            Kind::ServerUrlChanged => "server URL changed",
-            Kind::OperationAdded => "operation added",
-            Kind::OperationRemoved => "operation removed",
-            Kind::OperationIdChanged => "operationId changed",
-            Kind::MethodChanged => "method changed",
-            Kind::PathChanged => "path changed",
-            Kind::HostChanged => "host changed",
-            Kind::SecurityChanged => "security changed",
-            Kind::ChangesStateChanged => "x-salesflow-changes-state changed",
-            Kind::DeprecationChanged => "deprecation changed",
-            Kind::ParameterAdded { required: true } => "parameter added (required)",
-            Kind::ParameterAdded { required: false } => "parameter added (optional)",
-            Kind::ParameterRemoved => "parameter removed",
-            Kind::ParameterRequiredChanged => "parameter required changed",
-            Kind::RequestBodyAdded { required: true } => "request body added (required)",
-            Kind::RequestBodyAdded { required: false } => "request body added (optional)",
-            Kind::RequestBodyRemoved => "request body removed",
-            Kind::RequestBodyRequiredChanged => "request body required changed",
-            Kind::MediaTypeAdded => "media type added",
-            Kind::MediaTypeRemoved => "media type removed",
-            Kind::ResponseAdded => "response added",
-            Kind::ResponseRemoved => "response removed",
-            Kind::FieldAdded { required: true } => "field added (required)",
-            Kind::FieldAdded { required: false } => "field added (optional)",
-            Kind::FieldRemoved => "field removed",
-            Kind::FieldRequiredChanged => "field optionality changed",
-            Kind::NullableChanged => "nullable changed",
-            Kind::TypeChanged => "type changed",
-            Kind::FormatChanged => "format changed",
-            Kind::EnumValueAdded => "enum value added",
-            Kind::EnumValueRemoved => "enum value removed",
-            Kind::ConstraintChanged => "constraint changed",
-            Kind::AdditionalPropertiesChanged => "additionalProperties changed",
-            Kind::VariantsChanged => "oneOf/anyOf changed",
-            Kind::SchemaAdded => "schema added",
-            Kind::SchemaRemoved => "schema removed",
+        let name = format!("{self:?}");
+        let text = match name.split(' ').next().unwrap_or_default() {
+            "VendorVersionChanged" => "vendor API version changed".to_owned(),
+            "ServerUrlChanged" => "server URL changed".to_owned(),
+            "OperationIdChanged" => "operationId changed".to_owned(),
+            "ChangesStateChanged" => "x-salesflow-changes-state changed".to_owned(),
+            "FieldRequiredChanged" => "field optionality changed".to_owned(),
+            "AdditionalPropertiesChanged" => "additionalProperties changed".to_owned(),
+            "VariantsChanged" => "oneOf/anyOf changed".to_owned(),
+            variant => variant.to_snake_case().replace('_', " "),
         };
-        f.write_str(text)
+        match self {
+            Kind::ParameterAdded { required }
+            | Kind::RequestBodyAdded { required }
+            | Kind::FieldAdded { required } => {
+                let how = if *required { "required" } else { "optional" };
+                write!(f, "{text} ({how})")
+            }
+            _ => f.write_str(&text),
+        }
     }
 }
 

@@ -41,16 +41,15 @@ fn limits(rules: &StrRules) -> Vec<String> {
     out
 }
 
+/// The first paragraph of a description, on one line.
+fn first_paragraph(description: &str) -> String {
+    let paragraph = description.split("\n\n").next().unwrap_or_default();
+    paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The help of an argument: the spec's description, then its limits.
 fn help(p: &Param) -> String {
-    let mut text = p
-        .description
-        .split("\n\n")
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let mut text = first_paragraph(&p.description);
     let limits = match &p.shape {
         Shape::Str { rules, .. } => limits(rules),
         Shape::StrArray { item_rules, .. } => limits(item_rules)
@@ -77,14 +76,7 @@ fn operation(op: &Op) -> TokenStream {
     let variant = format_ident!("{}", op.pascal);
     let tag = &op.tag;
     let name = op.id.to_kebab_case();
-    let first = op
-        .description
-        .split("\n\n")
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let first = first_paragraph(&op.description);
     // The first sentence: up to the first ". " outside parentheses.
     let mut depth = 0usize;
     let mut end = first.len();

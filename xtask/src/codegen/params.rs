@@ -192,11 +192,7 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
         .map(operation)
         .collect::<Result<Vec<_>, _>>()?;
 
-    let keys: Vec<_> = model
-        .api_keys
-        .iter()
-        .map(|k| format_ident!("{}", k.to_snake_case()))
-        .collect();
+    let keys = super::idents(model.api_keys.iter().map(|k| k.to_snake_case()));
     let key_wires: Vec<&str> = model.api_keys.iter().map(String::as_str).collect();
     let key_docs: Vec<String> = key_wires
         .iter()

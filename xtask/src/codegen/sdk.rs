@@ -322,10 +322,7 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
 
 /// The identifiers of parameters, as their fields are named.
 fn field_idents<'p>(params: impl IntoIterator<Item = &'p Param>) -> Vec<proc_macro2::Ident> {
-    params
-        .into_iter()
-        .map(|p| format_ident!("{}", p.field))
-        .collect()
+    super::idents(params.into_iter().map(|p| &p.field))
 }
 
 /// The first line of the docs of an operation's struct and `Client` method.
@@ -525,18 +522,11 @@ fn call_args(op: &Op, has_body: bool) -> Vec<TokenStream> {
     if has_body {
         args.push(("body".to_owned(), quote!(&body)));
     }
-    let mut path_args: Vec<_> = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Path)
-        .map(|p| p.field.clone())
-        .collect();
-    let mut query_args: Vec<_> = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Query)
-        .map(|p| p.field.clone())
-        .collect();
+    let fields_in = |at: Location| -> Vec<String> {
+        let params = op.params.iter().filter(|p| p.location == at);
+        params.map(|p| p.field.clone()).collect()
+    };
+    let (mut path_args, mut query_args) = (fields_in(Location::Path), fields_in(Location::Query));
     query_args.sort_by_key(|f| {
         op.params
             .iter()
@@ -792,21 +782,13 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
         per_op.push(operation(op)?);
     }
     let (structs, impls) = split_items(per_op)?;
-    let variants: Vec<_> = model
-        .operations
-        .iter()
-        .map(|o| format_ident!("{}", o.pascal))
-        .collect();
+    let variants = super::idents(model.operations.iter().map(|o| &o.pascal));
     let examples = model
         .operations
         .iter()
         .map(example_json)
         .collect::<Result<Vec<_>, _>>()?;
-    let response_structs: Vec<_> = model
-        .response_structs
-        .iter()
-        .map(|n| format_ident!("{}", n))
-        .collect();
+    let response_structs = super::idents(&model.response_structs);
     let ops_mod = ops_mod(&response_structs, &structs);
     let any_request = any_request(&variants);
     let any_answer = any_answer(&variants);

@@ -3,7 +3,7 @@
 //! state), and the vendor API version.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::model::{Host, Model};
 
@@ -38,7 +38,7 @@ fn api_version(model: &Model) -> TokenStream {
 /// `enum Operation`, a variant per operation with its summary as docs.
 fn operation_enum(model: &Model) -> TokenStream {
     let ops = &model.operations;
-    let variants: Vec<_> = ops.iter().map(|o| format_ident!("{}", o.pascal)).collect();
+    let variants = super::idents(ops.iter().map(|o| &o.pascal));
     let docs: Vec<String> = ops
         .iter()
         .map(|o| {
@@ -80,7 +80,7 @@ fn operation_enum(model: &Model) -> TokenStream {
 /// `impl Operation`: what the spec says about each operation.
 fn operation_impl(model: &Model) -> TokenStream {
     let ops = &model.operations;
-    let variants: Vec<_> = ops.iter().map(|o| format_ident!("{}", o.pascal)).collect();
+    let variants = super::idents(ops.iter().map(|o| &o.pascal));
     let ids: Vec<&str> = ops.iter().map(|o| o.id.as_str()).collect();
     let snakes: Vec<&str> = ops.iter().map(|o| o.snake.as_str()).collect();
     let vendor: Vec<&str> = ops.iter().map(|o| o.vendor_name.as_str()).collect();
