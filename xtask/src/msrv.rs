@@ -10,34 +10,21 @@
 //! the check cannot see is listed in the README's "Checks" section.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::fmt;
 use std::path::Path;
 use std::process::Command;
 
+use semver::Version;
 use serde::Deserialize;
 use serde_json::Value;
 
 /// A Rust version as `rust-version` writes it (`1.88` or `1.88.0`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct RustVersion(pub u64, pub u64, pub u64);
-
-impl std::str::FromStr for RustVersion {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let parts: Result<Vec<u64>, _> = s.trim().split('.').map(str::parse).collect();
-        match parts.as_deref() {
-            Ok([major, minor]) => Ok(RustVersion(*major, *minor, 0)),
-            Ok([major, minor, patch]) => Ok(RustVersion(*major, *minor, *patch)),
-            _ => Err(format!("`{s}` is not a Rust version")),
-        }
-    }
-}
-
-impl fmt::Display for RustVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}.{}", self.0, self.1, self.2)
-    }
+pub fn rust_version(text: &str) -> Result<Version, String> {
+    let text = text.trim();
+    let full = match text.matches('.').count() {
+        1 => format!("{text}.0"),
+        _ => text.to_owned(),
+    };
+    Version::parse(&full).map_err(|_| format!("`{text}` is not a Rust version"))
 }
 
 /// What [`check`] found.
@@ -102,7 +89,7 @@ struct DependencyKind {
 
 /// Checks `cargo metadata --format-version 1` output against `msrv`, following normal and build
 /// dependencies from the workspace members named in `shipped`.
-pub fn check(metadata: &Value, msrv: RustVersion, shipped: &[&str]) -> Result<Report, String> {
+pub fn check(metadata: &Value, msrv: &Version, shipped: &[&str]) -> Result<Report, String> {
     let metadata = Metadata::deserialize(metadata).map_err(|e| format!("cargo metadata: {e}"))?;
     let by_id: BTreeMap<&str, &Package> = metadata
         .packages
@@ -120,7 +107,7 @@ pub fn check(metadata: &Value, msrv: RustVersion, shipped: &[&str]) -> Result<Re
             .get(id)
             .ok_or_else(|| format!("cargo metadata: no package {id}"))?;
         let declared = package.rust_version.as_deref();
-        if declared.and_then(|d| d.parse::<RustVersion>().ok()) != Some(msrv) {
+        if declared.and_then(|d| rust_version(d).ok()).as_ref() != Some(msrv) {
             report
                 .members_off
                 .push((package.name.clone(), declared.map(str::to_owned)));
@@ -171,7 +158,7 @@ pub fn check(metadata: &Value, msrv: RustVersion, shipped: &[&str]) -> Result<Re
             report.undeclared += 1;
             continue;
         };
-        if declared.parse::<RustVersion>()? > msrv {
+        if rust_version(declared)? > *msrv {
             let (name, version) = (package.name.clone(), package.version.clone());
             report.too_new.push((name, version, declared.to_owned()));
         }
@@ -180,14 +167,11 @@ pub fn check(metadata: &Value, msrv: RustVersion, shipped: &[&str]) -> Result<Re
 }
 
 /// The `rust-version` of `[workspace.package]` in the workspace manifest.
-pub fn workspace_msrv(manifest: &str) -> Result<RustVersion, String> {
-    let doc: toml_edit::DocumentMut = manifest.parse().map_err(|e| format!("Cargo.toml: {e}"))?;
-    doc.get("workspace")
-        .and_then(|w| w.get("package"))
-        .and_then(|p| p.get("rust-version"))
-        .and_then(|v| v.as_str())
-        .ok_or("no `rust-version` in `[workspace.package]` of Cargo.toml")?
-        .parse()
+pub fn workspace_msrv(manifest: &str) -> Result<Version, String> {
+    rust_version(&crate::release::workspace_package(
+        manifest,
+        "rust-version",
+    )?)
 }
 
 /// `cargo xtask msrv`: [`check`] on the workspace at `root`, with what it found printed.
@@ -202,7 +186,7 @@ pub fn run(root: &Path, shipped: &[&str]) -> Result<bool, String> {
     let output = crate::output(&mut command, what)?;
     let metadata: Value =
         serde_json::from_str(&output).map_err(|e| format!("cargo metadata: {e}"))?;
-    let report = check(&metadata, msrv, shipped)?;
+    let report = check(&metadata, &msrv, shipped)?;
     for (name, declared) in &report.members_off {
         let declared = declared.as_deref().unwrap_or("none");
         eprintln!("msrv: workspace member {name} declares rust-version {declared}, not {msrv} (use `rust-version.workspace = true`)");
@@ -267,12 +251,12 @@ mod tests {
         })
     }
 
-    const MSRV: RustVersion = RustVersion(1, 88, 0);
+    const MSRV: Version = Version::new(1, 88, 0);
 
     #[test]
     fn a_graph_within_the_msrv_passes() {
         // proptest (dev) and clap (under a crate that is not shipped) may need more.
-        let report = check(&metadata("1.61", "1.99", Some("1.88.0")), MSRV, &["lib"]).unwrap();
+        let report = check(&metadata("1.61", "1.99", Some("1.88.0")), &MSRV, &["lib"]).unwrap();
         assert_eq!(report.checked, 2);
         assert_eq!(report.undeclared, 1);
         assert!(report.ok(), "{report:?}");
@@ -280,7 +264,7 @@ mod tests {
 
     #[test]
     fn a_normal_dependency_needing_a_newer_rust_fails() {
-        let report = check(&metadata("1.89", "1.60", Some("1.88")), MSRV, &["lib"]).unwrap();
+        let report = check(&metadata("1.89", "1.60", Some("1.88")), &MSRV, &["lib"]).unwrap();
         assert_eq!(
             report.too_new,
             vec![("serde".into(), "1.0.0".into(), "1.89".into())]
@@ -290,9 +274,9 @@ mod tests {
 
     #[test]
     fn a_member_without_the_workspace_rust_version_fails() {
-        let report = check(&metadata("1.60", "1.60", None), MSRV, &["lib"]).unwrap();
+        let report = check(&metadata("1.60", "1.60", None), &MSRV, &["lib"]).unwrap();
         assert_eq!(report.members_off, vec![("tool".into(), None)]);
-        let report = check(&metadata("1.60", "1.60", Some("1.90")), MSRV, &["lib"]).unwrap();
+        let report = check(&metadata("1.60", "1.60", Some("1.90")), &MSRV, &["lib"]).unwrap();
         assert_eq!(
             report.members_off,
             vec![("tool".into(), Some("1.90".into()))]
@@ -301,9 +285,9 @@ mod tests {
 
     #[test]
     fn versions_and_the_manifest() {
-        assert_eq!("1.88".parse(), Ok(RustVersion(1, 88, 0)));
-        assert!("1.88.0".parse::<RustVersion>().unwrap() < "1.88.1".parse().unwrap());
-        assert!("1.x".parse::<RustVersion>().is_err());
+        assert_eq!(rust_version("1.88"), Ok(MSRV));
+        assert!(rust_version("1.88.0").unwrap() < rust_version("1.88.1").unwrap());
+        assert!(rust_version("1.x").is_err());
         let manifest =
             "[workspace]\n[workspace.package]\nversion = \"0.1.0\"\nrust-version = \"1.88\"\n";
         assert_eq!(workspace_msrv(manifest), Ok(MSRV));

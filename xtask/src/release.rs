@@ -94,12 +94,17 @@ fn set_keeping_format(value: &mut Value, text: &str) {
 
 /// The `[workspace.package]` version of the workspace manifest.
 pub fn workspace_version(manifest: &str) -> Result<Version, String> {
-    let mut doc = parse_toml(manifest, "Cargo.toml")?;
-    parse_version(
-        package_version(&mut doc)
-            .and_then(|v| v.as_str())
-            .ok_or(NO_VERSION)?,
-    )
+    parse_version(&workspace_package(manifest, "version")?)
+}
+
+/// The string `key` of `[workspace.package]` in the workspace manifest.
+pub fn workspace_package(manifest: &str, key: &str) -> Result<String, String> {
+    let doc = parse_toml(manifest, "Cargo.toml")?;
+    let value = doc
+        .get("workspace")
+        .and_then(|w| w.get("package")?.get(key)?.as_str());
+    let missing = || format!("no `{key}` in `[workspace.package]` of Cargo.toml");
+    value.map(str::to_owned).ok_or_else(missing)
 }
 
 /// The workspace manifest with the version set to `to` in `[workspace.package]` and in every
