@@ -73,19 +73,10 @@ pub trait SchemaRef {
     }
 }
 
-impl SchemaRef for ReferenceOr<Schema> {
+impl<S: std::borrow::Borrow<Schema>> SchemaRef for ReferenceOr<S> {
     fn split(&self) -> Result<&Schema, &str> {
         match self {
-            ReferenceOr::Item(s) => Ok(s),
-            ReferenceOr::Reference { reference } => Err(reference),
-        }
-    }
-}
-
-impl SchemaRef for ReferenceOr<Box<Schema>> {
-    fn split(&self) -> Result<&Schema, &str> {
-        match self {
-            ReferenceOr::Item(s) => Ok(s),
+            ReferenceOr::Item(s) => Ok(s.borrow()),
             ReferenceOr::Reference { reference } => Err(reference),
         }
     }
@@ -138,25 +129,22 @@ pub trait Component: Sized {
     fn all(components: &openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<Self>>;
 }
 
-impl Component for Parameter {
-    const PREFIX: &'static str = "#/components/parameters/";
-    fn all(components: &openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<Self>> {
-        &components.parameters
-    }
+/// `impl Component for TYPE`: its `PREFIX`, and the field of `Components` that holds them.
+macro_rules! component {
+    ($($type:ident: $prefix:literal in $field:ident;)*) => {$(
+        impl Component for $type {
+            const PREFIX: &'static str = $prefix;
+            fn all(components: &openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<Self>> {
+                &components.$field
+            }
+        }
+    )*};
 }
 
-impl Component for RequestBody {
-    const PREFIX: &'static str = "#/components/requestBodies/";
-    fn all(components: &openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<Self>> {
-        &components.request_bodies
-    }
-}
-
-impl Component for Response {
-    const PREFIX: &'static str = "#/components/responses/";
-    fn all(components: &openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<Self>> {
-        &components.responses
-    }
+component! {
+    Parameter: "#/components/parameters/" in parameters;
+    RequestBody: "#/components/requestBodies/" in request_bodies;
+    Response: "#/components/responses/" in responses;
 }
 
 /// A parameter, request body or response with its `$ref` resolved.

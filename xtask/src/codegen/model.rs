@@ -342,6 +342,11 @@ pub fn type_text(ty: &syn::Type) -> String {
     quote::quote!(#ty).to_string().replace(' ', "")
 }
 
+/// A description without the spaces around it; none is empty.
+fn trimmed(description: &Option<String>) -> String {
+    description.as_deref().unwrap_or_default().trim().to_owned()
+}
+
 /// progenitor's (heck's) snake case of a name: `linkedInUrl` -> `linked_in_url`.
 pub fn snake(name: &str) -> String {
     name.to_snake_case()
@@ -555,12 +560,7 @@ pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
     let tags = spec
         .tags
         .iter()
-        .map(|t| {
-            (
-                t.name.clone(),
-                t.description.clone().unwrap_or_default().trim().to_owned(),
-            )
-        })
+        .map(|t| (t.name.clone(), trimmed(&t.description)))
         .collect();
     Ok(Model {
         api_version: spec.info.version.clone(),
@@ -624,7 +624,7 @@ fn operation(
         pascal: pascal(&id),
         snake: reader.method,
         vendor_name: op.summary.clone().unwrap_or_else(|| id.clone()),
-        description: op.description.clone().unwrap_or_default().trim().to_owned(),
+        description: trimmed(&op.description),
         tag: op.tags.first().cloned().unwrap_or_default(),
         method: o.method.clone(),
         path: o.path.to_owned(),
@@ -706,12 +706,7 @@ impl OpReader<'_, '_> {
             field,
             location,
             required: data.required || location == Location::Path,
-            description: data
-                .description
-                .clone()
-                .unwrap_or_default()
-                .trim()
-                .to_owned(),
+            description: trimmed(&data.description),
             example: data
                 .example
                 .clone()
@@ -781,13 +776,7 @@ impl OpReader<'_, '_> {
             field,
             location: Location::Body,
             required,
-            description: schema
-                .schema_data
-                .description
-                .clone()
-                .unwrap_or_default()
-                .trim()
-                .to_owned(),
+            description: trimmed(&schema.schema_data.description),
             example: schema
                 .schema_data
                 .example

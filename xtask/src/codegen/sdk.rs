@@ -188,31 +188,10 @@ fn check_param(op: &Op, p: &Param) -> Result<TokenStream, Error> {
 fn call_arg(p: &Param) -> TokenStream {
     let f = format_ident!("{}", p.field);
     match &p.shape {
-        Shape::Str {
-            newtype: Some(_), ..
-        } => {
-            if p.required {
-                quote!(&#f)
-            } else {
-                quote!(#f.as_ref())
-            }
-        }
-        Shape::Str { newtype: None, .. } => {
-            if p.required {
-                quote!(&#f)
-            } else {
-                quote!(#f.as_deref())
-            }
-        }
-        Shape::StrArray { .. } => quote!(#f),
-        Shape::Value { by_ref: true, .. } => {
-            if p.required {
-                quote!(&#f)
-            } else {
-                quote!(#f.as_ref())
-            }
-        }
-        Shape::Value { by_ref: false, .. } => quote!(#f),
+        Shape::StrArray { .. } | Shape::Value { by_ref: false, .. } => quote!(#f),
+        _ if p.required => quote!(&#f),
+        Shape::Str { newtype: None, .. } => quote!(#f.as_deref()),
+        Shape::Str { .. } | Shape::Value { .. } => quote!(#f.as_ref()),
     }
 }
 
