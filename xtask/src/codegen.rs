@@ -3,7 +3,7 @@
 //! Everything here is a pure function of the spec: the same spec gives the same bytes, so the
 //! drift check can regenerate in memory and compare with what is checked in.
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use openapiv3::OpenAPI;
@@ -102,30 +102,21 @@ pub struct Report {
 }
 
 /// Why generation failed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The spec could not be read.
+    #[error("{path}: {err}", path = .0.display(), err = .1)]
     Io(PathBuf, std::io::Error),
     /// The spec is not a valid OpenAPI 3.0 document.
+    #[error("invalid spec: {0}")]
     Spec(String),
     /// progenitor refused the spec.
+    #[error("progenitor failed: {0}")]
     Generate(String),
     /// The webhook payload's JSON Schema could not be printed.
+    #[error("the webhook payload's JSON Schema: {0}")]
     PayloadSchema(String),
 }
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Io(path, err) => write!(f, "{}: {err}", path.display()),
-            Error::Spec(msg) => write!(f, "invalid spec: {msg}"),
-            Error::Generate(msg) => write!(f, "progenitor failed: {msg}"),
-            Error::PayloadSchema(msg) => write!(f, "the webhook payload's JSON Schema: {msg}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
 
 /// One generated file: its path under the workspace root and its contents.
 #[derive(Debug, Clone, PartialEq, Eq)]

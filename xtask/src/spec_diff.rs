@@ -248,16 +248,9 @@ pub fn summary(changes: &[Change]) -> (Option<Impact>, Option<Impact>) {
 }
 
 /// A spec that could not be read.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct SpecError(pub String);
-
-impl fmt::Display for SpecError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for SpecError {}
 
 /// Every difference between two OpenAPI 3.0 documents (YAML or JSON text) that matters to a
 /// client, classified. Sorted by location, then kind; a change found through several
