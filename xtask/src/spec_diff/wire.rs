@@ -17,6 +17,14 @@ use crate::spec::{self, SchemaRef};
 pub(super) const LOWER_BOUNDS: &[&str] = &["minLength", "minItems", "minProperties", "minimum"];
 /// Keywords whose smaller value is the stricter one.
 pub(super) const UPPER_BOUNDS: &[&str] = &["maxLength", "maxItems", "maxProperties", "maximum"];
+/// The validation keywords compared besides the bounds.
+const RULES: &[&str] = &[
+    "pattern",
+    "multipleOf",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "uniqueItems",
+];
 /// String keywords that make progenitor (typify) generate a validated newtype.
 pub(super) const NEWTYPE_CONSTRAINTS: &[&str] = &["minLength", "maxLength", "pattern"];
 
@@ -83,25 +91,20 @@ impl Schema {
         self.variants.iter_mut().for_each(Schema::strip_names);
     }
 
-    fn bound(&mut self, key: &'static str, value: Option<impl Into<Value>>) {
-        if let Some(value) = value {
-            self.constraints.insert(key, value.into());
+    /// The allowed values (`enum`; a `null` among them makes the schema nullable) and the
+    /// validation keywords (the bounds and [`RULES`]; `false` is the absence of a flag) of a schema's
+    /// JSON, as `openapiv3` writes it.
+    fn keywords(&mut self, json: &Value) {
+        if let Some(Value::Array(values)) = json.get("enum") {
+            self.nullable |= values.iter().any(Value::is_null);
+            let listed = values.iter().filter(|v| !v.is_null());
+            self.enum_values = Some(listed.map(|v| number(v).to_string()).collect());
         }
-    }
-
-    /// The allowed values; a `null` among them makes the schema nullable.
-    fn enumerate(&mut self, values: impl IntoIterator<Item = Option<Value>>) {
-        let mut set = BTreeSet::new();
-        let mut any = false;
-        for value in values {
-            any = true;
-            match value.filter(|v| !v.is_null()) {
-                Some(v) => drop(set.insert(v.to_string())),
-                None => self.nullable = true,
+        for key in LOWER_BOUNDS.iter().chain(UPPER_BOUNDS).chain(RULES) {
+            match json.get(*key) {
+                None | Some(Value::Null | Value::Bool(false)) => {}
+                Some(value) => drop(self.constraints.insert(key, number(value))),
             }
-        }
-        if any {
-            self.enum_values = Some(set);
         }
     }
 
@@ -119,13 +122,12 @@ impl Schema {
     }
 }
 
-/// A number as the spec wrote it: `openapiv3` reads a `number`'s bounds as floats, so a whole
-/// one is shown as an integer again.
-fn number(n: f64) -> Value {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        Value::from(n as i64)
-    } else {
-        Value::from(n)
+/// A value as the spec wrote it: `openapiv3` reads a `number`'s bounds and values as floats,
+/// so a whole one is shown as an integer again.
+fn number(value: &Value) -> Value {
+    match value.as_f64() {
+        Some(n) if value.is_f64() && n.fract() == 0.0 && n.abs() < 1e15 => Value::from(n as i64),
+        _ => value.clone(),
     }
 }
 
@@ -415,48 +417,19 @@ impl Reader<'_> {
     }
 
     fn typed(&mut self, t: &Type, s: &mut Schema) -> Result<(), String> {
+        s.keywords(&serde_json::to_value(t).map_err(|e| e.to_string())?);
         let (ty, format) = match t {
-            Type::String(t) => {
-                s.enumerate(t.enumeration.iter().map(|v| v.clone().map(Value::String)));
-                s.bound("minLength", t.min_length);
-                s.bound("maxLength", t.max_length);
-                s.bound("pattern", t.pattern.clone());
-                ("string", spec::format_text(&t.format))
-            }
-            Type::Number(t) => {
-                s.enumerate(t.enumeration.iter().map(|v| v.map(number)));
-                s.bound("minimum", t.minimum.map(number));
-                s.bound("maximum", t.maximum.map(number));
-                s.bound("multipleOf", t.multiple_of.map(number));
-                s.bound("exclusiveMinimum", t.exclusive_minimum.then_some(true));
-                s.bound("exclusiveMaximum", t.exclusive_maximum.then_some(true));
-                ("number", spec::format_text(&t.format))
-            }
-            Type::Integer(t) => {
-                s.enumerate(t.enumeration.iter().map(|v| v.map(Value::from)));
-                s.bound("minimum", t.minimum);
-                s.bound("maximum", t.maximum);
-                s.bound("multipleOf", t.multiple_of);
-                s.bound("exclusiveMinimum", t.exclusive_minimum.then_some(true));
-                s.bound("exclusiveMaximum", t.exclusive_maximum.then_some(true));
-                ("integer", spec::format_text(&t.format))
-            }
-            Type::Boolean(t) => {
-                s.enumerate(t.enumeration.iter().map(|v| v.map(Value::Bool)));
-                ("boolean", None)
-            }
+            Type::String(t) => ("string", spec::format_text(&t.format)),
+            Type::Number(t) => ("number", spec::format_text(&t.format)),
+            Type::Integer(t) => ("integer", spec::format_text(&t.format)),
+            Type::Boolean(_) => ("boolean", None),
             Type::Object(o) => {
                 let additional = o.additional_properties.as_ref();
                 self.object(&o.properties, &o.required, additional, s)?;
-                s.bound("minProperties", o.min_properties);
-                s.bound("maxProperties", o.max_properties);
                 ("object", None)
             }
             Type::Array(a) => {
                 self.items(a.items.as_ref(), s)?;
-                s.bound("minItems", a.min_items);
-                s.bound("maxItems", a.max_items);
-                s.bound("uniqueItems", a.unique_items.then_some(true));
                 ("array", None)
             }
         };
@@ -470,23 +443,10 @@ impl Reader<'_> {
     fn any(&mut self, a: &openapiv3::AnySchema, s: &mut Schema) -> Result<(), String> {
         s.ty = a.typ.clone();
         s.format = a.format.clone();
-        s.enumerate(a.enumeration.iter().cloned().map(Some));
-        s.bound("minLength", a.min_length);
-        s.bound("maxLength", a.max_length);
-        s.bound("pattern", a.pattern.clone());
-        s.bound("minimum", a.minimum.map(number));
-        s.bound("maximum", a.maximum.map(number));
-        s.bound("multipleOf", a.multiple_of.map(number));
-        s.bound("exclusiveMinimum", a.exclusive_minimum.filter(|e| *e));
-        s.bound("exclusiveMaximum", a.exclusive_maximum.filter(|e| *e));
+        s.keywords(&serde_json::to_value(a).map_err(|e| e.to_string())?);
         let additional = a.additional_properties.as_ref();
         self.object(&a.properties, &a.required, additional, s)?;
-        s.bound("minProperties", a.min_properties);
-        s.bound("maxProperties", a.max_properties);
         self.items(a.items.as_ref(), s)?;
-        s.bound("minItems", a.min_items);
-        s.bound("maxItems", a.max_items);
-        s.bound("uniqueItems", a.unique_items.filter(|u| *u));
         s.variants = self.each(&a.one_of)?;
         s.variants.extend(self.each(&a.any_of)?);
         Ok(())
