@@ -367,23 +367,38 @@ impl Reader<'_> {
     }
 
     fn own(&mut self, schema: &openapiv3::Schema) -> Result<Schema, String> {
+        let (ty, format) = spec::type_and_format(schema);
         let mut s = Schema {
             nullable: schema.schema_data.nullable,
+            ty: ty.map(str::to_owned),
+            format,
             ..Schema::default()
         };
+        s.keywords(&serde_json::to_value(&schema.schema_kind).map_err(|e| e.to_string())?);
         let all_of = match &schema.schema_kind {
-            SchemaKind::Type(t) => {
-                self.typed(t, &mut s)?;
+            SchemaKind::Type(Type::Object(o)) => {
+                let additional = o.additional_properties.as_ref();
+                self.object(&o.properties, &o.required, additional, &mut s)?;
                 &[][..]
             }
+            SchemaKind::Type(Type::Array(a)) => {
+                self.items(a.items.as_ref(), &mut s)?;
+                &[][..]
+            }
+            SchemaKind::Type(_) | SchemaKind::Not { .. } => &[][..],
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 s.variants = self.each(members)?;
                 &[][..]
             }
             SchemaKind::AllOf { all_of } => all_of.as_slice(),
-            SchemaKind::Not { .. } => &[][..],
+            // A schema of no single kind: `openapiv3`'s reading of keywords that go together
+            // in no one `type` (a `type` beside an `anyOf`, bounds without a `type`...).
             SchemaKind::Any(any) => {
-                self.any(any, &mut s)?;
+                let additional = any.additional_properties.as_ref();
+                self.object(&any.properties, &any.required, additional, &mut s)?;
+                self.items(any.items.as_ref(), &mut s)?;
+                s.variants = self.each(&any.one_of)?;
+                s.variants.extend(self.each(&any.any_of)?);
                 any.all_of.as_slice()
             }
         };
@@ -414,42 +429,6 @@ impl Reader<'_> {
 
     fn each(&mut self, members: &[ReferenceOr<openapiv3::Schema>]) -> Result<Vec<Schema>, String> {
         members.iter().map(|m| self.schema(m)).collect()
-    }
-
-    fn typed(&mut self, t: &Type, s: &mut Schema) -> Result<(), String> {
-        s.keywords(&serde_json::to_value(t).map_err(|e| e.to_string())?);
-        let (ty, format) = match t {
-            Type::String(t) => ("string", spec::format_text(&t.format)),
-            Type::Number(t) => ("number", spec::format_text(&t.format)),
-            Type::Integer(t) => ("integer", spec::format_text(&t.format)),
-            Type::Boolean(_) => ("boolean", None),
-            Type::Object(o) => {
-                let additional = o.additional_properties.as_ref();
-                self.object(&o.properties, &o.required, additional, s)?;
-                ("object", None)
-            }
-            Type::Array(a) => {
-                self.items(a.items.as_ref(), s)?;
-                ("array", None)
-            }
-        };
-        s.ty = Some(ty.to_owned());
-        s.format = format;
-        Ok(())
-    }
-
-    /// A schema of no single kind: `openapiv3`'s reading of keywords that go together in no
-    /// one `type` (a `type` beside an `anyOf`, bounds without a `type`...).
-    fn any(&mut self, a: &openapiv3::AnySchema, s: &mut Schema) -> Result<(), String> {
-        s.ty = a.typ.clone();
-        s.format = a.format.clone();
-        s.keywords(&serde_json::to_value(a).map_err(|e| e.to_string())?);
-        let additional = a.additional_properties.as_ref();
-        self.object(&a.properties, &a.required, additional, s)?;
-        self.items(a.items.as_ref(), s)?;
-        s.variants = self.each(&a.one_of)?;
-        s.variants.extend(self.each(&a.any_of)?);
-        Ok(())
     }
 
     fn object(
