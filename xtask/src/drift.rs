@@ -561,9 +561,17 @@ components:
             "seen_by": ["billing"]})
     }
 
-    /// An unknown field.
-    fn field(schema: &str, field: &str, ty: &str) -> serde_json::Value {
-        item(schema, field, "unknown_field", ty, None)
+    /// Unknown fields, `Schema.Field:type` each, separated by spaces.
+    fn fields(list: &str) -> Vec<serde_json::Value> {
+        let split = |f: &str| -> Option<(String, String, String)> {
+            let (place, ty) = f.split_once(':')?;
+            let (schema, field) = place.split_once('.')?;
+            Some((schema.into(), field.into(), ty.into()))
+        };
+        let fields = list.split_whitespace().map(|f| split(f).unwrap());
+        fields
+            .map(|(schema, field, ty)| item(&schema, &field, "unknown_field", &ty, None))
+            .collect()
     }
 
     fn report(items: Vec<serde_json::Value>) -> DriftReport {
@@ -572,22 +580,19 @@ components:
 
     #[test]
     fn new_fields_and_values_are_proposed_where_they_belong() {
-        let r = report(vec![
-            field("Campaign", "Note", "string"),
-            field("Campaign", "Note", "null"),
-            field("Campaign", "Score", "integer"),
-            field("Campaign", "Score", "number"),
-            field("Inner", "B", "boolean"),
-            field("Details", "Note", "string"),
-            field("Details", "Own", "integer"),
-            item(
-                "CampaignStatus",
-                "Status",
-                "unknown_value",
-                "string",
-                Some("CAMPAIGN_ARCHIVED"),
-            ),
-        ]);
+        let mut items = fields(
+            "Campaign.Note:string Campaign.Note:null Campaign.Score:integer \
+             Campaign.Score:number Inner.B:boolean Details.Note:string Details.Own:integer",
+        );
+        let archived = Some("CAMPAIGN_ARCHIVED");
+        items.push(item(
+            "CampaignStatus",
+            "Status",
+            "unknown_value",
+            "string",
+            archived,
+        ));
+        let r = report(items);
         let (edited, outcome) = propose(SPEC, &r);
         assert!(outcome.not_proposed.is_empty(), "{outcome:?}");
         assert_eq!(outcome.proposed.len(), 6, "{outcome:?}");
@@ -629,13 +634,11 @@ components:
 
     #[test]
     fn what_cannot_be_decided_is_reported_not_guessed() {
-        let r = report(vec![
-            field("Campaign", "Both", "string"),
-            field("Campaign", "Both", "integer"),
-            field("Campaign", "Nothing", "null"),
-            field("Campaign", "List", "array"),
-            field("Campaign", "<withheld>", "string"),
-            field("Nowhere", "X", "string"),
+        let mut items = fields(
+            "Campaign.Both:string Campaign.Both:integer Campaign.Nothing:null \
+             Campaign.List:array Campaign.<withheld>:string Nowhere.X:string",
+        );
+        items.extend([
             item("Campaign", "CampaignId", "unexpected_type", "string", None),
             item("RunOn", "RunOn", "unknown_value", "integer", Some("8")),
             item(
@@ -647,6 +650,7 @@ components:
             ),
             item("CampaignStatus", "Status", "unknown_value", "string", None),
         ]);
+        let r = report(items);
         let (edited, outcome) = propose(SPEC, &r);
         assert_eq!(edited, SPEC);
         assert!(outcome.proposed.is_empty());
@@ -669,7 +673,7 @@ components:
     #[test]
     fn reports_are_read_from_files_holding_several() {
         let dir = tempfile::tempdir().unwrap();
-        let one = json!({"format": 1, "items": [field("Campaign", "Note", "string")]}).to_string();
+        let one = json!({"format": 1, "items": fields("Campaign.Note:string")}).to_string();
         let path = dir.path().join("a.jsonl");
         std::fs::write(&path, format!("{one}\n{one}\n")).unwrap();
         let all = read_reports(&[path.clone(), path]).unwrap();
