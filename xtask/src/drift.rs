@@ -223,21 +223,17 @@ pub fn propose(text: &str, report: &DriftReport) -> (String, Outcome) {
                 .push(format!("{}: an item of an unknown kind", item.path)),
         }
     }
+    let mut note = |what: String, result| match result {
+        Ok(line) => outcome.proposed.push(line),
+        Err(why) => outcome.not_proposed.push(format!("{what}: {why}")),
+    };
     for ((schema, field), items) in fields {
-        match new_property(&mut lines, schema, field, &items) {
-            Ok(line) => outcome.proposed.push(line),
-            Err(why) => outcome
-                .not_proposed
-                .push(format!("{schema}.{field}: {why}")),
-        }
+        let result = new_property(&mut lines, schema, field, &items);
+        note(format!("{schema}.{field}"), result);
     }
     for ((schema, value), items) in values {
-        match new_enum_value(&mut lines, schema, value, &items) {
-            Ok(line) => outcome.proposed.push(line),
-            Err(why) => outcome
-                .not_proposed
-                .push(format!("{schema} value {value}: {why}")),
-        }
+        let result = new_enum_value(&mut lines, schema, value, &items);
+        note(format!("{schema} value {value}"), result);
     }
     let mut edited = lines.join("\n");
     if text.ends_with('\n') {
