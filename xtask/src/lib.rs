@@ -18,8 +18,9 @@ pub fn cargo() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// Runs `command` and returns its standard output; an error, with its standard error, when
-/// it cannot start or fails. `what` names it in the error (`git show X`).
+/// Runs `command` and returns its standard output (bytes that are not UTF-8 replaced); an
+/// error, with its standard error, when it cannot start or fails. `what` names it in the
+/// error (`git show X`).
 pub fn output(command: &mut Command, what: &str) -> Result<String, String> {
     let output = command
         .output()
@@ -28,7 +29,7 @@ pub fn output(command: &mut Command, what: &str) -> Result<String, String> {
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(format!("`{what}` failed: {}", stderr.trim()));
     }
-    String::from_utf8(output.stdout).map_err(|_| format!("`{what}` printed text that is not UTF-8"))
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// Runs `command`, its output shown; an error when it cannot start or fails. `what` names it
