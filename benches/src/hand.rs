@@ -99,9 +99,8 @@ pub async fn list_contacts(
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
-    use std::fmt;
 
-    use serde::de::{self, Visitor};
+    use salesflow_webhook_types::field_names;
 
     use super::HandContact;
 
@@ -121,55 +120,8 @@ mod tests {
         (properties, example)
     }
 
-    /// An error that only stops a deserialization.
-    #[derive(Debug)]
-    struct Stop;
-
-    impl fmt::Display for Stop {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("stop")
-        }
-    }
-
-    impl std::error::Error for Stop {}
-
-    impl de::Error for Stop {
-        fn custom<T: fmt::Display>(_: T) -> Self {
-            Stop
-        }
-    }
-
-    /// A deserializer that records the field names a derived `Deserialize` asks for.
-    struct FieldNames<'a>(&'a mut Option<&'static [&'static str]>);
-
-    impl<'de> de::Deserializer<'de> for FieldNames<'_> {
-        type Error = Stop;
-
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
-            Err(Stop)
-        }
-
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            _name: &'static str,
-            fields: &'static [&'static str],
-            _visitor: V,
-        ) -> Result<V::Value, Stop> {
-            *self.0 = Some(fields);
-            Err(Stop)
-        }
-
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
-            identifier ignored_any
-        }
-    }
-
     fn deserialized_fields<T: for<'de> serde::Deserialize<'de>>() -> BTreeSet<String> {
-        let mut fields = None;
-        let _ = T::deserialize(FieldNames(&mut fields));
-        fields
+        field_names::<T>()
             .expect("a struct")
             .iter()
             .map(|f| (*f).to_owned())

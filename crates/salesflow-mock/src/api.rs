@@ -20,7 +20,8 @@ use salesflow_api::operations::Operation;
 use salesflow_api::params::{self, ApiKeys, Params};
 use salesflow_api::types::{CampaignStatistics, Contact, ContactDetails, StatusMessage};
 use salesflow_webhook_types::{
-    AccountId, CampaignId, CampaignStatus, DotNetDate, MemberFlags, MemberId, MemberStatus, RunOn,
+    field_names, AccountId, CampaignId, CampaignStatus, DotNetDate, MemberFlags, MemberId,
+    MemberStatus, RunOn,
 };
 use serde_json::Value;
 
@@ -251,7 +252,8 @@ fn typed_body<P: Params>(body: &Bytes) -> Result<P::Body, ApiError> {
             "The request body must be a JSON object.",
         ));
     };
-    let names = field_names::of::<P::Body>();
+    // The names are read from the generated type rather than kept here by hand.
+    let names = field_names::<P::Body>().unwrap_or_default();
     let mut normalized = serde_json::Map::new();
     for (key, value) in map {
         let name = names
@@ -320,65 +322,6 @@ fn contact_in_campaign_list(m: &Member) -> Contact {
     let mut contact = contact(m);
     contact.public_identifier = None;
     contact
-}
-
-/// The serde field names of a request type that derives `Deserialize` (what
-/// `deserialize_struct` is given), so that the names are read from the generated type rather
-/// than kept here by hand.
-mod field_names {
-    use std::fmt;
-
-    use serde::de::{self, Deserialize, Visitor};
-
-    #[derive(Debug)]
-    struct Stop;
-
-    impl fmt::Display for Stop {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("field names read")
-        }
-    }
-
-    impl std::error::Error for Stop {}
-
-    impl de::Error for Stop {
-        fn custom<T: fmt::Display>(_: T) -> Self {
-            Stop
-        }
-    }
-
-    struct Names<'a>(&'a mut &'static [&'static str]);
-
-    impl<'de> de::Deserializer<'de> for Names<'_> {
-        type Error = Stop;
-
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
-            Err(Stop)
-        }
-
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            _name: &'static str,
-            fields: &'static [&'static str],
-            _visitor: V,
-        ) -> Result<V::Value, Stop> {
-            *self.0 = fields;
-            Err(Stop)
-        }
-
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
-            identifier ignored_any
-        }
-    }
-
-    /// The field names `T` deserializes (empty if `T` is not a derived struct).
-    pub(super) fn of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
-        let mut names: &'static [&'static str] = &[];
-        let _ = T::deserialize(Names(&mut names));
-        names
-    }
 }
 
 async fn get_campaign_statistics(
@@ -815,7 +758,7 @@ mod tests {
 
     #[test]
     fn body_field_names_come_from_the_generated_type() {
-        let names = field_names::of::<UpdateContactRequest>();
+        let names = field_names::<UpdateContactRequest>().unwrap_or_default();
         assert!(
             names.contains(&"firstName") && names.contains(&"phone"),
             "{names:?}"

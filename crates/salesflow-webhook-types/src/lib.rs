@@ -71,6 +71,7 @@
 pub mod date;
 pub mod drift;
 pub mod enums;
+mod field_names;
 pub mod ids;
 pub mod lenient;
 pub mod member;
@@ -80,6 +81,7 @@ pub mod secret;
 
 pub use date::{DotNetDate, FlexibleDate, ParseDateError};
 pub use enums::{AccountStatus, CampaignStatus, Distance, IntegrationType, ParseRunOnError, RunOn};
+pub use field_names::field_names;
 pub use ids::{AccountId, CampaignId, MemberId, WebhookCampaignId, WebhookId};
 pub use member::{MemberFlags, MemberStatus, ParseMemberStatusError};
 pub use payload::*;
