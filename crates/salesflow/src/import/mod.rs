@@ -732,6 +732,16 @@ impl<T: Send + 'static> Engine<T> {
         }));
     }
 
+    /// Settles a row that had got as far as a claim (or the queue): its profile is known.
+    fn settle_pending<F: FnMut(ImportEvent<T>)>(
+        &mut self,
+        on_event: &mut F,
+        p: Pending<T>,
+        result: RowResult,
+    ) {
+        self.settle(on_event, p.row, Some(p.profile), result, p.tag);
+    }
+
     fn journal_failed(&mut self, err: JournalError) {
         if self.failure.is_none() {
             self.failure = Some(err);
@@ -990,36 +1000,24 @@ impl<T: Send + 'static> Engine<T> {
             .flying
             .drive(op, &mut self.ready, &mut self.stash, refill)
             .await;
-        let states = match claimed {
-            Ok(states) if states.len() == batch.len() => states,
-            Ok(states) => {
-                self.journal_failed(JournalError::new(format!(
+        let claimed = claimed.and_then(|states| {
+            if states.len() == batch.len() {
+                Ok(states)
+            } else {
+                Err(JournalError::new(format!(
                     "the journal answered {} claims for {} rows",
                     states.len(),
                     batch.len()
-                )));
-                // Nothing of this batch is sent.
-                for p in batch {
-                    self.settle(
-                        on_event,
-                        p.row,
-                        Some(p.profile),
-                        RowResult::NotAttempted,
-                        p.tag,
-                    );
-                }
-                return;
+                )))
             }
+        });
+        let states = match claimed {
+            Ok(states) => states,
             Err(e) => {
                 self.journal_failed(e);
+                // Nothing of this batch is sent.
                 for p in batch {
-                    self.settle(
-                        on_event,
-                        p.row,
-                        Some(p.profile),
-                        RowResult::NotAttempted,
-                        p.tag,
-                    );
+                    self.settle_pending(on_event, p, RowResult::NotAttempted);
                 }
                 return;
             }
@@ -1028,13 +1026,9 @@ impl<T: Send + 'static> Engine<T> {
             match state {
                 ClaimState::Claimed => self.ready.push_back(p),
                 ClaimState::ClaimedUnknown => self.to_lookup.push(p),
-                ClaimState::Done { member_id } => self.settle(
-                    on_event,
-                    p.row,
-                    Some(p.profile),
-                    RowResult::AlreadyDone { member_id },
-                    p.tag,
-                ),
+                ClaimState::Done { member_id } => {
+                    self.settle_pending(on_event, p, RowResult::AlreadyDone { member_id });
+                }
                 ClaimState::Held => {
                     self.held_poll_at
                         .get_or_insert_with(|| Instant::now() + HELD_POLL);
@@ -1066,13 +1060,7 @@ impl<T: Send + 'static> Engine<T> {
                     match found.get(&p.profile) {
                         Some(id) => {
                             let member_id = *id;
-                            self.settle(
-                                on_event,
-                                p.row,
-                                Some(p.profile),
-                                RowResult::Reconciled { member_id },
-                                p.tag,
-                            );
+                            self.settle_pending(on_event, p, RowResult::Reconciled { member_id });
                         }
                         None => self.ready.push_back(p),
                     }
@@ -1090,23 +1078,11 @@ impl<T: Send + 'static> Engine<T> {
                 let message = err.to_string();
                 let mut rows = rows.into_iter();
                 if let Some(p) = rows.next() {
-                    self.settle(
-                        on_event,
-                        p.row,
-                        Some(p.profile),
-                        RowResult::Failed(err),
-                        p.tag,
-                    );
+                    self.settle_pending(on_event, p, RowResult::Failed(err));
                 }
                 for p in rows {
                     let again = Error::Config(format!("the lookup failed: {message}"));
-                    self.settle(
-                        on_event,
-                        p.row,
-                        Some(p.profile),
-                        RowResult::Failed(again),
-                        p.tag,
-                    );
+                    self.settle_pending(on_event, p, RowResult::Failed(again));
                 }
             }
         }
@@ -1204,13 +1180,7 @@ impl<T: Send + 'static> Engine<T> {
             .chain(to_lookup.into_iter().map(|p| (p, true)))
         {
             releases.push(Release::new(p.profile.clone(), unknown));
-            self.settle(
-                on_event,
-                p.row,
-                Some(p.profile),
-                RowResult::NotAttempted,
-                p.tag,
-            );
+            self.settle_pending(on_event, p, RowResult::NotAttempted);
         }
         if !releases.is_empty() && self.failure.is_none() {
             if let Err(e) = self.journal.release(&releases).await {
@@ -1220,13 +1190,7 @@ impl<T: Send + 'static> Engine<T> {
         let queued = std::mem::take(&mut self.queue);
         let held = std::mem::take(&mut self.held);
         for p in queued.into_iter().chain(held) {
-            self.settle(
-                on_event,
-                p.row,
-                Some(p.profile),
-                RowResult::NotAttempted,
-                p.tag,
-            );
+            self.settle_pending(on_event, p, RowResult::NotAttempted);
         }
         while !*input_done {
             match rows.next().await {
@@ -1234,13 +1198,7 @@ impl<T: Send + 'static> Engine<T> {
                 Some(row) => {
                     self.read(row, on_event);
                     if let Some(p) = self.queue.pop_back() {
-                        self.settle(
-                            on_event,
-                            p.row,
-                            Some(p.profile),
-                            RowResult::NotAttempted,
-                            p.tag,
-                        );
+                        self.settle_pending(on_event, p, RowResult::NotAttempted);
                     }
                 }
             }
