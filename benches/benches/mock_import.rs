@@ -69,21 +69,19 @@ impl World {
         Request::get(uri).body(Body::empty()).expect("request")
     }
 
-    /// One import; returns the new member's id.
-    async fn import(&mut self) -> i64 {
-        let request = self.import_request();
-        let response = self
-            .router
+    /// `request` through the router (in process: it cannot fail).
+    async fn call(&self, request: Request<Body>) -> axum::response::Response {
+        self.router
             .clone()
             .oneshot(request)
             .await
-            .expect("infallible");
-        assert_eq!(response.status(), StatusCode::OK);
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("body");
-        let details: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
-        details["MemberId"].as_i64().expect("MemberId")
+            .expect("infallible")
+    }
+
+    /// One import; returns the new member's id.
+    async fn import(&mut self) -> i64 {
+        let request = self.import_request();
+        imported_id(self.call(request).await).await
     }
 
     /// `n` imports of fresh profiles, timed; returns the wall time, the CPU time of this
@@ -94,13 +92,7 @@ impl World {
         let t = Instant::now();
         let mut last = None;
         for request in requests {
-            let response = self
-                .router
-                .clone()
-                .oneshot(request)
-                .await
-                .expect("infallible");
-            last = Some(black_box(response));
+            last = Some(black_box(self.call(request).await));
         }
         (t.elapsed(), thread_cpu_ns() - cpu, last)
     }
@@ -110,29 +102,29 @@ impl World {
         self.state.clear_requests();
         let (elapsed, cpu, last) = self.imports(n).await;
         if let Some(response) = last {
-            assert_eq!(response.status(), StatusCode::OK);
-            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .expect("body");
-            let details: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
-            let last_id = details["MemberId"].as_i64().expect("MemberId");
+            let last_id = imported_id(response).await;
             let first_id = last_id - n as i64 + 1;
             for id in first_id..=last_id {
                 let uri =
                     format!("/api/members/{id}?token={DEMO_TOKEN}&accountId={DEMO_ACCOUNT_ID}");
                 let request = Request::delete(uri).body(Body::empty()).expect("request");
-                let response = self
-                    .router
-                    .clone()
-                    .oneshot(request)
-                    .await
-                    .expect("infallible");
+                let response = self.call(request).await;
                 assert_eq!(response.status(), StatusCode::OK, "delete {id}");
             }
         }
         self.state.clear_requests();
         (elapsed, cpu)
     }
+}
+
+/// The `MemberId` of an ImportMember answer, which must be a success.
+async fn imported_id(response: axum::response::Response) -> i64 {
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let details: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    details["MemberId"].as_i64().expect("MemberId")
 }
 
 #[inline(never)]
