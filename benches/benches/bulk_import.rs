@@ -27,7 +27,7 @@ use criterion::{BenchmarkId, Criterion};
 use futures_util::StreamExt;
 use salesflow::ops::ImportMember;
 use salesflow::{CampaignId, CampaignStatus, Client, ImportOptions, ImportResult};
-use salesflow_benches::{criterion_median_ns, measuring, median};
+use salesflow_benches::{criterion_median_ns, measuring, median, send_json};
 use salesflow_mock::{Fault, FaultKind, MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
 use serde::Deserialize;
 
@@ -47,11 +47,19 @@ fn members(campaign: CampaignId, n: usize) -> Vec<ImportMember> {
 
 /// Empties the mock, adds a campaign and injects the latency; returns the campaign id.
 fn fresh_campaign(server: &MockServer) -> CampaignId {
+    campaign_with_latency(server, LATENCY_MS)
+}
+
+/// Empties the mock (its faults too), adds a campaign and injects `latency_ms` of latency (0:
+/// none); returns the campaign id.
+fn campaign_with_latency(server: &MockServer, latency_ms: u64) -> CampaignId {
     server.reset_to(Seed::Empty);
     let id = server.add_campaign(DEMO_ACCOUNT_ID, "Bulk", CampaignStatus::Running);
-    server
-        .inject(Fault::new(FaultKind::Latency { ms: LATENCY_MS }).always())
-        .expect("latency fault");
+    if latency_ms > 0 {
+        server
+            .inject(Fault::new(FaultKind::Latency { ms: latency_ms }).always())
+            .expect("latency fault");
+    }
     id
 }
 
@@ -90,87 +98,65 @@ struct HandImported {
     member_id: i64,
 }
 
-/// The same imports as [`bulk`], written by hand over `reqwest` with the same concurrency
-/// (`buffer_unordered`), on a reset mock with `latency_ms` of latency (0: none).
-async fn hand_bulk(
-    http: &reqwest::Client,
+/// Who sends the imports of [`timed_bulk`].
+#[derive(Clone, Copy)]
+enum Side<'a> {
+    /// The SDK's bulk import (`Client::import_members`).
+    Sdk(&'a Client),
+    /// The same imports as [`bulk`], written by hand over `reqwest` with the same concurrency
+    /// (`buffer_unordered`).
+    Hand(&'a reqwest::Client),
+}
+
+/// `n` imports by `side` with `concurrency` on a reset mock with `latency_ms` of latency (0:
+/// none); the time they took.
+async fn timed_bulk(
+    side: Side<'_>,
     server: &MockServer,
     n: usize,
     concurrency: usize,
     latency_ms: u64,
 ) -> Duration {
-    let campaign = fresh_campaign(server);
-    if latency_ms != LATENCY_MS {
-        server.clear_faults();
-        if latency_ms > 0 {
-            server
-                .inject(Fault::new(FaultKind::Latency { ms: latency_ms }).always())
-                .expect("latency fault");
-        }
-    }
+    let campaign = campaign_with_latency(server, latency_ms);
     let url = format!("{}/members/Import", server.base_url());
     let account = DEMO_ACCOUNT_ID.to_string();
     let t = Instant::now();
-    let ids: Vec<i64> = futures_util::stream::iter(members(campaign, n))
-        .map(|m| {
-            let (url, account) = (&url, &account);
-            async move {
-                let campaign = m.campaign_id.to_string();
-                let first = m.first_name.clone().unwrap_or_default();
-                let last = m.last_name.clone().unwrap_or_default();
-                http.get(url.as_str())
-                    .query(&[
-                        ("campaignId", campaign.as_str()),
-                        ("firstName", first.as_str()),
-                        ("lastName", last.as_str()),
-                        ("linkedInUrl", m.linked_in_url.as_str()),
-                        ("token", DEMO_TOKEN),
-                        ("accountId", account.as_str()),
-                    ])
-                    .send()
-                    .await
-                    .expect("send")
-                    .error_for_status()
-                    .expect("status")
-                    .json::<HandImported>()
-                    .await
-                    .expect("decode")
-                    .member_id
-            }
-        })
-        .buffer_unordered(concurrency)
-        .collect()
-        .await;
+    let input = members(campaign, n);
+    let done = match side {
+        Side::Sdk(client) => {
+            let outcomes: Vec<_> = client
+                .import_members(input, ImportOptions::default().concurrency(concurrency))
+                .collect()
+                .await;
+            outcomes.len()
+        }
+        Side::Hand(http) => {
+            let ids: Vec<i64> = futures_util::stream::iter(input)
+                .map(|m| {
+                    let (url, account) = (&url, &account);
+                    async move {
+                        let campaign = m.campaign_id.to_string();
+                        let first = m.first_name.clone().unwrap_or_default();
+                        let last = m.last_name.clone().unwrap_or_default();
+                        let request = http.get(url.as_str()).query(&[
+                            ("campaignId", campaign.as_str()),
+                            ("firstName", first.as_str()),
+                            ("lastName", last.as_str()),
+                            ("linkedInUrl", m.linked_in_url.as_str()),
+                            ("token", DEMO_TOKEN),
+                            ("accountId", account.as_str()),
+                        ]);
+                        send_json::<HandImported>(request).await.member_id
+                    }
+                })
+                .buffer_unordered(concurrency)
+                .collect()
+                .await;
+            ids.len()
+        }
+    };
     let elapsed = t.elapsed();
-    assert_eq!(ids.len(), n);
-    elapsed
-}
-
-/// The SDK's bulk import of `n` members on a reset mock with `latency_ms` (0: none).
-async fn sdk_bulk(
-    client: &Client,
-    server: &MockServer,
-    n: usize,
-    concurrency: usize,
-    latency_ms: u64,
-) -> Duration {
-    let campaign = fresh_campaign(server);
-    server.clear_faults();
-    if latency_ms > 0 {
-        server
-            .inject(Fault::new(FaultKind::Latency { ms: latency_ms }).always())
-            .expect("latency fault");
-    }
-    let t = Instant::now();
-    let outcomes: Vec<_> = client
-        .import_members(
-            members(campaign, n),
-            ImportOptions::default().concurrency(concurrency),
-        )
-        .collect()
-        .await;
-    let elapsed = t.elapsed();
-    assert_eq!(outcomes.len(), n);
+    assert_eq!(done, n);
     elapsed
 }
 
@@ -193,8 +179,7 @@ fn diagnostics(rt: &tokio::runtime::Runtime, client: &Client, server: &MockServe
     );
     // 2. One import without latency: the request/response cost (client + mock).
     let seq0 = rt.block_on(async {
-        let campaign = fresh_campaign(server);
-        server.clear_faults();
+        let campaign = campaign_with_latency(server, 0);
         let input = members(campaign, SEQUENTIAL_MEMBERS);
         let t = Instant::now();
         for m in input {
@@ -209,8 +194,8 @@ fn diagnostics(rt: &tokio::runtime::Runtime, client: &Client, server: &MockServe
     let http = reqwest::Client::new();
     // 3. Throughput without latency (CPU bound: client + mock on the same 2 cores).
     for conc in [8, 32] {
-        let sdk = rt.block_on(sdk_bulk(client, server, MEMBERS, conc, 0));
-        let hand = rt.block_on(hand_bulk(&http, server, MEMBERS, conc, 0));
+        let sdk = rt.block_on(timed_bulk(Side::Sdk(client), server, MEMBERS, conc, 0));
+        let hand = rt.block_on(timed_bulk(Side::Hand(&http), server, MEMBERS, conc, 0));
         println!(
             "{MEMBERS} imports without latency, concurrency {conc}: sdk {:.3} s ({:.0} µs/import), hand-written {:.3} s ({:.0} µs/import), sdk/hand {:.3}",
             sdk.as_secs_f64(),
@@ -223,8 +208,8 @@ fn diagnostics(rt: &tokio::runtime::Runtime, client: &Client, server: &MockServe
     // 4. Hand-written loop with the same latency and concurrency: the SDK's share.
     for conc in [8, 32] {
         let n = 4_000;
-        let sdk = rt.block_on(sdk_bulk(client, server, n, conc, LATENCY_MS));
-        let hand = rt.block_on(hand_bulk(&http, server, n, conc, LATENCY_MS));
+        let sdk = rt.block_on(timed_bulk(Side::Sdk(client), server, n, conc, LATENCY_MS));
+        let hand = rt.block_on(timed_bulk(Side::Hand(&http), server, n, conc, LATENCY_MS));
         let ideal = n as f64 * LATENCY_MS as f64 / 1e3 / conc as f64;
         println!(
             "{n} imports with {LATENCY_MS} ms latency, concurrency {conc}: sdk {:.3} s, hand-written {:.3} s, ideal {ideal:.3} s; sdk/hand {:.3}, hand/ideal {:.3}",
@@ -238,8 +223,7 @@ fn diagnostics(rt: &tokio::runtime::Runtime, client: &Client, server: &MockServe
     //    index): the cost of one import into an empty campaign against one after 10,000
     //    members, which should be the same.
     let (first, last) = rt.block_on(async {
-        let campaign = fresh_campaign(server);
-        server.clear_faults();
+        let campaign = campaign_with_latency(server, 0);
         let input = members(campaign, MEMBERS + 200);
         let mut first = Vec::new();
         let mut last = Vec::new();
@@ -279,7 +263,7 @@ fn main() {
 
     if !measuring() {
         // `cargo test --benches`: a small import through the same path, no timing.
-        let d = rt.block_on(sdk_bulk(&client, &server, 200, 8, LATENCY_MS));
+        let d = rt.block_on(timed_bulk(Side::Sdk(&client), &server, 200, 8, LATENCY_MS));
         println!("smoke: 200 imports with {LATENCY_MS} ms latency in {d:?}");
         return;
     }

@@ -1,6 +1,7 @@
 //! The hand-written side of the per-call benchmark (`benches/per_call.rs`).
 
 use salesflow_webhook_types::{AccountId, CampaignId, FlexibleDate, MemberId};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// A ListContacts item as a user would decode it by hand with `serde`: the baseline the
@@ -78,20 +79,33 @@ pub async fn list_contacts(
 ) -> Vec<HandContact> {
     let account = account.to_string();
     let campaign = campaign.to_string();
-    http.get(url)
+    let request = http
+        .get(url)
         .header(reqwest::header::ACCEPT, "application/json")
         .header("api-version", salesflow::API_VERSION)
         .query(&[
             ("campaignId", campaign.as_str()),
             ("token", token),
             ("accountId", account.as_str()),
-        ])
+        ]);
+    send_json(request).await
+}
+
+/// Sends `request` and decodes its success answer as `T`, as a user would with reqwest and
+/// `serde`: the hand-written side of the benchmarks that compare a call with the SDK's.
+///
+/// # Panics
+///
+/// When the request is not answered, the answer is an HTTP error, or its body is not a `T`:
+/// a benchmark has no other way to say so.
+pub async fn send_json<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
+    request
         .send()
         .await
         .expect("send")
         .error_for_status()
         .expect("status")
-        .json::<Vec<HandContact>>()
+        .json::<T>()
         .await
         .expect("decode")
 }

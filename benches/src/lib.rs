@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 mod hand;
 
-pub use hand::{list_contacts, HandContact};
+pub use hand::{list_contacts, send_json, HandContact};
 
 /// Whether this is a measuring run (`cargo bench`, which passes `--bench`), rather than
 /// `cargo test --benches` or criterion's `--test`/`--list`: the benchmarks then only check
