@@ -166,6 +166,7 @@ mod tests {
     use salesflow_webhook_types::{AccountId, RunOn};
     use std::sync::Mutex;
     use tower::ServiceExt;
+    use tracing_subscriber::fmt::MakeWriter;
 
     const SECRET: &str = "s3cret-segment-0123456789";
     const SAMPLE: &str = include_str!("../tests/fixtures/webhook_payload.json");
@@ -192,28 +193,18 @@ mod tests {
     /// Everything logged (every level, spans with their fields) while `run` runs on this
     /// thread.
     async fn logged<F: std::future::Future<Output = ()>>(run: F) -> String {
-        #[derive(Clone, Default)]
-        struct Sink(Arc<Mutex<Vec<u8>>>);
-        impl std::io::Write for Sink {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let sink = Sink::default();
-        let writer = sink.clone();
+        // tracing-subscriber writes to a `Mutex<Vec<u8>>` itself; this one outlives the
+        // subscriber, so that it can be read once the subscriber is gone.
+        let log: &'static Mutex<Vec<u8>> = Box::leak(Box::default());
         let subscriber = tracing_subscriber::fmt()
             .with_max_level(tracing::Level::TRACE)
             .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
             .with_ansi(false)
-            .with_writer(move || writer.clone())
+            .with_writer(move || log.make_writer())
             .finish();
         let _guard = tracing::subscriber::set_default(subscriber);
         run.await;
-        let bytes = sink.0.lock().unwrap().clone();
+        let bytes = log.lock().unwrap().clone();
         String::from_utf8(bytes).unwrap()
     }
 

@@ -3,7 +3,7 @@
 //! that see the vendor's in-body errors, the import budget, and logs without the secret.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use salesflow::reqwest;
@@ -12,6 +12,7 @@ use salesflow::{AccountId, CampaignId, CampaignStatus, Operation, RunOn};
 use salesflow_example_service::{app, start, AccountConfig, AppState, Config, Running};
 use salesflow_mock::{Fault, FaultKind, MockServer, Seed};
 use serde_json::{json, Value};
+use tracing_subscriber::fmt::MakeWriter;
 
 const SECRET: &str = "s3cret-webhook-segment-0123";
 
@@ -391,17 +392,6 @@ async fn the_daily_import_budget_is_answered_429_with_retry_after() {
 
 #[tokio::test]
 async fn the_trace_never_logs_the_webhook_secret() {
-    #[derive(Clone, Default)]
-    struct Sink(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Sink {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     let config = Config {
         accounts: vec![AccountConfig {
             account_id: 2001,
@@ -417,13 +407,14 @@ async fn the_trace_never_logs_the_webhook_secret() {
         daily_imports: 1,
     };
     let state = AppState::new(&config, "https://svc.example.com").unwrap();
-    let sink = Sink::default();
-    let writer = sink.clone();
+    // tracing-subscriber writes to a `Mutex<Vec<u8>>` itself; this one outlives the
+    // subscriber, so that it can be read once the subscriber is gone.
+    let sink: &'static Mutex<Vec<u8>> = Box::leak(Box::default());
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::NEW)
         .with_ansi(false)
-        .with_writer(move || writer.clone())
+        .with_writer(move || sink.make_writer())
         .finish();
     let guard = tracing::subscriber::set_default(subscriber);
     for (path, body, expected) in [
@@ -449,7 +440,7 @@ async fn the_trace_never_logs_the_webhook_secret() {
         assert_eq!(response.status().as_u16(), expected, "{path}");
     }
     drop(guard);
-    let log = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    let log = String::from_utf8(sink.lock().unwrap().clone()).unwrap();
     assert!(
         log.contains(r#"route="/hooks/{secret}/{account_id}/{event}""#),
         "{log}"
