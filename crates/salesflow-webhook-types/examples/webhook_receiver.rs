@@ -18,9 +18,8 @@
 //! account and event, each at its own URL ending in `{account_id}/{event}`
 //! (`/salesflow/<secret>/321/member-connected`, `.../321/reply-detected`,
 //! `.../321/invitation-withdrawn`: `salesflow::Client::attach_webhooks_per_event` and
-//! `reconcile_webhooks_per_event` do it), and read both from the URL:
-//! `WebhookRoute::from_segments`. Only the `runOn` codes are needed, which the vendor
-//! documents.
+//! `reconcile_webhooks_per_event` do it), and read both from the URL, after the secret:
+//! `WebhookRoute::verify`. Only the `runOn` codes are needed, which the vendor documents.
 //!
 //! The handler answers fast: it decodes the payload, hands it to a background task over a
 //! bounded channel and returns `204 No Content`; slow work (CRM updates...) happens off the
@@ -38,7 +37,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Path, State};
 use axum::http::{Request, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use salesflow_webhook_types::{secret_matches, WebhookPayload, WebhookRoute, MAX_PAYLOAD_BYTES};
+use salesflow_webhook_types::{WebhookPayload, WebhookRoute, MAX_PAYLOAD_BYTES};
 use tokio::sync::mpsc;
 use tower_http::trace::TraceLayer;
 use tracing::field::Empty;
@@ -75,12 +74,10 @@ async fn receive(
     Path((secret, account_id, event)): Path<(String, String, String)>,
     body: Bytes,
 ) -> StatusCode {
-    if !secret_matches(&receiver.secret, &secret) {
-        // Same answer as for any unknown path: do not confirm that the route exists.
-        return StatusCode::NOT_FOUND;
-    }
-    // The account and event are those the webhook at this URL was made for.
-    let Some(route) = WebhookRoute::from_segments(&account_id, &event) else {
+    // The secret first, in constant time; then the account and event, those the webhook at
+    // this URL was made for. A wrong secret gets the same answer as any unknown path: do not
+    // confirm that the route exists.
+    let Some(route) = WebhookRoute::verify(&receiver.secret, &secret, &account_id, &event) else {
         return StatusCode::NOT_FOUND;
     };
     let span = tracing::Span::current();

@@ -69,6 +69,34 @@ impl WebhookRoute {
         Some(WebhookRoute::new(id, RunOn::from_path_segment(event)?))
     }
 
+    /// The route of a delivery to `{base}/{secret}/{account_id}/{event}`, the three segments
+    /// as a receiver's router captured them, when `secret` is `expected_secret`: the secret
+    /// is compared first, in constant time ([`secret_matches`](crate::secret_matches)), and
+    /// the other two are read only then ([`from_segments`](Self::from_segments)). `None` when
+    /// the secret is wrong or the segments are no route: answer both the same way (404, as
+    /// for any unknown path), so that a caller without the secret learns nothing.
+    ///
+    /// ```
+    /// use salesflow_webhook_types::{AccountId, RunOn, WebhookRoute};
+    ///
+    /// let expected = "3f9c0d5e8a1b4c2d";
+    /// let route = WebhookRoute::verify(expected, "3f9c0d5e8a1b4c2d", "321", "reply-detected");
+    /// assert_eq!(route, Some(WebhookRoute::new(AccountId::new(321), RunOn::ReplyDetected)));
+    /// assert_eq!(WebhookRoute::verify(expected, "3f9c", "321", "reply-detected"), None);
+    /// assert_eq!(WebhookRoute::verify(expected, expected, "321", "no-such-event"), None);
+    /// ```
+    pub fn verify(
+        expected_secret: &str,
+        secret: &str,
+        account_id: &str,
+        event: &str,
+    ) -> Option<Self> {
+        if !crate::secret_matches(expected_secret, secret) {
+            return None;
+        }
+        WebhookRoute::from_segments(account_id, event)
+    }
+
     /// The route of a URL path: its last two segments (a query or fragment is ignored, a
     /// trailing `/` is not allowed). `None` when they are no route.
     pub fn from_path(path: &str) -> Option<Self> {

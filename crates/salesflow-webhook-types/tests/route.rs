@@ -64,3 +64,22 @@ fn anything_else_is_no_route() {
     }
     assert_eq!(WebhookRoute::from_segments("7", "Reply-Detected"), None);
 }
+
+#[test]
+fn verify_reads_the_route_only_behind_the_right_secret() {
+    const SECRET: &str = "3f9c0d5e8a1b4c2d";
+    for (account, event) in [
+        ("321", "reply-detected"),
+        ("0321", "reply-detected"),
+        ("7", "x"),
+    ] {
+        assert_eq!(
+            WebhookRoute::verify(SECRET, SECRET, account, event),
+            WebhookRoute::from_segments(account, event),
+            "{account}/{event}"
+        );
+        for wrong in ["", "3f9c", "3f9c0d5e8a1b4c2e", "3f9c0d5e8a1b4c2dx"] {
+            assert_eq!(WebhookRoute::verify(SECRET, wrong, account, event), None);
+        }
+    }
+}

@@ -52,7 +52,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use salesflow::salesflow_api::middleware::{BodyStatus, HttpRequest, HttpService, RequestContext};
-use salesflow::salesflow_webhook_types::{secret_matches, MAX_PAYLOAD_BYTES};
+use salesflow::salesflow_webhook_types::MAX_PAYLOAD_BYTES;
 use salesflow::tower::{self, ServiceExt};
 use salesflow::{
     AccountId, ApiErrorKind, CampaignId, Client, ClientPool, Error, Pacing, RunOn, WebhookPayload,
@@ -470,10 +470,8 @@ async fn receive(
     Path((secret, account_id, event)): Path<(String, String, String)>,
     body: Bytes,
 ) -> StatusCode {
-    if !secret_matches(&state.webhook_secret, &secret) {
-        return StatusCode::NOT_FOUND;
-    }
-    let Some(route) = WebhookRoute::from_segments(&account_id, &event) else {
+    let Some(route) = WebhookRoute::verify(&state.webhook_secret, &secret, &account_id, &event)
+    else {
         return StatusCode::NOT_FOUND;
     };
     if state.client(route.account_id).is_none() {
