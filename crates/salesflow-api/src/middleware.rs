@@ -46,8 +46,11 @@
 //! # let _ = layer;
 //! ```
 
+use std::time::{Duration, Instant};
+
 use salesflow_webhook_types::AccountId;
 use tower::util::BoxCloneSyncService;
+use tower::ServiceExt as _;
 
 use crate::operations::Operation;
 
@@ -129,6 +132,67 @@ impl BodyStatus {
         let status = probe.status?.as_i64()?;
         i32::try_from(status).ok().map(BodyStatus)
     }
+}
+
+/// One attempt as [`observe`] reports it, once it is answered or has failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Attempt {
+    /// What the request was for; `None` for a request sent without a [`RequestContext`].
+    pub context: Option<RequestContext>,
+    /// From the request reaching the layer to its answer (or error) coming back through it.
+    pub elapsed: Duration,
+    /// Whether it failed: not answered at all, or answered with an error status, in the HTTP
+    /// status or in the body ([`BodyStatus::effective_status`] 400 or more).
+    pub failed: bool,
+}
+
+/// A layer that times every attempt and hands `observer` an [`Attempt`] for each (every
+/// retry counts), leaving the request and its answer as they are: the place to feed a
+/// metrics system (a histogram of `elapsed`, a counter of failures, by operation). Give it to
+/// the client builder's `layer`. `observer` runs on the task that awaits the answer: keep it
+/// short (a counter, a lock held briefly).
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use std::sync::Arc;
+/// use salesflow_api::middleware::{observe, Attempt};
+///
+/// let failures = Arc::new(AtomicU64::new(0));
+/// let counted = failures.clone();
+/// let layer = observe(move |attempt: Attempt| {
+///     let operation = attempt.context.map_or("unknown", |c| c.operation.id());
+///     if attempt.failed {
+///         counted.fetch_add(1, Ordering::Relaxed);
+///     }
+///     println!("{operation}: {:?}", attempt.elapsed);
+/// });
+/// # let _ = layer;
+/// ```
+pub fn observe<F>(observer: F) -> impl tower::Layer<HttpService, Service = HttpService> + Clone
+where
+    F: Fn(Attempt) + Clone + Send + Sync + 'static,
+{
+    tower::layer::layer_fn(move |inner: HttpService| {
+        let observer = observer.clone();
+        HttpService::new(tower::service_fn(move |request: HttpRequest| {
+            let inner = inner.clone();
+            let observer = observer.clone();
+            async move {
+                let context = request.extensions().get::<RequestContext>().copied();
+                let started = Instant::now();
+                let response = inner.oneshot(request).await;
+                observer(Attempt {
+                    context,
+                    elapsed: started.elapsed(),
+                    failed: response
+                        .as_ref()
+                        .map_or(true, |r| BodyStatus::effective_status(r) >= 400),
+                });
+                response
+            }
+        }))
+    })
 }
 
 /// The innermost service: sends the request with `client`. The body of a success answer

@@ -8,10 +8,10 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use salesflow::salesflow_api::middleware::{BodyStatus, HttpRequest, HttpService, RequestContext};
-use salesflow::tower::{self, ServiceExt};
+use salesflow::salesflow_api::middleware::{observe, Attempt, HttpService};
+use salesflow::tower;
 use salesflow::{Client, Operation};
 use salesflow_mock::{MockServer, Seed};
 
@@ -26,36 +26,21 @@ struct Stats {
 
 type Metrics = Arc<Mutex<BTreeMap<&'static str, Stats>>>;
 
-/// The layer: time every attempt, keyed by the operation's id.
+/// The layer: `observe` times every attempt; here it is counted by the operation's id.
 fn metrics_layer(
     metrics: Metrics,
 ) -> impl tower::Layer<HttpService, Service = HttpService> + Clone {
-    tower::layer::layer_fn(move |inner: HttpService| {
-        let metrics = metrics.clone();
-        HttpService::new(tower::service_fn(move |request: HttpRequest| {
-            let inner = inner.clone();
-            let metrics = metrics.clone();
-            async move {
-                let operation = request
-                    .extensions()
-                    .get::<RequestContext>()
-                    .map_or("unknown", |c| c.operation.id());
-                let started = Instant::now();
-                let response = inner.oneshot(request).await;
-                // The vendor sometimes answers an error with HTTP 200 and `{"Status": 404}`
-                // in the body: count the status it means.
-                let failed = response
-                    .as_ref()
-                    .map_or(true, |r| BodyStatus::effective_status(r) >= 400);
-                if let Ok(mut metrics) = metrics.lock() {
-                    let stats = metrics.entry(operation).or_default();
-                    stats.attempts += 1;
-                    stats.failures += u32::from(failed);
-                    stats.total += started.elapsed();
-                }
-                response
-            }
-        }))
+    // A failure is an attempt not answered, or answered with an error status: the vendor
+    // sometimes answers an error with HTTP 200 and `{"Status": 404}` in the body, and
+    // `observe` counts the status it means.
+    observe(move |attempt: Attempt| {
+        let operation = attempt.context.map_or("unknown", |c| c.operation.id());
+        if let Ok(mut metrics) = metrics.lock() {
+            let stats = metrics.entry(operation).or_default();
+            stats.attempts += 1;
+            stats.failures += u32::from(attempt.failed);
+            stats.total += attempt.elapsed;
+        }
     })
 }
 

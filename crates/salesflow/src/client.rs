@@ -237,8 +237,9 @@ impl ClientBuilder {
     /// the vendor's error (`{"Status": 404, ...}`) reaches the layers with a
     /// [`BodyStatus`](salesflow_api::middleware::BodyStatus) in its extensions: count
     /// [`BodyStatus::effective_status`](salesflow_api::middleware::BodyStatus::effective_status)
-    /// rather than the HTTP status. See [`salesflow_api::middleware`] for why tower, and
-    /// `examples/metrics.rs` for a layer that records each operation's latency.
+    /// rather than the HTTP status. See [`salesflow_api::middleware`] for why tower,
+    /// [`observe`](salesflow_api::middleware::observe) for a layer that only times and counts
+    /// attempts, and `examples/metrics.rs` for one that records each operation's latency.
     pub fn layer<L>(mut self, layer: L) -> Self
     where
         L: tower::Layer<HttpService> + Send + Sync + 'static,

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use salesflow::reqwest;
 use salesflow::salesflow_api::middleware::{
-    HttpRequest, HttpResponse, HttpService, RequestContext,
+    observe, Attempt, HttpRequest, HttpResponse, HttpService, RequestContext,
 };
 use salesflow::{AccountId, Client, Operation};
 use serde_json::json;
@@ -232,4 +232,44 @@ async fn a_layer_refusing_a_request_is_a_typed_api_error() {
     let api = error.as_api().expect("an API error");
     assert_eq!(api.operation, Operation::ListWebhooks);
     assert_eq!(api.message.as_deref(), Some("refused by policy"));
+}
+
+#[tokio::test]
+async fn observe_reports_every_attempt_and_counts_a_status_in_the_body_as_a_failure() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    // HTTP 200 with the vendor's error status in the body.
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"Status": 404, "Message": "gone"})),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let attempts: Arc<Mutex<Vec<Attempt>>> = Arc::default();
+    let seen = attempts.clone();
+    let client = builder(format!("{}/api", server.uri()))
+        .layer(observe(move |attempt| seen.lock().unwrap().push(attempt)))
+        .build()
+        .unwrap();
+
+    let _ = client.list_campaigns().await;
+    client.list_campaigns().await.unwrap();
+
+    let attempts = attempts.lock().unwrap();
+    let failed: Vec<bool> = attempts.iter().map(|a| a.failed).collect();
+    assert_eq!(failed, [true, true, false], "{attempts:?}");
+    for attempt in attempts.iter() {
+        let context = attempt.context.expect("a context");
+        assert_eq!(context.operation, Operation::ListCampaigns);
+        assert_eq!(context.account_id, Some(AccountId::new(common::ACCOUNT)));
+    }
 }

@@ -43,7 +43,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, MatchedPath, Path, State};
@@ -51,9 +51,9 @@ use axum::http::{header, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use salesflow::salesflow_api::middleware::{BodyStatus, HttpRequest, HttpService, RequestContext};
+use salesflow::salesflow_api::middleware::{observe, Attempt, HttpService};
 use salesflow::salesflow_webhook_types::MAX_PAYLOAD_BYTES;
-use salesflow::tower::{self, ServiceExt};
+use salesflow::tower;
 use salesflow::{
     AccountId, ApiErrorKind, CampaignId, Client, ClientPool, Error, Pacing, RunOn, WebhookPayload,
     WebhookRoute,
@@ -153,36 +153,21 @@ pub struct OperationStats {
 /// The metrics the layer records, by operation id.
 pub type Metrics = Arc<Mutex<BTreeMap<&'static str, OperationStats>>>;
 
-/// The metrics layer: times every attempt, and counts as failed an answer whose HTTP status
-/// or body status ([`BodyStatus`]) is an error.
+/// The metrics layer: [`observe`] times every attempt, and counts as failed an answer whose
+/// HTTP status or body status ([`BodyStatus`](salesflow::salesflow_api::middleware::BodyStatus))
+/// is an error, or no answer at all.
 pub fn metrics_layer(
     metrics: Metrics,
 ) -> impl tower::Layer<HttpService, Service = HttpService> + Clone {
-    tower::layer::layer_fn(move |inner: HttpService| {
-        let metrics = metrics.clone();
-        HttpService::new(tower::service_fn(move |request: HttpRequest| {
-            let inner = inner.clone();
-            let metrics = metrics.clone();
-            async move {
-                let operation = request
-                    .extensions()
-                    .get::<RequestContext>()
-                    .map_or("unknown", |c| c.operation.id());
-                let started = Instant::now();
-                let response = inner.oneshot(request).await;
-                let failed = response
-                    .as_ref()
-                    .map_or(true, |r| BodyStatus::effective_status(r) >= 400);
-                let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-                if let Ok(mut metrics) = metrics.lock() {
-                    let stats = metrics.entry(operation).or_default();
-                    stats.attempts += 1;
-                    stats.failures += u64::from(failed);
-                    stats.total_ms += ms;
-                }
-                response
-            }
-        }))
+    observe(move |attempt: Attempt| {
+        let operation = attempt.context.map_or("unknown", |c| c.operation.id());
+        let ms = u64::try_from(attempt.elapsed.as_millis()).unwrap_or(u64::MAX);
+        if let Ok(mut metrics) = metrics.lock() {
+            let stats = metrics.entry(operation).or_default();
+            stats.attempts += 1;
+            stats.failures += u64::from(attempt.failed);
+            stats.total_ms += ms;
+        }
     })
 }
 
