@@ -46,11 +46,13 @@
 //! # let _ = layer;
 //! ```
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use salesflow_webhook_types::AccountId;
 use tower::util::BoxCloneSyncService;
-use tower::ServiceExt as _;
 
 use crate::operations::Operation;
 
@@ -174,25 +176,52 @@ where
     F: Fn(Attempt) + Clone + Send + Sync + 'static,
 {
     tower::layer::layer_fn(move |inner: HttpService| {
-        let observer = observer.clone();
-        HttpService::new(tower::service_fn(move |request: HttpRequest| {
-            let inner = inner.clone();
-            let observer = observer.clone();
-            async move {
-                let context = request.extensions().get::<RequestContext>().copied();
-                let started = Instant::now();
-                let response = inner.oneshot(request).await;
-                observer(Attempt {
-                    context,
-                    elapsed: started.elapsed(),
-                    failed: response
-                        .as_ref()
-                        .map_or(true, |r| BodyStatus::effective_status(r) >= 400),
-                });
-                response
-            }
-        }))
+        HttpService::new(Observed {
+            inner,
+            observer: observer.clone(),
+        })
     })
+}
+
+/// The service of [`observe`]: `inner`, timed.
+#[derive(Clone)]
+struct Observed<F> {
+    inner: HttpService,
+    observer: F,
+}
+
+impl<F> tower::Service<HttpRequest> for Observed<F>
+where
+    F: Fn(Attempt) + Clone + Send + Sync + 'static,
+{
+    type Response = HttpResponse;
+    type Error = reqwest::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, reqwest::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), reqwest::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: HttpRequest) -> Self::Future {
+        let context = request.extensions().get::<RequestContext>().copied();
+        let observer = self.observer.clone();
+        let started = Instant::now();
+        let answer = self.inner.call(request);
+        Box::pin(async move {
+            let response = answer.await;
+            let failed = match &response {
+                Ok(r) => BodyStatus::effective_status(r) >= 400,
+                Err(_) => true,
+            };
+            let elapsed = started.elapsed();
+            observer(Attempt {
+                context,
+                elapsed,
+                failed,
+            });
+            response
+        })
+    }
 }
 
 /// The innermost service: sends the request with `client`. The body of a success answer

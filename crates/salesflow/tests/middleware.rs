@@ -87,18 +87,26 @@ fn builder(base_url: String) -> salesflow::ClientBuilder {
         .retry_policy(common::fast_retry())
 }
 
-#[tokio::test]
-async fn a_layer_sees_every_attempt_with_its_operation_and_account() {
+/// A server giving the `first` answers in turn, one each, then `[]` to everything.
+async fn answering_in_turn(first: Vec<ResponseTemplate>) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
+    for answer in first {
+        Mock::given(any())
+            .respond_with(answer)
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+    }
     Mock::given(any())
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn a_layer_sees_every_attempt_with_its_operation_and_account() {
+    let server = answering_in_turn(vec![ResponseTemplate::new(503); 2]).await;
     let log = Log::default();
     let client = builder(format!("{}/api", server.uri()))
         .layer(recording(log.clone()))
@@ -236,24 +244,12 @@ async fn a_layer_refusing_a_request_is_a_typed_api_error() {
 
 #[tokio::test]
 async fn observe_reports_every_attempt_and_counts_a_status_in_the_body_as_a_failure() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    // HTTP 200 with the vendor's error status in the body.
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"Status": 404, "Message": "gone"})),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
+    let server = answering_in_turn(vec![
+        ResponseTemplate::new(503),
+        // HTTP 200 with the vendor's error status in the body.
+        ResponseTemplate::new(200).set_body_json(json!({"Status": 404, "Message": "gone"})),
+    ])
+    .await;
     let attempts: Arc<Mutex<Vec<Attempt>>> = Arc::default();
     let seen = attempts.clone();
     let client = builder(format!("{}/api", server.uri()))
