@@ -26,9 +26,9 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion};
 use futures_util::StreamExt;
 use salesflow::ops::ImportMember;
-use salesflow::{CampaignId, CampaignStatus, Client, ImportOptions, ImportResult};
-use salesflow_benches::{criterion_median_ns, measuring, median, send_json};
-use salesflow_mock::{Fault, FaultKind, MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
+use salesflow::{CampaignId, Client, ImportOptions, ImportResult};
+use salesflow_benches::{criterion_median_ns, fresh_campaign, measuring, median, send_json};
+use salesflow_mock::{MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
 use serde::Deserialize;
 
 const MEMBERS: usize = 10_000;
@@ -45,26 +45,8 @@ fn members(campaign: CampaignId, n: usize) -> Vec<ImportMember> {
     salesflow_benches::members(campaign, "bulk-member", n)
 }
 
-/// Empties the mock, adds a campaign and injects the latency; returns the campaign id.
-fn fresh_campaign(server: &MockServer) -> CampaignId {
-    campaign_with_latency(server, LATENCY_MS)
-}
-
-/// Empties the mock (its faults too), adds a campaign and injects `latency_ms` of latency (0:
-/// none); returns the campaign id.
-fn campaign_with_latency(server: &MockServer, latency_ms: u64) -> CampaignId {
-    server.reset_to(Seed::Empty);
-    let id = server.add_campaign(DEMO_ACCOUNT_ID, "Bulk", CampaignStatus::Running);
-    if latency_ms > 0 {
-        server
-            .inject(Fault::new(FaultKind::Latency { ms: latency_ms }).always())
-            .expect("latency fault");
-    }
-    id
-}
-
 async fn bulk(client: &Client, server: &MockServer, concurrency: usize) -> Duration {
-    let campaign = fresh_campaign(server);
+    let campaign = fresh_campaign(server, "Bulk", LATENCY_MS);
     let input = members(campaign, MEMBERS);
     let t = Instant::now();
     let outcomes: Vec<_> = client
@@ -82,7 +64,7 @@ async fn bulk(client: &Client, server: &MockServer, concurrency: usize) -> Durat
 }
 
 async fn sequential(client: &Client, server: &MockServer, n: usize) -> Duration {
-    let campaign = fresh_campaign(server);
+    let campaign = fresh_campaign(server, "Bulk", LATENCY_MS);
     let input = members(campaign, n);
     let t = Instant::now();
     for m in input {
@@ -117,7 +99,7 @@ async fn timed_bulk(
     concurrency: usize,
     latency_ms: u64,
 ) -> Duration {
-    let campaign = campaign_with_latency(server, latency_ms);
+    let campaign = fresh_campaign(server, "Bulk", latency_ms);
     let url = format!("{}/members/Import", server.base_url());
     let account = DEMO_ACCOUNT_ID.to_string();
     let t = Instant::now();
@@ -179,7 +161,7 @@ fn diagnostics(rt: &tokio::runtime::Runtime, client: &Client, server: &MockServe
     );
     // 2. One import without latency: the request/response cost (client + mock).
     let seq0 = rt.block_on(async {
-        let campaign = campaign_with_latency(server, 0);
+        let campaign = fresh_campaign(server, "Bulk", 0);
         let input = members(campaign, SEQUENTIAL_MEMBERS);
         let t = Instant::now();
         for m in input {
@@ -223,7 +205,7 @@ fn diagnostics(rt: &tokio::runtime::Runtime, client: &Client, server: &MockServe
     //    index): the cost of one import into an empty campaign against one after 10,000
     //    members, which should be the same.
     let (first, last) = rt.block_on(async {
-        let campaign = campaign_with_latency(server, 0);
+        let campaign = fresh_campaign(server, "Bulk", 0);
         let input = members(campaign, MEMBERS + 200);
         let mut first = Vec::new();
         let mut last = Vec::new();

@@ -28,7 +28,8 @@ use futures_util::StreamExt;
 use salesflow::ops::ImportMember;
 use salesflow::{CampaignStatus, Client, ImportOptions};
 use salesflow_benches::{
-    criterion_median_ns, list_contacts, measuring, median, print_ratio, thread_cpu_ns, HandContact,
+    criterion_median_ns, for_campaign, list_contacts, measuring, median, paired_ratios,
+    print_ratio, send_json, thread_cpu_ns, HandContact,
 };
 use salesflow_mock::{MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
 use serde::{Deserialize, Serialize};
@@ -135,27 +136,9 @@ impl Setup {
     }
 
     async fn hand_start(&self) -> HandStatus {
-        let account = DEMO_ACCOUNT_ID.to_string();
-        let campaign = CAMPAIGN.to_string();
-        let status: HandStatus = self
-            .http
-            .post(format!("{}/campaigns/start", self.base))
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header("api-version", salesflow::API_VERSION)
-            .query(&[
-                ("campaignId", campaign.as_str()),
-                ("token", DEMO_TOKEN),
-                ("accountId", account.as_str()),
-            ])
-            .json(&Empty {})
-            .send()
-            .await
-            .expect("send")
-            .error_for_status()
-            .expect("status")
-            .json()
-            .await
-            .expect("decode");
+        let request = self.http.post(format!("{}/campaigns/start", self.base));
+        let request = for_campaign(request, DEMO_TOKEN, DEMO_ACCOUNT_ID, CAMPAIGN.into());
+        let status: HandStatus = send_json(request.json(&Empty {})).await;
         assert!(status.status < 400, "{status:?}");
         status
     }
@@ -294,26 +277,15 @@ fn interleaved(rt: &tokio::runtime::Runtime, s: &Setup, operations: &[(&str, Sid
     // Interleaved loop: 40 rounds of (200 SDK calls, 200 hand calls) per operation.
     const CALLS: u64 = 200;
     for &(name, sdk, hand, target) in operations {
-        let (mut sdk_cpu, mut hand_cpu, mut sdk_wall, mut hand_wall) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for round in 0..40 {
-            for order in 0..2 {
-                let sdk_side = (round + order) % 2 == 0;
-                let side = if sdk_side { sdk } else { hand };
-                let (wall, cpu) = measure(rt, s, side, CALLS);
-                let (wall, cpu) = (
-                    wall.as_nanos() as f64 / CALLS as f64,
-                    cpu.as_nanos() as f64 / CALLS as f64,
-                );
-                if sdk_side {
-                    sdk_cpu.push(cpu);
-                    sdk_wall.push(wall);
-                } else {
-                    hand_cpu.push(cpu);
-                    hand_wall.push(wall);
-                }
-            }
-        }
+        let (sdk_blocks, hand_blocks) = salesflow_benches::interleaved(40, |sdk_side| {
+            let (wall, cpu) = measure(rt, s, if sdk_side { sdk } else { hand }, CALLS);
+            (
+                wall.as_nanos() as f64 / CALLS as f64,
+                cpu.as_nanos() as f64 / CALLS as f64,
+            )
+        });
+        let (sdk_wall, sdk_cpu): (Vec<f64>, Vec<f64>) = sdk_blocks.into_iter().unzip();
+        let (hand_wall, hand_cpu): (Vec<f64>, Vec<f64>) = hand_blocks.into_iter().unzip();
         for (what, a, b) in [
             ("client CPU", &sdk_cpu, &hand_cpu),
             ("wall", &sdk_wall, &hand_wall),
@@ -328,13 +300,9 @@ fn interleaved(rt: &tokio::runtime::Runtime, s: &Setup, operations: &[(&str, Sid
                 median(b),
             );
         }
-        let mut paired: Vec<f64> = sdk_cpu.iter().zip(&hand_cpu).map(|(a, b)| a / b).collect();
-        paired.sort_by(f64::total_cmp);
         println!(
-            "{name} paired client-CPU ratios sdk/hand: median {:.3}, p10 {:.3}, p90 {:.3}",
-            median(&paired),
-            paired[paired.len() / 10],
-            paired[paired.len() * 9 / 10]
+            "{name} paired client-CPU ratios sdk/hand: {}",
+            paired_ratios(&sdk_cpu, &hand_cpu)
         );
     }
 }

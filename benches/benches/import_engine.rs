@@ -20,9 +20,9 @@ use futures_util::StreamExt;
 use salesflow::import::FileJournal;
 use salesflow::ops::ImportMember;
 use salesflow::postgres::PgStore;
-use salesflow::{CampaignId, CampaignStatus, Client, ImportOptions, ImportResult};
-use salesflow_benches::{measuring, median};
-use salesflow_mock::{Fault, FaultKind, MockServer, Seed, DEMO_ACCOUNT_ID};
+use salesflow::{CampaignId, Client, ImportOptions, ImportResult};
+use salesflow_benches::{fresh_campaign, measuring, median};
+use salesflow_mock::{MockServer, Seed};
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -34,18 +34,6 @@ fn env(name: &str, default: usize) -> usize {
 /// `n` members to import into `campaign`.
 fn members(campaign: CampaignId, n: usize) -> Vec<ImportMember> {
     salesflow_benches::members(campaign, "engine-member", n)
-}
-
-/// Empties the mock, adds a campaign, injects the latency.
-fn fresh_campaign(server: &MockServer, latency_ms: u64) -> CampaignId {
-    server.reset_to(Seed::Empty);
-    let id = server.add_campaign(DEMO_ACCOUNT_ID, "Engine", CampaignStatus::Running);
-    if latency_ms > 0 {
-        server
-            .inject(Fault::new(FaultKind::Latency { ms: latency_ms }).always())
-            .expect("latency fault");
-    }
-    id
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -66,7 +54,7 @@ struct Bench {
 
 impl Bench {
     async fn run(&self, side: Side) -> Duration {
-        let campaign = fresh_campaign(&self.server, self.latency_ms);
+        let campaign = fresh_campaign(&self.server, "Engine", self.latency_ms);
         let input = members(campaign, self.rows);
         let journal_path = std::env::temp_dir().join(format!(
             "salesflow-bench-journal-{}.jsonl",

@@ -23,7 +23,9 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use criterion::{BenchmarkId, Criterion};
 use salesflow::{CampaignId, CampaignStatus};
-use salesflow_benches::{criterion_median_ns, measuring, median, print_ratio, thread_cpu_ns};
+use salesflow_benches::{
+    criterion_median_ns, measuring, median, paired_ratios, print_ratio, thread_cpu_ns,
+};
 use salesflow_mock::{MockState, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
 use tower::ServiceExt;
 
@@ -204,24 +206,16 @@ fn interleaved(rt: &tokio::runtime::Runtime, small: &mut World, large: &mut Worl
     // Interleaved loop: 40 rounds of (500 imports into each world), alternating the order;
     // wall time and the thread's CPU time per import.
     const BLOCK: u64 = 500;
-    let (mut small_wall, mut large_wall, mut small_cpu, mut large_cpu) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for round in 0..40 {
-        for side in 0..2 {
-            let small_side = (round + side) % 2 == 0;
-            let world = if small_side { &mut *small } else { &mut *large };
-            let (wall, cpu) = rt.block_on(world.timed_block(BLOCK));
-            let wall = wall.as_nanos() as f64 / BLOCK as f64;
-            let cpu = cpu as f64 / BLOCK as f64;
-            if small_side {
-                small_wall.push(wall);
-                small_cpu.push(cpu);
-            } else {
-                large_wall.push(wall);
-                large_cpu.push(cpu);
-            }
-        }
-    }
+    let (small_blocks, large_blocks) = salesflow_benches::interleaved(40, |small_side| {
+        let world = if small_side { &mut *small } else { &mut *large };
+        let (wall, cpu) = rt.block_on(world.timed_block(BLOCK));
+        (
+            wall.as_nanos() as f64 / BLOCK as f64,
+            cpu as f64 / BLOCK as f64,
+        )
+    });
+    let (small_wall, small_cpu): (Vec<f64>, Vec<f64>) = small_blocks.into_iter().unzip();
+    let (large_wall, large_cpu): (Vec<f64>, Vec<f64>) = large_blocks.into_iter().unzip();
     for (what, large, small) in [
         ("wall time", &large_wall, &small_wall),
         ("thread CPU time", &large_cpu, &small_cpu),
@@ -235,13 +229,9 @@ fn interleaved(rt: &tokio::runtime::Runtime, small: &mut World, large: &mut Worl
             "100 members",
             median(small),
         );
-        let mut paired: Vec<f64> = large.iter().zip(small).map(|(l, s)| l / s).collect();
-        paired.sort_by(f64::total_cmp);
         println!(
-            "mock ImportMember paired ratios 100,000/100, {what}: median {:.3}, p10 {:.3}, p90 {:.3}",
-            median(&paired),
-            paired[paired.len() / 10],
-            paired[paired.len() * 9 / 10]
+            "mock ImportMember paired ratios 100,000/100, {what}: {}",
+            paired_ratios(large, small)
         );
     }
 }

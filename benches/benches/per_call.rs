@@ -16,7 +16,8 @@ use futures_util::StreamExt;
 use salesflow::ops::ImportMember;
 use salesflow::{CampaignId, CampaignStatus, Client, ImportOptions, ImportResult};
 use salesflow_benches::{
-    criterion_median_ns, list_contacts, measuring, median, print_ratio, HandContact,
+    criterion_median_ns, interleaved, list_contacts, measuring, median, paired_ratios, print_ratio,
+    HandContact,
 };
 use salesflow_mock::{MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
 
@@ -126,30 +127,19 @@ fn main() {
     }
 
     // Interleaved loop: 40 rounds of (200 SDK calls, 200 hand calls), in alternating order.
-    let (sdk_blocks, hand_blocks) = rt.block_on(async {
-        const CALLS: u32 = 200;
-        let mut sdk_blocks = Vec::new();
-        let mut hand_blocks = Vec::new();
-        for round in 0..40 {
-            for side in 0..2 {
-                let sdk_side = (round + side) % 2 == 0;
-                let t = Instant::now();
-                for _ in 0..CALLS {
-                    if sdk_side {
-                        std::hint::black_box(s.sdk().await);
-                    } else {
-                        std::hint::black_box(s.hand().await);
-                    }
-                }
-                let per_call = t.elapsed().as_nanos() as f64 / f64::from(CALLS);
+    const CALLS: u32 = 200;
+    let (sdk_blocks, hand_blocks) = interleaved(40, |sdk_side| {
+        rt.block_on(async {
+            let t = Instant::now();
+            for _ in 0..CALLS {
                 if sdk_side {
-                    sdk_blocks.push(per_call);
+                    std::hint::black_box(s.sdk().await);
                 } else {
-                    hand_blocks.push(per_call);
+                    std::hint::black_box(s.hand().await);
                 }
             }
-        }
-        (sdk_blocks, hand_blocks)
+            t.elapsed().as_nanos() as f64 / f64::from(CALLS)
+        })
     });
     print_ratio(
         "per-call (interleaved loop, median of 40 blocks x 200 calls)",
@@ -159,16 +149,8 @@ fn main() {
         median(&hand_blocks),
     );
     // Paired ratio: each round's SDK block over the hand block next to it.
-    let mut paired: Vec<f64> = sdk_blocks
-        .iter()
-        .zip(&hand_blocks)
-        .map(|(a, b)| a / b)
-        .collect();
-    paired.sort_by(f64::total_cmp);
     println!(
-        "per-call paired ratios sdk/hand: median {:.3}, p10 {:.3}, p90 {:.3} (target median <= 1.03)",
-        median(&paired),
-        paired[paired.len() / 10],
-        paired[paired.len() * 9 / 10]
+        "per-call paired ratios sdk/hand: {} (target median <= 1.03)",
+        paired_ratios(&sdk_blocks, &hand_blocks)
     );
 }

@@ -77,18 +77,27 @@ pub async fn list_contacts(
     account: AccountId,
     campaign: CampaignId,
 ) -> Vec<HandContact> {
+    send_json(for_campaign(http.get(url), token, account, campaign)).await
+}
+
+/// `request` with what a hand-written call of an operation on `campaign` sends: JSON
+/// accepted, the API version, and the campaign id, the token and the account id in the query.
+pub fn for_campaign(
+    request: reqwest::RequestBuilder,
+    token: &str,
+    account: AccountId,
+    campaign: CampaignId,
+) -> reqwest::RequestBuilder {
     let account = account.to_string();
     let campaign = campaign.to_string();
-    let request = http
-        .get(url)
+    request
         .header(reqwest::header::ACCEPT, "application/json")
         .header("api-version", salesflow::API_VERSION)
         .query(&[
             ("campaignId", campaign.as_str()),
             ("token", token),
             ("accountId", account.as_str()),
-        ]);
-    send_json(request).await
+        ])
 }
 
 /// Sends `request` and decodes its success answer as `T`, as a user would with reqwest and

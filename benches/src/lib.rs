@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 mod hand;
 
-pub use hand::{list_contacts, send_json, HandContact};
+pub use hand::{for_campaign, list_contacts, send_json, HandContact};
 
 /// Whether this is a measuring run (`cargo bench`, which passes `--bench`), rather than
 /// `cargo test --benches` or criterion's `--test`/`--list`: the benchmarks then only check
@@ -82,6 +82,44 @@ pub fn print_ratio(what: &str, a_name: &str, a_ns: f64, b_name: &str, b_ns: f64)
     );
 }
 
+/// The ratios `a[i] / b[i]` of blocks measured next to each other (an interleaved loop):
+/// `median {:.3}, p10 {:.3}, p90 {:.3}`, for a line that names what they are.
+///
+/// # Panics
+///
+/// When there are no pairs.
+pub fn paired_ratios(a: &[f64], b: &[f64]) -> String {
+    let mut paired: Vec<f64> = a.iter().zip(b).map(|(a, b)| a / b).collect();
+    assert!(!paired.is_empty(), "no paired blocks");
+    paired.sort_by(f64::total_cmp);
+    format!(
+        "median {:.3}, p10 {:.3}, p90 {:.3}",
+        median(&paired),
+        paired[paired.len() / 10],
+        paired[paired.len() * 9 / 10]
+    )
+}
+
+/// An interleaved loop: `rounds` rounds of one block of side A and one of side B, A first in
+/// even rounds and B first in odd ones, so that neither side always runs on a warmer cache or
+/// a quieter machine. `block(true)` measures a block of A, `block(false)` one of B; returns
+/// A's measurements and B's, in round order.
+pub fn interleaved<T>(rounds: usize, mut block: impl FnMut(bool) -> T) -> (Vec<T>, Vec<T>) {
+    let (mut a, mut b) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
+    for round in 0..rounds {
+        for order in 0..2 {
+            let a_side = (round + order) % 2 == 0;
+            let measured = block(a_side);
+            if a_side {
+                a.push(measured);
+            } else {
+                b.push(measured);
+            }
+        }
+    }
+    (a, b)
+}
+
 /// A duration in nanoseconds, in a readable unit.
 pub fn fmt_ns(ns: f64) -> String {
     if ns >= 1e9 {
@@ -112,6 +150,32 @@ pub fn members(
             .last_name(format!("Last{i}"))
         })
         .collect()
+}
+
+/// Empties `server` (its faults too), adds a running campaign `name` to the demo account and
+/// injects `latency_ms` of latency on every answer (0: none); returns the campaign's id.
+///
+/// # Panics
+///
+/// When the mock refuses the fault: a benchmark has no other way to say so.
+pub fn fresh_campaign(
+    server: &salesflow_mock::MockServer,
+    name: &str,
+    latency_ms: u64,
+) -> salesflow::CampaignId {
+    use salesflow_mock::{Fault, FaultKind};
+    server.reset_to(salesflow_mock::Seed::Empty);
+    let id = server.add_campaign(
+        salesflow_mock::DEMO_ACCOUNT_ID,
+        name,
+        salesflow::CampaignStatus::Running,
+    );
+    if latency_ms > 0 {
+        server
+            .inject(Fault::new(FaultKind::Latency { ms: latency_ms }).always())
+            .expect("latency fault");
+    }
+    id
 }
 
 /// A client of the mock's demo account at `base_url`, on `http` when given.
@@ -153,5 +217,23 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
         assert!(median(&[]).is_nan());
+    }
+
+    #[test]
+    fn interleaved_alternates_which_side_goes_first() {
+        let mut order = Vec::new();
+        let (a, b) = interleaved(3, |a_side| {
+            order.push(a_side);
+            order.len()
+        });
+        assert_eq!(order, [true, false, false, true, true, false]);
+        assert_eq!((a, b), (vec![1, 4, 5], vec![2, 3, 6]));
+    }
+
+    #[test]
+    fn paired_ratios_are_summarized_by_median_and_deciles() {
+        let a: Vec<f64> = (1..=10).map(f64::from).collect();
+        let b = vec![1.0; 10];
+        assert_eq!(paired_ratios(&a, &b), "median 5.500, p10 2.000, p90 10.000");
     }
 }
