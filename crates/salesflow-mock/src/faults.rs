@@ -12,7 +12,7 @@ use bytes::Bytes;
 use salesflow_api::operations::Operation;
 use salesflow_api::types::StatusMessage;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::MockError;
 
@@ -293,64 +293,68 @@ fn html(status: StatusCode, page: &'static str) -> Response {
         .into_response()
 }
 
-fn unknown_enums(value: &mut Value) {
+/// Calls `f` on every JSON object in `value`, each after the objects inside it.
+fn each_object(value: &mut Value, f: &mut impl FnMut(&mut Map<String, Value>)) {
     match value {
-        Value::Array(items) => items.iter_mut().for_each(unknown_enums),
+        Value::Array(items) => items.iter_mut().for_each(|v| each_object(v, f)),
         Value::Object(map) => {
-            for (key, v) in map.iter_mut() {
-                match (key.as_str(), &*v) {
-                    ("Status", Value::String(s)) if s.starts_with("CAMPAIGN_") => {
-                        *v = Value::String("CAMPAIGN_ARCHIVED".into());
-                    }
-                    ("Status", Value::String(s)) if s.starts_with("ACCOUNT_") => {
-                        *v = Value::String("ACCOUNT_SUSPENDED".into());
-                    }
-                    ("Status", Value::String(s)) if s.starts_with("MEMBER_") => {
-                        *v = Value::String(format!("{s}, MEMBER_SNOOZED"));
-                    }
-                    ("RunOn", Value::Number(_)) => *v = json!(9999),
-                    _ => unknown_enums(v),
-                }
-            }
+            map.values_mut().for_each(|v| each_object(v, f));
+            f(map);
         }
         _ => {}
     }
 }
 
-fn extra_fields(value: &mut Value) {
-    match value {
-        Value::Array(items) => items.iter_mut().for_each(extra_fields),
-        Value::Object(map) => {
-            map.values_mut().for_each(extra_fields);
-            map.insert("MockExtraField".into(), json!("added by salesflow-mock"));
-            map.insert("MockExtraObject".into(), json!({"Nested": 1}));
+/// A campaign's or an account's `Status` as one the SDK does not know, for the field `key`
+/// holding `value`; `None` for any other field.
+fn unknown_status(key: &str, value: &Value) -> Option<Value> {
+    match (key, value) {
+        ("Status", Value::String(s)) if s.starts_with("CAMPAIGN_") => {
+            Some(json!("CAMPAIGN_ARCHIVED"))
         }
-        _ => {}
+        ("Status", Value::String(s)) if s.starts_with("ACCOUNT_") => {
+            Some(json!("ACCOUNT_SUSPENDED"))
+        }
+        _ => None,
     }
+}
+
+fn unknown_enums(value: &mut Value) {
+    each_object(value, &mut |map| {
+        for (key, v) in map.iter_mut() {
+            let unknown = unknown_status(key, v).or_else(|| match (key.as_str(), &*v) {
+                ("Status", Value::String(s)) if s.starts_with("MEMBER_") => {
+                    Some(Value::String(format!("{s}, MEMBER_SNOOZED")))
+                }
+                ("RunOn", Value::Number(_)) => Some(json!(9999)),
+                _ => None,
+            });
+            if let Some(unknown) = unknown {
+                *v = unknown;
+            }
+        }
+    });
+}
+
+fn extra_fields(value: &mut Value) {
+    each_object(value, &mut |map| {
+        map.insert("MockExtraField".into(), json!("added by salesflow-mock"));
+        map.insert("MockExtraObject".into(), json!({"Nested": 1}));
+    });
 }
 
 /// What the [drift mode](FaultKind::Drift) does to a response or payload.
 pub(crate) fn drift(value: &mut Value) {
-    match value {
-        Value::Array(items) => items.iter_mut().for_each(drift),
-        Value::Object(map) => {
-            for (key, v) in map.iter_mut() {
-                match (key.as_str(), &*v) {
-                    ("Status", Value::String(s)) if s.starts_with("CAMPAIGN_") => {
-                        *v = json!("CAMPAIGN_ARCHIVED");
-                    }
-                    ("Status", Value::String(s)) if s.starts_with("ACCOUNT_") => {
-                        *v = json!("ACCOUNT_SUSPENDED");
-                    }
-                    _ => drift(v),
-                }
-            }
-            for (name, value) in DRIFT_FIELDS {
-                map.insert(name.into(), value.to_json());
+    each_object(value, &mut |map| {
+        for (key, v) in map.iter_mut() {
+            if let Some(unknown) = unknown_status(key, v) {
+                *v = unknown;
             }
         }
-        _ => {}
-    }
+        for (name, value) in DRIFT_FIELDS {
+            map.insert(name.into(), value.to_json());
+        }
+    });
 }
 
 /// A fault to inject: what goes wrong ([`FaultKind`]), for which requests, how many times.
