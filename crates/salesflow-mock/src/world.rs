@@ -690,24 +690,26 @@ impl World {
     }
 
     pub(crate) fn next_member_id(&mut self) -> MemberId {
-        self.next_member_id += 1;
-        MemberId::new(self.next_member_id - 1)
+        MemberId::new(take_next(&mut self.next_member_id))
     }
 
     pub(crate) fn next_campaign_id(&mut self) -> CampaignId {
-        self.next_campaign_id += 1;
-        CampaignId::new(self.next_campaign_id - 1)
+        CampaignId::new(take_next(&mut self.next_campaign_id))
     }
 
     pub(crate) fn next_webhook_id(&mut self) -> WebhookId {
-        self.next_webhook_id += 1;
-        WebhookId::new(self.next_webhook_id - 1)
+        WebhookId::new(take_next(&mut self.next_webhook_id))
     }
 
     pub(crate) fn next_attachment_id(&mut self) -> WebhookCampaignId {
-        self.next_attachment_id += 1;
-        WebhookCampaignId::new(self.next_attachment_id - 1)
+        WebhookCampaignId::new(take_next(&mut self.next_attachment_id))
     }
+}
+
+/// The id `counter` holds, the counter moved on to the next one.
+fn take_next(counter: &mut i64) -> i64 {
+    *counter += 1;
+    *counter - 1
 }
 
 #[cfg(test)]
