@@ -142,14 +142,21 @@ fn name(first: &Option<String>, last: &Option<String>) -> String {
 
 /// The table of `campaigns list`.
 pub fn campaigns_table(campaigns: &[Campaign]) -> Table {
-    let mut t = Table::new(&["ID", "NAME", "STATUS", "LAST MODIFIED"]);
-    for c in campaigns {
-        t.row(vec![
+    table_of(&["ID", "NAME", "STATUS", "LAST MODIFIED"], campaigns, |c| {
+        vec![
             c.campaign_id.to_string(),
             opt(&c.campaign_name),
             opt(&c.status),
             opt(&c.last_modified_at),
-        ]);
+        ]
+    })
+}
+
+/// A table of `items`, a row each from `row`, under `headers`.
+fn table_of<T>(headers: &[&str], items: &[T], row: impl Fn(&T) -> Vec<String>) -> Table {
+    let mut t = Table::new(headers);
+    for item in items {
+        t.row(row(item));
     }
     t
 }
@@ -190,11 +197,9 @@ pub fn table_of_json(value: &Value) -> Table {
                 }
             }
             let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-            let mut t = Table::new(&refs);
-            for item in items {
-                t.row(headers.iter().map(|h| cell(&item[h.as_str()])).collect());
-            }
-            t
+            table_of(&refs, items, |item| {
+                headers.iter().map(|h| cell(&item[h.as_str()])).collect()
+            })
         }
         other => {
             let mut t = Table::new(&["VALUE"]);
@@ -215,36 +220,37 @@ pub fn status_table(s: &StatusMessage) -> Table {
 /// field). PROFILE is the public identifier, or the profile URL where the vendor sends no
 /// identifier (ListContacts by campaign).
 pub fn contacts_table(contacts: &[Contact]) -> Table {
-    let mut t = Table::new(&["MEMBER ID", "NAME", "PROFILE", "OCCUPATION", "LOCATION"]);
-    for c in contacts {
+    let headers = ["MEMBER ID", "NAME", "PROFILE", "OCCUPATION", "LOCATION"];
+    table_of(&headers, contacts, |c| {
         let profile = c
             .public_identifier
             .clone()
             .or_else(|| c.member_url.clone())
             .unwrap_or_default();
-        t.row(vec![
+        vec![
             c.member_id.to_string(),
             name(&c.first_name, &c.last_name),
             profile,
             opt(&c.occupation),
             opt(&c.location),
-        ]);
-    }
-    t
+        ]
+    })
 }
 
 /// The table of `accounts list`.
 pub fn accounts_table(accounts: &[Account]) -> Table {
-    let mut t = Table::new(&["ACCOUNT ID", "EMAIL", "STATUS", "USER EMAIL"]);
-    for a in accounts {
-        t.row(vec![
-            a.account_id.to_string(),
-            opt(&a.account_email),
-            opt(&a.status),
-            opt(&a.user_email),
-        ]);
-    }
-    t
+    table_of(
+        &["ACCOUNT ID", "EMAIL", "STATUS", "USER EMAIL"],
+        accounts,
+        |a| {
+            vec![
+                a.account_id.to_string(),
+                opt(&a.account_email),
+                opt(&a.status),
+                opt(&a.user_email),
+            ]
+        },
+    )
 }
 
 fn attachment_text(a: &WebhookCampaign) -> String {
@@ -256,15 +262,15 @@ fn attachment_text(a: &WebhookCampaign) -> String {
 
 /// The table of `webhooks list`.
 pub fn webhooks_table(hooks: &[Webhook]) -> Table {
-    let mut t = Table::new(&[
+    let headers = [
         "WEBHOOK ID",
         "NAME",
         "URL",
         "DISABLED FOR MUTED",
         "ATTACHMENTS",
-    ]);
-    for h in hooks {
-        t.row(vec![
+    ];
+    table_of(&headers, hooks, |h| {
+        vec![
             h.webhook_id.to_string(),
             opt(&h.name),
             opt(&h.url),
@@ -274,9 +280,8 @@ pub fn webhooks_table(hooks: &[Webhook]) -> Table {
                 .map(attachment_text)
                 .collect::<Vec<_>>()
                 .join("; "),
-        ]);
-    }
-    t
+        ]
+    })
 }
 
 /// The table of `webhooks attach`.
