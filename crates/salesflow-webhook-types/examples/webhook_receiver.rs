@@ -187,6 +187,15 @@ mod tests {
         (status, rx.try_recv().ok())
     }
 
+    /// Each of `paths` is answered 404 to a POST of `body`, and nothing reaches the worker.
+    async fn assert_not_found(paths: impl IntoIterator<Item = String>, body: &str) {
+        for path in paths {
+            let (status, received) = post_to(&path, body).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert!(received.is_none(), "{path}");
+        }
+    }
+
     /// Everything logged (every level, spans with their fields) while `run` runs on this
     /// thread.
     async fn logged<F: std::future::Future<Output = ()>>(run: F) -> String {
@@ -231,20 +240,17 @@ mod tests {
                 assert_eq!(payload.event(), None, "the payload alone does not tell");
             }
         }
-        for path in [
+        let paths = [
             format!("/salesflow/{SECRET}/321/no-such-event"),
             format!("/salesflow/{SECRET}/0321/reply-detected"),
             format!("/salesflow/{SECRET}/reply-detected"),
-        ] {
-            let (status, received) = post_to(&path, body).await;
-            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
-            assert!(received.is_none());
-        }
+        ];
+        assert_not_found(paths, body).await;
     }
 
     #[tokio::test]
     async fn rejects_a_wrong_or_truncated_secret_without_decoding() {
-        for path in [
+        let paths = [
             "/salesflow/wrong/321/member-connected".to_owned(),
             format!(
                 "/salesflow/{}/321/member-connected",
@@ -252,11 +258,8 @@ mod tests {
             ),
             format!("/salesflow/{SECRET}x/321/member-connected"),
             format!("/salesflow/{SECRET}"),
-        ] {
-            let (status, payload) = post_to(&path, SAMPLE).await;
-            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
-            assert!(payload.is_none());
-        }
+        ];
+        assert_not_found(paths, SAMPLE).await;
     }
 
     #[tokio::test]
