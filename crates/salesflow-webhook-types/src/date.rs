@@ -17,10 +17,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{
-    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, TimeDelta, TimeZone,
-    Utc,
-};
+use chrono::format::{Parsed, StrftimeItems};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, TimeDelta, TimeZone, Utc};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 /// Why a text is not a date.
@@ -153,26 +151,30 @@ fn parse_iso_any_year(s: &str) -> Result<DateTime<FixedOffset>, ParseDateError> 
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Ok(dt);
     }
-    const WITH_OFFSET: [&str; 4] = [
-        "%Y-%m-%dT%H:%M:%S%.f%z",
-        "%Y-%m-%d %H:%M:%S%.f%z",
-        "%Y-%m-%dT%H:%M%z",
-        "%Y-%m-%d %H:%M%z",
-    ];
-    for format in WITH_OFFSET {
-        if let Ok(dt) = DateTime::parse_from_str(s, format) {
-            return Ok(dt);
-        }
-    }
-    const WITHOUT_OFFSET: [&str; 4] = [
+    // Each with an offset (`%z`) first, then each without one (read as UTC).
+    const FORMATS: [&str; 4] = [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
         "%Y-%m-%d %H:%M",
     ];
-    for format in WITHOUT_OFFSET {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(s, format) {
-            return Ok(naive.and_utc().fixed_offset());
+    for offset in ["%z", ""] {
+        for format in FORMATS {
+            let mut parsed = Parsed::new();
+            let items = StrftimeItems::new(format).chain(StrftimeItems::new(offset));
+            if chrono::format::parse(&mut parsed, s, items).is_err() {
+                continue;
+            }
+            let dt = if offset.is_empty() {
+                parsed
+                    .to_naive_datetime_with_offset(0)
+                    .map(|naive| naive.and_utc().fixed_offset())
+            } else {
+                parsed.to_datetime()
+            };
+            if let Ok(dt) = dt {
+                return Ok(dt);
+            }
         }
     }
     if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
