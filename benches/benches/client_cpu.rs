@@ -28,7 +28,7 @@ use futures_util::StreamExt;
 use salesflow::ops::ImportMember;
 use salesflow::{CampaignStatus, Client, ImportOptions};
 use salesflow_benches::{
-    criterion_median_ns, for_campaign, list_contacts, measuring, median, paired_ratios,
+    criterion_median_ns, for_campaign, list_contacts, measuring, paired_ratios, print_median_ratio,
     print_ratio, send_json, thread_cpu_ns, HandContact,
 };
 use salesflow_mock::{MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
@@ -290,15 +290,10 @@ fn interleaved(rt: &tokio::runtime::Runtime, s: &Setup, operations: &[(&str, Sid
             ("client CPU", &sdk_cpu, &hand_cpu),
             ("wall", &sdk_wall, &hand_wall),
         ] {
-            print_ratio(
-                &format!(
-                    "{name} {what} per call (interleaved loop, median of 40 blocks x {CALLS}; target <= {target})"
-                ),
-                "sdk",
-                median(a),
-                "hand",
-                median(b),
+            let what = format!(
+                "{name} {what} per call (interleaved loop, median of 40 blocks x {CALLS}; target <= {target})"
             );
+            print_median_ratio(&what, "sdk", a, "hand", b);
         }
         println!(
             "{name} paired client-CPU ratios sdk/hand: {}",

@@ -24,7 +24,7 @@ use axum::Router;
 use criterion::{BenchmarkId, Criterion};
 use salesflow::{CampaignId, CampaignStatus};
 use salesflow_benches::{
-    criterion_median_ns, measuring, median, paired_ratios, print_ratio, thread_cpu_ns,
+    criterion_median_ns, measuring, paired_ratios, print_median_ratio, print_ratio, thread_cpu_ns,
 };
 use salesflow_mock::{MockState, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
 use tower::ServiceExt;
@@ -220,15 +220,10 @@ fn interleaved(rt: &tokio::runtime::Runtime, small: &mut World, large: &mut Worl
         ("wall time", &large_wall, &small_wall),
         ("thread CPU time", &large_cpu, &small_cpu),
     ] {
-        print_ratio(
-            &format!(
-                "mock ImportMember per import, {what} (interleaved loop, median of 40 blocks x {BLOCK}; target <= {TARGET})"
-            ),
-            "100,000 members",
-            median(large),
-            "100 members",
-            median(small),
+        let what = format!(
+            "mock ImportMember per import, {what} (interleaved loop, median of 40 blocks x {BLOCK}; target <= {TARGET})"
         );
+        print_median_ratio(&what, "100,000 members", large, "100 members", small);
         println!(
             "mock ImportMember paired ratios 100,000/100, {what}: {}",
             paired_ratios(large, small)

@@ -16,8 +16,8 @@ use futures_util::StreamExt;
 use salesflow::ops::ImportMember;
 use salesflow::{CampaignId, CampaignStatus, Client, ImportOptions, ImportResult};
 use salesflow_benches::{
-    criterion_median_ns, interleaved, list_contacts, measuring, median, paired_ratios, print_ratio,
-    HandContact,
+    criterion_median_ns, interleaved, list_contacts, measuring, paired_ratios, print_median_ratio,
+    print_ratio, HandContact,
 };
 use salesflow_mock::{MockServer, Seed, DEMO_ACCOUNT_ID, DEMO_TOKEN};
 
@@ -141,12 +141,12 @@ fn main() {
             t.elapsed().as_nanos() as f64 / f64::from(CALLS)
         })
     });
-    print_ratio(
+    print_median_ratio(
         "per-call (interleaved loop, median of 40 blocks x 200 calls)",
         "sdk",
-        median(&sdk_blocks),
+        &sdk_blocks,
         "hand",
-        median(&hand_blocks),
+        &hand_blocks,
     );
     // Paired ratio: each round's SDK block over the hand block next to it.
     println!(

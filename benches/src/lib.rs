@@ -82,6 +82,11 @@ pub fn print_ratio(what: &str, a_name: &str, a_ns: f64, b_name: &str, b_ns: f64)
     );
 }
 
+/// Prints the ratio of the medians of two sides' blocks ([`print_ratio`] of [`median`]s).
+pub fn print_median_ratio(what: &str, a_name: &str, a: &[f64], b_name: &str, b: &[f64]) {
+    print_ratio(what, a_name, median(a), b_name, median(b));
+}
+
 /// The ratios `a[i] / b[i]` of blocks measured next to each other (an interleaved loop):
 /// `median {:.3}, p10 {:.3}, p90 {:.3}`, for a line that names what they are.
 ///
