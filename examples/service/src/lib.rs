@@ -14,8 +14,9 @@
 //!   reconciled periodically ([`Config::reconcile_every`]) for campaigns created later in the
 //!   Salesflow app, each delivery's account and event read from its URL ([`WebhookRoute`]),
 //!   and a trace span that never logs the secret of the URL;
-//! - a metrics layer around every request to Salesflow, which counts an error the vendor sent
-//!   under HTTP 200 as the error it is ([`BodyStatus::effective_status`]);
+//! - a metrics layer around every request to Salesflow ([`observe`]), which counts an error the
+//!   vendor sent under HTTP 200 as the error it is
+//!   ([`BodyStatus::effective_status`](salesflow::salesflow_api::middleware::BodyStatus::effective_status));
 //! - pacing: a request rate per account and a daily import budget, whose exhaustion is
 //!   answered 429 with `Retry-After` ([`Error::retry_after`]).
 //!
@@ -154,8 +155,9 @@ pub struct OperationStats {
 pub type Metrics = Arc<Mutex<BTreeMap<&'static str, OperationStats>>>;
 
 /// The metrics layer: [`observe`] times every attempt, and counts as failed an answer whose
-/// HTTP status or body status ([`BodyStatus`](salesflow::salesflow_api::middleware::BodyStatus))
-/// is an error, or no answer at all.
+/// HTTP status or body status
+/// ([`BodyStatus`](salesflow::salesflow_api::middleware::BodyStatus)) is an error, or no
+/// answer at all.
 pub fn metrics_layer(
     metrics: Metrics,
 ) -> impl tower::Layer<HttpService, Service = HttpService> + Clone {
