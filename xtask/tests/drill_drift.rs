@@ -87,14 +87,7 @@ const PROBE: &str = "crates/salesflow/tests/drift_probe.rs";
 
 fn probe(copy: &std::path::Path, what: &str, report: &std::path::Path) {
     let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "test",
-            "--offline",
-            "-p",
-            "salesflow",
-            "--test",
-            "drift_probe",
-        ])
+        .args(["test", "--offline", "--workspace", "--test", "drift_probe"])
         .env("CARGO_TARGET_DIR", common::drills_target())
         .env("CARGO_TERM_COLOR", "never")
         .env("DRIFT_REPORT_OUT", report)

@@ -200,8 +200,7 @@ fn segment_before_the_edit(copy: &Path) -> String {
         "before the edit",
         &[
             "test",
-            "-p",
-            "salesflow-webhook-types",
+            "--workspace",
             "--test",
             "drill_event_before",
             "--",
@@ -272,30 +271,24 @@ fn only_the_spec_is_edited_by_hand(
 /// 4. Every layer, through tests written into the copy (scaffolding, not product code).
 fn every_layer_knows_event_8(copy: &Path, segment: &str) {
     std::fs::write(
-        copy.join("crates/salesflow-webhook-types/tests/drill_event.rs"),
+        copy.join("crates/salesflow-webhook-types/tests/drill_event_types.rs"),
         TYPES_TEST,
     )
     .unwrap();
     std::fs::write(
-        copy.join("crates/salesflow-cli/tests/drill_event.rs"),
+        copy.join("crates/salesflow-cli/tests/drill_event_layers.rs"),
         LAYERS_TEST.replace("SEGMENT_BEFORE", segment),
     )
     .unwrap();
     run_ok(
         copy,
         "the receiver's types",
-        &[
-            "test",
-            "-p",
-            "salesflow-webhook-types",
-            "--test",
-            "drill_event",
-        ],
+        &["test", "--workspace", "--test", "drill_event_types"],
     );
     run_ok(
         copy,
         "mock, SDK, CLI and the URL attached before",
-        &["test", "-p", "salesflow-cli", "--test", "drill_event"],
+        &["test", "--workspace", "--test", "drill_event_layers"],
     );
     // The spec-driven tests of the layers, which loop over `RunOn::KNOWN`, now include 8:
     // the mock simulates every event, `webhooks listen --mock` attaches, simulates and prints
@@ -305,8 +298,7 @@ fn every_layer_knows_event_8(copy: &Path, segment: &str) {
         "the mock's events",
         &[
             "test",
-            "-p",
-            "salesflow-mock",
+            "--workspace",
             "--test",
             "control",
             "every_event_of_the_spec",
@@ -315,7 +307,7 @@ fn every_layer_knows_event_8(copy: &Path, segment: &str) {
     run_ok(
         copy,
         "webhooks listen",
-        &["test", "-p", "salesflow-cli", "--test", "listen"],
+        &["test", "--workspace", "--test", "listen"],
     );
     run_ok(
         copy,

@@ -236,14 +236,14 @@ fn probe(copy: &Path, name: &str, source: &str) {
         source,
     )
     .expect("write the probe");
-    let out = cargo(copy, &["test", "-p", "salesflow-cli", "--test", name], &[]);
+    let out = cargo(copy, &["test", "--workspace", "--test", name], &[]);
     assert!(out.status.success(), "{name}:\n{}", text(&out));
 }
 
 /// Runs the snapshot test as CI does: it must fail naming each of `named`; then accepts the
 /// new snapshots (the review step) and runs it again, which must pass.
 fn snapshots_name(copy: &Path, named: &[&str]) {
-    let args = ["test", "-p", "salesflow-tests", "--test", "snapshots"];
+    let args = ["test", "--workspace", "--test", "snapshots"];
     let out = cargo(copy, &args, &[("INSTA_UPDATE", "no"), ("CI", "true")]);
     let output = text(&out);
     assert!(
@@ -662,8 +662,7 @@ fn drill_a_removed_field_is_the_spec_and_what_the_compiler_names() {
             copy,
             &[
                 "test",
-                "-p",
-                "salesflow-cli",
+                "--workspace",
                 "--test",
                 "commands",
                 "table_output_has_aligned_columns",
