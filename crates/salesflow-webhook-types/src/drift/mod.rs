@@ -780,10 +780,24 @@ mod tests {
             DriftKind::UnknownField,
             DriftKind::UnexpectedType,
             DriftKind::UnknownValue,
+            DriftKind::Other,
         ] {
             assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
         }
         assert_eq!(JsonType::Number.to_string(), "number");
+    }
+
+    #[test]
+    fn a_later_versions_kind_is_read_as_other() {
+        let text = r#"{"format": 1, "items": [{"source": "webhook", "path": "$.A",
+            "schema": "WebhookPayload", "field": "A", "kind": "renamed_field",
+            "json_type": "string", "count": 1, "first_seen": "2026-12-01T10:00:00Z",
+            "last_seen": "2026-12-01T10:00:00Z"}]}"#;
+        let report: DriftReport = serde_json::from_str(text).unwrap();
+        assert_eq!(report.items[0].kind, DriftKind::Other);
+        assert_eq!(DriftKind::Other.to_string(), "other");
+        let unknown_type = text.replace(r#""json_type": "string""#, r#""json_type": "decimal""#);
+        assert!(serde_json::from_str::<DriftReport>(&unknown_type).is_err());
     }
 
     #[test]

@@ -36,15 +36,20 @@ pub enum DriftKind {
     /// A value of an open enum the spec does not list (kept in `Unknown(..)`), or a webhook
     /// payload's `IntegrationRunOn` the spec neither documents nor assumes.
     UnknownValue,
+    /// A kind this version does not know, read from the report of a later one (never
+    /// recorded by this version; written back as `other`, its own name is not kept).
+    #[serde(other)]
+    Other,
 }
 
 impl DriftKind {
-    /// The name used in JSON: `unknown_field`, `unexpected_type`, `unknown_value`.
+    /// The name used in JSON: `unknown_field`, `unexpected_type`, `unknown_value`, `other`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::UnknownField => "unknown_field",
             Self::UnexpectedType => "unexpected_type",
             Self::UnknownValue => "unknown_value",
+            Self::Other => "other",
         }
     }
 }
