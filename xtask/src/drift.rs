@@ -24,109 +24,15 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 
-/// What a report holds in place of a key that does not look like a field name.
-const WITHHELD: &str = "<withheld>";
+/// The drift report's JSON form: the very file `salesflow_webhook_types::drift` re-exports,
+/// compiled here as a module rather than linked, as the xtask must build while the payload
+/// crate does not (see `tests/codegen.rs`). The drift drill (`tests/drill_drift.rs`) feeds it
+/// a report the SDK wrote.
+#[path = "../../crates/salesflow-webhook-types/src/drift/report.rs"]
+pub mod report;
 
-/// The version of the reports' JSON form this reads: 1.
-pub const REPORT_FORMAT: u32 = 1;
-
-/// A drift report in its JSON form, as `salesflow_webhook_types::drift::DriftReport` writes it.
-/// Read here rather than linked: the xtask must build while the payload crate does not (see
-/// `tests/codegen.rs`); the drift drill (`tests/drill_drift.rs`) feeds it a report the SDK
-/// wrote.
-#[derive(Debug, Default, Deserialize)]
-pub struct DriftReport {
-    /// The form's version ([`REPORT_FORMAT`]).
-    pub format: u32,
-    /// What was seen.
-    pub items: Vec<DriftItem>,
-}
-
-/// One thing seen (see `salesflow_webhook_types::drift::DriftItem`).
-#[derive(Debug, Deserialize)]
-pub struct DriftItem {
-    /// The operation, or `webhook`.
-    pub source: String,
-    /// The JSON path.
-    pub path: String,
-    /// The object's schema (a field) or the enum's (a value).
-    pub schema: String,
-    /// The field.
-    pub field: String,
-    /// What was not known.
-    pub kind: DriftKind,
-    /// The JSON type seen.
-    pub json_type: JsonType,
-    /// An enum's value, when it has a code's shape.
-    #[serde(default)]
-    pub value: Option<String>,
-    /// How often.
-    pub count: u64,
-    /// First sight.
-    pub first_seen: DateTime<Utc>,
-    /// Last sight.
-    pub last_seen: DateTime<Utc>,
-    /// The services that saw it.
-    #[serde(default)]
-    pub seen_by: Vec<String>,
-}
-
-/// What kind of thing was not known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DriftKind {
-    /// A field the spec does not list.
-    UnknownField,
-    /// A known field of another JSON type.
-    UnexpectedType,
-    /// A value of an open enum the spec does not list.
-    UnknownValue,
-    /// A kind a later SDK reports.
-    #[serde(other)]
-    Other,
-}
-
-/// A JSON type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JsonType {
-    /// `null`.
-    Null,
-    /// `true` or `false`.
-    Boolean,
-    /// A number without a fraction.
-    Integer,
-    /// Another number.
-    Number,
-    /// A string.
-    String,
-    /// An array.
-    Array,
-    /// An object.
-    Object,
-}
-
-impl JsonType {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Null => "null",
-            Self::Boolean => "boolean",
-            Self::Integer => "integer",
-            Self::Number => "number",
-            Self::String => "string",
-            Self::Array => "array",
-            Self::Object => "object",
-        }
-    }
-}
-
-impl std::fmt::Display for JsonType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use report::{DriftItem, DriftKind, DriftReport, JsonType, REPORT_FORMAT, WITHHELD};
 
 /// What a run proposed and what it left to a person.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -160,10 +66,7 @@ impl Outcome {
 /// Reads every report of `files` (each may hold several JSON reports one after the other),
 /// as one (their items side by side: the proposal adds up what they say of each thing).
 pub fn read_reports(files: &[PathBuf]) -> Result<DriftReport, String> {
-    let mut all = DriftReport {
-        format: REPORT_FORMAT,
-        items: Vec::new(),
-    };
+    let mut all = DriftReport::default();
     for file in files {
         let text = std::fs::read_to_string(file)
             .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
@@ -218,7 +121,7 @@ pub fn propose(text: &str, report: &DriftReport) -> (String, Outcome) {
                 "{}.{}: seen as {} at {} {}: a type change of a known field is breaking, decide by hand",
                 item.schema, item.field, item.json_type, item.source, item.path
             )),
-            _ => outcome
+            DriftKind::Other => outcome
                 .not_proposed
                 .push(format!("{}: an item of an unknown kind", item.path)),
         }
@@ -645,6 +548,7 @@ components:
                 Some("INTEGRATION_RUN_ON_X"),
             ),
             item("CampaignStatus", "Status", "unknown_value", "string", None),
+            item("Campaign", "Odd", "renamed_field", "string", None),
         ]);
         let r = report(items);
         let (edited, outcome) = propose(SPEC, &r);
@@ -661,6 +565,7 @@ components:
             "RunOn value 8: RunOn is not a string open enum",
             "RunOn value INTEGRATION_RUN_ON_X: RunOn is not",
             "CampaignStatus: a value of string at listCampaigns $[].Status withheld",
+            "$[].Odd: an item of an unknown kind",
         ] {
             assert!(text.contains(needle), "{needle}: {text}");
         }
