@@ -434,38 +434,20 @@ impl From<FlexibleDate> for DotNetDate {
     }
 }
 
-#[cfg(feature = "schemars")]
-impl schemars::JsonSchema for DotNetDate {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "DotNetDate".into()
-    }
+json_schema_for!(DotNetDate, {
+    "type": "string",
+    "description": ".NET JSON date: \"/Date(<milliseconds since the Unix epoch, UTC>)/\", \
+        optionally with an informational offset before \")/\" (\"/Date(1618336539820-0500)/\"). \
+        ISO 8601 is accepted too.",
+    "examples": ["/Date(1618336539820)/"]
+});
 
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": ".NET JSON date: \"/Date(<milliseconds since the Unix epoch, UTC>)/\", \
-                optionally with an informational offset before \")/\" (\"/Date(1618336539820-0500)/\"). \
-                ISO 8601 is accepted too.",
-            "examples": ["/Date(1618336539820)/"]
-        })
-    }
-}
-
-#[cfg(feature = "schemars")]
-impl schemars::JsonSchema for FlexibleDate {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "FlexibleDate".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "A date in ISO 8601 (RFC 3339, or without an offset meaning UTC, or a date alone) \
-                or in the .NET form \"/Date(<milliseconds>)/\".",
-            "examples": ["2021-02-18T15:33:44.5905705+00:00", "/Date(1618336539820)/"]
-        })
-    }
-}
+json_schema_for!(FlexibleDate, {
+    "type": "string",
+    "description": "A date in ISO 8601 (RFC 3339, or without an offset meaning UTC, or a date alone) \
+        or in the .NET form \"/Date(<milliseconds>)/\".",
+    "examples": ["2021-02-18T15:33:44.5905705+00:00", "/Date(1618336539820)/"]
+});
 
 /// Serde helpers for an `Option<DateTime<FixedOffset>>` field read like a [`FlexibleDate`]
 /// and written as RFC 3339.

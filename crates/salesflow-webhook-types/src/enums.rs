@@ -118,24 +118,15 @@ macro_rules! string_enum {
             }
         }
 
-        #[cfg(feature = "schemars")]
-        impl schemars::JsonSchema for $name {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                stringify!($name).into()
-            }
-
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({
-                    "type": "string",
-                    "description": concat!(
-                        "Known values: ",
-                        string_enum!(@join $($value),+),
-                        ". Other values may appear and are valid."
-                    ),
-                    "examples": [$($value),+]
-                })
-            }
-        }
+        json_schema_for!($name, {
+            "type": "string",
+            "description": concat!(
+                "Known values: ",
+                string_enum!(@join $($value),+),
+                ". Other values may appear and are valid."
+            ),
+            "examples": [$($value),+]
+        });
     };
     (@join $first:literal $(, $rest:literal)*) => {
         concat!($first $(, ", ", $rest)*)
@@ -308,25 +299,16 @@ macro_rules! run_on {
             }
         }
 
-        #[cfg(feature = "schemars")]
-        impl schemars::JsonSchema for RunOn {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                "RunOn".into()
-            }
-
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({
-                    "type": "integer",
-                    "format": "int64",
-                    "description": concat!(
-                        "A webhook event. Known codes: ",
-                        $(stringify!($code), " (", $name, "), ",)+
-                        "other codes may appear and are valid."
-                    ),
-                    "examples": [$($code),+]
-                })
-            }
-        }
+        json_schema_for!(RunOn, {
+            "type": "integer",
+            "format": "int64",
+            "description": concat!(
+                "A webhook event. Known codes: ",
+                $(stringify!($code), " (", $name, "), ",)+
+                "other codes may appear and are valid."
+            ),
+            "examples": [$($code),+]
+        });
     };
 }
 

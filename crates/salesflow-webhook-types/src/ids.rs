@@ -82,16 +82,7 @@ macro_rules! id_types {
             }
         }
 
-        #[cfg(feature = "schemars")]
-        impl schemars::JsonSchema for $name {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                stringify!($name).into()
-            }
-
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({ "type": "integer", "format": "int64" })
-            }
-        }
+        json_schema_for!($name, { "type": "integer", "format": "int64" });
     )+};
 }
 

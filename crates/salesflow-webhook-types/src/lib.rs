@@ -68,6 +68,23 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+/// Implements `schemars::JsonSchema` for a type: named after the type, with the schema
+/// `schemars::json_schema!` builds from the JSON given.
+macro_rules! json_schema_for {
+    ($name:ident, $($schema:tt)+) => {
+        #[cfg(feature = "schemars")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!($($schema)+)
+            }
+        }
+    };
+}
+
 pub mod date;
 pub mod drift;
 pub mod enums;

@@ -339,24 +339,15 @@ impl crate::drift::Walk for MemberStatus {
     }
 }
 
-#[cfg(feature = "schemars")]
-impl schemars::JsonSchema for MemberStatus {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "MemberStatus".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "A member's status, a .NET flags enum: names joined by \", \". \
-                Known names: MEMBER_NOT_SET (0), MEMBER_PENDING (1), MEMBER_INVITATION_SENT (2), \
-                MEMBER_CONNECTED (4), MEMBER_DISCONNECTED (8), MEMBER_DELETED (16), \
-                MEMBER_IMPORTED (32), MEMBER_INVITATION_WITHDRAWN (64), MEMBER_ERROR (1024), \
-                MEMBER_DUPLICATE (2048). Other names may appear and are kept.",
-            "examples": ["MEMBER_CONNECTED", "MEMBER_PENDING, MEMBER_ERROR", "MEMBER_NOT_SET"]
-        })
-    }
-}
+json_schema_for!(MemberStatus, {
+    "type": "string",
+    "description": "A member's status, a .NET flags enum: names joined by \", \". \
+        Known names: MEMBER_NOT_SET (0), MEMBER_PENDING (1), MEMBER_INVITATION_SENT (2), \
+        MEMBER_CONNECTED (4), MEMBER_DISCONNECTED (8), MEMBER_DELETED (16), \
+        MEMBER_IMPORTED (32), MEMBER_INVITATION_WITHDRAWN (64), MEMBER_ERROR (1024), \
+        MEMBER_DUPLICATE (2048). Other names may appear and are kept.",
+    "examples": ["MEMBER_CONNECTED", "MEMBER_PENDING, MEMBER_ERROR", "MEMBER_NOT_SET"]
+});
 
 #[cfg(test)]
 mod tests {
