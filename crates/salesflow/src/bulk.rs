@@ -141,11 +141,7 @@ impl Default for ImportOptions {
 }
 
 impl ImportOptions {
-    /// Sets [`concurrency`](Self::concurrency).
-    pub fn concurrency(mut self, value: usize) -> Self {
-        self.concurrency = value;
-        self
-    }
+    setters! { concurrency: usize }
 }
 
 /// What happened to one member of a bulk import.

@@ -103,6 +103,18 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+/// Builder methods of an options struct, one per public field given: `field(value)` sets
+/// `field` to `value` and returns the struct, documented "Sets [`field`](Self::field).".
+macro_rules! setters {
+    ($($field:ident: $ty:ty),+ $(,)?) => {$(
+        #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ").")]
+        pub fn $field(mut self, value: $ty) -> Self {
+            self.$field = value;
+            self
+        }
+    )+};
+}
+
 mod bulk;
 mod call;
 mod client;

@@ -71,11 +71,7 @@ impl Pacing {
         }
     }
 
-    /// Sets [`burst`](Self::burst).
-    pub fn burst(mut self, burst: u32) -> Self {
-        self.burst = burst;
-        self
-    }
+    setters! { burst: u32 }
 
     /// Sets [`daily_imports`](Self::daily_imports).
     pub fn daily_imports(mut self, imports: u32) -> Self {

@@ -95,34 +95,12 @@ impl RetryPolicy {
         }
     }
 
-    /// Sets [`max_attempts`](Self::max_attempts).
-    pub fn max_attempts(mut self, value: u32) -> Self {
-        self.max_attempts = value;
-        self
-    }
-
-    /// Sets [`initial_backoff`](Self::initial_backoff).
-    pub fn initial_backoff(mut self, value: Duration) -> Self {
-        self.initial_backoff = value;
-        self
-    }
-
-    /// Sets [`max_backoff`](Self::max_backoff).
-    pub fn max_backoff(mut self, value: Duration) -> Self {
-        self.max_backoff = value;
-        self
-    }
-
-    /// Sets [`max_elapsed`](Self::max_elapsed).
-    pub fn max_elapsed(mut self, value: Duration) -> Self {
-        self.max_elapsed = value;
-        self
-    }
-
-    /// Sets [`jitter`](Self::jitter).
-    pub fn jitter(mut self, value: bool) -> Self {
-        self.jitter = value;
-        self
+    setters! {
+        max_attempts: u32,
+        initial_backoff: Duration,
+        max_backoff: Duration,
+        max_elapsed: Duration,
+        jitter: bool,
     }
 
     /// How long to wait before the next attempt, or `None` to give up. `attempt` is the
