@@ -202,7 +202,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Wrap<D> {
         deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32
         deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char
         deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
-        deserialize_seq deserialize_map
+        deserialize_seq deserialize_map deserialize_identifier deserialize_ignored_any
     }
 
     #[inline]
@@ -235,13 +235,11 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Wrap<D> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        let raw = Value::deserialize(self.0).map_err(Caught::Inner)?;
-        buffered(raw, |d| d.deserialize_enum(name, variants, visitor))
+        buffered(self.0, |d| d.deserialize_enum(name, variants, visitor))
     }
 
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        let raw = Value::deserialize(self.0).map_err(Caught::Inner)?;
-        buffered(raw, |d| d.deserialize_unit(visitor))
+        buffered(self.0, |d| d.deserialize_unit(visitor))
     }
 
     fn deserialize_unit_struct<V: Visitor<'de>>(
@@ -249,8 +247,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Wrap<D> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        let raw = Value::deserialize(self.0).map_err(Caught::Inner)?;
-        buffered(raw, |d| d.deserialize_unit_struct(name, visitor))
+        buffered(self.0, |d| d.deserialize_unit_struct(name, visitor))
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(
@@ -258,8 +255,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Wrap<D> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        let raw = Value::deserialize(self.0).map_err(Caught::Inner)?;
-        buffered(raw, |d| d.deserialize_tuple(len, visitor))
+        buffered(self.0, |d| d.deserialize_tuple(len, visitor))
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
@@ -268,16 +264,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Wrap<D> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        let raw = Value::deserialize(self.0).map_err(Caught::Inner)?;
-        buffered(raw, |d| d.deserialize_tuple_struct(name, len, visitor))
-    }
-
-    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        settle(self.0.deserialize_any(Catch(visitor)))
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        settle(self.0.deserialize_any(Catch(visitor)))
+        buffered(self.0, |d| d.deserialize_tuple_struct(name, len, visitor))
     }
 
     fn is_human_readable(&self) -> bool {
@@ -285,11 +272,12 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Wrap<D> {
     }
 }
 
-/// Decodes a value read whole; a refusal keeps it raw.
-fn buffered<T, E: de::Error>(
-    raw: Value,
+/// Reads the value whole and decodes it; a refusal keeps it raw.
+fn buffered<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
     decode: impl FnOnce(Value) -> Result<T, serde_json::Error>,
-) -> Result<T, Caught<E>> {
+) -> Result<T, Caught<D::Error>> {
+    let raw = Value::deserialize(deserializer).map_err(Caught::Inner)?;
     match decode(raw.clone()) {
         Ok(value) => Ok(value),
         Err(e) => Err(Caught::Odd(Odd {
@@ -369,33 +357,35 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Catch<V> {
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut counted = Counted {
-            access: &mut seq,
-            used: false,
-        };
-        match self.0.visit_seq(&mut counted) {
-            Ok(value) => Ok(Ok(value)),
-            Err(Caught::Refused(why)) if !counted.used => {
-                let raw = Value::deserialize(SeqAccessDeserializer::new(seq))?;
-                Ok(Err(Odd { raw, why }))
-            }
-            Err(e) => Err(e.into_inner()),
-        }
+        let mut counted = Counted::new(&mut seq);
+        let answer = self.0.visit_seq(&mut counted);
+        let used = counted.used;
+        collection(answer, used, || {
+            Value::deserialize(SeqAccessDeserializer::new(seq))
+        })
     }
 
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut counted = Counted {
-            access: &mut map,
-            used: false,
-        };
-        match self.0.visit_map(&mut counted) {
-            Ok(value) => Ok(Ok(value)),
-            Err(Caught::Refused(why)) if !counted.used => {
-                let raw = Value::deserialize(MapAccessDeserializer::new(map))?;
-                Ok(Err(Odd { raw, why }))
-            }
-            Err(e) => Err(e.into_inner()),
-        }
+        let mut counted = Counted::new(&mut map);
+        let answer = self.0.visit_map(&mut counted);
+        let used = counted.used;
+        collection(answer, used, || {
+            Value::deserialize(MapAccessDeserializer::new(map))
+        })
+    }
+}
+
+/// `V`'s answer for a sequence or a map: its value, or, when `V` refused it before reading
+/// any of it (`used` false), the value read whole by `raw` and kept.
+fn collection<T, E: de::Error>(
+    answer: Result<T, Caught<E>>,
+    used: bool,
+    raw: impl FnOnce() -> Result<Value, E>,
+) -> Result<Outcome<T>, E> {
+    match answer {
+        Ok(value) => Ok(Ok(value)),
+        Err(Caught::Refused(why)) if !used => Ok(Err(Odd { raw: raw()?, why })),
+        Err(e) => Err(e.into_inner()),
     }
 }
 
@@ -432,6 +422,16 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CatchOption<V> {
 struct Counted<'a, A> {
     access: &'a mut A,
     used: bool,
+}
+
+impl<'a, A> Counted<'a, A> {
+    /// `access`, nothing read from it yet.
+    fn new(access: &'a mut A) -> Self {
+        Counted {
+            access,
+            used: false,
+        }
+    }
 }
 
 impl<'de, A: de::SeqAccess<'de>> de::SeqAccess<'de> for &mut Counted<'_, A> {
