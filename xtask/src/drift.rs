@@ -3,7 +3,8 @@
 //! `spec/salesflow.yaml`.
 //!
 //! The reports are merged (a file may hold several, one after the other, as the CLI's
-//! `--drift-report` appends them), then:
+//! `--drift-report` appends them) as `DriftReport::merge` merges them: an item that several
+//! reports hold is one item, its counts added and its services joined. Then:
 //! - an **unknown field** of an object, seen with one JSON type (and maybe `null`), becomes a
 //!   new optional, nullable property of that object (a component schema, or an object inside
 //!   the payload by its `title`), with the JSON type and a `description` saying where and when
@@ -80,7 +81,7 @@ pub fn read_reports(files: &[PathBuf]) -> Result<DriftReport, String> {
                     report.format
                 ));
             }
-            all.items.extend(report.items);
+            all.merge(report);
         }
     }
     Ok(all)
@@ -578,8 +579,9 @@ components:
         let path = dir.path().join("a.jsonl");
         std::fs::write(&path, format!("{one}\n{one}\n")).unwrap();
         let all = read_reports(&[path.clone(), path]).unwrap();
-        assert_eq!(all.items.len(), 4);
-        assert_eq!(all.items.iter().map(|i| i.count).sum::<u64>(), 8);
+        // Four copies of one item (two reports in each of two files): one item, counted 8 times.
+        assert_eq!(all.items.len(), 1);
+        assert_eq!(all.items[0].count, 8);
         let later = dir.path().join("later");
         std::fs::write(&later, r#"{"format": 2, "items": []}"#).unwrap();
         assert!(read_reports(&[later]).unwrap_err().contains("format 2"));
