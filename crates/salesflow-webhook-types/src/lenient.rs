@@ -66,11 +66,6 @@ impl Odd {
     }
 }
 
-/// Whether the thread decodes strictly ([`strict`]).
-pub(crate) fn is_strict() -> bool {
-    STRICT.with(std::cell::Cell::get)
-}
-
 /// The end of every generated `Deserialize` of a struct: marks the thread when the struct kept
 /// something in `extra` (see [`crate::drift::take_pending`]), and lets the webhook payload
 /// record itself. Free when `extra` is empty.
@@ -87,10 +82,6 @@ pub fn decoded<T: crate::drift::Walk>(value: T) -> T {
 /// value ([`Odd`]). `Lenient(PhantomData::<T>)` reads a `T: Deserialize`.
 pub struct Lenient<S>(pub S);
 
-thread_local! {
-    static STRICT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
 /// Runs `decode` with every field read strictly: a value of an unexpected shape fails the
 /// whole decoding, as it did before lenient decoding. For a program that must refuse what does
 /// not fit the spec (the mock, checking what a test asks it to serve), not for clients.
@@ -106,10 +97,10 @@ pub fn strict<T>(decode: impl FnOnce() -> T) -> T {
     struct Restore(bool);
     impl Drop for Restore {
         fn drop(&mut self) {
-            STRICT.with(|s| s.set(self.0));
+            crate::strictness::replace(self.0);
         }
     }
-    let _restore = Restore(STRICT.with(|s| s.replace(true)));
+    let _restore = Restore(crate::strictness::replace(true));
     decode()
 }
 
@@ -117,7 +108,7 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Lenient<S> {
     type Value = Result<S::Value, Odd>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        if STRICT.with(std::cell::Cell::get) {
+        if crate::strictness::is_strict() {
             return self.0.deserialize(deserializer).map(Ok);
         }
         match self.0.deserialize(Wrap(deserializer)) {
@@ -592,7 +583,7 @@ impl<'de, T: Leaf> DeserializeSeed<'de> for Optional<T> {
 
     #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        let strict = STRICT.with(std::cell::Cell::get);
+        let strict = crate::strictness::is_strict();
         match deserializer.deserialize_any(LeafVisitor::<T>(PhantomData)) {
             Ok(Err(odd)) if strict => Err(de::Error::custom(odd.why)),
             other => other,

@@ -95,6 +95,7 @@ pub mod member;
 pub mod payload;
 pub mod route;
 pub mod secret;
+mod strictness;
 
 pub use date::{DotNetDate, FlexibleDate, ParseDateError};
 pub use enums::{AccountStatus, CampaignStatus, Distance, IntegrationType, ParseRunOnError, RunOn};

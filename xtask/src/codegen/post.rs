@@ -37,6 +37,13 @@ pub(crate) struct FieldInfo {
     pub(crate) leaf: bool,
 }
 
+impl FieldInfo {
+    /// Each field's name in Rust and in JSON, as `walk::walk_impl` takes them.
+    pub(crate) fn names(fields: &[FieldInfo]) -> Vec<(&syn::Ident, &str)> {
+        fields.iter().map(|f| (&f.ident, f.wire.as_str())).collect()
+    }
+}
+
 /// Whether `ty` is `Option<String>`, `Option<i64>`, `Option<i32>`, `Option<bool>` or
 /// `Option<f64>` (however the path is spelled).
 pub(crate) fn is_optional_leaf(ty: &syn::Type) -> bool {
@@ -102,7 +109,8 @@ pub fn apply(file: &mut syn::File, model: &Model) -> Result<(), Error> {
             .map_err(gen_err)?,
         );
         let drift = quote!(::salesflow_webhook_types::drift);
-        let walk = super::walk::walk_impl(&s.ident, &name, &fields, &drift, None);
+        let walk =
+            super::walk::walk_impl(&s.ident, &name, &FieldInfo::names(&fields), &drift, None);
         impls.push(syn::parse2(walk).map_err(gen_err)?);
         fields_of.insert(
             name,

@@ -10,20 +10,18 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::post::FieldInfo;
-
-/// `impl Walk for #name`: `schema` is the spec's name of the object, `drift` the path of the
-/// `drift` module, and `decoded` the body of `Walk::decoded` (the payload records itself
-/// there), if any.
+/// `impl Walk for #name`: `schema` is the spec's name of the object, `fields` its fields (the
+/// name in Rust, the name in JSON), `drift` the path of the `drift` module, and `decoded` the
+/// body of `Walk::decoded` (the payload records itself there), if any.
 pub(crate) fn walk_impl(
     name: &syn::Ident,
     schema: &str,
-    fields: &[FieldInfo],
+    fields: &[(&syn::Ident, &str)],
     drift: &TokenStream,
     decoded: Option<TokenStream>,
 ) -> TokenStream {
-    let idents = fields.iter().map(|f| &f.ident);
-    let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+    let idents = fields.iter().map(|(ident, _)| ident);
+    let wires: Vec<&str> = fields.iter().map(|(_, wire)| *wire).collect();
     let decoded = decoded.map(|body| {
         quote! {
             fn decoded(&self) {

@@ -530,7 +530,7 @@ pub fn payload_file(spec: &OpenAPI) -> Result<String, Error> {
         items.extend(super::walk::walk_impl(
             &ident,
             &s.name,
-            &infos,
+            &FieldInfo::names(&infos),
             &quote!(crate::drift),
             root,
         ));

@@ -580,7 +580,7 @@ pub(crate) fn payload_decoded(payload: &crate::WebhookPayload) {
         })
     });
     // Always take the mark, so that it does not outlive this payload.
-    if !take_pending() && odd_run_on.is_none() || crate::lenient::is_strict() {
+    if !take_pending() && odd_run_on.is_none() || crate::strictness::is_strict() {
         return;
     }
     let mut at = Cursor::new(WEBHOOK_SOURCE);
