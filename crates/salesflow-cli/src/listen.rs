@@ -36,16 +36,16 @@ struct Receiver {
 }
 
 /// `/salesflow/{secret}/{account_id}/{event}`, the URLs `Client::attach_webhooks_per_event`
-/// makes (`WebhookRoute`): the same as without the account.
+/// makes: the secret compared first, then the route read ([`WebhookRoute::verify`]).
 async fn receive_routed(
     State(receiver): State<Receiver>,
     Path((secret, account_id, event)): Path<(String, String, String)>,
     body: Bytes,
 ) -> StatusCode {
-    if WebhookRoute::from_segments(&account_id, &event).is_none() {
-        return StatusCode::NOT_FOUND;
+    match WebhookRoute::verify(&receiver.secret, &secret, &account_id, &event) {
+        Some(route) => deliver(&receiver, route.event, &body),
+        None => StatusCode::NOT_FOUND,
     }
-    receive(State(receiver), Path((secret, event)), body).await
 }
 
 async fn receive(
@@ -57,10 +57,16 @@ async fn receive(
         return StatusCode::NOT_FOUND;
     }
     // The event is the one the webhook at this URL was attached for.
-    let Some(event) = RunOn::from_path_segment(&event) else {
-        return StatusCode::NOT_FOUND;
-    };
-    match WebhookPayload::from_slice(&body) {
+    match RunOn::from_path_segment(&event) {
+        Some(event) => deliver(&receiver, event, &body),
+        None => StatusCode::NOT_FOUND,
+    }
+}
+
+/// Decodes a delivery for `event` and hands it on: 204, or 400 for a malformed payload, or
+/// 503 when the printer is behind.
+fn deliver(receiver: &Receiver, event: RunOn, body: &[u8]) -> StatusCode {
+    match WebhookPayload::from_slice(body) {
         Ok(payload) => match receiver.events.try_send((event, payload)) {
             Ok(()) => StatusCode::NO_CONTENT,
             Err(_) => StatusCode::SERVICE_UNAVAILABLE,
