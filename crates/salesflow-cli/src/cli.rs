@@ -612,7 +612,6 @@ mod tests {
     use super::*;
     use crate::exit::EXIT_CODES_HELP;
     use clap::CommandFactory;
-    use salesflow::RunOn;
 
     #[test]
     fn the_command_line_is_consistent() {
@@ -626,26 +625,6 @@ mod tests {
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert!(parse_duration("abc").is_err());
         assert!(parse_duration("0").is_err());
-    }
-
-    #[test]
-    fn run_on_values() {
-        assert_eq!(parse_run_on("connected"), Ok(RunOn::MemberConnected));
-        assert_eq!(parse_run_on("reply"), Ok(RunOn::ReplyDetected));
-        assert_eq!(parse_run_on("withdrawn"), Ok(RunOn::InvitationWithdrawn));
-        assert_eq!(parse_run_on("7"), Ok(RunOn::InvitationWithdrawn));
-        assert_eq!(parse_run_on("9999"), Ok(RunOn::Unknown(9999)));
-        assert_eq!(parse_run_on("MEMBER_CONNECTED"), Ok(RunOn::MemberConnected));
-        for known in RunOn::KNOWN {
-            let name = known.name().unwrap();
-            assert_eq!(parse_run_on(name), Ok(*known));
-            assert_eq!(parse_run_on(&name.to_ascii_lowercase()), Ok(*known));
-            assert_eq!(parse_run_on(&known.code().to_string()), Ok(*known));
-        }
-        let err = parse_run_on("ZZ_NOT_A_VALUE").unwrap_err();
-        for known in RunOn::KNOWN {
-            assert!(err.contains(known.name().unwrap()), "{err}");
-        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use common::{json, stderr, Mock};
 use salesflow::RunOn;
+use salesflow_cli::cli::parse_run_on;
 use salesflow_mock::DEMO_MEMBER_JOHN;
 use serde_json::Value;
 
@@ -311,5 +312,28 @@ fn listen_with_mock_fails_fast_when_it_cannot_register_its_webhook() {
         assert!(err.contains(needle), "{err}");
         assert!(!err.contains("not-a-token-of-the-mock"), "{err}");
         assert!(started.elapsed() < Duration::from_secs(15));
+    }
+}
+
+/// `--run-on` reads an event by its name in any case, its code or an alias, for every event `RunOn::KNOWN` holds (the spec's), and lists them all when
+/// it does not know the text. The event drill (xtask/tests/drill_event.rs) runs this file after
+/// adding an event to the spec.
+#[test]
+fn the_cli_reads_every_event_of_the_spec_by_name_and_code() {
+    assert_eq!(parse_run_on("connected"), Ok(RunOn::MemberConnected));
+    assert_eq!(parse_run_on("reply"), Ok(RunOn::ReplyDetected));
+    assert_eq!(parse_run_on("withdrawn"), Ok(RunOn::InvitationWithdrawn));
+    assert_eq!(parse_run_on("7"), Ok(RunOn::InvitationWithdrawn));
+    assert_eq!(parse_run_on("9999"), Ok(RunOn::Unknown(9999)));
+    assert_eq!(parse_run_on("MEMBER_CONNECTED"), Ok(RunOn::MemberConnected));
+    for known in RunOn::KNOWN {
+        let name = known.name().unwrap();
+        assert_eq!(parse_run_on(name), Ok(*known));
+        assert_eq!(parse_run_on(&name.to_ascii_lowercase()), Ok(*known));
+        assert_eq!(parse_run_on(&known.code().to_string()), Ok(*known));
+    }
+    let err = parse_run_on("ZZ_NOT_A_VALUE").unwrap_err();
+    for known in RunOn::KNOWN {
+        assert!(err.contains(known.name().unwrap()), "{err}");
     }
 }
