@@ -1,22 +1,18 @@
 //! `cargo xtask mutants [--quick]`: mutation testing with cargo-mutants, and the check of
 //! its results against the exceptions file.
 //!
-//! What is mutated, and how (timeouts, which packages' tests),
-//! is said in `.cargo/mutants.toml`, which cargo-mutants reads itself (a bare `cargo mutants`
-//! too). This module adds what cargo-mutants cannot say there:
+//! What is mutated, and how (timeouts, which packages' tests), is said in
+//! `.cargo/mutants.toml`, which cargo-mutants reads itself (a bare `cargo mutants` too). This
+//! module adds what cargo-mutants cannot say there:
 //!
-//! - [`STRICT`]: the security and retry code (secret comparison, token redaction in
-//!   `salesflow-token` and `salesflow`, retry decisions, the resume journal), where no survivor
-//!   is allowed unless it is listed in the exceptions file. `--quick` mutates only this code,
-//!   and runs only [`QUICK_TESTS`].
-//! - Per package: the tests ([`QUICK_TESTS`], [`FULL_TESTS`]) and the features of one package
-//!   only ([`PACKAGE_FEATURES`]); the config file's settings apply to every package alike.
-//! - The other in-scope code may keep at most [`MAX_MISSED_RATE`] of its mutants alive, per
-//!   crate.
-//! - [`EXCEPTIONS`]: survivors that are harmless (a `Debug` or `expecting` text, a
-//!   diagnostic), each with a reason, matched by file and mutation (without the line, so that
-//!   edits elsewhere in the file do not break it). An exception that matches no survivor is
-//!   stale and fails the check.
+//! - [`STRICT`]: the security and retry code, where no survivor is allowed unless
+//!   [`EXCEPTIONS`] lists it. `--quick` mutates only this code, and runs only [`QUICK_TESTS`].
+//! - Per package: the tests ([`QUICK_TESTS`], [`FULL_TESTS`]) and the features
+//!   ([`PACKAGE_FEATURES`]); the config file's settings apply to every package alike.
+//! - Elsewhere, at most [`MAX_MISSED_RATE`] of a crate's mutants may survive.
+//! - [`EXCEPTIONS`]: harmless survivors, each with a reason, matched by file and mutation
+//!   without the line (so that edits elsewhere in the file do not break it). An exception that
+//!   matches no survivor is stale and fails the check.
 //!
 //! Each package is run on its own (`cargo mutants -p PACKAGE --in-place`): its mutants are
 //! tested by its own tests, in the workspace's own build directory, so nothing is built
@@ -28,8 +24,10 @@ use std::ffi::OsStr;
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::LazyLock;
 use std::time::Instant;
 
+use regex::Regex;
 use serde::{Deserialize, Deserializer};
 
 /// The exceptions file, relative to the workspace root.
@@ -69,7 +67,6 @@ pub const STRICT: &[(&str, &str)] = &[
 /// since `REV` (CI passes the previous commit): the import journal, whose mutants cost the
 /// most to test (the `salesflow` crate rebuilt for each) and which changes least. A full run,
 /// and `--quick` without `--since`, still mutate them, and survivors there still fail.
-#[rustfmt::skip]
 pub const WHEN_CHANGED: &[&str] = &[
     "crates/salesflow/src/import/file.rs",
     "crates/salesflow/src/import/keys.rs",
@@ -94,10 +91,7 @@ pub const PROPTEST_CASES: &str = "48";
 /// mostly wait (for a `Retry-After`, a timeout, a server) rather than compute: `salesflow`'s
 /// retry tests take 1.7 s with 8 threads against 3.1 s with one a core (2 cores), and every
 /// mutant runs them. The others keep the default: their tests compute.
-#[rustfmt::skip]
-pub const TEST_THREADS: &[(&str, &str)] = &[
-    ("salesflow", "8"),
-];
+pub const TEST_THREADS: &[(&str, &str)] = &[("salesflow", "8")];
 
 /// The tests of a full run: every unit and integration test of the mutant's package (and
 /// the examples marked `test = true`), not the doctests, which compile one by one and would
@@ -107,7 +101,6 @@ pub const FULL_TESTS: &[&str] = &["--tests"];
 /// Features turned on for one package's run (`.cargo/mutants.toml` names none: its features
 /// would apply to every package, and not every package has the same dependencies).
 /// Code behind a feature is compiled, so mutated, only with it, and its tests run only then.
-#[rustfmt::skip]
 pub const PACKAGE_FEATURES: &[(&str, &[&str])] = &[
     // src/otel.rs and tests/opentelemetry.rs; src/postgres.rs and tests/pg_journal.rs.
     ("salesflow", &["opentelemetry", "postgres"]),
@@ -173,28 +166,9 @@ impl Mutant {
 
 /// `file:LINE:COLUMN: mutation` without `:LINE:COLUMN`.
 pub fn mutant_key(name: &str) -> String {
-    let mut parts = name.splitn(4, ':');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(file), Some(line), Some(column), Some(rest))
-            if is_number(line) && is_number(column) =>
-        {
-            format!("{file}:{rest}")
-        }
-        _ => name.to_owned(),
-    }
-}
-
-fn is_number(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// The mutants of `cargo mutants --list --json`.
-///
-/// # Errors
-///
-/// When the text is not such a list.
-pub fn parse_list(json: &str) -> Result<Vec<Mutant>, String> {
-    serde_json::from_str(json).map_err(|e| format!("cargo mutants --list --json: {e}"))
+    static LINE_COLUMN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new("^([^:]*):[0-9]+:[0-9]+:").expect("a valid regex"));
+    LINE_COLUMN.replace(name, "${1}:").into_owned()
 }
 
 /// What happened to a mutant.
@@ -211,11 +185,7 @@ pub enum Outcome {
 }
 
 /// The mutants of a run's `outcomes.json`, with what happened to each (the baseline left
-/// out).
-///
-/// # Errors
-///
-/// When the text is not such a file, or the baseline failed.
+/// out); an error if the baseline failed.
 pub fn parse_outcomes(json: &str) -> Result<Vec<(Mutant, Outcome)>, String> {
     #[derive(Deserialize)]
     struct Outcomes {
@@ -235,20 +205,20 @@ pub fn parse_outcomes(json: &str) -> Result<Vec<(Mutant, Outcome)>, String> {
         serde_json::from_str(json).map_err(|e| format!("outcomes.json: {e}"))?;
     let mut out = Vec::new();
     for Scenario { scenario, summary } in outcomes.outcomes {
-        let outcome = match (&scenario, summary.as_str()) {
-            (Subject::Baseline, "Success") => continue,
-            (Subject::Baseline, _) => {
-                return Err(format!("the unmutated baseline failed ({summary})"))
+        let Subject::Mutant(mutant) = scenario else {
+            match summary.as_str() {
+                "Success" => continue,
+                _ => return Err(format!("the unmutated baseline failed ({summary})")),
             }
-            (_, "CaughtMutant") => Outcome::Caught,
-            (_, "MissedMutant") => Outcome::Missed,
-            (_, "Unviable") => Outcome::Unviable,
-            (_, "Timeout") => Outcome::Timeout,
-            (_, other) => return Err(format!("outcomes.json: unexpected summary `{other}`")),
         };
-        if let Subject::Mutant(mutant) = scenario {
-            out.push((mutant, outcome));
-        }
+        let outcome = match summary.as_str() {
+            "CaughtMutant" => Outcome::Caught,
+            "MissedMutant" => Outcome::Missed,
+            "Unviable" => Outcome::Unviable,
+            "Timeout" => Outcome::Timeout,
+            other => return Err(format!("outcomes.json: unexpected summary `{other}`")),
+        };
+        out.push((mutant, outcome));
     }
     Ok(out)
 }
@@ -265,12 +235,9 @@ pub struct Exception {
 }
 
 /// Reads the exceptions file: `#` comments and blank lines, then for each exception a line
-/// `reason: WHY` followed by the mutant's name without line and column.
-///
-/// # Errors
-///
-/// A mutant without a reason, a reason without a mutant, a name with a line number, or a
-/// mutant listed twice.
+/// `reason: WHY` followed by the mutant's name without line and column. A mutant without a
+/// reason, a reason without a mutant, a name with a line number or a mutant listed twice is
+/// an error.
 pub fn parse_exceptions(text: &str) -> Result<Vec<Exception>, String> {
     let mut out: Vec<Exception> = Vec::new();
     let mut reason: Option<(usize, String)> = None;
@@ -336,11 +303,7 @@ impl Figures {
     /// `missed` as a share of the mutants that compiled.
     pub fn missed_rate(&self) -> f64 {
         let viable = self.caught + self.missed + self.timeouts;
-        if viable == 0 {
-            0.0
-        } else {
-            self.missed as f64 / viable as f64
-        }
+        self.missed as f64 / viable.max(1) as f64
     }
 }
 
@@ -373,7 +336,6 @@ impl Report {
         full: bool,
     ) -> Report {
         let mut report = Report::default();
-        let mut outcome_of: BTreeMap<String, Vec<Outcome>> = BTreeMap::new();
         for (mutant, outcome) in results {
             let f = report.packages.entry(mutant.package.clone()).or_default();
             f.tested += 1;
@@ -383,7 +345,6 @@ impl Report {
                 Outcome::Unviable => f.unviable += 1,
                 Outcome::Timeout => f.timeouts += 1,
             }
-            outcome_of.entry(mutant.key()).or_default().push(*outcome);
             if *outcome != Outcome::Missed {
                 continue;
             }
@@ -395,26 +356,23 @@ impl Report {
                 report.other_survivors.push(mutant.name.clone());
             }
         }
-        let listed_keys: BTreeSet<String> = listed.iter().map(Mutant::key).collect();
         for e in exceptions {
-            match outcome_of.get(&e.key) {
-                Some(outcomes) if outcomes.contains(&Outcome::Missed) => {}
-                Some(outcomes) => {
-                    let what = match outcomes.first() {
-                        Some(Outcome::Caught) => "it is caught now",
-                        Some(Outcome::Unviable) => "it does not compile now",
-                        Some(Outcome::Timeout) => "it times out now",
-                        _ => "it was not missed",
-                    };
-                    report.stale.push((e.clone(), what.to_owned()));
+            let outcomes: Vec<Outcome> = results
+                .iter()
+                .filter(|(m, _)| m.key() == e.key)
+                .map(|(_, outcome)| *outcome)
+                .collect();
+            let what = match outcomes.first() {
+                _ if outcomes.contains(&Outcome::Missed) => continue,
+                Some(Outcome::Caught) => "it is caught now",
+                Some(Outcome::Unviable) => "it does not compile now",
+                Some(_) => "it times out now",
+                None if complete && !listed.iter().any(|m| m.key() == e.key) => {
+                    "no such mutant in scope"
                 }
-                None if complete && !listed_keys.contains(&e.key) => {
-                    report
-                        .stale
-                        .push((e.clone(), "no such mutant in scope".to_owned()));
-                }
-                None => {}
-            }
+                None => continue,
+            };
+            report.stale.push((e.clone(), what.to_owned()));
         }
         if full {
             report.over_budget = report
@@ -457,28 +415,16 @@ impl fmt::Display for Report {
             "(missed rate: missed / (caught + missed + timeouts); {} survivor(s) excused by {EXCEPTIONS})",
             self.excused
         )?;
-        if !self.strict_survivors.is_empty() {
-            writeln!(
-                f,
-                "\nSURVIVED in the security and retry code (kill it with a test, or list it in \
-                 {EXCEPTIONS} with a reason if it is truly harmless):"
-            )?;
-            for name in &self.strict_survivors {
-                writeln!(f, "  {name}")?;
-            }
-        }
-        if !self.other_survivors.is_empty() {
-            writeln!(f, "\nsurvived elsewhere (within the missed-rate budget):")?;
-            for name in &self.other_survivors {
-                writeln!(f, "  {name}")?;
-            }
-        }
-        if !self.stale.is_empty() {
-            writeln!(f, "\nSTALE exceptions (remove them from {EXCEPTIONS}):")?;
-            for (e, what) in &self.stale {
-                writeln!(f, "  line {}: {} ({what})", e.line, e.key)?;
-            }
-        }
+        let strict = format!(
+            "SURVIVED in the security and retry code (kill it with a test, or list it in \
+             {EXCEPTIONS} with a reason if it is truly harmless):"
+        );
+        write_list(f, &strict, &self.strict_survivors)?;
+        let other = "survived elsewhere (within the missed-rate budget):";
+        write_list(f, other, &self.other_survivors)?;
+        let stale = format!("STALE exceptions (remove them from {EXCEPTIONS}):");
+        let line = |(e, what): &(Exception, String)| format!("line {}: {} ({what})", e.line, e.key);
+        write_list(f, &stale, self.stale.iter().map(line))?;
         for package in &self.over_budget {
             writeln!(
                 f,
@@ -488,6 +434,19 @@ impl fmt::Display for Report {
         }
         Ok(())
     }
+}
+
+/// `heading` and the items, one a line, unless there is none.
+fn write_list<T: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    heading: &str,
+    items: impl IntoIterator<Item = T>,
+) -> fmt::Result {
+    let mut items = items.into_iter().peekable();
+    if items.peek().is_some() {
+        writeln!(f, "\n{heading}")?;
+    }
+    items.try_for_each(|item| writeln!(f, "  {item}"))
 }
 
 fn write_row(f: &mut fmt::Formatter<'_>, name: &str, p: &Figures) -> fmt::Result {
@@ -572,25 +531,18 @@ pub struct Request {
     pub extra: Vec<String>,
 }
 
-/// The [`WHEN_CHANGED`] files that do not differ from `rev` (`git diff`, the working tree
-/// included): a quick run leaves them out.
+/// The [`WHEN_CHANGED`] files that do not differ from `rev` (the working tree included): a
+/// quick run leaves them out.
 pub fn unchanged_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, String> {
-    let mut unchanged = BTreeSet::new();
-    for file in WHEN_CHANGED {
-        let status = Command::new("git")
-            .current_dir(root)
-            .args(["diff", "--quiet", rev, "--", file])
-            .status()
-            .map_err(|e| format!("cannot run git: {e}"))?;
-        match status.code() {
-            Some(0) => {
-                unchanged.insert((*file).to_owned());
-            }
-            Some(1) => {}
-            _ => return Err(format!("`git diff {rev} -- {file}` failed ({status})")),
-        }
-    }
-    Ok(unchanged)
+    let mut diff = Command::new("git");
+    diff.current_dir(root)
+        .args(["diff", "--name-only", rev, "--"])
+        .args(WHEN_CHANGED);
+    let changed = crate::output(&mut diff, &format!("git diff --name-only {rev}"))?;
+    let unchanged = WHEN_CHANGED
+        .iter()
+        .filter(|f| !changed.lines().any(|l| l == **f));
+    Ok(unchanged.map(|f| f.to_string()).collect())
 }
 
 /// Runs cargo-mutants (`cargo` is the cargo to run it with) over the workspace at `root`, one
@@ -600,19 +552,16 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
     let quick = request.quick;
     // Installs the pinned cargo-mutants (`.ci/tools`) unless it is there.
     let install = ".ci/install-tool cargo-mutants";
-    crate::status(
-        Command::new("bash")
-            .current_dir(root)
-            .args(install.split(' ')),
-        install,
-    )?;
+    let mut bash = Command::new("bash");
+    crate::status(bash.current_dir(root).args(install.split(' ')), install)?;
     let exceptions = std::fs::read_to_string(root.join(EXCEPTIONS))
         .map_err(|e| format!("cannot read {EXCEPTIONS}: {e}"))?;
     let exceptions = parse_exceptions(&exceptions)?;
     let in_scope = list_in_scope(cargo, root)?;
-    let left_out = match (&request.since, quick) {
-        (Some(rev), true) => unchanged_since(root, rev)?,
-        _ => BTreeSet::new(),
+    // Only with `--quick`, which `--since` requires.
+    let left_out = match &request.since {
+        Some(rev) => unchanged_since(root, rev)?,
+        None => BTreeSet::new(),
     };
     let wanted = |m: &Mutant| !quick || (m.is_strict() && !left_out.contains(&m.file));
     let listed: Vec<Mutant> = in_scope.iter().filter(|m| wanted(m)).cloned().collect();
@@ -622,12 +571,10 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
             *per_package.entry(m.package.clone()).or_default() += 1;
         }
     }
-    if let Some(p) = request
-        .package
-        .as_ref()
-        .filter(|p| !per_package.contains_key(*p))
-    {
-        return Err(format!("no mutant of a package `{p}` is in scope"));
+    if let Some(p) = request.package.as_ref() {
+        if !per_package.contains_key(p) {
+            return Err(format!("no mutant of a package `{p}` is in scope"));
+        }
     }
     println!("mutants: {}", plan_text(quick, &per_package));
     if let (Some(rev), false) = (&request.since, left_out.is_empty()) {
@@ -640,15 +587,17 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
     let mut results = Vec::new();
     for package in per_package.keys() {
         let (args, out) = package_command(root, request, package, &in_scope, &left_out)?;
-        let what = format!("cargo {}", args.join(" "));
         if request.list {
+            let what = format!("cargo {}", args.join(" "));
             let listed = crate::output(Command::new(cargo).current_dir(root).args(&args), &what)?;
-            let count = listed.lines().count();
-            println!("{package}: {count} mutant(s) with `{what}`");
-            continue;
+            println!(
+                "{package}: {} mutant(s) with `{what}`",
+                listed.lines().count()
+            );
+        } else {
+            let outcomes = run_package(cargo, root, package, &args, &out)?;
+            results.extend(outcomes.into_iter().filter(|(m, _)| wanted(m)));
         }
-        let outcomes = run_package(cargo, root, package, &args, &out)?;
-        results.extend(outcomes.into_iter().filter(|(m, _)| wanted(m)));
     }
     if request.list {
         return Ok(true);
@@ -658,8 +607,8 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
     // exceptions elsewhere are not among its mutants).
     let complete = request.extra.is_empty() && request.package.is_none() && !quick;
     let report = Report::new(&results, &listed, &exceptions, complete, !quick);
-    let seconds = started.elapsed().as_secs();
     let run = if quick { " --quick" } else { "" };
+    let seconds = started.elapsed().as_secs();
     println!("\nmutants{run}: {seconds} s\n{report}");
     if report.ok() {
         println!("mutants: ok");
@@ -675,7 +624,8 @@ fn list_in_scope(cargo: &OsStr, root: &Path) -> Result<Vec<Mutant>, String> {
     let what = "cargo mutants --list --json";
     let mut command = Command::new(cargo);
     command.current_dir(root).args(what.split(' ').skip(1));
-    let in_scope = parse_list(&crate::output(&mut command, what)?)?;
+    let in_scope: Vec<Mutant> = serde_json::from_str(&crate::output(&mut command, what)?)
+        .map_err(|e| format!("{what}: {e}"))?;
     let files: BTreeSet<&str> = in_scope.iter().map(|m| m.file.as_str()).collect();
     let marked = |f: &&str| {
         std::fs::read_to_string(root.join(f)).is_ok_and(|text| text.contains(MUTATION_MARK))
@@ -700,11 +650,8 @@ fn package_command(
     in_scope: &[Mutant],
     left_out: &BTreeSet<String>,
 ) -> Result<(Vec<String>, PathBuf), String> {
-    let files: BTreeSet<&str> = in_scope
-        .iter()
-        .filter(|m| m.package == package)
-        .map(|m| m.file.as_str())
-        .collect();
+    let in_package = in_scope.iter().filter(|m| m.package == package);
+    let files: BTreeSet<&str> = in_package.map(|m| m.file.as_str()).collect();
     let strict = |f: &str| STRICT.iter().any(|(s, _)| *s == f) && !left_out.contains(f);
     let mut patterns = Vec::new();
     let mut pass = request.extra.clone();
@@ -735,6 +682,7 @@ fn run_package(
 ) -> Result<Vec<(Mutant, Outcome)>, String> {
     println!("\n==> cargo {}", args.join(" "));
     let t0 = Instant::now();
+    let threads = TEST_THREADS.iter().filter(|(p, _)| *p == package);
     // Each mutant changes one function of a crate built just before: incremental rebuilds
     // (the dev profile's default, which CI turns off for its other, from-scratch builds).
     let status = Command::new(cargo)
@@ -744,24 +692,20 @@ fn run_package(
         // Each mutant runs every property test to its end unless one fails: fewer random
         // cases than a plain `cargo test` (deterministic tests pin what must be caught).
         .env("PROPTEST_CASES", PROPTEST_CASES)
-        .envs(
-            TEST_THREADS
-                .iter()
-                .filter(|(p, _)| *p == package)
-                .map(|(_, n)| ("RUST_TEST_THREADS", *n)),
-        )
+        .envs(threads.map(|(_, n)| ("RUST_TEST_THREADS", *n)))
         .status()
         .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
+    let mutants_out = out.join("mutants.out");
     // 0: all caught; 2: some missed; 3: some timed out. Anything else: no verdict.
     if !matches!(status.code(), Some(0 | 2 | 3)) {
-        let log = out.join("mutants.out/log");
+        let log = mutants_out.join("log");
+        let log = log.display();
         return Err(format!(
-            "cargo mutants failed for {package} ({status}); see {}",
-            log.display()
+            "cargo mutants failed for {package} ({status}); see {log}"
         ));
     }
     println!("({package}: {} s)", t0.elapsed().as_secs());
-    let outcomes = out.join("mutants.out/outcomes.json");
+    let outcomes = mutants_out.join("outcomes.json");
     let text = std::fs::read_to_string(&outcomes)
         .map_err(|e| format!("cannot read {}: {e}", outcomes.display()))?;
     parse_outcomes(&text)
