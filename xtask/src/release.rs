@@ -7,7 +7,6 @@
 //! release was cut from, recorded in a tracked file because git tags do not always travel
 //! between clones; the tag `vX.Y.Z` is still created, as a convenience. `.ci/semver-gate` runs
 //! before anything is committed.
-
 //!
 //! Versions are [`semver::Version`]s (with Cargo's bump rules in [`Bump`]); `Cargo.toml` and
 //! `fuzz/Cargo.lock` are edited through `toml_edit`, which keeps every other byte. Why not a
@@ -17,10 +16,12 @@
 //! would be hook scripts anyway, their dry runs only print (CI runs this procedure for real, in
 //! a clone), and CI would have to build and install one more tool.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 pub use semver::Version;
 use toml_edit::{DocumentMut, Item, Value};
 
@@ -71,25 +72,19 @@ impl Bump for Version {
 // ---------------------------------------------------------------------------------------------
 // Cargo.toml and Cargo.lock
 
-const NO_VERSION: &str = "no `version` in `[workspace.package]` of Cargo.toml";
-
 fn parse_toml(text: &str, what: &str) -> Result<DocumentMut, String> {
     text.parse().map_err(|e| format!("{what}: {e}"))
 }
 
-/// `[workspace.package]`'s `version` item.
-fn package_version(doc: &mut DocumentMut) -> Option<&mut Value> {
-    doc.get_mut("workspace")?
-        .get_mut("package")?
-        .get_mut("version")?
-        .as_value_mut()
-}
-
-/// Sets a string value, keeping the spaces and comments around it.
-fn set_keeping_format(value: &mut Value, text: &str) {
+/// Sets `value` to `new` if it is the string `old`, keeping the spaces and comments around it.
+fn bump_value(value: Option<&mut Value>, old: &str, new: &str) -> bool {
+    let Some(value) = value.filter(|v| v.as_str() == Some(old)) else {
+        return false;
+    };
     let decor = value.decor().clone();
-    *value = Value::from(text);
+    *value = Value::from(new);
     *value.decor_mut() = decor;
+    true
 }
 
 /// The `[workspace.package]` version of the workspace manifest.
@@ -113,18 +108,17 @@ pub fn workspace_package(manifest: &str, key: &str) -> Result<String, String> {
 /// is, byte for byte.
 pub fn bump_manifest(manifest: &str, from: &Version, to: &Version) -> Result<String, String> {
     let (old, new) = (from.to_string(), to.to_string());
+    let current = workspace_package(manifest, "version")?;
     let mut doc = parse_toml(manifest, "Cargo.toml")?;
-    let version = package_version(&mut doc).ok_or(NO_VERSION)?;
-    if version.as_str() != Some(old.as_str()) {
+    let workspace = &mut doc["workspace"];
+    let version = workspace["package"].get_mut("version");
+    if !bump_value(version.and_then(Item::as_value_mut), &old, &new) {
         return Err(format!(
-            "`[workspace.package]` has `version = {}`, expected `version = \"{old}\"`",
-            version.to_string().trim()
+            "`[workspace.package]` has `version = \"{current}\"`, expected `version = \"{old}\"`"
         ));
     }
-    set_keeping_format(version, &new);
-    let dependencies = doc
-        .get_mut("workspace")
-        .and_then(|w| w.get_mut("dependencies"))
+    let dependencies = workspace
+        .get_mut("dependencies")
         .and_then(Item::as_table_like_mut)
         .ok_or("no `[workspace.dependencies]` in Cargo.toml")?;
     let mut bumped = 0;
@@ -135,14 +129,12 @@ pub fn bump_manifest(manifest: &str, from: &Version, to: &Version) -> Result<Str
         if !dependency.contains_key("path") {
             continue;
         }
-        match dependency.get_mut("version").and_then(Item::as_value_mut) {
-            Some(v) if v.as_str() == Some(old.as_str()) => set_keeping_format(v, &new),
-            _ => {
-                return Err(format!(
-                    "the workspace dependency `{}` should name `version = \"{old}\"`",
-                    name.get()
-                ))
-            }
+        let version = dependency.get_mut("version").and_then(Item::as_value_mut);
+        if !bump_value(version, &old, &new) {
+            return Err(format!(
+                "the workspace dependency `{}` should name `version = \"{old}\"`",
+                name.get()
+            ));
         }
         bumped += 1;
     }
@@ -169,14 +161,11 @@ pub fn bump_lock(
         .get_mut("package")
         .and_then(Item::as_array_of_tables_mut);
     for package in packages.into_iter().flat_map(|p| p.iter_mut()) {
-        let ours = package
-            .get("name")
-            .and_then(Item::as_str)
-            .is_some_and(|name| crates.contains(&name))
-            && !package.contains_key("source");
+        let name = package.get("name").and_then(Item::as_str);
+        let ours =
+            name.is_some_and(|name| crates.contains(&name)) && !package.contains_key("source");
         let version = package.get_mut("version").and_then(Item::as_value_mut);
-        if let Some(version) = version.filter(|v| ours && v.as_str() == Some(old.as_str())) {
-            set_keeping_format(version, &new);
+        if ours && bump_value(version, &old, &new) {
             changed += 1;
         }
     }
@@ -233,10 +222,11 @@ pub fn append_release(text: &str, release: &Release) -> String {
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
-    out.push_str(&format!(
-        "{} {} {}\n",
+    let _ = writeln!(
+        out,
+        "{} {} {}",
         release.version, release.commit, release.date
-    ));
+    );
     out
 }
 
@@ -265,17 +255,14 @@ pub fn release_changelog(
         .iter()
         .position(|l| l.trim() == "## [Unreleased]")
         .ok_or("CHANGELOG.md has no `## [Unreleased]` heading")?;
-    if lines
-        .iter()
-        .any(|l| l.starts_with(&format!("## [{version}]")))
-    {
+    let heading = format!("## [{version}]");
+    if lines.iter().any(|l| l.starts_with(&heading)) {
         return Err(format!("CHANGELOG.md already has a section for {version}"));
     }
     let end = lines[start + 1..]
         .iter()
         .position(|l| l.starts_with("## ") || is_link_reference(l))
-        .map(|i| start + 1 + i)
-        .unwrap_or(lines.len());
+        .map_or(lines.len(), |i| start + 1 + i);
     let body = &lines[start + 1..end];
     let vendor_line = body
         .iter()
@@ -294,50 +281,38 @@ pub fn release_changelog(
         return Err("the Unreleased section lists no change: nothing to release".into());
     }
 
-    let first = body.iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
-    let last = body
-        .iter()
-        .rposition(|l| !l.trim().is_empty())
-        .map_or(0, |i| i + 1);
-    let mut out: Vec<String> = lines[..start].iter().map(|l| l.to_string()).collect();
-    let heading = format!("## [{version}] - {date}");
-    let head = [
-        "## [Unreleased]",
-        "",
-        *vendor_line,
-        "",
-        heading.as_str(),
-        "",
-    ];
-    out.extend(head.iter().chain(&body[first..last]).map(|l| l.to_string()));
+    let blank = |l: &&str| l.trim().is_empty();
+    let first = body.iter().position(|l| !blank(l)).unwrap_or(0);
+    let last = body.iter().rposition(|l| !blank(l)).map_or(0, |i| i + 1);
+    let mut out: String = lines[..start].iter().map(|l| format!("{l}\n")).collect();
+    let _ = write!(
+        out,
+        "## [Unreleased]\n\n{vendor_line}\n\n{heading} - {date}\n\n"
+    );
+    out.extend(body[first..last].iter().map(|l| format!("{l}\n")));
     if empty {
-        out.extend([String::new(), "No changes.".into()]);
+        out += "\nNo changes.\n";
     }
-    out.push(String::new());
+    out.push('\n');
 
     // The rest, with the link references updated.
-    let rest = &lines[end..];
     let mut linked = false;
-    for line in rest {
-        if let Some(url) = line.strip_prefix("[Unreleased]: ") {
-            let (base, previous) = compare_link_parts(url).ok_or_else(|| {
-                format!("`[Unreleased]: {url}` is not a `.../compare/vX.Y.Z...HEAD` link")
-            })?;
-            out.push(format!("[Unreleased]: {base}/compare/v{version}...HEAD"));
-            out.push(format!(
-                "[{version}]: {base}/compare/{previous}...v{version}"
-            ));
-            linked = true;
-        } else {
-            out.push(line.to_string());
-        }
+    for line in &lines[end..] {
+        let Some(url) = line.strip_prefix("[Unreleased]: ") else {
+            let _ = writeln!(out, "{line}");
+            continue;
+        };
+        let (base, previous) = compare_link_parts(url).ok_or_else(|| {
+            format!("`[Unreleased]: {url}` is not a `.../compare/vX.Y.Z...HEAD` link")
+        })?;
+        let _ = writeln!(out, "[Unreleased]: {base}/compare/v{version}...HEAD");
+        let _ = writeln!(out, "[{version}]: {base}/compare/{previous}...v{version}");
+        linked = true;
     }
     if !linked {
         return Err("CHANGELOG.md has no `[Unreleased]: ` link reference".into());
     }
-    let mut text = out.join("\n");
-    text.push('\n');
-    Ok(text)
+    Ok(out)
 }
 
 fn is_link_reference(line: &str) -> bool {
@@ -348,11 +323,8 @@ fn is_link_reference(line: &str) -> bool {
 /// of 1.8" targets 1.7; "1.75" is not "1.7"; a sentence's full stop may follow).
 fn mentions_version(line: &str, version: &str) -> bool {
     let rest = line.trim_start_matches(VENDOR_API_PREFIX).trim_start();
-    let named: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    named.trim_end_matches('.') == version
+    let named = rest.split(|c: char| !c.is_ascii_digit() && c != '.').next();
+    named.unwrap_or_default().trim_end_matches('.') == version
 }
 
 /// `(https://github.com/o/r, v0.1.0)` from `https://github.com/o/r/compare/v0.1.0...HEAD`.
@@ -435,11 +407,11 @@ pub struct Options {
     #[arg(long)]
     pub keep: bool,
     /// A dry run may release an empty Unreleased section (CI, after a release)
-    #[arg(long)]
+    #[arg(long, requires = "dry_run")]
     pub allow_empty: bool,
     /// The release date [default: today, UTC]
     #[arg(long, value_name = "YYYY-MM-DD")]
-    pub date: Option<String>,
+    pub date: Option<NaiveDate>,
 }
 
 /// The file names the procedure reads and writes, relative to the workspace root.
@@ -464,14 +436,6 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     Ok(out.trim().to_owned())
 }
 
-fn run_step(dir: &Path, program: &str, args: &[&str], target_dir: &Path) -> Result<(), String> {
-    let what = format!("{program} {}", args.join(" "));
-    println!("release: $ {what}");
-    let mut command = Command::new(program);
-    command.current_dir(dir).args(args);
-    crate::status(command.env("CARGO_TARGET_DIR", target_dir), &what)
-}
-
 fn read(dir: &Path, file: &str) -> Result<String, String> {
     std::fs::read_to_string(dir.join(file)).map_err(|e| format!("cannot read {file}: {e}"))
 }
@@ -491,22 +455,12 @@ pub fn spec_vendor_version(spec: &str) -> Result<String, String> {
     }
 }
 
-fn today() -> String {
-    chrono::Utc::now().date_naive().to_string()
-}
-
 /// Runs the release procedure in `root` (or, for a dry run, in a temporary clone of it).
 pub fn run(root: &Path, target_dir: &Path, options: &Options) -> Result<(), String> {
-    let date = options.date.clone().unwrap_or_else(today);
-    if date.len() != 10 || chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").is_err() {
-        return Err(format!("`{date}` is not a YYYY-MM-DD date"));
-    }
-    if options.allow_empty && !options.dry_run {
-        return Err("--allow-empty is for dry runs only: a release lists its changes".into());
-    }
-    let target = options.target.clone();
+    let today = || chrono::Utc::now().date_naive();
+    let date = options.date.unwrap_or_else(today).to_string();
     if !options.dry_run {
-        return release_in(root, target_dir, target, &date, false, false);
+        return release_in(root, target_dir, options, &date);
     }
     if !git(root, &["status", "--porcelain"])?.is_empty() {
         println!("release: note: the dry run releases the committed HEAD; uncommitted changes are not in it");
@@ -527,7 +481,7 @@ pub fn run(root: &Path, target_dir: &Path, options: &Options) -> Result<(), Stri
         git(&clone, &["config", "user.email", "release-dry-run@invalid"])?;
         git(&clone, &["config", "user.name", "release dry run"])?;
     }
-    let result = release_in(&clone, target_dir, target, &date, true, options.allow_empty);
+    let result = release_in(&clone, target_dir, options, &date);
     if options.keep {
         let kept = tmp.keep();
         println!("release: the clone is kept at {}", kept.display());
@@ -542,17 +496,10 @@ struct Plan {
     date: String,
 }
 
-fn release_in(
-    dir: &Path,
-    target_dir: &Path,
-    target: Target,
-    date: &str,
-    dry_run: bool,
-    allow_empty: bool,
-) -> Result<(), String> {
-    let plan = prepare(dir, target, date, allow_empty)?;
+fn release_in(dir: &Path, target_dir: &Path, options: &Options, date: &str) -> Result<(), String> {
+    let plan = prepare(dir, options.target.clone(), date, options.allow_empty)?;
     if let Err(e) = update_and_check(dir, target_dir, &plan) {
-        if !dry_run {
+        if !options.dry_run {
             // Leave the repository as it was.
             let _ = git(
                 dir,
@@ -564,7 +511,7 @@ fn release_in(
     commit_and_record(dir, &plan)?;
     println!("{}", git(dir, &["log", "--stat", "--format=%h %s", "-2"])?);
     let version = &plan.version;
-    if dry_run {
+    if options.dry_run {
         println!("release: dry run of {version} succeeded; this repository is unchanged");
     } else {
         println!(
@@ -594,32 +541,31 @@ fn prepare(dir: &Path, target: Target, date: &str, allow_empty: bool) -> Result<
     let changelog = read(dir, CHANGELOG)?;
     let changelog = release_changelog(&changelog, version.clone(), date, &vendor, allow_empty)?;
     if version != current {
-        write(
-            dir,
-            "Cargo.toml",
-            &bump_manifest(&manifest, &current, &version)?,
-        )?;
+        let manifest = bump_manifest(&manifest, &current, &version)?;
+        write(dir, "Cargo.toml", &manifest)?;
     }
     write(dir, CHANGELOG, &changelog)?;
+    let date = date.to_owned();
     Ok(Plan {
         version,
         current,
-        date: date.to_owned(),
+        date,
     })
 }
 
 /// The lock files follow the manifest; then the semver gate.
 fn update_and_check(dir: &Path, target_dir: &Path, plan: &Plan) -> Result<(), String> {
     // The lock file records the workspace crates' versions.
-    let update = ["update", "--workspace", "--offline", "--quiet"];
-    run_step(dir, "cargo", &update, target_dir)?;
+    let update = "cargo update --workspace --offline --quiet";
+    println!("release: $ {update}");
+    let mut cargo = Command::new("cargo");
+    cargo.current_dir(dir).args(update.split(' ').skip(1));
+    crate::status(cargo.env("CARGO_TARGET_DIR", target_dir), update)?;
     if dir.join(FUZZ_LOCK).exists() {
         let lock = read(dir, FUZZ_LOCK)?;
         let (lock, changed) = bump_lock(&lock, SHIPPED, &plan.current, &plan.version)?;
-        println!(
-            "release: {FUZZ_LOCK}: {changed} workspace crate(s) at {}",
-            plan.version
-        );
+        let version = &plan.version;
+        println!("release: {FUZZ_LOCK}: {changed} workspace crate(s) at {version}");
         write(dir, FUZZ_LOCK, &lock)?;
     }
     // The gate's spec-diff is this xtask: a dry run's clone need not build it again.
@@ -648,8 +594,11 @@ fn commit_and_record(dir: &Path, plan: &Plan) -> Result<(), String> {
         commit: commit.clone(),
         date: plan.date.clone(),
     };
-    let releases = append_release(&read(dir, RELEASES)?, &record);
-    write(dir, RELEASES, &releases)?;
+    write(
+        dir,
+        RELEASES,
+        &append_release(&read(dir, RELEASES)?, &record),
+    )?;
     git(dir, &["add", RELEASES])?;
     let message = format!("Record the {version} release baseline ({})", &commit[..7]);
     git(dir, &["commit", "--quiet", "-m", &message])?;
