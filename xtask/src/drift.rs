@@ -24,8 +24,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
-
 /// The drift report's JSON form: the very file `salesflow_webhook_types::drift` re-exports,
 /// compiled here as a module rather than linked, as the xtask must build while the payload
 /// crate does not (see `tests/codegen.rs`). The drift drill (`tests/drill_drift.rs`) feeds it
@@ -48,17 +46,15 @@ impl Outcome {
     /// The summary printed by `cargo xtask drift`.
     pub fn summary(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "proposed ({}):", self.proposed.len());
-        for line in &self.proposed {
-            let _ = writeln!(out, "  {line}");
-        }
-        let _ = writeln!(
-            out,
-            "not proposed, for a person ({}):",
-            self.not_proposed.len()
-        );
-        for line in &self.not_proposed {
-            let _ = writeln!(out, "  {line}");
+        let not_proposed = "not proposed, for a person";
+        for (what, lines) in [
+            ("proposed", &self.proposed),
+            (not_proposed, &self.not_proposed),
+        ] {
+            let _ = writeln!(out, "{what} ({}):", lines.len());
+            for line in lines {
+                let _ = writeln!(out, "  {line}");
+            }
         }
         out
     }
@@ -182,37 +178,32 @@ fn seen_where(items: &[&DriftItem]) -> String {
         .iter()
         .map(|i| format!("{} {}", i.source, i.path))
         .collect();
-    let first = items.iter().map(|i| i.first_seen).min().unwrap_or_default();
-    let last = items.iter().map(|i| i.last_seen).max().unwrap_or_default();
-    let count: u64 = items.iter().map(|i| i.count).sum();
-    let services: BTreeSet<&str> = items
-        .iter()
-        .flat_map(|i| i.seen_by.iter().map(String::as_str))
-        .collect();
     let mut places: Vec<String> = places.into_iter().collect();
     if places.len() > 3 {
         let more = places.len() - 3;
         places.truncate(3);
         places.push(format!("{more} more"));
     }
+    let first = items.iter().map(|i| i.first_seen).min().unwrap_or_default();
+    let last = items.iter().map(|i| i.last_seen).max().unwrap_or_default();
+    let count: u64 = items.iter().map(|i| i.count).sum();
+    let services: BTreeSet<&str> = items
+        .iter()
+        .flat_map(|i| &i.seen_by)
+        .map(String::as_str)
+        .collect();
+    let services: Vec<&str> = services.into_iter().collect();
     let by = if services.is_empty() {
         String::new()
     } else {
-        format!(
-            " by {}",
-            services.into_iter().collect::<Vec<_>>().join(", ")
-        )
+        format!(" by {}", services.join(", "))
     };
     format!(
         "Seen in live traffic (drift report) at {}, {} to {}, {count} time(s){by}.",
         places.join(", "),
-        day(first),
-        day(last)
+        first.format("%Y-%m-%d"),
+        last.format("%Y-%m-%d")
     )
-}
-
-fn day(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d").to_string()
 }
 
 /// A double-quoted YAML string.
@@ -353,46 +344,43 @@ fn new_enum_value(
     value: &str,
     items: &[&DriftItem],
 ) -> Result<String, String> {
-    let manual = "is not a string open enum with `x-salesflow-values` (RunOn needs a name and a \
-                  code, MemberStatus a bit): edit by hand";
+    let manual = || {
+        format!(
+            "{schema} is not a string open enum with `x-salesflow-values` (RunOn needs a name \
+             and a code, MemberStatus a bit): edit by hand"
+        )
+    };
     if items.iter().any(|i| i.json_type != JsonType::String) {
-        return Err(format!("{schema} {manual}"));
+        return Err(manual());
     }
-    let (start, end, at) = object_block(lines, schema)
-        .filter(|&(start, end, at)| {
-            at == 6
-                && lines[start..end]
-                    .iter()
-                    .any(|l| indent(l) == at && l.trim() == "type: string")
-        })
-        .ok_or_else(|| format!("{schema} {manual}"))?;
-    let list = (start..end)
-        .find(|&j| {
-            let t = lines[j].trim();
-            t.starts_with("- enum: [") && t.ends_with(']')
-        })
-        .ok_or_else(|| format!("{schema} {manual}"))?;
+    let (start, end, at) = object_block(lines, schema).ok_or_else(manual)?;
+    let keyword = |j: usize, text: &str| indent(&lines[j]) == at && lines[j].trim() == text;
+    if at != 6 || !(start..end).any(|j| keyword(j, "type: string")) {
+        return Err(manual());
+    }
+    let is_list = |j: &usize| {
+        let t = lines[*j].trim();
+        t.starts_with("- enum: [") && t.ends_with(']')
+    };
+    let list = (start..end).find(is_list).ok_or_else(manual)?;
     let values = (start..end)
-        .find(|&j| indent(&lines[j]) == at && lines[j].trim() == "x-salesflow-values:")
-        .ok_or_else(|| format!("{schema} {manual}"))?;
+        .find(|&j| keyword(j, "x-salesflow-values:"))
+        .ok_or_else(manual)?;
     let stop = block_end(lines, values, at);
+    let known = format!("{value}:");
     if lines[values + 1..stop]
         .iter()
-        .any(|l| l.trim_start().starts_with(&format!("{value}:")))
+        .any(|l| l.trim_start().starts_with(&known))
     {
         return Err("already in the spec (the report is older than the spec)".into());
     }
-    let description = quoted(&format!(
-        "Not yet described by the vendor. {}",
-        seen_where(items)
-    ));
-    lines.insert(
-        stop,
-        format!(
-            "{}{value}: {{ description: {description} }}",
-            " ".repeat(at + 2)
-        ),
+    let seen = seen_where(items);
+    let description = quoted(&format!("Not yet described by the vendor. {seen}"));
+    let line = format!(
+        "{}{value}: {{ description: {description} }}",
+        " ".repeat(at + 2)
     );
+    lines.insert(stop, line);
     let old = lines[list].trim_end().to_owned();
     lines[list] = format!("{}, {value}]", &old[..old.len() - 1]);
     Ok(format!("{schema}: new value {value}"))
