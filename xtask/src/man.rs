@@ -19,20 +19,9 @@ pub const EXAMPLE: &str = "man";
 
 /// Builds the `man` example with `cargo` in the workspace at `root`, runs it to write the
 /// pages into `out_dir` (created if need be; earlier `salesflow*.1` pages there are replaced),
-/// and returns the pages written.
-///
-/// # Errors
-///
-/// What failed, as a message: the build (cargo's diagnostics are on stderr), or writing the
-/// pages.
+/// and returns the pages written. On error, cargo's diagnostics are on stderr.
 pub fn generate(cargo: &OsStr, root: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let out_dir = if out_dir.is_absolute() {
-        out_dir.to_owned()
-    } else {
-        std::env::current_dir()
-            .map_err(|e| format!("no current directory: {e}"))?
-            .join(out_dir)
-    };
+    let out_dir = std::path::absolute(out_dir).map_err(|e| format!("no current directory: {e}"))?;
     let build = Command::new(cargo)
         .args([
             "build",

@@ -9,7 +9,7 @@
 //! MSRV). Dev-dependencies are not followed: they build only this workspace's tests. What
 //! the check cannot see is listed in the README's "Checks" section.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
@@ -52,7 +52,7 @@ impl Report {
 #[derive(Deserialize)]
 struct Metadata {
     packages: Vec<Package>,
-    workspace_members: Vec<String>,
+    workspace_members: BTreeSet<String>,
     resolve: Option<Resolve>,
 }
 
@@ -96,15 +96,11 @@ pub fn check(metadata: &Value, msrv: &Version, shipped: &[&str]) -> Result<Repor
         .iter()
         .map(|p| (p.id.as_str(), p))
         .collect();
-    let members: BTreeSet<&str> = metadata
-        .workspace_members
-        .iter()
-        .map(String::as_str)
-        .collect();
+    let members = &metadata.workspace_members;
     let mut report = Report::default();
-    for id in &members {
+    for id in members {
         let package = by_id
-            .get(id)
+            .get(id.as_str())
             .ok_or_else(|| format!("cargo metadata: no package {id}"))?;
         let declared = package.rust_version.as_deref();
         if declared.and_then(|d| rust_version(d).ok()).as_ref() != Some(msrv) {
@@ -128,30 +124,26 @@ pub fn check(metadata: &Value, msrv: &Version, shipped: &[&str]) -> Result<Repor
             (n.id.as_str(), built.map(|d| d.pkg.as_str()).collect())
         })
         .collect();
-    let mut queue: VecDeque<&str> = members
+    let mut todo: Vec<&str> = members
         .iter()
-        .copied()
-        .filter(|id| {
-            by_id
-                .get(id)
-                .is_some_and(|p| shipped.contains(&p.name.as_str()))
-        })
+        .map(String::as_str)
+        .filter(|id| shipped.contains(&by_id[id].name.as_str()))
         .collect();
-    if queue.len() != shipped.len() {
+    if todo.len() != shipped.len() {
         return Err(format!(
             "cargo metadata: not every shipped crate is a workspace member ({})",
             shipped.join(", ")
         ));
     }
-    let mut seen: BTreeSet<&str> = queue.iter().copied().collect();
-    while let Some(id) = queue.pop_front() {
+    let mut seen: BTreeSet<&str> = todo.iter().copied().collect();
+    while let Some(id) = todo.pop() {
         for dep in edges.get(id).into_iter().flatten() {
             if seen.insert(dep) {
-                queue.push_back(dep);
+                todo.push(dep);
             }
         }
     }
-    let dependencies = seen.iter().filter(|id| !members.contains(*id));
+    let dependencies = seen.into_iter().filter(|id| !members.contains(*id));
     for package in dependencies.filter_map(|id| by_id.get(id)) {
         report.checked += 1;
         let Some(declared) = package.rust_version.as_deref() else {
@@ -168,10 +160,8 @@ pub fn check(metadata: &Value, msrv: &Version, shipped: &[&str]) -> Result<Repor
 
 /// The `rust-version` of `[workspace.package]` in the workspace manifest.
 pub fn workspace_msrv(manifest: &str) -> Result<Version, String> {
-    rust_version(&crate::release::workspace_package(
-        manifest,
-        "rust-version",
-    )?)
+    let declared = crate::release::workspace_package(manifest, "rust-version")?;
+    rust_version(&declared)
 }
 
 /// `cargo xtask msrv`: [`check`] on the workspace at `root`, with what it found printed.
