@@ -1,15 +1,8 @@
 //! `cargo xtask`: project automation for salesflow-rs. `cargo xtask help` lists the commands
-//! and `cargo xtask help COMMAND` their options; the library half (`xtask::*`) does the work.
-//!
-//! `codegen` regenerates every checked-in artefact derived from `spec/salesflow.yaml` (the
-//! progenitor client, the operation table and the request types of `crates/salesflow-api`, the
-//! per-operation layer of `crates/salesflow`, the CLI's argument table, and the open enums and
-//! the webhook payload's structs of `crates/salesflow-webhook-types`); `codegen --check`
-//! regenerates them in memory and fails, naming the stale file and showing a short diff, when
-//! the checked-in copy differs. `drift` turns drift reports into a spec edit (the README's
-//! "When the vendor changes the API"). `spec-diff`, `release` and `msrv` are described in
-//! `RELEASING.md` and the README's "Checks", `mutants` in `TESTING.md`; `man` writes the man
-//! pages of the `salesflow` command (not part of the SDK).
+//! and `cargo xtask help COMMAND` their options; the library half (`xtask::*`) does the work,
+//! a module per command. `drift` is used as the README's "When the vendor changes the API"
+//! says; `spec-diff`, `release` and `msrv` are described in `RELEASING.md` and the README's
+//! "Checks", `mutants` in `TESTING.md`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -170,11 +163,8 @@ fn verdict(ok: bool) -> ExitCode {
 
 fn workspace_root() -> PathBuf {
     // xtask/ sits directly under the workspace root.
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or(manifest_dir)
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_owned()
 }
 
 fn run_codegen(
