@@ -1,18 +1,12 @@
 //! `cargo xtask mutants [--quick]`: mutation testing with cargo-mutants, and the check of
-//! its results against the exceptions file.
+//! its results against the exceptions file (TESTING.md).
 //!
 //! What is mutated, and how (timeouts, which packages' tests), is said in
 //! `.cargo/mutants.toml`, which cargo-mutants reads itself (a bare `cargo mutants` too). This
-//! module adds what cargo-mutants cannot say there:
-//!
-//! - [`STRICT`]: the security and retry code, where no survivor is allowed unless
-//!   [`EXCEPTIONS`] lists it. `--quick` mutates only this code, and runs only [`QUICK_TESTS`].
-//! - Per package: the tests ([`QUICK_TESTS`], [`FULL_TESTS`]) and the features
-//!   ([`PACKAGE_FEATURES`]); the config file's settings apply to every package alike.
-//! - Elsewhere, at most [`MAX_MISSED_RATE`] of a crate's mutants may survive.
-//! - [`EXCEPTIONS`]: harmless survivors, each with a reason, matched by file and mutation
-//!   without the line (so that edits elsewhere in the file do not break it). An exception that
-//!   matches no survivor is stale and fails the check.
+//! module adds what cannot be said there: the code where no survivor is allowed
+//! ([`STRICT`]), each package's tests and features ([`QUICK_TESTS`], [`FULL_TESTS`],
+//! [`PACKAGE_FEATURES`]; the config file's settings apply to every package alike), the
+//! survivors allowed elsewhere ([`MAX_MISSED_RATE`]) and the harmless ones ([`EXCEPTIONS`]).
 //!
 //! Each package is run on its own (`cargo mutants -p PACKAGE --in-place`): its mutants are
 //! tested by its own tests, in the workspace's own build directory, so nothing is built
@@ -30,7 +24,9 @@ use std::time::Instant;
 use regex::Regex;
 use serde::{Deserialize, Deserializer};
 
-/// The exceptions file, relative to the workspace root.
+/// The exceptions file, relative to the workspace root: harmless survivors, each with a
+/// reason, named without line and column so that edits elsewhere in the file keep the match.
+/// An exception that matches no survivor is stale and fails the check.
 pub const EXCEPTIONS: &str = ".cargo/mutants-exceptions.txt";
 
 /// The largest share of a crate's viable mutants (caught, missed or timed out) that may
