@@ -19,7 +19,6 @@ pub mod table;
 pub mod walk;
 pub mod webhook;
 
-pub use model::CHANGES_STATE_EXTENSION;
 pub use webhook::{ENUMS_PATH, PAYLOAD_PATH};
 
 /// Where the generated client lives, relative to the workspace root.
@@ -40,35 +39,35 @@ pub const PAYLOAD_SCHEMA_PATH: &str =
     "crates/salesflow-webhook-types/schema/webhook-payload.schema.json";
 
 /// Schemas of the spec that progenitor does not generate but maps onto types of
-/// `salesflow-webhook-types`, the crate at the bottom of the layering. These are the types
-/// progenitor cannot express well: forward-compatible enums (an unknown value must not fail
-/// the whole response), .NET dates and the member-status bit flags. Every open enum of the
-/// spec (a schema with `x-salesflow-values`, generated into that crate by
-/// [`webhook`]) is mapped too, listed here or not.
+/// `salesflow-webhook-types` (the second name), the crate at the bottom of the layering. These
+/// are the types progenitor cannot express well: forward-compatible enums (an unknown value
+/// must not fail the whole response), .NET dates and the member-status bit flags. Every open
+/// enum of the spec (a schema with `x-salesflow-values`, generated into that crate by
+/// [`webhook`]) is mapped too, onto the type of its name, listed here or not.
 pub const REPLACEMENTS: &[(&str, &str)] = &[
-    ("CampaignId", "::salesflow_webhook_types::CampaignId"),
-    ("MemberId", "::salesflow_webhook_types::MemberId"),
-    ("WebhookId", "::salesflow_webhook_types::WebhookId"),
-    (
-        "WebhookCampaignId",
-        "::salesflow_webhook_types::WebhookCampaignId",
-    ),
-    ("AccountId", "::salesflow_webhook_types::AccountId"),
-    ("DotNetDate", "::salesflow_webhook_types::DotNetDate"),
-    ("FlexibleDate", "::salesflow_webhook_types::FlexibleDate"),
-    ("UpdatedFromDate", "::salesflow_webhook_types::FlexibleDate"),
-    ("MemberStatus", "::salesflow_webhook_types::MemberStatus"),
-    (
-        "CampaignStatus",
-        "::salesflow_webhook_types::CampaignStatus",
-    ),
-    ("AccountStatus", "::salesflow_webhook_types::AccountStatus"),
-    ("RunOn", "::salesflow_webhook_types::RunOn"),
-    (
-        "WebhookPayload",
-        "::salesflow_webhook_types::WebhookPayload",
-    ),
+    ("CampaignId", "CampaignId"),
+    ("MemberId", "MemberId"),
+    ("WebhookId", "WebhookId"),
+    ("WebhookCampaignId", "WebhookCampaignId"),
+    ("AccountId", "AccountId"),
+    ("DotNetDate", "DotNetDate"),
+    ("FlexibleDate", "FlexibleDate"),
+    ("UpdatedFromDate", "FlexibleDate"),
+    ("MemberStatus", "MemberStatus"),
+    ("CampaignStatus", "CampaignStatus"),
+    ("AccountStatus", "AccountStatus"),
+    ("RunOn", "RunOn"),
+    ("WebhookPayload", "WebhookPayload"),
 ];
+
+/// The type of `salesflow-webhook-types` that schema `name` is mapped onto, if it is one of
+/// [`REPLACEMENTS`].
+fn replacement(name: &str) -> Option<&'static str> {
+    REPLACEMENTS
+        .iter()
+        .find(|(s, _)| *s == name)
+        .map(|(_, r)| *r)
+}
 
 /// Whether to write the generated files or only compare them with the checked-in ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,15 +190,12 @@ fn settle(
 pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
     let spec = crate::spec::parse(spec_text).map_err(Error::Spec)?;
     let mut client = progenitor_file(&spec)?;
-    let model = {
-        let generated = model::Generated::read(&client);
-        model::read(&spec, &generated)?
-    };
+    let model = model::read(&spec, &model::Generated::read(&client))?;
     post::apply(&mut client, &model)?;
     Ok(vec![
         Artefact {
             path: CLIENT_PATH,
-            contents: header("the progenitor client") + &prettyplease::unparse(&client),
+            contents: header("the progenitor client", SOURCE) + &prettyplease::unparse(&client),
         },
         Artefact {
             path: OPERATIONS_PATH,
@@ -213,7 +209,7 @@ pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
             path: CLI_PATH,
             contents: render(
                 "the arguments of the CLI's operation commands",
-                cli::tokens(&model)?,
+                cli::tokens(&model),
             )?,
         },
         Artefact {
@@ -238,15 +234,19 @@ pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
     ])
 }
 
+/// The generator of the files whose header does not name another.
+const SOURCE: &str = "xtask/src/codegen.rs";
+
 fn render(what: &str, tokens: proc_macro2::TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generate(e.to_string()))?;
-    Ok(header(what) + &prettyplease::unparse(&file))
+    Ok(header(what, SOURCE) + &prettyplease::unparse(&file))
 }
 
-fn header(what: &str) -> String {
+/// The header of a generated file: what it holds, and `source`, the generator to change.
+fn header(what: &str, source: &str) -> String {
     format!(
         "// @generated by `cargo xtask codegen` from spec/salesflow.yaml: {what}.\n\
-         // Do not edit by hand: change the spec (or xtask/src/codegen.rs) and regenerate;\n\
+         // Do not edit by hand: change the spec (or {source}) and regenerate;\n\
          // `cargo xtask codegen --check` fails in CI when this file is stale.\n\n"
     )
 }
@@ -260,14 +260,12 @@ pub fn settings(spec: &OpenAPI) -> GenerationSettings {
         .with_inner_type(quote!(crate::ClientState))
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq");
-    for (schema, rust_type) in REPLACEMENTS {
+    // Later ones win: a schema listed in REPLACEMENTS is mapped as it says.
+    let open_enums = open_enums(spec);
+    let open_enums = open_enums.iter().map(|name| (name.as_str(), name.as_str()));
+    for (schema, rust_type) in open_enums.chain(REPLACEMENTS.iter().copied()) {
+        let rust_type = format!("::salesflow_webhook_types::{rust_type}");
         settings.with_replacement(schema, rust_type, std::iter::empty::<TypeImpl>());
-    }
-    for name in open_enums(spec) {
-        if !REPLACEMENTS.iter().any(|(s, _)| *s == name) {
-            let rust_type = format!("::salesflow_webhook_types::{name}");
-            settings.with_replacement(&name, rust_type, std::iter::empty::<TypeImpl>());
-        }
     }
     settings
 }
@@ -285,19 +283,11 @@ fn progenitor_file(spec: &OpenAPI) -> Result<syn::File, Error> {
 /// SDK decodes: the crate's `payload_schema` example prints it.
 fn payload_schema(out_dir: &Path) -> Result<String, Error> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = std::process::Command::new(cargo);
+    let mut command = std::process::Command::new(crate::cargo());
+    let args = "run --quiet --package salesflow-webhook-types --features schemars --example";
     command
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "salesflow-webhook-types",
-            "--features",
-            "schemars",
-            "--example",
-            "payload_schema",
-        ])
+        .args(args.split(' '))
+        .arg("payload_schema")
         .current_dir(&root);
     // Another workspace (a drill's scratch copy) builds in a target directory of its own:
     // cargo names a path crate's artefacts after its path in the workspace, so sharing this
@@ -327,8 +317,6 @@ fn payload_schema(out_dir: &Path) -> Result<String, Error> {
     String::from_utf8(output.stdout).map_err(|e| Error::PayloadSchema(format!("not UTF-8: {e}")))
 }
 
-pub use model::snake as snake_case;
-
 /// The identifiers `names`, in their order.
 pub(crate) fn idents<T: quote::IdentFragment>(
     names: impl IntoIterator<Item = T>,
@@ -339,19 +327,16 @@ pub(crate) fn idents<T: quote::IdentFragment>(
         .collect()
 }
 
+/// `text` on one line, each run of white space one space.
+pub(crate) fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The open enums of the spec: the component schemas with `x-salesflow-values`.
 pub fn open_enums(spec: &OpenAPI) -> Vec<String> {
-    spec.components
-        .iter()
-        .flat_map(|c| &c.schemas)
-        .filter(|(_, s)| match s {
-            openapiv3::ReferenceOr::Item(s) => {
-                s.schema_data.extensions.contains_key("x-salesflow-values")
-            }
-            openapiv3::ReferenceOr::Reference { .. } => false,
-        })
-        .map(|(name, _)| name.clone())
-        .collect()
+    let schemas = spec.components.iter().flat_map(|c| &c.schemas);
+    let open = schemas.filter(|(_, s)| s.as_item().is_some_and(webhook::is_open_enum));
+    open.map(|(name, _)| name.clone()).collect()
 }
 
 /// A unified diff cut to a readable length.

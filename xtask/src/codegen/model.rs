@@ -17,7 +17,6 @@ use openapiv3::{
 use super::Error;
 use crate::spec::{self, SchemaRef};
 
-pub use crate::spec::CHANGES_STATE_EXTENSION;
 /// The extension marking a schema as the vendor's status body (`{"Status", "Message"}`), whose
 /// `Status` of 400 or more is an error even under HTTP 200.
 pub const STATUS_BODY_EXTENSION: &str = "x-salesflow-status-body";
@@ -35,8 +34,6 @@ pub struct Model {
     /// Component schemas that are object types reachable from a response body (the types
     /// that keep unknown fields), sorted.
     pub response_structs: BTreeSet<String>,
-    /// Component schemas that are the vendor's status body.
-    pub status_bodies: BTreeSet<String>,
     /// `(derived, base)`: `derived` is `allOf: [$ref base, ...]`, so a `derived` value can be
     /// projected onto `base`.
     pub projections: Vec<(String, String)>,
@@ -63,13 +60,21 @@ pub struct Record {
     pub example: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Which of the vendor's hosts serves an operation.
+/// Which of the vendor's hosts serves an operation: `app.salesflow.io` or `mvc.salesflow.io`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Host {
-    /// `app.salesflow.io`.
     App,
-    /// `mvc.salesflow.io`.
     Mvc,
+}
+
+impl Host {
+    /// `app` or `mvc`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Host::App => "app",
+            Host::Mvc => "mvc",
+        }
+    }
 }
 
 /// One operation.
@@ -91,16 +96,15 @@ pub struct Op {
     pub method: String,
     /// The path template, e.g. `/members/{memberId}`.
     pub path: String,
-    /// The host that serves it.
     pub host: Host,
     /// Whether `accountId` is sent besides `token`.
     pub needs_account_id: bool,
-    /// Whether the call changes state.
     pub changes_state: bool,
     /// Path, query and body parameters, in that order; each group in the spec's order.
     pub params: Vec<Param>,
-    /// The request body.
-    pub body: Body,
+    /// The generated type of the JSON body (an object whose properties are among `params`),
+    /// if it takes one.
+    pub body: Option<String>,
     /// The success response.
     pub response: ResponseShape,
     /// The array body parameter to split into batches, with the batch size.
@@ -113,21 +117,40 @@ impl Op {
         self.params.iter().filter(|p| p.required)
     }
 
-    /// The parameters that may be left out.
     pub fn optional(&self) -> impl Iterator<Item = &Param> {
         self.params.iter().filter(|p| !p.required)
     }
+
+    pub fn first_paragraph(&self) -> &str {
+        self.description.split("\n\n").next().unwrap_or_default()
+    }
+
+    /// How its docs open: `` **GetContact** (`getContact`): `GET /path` on the `app` host ``.
+    pub fn headline(&self) -> String {
+        let host = self.host.name();
+        let (name, id, method, path) = (&self.vendor_name, &self.id, &self.method, &self.path);
+        format!(" **{name}** (`{id}`): `{method} {path}` on the `{host}` host")
+    }
 }
 
-/// Where a parameter goes on the wire.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a parameter goes on the wire: a path segment, a query parameter, a property of the
+/// JSON body (the order the parameters are in).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Location {
-    /// A path segment.
     Path,
-    /// A query parameter.
     Query,
-    /// A property of the JSON body.
     Body,
+}
+
+impl Location {
+    /// `path`, `query` or `body`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Body => "body",
+        }
+    }
 }
 
 /// One parameter of an operation.
@@ -137,54 +160,34 @@ pub struct Param {
     pub wire: String,
     /// The Rust field name progenitor uses, e.g. `linked_in_url`.
     pub field: String,
-    /// Path, query or body.
     pub location: Location,
-    /// Whether it must be given.
     pub required: bool,
     /// Its description, trimmed (may be empty).
     pub description: String,
-    /// Its example, if the spec gives one.
     pub example: Option<serde_json::Value>,
-    /// Its value's shape.
     pub shape: Shape,
-    /// Its JSON type as the spec writes it, for checks as strict as the spec (a server
-    /// refusing a number where the spec says string, even if a lenient decoder reads it).
-    pub wire_type: WireType,
+    /// Its JSON `type` as the spec writes it (also beside an `anyOf`), for checks as strict as
+    /// the spec (a server refusing a number where the spec says string, even if a lenient
+    /// decoder reads it).
+    pub wire_type: Option<String>,
     /// Whether the spec allows `null` for it.
     pub nullable: bool,
 }
 
-/// The JSON type of a value, as the spec's schema says it (`type`, also beside an `anyOf`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WireType {
-    /// `string`.
-    String,
-    /// `integer`.
-    Integer,
-    /// `number`.
-    Number,
-    /// `boolean`.
-    Boolean,
-    /// `array`.
-    Array,
-    /// `object`.
-    Object,
-    /// No `type`.
-    Any,
-}
-
-impl WireType {
-    /// The type of a (resolved) schema.
-    pub fn of(schema: &Schema) -> WireType {
-        match spec::type_and_format(schema).0 {
-            Some("string") => WireType::String,
-            Some("integer") => WireType::Integer,
-            Some("number") => WireType::Number,
-            Some("boolean") => WireType::Boolean,
-            Some("array") => WireType::Array,
-            Some("object") => WireType::Object,
-            _ => WireType::Any,
-        }
+impl Param {
+    /// Its docs: `` `wire` (query, optional{limits}). Description `` (`limits` may be empty).
+    pub fn doc(&self, limits: &str) -> String {
+        let (wire, location) = (&self.wire, self.location.name());
+        let required = if self.required {
+            "required"
+        } else {
+            "optional"
+        };
+        let description = match self.description.as_str() {
+            "" => String::new(),
+            text => format!(" {}", text.replace('\n', " ")),
+        };
+        format!(" `{wire}` ({location}, {required}{limits}).{description}")
     }
 }
 
@@ -193,20 +196,15 @@ impl WireType {
 pub enum Shape {
     /// A string; `newtype` is the generated constrained type it must be converted to, if any.
     Str {
-        /// The rules the spec sets.
         rules: StrRules,
         /// progenitor's constrained newtype (`types::ImportMemberFirstName`), if any.
         newtype: Option<String>,
     },
     /// An array of strings.
     StrArray {
-        /// The rules for each item.
         item_rules: StrRules,
-        /// progenitor's newtype for the items, if any.
         item_newtype: Option<String>,
-        /// `minItems`.
         min_items: Option<u64>,
-        /// `maxItems`.
         max_items: Option<u64>,
     },
     /// Any other value type, passed as it is (an id, a date, a flag, an event code).
@@ -219,28 +217,13 @@ pub enum Shape {
     },
 }
 
-/// The constraints of a string.
+/// The constraints the spec sets on a string: `minLength`, `maxLength`, `pattern`, `format`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StrRules {
-    /// `minLength`.
     pub min_length: Option<usize>,
-    /// `maxLength`.
     pub max_length: Option<usize>,
-    /// `pattern`.
     pub pattern: Option<String>,
-    /// `format`.
     pub format: Option<String>,
-}
-
-/// The request body of an operation.
-#[derive(Debug, Clone)]
-pub enum Body {
-    /// None.
-    None,
-    /// An empty JSON object, `{}` (the generated type named here).
-    Empty(String),
-    /// An object whose properties are parameters (the generated type named here).
-    Object(String),
 }
 
 /// The success response of an operation.
@@ -254,17 +237,10 @@ pub struct ResponseShape {
     pub status_body: bool,
 }
 
-/// A method of the generated client: its arguments.
-#[derive(Clone)]
-pub struct Signature {
-    /// `(name, type)` of each argument after `&self`, in order.
-    pub args: Vec<(String, syn::Type)>,
-}
-
 /// What progenitor generated, as the model needs it.
 pub struct Generated<'a> {
-    /// Methods of `impl Client`, by name.
-    pub methods: BTreeMap<String, Signature>,
+    /// The async methods of `impl Client`, by name.
+    pub methods: BTreeMap<String, &'a syn::Signature>,
     /// Structs of `mod types`, by name.
     pub structs: BTreeMap<String, &'a syn::ItemStruct>,
 }
@@ -272,8 +248,7 @@ pub struct Generated<'a> {
 impl<'a> Generated<'a> {
     /// Reads the methods and types out of progenitor's output.
     pub fn read(file: &'a syn::File) -> Self {
-        let mut methods = BTreeMap::new();
-        let mut structs = BTreeMap::new();
+        let (mut methods, mut structs) = (BTreeMap::new(), BTreeMap::new());
         for item in &file.items {
             match item {
                 syn::Item::Mod(m) if m.ident == "types" => {
@@ -285,31 +260,28 @@ impl<'a> Generated<'a> {
                 }
                 syn::Item::Impl(imp) if imp.trait_.is_none() => {
                     for item in &imp.items {
-                        let syn::ImplItem::Fn(f) = item else { continue };
-                        if f.sig.asyncness.is_none() {
-                            continue;
+                        if let syn::ImplItem::Fn(f) = item {
+                            if f.sig.asyncness.is_some() {
+                                methods.insert(f.sig.ident.to_string(), &f.sig);
+                            }
                         }
-                        let args = f
-                            .sig
-                            .inputs
-                            .iter()
-                            .filter_map(|arg| match arg {
-                                syn::FnArg::Typed(t) => match &*t.pat {
-                                    syn::Pat::Ident(id) => {
-                                        Some((id.ident.to_string(), (*t.ty).clone()))
-                                    }
-                                    _ => None,
-                                },
-                                syn::FnArg::Receiver(_) => None,
-                            })
-                            .collect();
-                        methods.insert(f.sig.ident.to_string(), Signature { args });
                     }
                 }
                 _ => {}
             }
         }
         Generated { methods, structs }
+    }
+
+    /// The type of argument `arg` of method `method`.
+    pub fn arg_type(&self, method: &str, arg: &str) -> Option<&syn::Type> {
+        let inputs = &self.methods.get(method)?.inputs;
+        inputs.iter().find_map(|input| match input {
+            syn::FnArg::Typed(t) => {
+                matches!(&*t.pat, syn::Pat::Ident(id) if id.ident == arg).then_some(&*t.ty)
+            }
+            syn::FnArg::Receiver(_) => None,
+        })
     }
 
     /// Whether `types::name` is a newtype around a `String` (a constrained string).
@@ -325,49 +297,69 @@ impl<'a> Generated<'a> {
     /// The type of field `field` of struct `types::name`.
     pub fn field_type(&self, name: &str, field: &str) -> Option<&syn::Type> {
         let s = self.structs.get(name)?;
-        match &s.fields {
-            syn::Fields::Named(f) => f
-                .named
-                .iter()
-                .find(|f| f.ident.as_ref().is_some_and(|i| i == field))
-                .map(|f| &f.ty),
-            _ => None,
-        }
+        let mut fields = s.fields.iter();
+        fields
+            .find(|f| f.ident.as_ref().is_some_and(|i| i == field))
+            .map(|f| &f.ty)
     }
 }
 
-/// A type as compact text (`::std::option::Option<&'a str>` becomes
-/// `::std::option::Option<&'a str>` without spaces).
+/// A type as compact text (`::std::option::Option<&'a str>` without spaces).
 pub fn type_text(ty: &syn::Type) -> String {
     quote::quote!(#ty).to_string().replace(' ', "")
 }
 
 /// A description without the spaces around it; none is empty.
-fn trimmed(description: &Option<String>) -> String {
+pub fn trimmed(description: &Option<String>) -> String {
     description.as_deref().unwrap_or_default().trim().to_owned()
 }
 
-/// progenitor's (heck's) snake case of a name: `linkedInUrl` -> `linked_in_url`.
-pub fn snake(name: &str) -> String {
-    name.to_snake_case()
-}
-
-/// The PascalCase of a name: `getContact` -> `GetContact`.
-pub fn pascal(name: &str) -> String {
-    name.to_pascal_case()
-}
-
-/// A schema with its `$ref` resolved ([`spec::schema`]).
-fn resolve_schema<'s>(spec: &'s OpenAPI, r: &'s impl SchemaRef) -> Result<&'s Schema, Error> {
-    resolve_boxed(spec, r).map(|(s, _)| s)
+/// A named field of generated struct `name`: its name, its name on the wire (its
+/// `#[serde(rename)]`, else its own) and whether it has `#[serde(default)]`. Any other `serde`
+/// attribute but `skip_serializing_if` is an error: the generated `Deserialize` would ignore it.
+pub fn serde_attrs<'f>(
+    name: &str,
+    field: &'f syn::Field,
+) -> Result<(&'f syn::Ident, String, bool), Error> {
+    let ident = field
+        .ident
+        .as_ref()
+        .ok_or_else(|| Error::Generate(format!("`{name}` has an unnamed field")))?;
+    let (mut wire, mut default) = (None, false);
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                wire = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+            } else if meta.path.is_ident("default") {
+                default = true;
+                if meta.input.peek(syn::Token![=]) {
+                    return Err(meta.error("`default = ...` is not supported"));
+                }
+            } else if meta.path.is_ident("skip_serializing_if") {
+                meta.value()?.parse::<syn::LitStr>()?;
+            } else {
+                return Err(meta.error("serde attribute not supported by the generator"));
+            }
+            Ok(())
+        })
+        .map_err(|e| Error::Generate(format!("`{name}.{ident}`: {e}")))?;
+    }
+    Ok((ident, wire.unwrap_or_else(|| ident.to_string()), default))
 }
 
 /// A schema with its `$ref` resolved, and the component schema's name if it is a `$ref`.
-fn resolve_boxed<'s>(
+fn resolve<'s>(
     spec: &'s OpenAPI,
     r: &'s impl SchemaRef,
 ) -> Result<(&'s Schema, Option<&'s str>), Error> {
     spec::schema(spec, r).map_err(Error::Spec)
+}
+
+/// The component schema `name`, resolved.
+pub fn component<'s>(spec: &'s OpenAPI, name: &str) -> Result<&'s Schema, Error> {
+    let schema = spec.components.as_ref().and_then(|c| c.schemas.get(name));
+    let schema = schema.ok_or_else(|| Error::Spec(format!("no schema `{name}`")))?;
+    Ok(resolve(spec, schema)?.0)
 }
 
 fn str_rules(schema: &Schema) -> StrRules {
@@ -384,73 +376,6 @@ fn str_rules(schema: &Schema) -> StrRules {
 
 fn is_string(schema: &Schema) -> bool {
     matches!(schema.schema_kind, SchemaKind::Type(Type::String(_)))
-}
-
-/// The shape of a value, from the spec's schema and progenitor's Rust type for it.
-fn shape_of(
-    context: &str,
-    schema: &Schema,
-    schema_name: Option<&str>,
-    rust: &syn::Type,
-    generated: &Generated<'_>,
-    spec: &OpenAPI,
-) -> Result<Shape, Error> {
-    let text = type_text(rust);
-    let inner = strip_wrappers(&text);
-    let by_ref = text.contains('&');
-    // Inside `mod types` progenitor names its own types without the `types::` prefix.
-    let qualified;
-    let inner = if generated.structs.contains_key(inner) {
-        qualified = format!("types::{inner}");
-        qualified.as_str()
-    } else {
-        inner
-    };
-    // Component schemas that are mapped onto hand-written types are values.
-    let replaced = schema_name.is_some_and(|n| super::REPLACEMENTS.iter().any(|(s, _)| *s == n));
-    if !replaced && is_string(schema) {
-        let newtype = inner
-            .strip_prefix("types::")
-            .filter(|n| generated.is_string_newtype(n))
-            .map(str::to_owned);
-        if newtype.is_none() && !matches!(inner, "str" | "::std::string::String") {
-            return Err(Error::Spec(format!(
-                "{context}: a string progenitor types as `{text}`, which the generator does not know"
-            )));
-        }
-        return Ok(Shape::Str {
-            rules: str_rules(schema),
-            newtype,
-        });
-    }
-    if let SchemaKind::Type(Type::Array(a)) = &schema.schema_kind {
-        let Some(items) = &a.items else {
-            return Err(Error::Spec(format!("{context}: an array without `items`")));
-        };
-        let (item, _) = resolve_boxed(spec, items)?;
-        if !is_string(item) {
-            return Err(Error::Spec(format!(
-                "{context}: only arrays of strings are supported as parameters"
-            )));
-        }
-        let item_text = inner
-            .strip_prefix("::std::vec::Vec<")
-            .and_then(|t| t.strip_suffix('>'))
-            .unwrap_or_default();
-        let item_newtype = Some(item_text.strip_prefix("types::").unwrap_or(item_text))
-            .filter(|n| generated.is_string_newtype(n))
-            .map(str::to_owned);
-        return Ok(Shape::StrArray {
-            item_rules: str_rules(item),
-            item_newtype,
-            min_items: a.min_items.map(|n| n as u64),
-            max_items: a.max_items.map(|n| n as u64),
-        });
-    }
-    Ok(Shape::Value {
-        rust_type: inner.to_owned(),
-        by_ref,
-    })
 }
 
 /// `Option<&'a T>` -> `T`, `&'a T` -> `T`, `::std::option::Option<T>` -> `T`.
@@ -475,13 +400,14 @@ fn host_of(url: &str) -> Result<Host, Error> {
         .nth(1)
         .and_then(|rest| rest.split(['/', '.', ':']).next())
         .unwrap_or_default();
-    match host {
-        "app" => Ok(Host::App),
-        "mvc" => Ok(Host::Mvc),
-        other => Err(Error::Spec(format!(
-            "server `{url}` has host `{other}`; expected the `app` or `mvc` host"
-        ))),
-    }
+    let known = [Host::App, Host::Mvc]
+        .into_iter()
+        .find(|h| h.name() == host);
+    known.ok_or_else(|| {
+        Error::Spec(format!(
+            "server `{url}` has host `{host}`; expected the `app` or `mvc` host"
+        ))
+    })
 }
 
 fn json_schema_of(
@@ -490,52 +416,6 @@ fn json_schema_of(
     content
         .get("application/json")
         .and_then(|m| m.schema.as_ref())
-}
-
-fn response_shape(
-    spec: &OpenAPI,
-    context: &str,
-    op: &SpecOperation,
-) -> Result<ResponseShape, Error> {
-    let ok = op
-        .responses
-        .responses
-        .get(&StatusCode::Code(200))
-        .ok_or_else(|| Error::Spec(format!("{context}: no 200 response")))?;
-    let ok = spec::resolve(spec, ok).map_err(Error::Spec)?;
-    let schema = json_schema_of(&ok.content)
-        .ok_or_else(|| Error::Spec(format!("{context}: the 200 response has no JSON body")))?;
-    let (name, is_array) = match schema {
-        ReferenceOr::Reference { .. } => (schema.component(), false),
-        ReferenceOr::Item(s) => match &s.schema_kind {
-            SchemaKind::Type(Type::Array(a)) => {
-                (a.items.as_ref().and_then(SchemaRef::component), true)
-            }
-            _ => (None, false),
-        },
-    };
-    let name = name.ok_or_else(|| {
-        Error::Spec(format!(
-            "{context}: the 200 body must be a `$ref` to a component schema, or an array of one"
-        ))
-    })?;
-    let reference = ReferenceOr::<Schema>::Reference {
-        reference: format!("{}{name}", spec::SCHEMAS),
-    };
-    let schema = resolve_schema(spec, &reference)?;
-    Ok(ResponseShape {
-        schema: name.to_owned(),
-        is_array,
-        status_body: spec::flag(&schema.schema_data.extensions, STATUS_BODY_EXTENSION)
-            .unwrap_or(false),
-    })
-}
-
-fn schema_example_of_body(
-    example: &Option<serde_json::Value>,
-    prop: &str,
-) -> Option<serde_json::Value> {
-    example.as_ref()?.get(prop).cloned()
 }
 
 /// Reads the model from the spec and progenitor's output.
@@ -551,7 +431,6 @@ pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
         .components
         .as_ref()
         .ok_or_else(|| Error::Spec("no `components`".into()))?;
-    let (status_bodies, projections) = status_bodies_and_projections(components);
     let response_structs = response_structs(&operations, components, generated);
     let mut records = Vec::new();
     for name in &response_structs {
@@ -566,24 +445,21 @@ pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
         api_version: spec.info.version.clone(),
         operations,
         response_structs,
-        status_bodies,
-        projections,
+        projections: projections(components),
         api_keys: api_keys(components),
         records,
         tags,
     })
 }
 
-/// What reading the parameters of one operation needs.
+/// Reads one operation; its errors name it.
 struct OpReader<'a, 'g> {
     spec: &'a OpenAPI,
     generated: &'a Generated<'g>,
-    /// `` operation `getContact` ``, for errors.
+    /// `` operation `getContact` ``.
     context: String,
     /// progenitor's method for it, e.g. `get_contact`.
     method: String,
-    /// That method's arguments.
-    signature: &'a Signature,
 }
 
 /// One operation of the model.
@@ -597,31 +473,26 @@ fn operation(
         .operation_id
         .clone()
         .ok_or_else(|| Error::Spec(format!("{} {} has no operationId", o.method, o.path)))?;
-    let context = format!("operation `{id}`");
-    let method = snake(&id);
-    let signature = generated
-        .methods
-        .get(&method)
-        .ok_or_else(|| Error::Generate(format!("{context}: progenitor generated no `{method}`")))?;
     let reader = OpReader {
         spec,
         generated,
-        context,
-        method,
-        signature,
+        context: format!("operation `{id}`"),
+        method: id.to_snake_case(),
     };
+    if !generated.methods.contains_key(&reader.method) {
+        let (context, method) = (&reader.context, &reader.method);
+        let message = format!("{context}: progenitor generated no `{method}`");
+        return Err(Error::Generate(message));
+    }
     let mut params = reader.parameters(o)?;
     let body = reader.body(op, &mut params)?;
-    let batch = batch_of(&reader.context, op, &params)?;
-    let response = response_shape(spec, &reader.context, op)?;
+    let batch = reader.batch(op, &params)?;
+    let response = reader.response(op)?;
     if batch.is_some() && !response.is_array {
-        return Err(Error::Spec(format!(
-            "{}: a batched operation must answer an array",
-            reader.context
-        )));
+        return Err(reader.err("a batched operation must answer an array"));
     }
     Ok(Op {
-        pascal: pascal(&id),
+        pascal: id.to_pascal_case(),
         snake: reader.method,
         vendor_name: op.summary.clone().unwrap_or_else(|| id.clone()),
         description: trimmed(&op.description),
@@ -643,206 +514,242 @@ fn operation(
 }
 
 impl OpReader<'_, '_> {
+    fn err(&self, what: impl std::fmt::Display) -> Error {
+        Error::Spec(format!("{}: {what}", self.context))
+    }
+
     /// Path parameters first, then query parameters, each in the spec's order.
     fn parameters(&self, o: &spec::Operation<'_>) -> Result<Vec<Param>, Error> {
-        let spec_params = o.parameters(self.spec).map_err(Error::Spec)?;
         let mut params = Vec::new();
-        for location in [Location::Path, Location::Query] {
-            for p in &spec_params {
-                let (here, data) = match spec::parameter_parts(p) {
-                    ("path", data) => (Location::Path, data),
-                    ("query", data) => (Location::Query, data),
-                    _ => {
-                        return Err(Error::Spec(format!(
-                            "{}: only path and query parameters are supported",
-                            self.context
-                        )))
-                    }
-                };
-                if here == location {
-                    params.push(self.parameter(data, location)?);
-                }
-            }
+        for p in o.parameters(self.spec).map_err(Error::Spec)? {
+            let (location, data) = spec::parameter_parts(p);
+            let location = match location {
+                "path" => Location::Path,
+                "query" => Location::Query,
+                _ => return Err(self.err("only path and query parameters are supported")),
+            };
+            params.push(self.parameter(data, location)?);
         }
+        params.sort_by_key(|p| p.location);
         Ok(params)
     }
 
     /// A path or query parameter.
     fn parameter(&self, data: &ParameterData, location: Location) -> Result<Param, Error> {
-        let context = &self.context;
+        let name = &data.name;
         let ParameterSchemaOrContent::Schema(schema_ref) = &data.format else {
-            return Err(Error::Spec(format!(
-                "{context}: parameter `{}` has `content`, not `schema`",
-                data.name
-            )));
+            return Err(self.err(format!("parameter `{name}` has `content`, not `schema`")));
         };
-        let schema = resolve_schema(self.spec, schema_ref)?;
-        let field = snake(&data.name);
+        let field = name.to_snake_case();
         let rust = self
-            .signature
-            .args
-            .iter()
-            .find(|(n, _)| *n == field)
-            .map(|(_, t)| t)
+            .generated
+            .arg_type(&self.method, &field)
             .ok_or_else(|| {
-                Error::Generate(format!(
-                    "{context}: `{}` has no argument `{field}`",
-                    self.method
-                ))
+                let (context, method) = (&self.context, &self.method);
+                Error::Generate(format!("{context}: `{method}` has no argument `{field}`"))
             })?;
-        let pcontext = format!("{context}, parameter `{}`", data.name);
+        let required = data.required || location == Location::Path;
+        let schema = resolve(self.spec, schema_ref)?;
+        let param = self.param(name, location, required, schema, rust)?;
         Ok(Param {
-            wire_type: WireType::of(schema),
-            nullable: schema.schema_data.nullable,
-            shape: shape_of(
-                &pcontext,
-                schema,
-                schema_ref.component(),
-                rust,
-                self.generated,
-                self.spec,
-            )?,
-            wire: data.name.clone(),
-            field,
-            location,
-            required: data.required || location == Location::Path,
             description: trimmed(&data.description),
-            example: data
-                .example
-                .clone()
-                .or_else(|| schema.schema_data.example.clone()),
+            example: data.example.clone().or(param.example),
+            ..param
         })
     }
 
-    /// The request body; its properties are parameters, added after `params`.
-    fn body(&self, op: &SpecOperation, params: &mut Vec<Param>) -> Result<Body, Error> {
-        let context = &self.context;
+    /// The request body's type; its properties are parameters, added after `params`.
+    fn body(&self, op: &SpecOperation, params: &mut Vec<Param>) -> Result<Option<String>, Error> {
         let Some(b) = &op.request_body else {
-            return Ok(Body::None);
+            return Ok(None);
         };
         let b = spec::resolve(self.spec, b).map_err(Error::Spec)?;
-        let schema_ref = json_schema_of(&b.content)
-            .ok_or_else(|| Error::Spec(format!("{context}: the request body is not JSON")))?;
-        let name = schema_ref.component().ok_or_else(|| {
-            Error::Spec(format!(
-                "{context}: the request body must be a `$ref` to a component schema"
-            ))
-        })?;
-        let schema = resolve_schema(self.spec, schema_ref)?;
+        let schema_ref =
+            json_schema_of(&b.content).ok_or_else(|| self.err("the request body is not JSON"))?;
+        let name = schema_ref
+            .component()
+            .ok_or_else(|| self.err("the request body must be a `$ref` to a component schema"))?;
+        let (schema, _) = resolve(self.spec, schema_ref)?;
         let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-            return Err(Error::Spec(format!(
-                "{context}: the request body must be an object"
-            )));
+            return Err(self.err("the request body must be an object"));
         };
-        if object.properties.is_empty() {
-            return Ok(Body::Empty(name.to_owned()));
-        }
         for (prop, schema_ref) in &object.properties {
-            let field = snake(prop);
+            let field = prop.to_snake_case();
             if params.iter().any(|p: &Param| p.field == field) {
-                return Err(Error::Spec(format!(
-                    "{context}, body property `{prop}`: its name clashes with a parameter"
-                )));
+                let clash = format!("body property `{prop}`: its name clashes with a parameter");
+                return Err(Error::Spec(format!("{}, {clash}", self.context)));
             }
+            let rust = self.generated.field_type(name, &field).ok_or_else(|| {
+                let context = &self.context;
+                Error::Generate(format!("{context}: `types::{name}` has no field `{field}`"))
+            })?;
             let required = object.required.contains(prop);
-            let example = &schema.schema_data.example;
-            params.push(self.body_param(name, prop, schema_ref, required, example)?);
+            let property = resolve(self.spec, schema_ref)?;
+            let param = self.param(prop, Location::Body, required, property, rust)?;
+            let body_example = schema.schema_data.example.as_ref();
+            params.push(Param {
+                example: param.example.or_else(|| body_example?.get(prop).cloned()),
+                ..param
+            });
         }
-        Ok(Body::Object(name.to_owned()))
+        Ok(Some(name.to_owned()))
     }
 
-    /// A property of the request body `body` (whose example is `body_example`).
-    fn body_param(
+    /// The parameter `wire`, with its schema (and the component schema's name, if it is a
+    /// `$ref`) and its type in progenitor's method or body struct; with the schema's
+    /// description and example.
+    fn param(
         &self,
-        body: &str,
-        prop: &str,
-        schema_ref: &ReferenceOr<Box<Schema>>,
+        wire: &str,
+        location: Location,
         required: bool,
-        body_example: &Option<serde_json::Value>,
+        (schema, component): (&Schema, Option<&str>),
+        rust: &syn::Type,
     ) -> Result<Param, Error> {
-        let context = &self.context;
-        let (schema, ref_name) = resolve_boxed(self.spec, schema_ref)?;
-        let field = snake(prop);
-        let rust = self.generated.field_type(body, &field).ok_or_else(|| {
-            Error::Generate(format!("{context}: `types::{body}` has no field `{field}`"))
-        })?;
-        let pcontext = format!("{context}, body property `{prop}`");
-        let (generated, spec) = (self.generated, self.spec);
+        let kind = match location {
+            Location::Body => "body property",
+            _ => "parameter",
+        };
+        let context = format!("{}, {kind} `{wire}`", self.context);
         Ok(Param {
-            wire_type: WireType::of(schema),
-            nullable: schema.schema_data.nullable,
-            shape: shape_of(&pcontext, schema, ref_name, rust, generated, spec)?,
-            wire: prop.to_owned(),
-            field,
-            location: Location::Body,
+            wire: wire.to_owned(),
+            field: wire.to_snake_case(),
+            location,
             required,
             description: trimmed(&schema.schema_data.description),
-            example: schema
-                .schema_data
-                .example
-                .clone()
-                .or_else(|| schema_example_of_body(body_example, prop)),
+            example: schema.schema_data.example.clone(),
+            shape: self.shape(&context, schema, component, rust)?,
+            wire_type: spec::type_and_format(schema).0.map(str::to_owned),
+            nullable: schema.schema_data.nullable,
+        })
+    }
+
+    /// The shape of a value, from the spec's schema (which is the component schema
+    /// `component`) and progenitor's Rust type for it.
+    fn shape(
+        &self,
+        context: &str,
+        schema: &Schema,
+        component: Option<&str>,
+        rust: &syn::Type,
+    ) -> Result<Shape, Error> {
+        let err = |what: &str| Error::Spec(format!("{context}: {what}"));
+        let text = type_text(rust);
+        let inner = strip_wrappers(&text);
+        // Inside `mod types` progenitor names its own types without the `types::` prefix.
+        let string_newtype = |ty: &str| {
+            let name = ty.strip_prefix("types::").unwrap_or(ty);
+            self.generated
+                .is_string_newtype(name)
+                .then(|| name.to_owned())
+        };
+        // Component schemas that are mapped onto hand-written types are values.
+        if component.and_then(super::replacement).is_none() && is_string(schema) {
+            let newtype = string_newtype(inner);
+            if newtype.is_none() && !matches!(inner, "str" | "::std::string::String") {
+                let unknown = format!(
+                    "a string progenitor types as `{text}`, which the generator does not know"
+                );
+                return Err(err(&unknown));
+            }
+            let rules = str_rules(schema);
+            return Ok(Shape::Str { rules, newtype });
+        }
+        if let SchemaKind::Type(Type::Array(a)) = &schema.schema_kind {
+            let items = a
+                .items
+                .as_ref()
+                .ok_or_else(|| err("an array without `items`"))?;
+            let (item, _) = resolve(self.spec, items)?;
+            if !is_string(item) {
+                return Err(err("only arrays of strings are supported as parameters"));
+            }
+            let item_text = inner
+                .strip_prefix("::std::vec::Vec<")
+                .and_then(|t| t.strip_suffix('>'))
+                .unwrap_or_default();
+            return Ok(Shape::StrArray {
+                item_rules: str_rules(item),
+                item_newtype: string_newtype(item_text),
+                min_items: a.min_items.map(|n| n as u64),
+                max_items: a.max_items.map(|n| n as u64),
+            });
+        }
+        let rust_type = if self.generated.structs.contains_key(inner) {
+            format!("types::{inner}")
+        } else {
+            inner.to_owned()
+        };
+        let by_ref = text.contains('&');
+        Ok(Shape::Value { rust_type, by_ref })
+    }
+
+    /// The array body parameter [`BATCH_EXTENSION`] names, with its `maxItems`.
+    fn batch(&self, op: &SpecOperation, params: &[Param]) -> Result<Option<(String, u64)>, Error> {
+        let Some(value) = op.extensions.get(BATCH_EXTENSION) else {
+            return Ok(None);
+        };
+        let err = |what: String| self.err(format!("`{BATCH_EXTENSION}` {what}"));
+        let prop = value
+            .as_str()
+            .ok_or_else(|| err("must name a property".into()))?;
+        let param = params
+            .iter()
+            .find(|p| p.wire == prop && p.location == Location::Body)
+            .ok_or_else(|| err(format!("names `{prop}`, not a body property")))?;
+        match param.shape {
+            Shape::StrArray {
+                max_items: Some(max),
+                ..
+            } => Ok(Some((param.field.clone(), max))),
+            _ => Err(err("needs an array with `maxItems`".into())),
+        }
+    }
+
+    fn response(&self, op: &SpecOperation) -> Result<ResponseShape, Error> {
+        let ok = op
+            .responses
+            .responses
+            .get(&StatusCode::Code(200))
+            .ok_or_else(|| self.err("no 200 response"))?;
+        let ok = spec::resolve(self.spec, ok).map_err(Error::Spec)?;
+        let schema = json_schema_of(&ok.content)
+            .ok_or_else(|| self.err("the 200 response has no JSON body"))?;
+        let (name, is_array) = match schema {
+            ReferenceOr::Reference { .. } => (schema.component(), false),
+            ReferenceOr::Item(s) => match &s.schema_kind {
+                SchemaKind::Type(Type::Array(a)) => {
+                    (a.items.as_ref().and_then(SchemaRef::component), true)
+                }
+                _ => (None, false),
+            },
+        };
+        let name = name.ok_or_else(|| {
+            self.err("the 200 body must be a `$ref` to a component schema, or an array of one")
+        })?;
+        let extensions = &component(self.spec, name)?.schema_data.extensions;
+        Ok(ResponseShape {
+            schema: name.to_owned(),
+            is_array,
+            status_body: spec::flag(extensions, STATUS_BODY_EXTENSION).unwrap_or(false),
         })
     }
 }
 
-/// The array body parameter [`BATCH_EXTENSION`] names, with its `maxItems`.
-fn batch_of(
-    context: &str,
-    op: &SpecOperation,
-    params: &[Param],
-) -> Result<Option<(String, u64)>, Error> {
-    let Some(value) = op.extensions.get(BATCH_EXTENSION) else {
-        return Ok(None);
-    };
-    let prop = value.as_str().ok_or_else(|| {
-        Error::Spec(format!(
-            "{context}: `{BATCH_EXTENSION}` must name a property"
-        ))
-    })?;
-    let param = params
-        .iter()
-        .find(|p| p.wire == prop && p.location == Location::Body)
-        .ok_or_else(|| {
-            Error::Spec(format!(
-                "{context}: `{BATCH_EXTENSION}` names `{prop}`, not a body property"
-            ))
-        })?;
-    let Shape::StrArray {
-        max_items: Some(max),
-        ..
-    } = param.shape
-    else {
-        return Err(Error::Spec(format!(
-            "{context}: `{BATCH_EXTENSION}` needs an array with `maxItems`"
-        )));
-    };
-    Ok(Some((param.field.clone(), max)))
-}
-
-/// The component schemas that are the vendor's status body, and the `(derived, base)` pairs
-/// of `allOf` references.
-fn status_bodies_and_projections(
-    components: &openapiv3::Components,
-) -> (BTreeSet<String>, Vec<(String, String)>) {
-    let mut status_bodies = BTreeSet::new();
+/// The `(derived, base)` pairs of `allOf` references.
+fn projections(components: &openapiv3::Components) -> Vec<(String, String)> {
     let mut projections = Vec::new();
     for (name, schema) in &components.schemas {
-        let ReferenceOr::Item(schema) = schema else {
-            continue;
-        };
-        if spec::flag(&schema.schema_data.extensions, STATUS_BODY_EXTENSION).unwrap_or(false) {
-            status_bodies.insert(name.clone());
-        }
-        if let SchemaKind::AllOf { all_of } = &schema.schema_kind {
-            for part in all_of {
-                if let Some(base) = part.component() {
-                    projections.push((name.clone(), base.to_owned()));
-                }
-            }
+        if let ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::AllOf { all_of },
+            ..
+        }) = schema
+        {
+            let bases = all_of.iter().filter_map(SchemaRef::component);
+            projections.extend(bases.map(|base| (name.clone(), base.to_owned())));
         }
     }
-    (status_bodies, projections)
+    projections
 }
 
 /// The object schemas reachable from a response body.
@@ -886,18 +793,13 @@ fn api_keys(components: &openapiv3::Components) -> Vec<String> {
 
 /// The response struct `name` as data, if progenitor generated it with named fields.
 fn record(spec: &OpenAPI, generated: &Generated<'_>, name: &str) -> Result<Option<Record>, Error> {
-    let Some(s) = generated.structs.get(name) else {
+    let Some(syn::Fields::Named(named)) = generated.structs.get(name).map(|s| &s.fields) else {
         return Ok(None);
     };
-    let syn::Fields::Named(named) = &s.fields else {
-        return Ok(None);
-    };
-    let fields = named.named.iter().filter_map(wire_name).collect();
-    let reference = ReferenceOr::Reference {
-        reference: format!("{}{name}", spec::SCHEMAS),
-    };
+    let fields = named.named.iter().map(|f| Ok(serde_attrs(name, f)?.1));
+    let fields = fields.collect::<Result<_, Error>>()?;
     let mut example = serde_json::Map::new();
-    example_of(spec, &reference, &mut example, 0)?;
+    example_of(spec, component(spec, name)?, &mut example, 0)?;
     Ok(Some(Record {
         name: name.to_owned(),
         fields,
@@ -905,39 +807,20 @@ fn record(spec: &OpenAPI, generated: &Generated<'_>, name: &str) -> Result<Optio
     }))
 }
 
-/// The name on the wire of a field of a generated struct: its `#[serde(rename)]`, else its
-/// own.
-fn wire_name(f: &syn::Field) -> Option<String> {
-    let ident = f.ident.as_ref()?.to_string();
-    let mut wire = None;
-    for attr in f.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                wire = Some(lit.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    Some(wire.unwrap_or(ident))
-}
-/// Adds the spec's examples for the object schema `r` to `out` (see [`Record::example`]).
+/// Adds the spec's examples for the object schema `schema` to `out` (see [`Record::example`]).
 fn example_of(
     spec: &OpenAPI,
-    r: &ReferenceOr<Schema>,
+    schema: &Schema,
     out: &mut serde_json::Map<String, serde_json::Value>,
     depth: usize,
 ) -> Result<(), Error> {
     if depth > 8 {
         return Err(Error::Spec("schemas nest `allOf` too deeply".into()));
     }
-    let schema = resolve_schema(spec, r)?;
     let properties = match &schema.schema_kind {
         SchemaKind::AllOf { all_of } => {
             for part in all_of {
-                example_of(spec, part, out, depth + 1)?;
+                example_of(spec, resolve(spec, part)?.0, out, depth + 1)?;
             }
             None
         }
@@ -946,15 +829,13 @@ fn example_of(
         _ => None,
     };
     for (name, property) in properties.into_iter().flatten() {
-        let (resolved, _) = resolve_boxed(spec, property)?;
+        let (resolved, _) = resolve(spec, property)?;
         let example = resolved.schema_data.example.clone().or_else(|| {
             // `allOf: [$ref X]` (a nullable reference): X's example.
             match &resolved.schema_kind {
-                SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                    resolve_schema(spec, &all_of[0])
-                        .ok()
-                        .and_then(|s| s.schema_data.example.clone())
-                }
+                SchemaKind::AllOf { all_of } if all_of.len() == 1 => resolve(spec, &all_of[0])
+                    .ok()
+                    .and_then(|(s, _)| s.schema_data.example.clone()),
                 _ => None,
             }
         });
@@ -963,50 +844,26 @@ fn example_of(
         }
     }
     if let Some(serde_json::Value::Object(example)) = &schema.schema_data.example {
-        for (k, v) in example {
-            if !v.is_null() {
-                out.insert(k.clone(), v.clone());
-            }
-        }
+        let examples = example.iter().filter(|(_, v)| !v.is_null());
+        out.extend(examples.map(|(k, v)| (k.clone(), v.clone())));
     }
     Ok(())
 }
 
 /// The component schemas a schema refers to (properties, items, allOf parts).
 fn collect_refs(schema: &Schema, out: &mut Vec<String>) {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => {
-            for p in o.properties.values() {
-                match p {
-                    ReferenceOr::Reference { .. } => {
-                        out.extend(p.component().map(str::to_owned));
-                    }
-                    ReferenceOr::Item(s) => collect_refs(s, out),
-                }
-            }
+    let children: Vec<&dyn SchemaRef> = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => o.properties.values().map(|p| p as _).collect(),
+        SchemaKind::Type(Type::Array(a)) => a.items.iter().map(|i| i as _).collect(),
+        SchemaKind::AllOf { all_of: parts }
+        | SchemaKind::AnyOf { any_of: parts }
+        | SchemaKind::OneOf { one_of: parts } => parts.iter().map(|p| p as _).collect(),
+        _ => Vec::new(),
+    };
+    for child in children {
+        match child.split() {
+            Ok(schema) => collect_refs(schema, out),
+            Err(_) => out.extend(child.component().map(str::to_owned)),
         }
-        SchemaKind::Type(Type::Array(a)) => {
-            if let Some(items) = &a.items {
-                match items {
-                    ReferenceOr::Reference { .. } => {
-                        out.extend(items.component().map(str::to_owned));
-                    }
-                    ReferenceOr::Item(s) => collect_refs(s, out),
-                }
-            }
-        }
-        SchemaKind::AllOf { all_of }
-        | SchemaKind::AnyOf { any_of: all_of }
-        | SchemaKind::OneOf { one_of: all_of } => {
-            for part in all_of {
-                match part {
-                    ReferenceOr::Reference { .. } => {
-                        out.extend(part.component().map(str::to_owned));
-                    }
-                    ReferenceOr::Item(s) => collect_refs(s, out),
-                }
-            }
-        }
-        _ => {}
     }
 }

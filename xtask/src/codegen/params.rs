@@ -17,7 +17,7 @@ use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::model::{Body, Location, Model, Op, Param, Shape, WireType};
+use super::model::{Location, Model, Op, Param, Shape};
 use super::Error;
 
 fn rust_type(p: &Param) -> Result<TokenStream, Error> {
@@ -55,49 +55,27 @@ fn operation(op: &Op) -> Result<TokenStream, Error> {
 /// A field of a parameters struct: a path or query parameter, read as strictly as the spec
 /// types it.
 fn field(p: &Param) -> Result<TokenStream, Error> {
-    let ident = format_ident!("{}", p.field);
-    let ty = rust_type(p)?;
-    let wire = &p.wire;
-    let location = match p.location {
-        Location::Path => "path",
-        _ => "query",
-    };
-    let doc = format!(
-        " `{wire}` ({location}, {}).{}",
-        if p.required { "required" } else { "optional" },
-        if p.description.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", p.description.replace('\n', " "))
-        }
-    );
-    let integer = p.wire_type == WireType::Integer;
-    Ok(match (p.required, integer) {
-        (true, false) => quote! {
-            #[doc = #doc]
-            #[serde(rename = #wire)]
-            pub #ident: #ty
-        },
-        (true, true) => quote! {
-            #[doc = #doc]
-            #[serde(rename = #wire, deserialize_with = "crate::params::wire::integer")]
-            pub #ident: #ty
-        },
-        (false, false) => quote! {
-            #[doc = #doc]
-            #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
-            pub #ident: ::std::option::Option<#ty>
-        },
-        (false, true) => quote! {
-            #[doc = #doc]
-            #[serde(
-                rename = #wire,
-                default,
-                skip_serializing_if = "::std::option::Option::is_none",
-                deserialize_with = "crate::params::wire::optional_integer"
-            )]
-            pub #ident: ::std::option::Option<#ty>
-        },
+    let (ident, wire, doc) = (format_ident!("{}", p.field), &p.wire, p.doc(""));
+    let mut ty = rust_type(p)?;
+    let mut serde = vec![quote!(rename = #wire)];
+    if !p.required {
+        ty = quote!(::std::option::Option<#ty>);
+        serde.push(quote!(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        ));
+    }
+    if p.wire_type.as_deref() == Some("integer") {
+        let with = match p.required {
+            true => "crate::params::wire::integer",
+            false => "crate::params::wire::optional_integer",
+        };
+        serde.push(quote!(deserialize_with = #with));
+    }
+    Ok(quote! {
+        #[doc = #doc]
+        #[serde(#(#serde),*)]
+        pub #ident: #ty
     })
 }
 
@@ -115,10 +93,8 @@ fn params_struct(op: &Op) -> Result<TokenStream, Error> {
         op.vendor_name, op.id, op.method, op.path
     );
     let body_doc = match &op.body {
-        Body::None => " It takes no body.".to_owned(),
-        Body::Empty(ty) | Body::Object(ty) => {
-            format!(" Its JSON body is a [`{ty}`](crate::types::{ty}).")
-        }
+        None => " It takes no body.".to_owned(),
+        Some(ty) => format!(" Its JSON body is a [`{ty}`](crate::types::{ty})."),
     };
     Ok(quote! {
         #[doc = #doc]
@@ -136,43 +112,37 @@ fn params_struct(op: &Op) -> Result<TokenStream, Error> {
 fn params_impl(op: &Op) -> TokenStream {
     let name = format_ident!("{}", op.pascal);
     let body = match &op.body {
-        Body::None => quote!(()),
-        Body::Empty(ty) | Body::Object(ty) => {
+        None => quote!(()),
+        Some(ty) => {
             let ty = format_ident!("{}", ty);
             quote!(crate::types::#ty)
         }
     };
-    let strings: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Body && p.wire_type == WireType::String)
+    let body_params = op.params.iter().filter(|p| p.location == Location::Body);
+    let strings = body_params
+        .clone()
+        .filter(|p| p.wire_type.as_deref() == Some("string"))
         .map(|p| {
             let (wire, nullable) = (&p.wire, p.nullable);
             quote!((#wire, #nullable))
-        })
-        .collect();
-    let items: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Body)
-        .filter_map(|p| match &p.shape {
-            Shape::StrArray {
-                min_items,
-                max_items,
-                ..
-            } => {
-                let wire = &p.wire;
-                let opt = |v: &Option<u64>| match v {
-                    Some(n) => quote!(::std::option::Option::Some(#n)),
-                    None => quote!(::std::option::Option::None),
-                };
-                let (min, max) = (opt(min_items), opt(max_items));
-                Some(quote!((#wire, #min, #max)))
-            }
-            _ => None,
-        })
-        .collect();
-    let has_body = !matches!(op.body, Body::None);
+        });
+    let items = body_params.filter_map(|p| match &p.shape {
+        Shape::StrArray {
+            min_items,
+            max_items,
+            ..
+        } => {
+            let wire = &p.wire;
+            let opt = |v: &Option<u64>| match v {
+                Some(n) => quote!(::std::option::Option::Some(#n)),
+                None => quote!(::std::option::Option::None),
+            };
+            let (min, max) = (opt(min_items), opt(max_items));
+            Some(quote!((#wire, #min, #max)))
+        }
+        _ => None,
+    });
+    let has_body = op.body.is_some();
     quote! {
         impl crate::params::Params for #name {
             const OPERATION: crate::operations::Operation = crate::operations::Operation::#name;
@@ -193,27 +163,22 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
         .collect::<Result<Vec<_>, _>>()?;
 
     let keys = super::idents(model.api_keys.iter().map(|k| k.to_snake_case()));
-    let key_wires: Vec<&str> = model.api_keys.iter().map(String::as_str).collect();
-    let key_docs: Vec<String> = key_wires
+    let key_wires = &model.api_keys;
+    let key_docs = key_wires
         .iter()
-        .map(|k| format!(" `{k}` (query): an API key of the spec's security schemes."))
-        .collect();
+        .map(|k| format!(" `{k}` (query): an API key of the spec's security schemes."));
 
-    let records: Vec<TokenStream> = model
-        .records
-        .iter()
-        .map(|r| {
-            let name = format_ident!("{}", r.name);
-            let fields = &r.fields;
-            let example = serde_json::Value::Object(r.example.clone()).to_string();
-            quote! {
-                impl crate::params::Record for crate::types::#name {
-                    const FIELDS: &'static [&'static str] = &[#(#fields),*];
-                    const EXAMPLE: &'static str = #example;
-                }
+    let records = model.records.iter().map(|r| {
+        let name = format_ident!("{}", r.name);
+        let fields = &r.fields;
+        let example = serde_json::Value::Object(r.example.clone()).to_string();
+        quote! {
+            impl crate::params::Record for crate::types::#name {
+                const FIELDS: &'static [&'static str] = &[#(#fields),*];
+                const EXAMPLE: &'static str = #example;
             }
-        })
-        .collect();
+        }
+    });
 
     Ok(quote! {
         /// The API key query parameters every call carries (the spec's `apiKey` security

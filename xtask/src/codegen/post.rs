@@ -9,16 +9,20 @@
 //!
 //! A schema that is `allOf: [$ref Base, ...]` gets `From<Derived> for Base`, its projection.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use std::collections::BTreeMap;
 
-use super::model::Model;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::parse::Parser as _;
+
+use super::model::{serde_attrs, Model};
 use super::Error;
 
 /// The name of the field holding unknown fields.
 pub const EXTRA_FIELD: &str = "extra";
 
 /// One field of a struct, as the generated `Deserialize` needs it.
+#[derive(Clone)]
 pub(crate) struct FieldInfo {
     /// The field's name in Rust.
     pub(crate) ident: syn::Ident,
@@ -37,27 +41,23 @@ pub(crate) struct FieldInfo {
     pub(crate) leaf: bool,
 }
 
-impl FieldInfo {
-    /// Each field's name in Rust and in JSON, as `walk::walk_impl` takes them.
-    pub(crate) fn names(fields: &[FieldInfo]) -> Vec<(&syn::Ident, &str)> {
-        fields.iter().map(|f| (&f.ident, f.wire.as_str())).collect()
+/// The `T` of an `Option<T>` (`Option`, `std::option::Option`, ...).
+fn option_arg(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last().filter(|s| s.ident == "Option")?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) if p.qself.is_none() => Some(t),
+        _ => None,
     }
 }
 
 /// Whether `ty` is `Option<String>`, `Option<i64>`, `Option<i32>`, `Option<bool>` or
 /// `Option<f64>` (however the path is spelled).
-pub(crate) fn is_optional_leaf(ty: &syn::Type) -> bool {
-    let syn::Type::Path(p) = ty else { return false };
-    let Some(last) = p.path.segments.last() else {
-        return false;
-    };
-    if last.ident != "Option" {
-        return false;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return false;
-    };
-    let Some(syn::GenericArgument::Type(syn::Type::Path(inner))) = args.args.first() else {
+fn is_optional_leaf(ty: &syn::Type) -> bool {
+    let Some(syn::Type::Path(inner)) = option_arg(ty) else {
         return false;
     };
     inner.path.segments.last().is_some_and(|s| {
@@ -66,21 +66,9 @@ pub(crate) fn is_optional_leaf(ty: &syn::Type) -> bool {
     })
 }
 
-/// Whether `ty` is an `Option<...>` (`Option`, `std::option::Option`, ...).
-pub(crate) fn is_option(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Path(p) if p.qself.is_none() => p
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "Option" && !s.arguments.is_empty()),
-        _ => false,
-    }
-}
-
 /// Applies the changes to the generated file.
 pub fn apply(file: &mut syn::File, model: &Model) -> Result<(), Error> {
-    let types = file
+    let (_, items) = file
         .items
         .iter_mut()
         .find_map(|item| match item {
@@ -88,10 +76,8 @@ pub fn apply(file: &mut syn::File, model: &Model) -> Result<(), Error> {
             _ => None,
         })
         .ok_or_else(|| Error::Generate("progenitor generated no `mod types`".into()))?;
-    let items = &mut types.1;
-
-    let mut impls: Vec<syn::Item> = Vec::new();
-    let mut fields_of = std::collections::BTreeMap::new();
+    let mut impls = TokenStream::new();
+    let mut fields_of: BTreeMap<String, Vec<syn::Ident>> = BTreeMap::new();
     for item in items.iter_mut() {
         let syn::Item::Struct(s) = item else { continue };
         let name = s.ident.to_string();
@@ -99,59 +85,49 @@ pub fn apply(file: &mut syn::File, model: &Model) -> Result<(), Error> {
             continue;
         }
         let fields = response_struct(s)?;
-        impls.push(
-            syn::parse2(deserialize_impl(
-                &s.ident,
-                &fields,
-                false,
-                &quote!(::salesflow_webhook_types::lenient),
-            ))
-            .map_err(gen_err)?,
-        );
-        let drift = quote!(::salesflow_webhook_types::drift);
-        let walk =
-            super::walk::walk_impl(&s.ident, &name, &FieldInfo::names(&fields), &drift, None);
-        impls.push(syn::parse2(walk).map_err(gen_err)?);
-        fields_of.insert(
-            name,
-            fields.into_iter().map(|f| f.ident).collect::<Vec<_>>(),
-        );
+        let krate = quote!(::salesflow_webhook_types);
+        impls.extend(decode_impls(&s.ident, &name, &fields, krate, None));
+        fields_of.insert(name, fields.into_iter().map(|f| f.ident).collect());
     }
     for (derived, base) in &model.projections {
-        let (Some(derived_fields), Some(base_fields)) =
+        if let (Some(derived_fields), Some(base_fields)) =
             (fields_of.get(derived), fields_of.get(base))
-        else {
-            continue;
-        };
-        for f in base_fields {
-            if !derived_fields.contains(f) {
-                return Err(Error::Generate(format!(
-                    "`{derived}` is allOf `{base}` but lacks its field `{f}`"
-                )));
+        {
+            impls.extend(projection(derived, derived_fields, base, base_fields)?);
+        }
+    }
+    items.extend(syn::parse2::<syn::File>(impls).map_err(gen_err)?.items);
+    Ok(())
+}
+
+/// `From<derived> for base`, where the spec defines `derived` as `allOf` `base` and more.
+fn projection(
+    derived: &str,
+    derived_fields: &[syn::Ident],
+    base: &str,
+    base_fields: &[syn::Ident],
+) -> Result<TokenStream, Error> {
+    if let Some(f) = base_fields.iter().find(|f| !derived_fields.contains(f)) {
+        return Err(Error::Generate(format!(
+            "`{derived}` is allOf `{base}` but lacks its field `{f}`"
+        )));
+    }
+    let derived_ident = format_ident!("{}", derived);
+    let base_ident = format_ident!("{}", base);
+    let extra = format_ident!("{}", EXTRA_FIELD);
+    let doc = format!(
+        "The fields of [`{base}`] out of a [`{derived}`] (the spec defines `{derived}` as \
+         `allOf` `{base}` and more); the fields `{base}` does not have are dropped, unknown \
+         fields are kept."
+    );
+    Ok(quote! {
+        #[doc = #doc]
+        impl ::std::convert::From<#derived_ident> for #base_ident {
+            fn from(value: #derived_ident) -> Self {
+                #base_ident { #(#base_fields: value.#base_fields,)* #extra: value.#extra }
             }
         }
-        let derived_ident = format_ident!("{}", derived);
-        let base_ident = format_ident!("{}", base);
-        let extra = format_ident!("{}", EXTRA_FIELD);
-        let doc = format!(
-            "The fields of [`{base}`] out of a [`{derived}`] (the spec defines `{derived}` as \
-             `allOf` `{base}` and more); the fields `{base}` does not have are dropped, unknown \
-             fields are kept."
-        );
-        impls.push(
-            syn::parse2(quote! {
-                #[doc = #doc]
-                impl ::std::convert::From<#derived_ident> for #base_ident {
-                    fn from(value: #derived_ident) -> Self {
-                        #base_ident { #(#base_fields: value.#base_fields,)* #extra: value.#extra }
-                    }
-                }
-            })
-            .map_err(gen_err)?,
-        );
-    }
-    items.extend(impls);
-    Ok(())
+    })
 }
 
 fn gen_err(e: syn::Error) -> Error {
@@ -168,40 +144,17 @@ fn response_struct(s: &mut syn::ItemStruct) -> Result<Vec<FieldInfo>, Error> {
     };
     let mut fields = Vec::new();
     for field in &named.named {
-        let ident = field
-            .ident
-            .clone()
-            .ok_or_else(|| Error::Generate(format!("`{name}` has an unnamed field")))?;
+        let (ident, wire, default) = serde_attrs(&name, field)?;
+        let ident = ident.clone();
         if ident == EXTRA_FIELD {
             return Err(Error::Generate(format!(
                 "`{name}` has a property named `{EXTRA_FIELD}`, the name of the unknown-fields map"
             )));
         }
-        let mut wire = None;
-        let mut default = false;
-        for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-            attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("rename") {
-                    let lit: syn::LitStr = meta.value()?.parse()?;
-                    wire = Some(lit.value());
-                } else if meta.path.is_ident("default") {
-                    default = true;
-                    if meta.input.peek(syn::Token![=]) {
-                        return Err(meta.error("`default = ...` is not supported"));
-                    }
-                } else if meta.path.is_ident("skip_serializing_if") {
-                    let _: syn::LitStr = meta.value()?.parse()?;
-                } else {
-                    return Err(meta.error("serde attribute not supported by the generator"));
-                }
-                Ok(())
-            })
-            .map_err(|e| Error::Generate(format!("`{name}.{ident}`: {e}")))?;
-        }
         fields.push(FieldInfo {
-            wire: wire.unwrap_or_else(|| ident.to_string()),
+            wire,
             ident,
-            optional: is_option(&field.ty),
+            optional: option_arg(&field.ty).is_some(),
             default,
             with: None,
             leaf: is_optional_leaf(&field.ty),
@@ -219,85 +172,75 @@ fn response_struct(s: &mut syn::ItemStruct) -> Result<Vec<FieldInfo>, Error> {
     named.named.push(extra_field);
 
     // derive: Deserialize is generated; Default is added.
-    for attr in &mut s.attrs {
-        if !attr.path().is_ident("derive") {
-            continue;
-        }
+    for attr in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        type Paths = syn::punctuated::Punctuated<syn::Path, syn::Token![,]>;
         let paths = attr
-            .parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            )
+            .parse_args_with(Paths::parse_terminated)
             .map_err(gen_err)?;
-        let mut kept: Vec<syn::Path> = paths
-            .into_iter()
-            .filter(|p| {
-                p.segments
-                    .last()
-                    .is_none_or(|segment| segment.ident != "Deserialize")
-            })
-            .collect();
-        kept.push(syn::parse_quote!(Default));
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        let kept = paths.into_iter().filter(|p| {
+            let last = p.segments.last();
+            last.is_none_or(|segment| segment.ident != "Deserialize")
+        });
+        *attr = syn::parse_quote!(#[derive(#(#kept,)* Default)]);
     }
     s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
     Ok(fields)
 }
 
-use syn::parse::Parser as _;
+/// The `Deserialize` ([`deserialize_impl`]) and `Walk` of struct `name`, schema `schema`:
+/// `krate` is the path of `salesflow-webhook-types`, whose `lenient` and `drift` modules they
+/// use, and `decoded` the body of `Walk::decoded`, if any.
+pub(crate) fn decode_impls(
+    name: &syn::Ident,
+    schema: &str,
+    fields: &[FieldInfo],
+    krate: TokenStream,
+    decoded: Option<TokenStream>,
+) -> TokenStream {
+    let deserialize = deserialize_impl(name, fields, &quote!(#krate::lenient));
+    let names: Vec<_> = fields.iter().map(|f| (&f.ident, f.wire.as_str())).collect();
+    let drift = quote!(#krate::drift);
+    let walk = super::walk::walk_impl(name, schema, &names, &drift, decoded);
+    quote!(#deserialize #walk)
+}
 
 /// A `Deserialize` that reads the known fields and keeps the others in `extra`, in one pass.
 ///
 /// No field's type is spelled: each is inferred from the struct literal that ends the visit,
-/// so a field whose type changes needs no regeneration. With `rest_default`, the literal ends
-/// with `..Default::default()`, so that a field added to a hand-written struct leaves it
-/// compiling (and the drift check failing) until the file is regenerated.
-pub(crate) fn deserialize_impl(
-    name: &syn::Ident,
-    fields: &[FieldInfo],
-    rest_default: bool,
-    support: &TokenStream,
-) -> TokenStream {
-    let variants: Vec<syn::Ident> = fields
+/// so a field whose type changes needs no regeneration.
+fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo], support: &TokenStream) -> TokenStream {
+    let variants: Vec<_> = fields
         .iter()
-        .map(|f| syn::Ident::new(&format!("F_{}", f.ident), Span::call_site()))
+        .map(|f| format_ident!("F_{}", f.ident))
         .collect();
-    let locals: Vec<&syn::Ident> = fields.iter().map(|f| &f.ident).collect();
-    let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+    let locals: Vec<_> = fields.iter().map(|f| &f.ident).collect();
+    let wires: Vec<_> = fields.iter().map(|f| f.wire.as_str()).collect();
     let finish = finish_exprs(fields);
     let schema = name.to_string();
     // An optional field is read leniently: a value of an unexpected shape is kept raw in
     // `extra` (and logged), the rest decodes. A required one fails the whole value.
-    let reads: Vec<TokenStream> = fields
-        .iter()
-        .zip(&locals)
-        .zip(&wires)
-        .map(|((f, local), wire)| {
-            let seed = match &f.with {
-                None if f.leaf => quote!(#support::optional()),
-                None if f.optional => quote!(#support::typed()),
-                None => return quote!(#local = ::std::option::Option::Some(map.next_value()?);),
-                Some(path) if f.optional => quote!(#support::Lenient(#path::Seed)),
-                Some(path) => {
-                    return quote!(#local = ::std::option::Option::Some(map.next_value_seed(#path::Seed)?);)
-                }
-            };
-            quote! {
-                match map.next_value_seed(#seed)? {
-                    ::std::result::Result::Ok(value) => #local = ::std::option::Option::Some(value),
-                    ::std::result::Result::Err(odd) => {
-                        // Seen (a second one is a duplicate), and `None` in the end.
-                        #local = ::std::option::Option::Some(::std::default::Default::default());
-                        extra.insert(::std::string::String::from(#wire), odd.keep(#schema, #wire));
-                    }
+    let reads = fields.iter().map(|f| {
+        let (local, wire) = (&f.ident, &f.wire);
+        let seed = match &f.with {
+            None if f.leaf => quote!(#support::optional()),
+            None if f.optional => quote!(#support::typed()),
+            None => return quote!(#local = ::std::option::Option::Some(map.next_value()?);),
+            Some(path) if f.optional => quote!(#support::Lenient(#path::Seed)),
+            Some(path) => {
+                return quote!(#local = ::std::option::Option::Some(map.next_value_seed(#path::Seed)?);)
+            }
+        };
+        quote! {
+            match map.next_value_seed(#seed)? {
+                ::std::result::Result::Ok(value) => #local = ::std::option::Option::Some(value),
+                ::std::result::Result::Err(odd) => {
+                    // Seen (a second one is a duplicate), and `None` in the end.
+                    #local = ::std::option::Option::Some(::std::default::Default::default());
+                    extra.insert(::std::string::String::from(#wire), odd.keep(#schema, #wire));
                 }
             }
-        })
-        .collect();
-    let rest = if rest_default {
-        quote!(..::std::default::Default::default())
-    } else {
-        quote!()
-    };
+        }
+    });
     let expecting = format!("a {name} object");
     let key_enum = key_enum(&variants, &wires);
     quote! {
@@ -338,7 +281,6 @@ pub(crate) fn deserialize_impl(
                         ::std::result::Result::Ok(#support::decoded(#name {
                             #(#locals: #finish,)*
                             extra,
-                            #rest
                         }))
                     }
                 }
@@ -350,22 +292,18 @@ pub(crate) fn deserialize_impl(
 
 /// The value of each field at the end of the visit: `None` for an optional field not seen, an
 /// error for a required one.
-fn finish_exprs(fields: &[FieldInfo]) -> Vec<TokenStream> {
-    fields
-        .iter()
-        .map(|f| {
-            let local = &f.ident;
-            let wire = &f.wire;
-            if f.optional && f.with.is_none() {
-                quote!(#local.flatten())
-            } else if f.default || f.optional {
-                // An optional field read by a `with` seed: the seed's value is the `Option`.
-                quote!(#local.unwrap_or_default())
-            } else {
-                quote!(#local.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(#wire))?)
-            }
-        })
-        .collect()
+fn finish_exprs(fields: &[FieldInfo]) -> impl Iterator<Item = TokenStream> + '_ {
+    fields.iter().map(|f| {
+        let (local, wire) = (&f.ident, &f.wire);
+        if f.optional && f.with.is_none() {
+            quote!(#local.flatten())
+        } else if f.default || f.optional {
+            // An optional field read by a `with` seed: the seed's value is the `Option`.
+            quote!(#local.unwrap_or_default())
+        } else {
+            quote!(#local.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(#wire))?)
+        }
+    })
 }
 
 /// The `Key` a `Deserialize` of [`deserialize_impl`] reads field names into: a variant per

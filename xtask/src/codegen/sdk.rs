@@ -9,9 +9,9 @@
 //! a hand-written method is only ever sugar on top.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 
-use super::model::{Body, Location, Model, Op, Param, Shape, StrRules};
+use super::model::{Location, Model, Op, Param, Shape, StrRules};
 use super::Error;
 
 /// Typed ids recorded on the tracing span: `(type name suffix, field of salesflow's Ids)`.
@@ -76,17 +76,17 @@ fn input(p: &Param) -> (TokenStream, TokenStream) {
     }
 }
 
+/// `Some(v)` or `None`.
+fn option(v: Option<impl ToTokens>) -> TokenStream {
+    match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
+
 fn rules_tokens(rules: &StrRules) -> TokenStream {
-    let opt_usize = |v: Option<usize>| match v {
-        Some(n) => quote!(Some(#n)),
-        None => quote!(None),
-    };
-    let min = opt_usize(rules.min_length);
-    let max = opt_usize(rules.max_length);
-    let pattern = match &rules.pattern {
-        Some(p) => quote!(Some(#p)),
-        None => quote!(None),
-    };
+    let (min, max) = (option(rules.min_length), option(rules.max_length));
+    let pattern = option(rules.pattern.as_ref());
     quote!(&crate::validate::StrRules::new(#min, #max, #pattern))
 }
 
@@ -106,20 +106,19 @@ fn format_check(context: &str, rules: &StrRules) -> Result<Option<syn::Ident>, E
         })
 }
 
-/// An expression that turns the `String` expression `value` into what is sent (a `String`,
-/// or the generated newtype), checked: the format's check first (which may canonicalize),
-/// then the spec's length and pattern rules.
+/// An expression that turns the `String` `value` into what is sent (a `String`, or the
+/// generated newtype), checked: the format's check first (which may canonicalize), then the
+/// spec's length and pattern rules.
 fn convert_str(
     context: &str,
     wire: &str,
     rules: &StrRules,
     newtype: &Option<String>,
-    value: TokenStream,
 ) -> Result<TokenStream, Error> {
     let rules_ts = rules_tokens(rules);
     let value = match format_check(context, rules)? {
-        Some(check) => quote!(crate::validate::#check(#wire, &#value)?),
-        None => value,
+        Some(check) => quote!(crate::validate::#check(#wire, &value)?),
+        None => quote!(value),
     };
     Ok(match newtype {
         Some(n) => {
@@ -138,7 +137,7 @@ fn check_param(op: &Op, p: &Param) -> Result<TokenStream, Error> {
     match &p.shape {
         Shape::Value { .. } => Ok(quote!()),
         Shape::Str { rules, newtype } => {
-            let convert = convert_str(&context, wire, rules, newtype, quote!(value))?;
+            let convert = convert_str(&context, wire, rules, newtype)?;
             Ok(if p.required {
                 quote!(let #f = { let value = #f; #convert };)
             } else {
@@ -156,20 +155,15 @@ fn check_param(op: &Op, p: &Param) -> Result<TokenStream, Error> {
                     "{context}: optional arrays are not supported"
                 )));
             }
-            let convert = convert_str(&context, wire, item_rules, item_newtype, quote!(value))?;
+            let convert = convert_str(&context, wire, item_rules, item_newtype)?;
+            // A batched array is split into requests of at most `maxItems`.
             let batched = op
                 .batch
                 .as_ref()
                 .is_some_and(|(field, _)| *field == p.field);
-            let opt = |v: Option<u64>| match v {
-                Some(n) => {
-                    let n = n as usize;
-                    quote!(Some(#n))
-                }
-                None => quote!(None),
-            };
-            let min = opt(*min_items);
-            let max = opt(if batched { None } else { *max_items });
+            let max_items = max_items.filter(|_| !batched);
+            let min = option(min_items.map(|n| n as usize));
+            let max = option(max_items.map(|n| n as usize));
             Ok(quote! {
                 crate::validate::check_items(#wire, #f.len(), #min, #max)?;
                 let #f = #f
@@ -199,53 +193,34 @@ fn doc_lines(text: &str) -> Vec<String> {
     text.lines().map(|l| format!(" {l}")).collect()
 }
 
+/// The limits of a string, as docs say them.
+fn str_limits(rules: &StrRules) -> impl Iterator<Item = String> + '_ {
+    let min = rules.min_length.filter(|n| *n > 1);
+    let min = min.map(|n| format!("at least {n} characters"));
+    let max = rules.max_length.map(|n| format!("at most {n} characters"));
+    let format = rules.format.as_ref().map(|f| format!("format `{f}`"));
+    min.into_iter().chain(max).chain(format)
+}
+
+/// The docs of a parameter: where it goes, whether it is required, its limits, its description.
 fn param_doc(p: &Param) -> String {
-    let location = match p.location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Body => "body",
-    };
-    let mut limits = Vec::new();
-    let mut rules_of = |r: &StrRules| {
-        if let Some(n) = r.min_length.filter(|n| *n > 1) {
-            limits.push(format!("at least {n} characters"));
-        }
-        if let Some(n) = r.max_length {
-            limits.push(format!("at most {n} characters"));
-        }
-        if let Some(f) = &r.format {
-            limits.push(format!("format `{f}`"));
-        }
-    };
-    match &p.shape {
-        Shape::Str { rules, .. } => rules_of(rules),
+    let limits: Vec<String> = match &p.shape {
+        Shape::Str { rules, .. } => str_limits(rules).collect(),
         Shape::StrArray {
             item_rules,
             max_items,
             ..
         } => {
-            rules_of(item_rules);
-            if let Some(n) = max_items {
-                limits.push(format!("at most {n} per request"));
-            }
+            let per_request = max_items.map(|n| format!("at most {n} per request"));
+            str_limits(item_rules).chain(per_request).collect()
         }
-        Shape::Value { .. } => {}
+        Shape::Value { .. } => Vec::new(),
+    };
+    if limits.is_empty() {
+        p.doc("")
+    } else {
+        p.doc(&format!("; {}", limits.join(", ")))
     }
-    let limits = if limits.is_empty() {
-        String::new()
-    } else {
-        format!("; {}", limits.join(", "))
-    };
-    let desc = if p.description.is_empty() {
-        String::new()
-    } else {
-        format!(" {}", p.description.replace('\n', " "))
-    };
-    format!(
-        " `{}` ({location}, {}{limits}).{desc}",
-        p.wire,
-        if p.required { "required" } else { "optional" }
-    )
 }
 
 /// The spec's example of a parameter as a Rust argument, for doc examples.
@@ -276,27 +251,22 @@ fn response_type(op: &Op) -> TokenStream {
     }
 }
 
-/// Everything generated for one operation: its parameter struct, the struct's constructor,
-/// setters and `validate`, its `Request` implementation, its `Client` method and its `Call`
-/// setters.
-fn operation(op: &Op) -> Result<TokenStream, Error> {
+/// Everything generated for one operation: what goes into `mod ops` (its parameter struct, the
+/// struct's constructor, setters and `validate`, its `Request` implementation), and what goes
+/// beside it (its `Client` method and its `Call` setters).
+fn operation(op: &Op) -> Result<(TokenStream, TokenStream), Error> {
     let checks = op
         .params
         .iter()
         .map(|p| check_param(op, p))
         .collect::<Result<Vec<_>, _>>()?;
-    let param_struct = param_struct(op);
-    let param_impl = param_impl(op, &checks);
-    let request_impl = request_impl(op, &checks);
-    let client_method = client_method(op);
-    let call_setters = call_setters(op);
-    Ok(quote! {
-        #param_struct
-        #param_impl
-        #request_impl
-        #client_method
-        #call_setters
-    })
+    let in_ops = [
+        param_struct(op),
+        param_impl(op, &checks),
+        request_impl(op, &checks),
+    ];
+    let beside = [client_method(op), call_setters(op)];
+    Ok((in_ops.into_iter().collect(), beside.into_iter().collect()))
 }
 
 /// The identifiers of parameters, as their fields are named.
@@ -304,16 +274,14 @@ fn field_idents<'p>(params: impl IntoIterator<Item = &'p Param>) -> Vec<proc_mac
     super::idents(params.into_iter().map(|p| &p.field))
 }
 
-/// The first line of the docs of an operation's struct and `Client` method.
-fn summary_doc(op: &Op) -> String {
-    let host = match op.host {
-        super::model::Host::App => "app",
-        super::model::Host::Mvc => "mvc",
-    };
-    format!(
-        " **{}** (`{}`): `{} {}` on the `{host}` host.",
-        op.vendor_name, op.id, op.method, op.path
-    )
+/// The identifiers of `params`, the argument types of their setters or constructor, and how
+/// each argument becomes the stored value ([`input`]).
+fn inputs<'p>(
+    params: impl Iterator<Item = &'p Param>,
+) -> (Vec<proc_macro2::Ident>, Vec<TokenStream>, Vec<TokenStream>) {
+    let params: Vec<&Param> = params.collect();
+    let (types, into) = params.iter().map(|p| input(p)).unzip();
+    (field_idents(params), types, into)
 }
 
 /// The docs of the setter of each optional parameter.
@@ -327,21 +295,17 @@ fn setter_docs(op: &Op) -> Vec<String> {
 fn param_struct(op: &Op) -> TokenStream {
     let name = format_ident!("{}", op.pascal);
     let fields = field_idents(&op.params);
-    let types: Vec<TokenStream> = op.params.iter().map(stored_type).collect();
-    let field_docs: Vec<String> = op.params.iter().map(param_doc).collect();
-    let serde_attrs: Vec<TokenStream> = op
-        .params
-        .iter()
-        .map(|p| {
-            let wire = &p.wire;
-            if p.required {
-                quote!(#[serde(rename = #wire)])
-            } else {
-                quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
-            }
-        })
-        .collect();
-    let summary = summary_doc(op);
+    let types = op.params.iter().map(stored_type);
+    let field_docs = op.params.iter().map(param_doc);
+    let serde_attrs = op.params.iter().map(|p| {
+        let wire = &p.wire;
+        if p.required {
+            quote!(#[serde(rename = #wire)])
+        } else {
+            quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
+        }
+    });
+    let summary = format!("{}.", op.headline());
     let description = doc_lines(&op.description);
     quote! {
         #[doc = #summary]
@@ -361,54 +325,39 @@ fn param_struct(op: &Op) -> TokenStream {
 }
 
 /// How each checked value goes back into the parameter struct.
-fn checked_values(op: &Op) -> Vec<TokenStream> {
-    op.params
-        .iter()
-        .map(|p| {
-            let f = format_ident!("{}", p.field);
-            match &p.shape {
-                Shape::Str {
-                    newtype: Some(_), ..
-                } if p.required => {
-                    quote!(::std::string::String::from(#f))
-                }
-                Shape::Str {
-                    newtype: Some(_), ..
-                } => quote!(#f.map(::std::string::String::from)),
-                Shape::StrArray {
-                    item_newtype: Some(_),
-                    ..
-                } => {
-                    quote!(#f.into_iter().map(::std::string::String::from).collect())
-                }
-                _ => quote!(#f),
-            }
-        })
-        .collect()
+fn checked_values(op: &Op) -> impl Iterator<Item = TokenStream> + '_ {
+    op.params.iter().map(|p| {
+        let f = format_ident!("{}", p.field);
+        match &p.shape {
+            Shape::Str {
+                newtype: Some(_), ..
+            } if p.required => quote!(::std::string::String::from(#f)),
+            Shape::Str {
+                newtype: Some(_), ..
+            } => quote!(#f.map(::std::string::String::from)),
+            Shape::StrArray {
+                item_newtype: Some(_),
+                ..
+            } => quote!(#f.into_iter().map(::std::string::String::from).collect()),
+            _ => quote!(#f),
+        }
+    })
 }
 
 /// `impl Name`: `new` (the required parameters), a setter per optional one, `validate`.
 fn param_impl(op: &Op, checks: &[TokenStream]) -> TokenStream {
     let name = format_ident!("{}", op.pascal);
     let fields = field_idents(&op.params);
-    let required: Vec<&Param> = op.required().collect();
-    let req_idents = field_idents(required.iter().copied());
-    let req_inputs: Vec<TokenStream> = required.iter().map(|p| input(p).0).collect();
-    let req_into: Vec<TokenStream> = required.iter().map(|p| input(p).1).collect();
-    let opt_idents = field_idents(op.optional());
-    let opt_inputs: Vec<TokenStream> = op.optional().map(|p| input(p).0).collect();
-    let opt_into: Vec<TokenStream> = op.optional().map(|p| input(p).1).collect();
+    let (req_idents, req_inputs, req_into) = inputs(op.required());
+    let (opt_idents, opt_inputs, opt_into) = inputs(op.optional());
     let opt_docs = setter_docs(op);
+    let required: Vec<String> = op.required().map(|p| format!("`{}`", p.wire)).collect();
     let new_doc = if required.is_empty() {
         " The parameters, none of them set.".to_owned()
     } else {
         format!(
             " The parameters, with the required ones ({}); the optional ones are unset.",
-            required
-                .iter()
-                .map(|p| format!("`{}`", p.wire))
-                .collect::<Vec<_>>()
-                .join(", ")
+            required.join(", ")
         )
     };
     let backs = checked_values(op);
@@ -449,125 +398,84 @@ fn param_impl(op: &Op, checks: &[TokenStream]) -> TokenStream {
 }
 
 /// The statements that record the parameters that are typed ids on the tracing span.
-fn span_ids(op: &Op) -> Vec<TokenStream> {
-    op.params
-        .iter()
-        .filter_map(|p| {
-            let Shape::Value { rust_type, .. } = &p.shape else {
-                return None;
-            };
-            let (_, id_field) = SPAN_IDS
-                .iter()
-                .find(|(suffix, _)| rust_type.ends_with(suffix))?;
-            let id_field = format_ident!("{}", id_field);
-            let f = format_ident!("{}", p.field);
-            Some(if p.required {
-                quote!(ids.#id_field = ::std::option::Option::Some(#f);)
-            } else {
-                quote!(ids.#id_field = #f;)
-            })
+fn span_ids(op: &Op) -> impl Iterator<Item = TokenStream> + '_ {
+    op.params.iter().filter_map(|p| {
+        let Shape::Value { rust_type, .. } = &p.shape else {
+            return None;
+        };
+        let (_, id_field) = SPAN_IDS
+            .iter()
+            .find(|(suffix, _)| rust_type.ends_with(suffix))?;
+        let id_field = format_ident!("{}", id_field);
+        let f = format_ident!("{}", p.field);
+        Some(if p.required {
+            quote!(ids.#id_field = ::std::option::Option::Some(#f);)
+        } else {
+            quote!(ids.#id_field = #f;)
         })
-        .collect()
+    })
 }
 
 /// The request body expression, if the operation has a body.
 fn body_expr(op: &Op) -> Option<TokenStream> {
-    match &op.body {
-        Body::None => None,
-        Body::Empty(ty) => {
-            let ty = format_ident!("{}", ty);
-            Some(quote!(::salesflow_api::types::#ty {}))
-        }
-        Body::Object(ty) => {
-            let ty = format_ident!("{}", ty);
-            let body_fields: Vec<_> = op
-                .params
-                .iter()
-                .filter(|p| p.location == Location::Body)
-                .map(|p| format_ident!("{}", p.field))
-                .collect();
-            Some(quote!(::salesflow_api::types::#ty { #(#body_fields: #body_fields.clone()),* }))
-        }
-    }
+    let ty = format_ident!("{}", op.body.as_ref()?);
+    let fields = field_idents(op.params.iter().filter(|p| p.location == Location::Body));
+    Some(quote!(::salesflow_api::types::#ty { #(#fields: #fields.clone()),* }))
 }
 
 /// The arguments of the generated method, in its order: progenitor orders path parameters,
 /// then query parameters by name, then the body.
 fn call_args(op: &Op, has_body: bool) -> Vec<TokenStream> {
-    let mut args = Vec::new();
-    for p in op.params.iter().filter(|p| p.location != Location::Body) {
-        args.push((p.field.clone(), call_arg(p)));
-    }
-    if has_body {
-        args.push(("body".to_owned(), quote!(&body)));
-    }
-    let fields_in = |at: Location| -> Vec<String> {
-        let params = op.params.iter().filter(|p| p.location == at);
-        params.map(|p| p.field.clone()).collect()
-    };
-    let (mut path_args, mut query_args) = (fields_in(Location::Path), fields_in(Location::Query));
-    query_args.sort_by_key(|f| {
-        op.params
-            .iter()
-            .find(|p| p.field == *f)
-            .map(|p| p.wire.clone())
-            .unwrap_or_default()
-    });
-    path_args.extend(query_args);
-    if has_body {
-        path_args.push("body".to_owned());
-    }
-    path_args
+    let (path, mut query): (Vec<&Param>, Vec<&Param>) = op
+        .params
         .iter()
-        .filter_map(|name| args.iter().find(|(n, _)| n == name).map(|(_, a)| a.clone()))
+        .filter(|p| p.location != Location::Body)
+        .partition(|p| p.location == Location::Path);
+    query.sort_by_key(|p| &p.wire);
+    let body = has_body.then(|| quote!(&body));
+    path.into_iter()
+        .chain(query)
+        .map(call_arg)
+        .chain(body)
         .collect()
 }
 
 /// The statements that send the checked parameters: one call, or one per batch.
 fn execute(op: &Op) -> TokenStream {
     let method = format_ident!("{}", op.snake);
-    let body_expr = body_expr(op);
-    let ordered = call_args(op, body_expr.is_some());
-    let status_check = if op.response.status_body {
-        quote!(.and_then(|message| client.check_status_body(OPERATION, message)))
-    } else {
-        quote!()
+    let body = body_expr(op);
+    let ordered = call_args(op, body.is_some());
+    let call = quote! {
+        let api = client.api(&options);
+        client
+            .execute(OPERATION, ids, &options, || api.#method(#(#ordered),*))
+            .await
     };
-    match &op.batch {
-        None => {
-            let body_let = body_expr.as_ref().map(|b| quote!(let body = #b;));
-            quote! {
-                #body_let
-                let api = client.api(&options);
-                client
-                    .execute(OPERATION, ids, &options, || api.#method(#(#ordered),*))
-                    .await
-                    #status_check
+    let Some((batch_field, size)) = &op.batch else {
+        let body_let = body.map(|b| quote!(let body = #b;));
+        let status_check = op
+            .response
+            .status_body
+            .then(|| quote!(.and_then(|message| client.check_status_body(OPERATION, message))));
+        return quote!(#body_let #call #status_check);
+    };
+    let batch_ident = format_ident!("{}", batch_field);
+    let size = *size as usize;
+    let others = field_idents(op.params.iter().filter(|p| p.field != *batch_field));
+    let body = body.unwrap_or_else(|| quote!(()));
+    quote! {
+        let batches: ::std::vec::Vec<::std::vec::Vec<_>> =
+            #batch_ident.chunks(#size).map(<[_]>::to_vec).collect();
+        crate::bulk::concat_batches(batches, |#batch_ident| {
+            let client = client.clone();
+            let options = options.clone();
+            #(let #others = #others.clone();)*
+            async move {
+                let body = #body;
+                #call
             }
-        }
-        Some((batch_field, size)) => {
-            let batch_ident = format_ident!("{}", batch_field);
-            let size = *size as usize;
-            let others = field_idents(op.params.iter().filter(|p| p.field != *batch_field));
-            let body = body_expr.unwrap_or_else(|| quote!(()));
-            quote! {
-                let batches: ::std::vec::Vec<::std::vec::Vec<_>> =
-                    #batch_ident.chunks(#size).map(<[_]>::to_vec).collect();
-                crate::bulk::concat_batches(batches, |#batch_ident| {
-                    let client = client.clone();
-                    let options = options.clone();
-                    #(let #others = #others.clone();)*
-                    async move {
-                        let body = #body;
-                        let api = client.api(&options);
-                        client
-                            .execute(OPERATION, ids, &options, || api.#method(#(#ordered),*))
-                            .await
-                    }
-                })
-                .await
-            }
-        }
+        })
+        .await
     }
 }
 
@@ -623,8 +531,7 @@ fn method_docs(op: &Op) -> Vec<String> {
             .params
             .iter()
             .find(|p| p.field == *field)
-            .map(|p| p.wire.clone())
-            .unwrap_or_default();
+            .map_or("", |p| &p.wire);
         format!(
             " Any number of `{wire}` may be given: they are sent in requests of at most {size} \
              (the spec's `maxItems`), a few at a time, and the answers are concatenated in \
@@ -635,8 +542,11 @@ fn method_docs(op: &Op) -> Vec<String> {
         " The answer is the vendor's status body; a `Status` of 400 or more is returned as an \
          [`Error::Api`](crate::Error::Api), even under HTTP 200.",
     );
-    let optional: Vec<&Param> = op.optional().collect();
-    let setters_doc = if optional.is_empty() {
+    let setters: Vec<String> = op
+        .optional()
+        .map(|p| format!("[`{0}`](crate::Call::<ops::{1}>::{0})", p.field, op.pascal))
+        .collect();
+    let setters_doc = if setters.is_empty() {
         " The returned [`Call`](crate::Call) takes per-call options (`timeout`, `retry_policy`) \
          and is sent by `.await`."
             .to_owned()
@@ -644,14 +554,10 @@ fn method_docs(op: &Op) -> Vec<String> {
         format!(
             " The returned [`Call`](crate::Call) sets the optional parameters ({}) and per-call \
              options (`timeout`, `retry_policy`), and is sent by `.await`.",
-            optional
-                .iter()
-                .map(|p| format!("[`{0}`](crate::Call::<ops::{1}>::{0})", p.field, op.pascal))
-                .collect::<Vec<_>>()
-                .join(", ")
+            setters.join(", ")
         )
     };
-    let mut docs = vec![answer_doc(op)];
+    let mut docs = vec![format!(" Answers a {}.", answer(op))];
     docs.extend(status_doc.map(str::to_owned));
     docs.push(retry_doc.to_owned());
     docs.extend(batch_doc);
@@ -665,11 +571,9 @@ fn method_docs(op: &Op) -> Vec<String> {
 fn client_method(op: &Op) -> TokenStream {
     let name = format_ident!("{}", op.pascal);
     let method = format_ident!("{}", op.snake);
-    let required: Vec<&Param> = op.required().collect();
-    let req_idents = field_idents(required.iter().copied());
-    let req_inputs: Vec<TokenStream> = required.iter().map(|p| input(p).0).collect();
-    let summary = summary_doc(op);
-    let example_args: Option<Vec<String>> = required.iter().map(|p| example_arg(p)).collect();
+    let (req_idents, req_inputs, _) = inputs(op.required());
+    let summary = format!("{}.", op.headline());
+    let example_args: Option<Vec<String>> = op.required().map(example_arg).collect();
     let example = example_args.map(|args| {
         format!(
             "```no_run\n# async fn demo(client: salesflow::Client) -> Result<(), salesflow::Error> {{\nlet answer = client.{}({}).await?;\n# Ok(()) }}\n```",
@@ -677,13 +581,9 @@ fn client_method(op: &Op) -> TokenStream {
             args.join(", ")
         )
     });
-    let example = example
-        .into_iter()
-        .flat_map(|e| doc_lines(&e))
-        .collect::<Vec<_>>();
+    let example = example.iter().flat_map(|e| doc_lines(e));
     let aliases = [op.vendor_name.as_str(), op.id.as_str()];
-    let first_paragraph = op.description.split("\n\n").next().unwrap_or_default();
-    let first_paragraph = doc_lines(first_paragraph);
+    let first_paragraph = doc_lines(op.first_paragraph());
     let docs = method_docs(op);
     quote! {
         impl crate::Client {
@@ -707,8 +607,7 @@ fn call_setters(op: &Op) -> TokenStream {
         return quote!();
     }
     let name = format_ident!("{}", op.pascal);
-    let opt_idents = field_idents(op.optional());
-    let opt_inputs: Vec<TokenStream> = op.optional().map(|p| input(p).0).collect();
+    let (opt_idents, opt_inputs, _) = inputs(op.optional());
     let opt_docs = setter_docs(op);
     quote! {
         impl crate::Call<ops::#name> {
@@ -722,45 +621,42 @@ fn call_setters(op: &Op) -> TokenStream {
     }
 }
 
-/// What an operation answers, for docs: `a [`Webhook`](crate::Webhook)`.
-pub fn answer_doc(op: &Op) -> String {
+/// What an operation answers, for docs: `` [`Webhook`](crate::Webhook) `` or `` list of
+/// [`Webhook`](crate::Webhook) ``.
+fn answer(op: &Op) -> String {
     let schema = &op.response.schema;
+    let link = format!("[`{schema}`](crate::{schema})");
     if op.response.is_array {
-        format!(" Answers a list of [`{schema}`](crate::{schema}).")
+        format!("list of {link}")
     } else {
-        format!(" Answers a [`{schema}`](crate::{schema}).")
+        link
     }
 }
 
 /// The example parameters of an operation, as the JSON its parameter struct deserializes.
 fn example_json(op: &Op) -> Result<String, Error> {
-    let mut map = serde_json::Map::new();
-    for p in &op.params {
-        match &p.example {
-            Some(value) => {
-                map.insert(p.wire.clone(), value.clone());
-            }
-            None if p.required => {
-                return Err(Error::Spec(format!(
-                    "operation `{}`: required parameter `{}` has no `example`; add one (the \
-                     example-driven tests and docs need it)",
-                    op.id, p.wire
-                )))
-            }
-            None => {}
-        }
+    if let Some(p) = op.required().find(|p| p.example.is_none()) {
+        return Err(Error::Spec(format!(
+            "operation `{}`: required parameter `{}` has no `example`; add one (the \
+             example-driven tests and docs need it)",
+            op.id, p.wire
+        )));
     }
-    serde_json::to_string(&serde_json::Value::Object(map))
-        .map_err(|e| Error::Generate(e.to_string()))
+    let examples = op
+        .params
+        .iter()
+        .filter_map(|p| Some((p.wire.clone(), p.example.clone()?)));
+    Ok(serde_json::Value::Object(examples.collect()).to_string())
 }
 
 /// The tokens of `crates/salesflow/src/generated/operations.rs`.
 pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
-    let mut per_op = Vec::new();
-    for op in &model.operations {
-        per_op.push(operation(op)?);
-    }
-    let (structs, impls) = split_items(per_op)?;
+    let per_op = model
+        .operations
+        .iter()
+        .map(operation)
+        .collect::<Result<Vec<_>, _>>()?;
+    let (structs, impls): (Vec<_>, Vec<_>) = per_op.into_iter().unzip();
     let variants = super::idents(model.operations.iter().map(|o| &o.pascal));
     let examples = model
         .operations
@@ -781,35 +677,8 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
     })
 }
 
-/// Each operation's items: its struct (and the impls on it) go into `ops`, the other impls
-/// beside it.
-fn split_items(per_op: Vec<TokenStream>) -> Result<(Vec<syn::Item>, Vec<syn::Item>), Error> {
-    let mut structs = Vec::new();
-    let mut impls = Vec::new();
-    for tokens in per_op {
-        let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generate(e.to_string()))?;
-        for item in file.items {
-            match item {
-                syn::Item::Struct(_) => structs.push(item),
-                syn::Item::Impl(ref imp) => {
-                    // `impl Name` and `impl Request for Name` belong with the struct.
-                    let self_ty = &imp.self_ty;
-                    let self_text = quote!(#self_ty).to_string();
-                    if self_text.starts_with("crate ::") {
-                        impls.push(item);
-                    } else {
-                        structs.push(item);
-                    }
-                }
-                other => impls.push(other),
-            }
-        }
-    }
-    Ok((structs, impls))
-}
-
 /// The re-export of the response types and `mod ops`, the parameter structs.
-fn ops_mod(response_structs: &[proc_macro2::Ident], structs: &[syn::Item]) -> TokenStream {
+fn ops_mod(response_structs: &[proc_macro2::Ident], structs: &[TokenStream]) -> TokenStream {
     quote! {
         /// The types the API answers with, generated from the spec's schemas (see
         /// `salesflow_api::types`). They keep the fields this version does not know in
@@ -995,12 +864,7 @@ pub fn operations_table(model: &Model) -> String {
         "<!-- @generated by `cargo xtask codegen` from spec/salesflow.yaml; do not edit. -->\n\n| operation (vendor name) | method of [`Client`](crate::Client) | HTTP | answers |\n|---|---|---|---|\n",
     );
     for op in &model.operations {
-        let required: Vec<String> = op.required().map(|p| p.field.clone()).collect();
-        let answer = if op.response.is_array {
-            format!("list of [`{0}`](crate::{0})", op.response.schema)
-        } else {
-            format!("[`{0}`](crate::{0})", op.response.schema)
-        };
+        let required: Vec<&str> = op.required().map(|p| p.field.as_str()).collect();
         out.push_str(&format!(
             "| {} | [`{}({})`](crate::Client::{}) | `{} {}` | {} |\n",
             op.vendor_name,
@@ -1009,7 +873,7 @@ pub fn operations_table(model: &Model) -> String {
             op.snake,
             op.method,
             op.path,
-            answer
+            answer(op)
         ));
     }
     out

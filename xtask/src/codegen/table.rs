@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::model::{Host, Model};
+use super::model::Model;
 
 /// The tokens of `crates/salesflow-api/src/generated/operations.rs`.
 pub fn tokens(model: &Model) -> TokenStream {
@@ -39,29 +39,15 @@ fn api_version(model: &Model) -> TokenStream {
 fn operation_enum(model: &Model) -> TokenStream {
     let ops = &model.operations;
     let variants = super::idents(ops.iter().map(|o| &o.pascal));
-    let docs: Vec<String> = ops
-        .iter()
-        .map(|o| {
-            let host = match o.host {
-                Host::App => "app",
-                Host::Mvc => "mvc",
-            };
-            let first = o.description.split("\n\n").next().unwrap_or_default();
-            format!(
-                " **{}** (`{}`): `{} {}` on the `{host}` host{}.\n\n{}",
-                o.vendor_name,
-                o.id,
-                o.method,
-                o.path,
-                if o.changes_state {
-                    ", changes state"
-                } else {
-                    ""
-                },
-                first.replace('\n', " ")
-            )
-        })
-        .collect();
+    let docs = ops.iter().map(|o| {
+        let changes = if o.changes_state {
+            ", changes state"
+        } else {
+            ""
+        };
+        let first = o.first_paragraph().replace('\n', " ");
+        format!("{}{changes}.\n\n{first}", o.headline())
+    });
     quote! {
         /// An operation of the Salesflow API: the one name of an operation in errors, tracing
         /// spans, the mock's faults and request log. It displays and serializes as the spec's
@@ -87,24 +73,13 @@ fn operation_impl(model: &Model) -> TokenStream {
     let methods: Vec<&str> = ops.iter().map(|o| o.method.as_str()).collect();
     let paths: Vec<&str> = ops.iter().map(|o| o.path.as_str()).collect();
     let tags: Vec<&str> = ops.iter().map(|o| o.tag.as_str()).collect();
-    let hosts: Vec<TokenStream> = ops
-        .iter()
-        .map(|o| match o.host {
-            Host::App => quote!(Host::App),
-            Host::Mvc => quote!(Host::Mvc),
-        })
-        .collect();
-    let names: Vec<TokenStream> = ops
-        .iter()
-        .map(|o| {
-            let (id, snake) = (&o.id, &o.snake);
-            if id == snake {
-                quote!(#id)
-            } else {
-                quote!(#id | #snake)
-            }
-        })
-        .collect();
+    // `Host` there has the variants of `Host` here.
+    let hosts = super::idents(ops.iter().map(|o| format!("{:?}", o.host)));
+    // The `operationId`, and the method name where it differs.
+    let names = ops.iter().map(|o| {
+        let (id, snake) = (&o.id, (o.snake != o.id).then_some(&o.snake).into_iter());
+        quote!(#id #(| #snake)*)
+    });
     let account: Vec<bool> = ops.iter().map(|o| o.needs_account_id).collect();
     let changes: Vec<bool> = ops.iter().map(|o| o.changes_state).collect();
     let count = ops.len();
@@ -147,7 +122,7 @@ fn operation_impl(model: &Model) -> TokenStream {
 
             /// The host that serves it.
             pub const fn host(self) -> Host {
-                match self { #(Operation::#variants => #hosts,)* }
+                match self { #(Operation::#variants => Host::#hosts,)* }
             }
 
             /// Whether `accountId` is sent besides `token` (all but ListAccounts).
