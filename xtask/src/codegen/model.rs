@@ -246,7 +246,6 @@ pub struct Generated<'a> {
 }
 
 impl<'a> Generated<'a> {
-    /// Reads the methods and types out of progenitor's output.
     pub fn read(file: &'a syn::File) -> Self {
         let (mut methods, mut structs) = (BTreeMap::new(), BTreeMap::new());
         for item in &file.items {
@@ -273,7 +272,6 @@ impl<'a> Generated<'a> {
         Generated { methods, structs }
     }
 
-    /// The type of argument `arg` of method `method`.
     pub fn arg_type(&self, method: &str, arg: &str) -> Option<&syn::Type> {
         let inputs = &self.methods.get(method)?.inputs;
         inputs.iter().find_map(|input| match input {
@@ -294,7 +292,6 @@ impl<'a> Generated<'a> {
         })
     }
 
-    /// The type of field `field` of struct `types::name`.
     pub fn field_type(&self, name: &str, field: &str) -> Option<&syn::Type> {
         let s = self.structs.get(name)?;
         let mut fields = s.fields.iter();
@@ -386,12 +383,8 @@ fn strip_wrappers(text: &str) -> &str {
             t = rest;
         }
     }
-    if let Some(rest) = t.strip_prefix("&'a") {
-        t = rest;
-    } else if let Some(rest) = t.strip_prefix('&') {
-        t = rest;
-    }
-    t
+    let unref = t.strip_prefix("&'a").or_else(|| t.strip_prefix('&'));
+    unref.unwrap_or(t)
 }
 
 fn host_of(url: &str) -> Result<Host, Error> {
@@ -432,10 +425,10 @@ pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
         .as_ref()
         .ok_or_else(|| Error::Spec("no `components`".into()))?;
     let response_structs = response_structs(&operations, components, generated);
-    let mut records = Vec::new();
-    for name in &response_structs {
-        records.extend(record(spec, generated, name)?);
-    }
+    let records = response_structs
+        .iter()
+        .map(|name| record(spec, generated.structs[name]))
+        .collect::<Result<_, _>>()?;
     let tags = spec
         .tags
         .iter()
@@ -462,7 +455,6 @@ struct OpReader<'a, 'g> {
     method: String,
 }
 
-/// One operation of the model.
 fn operation(
     spec: &OpenAPI,
     generated: &Generated<'_>,
@@ -791,20 +783,17 @@ fn api_keys(components: &openapiv3::Components) -> Vec<String> {
         .collect()
 }
 
-/// The response struct `name` as data, if progenitor generated it with named fields.
-fn record(spec: &OpenAPI, generated: &Generated<'_>, name: &str) -> Result<Option<Record>, Error> {
-    let Some(syn::Fields::Named(named)) = generated.structs.get(name).map(|s| &s.fields) else {
-        return Ok(None);
-    };
-    let fields = named.named.iter().map(|f| Ok(serde_attrs(name, f)?.1));
+fn record(spec: &OpenAPI, s: &syn::ItemStruct) -> Result<Record, Error> {
+    let name = s.ident.to_string();
+    let fields = s.fields.iter().map(|f| Ok(serde_attrs(&name, f)?.1));
     let fields = fields.collect::<Result<_, Error>>()?;
     let mut example = serde_json::Map::new();
-    example_of(spec, component(spec, name)?, &mut example, 0)?;
-    Ok(Some(Record {
-        name: name.to_owned(),
+    example_of(spec, component(spec, &name)?, &mut example, 0)?;
+    Ok(Record {
+        name,
         fields,
         example,
-    }))
+    })
 }
 
 /// Adds the spec's examples for the object schema `schema` to `out` (see [`Record::example`]).

@@ -45,11 +45,7 @@ fn rust_type(p: &Param) -> Result<TokenStream, Error> {
 fn operation(op: &Op) -> Result<TokenStream, Error> {
     let params_struct = params_struct(op)?;
     let params_impl = params_impl(op);
-    Ok(quote! {
-        #params_struct
-
-        #params_impl
-    })
+    Ok(quote!(#params_struct #params_impl))
 }
 
 /// A field of a parameters struct: a path or query parameter, read as strictly as the spec
@@ -66,9 +62,10 @@ fn field(p: &Param) -> Result<TokenStream, Error> {
         ));
     }
     if p.wire_type.as_deref() == Some("integer") {
-        let with = match p.required {
-            true => "crate::params::wire::integer",
-            false => "crate::params::wire::optional_integer",
+        let with = if p.required {
+            "crate::params::wire::integer"
+        } else {
+            "crate::params::wire::optional_integer"
         };
         serde.push(quote!(deserialize_with = #with));
     }

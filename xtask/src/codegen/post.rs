@@ -66,7 +66,6 @@ fn is_optional_leaf(ty: &syn::Type) -> bool {
     })
 }
 
-/// Applies the changes to the generated file.
 pub fn apply(file: &mut syn::File, model: &Model) -> Result<(), Error> {
     let (_, items) = file
         .items

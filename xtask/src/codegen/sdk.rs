@@ -36,8 +36,7 @@ fn value_type(rust_type: &str) -> TokenStream {
         Some(name) => format!("::salesflow_api::types::{name}"),
         None => rust_type.to_owned(),
     };
-    let ty: syn::Type = syn::parse_str(&path).unwrap_or_else(|_| syn::parse_quote!(()));
-    quote!(#ty)
+    path.parse().unwrap_or_else(|_| quote!(()))
 }
 
 /// The owned type a parameter is stored as.
@@ -269,7 +268,6 @@ fn operation(op: &Op) -> Result<(TokenStream, TokenStream), Error> {
     Ok((in_ops.into_iter().collect(), beside.into_iter().collect()))
 }
 
-/// The identifiers of parameters, as their fields are named.
 fn field_idents<'p>(params: impl IntoIterator<Item = &'p Param>) -> Vec<proc_macro2::Ident> {
     super::idents(params.into_iter().map(|p| &p.field))
 }
@@ -284,7 +282,6 @@ fn inputs<'p>(
     (field_idents(params), types, into)
 }
 
-/// The docs of the setter of each optional parameter.
 fn setter_docs(op: &Op) -> Vec<String> {
     op.optional()
         .map(|p| format!(" Sets{}", param_doc(p)))
@@ -416,7 +413,6 @@ fn span_ids(op: &Op) -> impl Iterator<Item = TokenStream> + '_ {
     })
 }
 
-/// The request body expression, if the operation has a body.
 fn body_expr(op: &Op) -> Option<TokenStream> {
     let ty = format_ident!("{}", op.body.as_ref()?);
     let fields = field_idents(op.params.iter().filter(|p| p.location == Location::Body));

@@ -58,63 +58,48 @@ pub fn is_open_enum(schema: &Schema) -> bool {
     schema.schema_data.extensions.contains_key(VALUES)
 }
 
-/// A listed value as text: a string as it is, a number as written.
-fn key_text(key: &Value) -> String {
-    match key {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// A doc comment's lines, as `///` lines indented by `indent`.
 fn doc_lines(text: &str, indent: &str) -> String {
-    text.trim()
-        .lines()
-        .map(|l| {
-            let l = l.trim_end();
-            if l.is_empty() {
-                format!("{indent}///\n")
-            } else {
-                format!("{indent}/// {l}\n")
-            }
-        })
-        .collect()
+    let line = |l: &str| match l.trim_end() {
+        "" => format!("{indent}///\n"),
+        l => format!("{indent}/// {l}\n"),
+    };
+    text.trim().lines().map(line).collect()
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
-/// The values an `enum` lists, as JSON.
-fn enum_values(schema: &Schema) -> Option<Vec<Value>> {
-    let values: Vec<Value> = match &schema.schema_kind {
-        SchemaKind::Any(a) => a.enumeration.clone(),
-        SchemaKind::Type(Type::String(t)) => {
-            t.enumeration.iter().map(|v| v.clone().into()).collect()
-        }
-        SchemaKind::Type(Type::Integer(t)) => t.enumeration.iter().map(|v| (*v).into()).collect(),
-        _ => return None,
-    };
-    (!values.is_empty()).then_some(values)
-}
-
-/// The listed values of an open enum, in the spec's order, as text.
+/// The listed values of an open enum (its `anyOf: [{enum: [...]}, ...]`), in the spec's
+/// order, as text: a string as it is, a number as written.
 fn listed(name: &str, schema: &Schema) -> Result<Vec<String>, Error> {
     let any_of = match &schema.schema_kind {
         SchemaKind::AnyOf { any_of } => any_of.as_slice(),
         SchemaKind::Any(a) => a.any_of.as_slice(),
         _ => &[],
     };
-    let values = any_of
-        .first()
-        .and_then(|m| m.split().ok())
-        .and_then(enum_values)
-        .ok_or_else(|| {
-            err(format!(
-                "{name}: `{VALUES}` needs the open-enum form, `anyOf: [{{enum: [...]}}, {{type: ...}}]`"
-            ))
-        })?;
-    Ok(values.iter().map(key_text).collect())
+    let listed = any_of.first().and_then(|m| m.split().ok());
+    let values: Vec<Value> = match listed.map(|s| &s.schema_kind) {
+        Some(SchemaKind::Any(a)) => a.enumeration.clone(),
+        Some(SchemaKind::Type(Type::String(t))) => {
+            t.enumeration.iter().map(|v| v.clone().into()).collect()
+        }
+        Some(SchemaKind::Type(Type::Integer(t))) => {
+            t.enumeration.iter().map(|v| (*v).into()).collect()
+        }
+        _ => Vec::new(),
+    };
+    if values.is_empty() {
+        return Err(err(format!(
+            "{name}: `{VALUES}` needs the open-enum form, `anyOf: [{{enum: [...]}}, {{type: ...}}]`"
+        )));
+    }
+    let text = |v: Value| match v {
+        Value::String(s) => s,
+        other => other.to_string(),
+    };
+    Ok(values.into_iter().map(text).collect())
 }
 
 /// The entry of `value` in `x-salesflow-values`.
