@@ -9,29 +9,21 @@ use super::model::Model;
 
 /// The tokens of `crates/salesflow-api/src/generated/operations.rs`.
 pub fn tokens(model: &Model) -> TokenStream {
-    let api_version = api_version(model);
-    let operation_enum = operation_enum(model);
-    let operation_impl = operation_impl(model);
-    quote! {
-        use crate::operations::Host;
-
-        #api_version
-        #operation_enum
-        #operation_impl
-    }
-}
-
-/// `API_VERSION`.
-fn api_version(model: &Model) -> TokenStream {
     let api_version = &model.api_version;
     let version_doc = format!(
         " The version of the vendor's API this SDK was generated from (`info.version` of \
          `spec/salesflow.yaml`): `{api_version}`. Every request carries it in the `api-version` \
          header."
     );
+    let operation_enum = operation_enum(model);
+    let operation_impl = operation_impl(model);
     quote! {
+        use crate::operations::Host;
+
         #[doc = #version_doc]
         pub const API_VERSION: &str = #api_version;
+        #operation_enum
+        #operation_impl
     }
 }
 

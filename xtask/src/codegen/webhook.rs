@@ -384,14 +384,11 @@ fn payload_struct(s: &Struct, ident: &syn::Ident) -> TokenStream {
             None => format!("`{wire}`."),
         };
         let skip = f.info.optional.then(|| quote!(skip_serializing_if = "Option::is_none",));
-        let (with, schemars_with) = if f.info.with.is_some() {
-            (
-                quote!(with = "crate::date::flexible_option",),
-                quote!(#[cfg_attr(feature = "schemars", schemars(with = "Option<crate::FlexibleDate>"))]),
-            )
-        } else {
-            (quote!(), quote!())
-        };
+        let date = f.info.with.is_some();
+        let with = date.then(|| quote!(with = "crate::date::flexible_option",));
+        let schemars_with = date.then(|| {
+            quote!(#[cfg_attr(feature = "schemars", schemars(with = "Option<crate::FlexibleDate>"))])
+        });
         quote! {
             #[doc = #doc]
             #[serde(rename = #wire, #skip #with)]
