@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use openapiv3::OpenAPI;
+use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 
@@ -192,54 +193,40 @@ pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
     let mut client = progenitor_file(&spec)?;
     let model = model::read(&spec, &model::Generated::read(&client))?;
     post::apply(&mut client, &model)?;
+    let artefact = |path, contents| Artefact { path, contents };
+    let client = header("the progenitor client", SOURCE) + &prettyplease::unparse(&client);
     Ok(vec![
-        Artefact {
-            path: CLIENT_PATH,
-            contents: header("the progenitor client", SOURCE) + &prettyplease::unparse(&client),
-        },
-        Artefact {
-            path: OPERATIONS_PATH,
-            contents: render("the operation enum", table::tokens(&model))?,
-        },
-        Artefact {
-            path: PARAMS_PATH,
-            contents: render("the wire-level request model", params::tokens(&model)?)?,
-        },
-        Artefact {
-            path: CLI_PATH,
-            contents: render(
-                "the arguments of the CLI's operation commands",
-                cli::tokens(&model),
-            )?,
-        },
-        Artefact {
-            path: SDK_PATH,
-            contents: render(
-                "the per-operation layer of the salesflow crate",
-                sdk::tokens(&model)?,
-            )?,
-        },
-        Artefact {
-            path: SDK_TABLE_PATH,
-            contents: sdk::operations_table(&model),
-        },
-        Artefact {
-            path: ENUMS_PATH,
-            contents: webhook::enums_file(&spec)?,
-        },
-        Artefact {
-            path: PAYLOAD_PATH,
-            contents: webhook::payload_file(&spec)?,
-        },
+        artefact(CLIENT_PATH, client),
+        render(OPERATIONS_PATH, "the operation enum", table::tokens(&model))?,
+        render(
+            PARAMS_PATH,
+            "the wire-level request model",
+            params::tokens(&model)?,
+        )?,
+        render(
+            CLI_PATH,
+            "the arguments of the CLI's operation commands",
+            cli::tokens(&model),
+        )?,
+        render(
+            SDK_PATH,
+            "the per-operation layer of the salesflow crate",
+            sdk::tokens(&model)?,
+        )?,
+        artefact(SDK_TABLE_PATH, sdk::operations_table(&model)),
+        artefact(ENUMS_PATH, webhook::enums_file(&spec)?),
+        artefact(PAYLOAD_PATH, webhook::payload_file(&spec)?),
     ])
 }
 
 /// The generator of the files whose header does not name another.
 const SOURCE: &str = "xtask/src/codegen.rs";
 
-fn render(what: &str, tokens: proc_macro2::TokenStream) -> Result<String, Error> {
+/// The file at `path` that `tokens` make, under its header.
+fn render(path: &'static str, what: &str, tokens: TokenStream) -> Result<Artefact, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generate(e.to_string()))?;
-    Ok(header(what, SOURCE) + &prettyplease::unparse(&file))
+    let contents = header(what, SOURCE) + &prettyplease::unparse(&file);
+    Ok(Artefact { path, contents })
 }
 
 /// The header of a generated file: what it holds, and `source`, the generator to change.

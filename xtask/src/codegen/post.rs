@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::parse::Parser as _;
 
 use super::model::{serde_attrs, Model};
 use super::Error;
@@ -159,16 +158,13 @@ fn response_struct(s: &mut syn::ItemStruct) -> Result<Vec<FieldInfo>, Error> {
             leaf: is_optional_leaf(&field.ty),
         });
     }
-    let extra_field: syn::Field = syn::Field::parse_named
-        .parse2(quote! {
-            /// Fields this version of the SDK does not know, kept as the server sent them (and
-            /// written back by `Serialize`), so a field the vendor adds is readable before the
-            /// SDK is regenerated.
-            #[serde(flatten)]
-            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>
-        })
-        .map_err(gen_err)?;
-    named.named.push(extra_field);
+    named.named.push(syn::parse_quote! {
+        /// Fields this version of the SDK does not know, kept as the server sent them (and
+        /// written back by `Serialize`), so a field the vendor adds is readable before the
+        /// SDK is regenerated.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>
+    });
 
     // derive: Deserialize is generated; Default is added.
     for attr in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
