@@ -83,28 +83,6 @@ fn option(v: Option<impl ToTokens>) -> TokenStream {
     }
 }
 
-fn rules_tokens(rules: &StrRules) -> TokenStream {
-    let (min, max) = (option(rules.min_length), option(rules.max_length));
-    let pattern = option(rules.pattern.as_ref());
-    quote!(&crate::validate::StrRules::new(#min, #max, #pattern))
-}
-
-fn format_check(context: &str, rules: &StrRules) -> Result<Option<syn::Ident>, Error> {
-    let Some(format) = &rules.format else {
-        return Ok(None);
-    };
-    FORMAT_CHECKS
-        .iter()
-        .find(|(f, _)| f == format)
-        .map(|(_, check)| Some(format_ident!("{}", check)))
-        .ok_or_else(|| {
-            Error::Generate(format!(
-                "{context}: no client-side check for `format: {format}`; add one to \
-                 salesflow::validate and to FORMAT_CHECKS in xtask/src/codegen/sdk.rs"
-            ))
-        })
-}
-
 /// An expression that turns the `String` `value` into what is sent (a `String`, or the
 /// generated newtype), checked: the format's check first (which may canonicalize), then the
 /// spec's length and pattern rules.
@@ -114,10 +92,24 @@ fn convert_str(
     rules: &StrRules,
     newtype: &Option<String>,
 ) -> Result<TokenStream, Error> {
-    let rules_ts = rules_tokens(rules);
-    let value = match format_check(context, rules)? {
-        Some(check) => quote!(crate::validate::#check(#wire, &value)?),
+    let (min, max) = (option(rules.min_length), option(rules.max_length));
+    let pattern = option(rules.pattern.as_ref());
+    let rules_ts = quote!(&crate::validate::StrRules::new(#min, #max, #pattern));
+    let value = match &rules.format {
         None => quote!(value),
+        Some(format) => {
+            let (_, check) = FORMAT_CHECKS
+                .iter()
+                .find(|(f, _)| f == format)
+                .ok_or_else(|| {
+                    Error::Generate(format!(
+                        "{context}: no client-side check for `format: {format}`; add one to \
+                     salesflow::validate and to FORMAT_CHECKS in xtask/src/codegen/sdk.rs"
+                    ))
+                })?;
+            let check = format_ident!("{}", check);
+            quote!(crate::validate::#check(#wire, &value)?)
+        }
     };
     Ok(match newtype {
         Some(n) => {
@@ -296,11 +288,9 @@ fn param_struct(op: &Op) -> TokenStream {
     let field_docs = op.params.iter().map(param_doc);
     let serde_attrs = op.params.iter().map(|p| {
         let wire = &p.wire;
-        if p.required {
-            quote!(#[serde(rename = #wire)])
-        } else {
-            quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
-        }
+        let unset = quote!(, default, skip_serializing_if = "::std::option::Option::is_none");
+        let unset = (!p.required).then_some(unset);
+        quote!(#[serde(rename = #wire #unset)])
     });
     let summary = format!("{}.", op.headline());
     let description = doc_lines(&op.description);
