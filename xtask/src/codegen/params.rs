@@ -41,13 +41,6 @@ fn rust_type(p: &Param) -> Result<TokenStream, Error> {
     Ok(quote!(#ty))
 }
 
-/// The path and query parameters struct of an operation, and its `Params` implementation.
-fn operation(op: &Op) -> Result<TokenStream, Error> {
-    let params_struct = params_struct(op)?;
-    let params_impl = params_impl(op);
-    Ok(quote!(#params_struct #params_impl))
-}
-
 /// A field of a parameters struct: a path or query parameter, read as strictly as the spec
 /// types it.
 fn field(p: &Param) -> Result<TokenStream, Error> {
@@ -153,11 +146,9 @@ fn params_impl(op: &Op) -> TokenStream {
 
 /// The tokens of `crates/salesflow-api/src/generated/params.rs`.
 pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
-    let ops = model
-        .operations
-        .iter()
-        .map(operation)
-        .collect::<Result<Vec<_>, _>>()?;
+    let ops = &model.operations;
+    let structs: Vec<_> = ops.iter().map(params_struct).collect::<Result<_, _>>()?;
+    let impls = ops.iter().map(params_impl);
 
     let keys = super::idents(model.api_keys.iter().map(|k| k.to_snake_case()));
     let key_wires = &model.api_keys;
@@ -199,7 +190,7 @@ pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
             }
         }
 
-        #(#ops)*
+        #(#structs #impls)*
 
         #(#records)*
     })

@@ -637,18 +637,10 @@ fn example_json(op: &Op) -> Result<String, Error> {
 
 /// The tokens of `crates/salesflow/src/generated/operations.rs`.
 pub fn tokens(model: &Model) -> Result<TokenStream, Error> {
-    let per_op = model
-        .operations
-        .iter()
-        .map(operation)
-        .collect::<Result<Vec<_>, _>>()?;
-    let (structs, impls): (Vec<_>, Vec<_>) = per_op.into_iter().unzip();
-    let variants = super::idents(model.operations.iter().map(|o| &o.pascal));
-    let examples = model
-        .operations
-        .iter()
-        .map(example_json)
-        .collect::<Result<Vec<_>, _>>()?;
+    let ops = &model.operations;
+    let (structs, impls): (Vec<_>, Vec<_>) = ops.iter().map(operation).collect::<Result<_, _>>()?;
+    let variants = super::idents(ops.iter().map(|o| &o.pascal));
+    let examples: Vec<_> = ops.iter().map(example_json).collect::<Result<_, _>>()?;
     let response_structs = super::idents(&model.response_structs);
     let ops_mod = ops_mod(&response_structs, &structs);
     let any_request = any_request(&variants);
