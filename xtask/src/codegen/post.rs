@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::model::{serde_attrs, Model};
+use super::model::{serde_attrs, type_text, Model};
 use super::Error;
 
 /// The name of the field holding unknown fields.
@@ -56,13 +56,9 @@ fn option_arg(ty: &syn::Type) -> Option<&syn::Type> {
 /// Whether `ty` is `Option<String>`, `Option<i64>`, `Option<i32>`, `Option<bool>` or
 /// `Option<f64>` (however the path is spelled).
 fn is_optional_leaf(ty: &syn::Type) -> bool {
-    let Some(syn::Type::Path(inner)) = option_arg(ty) else {
-        return false;
-    };
-    inner.path.segments.last().is_some_and(|s| {
-        s.arguments.is_empty()
-            && ["String", "i64", "i32", "bool", "f64"].contains(&s.ident.to_string().as_str())
-    })
+    let inner = option_arg(ty).map(type_text);
+    let last = inner.as_deref().and_then(|t| t.rsplit("::").next());
+    matches!(last, Some("String" | "i64" | "i32" | "bool" | "f64"))
 }
 
 pub fn apply(file: &mut syn::File, model: &Model) -> Result<(), Error> {

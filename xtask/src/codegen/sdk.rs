@@ -218,14 +218,11 @@ fn param_doc(p: &Param) -> String {
 fn example_arg(p: &Param) -> Option<String> {
     let example = p.example.as_ref()?;
     Some(match (&p.shape, example) {
-        (Shape::StrArray { .. }, serde_json::Value::Array(items)) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(|i| format!("{:?}", i.as_str().unwrap_or_default()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        (Shape::StrArray { .. }, serde_json::Value::Array(items)) => {
+            // `["a", "b"]`, as Rust writes the list.
+            let items: Vec<_> = items.iter().map(|i| i.as_str().unwrap_or("")).collect();
+            format!("{items:?}")
+        }
         (Shape::Str { .. }, serde_json::Value::String(s)) => format!("{s:?}"),
         (Shape::Value { .. }, serde_json::Value::Number(n)) => n.to_string(),
         (Shape::Value { .. }, serde_json::Value::Bool(b)) => b.to_string(),

@@ -22,13 +22,7 @@ pub(crate) fn walk_impl(
 ) -> TokenStream {
     let idents = fields.iter().map(|(ident, _)| ident);
     let wires: Vec<&str> = fields.iter().map(|(_, wire)| *wire).collect();
-    let decoded = decoded.map(|body| {
-        quote! {
-            fn decoded(&self) {
-                #body
-            }
-        }
-    });
+    let decoded = decoded.map(|body| quote!(fn decoded(&self) { #body }));
     quote! {
         impl #drift::Walk for #name {
             fn walk(&self, at: &mut #drift::Cursor<'_>) {
