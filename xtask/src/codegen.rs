@@ -139,7 +139,7 @@ pub fn run(spec: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Error> {
     let text = std::fs::read_to_string(spec).map_err(|e| Error::Io(spec.to_path_buf(), e))?;
     let mut report = Report::default();
     for artefact in generate(&text)? {
-        settle(&mut report, out_dir, mode, &artefact)?;
+        report.settle(out_dir, mode, &artefact)?;
     }
     let payload_stale = report
         .stale
@@ -153,38 +153,36 @@ pub fn run(spec: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Error> {
             path: PAYLOAD_SCHEMA_PATH,
             contents: payload_schema(out_dir)?,
         };
-        settle(&mut report, out_dir, mode, &schema)?;
+        report.settle(out_dir, mode, &schema)?;
     }
     Ok(report)
 }
 
-/// Writes or checks one artefact under `out_dir`, noting the outcome in `report`.
-fn settle(
-    report: &mut Report,
-    out_dir: &Path,
-    mode: Mode,
-    artefact: &Artefact,
-) -> Result<(), Error> {
-    let path = out_dir.join(artefact.path);
-    let current = std::fs::read_to_string(&path).ok();
-    if current.as_deref() == Some(artefact.contents.as_str()) {
-        report.unchanged.push(path);
-        return Ok(());
-    }
-    match mode {
-        Mode::Write => {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::Io(path.clone(), e))?;
+impl Report {
+    /// Writes or checks one artefact under `out_dir`, noting the outcome.
+    fn settle(&mut self, out_dir: &Path, mode: Mode, artefact: &Artefact) -> Result<(), Error> {
+        let path = out_dir.join(artefact.path);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(artefact.contents.as_str()) {
+            self.unchanged.push(path);
+            return Ok(());
+        }
+        match mode {
+            Mode::Write => {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| Error::Io(path.clone(), e))?;
+                }
+                std::fs::write(&path, &artefact.contents)
+                    .map_err(|e| Error::Io(path.clone(), e))?;
+                self.written.push(path);
             }
-            std::fs::write(&path, &artefact.contents).map_err(|e| Error::Io(path.clone(), e))?;
-            report.written.push(path);
+            Mode::Check => {
+                let diff = short_diff(current.as_deref().unwrap_or(""), &artefact.contents);
+                self.stale.push(Stale { path, diff });
+            }
         }
-        Mode::Check => {
-            let diff = short_diff(current.as_deref().unwrap_or(""), &artefact.contents);
-            report.stale.push(Stale { path, diff });
-        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Generates every artefact from the text of the spec (YAML or JSON), in memory.

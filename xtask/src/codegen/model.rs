@@ -293,11 +293,9 @@ impl<'a> Generated<'a> {
     }
 
     pub fn field_type(&self, name: &str, field: &str) -> Option<&syn::Type> {
-        let s = self.structs.get(name)?;
-        let mut fields = s.fields.iter();
-        fields
-            .find(|f| f.ident.as_ref().is_some_and(|i| i == field))
-            .map(|f| &f.ty)
+        let mut fields = self.structs.get(name)?.fields.iter();
+        let field = fields.find(|f| f.ident.as_ref().is_some_and(|i| i == field))?;
+        Some(&field.ty)
     }
 }
 

@@ -240,7 +240,7 @@ fn reference_of(prop: &ReferenceOr<Box<Schema>>) -> Option<&str> {
 /// The Rust type of a payload property that refers to a component schema: an open enum or a
 /// hand-written type.
 fn referred_type(spec: &OpenAPI, context: &str, name: &str) -> Result<TokenStream, Error> {
-    let open_enum = component(spec, name).is_ok_and(is_open_enum);
+    let open_enum = super::open_enums(spec).iter().any(|n| n == name);
     let rust = if open_enum {
         name
     } else {
