@@ -104,7 +104,7 @@ fn convert_str(
                 .ok_or_else(|| {
                     Error::Generate(format!(
                         "{context}: no client-side check for `format: {format}`; add one to \
-                     salesflow::validate and to FORMAT_CHECKS in xtask/src/codegen/sdk.rs"
+                         salesflow::validate and to FORMAT_CHECKS in xtask/src/codegen/sdk.rs"
                     ))
                 })?;
             let check = format_ident!("{}", check);

@@ -183,27 +183,22 @@ fn run_on_macro(schema: &Schema, listed: &[String]) -> Result<String, Error> {
                 "RunOn: code {code} has no `name` in `x-salesflow-values`"
             ))
         })?;
-        let opt = |key: &str| match str_of(e, key) {
-            Some(v) => format!("Some({v:?})"),
-            None => "None".to_owned(),
-        };
-        let aliases: Vec<String> = e
+        // The macro takes Rust values: `Some("x")`, `None` and `["x"]` are their Debug forms.
+        let aliases: Vec<&str> = e
             .get("aliases")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
             .filter_map(Value::as_str)
-            .map(|a| format!("{a:?}"))
             .collect();
         let what = str_of(e, "description").unwrap_or("An event.");
         out.push_str(&doc_lines(&format!("{code}, `{event}`: {what}"), "    "));
         out.push_str(&format!(
-            "    {} = {code} {{\n        name: {event:?},\n        payload_name: {},\n        assumed_payload_name: {},\n        segment: {},\n        aliases: [{}],\n    }}\n",
+            "    {} = {code} {{\n        name: {event:?},\n        payload_name: {:?},\n        assumed_payload_name: {:?},\n        segment: {:?},\n        aliases: {aliases:?},\n    }}\n",
             event.to_pascal_case(),
-            opt("payload-name"),
-            opt("assumed-payload-name"),
-            opt("segment"),
-            aliases.join(", "),
+            str_of(e, "payload-name"),
+            str_of(e, "assumed-payload-name"),
+            str_of(e, "segment"),
         ));
     }
     Ok(out + "}\n")
