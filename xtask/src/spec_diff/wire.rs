@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, MediaType, OpenAPI, ParameterSchemaOrContent, ReferenceOr, SchemaKind,
-    Type,
+    AdditionalProperties, AnySchema, MediaType, OpenAPI, ParameterSchemaOrContent, ReferenceOr,
 };
 use serde_json::Value;
 
@@ -152,13 +151,10 @@ fn merge(mut a: Schema, b: Schema) -> Schema {
     }
     for (name, schema) in b.properties {
         let merged = match a.properties.remove(&name) {
-            Some(existing) => {
-                let name_kept = existing.name.clone().or(schema.name.clone());
-                Schema {
-                    name: name_kept,
-                    ..merge(existing, schema)
-                }
-            }
+            Some(existing) => Schema {
+                name: existing.name.clone().or(schema.name.clone()),
+                ..merge(existing, schema)
+            },
             None => schema,
         };
         a.properties.insert(name, merged);
@@ -249,16 +245,18 @@ impl Model {
                 standalone.insert(name.clone(), schema);
             }
         }
-        let servers = spec.servers.iter();
         Ok(Model {
             version: spec.info.version.clone(),
-            servers: servers
-                .map(|s| s.url.trim_end_matches('/').to_owned())
-                .collect(),
+            servers: spec.servers.iter().map(|s| url(&s.url)).collect(),
             operations,
             standalone,
         })
     }
+}
+
+/// A server's URL as compared: without a trailing `/`.
+fn url(url: &str) -> String {
+    url.trim_end_matches('/').to_owned()
 }
 
 /// Reads schemas, noting every component schema it reaches.
@@ -283,27 +281,15 @@ impl Reader<'_> {
             let key = (location.to_owned(), data.name.clone());
             params.insert(key, Param { required, schema });
         }
-        let body = match &o.op.request_body {
-            Some(b) => {
-                let b = spec::resolve(spec, b)?;
-                let content = self.content(&b.content)?;
-                Some(Body {
-                    required: b.required,
-                    content,
-                })
-            }
-            None => None,
-        };
-        let default =
-            o.op.responses
-                .default
-                .iter()
-                .map(|r| ("default".to_owned(), r));
-        let statuses =
-            o.op.responses
-                .responses
-                .iter()
-                .map(|(s, r)| (s.to_string(), r));
+        let mut body = None;
+        if let Some(b) = &o.op.request_body {
+            let b = spec::resolve(spec, b)?;
+            let (required, content) = (b.required, self.content(&b.content)?);
+            body = Some(Body { required, content });
+        }
+        let responses = &o.op.responses;
+        let default = responses.default.iter().map(|r| ("default".to_owned(), r));
+        let statuses = responses.responses.iter().map(|(s, r)| (s.to_string(), r));
         let mut responses = BTreeMap::new();
         for (status, r) in default.chain(statuses) {
             responses.insert(status, self.content(&spec::resolve(spec, r)?.content)?);
@@ -315,11 +301,7 @@ impl Reader<'_> {
             id: id.unwrap_or_else(|| format!("{} {}", o.method, o.path)),
             method: o.method.clone(),
             path: o.path.to_owned(),
-            host: o
-                .server_url(spec)
-                .unwrap_or_default()
-                .trim_end_matches('/')
-                .to_owned(),
+            host: url(o.server_url(spec).unwrap_or_default()),
             security: security.to_string(),
             changes_state: o.changes_state(),
             deprecated: o.op.deprecated,
@@ -374,38 +356,31 @@ impl Reader<'_> {
             format,
             ..Schema::default()
         };
-        s.keywords(&serde_json::to_value(&schema.schema_kind).map_err(|e| e.to_string())?);
-        let all_of = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => {
-                let additional = o.additional_properties.as_ref();
-                self.object(&o.properties, &o.required, additional, &mut s)?;
-                &[][..]
-            }
-            SchemaKind::Type(Type::Array(a)) => {
-                self.items(a.items.as_ref(), &mut s)?;
-                &[][..]
-            }
-            SchemaKind::Type(_) | SchemaKind::Not { .. } => &[][..],
-            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
-                s.variants = self.each(members)?;
-                &[][..]
-            }
-            SchemaKind::AllOf { all_of } => all_of.as_slice(),
-            // A schema of no single kind: `openapiv3`'s reading of keywords that go together
-            // in no one `type` (a `type` beside an `anyOf`, bounds without a `type`...).
-            SchemaKind::Any(any) => {
-                let additional = any.additional_properties.as_ref();
-                self.object(&any.properties, &any.required, additional, &mut s)?;
-                self.items(any.items.as_ref(), &mut s)?;
-                s.variants = self.each(&any.one_of)?;
-                s.variants.extend(self.each(&any.any_of)?);
-                any.all_of.as_slice()
+        let json = serde_json::to_value(&schema.schema_kind).map_err(|e| e.to_string())?;
+        s.keywords(&json);
+        // Every kind of schema seen one way: its JSON read again as `openapiv3`'s catch-all
+        // kind, which has every keyword (`properties`, `items`, `oneOf`...) of every kind.
+        let any: AnySchema = serde_json::from_value(json).map_err(|e| e.to_string())?;
+        for (name, property) in &any.properties {
+            s.properties.insert(name.clone(), self.schema(property)?);
+        }
+        s.required = any.required.into_iter().collect();
+        s.additional = match &any.additional_properties {
+            None | Some(AdditionalProperties::Any(true)) => Additional::Open,
+            Some(AdditionalProperties::Any(false)) => Additional::Closed,
+            Some(AdditionalProperties::Schema(r)) => {
+                Additional::Schema(Box::new(self.schema(r.as_ref())?))
             }
         };
-        if all_of.is_empty() {
+        if let Some(items) = &any.items {
+            s.items = Some(Box::new(self.schema(items)?));
+        }
+        s.variants = self.each(&any.one_of)?;
+        s.variants.extend(self.each(&any.any_of)?);
+        if any.all_of.is_empty() {
             return Ok(s.implied_type());
         }
-        let members = self.each(all_of)?;
+        let members = self.each(&any.all_of)?;
         // `allOf` is an intersection: null passes only if every member lets it through; a
         // `nullable: true` beside the `allOf` is how OpenAPI 3.0 writers mean "or null".
         let nullable = s.nullable || members.iter().all(|m| m.nullable);
@@ -414,53 +389,13 @@ impl Reader<'_> {
             [only] if adds_nothing => only.name.clone(),
             _ => None,
         };
-        let own = Schema {
-            nullable: false,
-            ..s
-        };
-        let merged = members.into_iter().fold(own, merge);
-        Ok(Schema {
-            nullable,
-            name,
-            ..merged
-        }
-        .implied_type())
+        s.nullable = false;
+        let mut merged = members.into_iter().fold(s, merge);
+        (merged.nullable, merged.name) = (nullable, name);
+        Ok(merged.implied_type())
     }
 
     fn each(&mut self, members: &[ReferenceOr<openapiv3::Schema>]) -> Result<Vec<Schema>, String> {
         members.iter().map(|m| self.schema(m)).collect()
-    }
-
-    fn object(
-        &mut self,
-        properties: &IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>,
-        required: &[String],
-        additional: Option<&AdditionalProperties>,
-        s: &mut Schema,
-    ) -> Result<(), String> {
-        for (name, property) in properties {
-            let property = self.schema(property)?;
-            s.properties.insert(name.clone(), property);
-        }
-        s.required = required.iter().cloned().collect();
-        s.additional = match additional {
-            None | Some(AdditionalProperties::Any(true)) => Additional::Open,
-            Some(AdditionalProperties::Any(false)) => Additional::Closed,
-            Some(AdditionalProperties::Schema(r)) => {
-                Additional::Schema(Box::new(self.schema(r.as_ref())?))
-            }
-        };
-        Ok(())
-    }
-
-    fn items(
-        &mut self,
-        items: Option<&ReferenceOr<Box<openapiv3::Schema>>>,
-        s: &mut Schema,
-    ) -> Result<(), String> {
-        if let Some(items) = items {
-            s.items = Some(Box::new(self.schema(items)?));
-        }
-        Ok(())
     }
 }
