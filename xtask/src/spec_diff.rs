@@ -42,10 +42,11 @@
 //! Rust API; this diff predicts it from the spec and also sees what it cannot: changes of
 //! behaviour on the wire (hosts, paths, methods, limits) under an unchanged Rust signature.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use heck::ToSnakeCase;
+use serde_json::Value;
 
 use wire::{Additional, Model, Operation, Schema, LOWER_BOUNDS, NEWTYPE_CONSTRAINTS, UPPER_BOUNDS};
 
@@ -261,7 +262,15 @@ pub fn diff(old: &str, new: &str) -> Result<Vec<Change>, SpecError> {
     let mut out = Out::default();
     compare_globals(&old, &new, &mut out);
     compare_operation_sets(&old, &new, &mut out);
-    compare_standalone(&old, &new, &mut out);
+    // The component schemas no operation reaches (the webhook payload), as received.
+    for (name, pair) in pairs(&old.standalone, &new.standalone) {
+        let at = At::new(Side::Response, name, None);
+        match pair {
+            Pair::Both(o, n) => compare_schema(o, n, at, true, &mut out),
+            Pair::Removed(_) => out.push(at, Kind::SchemaRemoved, "", both(Breaking)),
+            Pair::Added(_) => out.push(at, Kind::SchemaAdded, "", both(Additive)),
+        }
+    }
     Ok(out.finish())
 }
 
@@ -277,6 +286,43 @@ fn breaking_if(breaks: bool) -> Impact {
     } else {
         Additive
     }
+}
+
+/// The impacts of a change on `salesflow-api` and on `salesflow`.
+type Rating = (Impact, Impact);
+
+/// The same impact on both crates.
+fn both(impact: Impact) -> Rating {
+    (impact, impact)
+}
+
+/// Something found at one place of the old spec, of the new one, or of both.
+enum Pair<'a, T> {
+    Removed(&'a T),
+    Added(&'a T),
+    Both(&'a T, &'a T),
+}
+
+impl<'a, T> Pair<'a, T> {
+    /// What the old and the new spec hold at one place; `None` when neither holds anything.
+    fn of(old: Option<&'a T>, new: Option<&'a T>) -> Option<Self> {
+        match (old, new) {
+            (Some(a), Some(b)) => Some(Pair::Both(a, b)),
+            (Some(a), None) => Some(Pair::Removed(a)),
+            (None, Some(b)) => Some(Pair::Added(b)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// The keys of `old`, then those only in `new`, each with what the two specs hold there.
+fn pairs<'a, K: Ord, V>(
+    old: &'a BTreeMap<K, V>,
+    new: &'a BTreeMap<K, V>,
+) -> impl Iterator<Item = (&'a K, Pair<'a, V>)> {
+    let added = new.keys().filter(|k| !old.contains_key(*k));
+    let keys = old.keys().chain(added);
+    keys.filter_map(|k| Some((k, Pair::of(old.get(k), new.get(k))?)))
 }
 
 /// Where a change is found: the side, the place, and the operation through which (none for
@@ -299,29 +345,28 @@ impl<'a> At<'a> {
     }
 }
 
+impl Change {
+    /// What places a change in the list; with its impacts, what makes it the same change.
+    fn key(&self) -> (&str, Kind, Side, &str) {
+        (&self.location, self.kind, self.side, &self.detail)
+    }
+}
+
 #[derive(Default)]
 struct Out {
     changes: Vec<Change>,
 }
 
 impl Out {
-    /// Records a change: `(api, sdk)` are its impacts on `salesflow-api` and `salesflow`.
-    fn push(
-        &mut self,
-        at: At<'_>,
-        kind: Kind,
-        detail: impl Into<String>,
-        (api, sdk): (Impact, Impact),
-    ) {
+    /// Records a change.
+    fn push(&mut self, at: At<'_>, kind: Kind, detail: impl Into<String>, rating: Rating) {
+        let (api, sdk) = rating;
         self.changes.push(Change {
             kind,
             side: at.side,
             location: at.location.to_string(),
             detail: detail.into(),
-            operations: at
-                .op
-                .map(|o| BTreeSet::from([o.to_string()]))
-                .unwrap_or_default(),
+            operations: at.op.into_iter().map(str::to_owned).collect(),
             api,
             sdk,
         });
@@ -331,25 +376,14 @@ impl Out {
     fn finish(self) -> Vec<Change> {
         let mut merged: Vec<Change> = Vec::new();
         for change in self.changes {
-            let same = |c: &&mut Change| {
-                (c.kind, c.side, &c.location, &c.detail, c.api, c.sdk)
-                    == (
-                        change.kind,
-                        change.side,
-                        &change.location,
-                        &change.detail,
-                        change.api,
-                        change.sdk,
-                    )
-            };
+            let same =
+                |c: &&mut Change| (c.key(), c.api, c.sdk) == (change.key(), change.api, change.sdk);
             match merged.iter_mut().find(same) {
                 Some(existing) => existing.operations.extend(change.operations),
                 None => merged.push(change),
             }
         }
-        merged.sort_by(|a, b| {
-            (&a.location, a.kind, a.side, &a.detail).cmp(&(&b.location, b.kind, b.side, &b.detail))
-        });
+        merged.sort_by(|a, b| a.key().cmp(&b.key()));
         merged
     }
 }
@@ -359,18 +393,18 @@ fn compare_globals(old: &Model, new: &Model, out: &mut Out) {
     let at = At::new(Side::Operation, "info.version", None);
     if old.version != new.version {
         let detail = format!("{} -> {}", old.version, new.version);
-        out.push(at, Kind::VendorVersionChanged, detail, (Additive, Additive));
+        out.push(at, Kind::VendorVersionChanged, detail, both(Additive));
     }
     // The SDK lets callers override each host's base URL, so the number of hosts is API.
     let at = at.to("servers");
     for i in 0..old.servers.len().max(new.servers.len()) {
-        match (old.servers.get(i), new.servers.get(i)) {
-            (Some(a), Some(b)) if a != b => {
+        match Pair::of(old.servers.get(i), new.servers.get(i)) {
+            Some(Pair::Both(a, b)) if a != b => {
                 let detail = format!("{a} -> {b}");
-                out.push(at, Kind::ServerUrlChanged, detail, (Additive, Additive));
+                out.push(at, Kind::ServerUrlChanged, detail, both(Additive));
             }
-            (None, Some(b)) => out.push(at, Kind::ServerAdded, b, (Breaking, Breaking)),
-            (Some(a), None) => out.push(at, Kind::ServerRemoved, a, (Breaking, Breaking)),
+            Some(Pair::Added(b)) => out.push(at, Kind::ServerAdded, b, both(Breaking)),
+            Some(Pair::Removed(a)) => out.push(at, Kind::ServerRemoved, a, both(Breaking)),
             _ => {}
         }
     }
@@ -378,31 +412,27 @@ fn compare_globals(old: &Model, new: &Model, out: &mut Out) {
 
 /// Operations added, removed and renamed; those in both compared.
 fn compare_operation_sets(old: &Model, new: &Model, out: &mut Out) {
-    let old_ids: BTreeSet<&str> = old.operations.iter().map(|o| o.id.as_str()).collect();
-    let new_ids: BTreeSet<&str> = new.operations.iter().map(|o| o.id.as_str()).collect();
+    let has = |m: &Model, id: &str| m.operations.iter().any(|o| o.id == id);
+    let route = |o: &Operation| format!("{} {}", o.method, o.path);
     let mut renamed = BTreeSet::new();
-    for o in old
-        .operations
-        .iter()
-        .filter(|o| !new_ids.contains(o.id.as_str()))
-    {
-        let route = format!("{} {}", o.method, o.path);
+    for o in old.operations.iter().filter(|o| !has(new, &o.id)) {
         // Same method and path under another id: a rename, compared as the same operation.
         let successor = new
             .operations
             .iter()
-            .find(|n| !old_ids.contains(n.id.as_str()) && n.method == o.method && n.path == o.path);
+            .find(|n| !has(old, &n.id) && route(n) == route(o));
         let Some(n) = successor else {
             let at = At::new(Side::Operation, &o.id, Some(&o.id));
-            out.push(at, Kind::OperationRemoved, route, (Breaking, Breaking));
+            out.push(at, Kind::OperationRemoved, route(o), both(Breaking));
             continue;
         };
         renamed.insert(n.id.as_str());
         // The generated methods, parameter structs and `Operation` variants of both crates
         // are named after the operationId.
-        let at = At::new(Side::Operation, &route, Some(&n.id));
+        let location = route(n);
+        let at = At::new(Side::Operation, &location, Some(&n.id));
         let detail = format!("{} -> {}", o.id, n.id);
-        out.push(at, Kind::OperationIdChanged, detail, (Breaking, Breaking));
+        out.push(at, Kind::OperationIdChanged, detail, both(Breaking));
         compare_operations(o, n, out);
     }
     for n in &new.operations {
@@ -413,26 +443,8 @@ fn compare_operation_sets(old: &Model, new: &Model, out: &mut Out) {
             // the new one), in salesflow-api and re-exported by salesflow.
             None => {
                 let at = At::new(Side::Operation, &n.id, Some(&n.id));
-                let route = format!("{} {}", n.method, n.path);
-                out.push(at, Kind::OperationAdded, route, (Breaking, Breaking));
+                out.push(at, Kind::OperationAdded, route(n), both(Breaking));
             }
-        }
-    }
-}
-
-/// The component schemas no operation reaches (the webhook payload), as received.
-fn compare_standalone(old: &Model, new: &Model, out: &mut Out) {
-    for (name, o) in &old.standalone {
-        let at = At::new(Side::Response, name, None);
-        match new.standalone.get(name) {
-            Some(n) => compare_schema(o, n, at, true, out),
-            None => out.push(at, Kind::SchemaRemoved, "", (Breaking, Breaking)),
-        }
-    }
-    for name in new.standalone.keys() {
-        if !old.standalone.contains_key(name) {
-            let at = At::new(Side::Response, name, None);
-            out.push(at, Kind::SchemaAdded, "", (Additive, Additive));
         }
     }
 }
@@ -448,31 +460,28 @@ fn compare_operations(o: &Operation, n: &Operation, out: &mut Out) {
 /// new release but no code change.
 fn compare_routing(o: &Operation, n: &Operation, out: &mut Out) {
     let id = n.id.as_str();
-    let changed = |old: &dyn fmt::Display, new: &dyn fmt::Display| {
-        let (old, new) = (old.to_string(), new.to_string());
-        (old != new).then(|| format!("{old} -> {new}"))
-    };
-    let deprecated = changed(&o.deprecated, &n.deprecated).map(|d| format!("deprecated {d}"));
-    let facts = [
-        (Kind::MethodChanged, id, changed(&o.method, &n.method)),
-        (Kind::PathChanged, id, changed(&o.path, &n.path)),
-        (
-            Kind::HostChanged,
-            "operation host",
-            changed(&o.host, &n.host),
-        ),
-        (Kind::SecurityChanged, id, changed(&o.security, &n.security)),
+    let facts: [(Kind, &str, &dyn fmt::Display, &dyn fmt::Display); 6] = [
+        (Kind::MethodChanged, id, &o.method, &n.method),
+        (Kind::PathChanged, id, &o.path, &n.path),
+        (Kind::HostChanged, "operation host", &o.host, &n.host),
+        (Kind::SecurityChanged, id, &o.security, &n.security),
         (
             Kind::ChangesStateChanged,
             id,
-            changed(&o.changes_state, &n.changes_state),
+            &o.changes_state,
+            &n.changes_state,
         ),
-        (Kind::DeprecationChanged, id, deprecated),
+        (Kind::DeprecationChanged, id, &o.deprecated, &n.deprecated),
     ];
-    for (kind, location, detail) in facts {
-        if let Some(detail) = detail {
+    for (kind, location, old, new) in facts {
+        let (old, new) = (old.to_string(), new.to_string());
+        if old != new {
+            let name = match kind {
+                Kind::DeprecationChanged => "deprecated ",
+                _ => "",
+            };
             let at = At::new(Side::Operation, location, Some(id));
-            out.push(at, kind, detail, (Additive, Additive));
+            out.push(at, kind, format!("{name}{old} -> {new}"), both(Additive));
         }
     }
 }
@@ -488,36 +497,27 @@ fn required_detail(required_now: bool) -> &'static str {
 
 fn compare_parameters(o: &Operation, n: &Operation, out: &mut Out) {
     let id = n.id.as_str();
-    let place =
-        |(location, name): &(String, String)| format!("{id}: parameter {name} ({location})");
-    for (key, p) in &o.params {
-        let location = place(key);
-        let at = At::new(Side::Request, &location, Some(id));
-        let Some(q) = n.params.get(key) else {
-            out.push(at, Kind::ParameterRemoved, "", (Breaking, Breaking));
-            continue;
-        };
-        if p.required != q.required {
-            // `T` becomes `Option<T>` or the other way round.
-            let detail = required_detail(q.required);
-            out.push(
-                at,
-                Kind::ParameterRequiredChanged,
-                detail,
-                (Breaking, breaking_if(q.required)),
-            );
-        }
-        compare_schema(&p.schema, &q.schema, at, true, out);
-    }
-    for (key, q) in &n.params {
-        if !o.params.contains_key(key) {
-            let location = place(key);
-            let at = At::new(Side::Request, &location, Some(id));
-            let kind = Kind::ParameterAdded {
-                required: q.required,
-            };
+    for ((location, name), pair) in pairs(&o.params, &n.params) {
+        let place = format!("{id}: parameter {name} ({location})");
+        let at = At::new(Side::Request, &place, Some(id));
+        match pair {
+            Pair::Removed(_) => out.push(at, Kind::ParameterRemoved, "", both(Breaking)),
             // Positional arguments: a new argument, optional or not.
-            out.push(at, kind, "", (Breaking, breaking_if(q.required)));
+            Pair::Added(q) => {
+                let kind = Kind::ParameterAdded {
+                    required: q.required,
+                };
+                out.push(at, kind, "", (Breaking, breaking_if(q.required)));
+            }
+            Pair::Both(p, q) => {
+                if p.required != q.required {
+                    // `T` becomes `Option<T>` or the other way round.
+                    let (kind, detail) =
+                        (Kind::ParameterRequiredChanged, required_detail(q.required));
+                    out.push(at, kind, detail, (Breaking, breaking_if(q.required)));
+                }
+                compare_schema(&p.schema, &q.schema, at, true, out);
+            }
         }
     }
 }
@@ -525,16 +525,16 @@ fn compare_parameters(o: &Operation, n: &Operation, out: &mut Out) {
 fn compare_bodies(o: &Operation, n: &Operation, out: &mut Out) {
     let location = format!("{}: request body", n.id);
     let at = At::new(Side::Request, &location, Some(&n.id));
-    match (&o.body, &n.body) {
-        (None, None) => {}
-        (None, Some(b)) => {
+    match Pair::of(o.body.as_ref(), n.body.as_ref()) {
+        None => {}
+        Some(Pair::Added(b)) => {
             let kind = Kind::RequestBodyAdded {
                 required: b.required,
             };
             out.push(at, kind, "", (Breaking, breaking_if(b.required)));
         }
-        (Some(_), None) => out.push(at, Kind::RequestBodyRemoved, "", (Breaking, Breaking)),
-        (Some(a), Some(b)) => {
+        Some(Pair::Removed(_)) => out.push(at, Kind::RequestBodyRemoved, "", both(Breaking)),
+        Some(Pair::Both(a, b)) => {
             if a.required != b.required {
                 let (kind, detail) = (
                     Kind::RequestBodyRequiredChanged,
@@ -558,46 +558,36 @@ fn compare_responses(o: &Operation, n: &Operation, out: &mut Out) {
             .flat_map(|(_, content)| content.values().map(|s| format!("{:?}", s.wire())))
             .collect()
     };
-    for success in [true, false] {
-        let impact = match (success, shapes(o, success) != shapes(n, success)) {
-            (_, false) => (Additive, Additive),
-            (true, true) => (Breaking, Breaking),
-            // A new kind of error body: `salesflow` maps every error into its own `Error`.
-            (false, true) => (Breaking, Additive),
-        };
-        for (from, to, kind) in [(o, n, Kind::ResponseRemoved), (n, o, Kind::ResponseAdded)] {
-            for status in from.responses.keys() {
-                if status.starts_with('2') == success && !to.responses.contains_key(status) {
-                    let location = format!("{id}: response {status}");
-                    out.push(
-                        At::new(Side::Response, &location, Some(id)),
-                        kind,
-                        "",
-                        impact,
-                    );
-                }
+    let impact = |success: bool| match (success, shapes(o, success) != shapes(n, success)) {
+        (_, false) => both(Additive),
+        (true, true) => both(Breaking),
+        // A new kind of error body: `salesflow` maps every error into its own `Error`.
+        (false, true) => (Breaking, Additive),
+    };
+    for (status, pair) in pairs(&o.responses, &n.responses) {
+        let location = format!("{id}: response {status}");
+        let at = At::new(Side::Response, &location, Some(id));
+        let kind = match pair {
+            Pair::Both(a, b) => {
+                compare_content(a, b, at, out);
+                continue;
             }
-        }
-    }
-    for (status, a) in &o.responses {
-        if let Some(b) = n.responses.get(status) {
-            let location = format!("{id}: response {status}");
-            compare_content(a, b, At::new(Side::Response, &location, Some(id)), out);
-        }
+            Pair::Removed(_) => Kind::ResponseRemoved,
+            Pair::Added(_) => Kind::ResponseAdded,
+        };
+        out.push(at, kind, "", impact(status.starts_with('2')));
     }
 }
 
 fn compare_content(a: &wire::Content, b: &wire::Content, at: At<'_>, out: &mut Out) {
-    for (media, s) in a {
-        match b.get(media) {
-            Some(t) => compare_schema(s, t, at, true, out),
-            None => out.push(at, Kind::MediaTypeRemoved, media, (Breaking, Breaking)),
-        }
-    }
     // The client can still send what it sent; it may now receive something it cannot decode.
-    let impact = breaking_if(at.side != Side::Request);
-    for media in b.keys().filter(|m| !a.contains_key(*m)) {
-        out.push(at, Kind::MediaTypeAdded, media, (impact, impact));
+    let added = breaking_if(at.side != Side::Request);
+    for (media, pair) in pairs(a, b) {
+        match pair {
+            Pair::Both(s, t) => compare_schema(s, t, at, true, out),
+            Pair::Removed(_) => out.push(at, Kind::MediaTypeRemoved, media, both(Breaking)),
+            Pair::Added(_) => out.push(at, Kind::MediaTypeAdded, media, both(added)),
+        }
     }
 }
 
@@ -615,18 +605,18 @@ fn compare_schema(a: &Schema, b: &Schema, at: At<'_>, nullable: bool, out: &mut 
     if a.recursive.is_some() || b.recursive.is_some() {
         if a.recursive != b.recursive {
             let detail = "recursive reference changed";
-            out.push(at, Kind::TypeChanged, detail, (Breaking, Breaking));
+            out.push(at, Kind::TypeChanged, detail, both(Breaking));
         }
         return;
     }
     let or = |text: &Option<String>, none: &str| text.clone().unwrap_or_else(|| none.into());
     if a.ty != b.ty {
         let detail = format!("{} -> {}", or(&a.ty, "any"), or(&b.ty, "any"));
-        return out.push(at, Kind::TypeChanged, detail, (Breaking, Breaking));
+        return out.push(at, Kind::TypeChanged, detail, both(Breaking));
     }
     if a.format != b.format {
         let detail = format!("{} -> {}", or(&a.format, "none"), or(&b.format, "none"));
-        out.push(at, Kind::FormatChanged, detail, (Breaking, Breaking));
+        out.push(at, Kind::FormatChanged, detail, both(Breaking));
     }
     if nullable && a.nullable != b.nullable {
         // `Option<T>` appears or disappears in the generated type either way.
@@ -644,36 +634,43 @@ fn compare_schema(a: &Schema, b: &Schema, at: At<'_>, nullable: bool, out: &mut 
     compare_additional(a, b, at, out);
     compare_properties(a, b, at, out);
     let items = format!("{}[]", at.location);
-    match (&a.items, &b.items) {
-        (Some(x), Some(y)) => compare_schema(x, y, at.to(&items), true, out),
-        (None, Some(_)) | (Some(_), None) => {
+    match Pair::of(a.items.as_deref(), b.items.as_deref()) {
+        Some(Pair::Both(x, y)) => compare_schema(x, y, at.to(&items), true, out),
+        Some(_) => {
             let detail = "items schema added or removed";
-            out.push(
-                at.to(&items),
-                Kind::TypeChanged,
-                detail,
-                (Breaking, Breaking),
-            );
+            out.push(at.to(&items), Kind::TypeChanged, detail, both(Breaking));
         }
-        (None, None) => {}
+        None => {}
     }
 }
 
 /// A closed enum's values (`enum: [...]` on the schema itself).
 fn compare_enums(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
-    match (&a.enum_values, &b.enum_values) {
-        (Some(x), Some(y)) => compare_enum_values(x, y, at, out),
-        (None, Some(_)) => {
+    let kind = Kind::ConstraintChanged;
+    match Pair::of(a.enum_values.as_ref(), b.enum_values.as_ref()) {
+        Some(Pair::Both(x, y)) => compare_enum_values(x, y, at, out),
+        Some(Pair::Added(_)) => {
             let impact = breaking_if(at.side == Side::Request);
-            out.push(at, Kind::ConstraintChanged, "enum added", (impact, impact));
+            out.push(at, kind, "enum added", both(impact));
         }
-        (Some(_), None) => out.push(
-            at,
-            Kind::ConstraintChanged,
-            "enum removed",
-            (Additive, Additive),
-        ),
-        (None, None) => {}
+        Some(Pair::Removed(_)) => out.push(at, kind, "enum removed", both(Additive)),
+        None => {}
+    }
+}
+
+/// Values added to or removed from an enum's list (closed, or the listed member of an open
+/// enum).
+fn compare_enum_values(x: &BTreeSet<String>, y: &BTreeSet<String>, at: At<'_>, out: &mut Out) {
+    // A value callers send is refused; one they receive no longer comes (the types keep
+    // unknown values either way).
+    let removed = breaking_if(at.side == Side::Request);
+    for value in x.difference(y) {
+        out.push(at, Kind::EnumValueRemoved, value, both(removed));
+    }
+    // The enum types of salesflow-webhook-types keep unknown values and are
+    // `#[non_exhaustive]`.
+    for value in y.difference(x) {
+        out.push(at, Kind::EnumValueAdded, value, both(Additive));
     }
 }
 
@@ -687,31 +684,10 @@ fn compare_variants(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
             return compare_enum_values(x, y, at, out);
         }
     }
-    let differ = |(x, y): (&Schema, &Schema)| x.wire() != y.wire();
-    if a.variants.len() != b.variants.len() || a.variants.iter().zip(&b.variants).any(differ) {
+    let wire = |s: &Schema| s.variants.iter().map(Schema::wire).collect::<Vec<_>>();
+    if wire(a) != wire(b) {
         let detail = format!("{} -> {} members", a.variants.len(), b.variants.len());
-        out.push(at, Kind::VariantsChanged, detail, (Breaking, Breaking));
-    }
-}
-
-/// `additionalProperties`.
-fn compare_additional(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
-    if a.additional == b.additional {
-        return;
-    }
-    // Refusing unknown fields can refuse what callers send; allowing them cannot. Responses:
-    // the SDK keeps unknown fields in any case.
-    let opened = matches!(a.additional, Additional::Closed);
-    let impact = breaking_if(at.side == Side::Request && !opened);
-    let detail = format!("{} -> {}", a.additional.text(), b.additional.text());
-    out.push(
-        at,
-        Kind::AdditionalPropertiesChanged,
-        detail,
-        (impact, impact),
-    );
-    if let (Additional::Schema(x), Additional::Schema(y)) = (&a.additional, &b.additional) {
-        compare_schema(x, y, at.to(&format!("{}.*", at.location)), true, out);
+        out.push(at, Kind::VariantsChanged, detail, both(Breaking));
     }
 }
 
@@ -739,101 +715,81 @@ fn open_enum(s: &Schema) -> Option<(&BTreeSet<String>, Schema)> {
     (plain(listed) && plain(open) && same_type && open.ty.is_some()).then(|| (values, open.wire()))
 }
 
-/// Values added to or removed from an enum's list (closed, or the listed member of an open
-/// enum).
-fn compare_enum_values(x: &BTreeSet<String>, y: &BTreeSet<String>, at: At<'_>, out: &mut Out) {
-    // A value callers send is refused; one they receive no longer comes (the types keep
-    // unknown values either way).
-    let removed = breaking_if(at.side == Side::Request);
-    for value in x.difference(y) {
-        out.push(at, Kind::EnumValueRemoved, value, (removed, removed));
+/// `additionalProperties`.
+fn compare_additional(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
+    if a.additional == b.additional {
+        return;
     }
-    // The enum types of salesflow-webhook-types keep unknown values and are
-    // `#[non_exhaustive]`.
-    for value in y.difference(x) {
-        out.push(at, Kind::EnumValueAdded, value, (Additive, Additive));
+    // Refusing unknown fields can refuse what callers send; allowing them cannot. Responses:
+    // the SDK keeps unknown fields in any case.
+    let opened = matches!(a.additional, Additional::Closed);
+    let impact = breaking_if(at.side == Side::Request && !opened);
+    let detail = format!("{} -> {}", a.additional.text(), b.additional.text());
+    out.push(at, Kind::AdditionalPropertiesChanged, detail, both(impact));
+    if let (Additional::Schema(x), Additional::Schema(y)) = (&a.additional, &b.additional) {
+        compare_schema(x, y, at.to(&format!("{}.*", at.location)), true, out);
     }
 }
 
+/// The validation keywords (`maxLength`, `pattern`...).
 fn compare_constraints(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
-    let keys: BTreeSet<&str> = a
-        .constraints
-        .keys()
-        .chain(b.constraints.keys())
-        .copied()
-        .collect();
-    for key in keys {
-        let (old, new) = (a.constraints.get(key), b.constraints.get(key));
-        if old == new {
-            continue;
-        }
-        let tightened = match (old, new) {
-            (None, Some(_)) => true,
-            (Some(_), None) => false,
-            (Some(x), Some(y)) if LOWER_BOUNDS.contains(&key) => y.as_f64() > x.as_f64(),
-            (Some(x), Some(y)) if UPPER_BOUNDS.contains(&key) => y.as_f64() < x.as_f64(),
-            _ => true,
+    // A string gaining or losing its first length or pattern rule becomes or stops being a
+    // validated newtype of salesflow-api.
+    let newtype = |s: &Schema| {
+        NEWTYPE_CONSTRAINTS
+            .iter()
+            .any(|k| s.constraints.contains_key(k))
+    };
+    let newtype_changes = a.ty.as_deref() == Some("string") && newtype(a) != newtype(b);
+    let show = |s: &Schema, key| {
+        let value = s.constraints.get(key);
+        value.map_or_else(|| "none".to_owned(), Value::to_string)
+    };
+    for (key, pair) in pairs(&a.constraints, &b.constraints) {
+        let tightened = match pair {
+            Pair::Both(x, y) if x == y => continue,
+            Pair::Both(x, y) if LOWER_BOUNDS.contains(key) => y.as_f64() > x.as_f64(),
+            Pair::Both(x, y) if UPPER_BOUNDS.contains(key) => y.as_f64() < x.as_f64(),
+            Pair::Both(..) => true,
+            Pair::Added(_) => true,
+            Pair::Removed(_) => false,
         };
         // Only what the client sends can be refused by a tighter rule; a response the client
         // validates against a looser rule is a fix.
         let wire = breaking_if(at.side == Side::Request && tightened);
-        // A string gaining or losing its first length or pattern rule becomes or stops being
-        // a validated newtype of salesflow-api.
-        let newtype = |s: &Schema| {
-            NEWTYPE_CONSTRAINTS
-                .iter()
-                .any(|k| s.constraints.contains_key(k))
-        };
-        let newtype_changes = a.ty.as_deref() == Some("string")
-            && NEWTYPE_CONSTRAINTS.contains(&key)
-            && newtype(a) != newtype(b);
-        let show =
-            |v: Option<&serde_json::Value>| v.map_or_else(|| "none".into(), |v| v.to_string());
-        let detail = format!("{key} {} -> {}", show(old), show(new));
-        out.push(
-            at,
-            Kind::ConstraintChanged,
-            detail,
-            (breaking_if(newtype_changes).max(wire), wire),
-        );
+        let api = breaking_if(newtype_changes && NEWTYPE_CONSTRAINTS.contains(key)).max(wire);
+        let detail = format!("{key} {} -> {}", show(a, key), show(b, key));
+        out.push(at, Kind::ConstraintChanged, detail, (api, wire));
     }
 }
 
 fn compare_properties(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
     let request = at.side == Side::Request;
-    for (name, p) in &a.properties {
+    for (name, pair) in pairs(&a.properties, &b.properties) {
         let here = format!("{}.{name}", at.location);
-        let Some(q) = b.properties.get(name) else {
-            out.push(at.to(&here), Kind::FieldRemoved, "", (Breaking, Breaking));
-            continue;
-        };
-        compare_optionality(a, b, name, at.to(&here), out);
-        compare_schema(p, q, at.to(&here), false, out);
-    }
-    for name in b
-        .properties
-        .keys()
-        .filter(|n| !a.properties.contains_key(*n))
-    {
-        let required = b.required.contains(name);
-        let here = format!("{}.{name}", at.location);
-        // Response types are `#[non_exhaustive]` (built with `Default`); request bodies are
-        // plain structs of salesflow-api, and salesflow's parameter structs take an optional
-        // field as a new setter, a required one as a new `new` argument.
-        let impact = (breaking_if(request), breaking_if(request && required));
-        out.push(at.to(&here), Kind::FieldAdded { required }, "", impact);
+        let at = at.to(&here);
+        match pair {
+            Pair::Removed(_) => out.push(at, Kind::FieldRemoved, "", both(Breaking)),
+            Pair::Both(p, q) => {
+                compare_optionality(a, b, name, at, out);
+                compare_schema(p, q, at, false, out);
+            }
+            // Response types are `#[non_exhaustive]` (built with `Default`); request bodies
+            // are plain structs of salesflow-api, and salesflow's parameter structs take an
+            // optional field as a new setter, a required one as a new `new` argument.
+            Pair::Added(_) => {
+                let required = b.required.contains(name);
+                let impact = (breaking_if(request), breaking_if(request && required));
+                out.push(at, Kind::FieldAdded { required }, "", impact);
+            }
+        }
     }
     // `required` entries naming no property in either version.
     for name in a.required.symmetric_difference(&b.required) {
         if !a.properties.contains_key(name) && !b.properties.contains_key(name) {
             let here = format!("{}.{name}", at.location);
-            let detail = "required list changed (no such property)";
-            out.push(
-                at.to(&here),
-                Kind::FieldRequiredChanged,
-                detail,
-                (Additive, Additive),
-            );
+            let (at, detail) = (at.to(&here), "required list changed (no such property)");
+            out.push(at, Kind::FieldRequiredChanged, detail, both(Additive));
         }
     }
 }
@@ -863,8 +819,8 @@ fn compare_optionality(a: &Schema, b: &Schema, name: &str, at: At<'_>, out: &mut
         // becomes sendable or stops being so. Otherwise `Option<T>` either way.
         let impact = match (request && !is_optional, q.nullable) {
             (true, true) => (Breaking, Additive),
-            (true, false) => (Breaking, Breaking),
-            (false, _) => (Additive, Additive),
+            (true, false) => both(Breaking),
+            (false, _) => both(Additive),
         };
         let detail = format!("nullable {} -> {}", p.nullable, q.nullable);
         out.push(at, Kind::NullableChanged, detail, impact);
