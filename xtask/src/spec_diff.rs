@@ -48,7 +48,7 @@ use std::fmt;
 use heck::ToSnakeCase;
 use serde_json::Value;
 
-use wire::{Additional, Model, Operation, Schema, LOWER_BOUNDS, NEWTYPE_CONSTRAINTS, UPPER_BOUNDS};
+use wire::{Additional, Model, Operation, Schema, Sent, NEWTYPE_CONSTRAINTS};
 
 mod wire;
 
@@ -451,8 +451,20 @@ fn compare_operation_sets(old: &Model, new: &Model, out: &mut Out) {
 
 fn compare_operations(o: &Operation, n: &Operation, out: &mut Out) {
     compare_routing(o, n, out);
-    compare_parameters(o, n, out);
-    compare_bodies(o, n, out);
+    let id = n.id.as_str();
+    for ((location, name), pair) in pairs(&o.params, &n.params) {
+        let place = format!("{id}: parameter {name} ({location})");
+        let at = At::new(Side::Request, &place, Some(id));
+        if let Some((p, q)) = compare_sent(pair, at, PARAMETER, out) {
+            compare_schema(p, q, at, true, out);
+        }
+    }
+    let place = format!("{id}: request body");
+    let at = At::new(Side::Request, &place, Some(id));
+    let pair = Pair::of(o.body.as_ref(), n.body.as_ref());
+    if let Some((a, b)) = pair.and_then(|pair| compare_sent(pair, at, REQUEST_BODY, out)) {
+        compare_content(a, b, at, out);
+    }
     compare_responses(o, n, out);
 }
 
@@ -486,65 +498,49 @@ fn compare_routing(o: &Operation, n: &Operation, out: &mut Out) {
     }
 }
 
-/// `optional -> required` or the other way round.
-fn required_detail(required_now: bool) -> &'static str {
-    if required_now {
-        "optional -> required"
-    } else {
-        "required -> optional"
-    }
-}
+/// The kinds of change of a parameter or of the request body: added (given whether it is
+/// required), removed, made required or optional.
+type SentKinds = (fn(bool) -> Kind, Kind, Kind);
 
-fn compare_parameters(o: &Operation, n: &Operation, out: &mut Out) {
-    let id = n.id.as_str();
-    for ((location, name), pair) in pairs(&o.params, &n.params) {
-        let place = format!("{id}: parameter {name} ({location})");
-        let at = At::new(Side::Request, &place, Some(id));
-        match pair {
-            Pair::Removed(_) => out.push(at, Kind::ParameterRemoved, "", both(Breaking)),
-            // Positional arguments: a new argument, optional or not.
-            Pair::Added(q) => {
-                let kind = Kind::ParameterAdded {
-                    required: q.required,
+const PARAMETER: SentKinds = (
+    |required| Kind::ParameterAdded { required },
+    Kind::ParameterRemoved,
+    Kind::ParameterRequiredChanged,
+);
+
+const REQUEST_BODY: SentKinds = (
+    |required| Kind::RequestBodyAdded { required },
+    Kind::RequestBodyRemoved,
+    Kind::RequestBodyRequiredChanged,
+);
+
+/// A parameter or the request body, which the client sends, in either spec. Returns what
+/// each spec holds when both hold one.
+fn compare_sent<'a, T>(
+    pair: Pair<'a, Sent<T>>,
+    at: At<'_>,
+    (added, removed, required_changed): SentKinds,
+    out: &mut Out,
+) -> Option<(&'a T, &'a T)> {
+    // salesflow-api takes it as a positional argument: a new one, optional or not, changes the
+    // method's signature; salesflow takes an optional one through a setter.
+    let impact = |required| (Breaking, breaking_if(required));
+    match pair {
+        Pair::Removed(_) => out.push(at, removed, "", both(Breaking)),
+        Pair::Added(q) => out.push(at, added(q.required), "", impact(q.required)),
+        Pair::Both(p, q) => {
+            if p.required != q.required {
+                // `T` becomes `Option<T>` or the other way round.
+                let detail = match q.required {
+                    true => "optional -> required",
+                    false => "required -> optional",
                 };
-                out.push(at, kind, "", (Breaking, breaking_if(q.required)));
+                out.push(at, required_changed, detail, impact(q.required));
             }
-            Pair::Both(p, q) => {
-                if p.required != q.required {
-                    // `T` becomes `Option<T>` or the other way round.
-                    let (kind, detail) =
-                        (Kind::ParameterRequiredChanged, required_detail(q.required));
-                    out.push(at, kind, detail, (Breaking, breaking_if(q.required)));
-                }
-                compare_schema(&p.schema, &q.schema, at, true, out);
-            }
+            return Some((&p.value, &q.value));
         }
     }
-}
-
-fn compare_bodies(o: &Operation, n: &Operation, out: &mut Out) {
-    let location = format!("{}: request body", n.id);
-    let at = At::new(Side::Request, &location, Some(&n.id));
-    match Pair::of(o.body.as_ref(), n.body.as_ref()) {
-        None => {}
-        Some(Pair::Added(b)) => {
-            let kind = Kind::RequestBodyAdded {
-                required: b.required,
-            };
-            out.push(at, kind, "", (Breaking, breaking_if(b.required)));
-        }
-        Some(Pair::Removed(_)) => out.push(at, Kind::RequestBodyRemoved, "", both(Breaking)),
-        Some(Pair::Both(a, b)) => {
-            if a.required != b.required {
-                let (kind, detail) = (
-                    Kind::RequestBodyRequiredChanged,
-                    required_detail(b.required),
-                );
-                out.push(at, kind, detail, (Breaking, breaking_if(b.required)));
-            }
-            compare_content(&a.content, &b.content, at, out);
-        }
-    }
+    None
 }
 
 fn compare_responses(o: &Operation, n: &Operation, out: &mut Out) {
@@ -748,9 +744,7 @@ fn compare_constraints(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
     for (key, pair) in pairs(&a.constraints, &b.constraints) {
         let tightened = match pair {
             Pair::Both(x, y) if x == y => continue,
-            Pair::Both(x, y) if LOWER_BOUNDS.contains(key) => y.as_f64() > x.as_f64(),
-            Pair::Both(x, y) if UPPER_BOUNDS.contains(key) => y.as_f64() < x.as_f64(),
-            Pair::Both(..) => true,
+            Pair::Both(x, y) => wire::stricter(key, x, y).unwrap_or(true),
             Pair::Added(_) => true,
             Pair::Removed(_) => false,
         };

@@ -13,9 +13,9 @@ use serde_json::Value;
 use crate::spec::{self, SchemaRef};
 
 /// Keywords whose larger value is the stricter one.
-pub(super) const LOWER_BOUNDS: &[&str] = &["minLength", "minItems", "minProperties", "minimum"];
+const LOWER_BOUNDS: &[&str] = &["minLength", "minItems", "minProperties", "minimum"];
 /// Keywords whose smaller value is the stricter one.
-pub(super) const UPPER_BOUNDS: &[&str] = &["maxLength", "maxItems", "maxProperties", "maximum"];
+const UPPER_BOUNDS: &[&str] = &["maxLength", "maxItems", "maxProperties", "maximum"];
 /// The validation keywords compared besides the bounds.
 const RULES: &[&str] = &[
     "pattern",
@@ -26,6 +26,17 @@ const RULES: &[&str] = &[
 ];
 /// String keywords that make progenitor (typify) generate a validated newtype.
 pub(super) const NEWTYPE_CONSTRAINTS: &[&str] = &["minLength", "maxLength", "pattern"];
+
+/// Whether `new` is stricter than `old` as the value of the bound `key`; `None` when `key` is
+/// not a bound.
+pub(super) fn stricter(key: &str, old: &Value, new: &Value) -> Option<bool> {
+    let (old, new) = (old.as_f64(), new.as_f64());
+    if LOWER_BOUNDS.contains(&key) {
+        Some(new > old)
+    } else {
+        UPPER_BOUNDS.contains(&key).then_some(new < old)
+    }
+}
 
 /// A schema with `$ref`s resolved and `allOf` merged.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -139,13 +150,8 @@ fn merge(mut a: Schema, b: Schema) -> Schema {
         (x, y) => x.or(y),
     };
     for (key, value) in b.constraints {
-        let stricter = match a.constraints.get(key) {
-            Some(old) if LOWER_BOUNDS.contains(&key) => value.as_f64() > old.as_f64(),
-            Some(old) if UPPER_BOUNDS.contains(&key) => value.as_f64() < old.as_f64(),
-            Some(_) => false,
-            None => true,
-        };
-        if stricter {
+        let old = a.constraints.get(key);
+        if old.is_none_or(|old| stricter(key, old, &value).unwrap_or(false)) {
             a.constraints.insert(key, value);
         }
     }
@@ -181,18 +187,15 @@ fn merge(mut a: Schema, b: Schema) -> Schema {
     a
 }
 
-pub(super) struct Param {
+/// A parameter (`Sent<Schema>`) or a request body (`Sent<Content>`): what the client sends,
+/// and whether it must.
+pub(super) struct Sent<T> {
     pub required: bool,
-    pub schema: Schema,
+    pub value: T,
 }
 
 /// A body's schema by media type.
 pub(super) type Content = BTreeMap<String, Schema>;
-
-pub(super) struct Body {
-    pub required: bool,
-    pub content: Content,
-}
 
 pub(super) struct Operation {
     /// `operationId`, or `METHOD path` when it has none.
@@ -206,8 +209,8 @@ pub(super) struct Operation {
     pub changes_state: bool,
     pub deprecated: bool,
     /// Keyed by (location, name), as OpenAPI identifies parameters.
-    pub params: BTreeMap<(String, String), Param>,
-    pub body: Option<Body>,
+    pub params: BTreeMap<(String, String), Sent<Schema>>,
+    pub body: Option<Sent<Content>>,
     /// Keyed by status code (or `default`).
     pub responses: BTreeMap<String, Content>,
 }
@@ -273,19 +276,19 @@ impl Reader<'_> {
         let mut params = BTreeMap::new();
         for p in o.parameters(spec)? {
             let (location, data) = spec::parameter_parts(p);
-            let schema = match &data.format {
+            let value = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => self.schema(s)?,
                 ParameterSchemaOrContent::Content(_) => Schema::default(),
             };
             let required = location == "path" || data.required;
             let key = (location.to_owned(), data.name.clone());
-            params.insert(key, Param { required, schema });
+            params.insert(key, Sent { required, value });
         }
         let mut body = None;
         if let Some(b) = &o.op.request_body {
             let b = spec::resolve(spec, b)?;
-            let (required, content) = (b.required, self.content(&b.content)?);
-            body = Some(Body { required, content });
+            let (required, value) = (b.required, self.content(&b.content)?);
+            body = Some(Sent { required, value });
         }
         let responses = &o.op.responses;
         let default = responses.default.iter().map(|r| ("default".to_owned(), r));
