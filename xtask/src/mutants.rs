@@ -70,11 +70,14 @@ pub const WHEN_CHANGED: &[&str] = &[
 
 /// The tests `--quick` runs for each package: those that pin the [`STRICT`] code. A test that
 /// kills a strict mutant belongs in one of them. (Each test target is built again for every
-/// mutant: the fewer, the faster; the journal's are its unit tests.)
+/// mutant: the fewer, the faster; the journal's are its unit tests.) `salesflow-token`'s
+/// unit tests pin every decision of the redactor, so its property test (`tests/redact.rs`, run
+/// by `cargo test` and by a full run) is not rebuilt for each of its 171 mutants: 139 s
+/// against 182 s for the crate's quick run, both with 0 missed.
 #[rustfmt::skip]
 pub const QUICK_TESTS: &[(&str, &[&str])] = &[
     ("salesflow-webhook-types", &["--lib", "--test", "secret"]),
-    ("salesflow-token", &["--lib", "--test", "redact"]),
+    ("salesflow-token", &["--lib"]),
     ("salesflow", &["--lib", "--test", "retries", "--test", "redaction"]),
     ("salesflow-cli", &["--lib"]),
 ];

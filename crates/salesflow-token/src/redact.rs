@@ -634,7 +634,12 @@ mod tests {
         let quoted = r#"a/b\"c\\d/e+f/g\"h\\i/j"#;
         assert_eq!(escape(token, json_escape), json.as_bytes());
         assert_eq!(escape(token, quote_escape), quoted.as_bytes());
-        for form in [json, quoted] {
+        // And the HTML-escaped form (`&lt;`, `&amp;`...), each entity several bytes long.
+        let token_html = "a<b>c&d\"e'f<g>h&i";
+        let html = "a&lt;b&gt;c&amp;d&quot;e&apos;f&lt;g&gt;h&amp;i";
+        assert_eq!(escape(token_html, html_escape), html.as_bytes());
+        let r_html = redactor(token_html);
+        for (r, form) in [(&r, json), (&r, quoted), (&r_html, html)] {
             for start in 0..=form.len() - MIN_RUN {
                 let run = &form[start..start + MIN_RUN];
                 assert_eq!(r.redact(&format!("<{run}>")), "<[REDACTED]>", "{run}");
