@@ -2,6 +2,8 @@
 //! diffs, release steps, the man pages, the mutation check) is tested like any other code.
 //! Not part of the SDK.
 
+#![deny(missing_docs)]
+
 pub mod codegen;
 pub mod drift;
 pub mod man;

@@ -63,7 +63,9 @@ pub struct Record {
 /// Which of the vendor's hosts serves an operation: `app.salesflow.io` or `mvc.salesflow.io`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Host {
+    /// `app.salesflow.io`.
     App,
+    /// `mvc.salesflow.io`.
     Mvc,
 }
 
@@ -96,9 +98,11 @@ pub struct Op {
     pub method: String,
     /// The path template, e.g. `/members/{memberId}`.
     pub path: String,
+    /// The host that serves it.
     pub host: Host,
     /// Whether `accountId` is sent besides `token`.
     pub needs_account_id: bool,
+    /// Whether the call changes state (`x-salesflow-changes-state`, else its method).
     pub changes_state: bool,
     /// Path, query and body parameters, in that order; each group in the spec's order.
     pub params: Vec<Param>,
@@ -117,10 +121,12 @@ impl Op {
         self.params.iter().filter(|p| p.required)
     }
 
+    /// The parameters that may be left out.
     pub fn optional(&self) -> impl Iterator<Item = &Param> {
         self.params.iter().filter(|p| !p.required)
     }
 
+    /// The first paragraph of the description.
     pub fn first_paragraph(&self) -> &str {
         self.description.split("\n\n").next().unwrap_or_default()
     }
@@ -137,8 +143,11 @@ impl Op {
 /// JSON body (the order the parameters are in).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Location {
+    /// A path segment.
     Path,
+    /// A query parameter.
     Query,
+    /// A property of the JSON body.
     Body,
 }
 
@@ -160,11 +169,15 @@ pub struct Param {
     pub wire: String,
     /// The Rust field name progenitor uses, e.g. `linked_in_url`.
     pub field: String,
+    /// Path, query or body.
     pub location: Location,
+    /// Whether it must be given.
     pub required: bool,
     /// Its description, trimmed (may be empty).
     pub description: String,
+    /// Its example, if the spec gives one.
     pub example: Option<serde_json::Value>,
+    /// Its value's shape.
     pub shape: Shape,
     /// Its JSON `type` as the spec writes it (also beside an `anyOf`), for checks as strict as
     /// the spec (a server refusing a number where the spec says string, even if a lenient
@@ -196,15 +209,20 @@ impl Param {
 pub enum Shape {
     /// A string; `newtype` is the generated constrained type it must be converted to, if any.
     Str {
+        /// The rules the spec sets.
         rules: StrRules,
         /// progenitor's constrained newtype (`types::ImportMemberFirstName`), if any.
         newtype: Option<String>,
     },
     /// An array of strings.
     StrArray {
+        /// The rules for each item.
         item_rules: StrRules,
+        /// progenitor's newtype for the items, if any.
         item_newtype: Option<String>,
+        /// `minItems`.
         min_items: Option<u64>,
+        /// `maxItems`.
         max_items: Option<u64>,
     },
     /// Any other value type, passed as it is (an id, a date, a flag, an event code).
@@ -220,9 +238,13 @@ pub enum Shape {
 /// The constraints the spec sets on a string: `minLength`, `maxLength`, `pattern`, `format`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StrRules {
+    /// `minLength`.
     pub min_length: Option<usize>,
+    /// `maxLength`.
     pub max_length: Option<usize>,
+    /// `pattern`.
     pub pattern: Option<String>,
+    /// `format`.
     pub format: Option<String>,
 }
 
@@ -246,6 +268,7 @@ pub struct Generated<'a> {
 }
 
 impl<'a> Generated<'a> {
+    /// Reads the async methods and the types out of progenitor's output.
     pub fn read(file: &'a syn::File) -> Self {
         let (mut methods, mut structs) = (BTreeMap::new(), BTreeMap::new());
         for item in &file.items {
@@ -272,6 +295,7 @@ impl<'a> Generated<'a> {
         Generated { methods, structs }
     }
 
+    /// The type of argument `arg` of method `method`, as progenitor declares it.
     pub fn arg_type(&self, method: &str, arg: &str) -> Option<&syn::Type> {
         let inputs = &self.methods.get(method)?.inputs;
         inputs.iter().find_map(|input| match input {
@@ -292,6 +316,7 @@ impl<'a> Generated<'a> {
         })
     }
 
+    /// The type of field `field` of struct `types::name`.
     pub fn field_type(&self, name: &str, field: &str) -> Option<&syn::Type> {
         let mut fields = self.structs.get(name)?.fields.iter();
         let field = fields.find(|f| f.ident.as_ref().is_some_and(|i| i == field))?;

@@ -61,6 +61,7 @@ fn is_optional_leaf(ty: &syn::Type) -> bool {
     matches!(last, Some("String" | "i64" | "i32" | "bool" | "f64"))
 }
 
+/// Applies the changes to the generated file.
 pub fn apply(file: &mut syn::File, model: &Model) -> Result<(), Error> {
     let (_, items) = file
         .items
