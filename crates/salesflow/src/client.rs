@@ -804,3 +804,31 @@ fn attempt_span(op: Operation, attempt: u32) -> tracing::Span {
     }
     span
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `Debug` of a client and of its builder show their settings and never the token
+    /// (`tests/redaction.rs` checks every other place a token could show).
+    #[test]
+    fn debug_shows_the_settings_and_never_the_token() {
+        let token = "tok-0123456789abcdefghij";
+        let builder = Client::builder().token(token).account_id(321);
+        let shown = format!("{builder:?}");
+        assert!(shown.starts_with("ClientBuilder {"), "{shown}");
+        assert!(
+            shown.contains("<redacted>") && shown.contains("321"),
+            "{shown}"
+        );
+        assert!(!shown.contains(token), "{shown}");
+        let client = builder.build().expect("a client");
+        let shown = format!("{client:?}");
+        assert!(shown.starts_with("Client {"), "{shown}");
+        assert!(
+            shown.contains("<redacted>") && shown.contains("321"),
+            "{shown}"
+        );
+        assert!(!shown.contains(token), "{shown}");
+    }
+}

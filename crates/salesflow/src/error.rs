@@ -684,6 +684,20 @@ mod tests {
     }
 
     #[test]
+    fn a_snippet_is_redacted_before_it_is_cut() {
+        let token = "tok-0123456789abcdefghij";
+        let redactor = Redactor::new(&salesflow_api::ApiToken::new(token));
+        assert_eq!(
+            snippet(&redactor, format!("bad token\t{token}\n").as_bytes()),
+            "bad token [REDACTED] "
+        );
+        // The token across the cut: redacted whole first, so not one of its characters shows.
+        let head = "x".repeat(SNIPPET_CHARS - 3);
+        let long = format!("{head}{token}");
+        assert_eq!(snippet(&redactor, long.as_bytes()), format!("{head}[RE…"));
+    }
+
+    #[test]
     fn http_status_is_known_for_answers_only() {
         let redactor = Redactor::new(&salesflow_api::ApiToken::new("t"));
         let json_err = serde_json::from_str::<u8>("x").unwrap_err();

@@ -211,6 +211,75 @@ mod tests {
         }
     }
 
+    /// A connection that could not be made (nothing listens on the port): a request error
+    /// that is neither a timeout nor a body error.
+    fn connect_failure() -> Error {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let url = format!("http://{}/", closed.local_addr().expect("its address"));
+        drop(closed);
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("a client");
+        let source = rt
+            .block_on(http.get(url).send())
+            .expect_err("nothing listens");
+        assert!(source.is_connect() && source.is_request(), "{source:?}");
+        assert!(!source.is_timeout() && !source.is_body(), "{source:?}");
+        Error::Transport {
+            operation: Operation::ListWebhooks,
+            source,
+            cause: TransportCause::Other,
+        }
+    }
+
+    /// The server's answer `status`, of the kind that status has.
+    fn api_error(status: u16) -> Error {
+        Error::Api(crate::error::ApiError {
+            operation: Operation::ListWebhooks,
+            status,
+            body_status: None,
+            message: None,
+            body: None,
+            kind: ApiErrorKind::from_status(status.into()),
+            retry_after: None,
+        })
+    }
+
+    #[test]
+    fn a_connection_that_could_not_be_made_is_retried_even_for_a_write() {
+        let err = connect_failure();
+        assert!(err.is_retryable(), "{err:?}");
+        assert!(should_retry(Operation::ListWebhooks, &err), "{err:?}");
+        // The server surely did nothing: a write is retried too.
+        assert!(should_retry(Operation::ImportMember, &err), "{err:?}");
+    }
+
+    #[test]
+    fn a_rate_limit_and_server_errors_are_retryable_and_only_a_rate_limit_for_a_write() {
+        let limited = api_error(429);
+        assert!(limited.is_retryable());
+        assert!(should_retry(Operation::ImportMember, &limited));
+        for status in [500, 502, 503, 504] {
+            let err = api_error(status);
+            assert!(err.is_retryable(), "{status}");
+            assert!(should_retry(Operation::ListWebhooks, &err), "{status}");
+            // A write may have been carried out.
+            assert!(!should_retry(Operation::ImportMember, &err), "{status}");
+        }
+        for status in [400, 401, 404, 409, 422, 501] {
+            assert!(!api_error(status).is_retryable(), "{status}");
+            assert!(
+                !should_retry(Operation::ListWebhooks, &api_error(status)),
+                "{status}"
+            );
+        }
+    }
+
     #[test]
     fn a_reset_or_a_body_cut_short_is_retryable_whatever_reqwest_calls_its_error() {
         for cause in [
