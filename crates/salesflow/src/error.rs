@@ -460,7 +460,9 @@ pub(crate) fn parse_retry_after(headers: &reqwest::header::HeaderMap) -> Option<
     Some(delta.to_std().unwrap_or(Duration::ZERO))
 }
 
-fn api_error(
+/// The error of an answer with `status` (and the body's `Status`, when the body was a
+/// `StatusMessage`): its kind from the status, or from the body's under HTTP 200.
+pub(crate) fn api_error(
     op: Operation,
     status: u16,
     body_status: Option<i32>,

@@ -232,22 +232,20 @@ mod tests {
         assert!(!source.is_timeout() && !source.is_body(), "{source:?}");
         Error::Transport {
             operation: Operation::ListWebhooks,
+            cause: TransportCause::of(&source, None),
             source,
-            cause: TransportCause::Other,
         }
     }
 
     /// The server's answer `status`, of the kind that status has.
     fn api_error(status: u16) -> Error {
-        Error::Api(crate::error::ApiError {
-            operation: Operation::ListWebhooks,
+        Error::Api(crate::error::api_error(
+            Operation::ListWebhooks,
             status,
-            body_status: None,
-            message: None,
-            body: None,
-            kind: ApiErrorKind::from_status(status.into()),
-            retry_after: None,
-        })
+            None,
+            None,
+            None,
+        ))
     }
 
     #[test]
