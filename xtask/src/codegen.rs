@@ -1,7 +1,9 @@
 //! Generation of the low-level client from the OpenAPI document.
 //!
 //! Everything here is a pure function of the spec: the same spec gives the same bytes, so the
-//! drift check can regenerate in memory and compare with what is checked in.
+//! drift check can regenerate in memory and compare with what is checked in. The generators take
+//! the spec's facts from its one model ([`crate::spec::Model`], which the spec diff reads too);
+//! progenitor alone is given `openapiv3`'s document itself.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -187,8 +189,9 @@ impl Report {
 
 /// Generates every artefact from the text of the spec (YAML or JSON), in memory.
 pub fn generate(spec_text: &str) -> Result<Vec<Artefact>, Error> {
-    let spec = crate::spec::parse(spec_text).map_err(Error::Spec)?;
-    let mut client = progenitor_file(&spec)?;
+    let openapi = crate::spec::parse(spec_text).map_err(Error::Spec)?;
+    let spec = crate::spec::Model::read(&openapi).map_err(Error::Spec)?;
+    let mut client = progenitor_file(&openapi, &spec)?;
     let model = model::read(&spec, &model::Generated::read(&client))?;
     post::apply(&mut client, &model)?;
     let artefact = |path, contents| Artefact { path, contents };
@@ -237,7 +240,7 @@ fn header(what: &str, source: &str) -> String {
 }
 
 /// The progenitor settings. Each choice is explained in crates/salesflow-api/README.md.
-pub fn settings(spec: &OpenAPI) -> GenerationSettings {
+pub fn settings(spec: &crate::spec::Model) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Positional)
@@ -255,10 +258,10 @@ pub fn settings(spec: &OpenAPI) -> GenerationSettings {
     settings
 }
 
-fn progenitor_file(spec: &OpenAPI) -> Result<syn::File, Error> {
+fn progenitor_file(openapi: &OpenAPI, spec: &crate::spec::Model) -> Result<syn::File, Error> {
     let mut generator = Generator::new(&settings(spec));
     let tokens = generator
-        .generate_tokens(spec)
+        .generate_tokens(openapi)
         .map_err(|e| Error::Generate(e.to_string()))?;
     syn::parse2(tokens).map_err(|e| Error::Generate(e.to_string()))
 }
@@ -318,10 +321,9 @@ pub(crate) fn one_line(text: &str) -> String {
 }
 
 /// The open enums of the spec: the component schemas with `x-salesflow-values`.
-pub fn open_enums(spec: &OpenAPI) -> Vec<String> {
-    let schemas = spec.components.iter().flat_map(|c| &c.schemas);
-    let open = schemas.filter(|(_, s)| s.as_item().is_some_and(webhook::is_open_enum));
-    open.map(|(name, _)| name.clone()).collect()
+pub fn open_enums(spec: &crate::spec::Model) -> Vec<String> {
+    let open = spec.defined().filter(|(_, s)| webhook::is_open_enum(s));
+    open.map(|(name, _)| name.to_owned()).collect()
 }
 
 /// A unified diff cut to a readable length.

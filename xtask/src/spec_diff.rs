@@ -1,12 +1,12 @@
 //! `cargo xtask spec-diff`: what changed in `spec/salesflow.yaml` between two versions, and the
 //! version bump each change implies for `salesflow-api` and `salesflow`.
 //!
-//! [`diff`] is a pure function of the two spec texts. Both are read as the generators read them
-//! ([`crate::spec`]: `openapiv3`, one `$ref` resolver) and seen as on the wire
-//! (`spec_diff/wire.rs`): references resolved and `allOf` merged into one schema, so a refactor
-//! that leaves the wire shape alone (an inline id replaced by a `$ref` to a `CampaignId` schema,
-//! `ContactDetails` rewritten as `allOf: [Contact, {...}]`) is no change. Descriptions, examples
-//! and tags are not compared.
+//! [`diff`] is a pure function of the two spec texts. Both are read into the model the
+//! generators read ([`crate::spec::Model`]: references resolved in one place) and seen as on the
+//! wire (`spec_diff/wire.rs`): `allOf` merged into one schema, so a refactor that leaves the wire
+//! shape alone (an inline id replaced by a `$ref` to a `CampaignId` schema, `ContactDetails`
+//! rewritten as `allOf: [Contact, {...}]`) is no change. Descriptions, examples and tags are not
+//! compared.
 //!
 //! # How a change is rated
 //!
@@ -48,7 +48,8 @@ use std::fmt;
 use heck::ToSnakeCase;
 use serde_json::Value;
 
-use wire::{Additional, Model, Operation, Schema, Sent, NEWTYPE_CONSTRAINTS};
+use crate::spec::{self, Additional, Model, Operation, Schema};
+use wire::{merged, Content, NEWTYPE_CONSTRAINTS};
 
 mod wire;
 
@@ -257,13 +258,23 @@ pub struct SpecError(pub String);
 /// client, classified. Sorted by location, then kind; a change found through several
 /// operations (a schema they share) is listed once, naming them all.
 pub fn diff(old: &str, new: &str) -> Result<Vec<Change>, SpecError> {
-    let old = Model::read(old).map_err(|e| SpecError(format!("old spec: {e}")))?;
-    let new = Model::read(new).map_err(|e| SpecError(format!("new spec: {e}")))?;
+    let read = |text| spec::parse(text).and_then(|spec| Model::read(&spec));
+    let old = read(old).map_err(|e| SpecError(format!("old spec: {e}")))?;
+    let new = read(new).map_err(|e| SpecError(format!("new spec: {e}")))?;
     let mut out = Out::default();
     compare_globals(&old, &new, &mut out);
     compare_operation_sets(&old, &new, &mut out);
     // The component schemas no operation reaches (the webhook payload), as received.
-    for (name, pair) in pairs(&old.standalone, &new.standalone) {
+    let standalone = |m: &Model| -> BTreeMap<String, Schema> {
+        let unreached = m
+            .schemas
+            .iter()
+            .filter(|(name, _)| !m.reached.contains(*name));
+        unreached
+            .map(|(n, s)| (n.clone(), merged(s.clone())))
+            .collect()
+    };
+    for (name, pair) in pairs(&standalone(&old), &standalone(&new)) {
         let at = At::new(Side::Response, name, None);
         match pair {
             Pair::Both(o, n) => compare_schema(o, n, at, true, &mut out),
@@ -315,14 +326,18 @@ impl<'a, T> Pair<'a, T> {
     }
 }
 
-/// The keys of `old`, then those only in `new`, each with what the two specs hold there.
-fn pairs<'a, K: Ord, V>(
-    old: &'a BTreeMap<K, V>,
-    new: &'a BTreeMap<K, V>,
-) -> impl Iterator<Item = (&'a K, Pair<'a, V>)> {
+/// The keys of map `old`, then those only in map `new` (each sorted), with what the two specs
+/// hold there.
+fn pairs<'a, K: Ord + 'a, V: 'a>(
+    old: impl IntoIterator<Item = (&'a K, &'a V)>,
+    new: impl IntoIterator<Item = (&'a K, &'a V)>,
+) -> Vec<(&'a K, Pair<'a, V>)> {
+    let old: BTreeMap<&K, &V> = old.into_iter().collect();
+    let new: BTreeMap<&K, &V> = new.into_iter().collect();
     let added = new.keys().filter(|k| !old.contains_key(*k));
     let keys = old.keys().chain(added);
-    keys.filter_map(|k| Some((k, Pair::of(old.get(k), new.get(k))?)))
+    let pair = |k: &&'a K| Pair::of(old.get(k).copied(), new.get(k).copied());
+    keys.filter_map(|k| Some((*k, pair(k)?))).collect()
 }
 
 /// Where a change is found: the side, the place, and the operation through which (none for
@@ -397,8 +412,10 @@ fn compare_globals(old: &Model, new: &Model, out: &mut Out) {
     }
     // The SDK lets callers override each host's base URL, so the number of hosts is API.
     let at = at.to("servers");
-    for i in 0..old.servers.len().max(new.servers.len()) {
-        match Pair::of(old.servers.get(i), new.servers.get(i)) {
+    let servers = |m: &Model| m.servers.iter().map(|s| url(s)).collect::<Vec<_>>();
+    let (old, new) = (servers(old), servers(new));
+    for i in 0..old.len().max(new.len()) {
+        match Pair::of(old.get(i), new.get(i)) {
             Some(Pair::Both(a, b)) if a != b => {
                 let detail = format!("{a} -> {b}");
                 out.push(at, Kind::ServerUrlChanged, detail, both(Additive));
@@ -449,10 +466,26 @@ fn compare_operation_sets(old: &Model, new: &Model, out: &mut Out) {
     }
 }
 
+/// A server's URL as compared: without a trailing `/`.
+fn url(url: &str) -> String {
+    url.trim_end_matches('/').to_owned()
+}
+
+/// A parameter or a request body: whether the client must send it, and what it sends.
+type Sent<T> = (bool, T);
+
 fn compare_operations(o: &Operation, n: &Operation, out: &mut Out) {
     compare_routing(o, n, out);
     let id = n.id.as_str();
-    for ((location, name), pair) in pairs(&o.params, &n.params) {
+    // Keyed by (location, name), as OpenAPI identifies parameters.
+    let params = |o: &Operation| -> BTreeMap<(&str, String), Sent<Schema>> {
+        let wire = |p: &spec::Parameter| (p.required, merged(p.schema.clone().unwrap_or_default()));
+        o.params
+            .iter()
+            .map(|p| ((p.location, p.name.clone()), wire(p)))
+            .collect()
+    };
+    for ((location, name), pair) in pairs(&params(o), &params(n)) {
         let place = format!("{id}: parameter {name} ({location})");
         let at = At::new(Side::Request, &place, Some(id));
         if let Some((p, q)) = compare_sent(pair, at, PARAMETER, out) {
@@ -461,7 +494,9 @@ fn compare_operations(o: &Operation, n: &Operation, out: &mut Out) {
     }
     let place = format!("{id}: request body");
     let at = At::new(Side::Request, &place, Some(id));
-    let pair = Pair::of(o.body.as_ref(), n.body.as_ref());
+    let body = |b: &spec::Body| (b.required, wire::content(&b.content));
+    let (old, new) = (o.body.as_ref().map(body), n.body.as_ref().map(body));
+    let pair = Pair::of(old.as_ref(), new.as_ref());
     if let Some((a, b)) = pair.and_then(|pair| compare_sent(pair, at, REQUEST_BODY, out)) {
         compare_content(a, b, at, out);
     }
@@ -472,11 +507,14 @@ fn compare_operations(o: &Operation, n: &Operation, out: &mut Out) {
 /// new release but no code change.
 fn compare_routing(o: &Operation, n: &Operation, out: &mut Out) {
     let id = n.id.as_str();
+    // serde_json's maps sort their keys: equal requirements print equally.
+    let security = |o: &Operation| serde_json::to_value(&o.security).unwrap_or_default();
+    let host = (url(&o.server), url(&n.server));
     let facts: [(Kind, &str, &dyn fmt::Display, &dyn fmt::Display); 6] = [
         (Kind::MethodChanged, id, &o.method, &n.method),
         (Kind::PathChanged, id, &o.path, &n.path),
-        (Kind::HostChanged, "operation host", &o.host, &n.host),
-        (Kind::SecurityChanged, id, &o.security, &n.security),
+        (Kind::HostChanged, "operation host", &host.0, &host.1),
+        (Kind::SecurityChanged, id, &security(o), &security(n)),
         (
             Kind::ChangesStateChanged,
             id,
@@ -527,17 +565,17 @@ fn compare_sent<'a, T>(
     let impact = |required| (Breaking, breaking_if(required));
     match pair {
         Pair::Removed(_) => out.push(at, removed, "", both(Breaking)),
-        Pair::Added(q) => out.push(at, added(q.required), "", impact(q.required)),
-        Pair::Both(p, q) => {
-            if p.required != q.required {
+        Pair::Added((required, _)) => out.push(at, added(*required), "", impact(*required)),
+        Pair::Both((was, p), (required, q)) => {
+            if was != required {
                 // `T` becomes `Option<T>` or the other way round.
-                let detail = match q.required {
+                let detail = match required {
                     true => "optional -> required",
                     false => "required -> optional",
                 };
-                out.push(at, required_changed, detail, impact(q.required));
+                out.push(at, required_changed, detail, impact(*required));
             }
-            return Some((&p.value, &q.value));
+            return Some((p, q));
         }
     }
     None
@@ -547,20 +585,25 @@ fn compare_responses(o: &Operation, n: &Operation, out: &mut Out) {
     let id = n.id.as_str();
     // Progenitor's return type is built from the distinct success schemas, its error type from
     // the distinct error schemas: a new status with a schema already used changes neither.
-    let shapes = |op: &Operation, success: bool| -> BTreeSet<String> {
-        op.responses
+    let responses = |o: &Operation| -> BTreeMap<String, Content> {
+        let wire = |(status, content)| (String::clone(status), wire::content(content));
+        o.responses.iter().map(wire).collect()
+    };
+    let (o, n) = (responses(o), responses(n));
+    let shapes = |responses: &BTreeMap<String, Content>, success: bool| {
+        responses
             .iter()
             .filter(|(status, _)| status.starts_with('2') == success)
             .flat_map(|(_, content)| content.values().map(|s| format!("{:?}", s.wire())))
-            .collect()
+            .collect::<BTreeSet<String>>()
     };
-    let impact = |success: bool| match (success, shapes(o, success) != shapes(n, success)) {
+    let impact = |success: bool| match (success, shapes(&o, success) != shapes(&n, success)) {
         (_, false) => both(Additive),
         (true, true) => both(Breaking),
         // A new kind of error body: `salesflow` maps every error into its own `Error`.
         (false, true) => (Breaking, Additive),
     };
-    for (status, pair) in pairs(&o.responses, &n.responses) {
+    for (status, pair) in pairs(&o, &n) {
         let location = format!("{id}: response {status}");
         let at = At::new(Side::Response, &location, Some(id));
         let kind = match pair {
@@ -575,7 +618,7 @@ fn compare_responses(o: &Operation, n: &Operation, out: &mut Out) {
     }
 }
 
-fn compare_content(a: &wire::Content, b: &wire::Content, at: At<'_>, out: &mut Out) {
+fn compare_content(a: &Content, b: &Content, at: At<'_>, out: &mut Out) {
     // The client can still send what it sent; it may now receive something it cannot decode.
     let added = breaking_if(at.side != Side::Request);
     for (media, pair) in pairs(a, b) {
@@ -656,16 +699,18 @@ fn compare_enums(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
 
 /// Values added to or removed from an enum's list (closed, or the listed member of an open
 /// enum).
-fn compare_enum_values(x: &BTreeSet<String>, y: &BTreeSet<String>, at: At<'_>, out: &mut Out) {
+fn compare_enum_values(x: &[Value], y: &[Value], at: At<'_>, out: &mut Out) {
+    let texts = |values: &[Value]| values.iter().map(Value::to_string).collect::<BTreeSet<_>>();
+    let (x, y) = (texts(x), texts(y));
     // A value callers send is refused; one they receive no longer comes (the types keep
     // unknown values either way).
     let removed = breaking_if(at.side == Side::Request);
-    for value in x.difference(y) {
+    for value in x.difference(&y) {
         out.push(at, Kind::EnumValueRemoved, value, both(removed));
     }
     // The enum types of salesflow-webhook-types keep unknown values and are
     // `#[non_exhaustive]`.
-    for value in y.difference(x) {
+    for value in y.difference(&x) {
         out.push(at, Kind::EnumValueAdded, value, both(Additive));
     }
 }
@@ -690,7 +735,7 @@ fn compare_variants(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
 /// The values listed by an open enum (`anyOf`/`oneOf` of a member with an `enum` and nothing
 /// else of note, and a member without one: any value of its type) and the wire shape of that
 /// open member; `None` for any other schema.
-fn open_enum(s: &Schema) -> Option<(&BTreeSet<String>, Schema)> {
+fn open_enum(s: &Schema) -> Option<(&[Value], Schema)> {
     let [x, y] = s.variants.as_slice() else {
         return None;
     };
@@ -707,7 +752,7 @@ fn open_enum(s: &Schema) -> Option<(&BTreeSet<String>, Schema)> {
     };
     // The listed member may repeat the type; it must not be wider than the open one.
     let same_type = listed.ty.is_none() || listed.ty == open.ty;
-    let values = listed.enum_values.as_ref()?;
+    let values = listed.enum_values.as_deref()?;
     (plain(listed) && plain(open) && same_type && open.ty.is_some()).then(|| (values, open.wire()))
 }
 

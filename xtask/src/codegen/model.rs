@@ -1,6 +1,7 @@
-//! What the generators need to know about the spec, read once: every operation with its
-//! parameters (path, query and body properties, in the spec's order), its response, and the
-//! Rust types progenitor chose for them.
+//! What the generators need to know about the spec: every operation with its parameters (path,
+//! query and body properties, in the spec's order), its response, and the Rust types progenitor
+//! chose for them. The spec's facts come from its one model ([`crate::spec::Model`], which the
+//! spec diff reads too), the Rust types from progenitor's output.
 //!
 //! Everything the later stages emit comes from here, so a fact of the spec (a name, a limit, a
 //! host) is read in one place. Anything this model cannot represent is an error naming the
@@ -9,13 +10,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToPascalCase, ToSnakeCase};
-use openapiv3::{
-    OpenAPI, Operation as SpecOperation, ParameterData, ParameterSchemaOrContent, ReferenceOr,
-    Schema, SchemaKind, StatusCode, Type,
-};
+use serde_json::Value;
 
 use super::Error;
-use crate::spec::{self, SchemaRef};
+use crate::spec::{self, Schema};
 
 /// The extension marking a schema as the vendor's status body (`{"Status", "Message"}`), whose
 /// `Status` of 400 or more is an error even under HTTP 200.
@@ -367,37 +365,6 @@ pub fn serde_attrs<'f>(
     Ok((ident, wire.unwrap_or_else(|| ident.to_string()), default))
 }
 
-/// A schema with its `$ref` resolved, and the component schema's name if it is a `$ref`.
-fn resolve<'s>(
-    spec: &'s OpenAPI,
-    r: &'s impl SchemaRef,
-) -> Result<(&'s Schema, Option<&'s str>), Error> {
-    spec::schema(spec, r).map_err(Error::Spec)
-}
-
-/// The component schema `name`, resolved.
-pub fn component<'s>(spec: &'s OpenAPI, name: &str) -> Result<&'s Schema, Error> {
-    let schema = spec.components.as_ref().and_then(|c| c.schemas.get(name));
-    let schema = schema.ok_or_else(|| Error::Spec(format!("no schema `{name}`")))?;
-    Ok(resolve(spec, schema)?.0)
-}
-
-fn str_rules(schema: &Schema) -> StrRules {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => StrRules {
-            min_length: s.min_length,
-            max_length: s.max_length,
-            pattern: s.pattern.clone(),
-            format: spec::format_text(&s.format),
-        },
-        _ => StrRules::default(),
-    }
-}
-
-fn is_string(schema: &Schema) -> bool {
-    matches!(schema.schema_kind, SchemaKind::Type(Type::String(_)))
-}
-
 /// `Option<&'a T>` -> `T`, `&'a T` -> `T`, `::std::option::Option<T>` -> `T`.
 fn strip_wrappers(text: &str) -> &str {
     let mut t = text;
@@ -426,51 +393,55 @@ fn host_of(url: &str) -> Result<Host, Error> {
     })
 }
 
-fn json_schema_of(
-    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
-) -> Option<&ReferenceOr<Schema>> {
-    content
-        .get("application/json")
-        .and_then(|m| m.schema.as_ref())
+/// The component schema `name`.
+pub fn component<'s>(spec: &'s spec::Model, name: &str) -> Result<&'s Schema, Error> {
+    let schema = spec.schemas.get(name);
+    schema.ok_or_else(|| Error::Spec(format!("no schema `{name}`")))
 }
 
-/// Reads the model from the spec and progenitor's output.
-pub fn read(spec: &OpenAPI, generated: &Generated<'_>) -> Result<Model, Error> {
+/// The rules of a string schema.
+fn str_rules(schema: &Schema) -> StrRules {
+    let length = |key| schema.bound(key).map(|n| n as usize);
+    let pattern = schema.constraints.get("pattern").and_then(Value::as_str);
+    StrRules {
+        min_length: length("minLength"),
+        max_length: length("maxLength"),
+        pattern: pattern.map(str::to_owned),
+        format: schema.format.clone(),
+    }
+}
+
+/// The schema of a body's JSON, if it has one.
+fn json_schema_of(content: &spec::Content) -> Option<&Schema> {
+    content.get("application/json").and_then(Option::as_ref)
+}
+
+/// Reads the model from the spec's and progenitor's output.
+pub fn read(spec: &spec::Model, generated: &Generated<'_>) -> Result<Model, Error> {
     if spec.servers.is_empty() {
         return Err(Error::Spec("no top-level `servers`".into()));
     }
-    let mut operations = Vec::new();
-    for o in spec::operations(spec).map_err(Error::Spec)? {
-        operations.push(operation(spec, generated, &o)?);
-    }
-    let components = spec
-        .components
-        .as_ref()
-        .ok_or_else(|| Error::Spec("no `components`".into()))?;
-    let response_structs = response_structs(&operations, components, generated);
+    let operations = spec.operations.iter().map(|o| operation(generated, o));
+    let operations = operations.collect::<Result<Vec<_>, _>>()?;
+    let response_structs = response_structs(&operations, spec, generated);
     let records = response_structs
         .iter()
         .map(|name| record(spec, generated.structs[name]))
         .collect::<Result<_, _>>()?;
-    let tags = spec
-        .tags
-        .iter()
-        .map(|t| (t.name.clone(), trimmed(&t.description)))
-        .collect();
+    let tags = spec.tags.iter();
     Ok(Model {
-        api_version: spec.info.version.clone(),
+        api_version: spec.version.clone(),
         operations,
         response_structs,
-        projections: projections(components),
-        api_keys: api_keys(components),
+        projections: projections(spec),
+        api_keys: spec.api_keys.clone(),
         records,
-        tags,
+        tags: tags.map(|(name, d)| (name.clone(), trimmed(d))).collect(),
     })
 }
 
 /// Reads one operation; its errors name it.
 struct OpReader<'a, 'g> {
-    spec: &'a OpenAPI,
     generated: &'a Generated<'g>,
     /// `` operation `getContact` ``.
     context: String,
@@ -478,18 +449,9 @@ struct OpReader<'a, 'g> {
     method: String,
 }
 
-fn operation(
-    spec: &OpenAPI,
-    generated: &Generated<'_>,
-    o: &spec::Operation<'_>,
-) -> Result<Op, Error> {
-    let op = o.op;
-    let id = op
-        .operation_id
-        .clone()
-        .ok_or_else(|| Error::Spec(format!("{} {} has no operationId", o.method, o.path)))?;
+fn operation(generated: &Generated<'_>, o: &spec::Operation) -> Result<Op, Error> {
+    let id = o.id.clone();
     let reader = OpReader {
-        spec,
         generated,
         context: format!("operation `{id}`"),
         method: id.to_snake_case(),
@@ -500,26 +462,26 @@ fn operation(
         return Err(Error::Generate(message));
     }
     let mut params = reader.parameters(o)?;
-    let body = reader.body(op, &mut params)?;
-    let batch = reader.batch(op, &params)?;
-    let response = reader.response(op)?;
+    let body = reader.body(o, &mut params)?;
+    let batch = reader.batch(o, &params)?;
+    let response = reader.response(o)?;
     if batch.is_some() && !response.is_array {
         return Err(reader.err("a batched operation must answer an array"));
     }
     Ok(Op {
         pascal: id.to_pascal_case(),
         snake: reader.method,
-        vendor_name: op.summary.clone().unwrap_or_else(|| id.clone()),
-        description: trimmed(&op.description),
-        tag: op.tags.first().cloned().unwrap_or_default(),
+        vendor_name: o.summary.clone().unwrap_or_else(|| id.clone()),
+        description: trimmed(&o.description),
+        tag: o.tags.first().cloned().unwrap_or_default(),
         method: o.method.clone(),
-        path: o.path.to_owned(),
-        host: host_of(o.server_url(spec).unwrap_or_default())?,
+        path: o.path.clone(),
+        host: host_of(&o.server)?,
         needs_account_id: o
-            .security(spec)
+            .security
             .iter()
             .any(|requirement| requirement.contains_key("accountId")),
-        changes_state: o.changes_state(),
+        changes_state: o.changes_state,
         params,
         body,
         response,
@@ -534,25 +496,24 @@ impl OpReader<'_, '_> {
     }
 
     /// Path parameters first, then query parameters, each in the spec's order.
-    fn parameters(&self, o: &spec::Operation<'_>) -> Result<Vec<Param>, Error> {
+    fn parameters(&self, o: &spec::Operation) -> Result<Vec<Param>, Error> {
         let mut params = Vec::new();
-        for p in o.parameters(self.spec).map_err(Error::Spec)? {
-            let (location, data) = spec::parameter_parts(p);
-            let location = match location {
+        for p in &o.params {
+            let location = match p.location {
                 "path" => Location::Path,
                 "query" => Location::Query,
                 _ => return Err(self.err("only path and query parameters are supported")),
             };
-            params.push(self.parameter(data, location)?);
+            params.push(self.parameter(p, location)?);
         }
         params.sort_by_key(|p| p.location);
         Ok(params)
     }
 
     /// A path or query parameter.
-    fn parameter(&self, data: &ParameterData, location: Location) -> Result<Param, Error> {
-        let name = &data.name;
-        let ParameterSchemaOrContent::Schema(schema_ref) = &data.format else {
+    fn parameter(&self, p: &spec::Parameter, location: Location) -> Result<Param, Error> {
+        let name = &p.name;
+        let Some(schema) = &p.schema else {
             return Err(self.err(format!("parameter `{name}` has `content`, not `schema`")));
         };
         let field = name.to_snake_case();
@@ -563,32 +524,29 @@ impl OpReader<'_, '_> {
                 let (context, method) = (&self.context, &self.method);
                 Error::Generate(format!("{context}: `{method}` has no argument `{field}`"))
             })?;
-        let required = data.required || location == Location::Path;
-        let schema = resolve(self.spec, schema_ref)?;
-        let param = self.param(name, location, required, schema, rust)?;
+        let param = self.param(name, location, p.required, schema, rust)?;
         Ok(Param {
-            description: trimmed(&data.description),
-            example: data.example.clone().or(param.example),
+            description: trimmed(&p.description),
+            example: p.example.clone().or(param.example),
             ..param
         })
     }
 
     /// The request body's type; its properties are parameters, added after `params`.
-    fn body(&self, op: &SpecOperation, params: &mut Vec<Param>) -> Result<Option<String>, Error> {
-        let Some(b) = &op.request_body else {
+    fn body(&self, o: &spec::Operation, params: &mut Vec<Param>) -> Result<Option<String>, Error> {
+        let Some(b) = &o.body else {
             return Ok(None);
         };
-        let b = spec::resolve(self.spec, b).map_err(Error::Spec)?;
-        let schema_ref =
+        let schema =
             json_schema_of(&b.content).ok_or_else(|| self.err("the request body is not JSON"))?;
-        let name = schema_ref
-            .component()
+        let name = schema
+            .name
+            .as_deref()
             .ok_or_else(|| self.err("the request body must be a `$ref` to a component schema"))?;
-        let (schema, _) = resolve(self.spec, schema_ref)?;
-        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        if schema.ty.as_deref() != Some("object") {
             return Err(self.err("the request body must be an object"));
-        };
-        for (prop, schema_ref) in &object.properties {
+        }
+        for (prop, property) in &schema.properties {
             let field = prop.to_snake_case();
             if params.iter().any(|p: &Param| p.field == field) {
                 let clash = format!("body property `{prop}`: its name clashes with a parameter");
@@ -598,10 +556,9 @@ impl OpReader<'_, '_> {
                 let context = &self.context;
                 Error::Generate(format!("{context}: `types::{name}` has no field `{field}`"))
             })?;
-            let required = object.required.contains(prop);
-            let property = resolve(self.spec, schema_ref)?;
+            let required = schema.required.contains(prop);
             let param = self.param(prop, Location::Body, required, property, rust)?;
-            let body_example = schema.schema_data.example.as_ref();
+            let body_example = schema.example.as_ref();
             params.push(Param {
                 example: param.example.or_else(|| body_example?.get(prop).cloned()),
                 ..param
@@ -610,15 +567,14 @@ impl OpReader<'_, '_> {
         Ok(Some(name.to_owned()))
     }
 
-    /// The parameter `wire`, with its schema (and the component schema's name, if it is a
-    /// `$ref`) and its type in progenitor's method or body struct; with the schema's
-    /// description and example.
+    /// The parameter `wire`, with its schema and its type in progenitor's method or body
+    /// struct; with the schema's description and example.
     fn param(
         &self,
         wire: &str,
         location: Location,
         required: bool,
-        (schema, component): (&Schema, Option<&str>),
+        schema: &Schema,
         rust: &syn::Type,
     ) -> Result<Param, Error> {
         let kind = match location {
@@ -631,23 +587,16 @@ impl OpReader<'_, '_> {
             field: wire.to_snake_case(),
             location,
             required,
-            description: trimmed(&schema.schema_data.description),
-            example: schema.schema_data.example.clone(),
-            shape: self.shape(&context, schema, component, rust)?,
-            wire_type: spec::type_and_format(schema).0.map(str::to_owned),
-            nullable: schema.schema_data.nullable,
+            description: trimmed(&schema.description),
+            example: schema.example.clone(),
+            shape: self.shape(&context, schema, rust)?,
+            wire_type: schema.ty.clone(),
+            nullable: schema.nullable,
         })
     }
 
-    /// The shape of a value, from the spec's schema (which is the component schema
-    /// `component`) and progenitor's Rust type for it.
-    fn shape(
-        &self,
-        context: &str,
-        schema: &Schema,
-        component: Option<&str>,
-        rust: &syn::Type,
-    ) -> Result<Shape, Error> {
+    /// The shape of a value, from the spec's schema and progenitor's Rust type for it.
+    fn shape(&self, context: &str, schema: &Schema, rust: &syn::Type) -> Result<Shape, Error> {
         let err = |what: &str| Error::Spec(format!("{context}: {what}"));
         let text = type_text(rust);
         let inner = strip_wrappers(&text);
@@ -659,7 +608,8 @@ impl OpReader<'_, '_> {
                 .then(|| name.to_owned())
         };
         // Component schemas that are mapped onto hand-written types are values.
-        if component.and_then(super::replacement).is_none() && is_string(schema) {
+        let replaced = schema.name.as_deref().and_then(super::replacement);
+        if replaced.is_none() && schema.is_string() {
             let newtype = string_newtype(inner);
             if newtype.is_none() && !matches!(inner, "str" | "::std::string::String") {
                 let unknown = format!(
@@ -670,13 +620,12 @@ impl OpReader<'_, '_> {
             let rules = str_rules(schema);
             return Ok(Shape::Str { rules, newtype });
         }
-        if let SchemaKind::Type(Type::Array(a)) = &schema.schema_kind {
-            let items = a
+        if schema.ty.as_deref() == Some("array") {
+            let item = schema
                 .items
-                .as_ref()
+                .as_deref()
                 .ok_or_else(|| err("an array without `items`"))?;
-            let (item, _) = resolve(self.spec, items)?;
-            if !is_string(item) {
+            if !item.is_string() {
                 return Err(err("only arrays of strings are supported as parameters"));
             }
             let item_text = inner
@@ -686,8 +635,8 @@ impl OpReader<'_, '_> {
             return Ok(Shape::StrArray {
                 item_rules: str_rules(item),
                 item_newtype: string_newtype(item_text),
-                min_items: a.min_items.map(|n| n as u64),
-                max_items: a.max_items.map(|n| n as u64),
+                min_items: schema.bound("minItems"),
+                max_items: schema.bound("maxItems"),
             });
         }
         let rust_type = if self.generated.structs.contains_key(inner) {
@@ -700,8 +649,8 @@ impl OpReader<'_, '_> {
     }
 
     /// The array body parameter [`BATCH_EXTENSION`] names, with its `maxItems`.
-    fn batch(&self, op: &SpecOperation, params: &[Param]) -> Result<Option<(String, u64)>, Error> {
-        let Some(value) = op.extensions.get(BATCH_EXTENSION) else {
+    fn batch(&self, o: &spec::Operation, params: &[Param]) -> Result<Option<(String, u64)>, Error> {
+        let Some(value) = o.extensions.get(BATCH_EXTENSION) else {
             return Ok(None);
         };
         let err = |what: String| self.err(format!("`{BATCH_EXTENSION}` {what}"));
@@ -721,48 +670,36 @@ impl OpReader<'_, '_> {
         }
     }
 
-    fn response(&self, op: &SpecOperation) -> Result<ResponseShape, Error> {
-        let ok = op
+    fn response(&self, o: &spec::Operation) -> Result<ResponseShape, Error> {
+        let ok = o
             .responses
-            .responses
-            .get(&StatusCode::Code(200))
+            .get("200")
             .ok_or_else(|| self.err("no 200 response"))?;
-        let ok = spec::resolve(self.spec, ok).map_err(Error::Spec)?;
-        let schema = json_schema_of(&ok.content)
-            .ok_or_else(|| self.err("the 200 response has no JSON body"))?;
-        let (name, is_array) = match schema {
-            ReferenceOr::Reference { .. } => (schema.component(), false),
-            ReferenceOr::Item(s) => match &s.schema_kind {
-                SchemaKind::Type(Type::Array(a)) => {
-                    (a.items.as_ref().and_then(SchemaRef::component), true)
-                }
-                _ => (None, false),
-            },
+        let schema =
+            json_schema_of(ok).ok_or_else(|| self.err("the 200 response has no JSON body"))?;
+        let (named, is_array) = match schema.items.as_deref() {
+            Some(items) if schema.name.is_none() && schema.ty.as_deref() == Some("array") => {
+                (items, true)
+            }
+            _ => (schema, false),
         };
-        let name = name.ok_or_else(|| {
+        let name = named.name.as_deref().ok_or_else(|| {
             self.err("the 200 body must be a `$ref` to a component schema, or an array of one")
         })?;
-        let extensions = &component(self.spec, name)?.schema_data.extensions;
         Ok(ResponseShape {
             schema: name.to_owned(),
             is_array,
-            status_body: spec::flag(extensions, STATUS_BODY_EXTENSION).unwrap_or(false),
+            status_body: spec::flag(&named.extensions, STATUS_BODY_EXTENSION).unwrap_or(false),
         })
     }
 }
 
 /// The `(derived, base)` pairs of `allOf` references.
-fn projections(components: &openapiv3::Components) -> Vec<(String, String)> {
+fn projections(spec: &spec::Model) -> Vec<(String, String)> {
     let mut projections = Vec::new();
-    for (name, schema) in &components.schemas {
-        if let ReferenceOr::Item(Schema {
-            schema_kind: SchemaKind::AllOf { all_of },
-            ..
-        }) = schema
-        {
-            let bases = all_of.iter().filter_map(SchemaRef::component);
-            projections.extend(bases.map(|base| (name.clone(), base.to_owned())));
-        }
+    for (name, schema) in spec.defined() {
+        let bases = schema.all_of.iter().filter_map(|base| base.name.clone());
+        projections.extend(bases.map(|base| (name.to_owned(), base)));
     }
     projections
 }
@@ -770,7 +707,7 @@ fn projections(components: &openapiv3::Components) -> Vec<(String, String)> {
 /// The object schemas reachable from a response body.
 fn response_structs(
     operations: &[Op],
-    components: &openapiv3::Components,
+    spec: &spec::Model,
     generated: &Generated<'_>,
 ) -> BTreeSet<String> {
     let mut response_structs = BTreeSet::new();
@@ -782,36 +719,19 @@ fn response_structs(
         if !generated.structs.contains_key(&name) || !response_structs.insert(name.clone()) {
             continue;
         }
-        let Some(ReferenceOr::Item(schema)) = components.schemas.get(&name) else {
-            continue;
-        };
-        collect_refs(schema, &mut pending);
+        if let Some((_, schema)) = spec.defined().find(|(n, _)| *n == name) {
+            schema.refs(&mut pending);
+        }
     }
     response_structs
 }
 
-/// The names of the spec's `apiKey` security schemes `in: query`.
-fn api_keys(components: &openapiv3::Components) -> Vec<String> {
-    components
-        .security_schemes
-        .values()
-        .filter_map(|scheme| match scheme {
-            ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {
-                location: openapiv3::APIKeyLocation::Query,
-                name,
-                ..
-            }) => Some(name.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn record(spec: &OpenAPI, s: &syn::ItemStruct) -> Result<Record, Error> {
+fn record(spec: &spec::Model, s: &syn::ItemStruct) -> Result<Record, Error> {
     let name = s.ident.to_string();
     let fields = s.fields.iter().map(|f| Ok(serde_attrs(&name, f)?.1));
     let fields = fields.collect::<Result<_, Error>>()?;
     let mut example = serde_json::Map::new();
-    example_of(spec, component(spec, &name)?, &mut example, 0)?;
+    example_of(component(spec, &name)?, &mut example);
     Ok(Record {
         name,
         fields,
@@ -820,62 +740,22 @@ fn record(spec: &OpenAPI, s: &syn::ItemStruct) -> Result<Record, Error> {
 }
 
 /// Adds the spec's examples for the object schema `schema` to `out` (see [`Record::example`]).
-fn example_of(
-    spec: &OpenAPI,
-    schema: &Schema,
-    out: &mut serde_json::Map<String, serde_json::Value>,
-    depth: usize,
-) -> Result<(), Error> {
-    if depth > 8 {
-        return Err(Error::Spec("schemas nest `allOf` too deeply".into()));
+fn example_of(schema: &Schema, out: &mut serde_json::Map<String, Value>) {
+    for part in &schema.all_of {
+        example_of(part, out);
     }
-    let properties = match &schema.schema_kind {
-        SchemaKind::AllOf { all_of } => {
-            for part in all_of {
-                example_of(spec, resolve(spec, part)?.0, out, depth + 1)?;
-            }
-            None
-        }
-        SchemaKind::Type(Type::Object(o)) => Some(&o.properties),
-        SchemaKind::Any(a) => Some(&a.properties),
-        _ => None,
-    };
-    for (name, property) in properties.into_iter().flatten() {
-        let (resolved, _) = resolve(spec, property)?;
-        let example = resolved.schema_data.example.clone().or_else(|| {
-            // `allOf: [$ref X]` (a nullable reference): X's example.
-            match &resolved.schema_kind {
-                SchemaKind::AllOf { all_of } if all_of.len() == 1 => resolve(spec, &all_of[0])
-                    .ok()
-                    .and_then(|(s, _)| s.schema_data.example.clone()),
-                _ => None,
-            }
-        });
-        if let Some(example) = example.filter(|e| !e.is_null()) {
-            out.insert(name.clone(), example);
+    for (name, property) in &schema.properties {
+        // `allOf: [$ref X]` (a nullable reference): X's example.
+        let only = match property.all_of.as_slice() {
+            [only] => only.example.as_ref(),
+            _ => None,
+        };
+        if let Some(example) = property.example.as_ref().or(only).filter(|e| !e.is_null()) {
+            out.insert(name.clone(), example.clone());
         }
     }
-    if let Some(serde_json::Value::Object(example)) = &schema.schema_data.example {
+    if let Some(Value::Object(example)) = &schema.example {
         let examples = example.iter().filter(|(_, v)| !v.is_null());
         out.extend(examples.map(|(k, v)| (k.clone(), v.clone())));
-    }
-    Ok(())
-}
-
-/// The component schemas a schema refers to (properties, items, allOf parts).
-fn collect_refs(schema: &Schema, out: &mut Vec<String>) {
-    let children: Vec<&dyn SchemaRef> = match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => o.properties.values().map(|p| p as _).collect(),
-        SchemaKind::Type(Type::Array(a)) => a.items.iter().map(|i| i as _).collect(),
-        SchemaKind::AllOf { all_of: parts }
-        | SchemaKind::AnyOf { any_of: parts }
-        | SchemaKind::OneOf { one_of: parts } => parts.iter().map(|p| p as _).collect(),
-        _ => Vec::new(),
-    };
-    for child in children {
-        match child.split() {
-            Ok(schema) => collect_refs(schema, out),
-            Err(_) => out.extend(child.component().map(str::to_owned)),
-        }
     }
 }

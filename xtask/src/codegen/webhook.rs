@@ -28,7 +28,6 @@
 use std::collections::BTreeSet;
 
 use heck::{ToPascalCase, ToSnakeCase};
-use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -36,7 +35,7 @@ use serde_json::Value;
 use super::model::{component, trimmed};
 use super::post::{decode_impls, FieldInfo};
 use super::Error;
-use crate::spec::{self, SchemaRef};
+use crate::spec::{self, Schema};
 
 /// Where the generated open enums live, relative to the workspace root.
 pub const ENUMS_PATH: &str = "crates/salesflow-webhook-types/src/generated/enums.rs";
@@ -55,7 +54,7 @@ fn err(what: impl Into<String>) -> Error {
 
 /// Whether a schema is an open enum (has `x-salesflow-values`).
 pub fn is_open_enum(schema: &Schema) -> bool {
-    schema.schema_data.extensions.contains_key(VALUES)
+    schema.extensions.contains_key(VALUES)
 }
 
 /// A doc comment's lines, as `///` lines indented by `indent`.
@@ -74,56 +73,41 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 /// The listed values of an open enum (its `anyOf: [{enum: [...]}, ...]`), in the spec's
 /// order, as text: a string as it is, a number as written.
 fn listed(name: &str, schema: &Schema) -> Result<Vec<String>, Error> {
-    let any_of = match &schema.schema_kind {
-        SchemaKind::AnyOf { any_of } => any_of.as_slice(),
-        SchemaKind::Any(a) => a.any_of.as_slice(),
-        _ => &[],
-    };
-    let listed = any_of.first().and_then(|m| m.split().ok());
-    let values: Vec<Value> = match listed.map(|s| &s.schema_kind) {
-        Some(SchemaKind::Any(a)) => a.enumeration.clone(),
-        Some(SchemaKind::Type(Type::String(t))) => {
-            t.enumeration.iter().map(|v| v.clone().into()).collect()
-        }
-        Some(SchemaKind::Type(Type::Integer(t))) => {
-            t.enumeration.iter().map(|v| (*v).into()).collect()
-        }
-        _ => Vec::new(),
-    };
+    let listed = schema.variants.first().filter(|m| m.name.is_none());
+    let values = listed
+        .and_then(|m| m.enum_values.as_deref())
+        .unwrap_or_default();
     if values.is_empty() {
         return Err(err(format!(
             "{name}: `{VALUES}` needs the open-enum form, `anyOf: [{{enum: [...]}}, {{type: ...}}]`"
         )));
     }
-    let text = |v: Value| match v {
-        Value::String(s) => s,
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    Ok(values.into_iter().map(text).collect())
+    Ok(values.iter().map(text).collect())
 }
 
 /// The entry of `value` in `x-salesflow-values`.
 fn entry<'a>(schema: &'a Schema, value: &str) -> Option<&'a Value> {
-    schema.schema_data.extensions.get(VALUES)?.get(value)
+    schema.extensions.get(VALUES)?.get(value)
 }
 
 /// `generated/enums.rs`: one `string_enum!` per open string enum and one `run_on!`.
-pub fn enums_file(spec: &OpenAPI) -> Result<String, Error> {
+pub fn enums_file(spec: &spec::Model) -> Result<String, Error> {
     let mut blocks = Vec::new();
     let mut run_on = false;
-    for (name, schema) in spec.components.iter().flat_map(|c| &c.schemas) {
-        let Some(schema) = schema.as_item().filter(|s| is_open_enum(s)) else {
-            continue;
-        };
+    for (name, schema) in spec.defined().filter(|(_, s)| is_open_enum(s)) {
         let listed = listed(name, schema)?;
         // `x-salesflow-values` describes only values the enum lists.
-        let described = schema.schema_data.extensions[VALUES].as_object();
+        let described = schema.extensions[VALUES].as_object();
         let mut described = described.into_iter().flat_map(|map| map.keys());
         if let Some(k) = described.find(|k| !listed.contains(k)) {
             let unlisted = format!("`{VALUES}` has `{k}`, which its `enum` does not list");
             return Err(err(format!("{name}: {unlisted}")));
         }
-        match spec::type_and_format(schema).0 {
+        match schema.ty.as_deref() {
             Some("string") => blocks.push(string_enum(name, schema, &listed)),
             Some("integer") if name == "RunOn" => {
                 run_on = true;
@@ -147,10 +131,9 @@ pub fn enums_file(spec: &OpenAPI) -> Result<String, Error> {
 
 /// The `string_enum!` of an open string enum.
 fn string_enum(name: &str, schema: &Schema, listed: &[String]) -> String {
-    let data = &schema.schema_data;
-    let prefix = data.extensions.get("x-salesflow-prefix");
+    let prefix = schema.extensions.get("x-salesflow-prefix");
     let prefix = prefix.and_then(Value::as_str).unwrap_or_default();
-    let description = doc_lines(data.description.as_deref().unwrap_or_default(), "    ");
+    let description = doc_lines(schema.description.as_deref().unwrap_or_default(), "    ");
     let mut out = format!("string_enum! {{\n{description}    pub enum {name} {{\n");
     for value in listed {
         let e = entry(schema, value);
@@ -220,21 +203,15 @@ struct Field {
 }
 
 /// The component schema a payload property refers to: its `$ref`, or `allOf: [$ref]`.
-fn reference_of(prop: &ReferenceOr<Box<Schema>>) -> Option<&str> {
-    let all_of = match prop.split() {
-        Err(_) => return prop.component(),
-        Ok(schema) => match &schema.schema_kind {
-            SchemaKind::AllOf { all_of } => all_of.as_slice(),
-            SchemaKind::Any(a) => a.all_of.as_slice(),
-            _ => &[],
-        },
-    };
-    all_of.first().and_then(SchemaRef::component)
+fn reference_of(prop: &Schema) -> Option<&str> {
+    prop.name
+        .as_deref()
+        .or_else(|| prop.all_of.first()?.name.as_deref())
 }
 
 /// The Rust type of a payload property that refers to a component schema: an open enum or a
 /// hand-written type.
-fn referred_type(spec: &OpenAPI, context: &str, name: &str) -> Result<TokenStream, Error> {
+fn referred_type(spec: &spec::Model, context: &str, name: &str) -> Result<TokenStream, Error> {
     let open_enum = super::open_enums(spec).iter().any(|n| n == name);
     let rust = if open_enum {
         name
@@ -253,20 +230,17 @@ fn referred_type(spec: &OpenAPI, context: &str, name: &str) -> Result<TokenStrea
 /// The Rust type of a payload property, and whether it is a date; nested structs go into
 /// `structs`.
 fn field_type(
-    spec: &OpenAPI,
+    spec: &spec::Model,
     context: &str,
-    prop: &ReferenceOr<Box<Schema>>,
+    schema: &Schema,
     structs: &mut Vec<Struct>,
 ) -> Result<(TokenStream, bool), Error> {
-    if let Some(name) = reference_of(prop) {
+    if let Some(name) = reference_of(schema) {
         return Ok((referred_type(spec, context, name)?, false));
     }
-    let schema = prop
-        .split()
-        .map_err(|r| err(format!("{context}: `$ref: {r}`")))?;
-    let (ty, format) = spec::type_and_format(schema);
+    let ty = schema.ty.as_deref();
     let ty = ty.ok_or_else(|| err(format!("{context}: no `type`")))?;
-    Ok(match (ty, format.as_deref()) {
+    Ok(match (ty, schema.format.as_deref()) {
         ("string", Some("date-time")) => (quote!(::chrono::DateTime<::chrono::FixedOffset>), true),
         ("string", _) => (quote!(::std::string::String), false),
         ("integer", Some("int32")) => (quote!(i32), false),
@@ -274,11 +248,7 @@ fn field_type(
         ("number", _) => (quote!(f64), false),
         ("boolean", _) => (quote!(bool), false),
         ("array", _) => {
-            let items = match &schema.schema_kind {
-                SchemaKind::Type(Type::Array(a)) => a.items.as_ref(),
-                SchemaKind::Any(a) => a.items.as_ref(),
-                _ => None,
-            };
+            let items = schema.items.as_deref();
             let items = items.ok_or_else(|| err(format!("{context}[]: no `type`")))?;
             let (item, date) = field_type(spec, &format!("{context}[]"), items, structs)?;
             if date {
@@ -287,7 +257,7 @@ fn field_type(
             (quote!(::std::vec::Vec<#item>), false)
         }
         ("object", _) => {
-            let title = schema.schema_data.title.as_deref().ok_or_else(|| {
+            let title = schema.title.as_deref().ok_or_else(|| {
                 err(format!(
                     "{context}: an inline object needs a `title`, its struct's name"
                 ))
@@ -301,20 +271,18 @@ fn field_type(
 }
 
 fn read_struct(
-    spec: &OpenAPI,
+    spec: &spec::Model,
     name: &str,
     schema: &Schema,
     structs: &mut Vec<Struct>,
 ) -> Result<(), Error> {
-    let (properties, required) = match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
-        SchemaKind::Any(a) if !a.properties.is_empty() => (&a.properties, &a.required),
-        _ => return Err(err(format!("{name}: no properties"))),
-    };
+    if schema.ty.as_deref() != Some("object") && schema.properties.is_empty() {
+        return Err(err(format!("{name}: no properties")));
+    }
     // The struct comes before those of its fields.
     let index = structs.len();
     let mut fields = Vec::new();
-    for (wire, prop) in properties {
+    for (wire, prop) in &schema.properties {
         let snake = wire.to_snake_case();
         if snake == super::post::EXTRA_FIELD {
             return Err(err(format!(
@@ -322,12 +290,15 @@ fn read_struct(
             )));
         }
         let (ty, date) = field_type(spec, &format!("{name}.{wire}"), prop, structs)?;
-        let own = prop.split().ok();
+        // Written in place, not a `$ref`.
+        let own = prop.name.is_none().then_some(prop);
         let scalar = own.is_some_and(|s| {
-            let ty = spec::type_and_format(s).0;
-            matches!(ty, Some("string" | "integer" | "number" | "boolean"))
+            matches!(
+                s.ty.as_deref(),
+                Some("string" | "integer" | "number" | "boolean")
+            )
         });
-        let optional = !required.contains(wire);
+        let optional = !schema.required.contains(wire);
         let info = FieldInfo {
             ident: format_ident!("{}", snake),
             wire: wire.clone(),
@@ -336,14 +307,14 @@ fn read_struct(
             with: date.then(|| syn::parse_quote!(crate::date::flexible_option)),
             leaf: optional && !date && reference_of(prop).is_none() && scalar,
         };
-        let description = own.and_then(|s| s.schema_data.description.as_deref());
+        let description = own.and_then(|s| s.description.as_deref());
         fields.push(Field {
             info,
             description: description.map(|d| d.trim().to_owned()),
             ty,
         });
     }
-    let description = trimmed(&schema.schema_data.description);
+    let description = trimmed(&schema.description);
     let name = name.to_owned();
     structs.insert(
         index,
@@ -409,7 +380,7 @@ fn payload_struct(s: &Struct, ident: &syn::Ident) -> TokenStream {
 }
 
 /// `generated/payload.rs`: the payload's structs and their `Deserialize`.
-pub fn payload_file(spec: &OpenAPI) -> Result<String, Error> {
+pub fn payload_file(spec: &spec::Model) -> Result<String, Error> {
     let mut structs = Vec::new();
     let schema = component(spec, PAYLOAD_SCHEMA)?;
     read_struct(spec, PAYLOAD_SCHEMA, schema, &mut structs)?;
