@@ -95,9 +95,9 @@ enum Task {
     /// Mutation testing of the code .cargo/mutants.toml puts in scope (TESTING.md)
     ///
     /// Installs cargo-mutants if missing and runs it one package at a time, in place; fails on
-    /// a survivor in the security and retry code that .cargo/mutants-exceptions.txt does not
-    /// list, on a stale exception, and (full run) on a crate that keeps more than 5% of its
-    /// mutants alive.
+    /// a survivor in the security and retry code, and (full run) on a crate that keeps more
+    /// than 5% of its mutants alive. Harmless survivors are excluded by the exclude_re entries
+    /// of .cargo/mutants.toml; an entry that matches no mutant is an error.
     Mutants(xtask::mutants::Request),
 }
 

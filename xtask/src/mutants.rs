@@ -1,42 +1,30 @@
-//! `cargo xtask mutants [--quick]`: mutation testing with cargo-mutants, and the check of
-//! its results against the exceptions file (TESTING.md).
-//!
-//! What is mutated, and how (timeouts, which packages' tests), is said in
-//! `.cargo/mutants.toml`, which cargo-mutants reads itself (a bare `cargo mutants` too). This
-//! module adds what cannot be said there: the code where no survivor is allowed
-//! ([`STRICT`]), each package's tests and features ([`QUICK_TESTS`], [`FULL_TESTS`],
-//! [`PACKAGE_FEATURES`]; the config file's settings apply to every package alike), the
-//! survivors allowed elsewhere ([`MAX_MISSED_RATE`]) and the harmless ones ([`EXCEPTIONS`]).
-//!
-//! Each package is run on its own (`cargo mutants -p PACKAGE --in-place`): its mutants are
-//! tested by its own tests, in the workspace's own build directory, so nothing is built
-//! twice. `--in-place` mutates the working tree (cargo-mutants restores every file, also on
-//! Ctrl-C); do not edit or build the workspace while it runs.
+//! `cargo xtask mutants [--quick]`: mutation testing with cargo-mutants (TESTING.md). What
+//! [`CONFIG`] cannot say: the code where no survivor is allowed ([`STRICT`]), each package's
+//! tests and features, the missed-rate budget elsewhere, and that every `exclude_re` entry
+//! still matches a mutant. Each package runs on its own, `--in-place` (cargo-mutants restores
+//! every file, also on Ctrl-C): do not edit or build the workspace while it runs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
-use std::fmt::{self, Write as _};
-use std::path::{Path, PathBuf};
+use std::fmt;
+use std::path::Path;
 use std::process::Command;
-use std::sync::LazyLock;
 use std::time::Instant;
 
-use regex::Regex;
-use serde::{Deserialize, Deserializer};
+use regex::RegexSet;
+use serde::Deserialize;
 
-/// The exceptions file, relative to the workspace root: harmless survivors, each with a
-/// reason, named without line and column so that edits elsewhere in the file keep the match.
-/// An exception that matches no survivor is stale and fails the check.
-pub const EXCEPTIONS: &str = ".cargo/mutants-exceptions.txt";
+/// cargo-mutants' configuration (it reads it itself): the scope, how to test, and the harmless
+/// survivors (`exclude_re`: regexes on mutant names, each after a comment giving its reason).
+pub const CONFIG: &str = ".cargo/mutants.toml";
 
 /// The largest share of a crate's viable mutants (caught, missed or timed out) that may
 /// survive in a full run.
 pub const MAX_MISSED_RATE: f64 = 0.05;
 
-/// The security and retry code, where every survivor must be killed or listed in
-/// [`EXCEPTIONS`]: what `--quick` (CI) mutates. One entry per line: the source file (relative
-/// to the workspace root), and the functions as cargo-mutants names them (`Type::method`,
-/// `<impl Trait for Type>::method`) by prefix, or `""` for the whole file.
+/// The security and retry code, where every survivor must be killed or excluded: what
+/// `--quick` (CI) mutates. Per line: a file, and the start of its functions' names as
+/// cargo-mutants writes them (`Type::method`, `<impl Trait for Type>::`), or `""` for all.
 #[rustfmt::skip]
 pub const STRICT: &[(&str, &str)] = &[
     // Constant-time comparison of a webhook's URL secret.
@@ -59,23 +47,18 @@ pub const STRICT: &[(&str, &str)] = &[
     ("crates/salesflow/src/import/keys.rs", ""),
 ];
 
-/// Files of the [`STRICT`] code that `--quick --since REV` mutates only when they changed
-/// since `REV` (CI passes the previous commit): the import journal, whose mutants cost the
-/// most to test (the `salesflow` crate rebuilt for each) and which changes least. A full run,
-/// and `--quick` without `--since`, still mutate them, and survivors there still fail.
+/// Files of the [`STRICT`] code that `--quick --since REV` mutates only if they changed since
+/// `REV` (CI: the previous commit): the import journal, which costs the most per mutant (the
+/// `salesflow` crate rebuilt) and changes least. Other runs mutate them.
 pub const WHEN_CHANGED: &[&str] = &[
     "crates/salesflow/src/import/file.rs",
     "crates/salesflow/src/import/keys.rs",
 ];
 
-/// The tests `--quick` runs for each package: those that pin the [`STRICT`] code. A test that
-/// kills a strict mutant belongs in one of them. (Each test target is built again for every
-/// mutant: the fewer, the faster; the journal's are its unit tests.) The unit tests of
-/// `salesflow-token` and `salesflow` pin every strict decision, so their integration tests
-/// (the redactor's property test, `retries`, `redaction`: run by `cargo test` and by a full
-/// run) are not rebuilt for each mutant. Measured on an idle machine, 0 missed each way:
-/// `salesflow-token` 139 s against 182 s, `salesflow` 68 s against 122 s (its 34 strict
-/// mutants outside the journal).
+/// The tests `--quick` runs for each package: those that pin the [`STRICT`] code (a test that
+/// kills a strict mutant belongs in one of them). Each test target is rebuilt for every mutant:
+/// unit tests alone pin the token's and `salesflow`'s strict code, so their integration tests
+/// run only in `cargo test` and full runs (TESTING.md has the timings).
 #[rustfmt::skip]
 pub const QUICK_TESTS: &[(&str, &[&str])] = &[
     ("salesflow-webhook-types", &["--lib", "--test", "secret"]),
@@ -84,24 +67,20 @@ pub const QUICK_TESTS: &[(&str, &[&str])] = &[
     ("salesflow-cli", &["--lib"]),
 ];
 
-/// The property tests' cases per mutant (`PROPTEST_CASES`, read by proptest's default
-/// configuration and by the tests that set their own count from it).
+/// The property tests' cases per mutant (`PROPTEST_CASES`, read by proptest and our tests).
 pub const PROPTEST_CASES: &str = "48";
 
-/// Test threads per test binary for one package's run (`RUST_TEST_THREADS`), where its tests
-/// mostly wait (for a `Retry-After`, a timeout, a server) rather than compute: `salesflow`'s
-/// retry tests take 1.7 s with 8 threads against 3.1 s with one a core (2 cores), and every
-/// mutant of a full run runs them. The others keep the default: their tests compute.
+/// Test threads per test binary (`RUST_TEST_THREADS`) for a package whose tests mostly wait (a
+/// `Retry-After`, a timeout): `salesflow`'s retry tests take 1.7 s with 8 threads against 3.1 s
+/// with one a core (2 cores). The others keep the default: their tests compute.
 pub const TEST_THREADS: &[(&str, &str)] = &[("salesflow", "8")];
 
-/// The tests of a full run: every unit and integration test of the mutant's package (and
-/// the examples marked `test = true`), not the doctests, which compile one by one and would
-/// make each mutant several times slower.
+/// The tests of a full run: the package's unit and integration tests (and examples marked `test
+/// = true`), not its doctests, which compile one by one (each mutant several times slower).
 pub const FULL_TESTS: &[&str] = &["--tests"];
 
-/// Features turned on for one package's run (`.cargo/mutants.toml` names none: its features
-/// would apply to every package, and not every package has the same dependencies).
-/// Code behind a feature is compiled, so mutated, only with it, and its tests run only then.
+/// Features of one package's run (those of [`CONFIG`] would apply to every package): code
+/// behind a feature is compiled, so mutated, only with it, and its tests run only then.
 pub const PACKAGE_FEATURES: &[(&str, &[&str])] = &[
     // src/otel.rs and tests/opentelemetry.rs; src/postgres.rs and tests/pg_journal.rs.
     ("salesflow", &["opentelemetry", "postgres"]),
@@ -109,16 +88,12 @@ pub const PACKAGE_FEATURES: &[(&str, &[&str])] = &[
     ("salesflow-webhook-types", &["schemars"]),
 ];
 
-/// Whether the mutant named `function` in `file` is in the [`STRICT`] code.
-pub fn is_strict(file: &str, function: Option<&str>) -> bool {
-    STRICT.iter().any(|(f, prefix)| {
-        *f == file && (prefix.is_empty() || function.is_some_and(|name| name.starts_with(prefix)))
-    })
-}
+/// Text a cargo-mutants mutation leaves in a file; found in a file in scope, it means an
+/// earlier in-place run was killed before it could restore the file.
+pub const MUTATION_MARK: &str = "~ changed by cargo-mutants ~";
 
-/// The `--re` regular expressions (on mutant names) that select the [`STRICT`] code of
-/// `package`'s files. cargo-mutants 27.1 does not apply them to "delete field" mutants, so
-/// the results are filtered with [`is_strict`] too.
+/// The regexes on mutant names (`FILE:LINE:COLUMN: MUTATION`) of the [`STRICT`] code in the
+/// files `files` admits: a quick run's `--re`, and what the verdict calls strict.
 pub fn strict_name_patterns(files: impl Fn(&str) -> bool) -> Vec<String> {
     STRICT
         .iter()
@@ -130,7 +105,50 @@ pub fn strict_name_patterns(files: impl Fn(&str) -> bool) -> Vec<String> {
         .collect()
 }
 
-/// One mutant, as cargo-mutants describes it in `mutants.json` and `outcomes.json`.
+/// `patterns` as one set; `what` names them in the error.
+pub fn regex_set<S: AsRef<str>>(patterns: &[S], what: &str) -> Result<RegexSet, String> {
+    let patterns = patterns.iter().map(AsRef::as_ref);
+    RegexSet::new(patterns).map_err(|e| format!("{what}: {e}"))
+}
+
+/// The `exclude_re` entries of the configuration `text` ([`CONFIG`]), and the configuration
+/// without them: what cargo-mutants lists with nothing excluded. An entry without a comment
+/// before it (its reason) or with a line number (`.rs:12`) is an error.
+pub fn split_exclusions(text: &str) -> Result<(Vec<String>, String), String> {
+    let mut config: toml_edit::DocumentMut = text.parse().map_err(|e| format!("{CONFIG}: {e}"))?;
+    let none = || toml_edit::value(toml_edit::Array::new());
+    let item = config.remove("exclude_re").unwrap_or_else(none);
+    let not_array = format!("{CONFIG}: exclude_re is not an array");
+    let array = item.as_array().ok_or(not_array)?;
+    let mut entries = Vec::new();
+    for value in array {
+        let not_string = || format!("{CONFIG}: exclude_re holds {value}");
+        let entry = value.as_str().ok_or_else(not_string)?;
+        let reason = value.decor().prefix().and_then(|p| p.as_str());
+        let line = (0..10).any(|digit| entry.contains(&format!(".rs:{digit}")));
+        let why = match (reason.is_some_and(|p| p.contains('#')), line) {
+            (false, _) => "has no comment before it giving its reason",
+            (true, true) => "names a line: leave the line and column open (`\\d+:\\d+`)",
+            (true, false) => {
+                entries.push(entry.to_owned());
+                continue;
+            }
+        };
+        return Err(format!("{CONFIG}: the exclude_re entry `{entry}` {why}"));
+    }
+    Ok((entries, config.to_string()))
+}
+
+/// The `exclude_re` entries (`excluded`) that match none of `names`, the mutants in scope with
+/// nothing excluded: each names a mutant that no longer exists (or is out of scope).
+pub fn stale_exclusions<'a>(excluded: &'a RegexSet, names: &[&str]) -> Vec<&'a str> {
+    let matched: BTreeSet<usize> = names.iter().flat_map(|n| excluded.matches(n)).collect();
+    let stale = excluded.patterns().iter().enumerate();
+    let stale = stale.filter(|(i, _)| !matched.contains(i));
+    stale.map(|(_, p)| p.as_str()).collect()
+}
+
+/// One mutant, as `cargo mutants --list --json` describes it.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Mutant {
     /// The name with line and column: `crates/x/src/a.rs:12:5: replace f -> bool with true`.
@@ -139,256 +157,74 @@ pub struct Mutant {
     pub package: String,
     /// The file, relative to the workspace root.
     pub file: String,
-    /// The enclosing function, if any.
-    #[serde(default, deserialize_with = "function_name")]
-    pub function: Option<String>,
 }
 
-/// `{"function_name": NAME, ...}` or `null`.
-fn function_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    struct Function {
-        function_name: String,
-    }
-    Ok(Option::<Function>::deserialize(d)?.map(|f| f.function_name))
-}
+/// The lists cargo-mutants writes in `mutants.out`, one mutant name a line, by outcome (the
+/// columns of the figures after `tested`).
+pub const OUTCOMES: [&str; 4] = ["caught.txt", "missed.txt", "unviable.txt", "timeout.txt"];
 
-impl Mutant {
-    /// The name without the line and column: how exceptions name it.
-    pub fn key(&self) -> String {
-        mutant_key(&self.name)
-    }
-
-    /// Whether it is in the [`STRICT`] code.
-    pub fn is_strict(&self) -> bool {
-        is_strict(&self.file, self.function.as_deref())
-    }
-}
-
-/// `file:LINE:COLUMN: mutation` without `:LINE:COLUMN`.
-pub fn mutant_key(name: &str) -> String {
-    static LINE_COLUMN: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new("^([^:]*):[0-9]+:[0-9]+:").expect("a valid regex"));
-    LINE_COLUMN.replace(name, "${1}:").into_owned()
-}
-
-/// What happened to a mutant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Outcome {
-    /// A test failed.
-    Caught,
-    /// Every test passed.
-    Missed,
-    /// It did not compile.
-    Unviable,
-    /// The tests did not finish in time.
-    Timeout,
-}
-
-/// The mutants of a run's `outcomes.json`, with what happened to each (the baseline left
-/// out); an error if the baseline failed.
-pub fn parse_outcomes(json: &str) -> Result<Vec<(Mutant, Outcome)>, String> {
-    #[derive(Deserialize)]
-    struct Outcomes {
-        outcomes: Vec<Scenario>,
-    }
-    #[derive(Deserialize)]
-    struct Scenario {
-        scenario: Subject,
-        summary: String,
-    }
-    #[derive(Deserialize)]
-    enum Subject {
-        Baseline,
-        Mutant(Mutant),
-    }
-    let outcomes: Outcomes =
-        serde_json::from_str(json).map_err(|e| format!("outcomes.json: {e}"))?;
-    let mut out = Vec::new();
-    for Scenario { scenario, summary } in outcomes.outcomes {
-        let Subject::Mutant(mutant) = scenario else {
-            match summary.as_str() {
-                "Success" => continue,
-                _ => return Err(format!("the unmutated baseline failed ({summary})")),
-            }
-        };
-        let outcome = match summary.as_str() {
-            "CaughtMutant" => Outcome::Caught,
-            "MissedMutant" => Outcome::Missed,
-            "Unviable" => Outcome::Unviable,
-            "Timeout" => Outcome::Timeout,
-            other => return Err(format!("outcomes.json: unexpected summary `{other}`")),
-        };
-        out.push((mutant, outcome));
-    }
-    Ok(out)
-}
-
-/// A survivor that is allowed, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Exception {
-    /// The mutant's name without line and column ([`mutant_key`]).
-    pub key: String,
-    /// Why it may survive.
-    pub reason: String,
-    /// Its line in the exceptions file.
-    pub line: usize,
-}
-
-/// Reads the exceptions file: `#` comments and blank lines, then for each exception a line
-/// `reason: WHY` followed by the mutant's name without line and column. A mutant without a
-/// reason, a reason without a mutant, a name with a line number or a mutant listed twice is
-/// an error.
-pub fn parse_exceptions(text: &str) -> Result<Vec<Exception>, String> {
-    let mut out: Vec<Exception> = Vec::new();
-    let mut reason: Option<(usize, String)> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let n = i + 1;
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(why) = line.strip_prefix("reason:") {
-            if let Some((at, _)) = reason {
-                return Err(format!("{EXCEPTIONS}:{at}: a reason without a mutant"));
-            }
-            let why = why.trim();
-            if why.is_empty() {
-                return Err(format!("{EXCEPTIONS}:{n}: an empty reason"));
-            }
-            reason = Some((n, why.to_owned()));
-            continue;
-        }
-        let Some((_, why)) = reason.take() else {
-            return Err(format!(
-                "{EXCEPTIONS}:{n}: `{line}` has no `reason:` line before it"
-            ));
-        };
-        if mutant_key(line) != line {
-            return Err(format!(
-                "{EXCEPTIONS}:{n}: name the mutant without its line and column: `{}`",
-                mutant_key(line)
-            ));
-        }
-        if out.iter().any(|e| e.key == line) {
-            return Err(format!("{EXCEPTIONS}:{n}: `{line}` is listed twice"));
-        }
-        out.push(Exception {
-            key: line.to_owned(),
-            reason: why,
-            line: n,
-        });
-    }
-    if let Some((at, _)) = reason {
-        return Err(format!("{EXCEPTIONS}:{at}: a reason without a mutant"));
-    }
-    Ok(out)
-}
-
-/// The figures of one package.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Figures {
-    /// Mutants tested.
-    pub tested: usize,
-    /// Caught by a test.
-    pub caught: usize,
-    /// Not caught (listed exceptions included).
-    pub missed: usize,
-    /// Did not compile.
-    pub unviable: usize,
-    /// Made the tests time out.
-    pub timeouts: usize,
-}
-
-impl Figures {
-    /// `missed` as a share of the mutants that compiled.
-    pub fn missed_rate(&self) -> f64 {
-        let viable = self.caught + self.missed + self.timeouts;
-        self.missed as f64 / viable.max(1) as f64
-    }
+/// Missed / (caught + missed + timeouts), of a package's figures.
+pub fn missed_rate([_, caught, missed, _, timeouts]: [usize; 5]) -> f64 {
+    missed as f64 / (caught + missed + timeouts).max(1) as f64
 }
 
 /// The verdict on a run.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
-    /// Per package.
-    pub packages: BTreeMap<String, Figures>,
-    /// Survivors in the strict code that no exception lists (names with line numbers).
+    /// Per package, the mutants tested, caught, missed, unviable and timed out.
+    pub packages: BTreeMap<String, [usize; 5]>,
+    /// Survivors in the strict code (names with line numbers).
     pub strict_survivors: Vec<String>,
-    /// Survivors elsewhere that no exception lists.
+    /// Survivors elsewhere.
     pub other_survivors: Vec<String>,
-    /// Survivors excused by an exception.
-    pub excused: usize,
-    /// Exceptions that match no survivor: (exception, what happened to its mutant instead).
-    pub stale: Vec<(Exception, String)>,
-    /// Packages over [`MAX_MISSED_RATE`] (full runs only).
-    pub over_budget: Vec<String>,
+    /// Whether a package over [`MAX_MISSED_RATE`] fails the run (a full run).
+    pub full: bool,
 }
 
 impl Report {
-    /// Judges `results`. `complete`: the run covered all of `listed` (the mutants in scope),
-    /// so an exception whose mutant is not among them names a mutant that no longer exists;
-    /// `full`: the per-crate missed-rate budget applies.
-    pub fn new(
-        results: &[(Mutant, Outcome)],
-        listed: &[Mutant],
-        exceptions: &[Exception],
-        complete: bool,
-        full: bool,
-    ) -> Report {
-        let mut report = Report::default();
-        for (mutant, outcome) in results {
-            let f = report.packages.entry(mutant.package.clone()).or_default();
-            f.tested += 1;
-            match outcome {
-                Outcome::Caught => f.caught += 1,
-                Outcome::Missed => f.missed += 1,
-                Outcome::Unviable => f.unviable += 1,
-                Outcome::Timeout => f.timeouts += 1,
-            }
-            if *outcome != Outcome::Missed {
-                continue;
-            }
-            if exceptions.iter().any(|e| e.key == mutant.key()) {
-                report.excused += 1;
-            } else if mutant.is_strict() {
-                report.strict_survivors.push(mutant.name.clone());
-            } else {
-                report.other_survivors.push(mutant.name.clone());
-            }
-        }
-        for e in exceptions {
-            let outcomes: Vec<Outcome> = results
-                .iter()
-                .filter(|(m, _)| m.key() == e.key)
-                .map(|(_, outcome)| *outcome)
-                .collect();
-            let what = match outcomes.first() {
-                _ if outcomes.contains(&Outcome::Missed) => continue,
-                Some(Outcome::Caught) => "it is caught now",
-                Some(Outcome::Unviable) => "it does not compile now",
-                Some(_) => "it times out now",
-                None if complete && !listed.iter().any(|m| m.key() == e.key) => {
-                    "no such mutant in scope"
+    /// Adds what `package`'s run tested ([`OUTCOMES`] in `mutants_out`) that `keep` admits; a
+    /// survivor whose name `strict` matches ([`strict_name_patterns`]) fails the run.
+    pub fn add(
+        &mut self,
+        package: &str,
+        mutants_out: &Path,
+        keep: impl Fn(&str) -> bool,
+        strict: &RegexSet,
+    ) -> Result<(), String> {
+        let figures = self.packages.entry(package.to_owned()).or_default();
+        for (i, file) in OUTCOMES.into_iter().enumerate() {
+            let path = mutants_out.join(file);
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            for name in text.lines().filter(|l| !l.is_empty() && keep(l)) {
+                figures[0] += 1;
+                figures[i + 1] += 1;
+                if file != "missed.txt" {
+                    continue;
                 }
-                None => continue,
-            };
-            report.stale.push((e.clone(), what.to_owned()));
+                match strict.is_match(name) {
+                    true => self.strict_survivors.push(name.to_owned()),
+                    false => self.other_survivors.push(name.to_owned()),
+                }
+            }
         }
-        if full {
-            report.over_budget = report
-                .packages
-                .iter()
-                .filter(|(_, f)| f.missed_rate() > MAX_MISSED_RATE)
-                .map(|(p, _)| p.clone())
-                .collect();
-        }
-        report
+        Ok(())
+    }
+
+    /// The packages over the missed-rate budget, in a full run.
+    pub fn over_budget(&self) -> impl Iterator<Item = &str> {
+        let rates = self
+            .packages
+            .iter()
+            .map(|(p, f)| (p.as_str(), missed_rate(*f)));
+        rates
+            .filter(|(_, r)| self.full && *r > MAX_MISSED_RATE)
+            .map(|(p, _)| p)
     }
 
     /// Whether the run passes.
     pub fn ok(&self) -> bool {
-        self.strict_survivors.is_empty() && self.stale.is_empty() && self.over_budget.is_empty()
+        self.strict_survivors.is_empty() && self.over_budget().next().is_none()
     }
 }
 
@@ -399,113 +235,84 @@ impl fmt::Display for Report {
             "{:<26} {:>6} {:>6} {:>6} {:>8} {:>8} {:>11}",
             "package", "tested", "caught", "missed", "unviable", "timeouts", "missed rate"
         )?;
-        let mut total = Figures::default();
-        for (package, p) in &self.packages {
-            write_row(f, package, p)?;
-            total.tested += p.tested;
-            total.caught += p.caught;
-            total.missed += p.missed;
-            total.unviable += p.unviable;
-            total.timeouts += p.timeouts;
+        let mut total = [0; 5];
+        for counts in self.packages.values() {
+            total.iter_mut().zip(counts).for_each(|(t, n)| *t += n);
         }
-        if self.packages.len() > 1 {
-            write_row(f, "all", &total)?;
+        let all = (self.packages.len() > 1).then_some(("all", &total));
+        let rows = self.packages.iter().map(|(p, c)| (p.as_str(), c));
+        for (name, counts) in rows.chain(all) {
+            let [tested, caught, missed, unviable, timeouts] = counts;
+            let rate = missed_rate(*counts) * 100.0;
+            let row = format!("{tested:>6} {caught:>6} {missed:>6} {unviable:>8} {timeouts:>8}");
+            writeln!(f, "{name:<26} {row} {rate:>10.1}%")?;
         }
         writeln!(
             f,
-            "(missed rate: missed / (caught + missed + timeouts); {} survivor(s) excused by {EXCEPTIONS})",
-            self.excused
+            "(missed rate: missed / (caught + missed + timeouts); what exclude_re in {CONFIG} \
+             matches is not counted)"
         )?;
         let strict = format!(
-            "SURVIVED in the security and retry code (kill it with a test, or list it in \
-             {EXCEPTIONS} with a reason if it is truly harmless):"
+            "SURVIVED in the security and retry code (kill it with a test, or, if it is truly \
+             harmless, add it to exclude_re in {CONFIG} with a comment giving the reason):"
         );
-        write_list(f, &strict, &self.strict_survivors)?;
-        let other = "survived elsewhere (within the missed-rate budget):";
-        write_list(f, other, &self.other_survivors)?;
-        let stale = format!("STALE exceptions (remove them from {EXCEPTIONS}):");
-        let line = |(e, what): &(Exception, String)| format!("line {}: {} ({what})", e.line, e.key);
-        write_list(f, &stale, self.stale.iter().map(line))?;
-        for package in &self.over_budget {
+        let other = "survived elsewhere (within the missed-rate budget):".to_owned();
+        let lists = [
+            (strict, &self.strict_survivors),
+            (other, &self.other_survivors),
+        ];
+        for (heading, items) in lists.iter().filter(|(_, items)| !items.is_empty()) {
+            writeln!(f, "\n{heading}")?;
+            items.iter().try_for_each(|item| writeln!(f, "  {item}"))?;
+        }
+        for package in self.over_budget() {
+            let max = MAX_MISSED_RATE * 100.0;
             writeln!(
                 f,
-                "\nOVER BUDGET: {package} keeps more than {:.0}% of its mutants alive",
-                MAX_MISSED_RATE * 100.0
+                "\nOVER BUDGET: {package} keeps more than {max:.0}% of its mutants alive"
             )?;
         }
         Ok(())
     }
 }
 
-/// `heading` and the items, one a line, unless there is none.
-fn write_list<T: fmt::Display>(
-    f: &mut fmt::Formatter<'_>,
-    heading: &str,
-    items: impl IntoIterator<Item = T>,
-) -> fmt::Result {
-    let mut items = items.into_iter().peekable();
-    if items.peek().is_some() {
-        writeln!(f, "\n{heading}")?;
-    }
-    items.try_for_each(|item| writeln!(f, "  {item}"))
-}
-
-fn write_row(f: &mut fmt::Formatter<'_>, name: &str, p: &Figures) -> fmt::Result {
-    writeln!(
-        f,
-        "{:<26} {:>6} {:>6} {:>6} {:>8} {:>8} {:>10.1}%",
-        name,
-        p.tested,
-        p.caught,
-        p.missed,
-        p.unviable,
-        p.timeouts,
-        p.missed_rate() * 100.0
-    )
-}
-
-/// The arguments of `cargo mutants` for one package (after `cargo`), writing to `out`.
+/// The arguments of one package's `cargo mutants` run (after `cargo`), writing to `out`:
+/// `files` holds the package's files in scope, `left_out` the strict files `--since` leaves out.
 pub fn package_args(
+    request: &Request,
     package: &str,
-    quick: bool,
-    patterns: &[String],
+    files: &BTreeSet<&str>,
+    left_out: &BTreeSet<String>,
     out: &Path,
-    extra: &[String],
 ) -> Vec<String> {
     let mut args: Vec<String> = ["mutants", "--package", package, "--in-place", "--output"]
         .map(str::to_owned)
         .into();
     args.push(out.display().to_string());
-    for p in patterns {
-        args.extend(["--re".to_owned(), p.clone()]);
+    if request.quick {
+        let strict = |f: &str| STRICT.iter().any(|(s, _)| *s == f) && !left_out.contains(f);
+        for p in strict_name_patterns(|f| files.contains(f) && strict(f)) {
+            args.extend(["--re".to_owned(), p]);
+        }
+        // Files without strict code are left out whole (cargo-mutants 27.1 does not apply
+        // `--re` to "delete field" mutants).
+        let lax = files.iter().filter(|f| !strict(f));
+        args.extend(lax.map(|f| format!("--exclude={f}")));
     }
-    let quick_tests = QUICK_TESTS.iter().find(|(p, _)| quick && *p == package);
+    let mut quick_tests = QUICK_TESTS
+        .iter()
+        .filter(|(p, _)| request.quick && *p == package);
     // To every cargo command, the build included: `--cargo-test-arg` would build every test
     // target and run only these. A value that starts with `-` needs the `=` form.
-    let tests = quick_tests.map_or(FULL_TESTS, |(_, t)| *t);
+    let tests = quick_tests.next().map_or(FULL_TESTS, |(_, t)| *t);
     args.extend(tests.iter().map(|t| format!("--cargo-arg={t}")));
     let features = PACKAGE_FEATURES.iter().filter(|(p, _)| *p == package);
     args.extend(features.flat_map(|(_, f)| f.iter().map(|f| format!("--features={f}"))));
-    args.extend(extra.iter().cloned());
-    args
-}
-
-/// Text a cargo-mutants mutation leaves in a file; found in a file in scope, it means an
-/// earlier in-place run was killed before it could restore the file.
-pub const MUTATION_MARK: &str = "~ changed by cargo-mutants ~";
-
-/// A short text listing the packages and what they run, for the log.
-pub fn plan_text(quick: bool, packages: &BTreeMap<String, usize>) -> String {
-    let mut out = String::new();
-    for (package, n) in packages {
-        let _ = write!(out, "{package}: {n} mutant(s); ");
+    args.extend(request.extra.iter().cloned());
+    if request.list {
+        args.push("--list".to_owned());
     }
-    out.push_str(if quick {
-        "quick: the security and retry code, with the tests that pin it"
-    } else {
-        "full: every mutant in .cargo/mutants.toml's scope, with every unit and integration test of its crate"
-    });
-    out
+    args
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -540,9 +347,8 @@ pub fn unchanged_since(root: &Path, rev: &str) -> Result<BTreeSet<String>, Strin
         .args(["diff", "--name-only", rev, "--"])
         .args(WHEN_CHANGED);
     let changed = crate::output(&mut diff, &format!("git diff --name-only {rev}"))?;
-    let unchanged = WHEN_CHANGED
-        .iter()
-        .filter(|f| !changed.lines().any(|l| l == **f));
+    let changed: BTreeSet<&str> = changed.lines().collect();
+    let unchanged = WHEN_CHANGED.iter().filter(|f| !changed.contains(*f));
     Ok(unchanged.map(|f| f.to_string()).collect())
 }
 
@@ -555,29 +361,38 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
     let install = ".ci/install-tool cargo-mutants";
     let mut bash = Command::new("bash");
     crate::status(bash.current_dir(root).args(install.split(' ')), install)?;
-    let exceptions = std::fs::read_to_string(root.join(EXCEPTIONS))
-        .map_err(|e| format!("cannot read {EXCEPTIONS}: {e}"))?;
-    let exceptions = parse_exceptions(&exceptions)?;
-    let in_scope = list_in_scope(cargo, root)?;
+    let (in_scope, excluded) = list_in_scope(cargo, root)?;
     // Only with `--quick`, which `--since` requires.
     let left_out = match &request.since {
         Some(rev) => unchanged_since(root, rev)?,
         None => BTreeSet::new(),
     };
-    let wanted = |m: &Mutant| !quick || (m.is_strict() && !left_out.contains(&m.file));
-    let listed: Vec<Mutant> = in_scope.iter().filter(|m| wanted(m)).cloned().collect();
-    let mut per_package: BTreeMap<String, usize> = BTreeMap::new();
-    for m in &listed {
+    let strict = strict_name_patterns(|f| !left_out.contains(f));
+    let strict = regex_set(&strict, "STRICT")?;
+    // cargo-mutants 27.1 tests "delete field" mutants whatever `--re` and `exclude_re` say.
+    let wanted = |name: &str| !excluded.is_match(name) && (!quick || strict.is_match(name));
+    let mut per_package: BTreeMap<&str, usize> = BTreeMap::new();
+    for m in in_scope.iter().filter(|m| wanted(&m.name)) {
         if request.package.as_ref().is_none_or(|p| *p == m.package) {
-            *per_package.entry(m.package.clone()).or_default() += 1;
+            *per_package.entry(&m.package).or_default() += 1;
         }
     }
-    if let Some(p) = request.package.as_ref() {
-        if !per_package.contains_key(p) {
-            return Err(format!("no mutant of a package `{p}` is in scope"));
-        }
+    if let Some(p) = request
+        .package
+        .as_ref()
+        .filter(|p| !per_package.contains_key(p.as_str()))
+    {
+        return Err(format!("no mutant of a package `{p}` is in scope"));
     }
-    println!("mutants: {}", plan_text(quick, &per_package));
+    let plan: String = per_package
+        .iter()
+        .map(|(p, n)| format!("{p}: {n} mutant(s); "))
+        .collect();
+    let what = match quick {
+        true => "quick: the security and retry code, with the tests that pin it",
+        false => "full: every mutant in .cargo/mutants.toml's scope, with every unit and integration test of its crate",
+    };
+    println!("mutants: {plan}{what}");
     if let (Some(rev), false) = (&request.since, left_out.is_empty()) {
         let files: Vec<&str> = left_out.iter().map(String::as_str).collect();
         println!(
@@ -585,9 +400,20 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
             files.join(", ")
         );
     }
-    let mut results = Vec::new();
+    let mut report = Report {
+        full: !quick,
+        ..Report::default()
+    };
     for package in per_package.keys() {
-        let (args, out) = package_command(root, request, package, &in_scope, &left_out)?;
+        let files = in_scope.iter().filter(|m| m.package == *package);
+        let files: BTreeSet<&str> = files.map(|m| m.file.as_str()).collect();
+        let out = root
+            .join("target/mutants")
+            .join(if quick { "quick" } else { "full" });
+        let out = out.join(package);
+        std::fs::create_dir_all(&out)
+            .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+        let args = package_args(request, package, &files, &left_out, &out);
         if request.list {
             let what = format!("cargo {}", args.join(" "));
             let listed = crate::output(Command::new(cargo).current_dir(root).args(&args), &what)?;
@@ -596,38 +422,51 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
                 listed.lines().count()
             );
         } else {
-            let outcomes = run_package(cargo, root, package, &args, &out)?;
-            results.extend(outcomes.into_iter().filter(|(m, _)| wanted(m)));
+            run_package(cargo, root, package, &args, &out)?;
+            report.add(package, &out.join("mutants.out"), wanted, &strict)?;
         }
     }
     if request.list {
         return Ok(true);
     }
-    // Only a run of the whole scope can tell that an exception names a mutant that is gone:
-    // not one package, not a shard, and not --quick (it runs the strict code only, so the
-    // exceptions elsewhere are not among its mutants).
-    let complete = request.extra.is_empty() && request.package.is_none() && !quick;
-    let report = Report::new(&results, &listed, &exceptions, complete, !quick);
     let run = if quick { " --quick" } else { "" };
     let seconds = started.elapsed().as_secs();
     println!("\nmutants{run}: {seconds} s\n{report}");
-    if report.ok() {
-        println!("mutants: ok");
-    } else {
-        eprintln!("mutants: FAIL");
+    match report.ok() {
+        true => println!("mutants: ok"),
+        false => eprintln!("mutants: FAIL"),
     }
     Ok(report.ok())
 }
 
-/// Everything in scope, from cargo-mutants itself (it reads `.cargo/mutants.toml`); an error
-/// if an earlier in-place run left a mutation behind (a file in scope with [`MUTATION_MARK`]).
-fn list_in_scope(cargo: &OsStr, root: &Path) -> Result<Vec<Mutant>, String> {
-    let what = "cargo mutants --list --json";
+/// The mutants in scope, from cargo-mutants itself (it reads [`CONFIG`] without `exclude_re`,
+/// written to `target/mutants/unexcluded.toml`), less those `exclude_re` (returned) matches.
+/// An error if an `exclude_re` entry matches none of them ([`stale_exclusions`]), or if an
+/// earlier in-place run left a mutation behind (a file in scope with [`MUTATION_MARK`]).
+fn list_in_scope(cargo: &OsStr, root: &Path) -> Result<(Vec<Mutant>, RegexSet), String> {
+    let config = std::fs::read_to_string(root.join(CONFIG))
+        .map_err(|e| format!("cannot read {CONFIG}: {e}"))?;
+    let (exclude_re, unexcluded) = split_exclusions(&config)?;
+    let excluded = regex_set(&exclude_re, &format!("{CONFIG}: exclude_re"))?;
+    let path = root.join("target/mutants/unexcluded.toml");
+    std::fs::create_dir_all(root.join("target/mutants"))
+        .and_then(|()| std::fs::write(&path, unexcluded))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let what = format!("cargo mutants --list --json --config {}", path.display());
     let mut command = Command::new(cargo);
     command.current_dir(root).args(what.split(' ').skip(1));
-    let in_scope: Vec<Mutant> = serde_json::from_str(&crate::output(&mut command, what)?)
+    let listed: Vec<Mutant> = serde_json::from_str(&crate::output(&mut command, &what)?)
         .map_err(|e| format!("{what}: {e}"))?;
-    let files: BTreeSet<&str> = in_scope.iter().map(|m| m.file.as_str()).collect();
+    let names: Vec<&str> = listed.iter().map(|m| m.name.as_str()).collect();
+    let stale = stale_exclusions(&excluded, &names);
+    if !stale.is_empty() {
+        return Err(format!(
+            "STALE exclude_re entries in {CONFIG}, matching no mutant in scope (remove them, or \
+             fix them to the mutant's new name):\n  {}",
+            stale.join("\n  ")
+        ));
+    }
+    let files: BTreeSet<&str> = listed.iter().map(|m| m.file.as_str()).collect();
     let marked = |f: &&str| {
         std::fs::read_to_string(root.join(f)).is_ok_and(|text| text.contains(MUTATION_MARK))
     };
@@ -639,48 +478,18 @@ fn list_in_scope(cargo: &OsStr, root: &Path) -> Result<Vec<Mutant>, String> {
             leftovers.join(", ")
         ));
     }
-    Ok(in_scope)
+    let in_scope = listed.into_iter().filter(|m| !excluded.is_match(&m.name));
+    Ok((in_scope.collect(), excluded))
 }
 
-/// The arguments of one package's `cargo mutants` run (after `cargo`; `--list` added for a
-/// listing), and its output directory (made): `target/mutants/{quick,full}/PACKAGE`.
-fn package_command(
-    root: &Path,
-    request: &Request,
-    package: &str,
-    in_scope: &[Mutant],
-    left_out: &BTreeSet<String>,
-) -> Result<(Vec<String>, PathBuf), String> {
-    let in_package = in_scope.iter().filter(|m| m.package == package);
-    let files: BTreeSet<&str> = in_package.map(|m| m.file.as_str()).collect();
-    let strict = |f: &str| STRICT.iter().any(|(s, _)| *s == f) && !left_out.contains(f);
-    let mut patterns = Vec::new();
-    let mut pass = request.extra.clone();
-    if request.quick {
-        patterns = strict_name_patterns(|f| files.contains(f) && strict(f));
-        // Files without strict code are left out whole (cargo-mutants 27.1 does not apply
-        // `--re` to "delete field" mutants).
-        let lax = files.iter().filter(|f| !strict(f));
-        pass.extend(lax.map(|f| format!("--exclude={f}")));
-    }
-    if request.list {
-        pass.push("--list".to_owned());
-    }
-    let run = if request.quick { "quick" } else { "full" };
-    let out = root.join("target/mutants").join(run).join(package);
-    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let args = package_args(package, request.quick, &patterns, &out, &pass);
-    Ok((args, out))
-}
-
-/// One package's cargo-mutants run, and its outcomes.
+/// One package's cargo-mutants run, writing to `out`.
 fn run_package(
     cargo: &OsStr,
     root: &Path,
     package: &str,
     args: &[String],
     out: &Path,
-) -> Result<Vec<(Mutant, Outcome)>, String> {
+) -> Result<(), String> {
     println!("\n==> cargo {}", args.join(" "));
     let t0 = Instant::now();
     let threads = TEST_THREADS.iter().filter(|(p, _)| *p == package);
@@ -696,77 +505,63 @@ fn run_package(
         .envs(threads.map(|(_, n)| ("RUST_TEST_THREADS", *n)))
         .status()
         .map_err(|e| format!("cannot run cargo mutants: {e}"))?;
-    let mutants_out = out.join("mutants.out");
-    // 0: all caught; 2: some missed; 3: some timed out. Anything else: no verdict.
+    // 0: all caught; 2: some missed; 3: some timed out. Anything else (4: the unmutated
+    // baseline failed) gives no verdict.
     if !matches!(status.code(), Some(0 | 2 | 3)) {
-        let log = mutants_out.join("log");
+        let log = out.join("mutants.out/log");
         let log = log.display();
         return Err(format!(
             "cargo mutants failed for {package} ({status}); see {log}"
         ));
     }
     println!("({package}: {} s)", t0.elapsed().as_secs());
-    let outcomes = mutants_out.join("outcomes.json");
-    let text = std::fs::read_to_string(&outcomes)
-        .map_err(|e| format!("cannot read {}: {e}", outcomes.display()))?;
-    parse_outcomes(&text)
+    Ok(())
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn mutant(name: &str, function: Option<&str>) -> Mutant {
-        let file = name.split(':').next().unwrap_or_default().to_owned();
-        Mutant {
-            name: name.to_owned(),
-            package: "p".to_owned(),
-            file,
-            function: function.map(str::to_owned),
-        }
-    }
-
-    #[test]
-    fn keys_drop_the_line_and_column_only() {
-        assert_eq!(
-            mutant_key("crates/a/src/b.rs:23:49: replace | with ^ in f"),
-            "crates/a/src/b.rs: replace | with ^ in f"
-        );
-        assert_eq!(
-            mutant_key("crates/a/src/b.rs: replace | with ^ in f"),
-            "crates/a/src/b.rs: replace | with ^ in f"
-        );
-        assert_eq!(
-            mutant_key("a.rs:1:2: replace <impl X for Y>::f -> T with Default::default()"),
-            "a.rs: replace <impl X for Y>::f -> T with Default::default()"
-        );
+    fn strict() -> RegexSet {
+        regex_set(&strict_name_patterns(|_| true), "STRICT").unwrap()
     }
 
     #[test]
     fn strict_code_is_matched_by_file_and_function_prefix() {
-        assert!(is_strict("crates/salesflow/src/retry.rs", None));
-        assert!(is_strict("crates/salesflow/src/error.rs", Some("snippet")));
-        assert!(is_strict("crates/salesflow-token/src/redact.rs", None));
+        let strict = strict();
+        let is_strict = |name: &str| strict.is_match(name);
         assert!(is_strict(
-            "crates/salesflow-token/src/lib.rs",
-            Some("<impl fmt::Debug for ApiToken>::fmt")
+            "crates/salesflow/src/retry.rs:3:1: delete field x from struct Y expression"
         ));
-        assert!(!is_strict(
-            "crates/salesflow-api/src/hooks.rs",
-            Some("<impl ClientHooks<ClientState> for Client>::exec")
-        ));
-        assert!(!is_strict(
-            "crates/salesflow/src/error.rs",
-            Some("map_raw_error")
-        ));
-        assert!(!is_strict("crates/salesflow/src/error.rs", None));
         assert!(is_strict(
-            "crates/salesflow/src/client.rs",
-            Some("<impl fmt::Debug for ClientBuilder>::fmt")
+            "crates/salesflow/src/error.rs:9:5: replace snippet -> String with String::new()"
+        ));
+        assert!(is_strict(
+            "crates/salesflow-token/src/redact.rs:1:1: replace == with != in Redactor::redact"
+        ));
+        assert!(is_strict(
+            "crates/salesflow-token/src/lib.rs:2:2: replace <impl fmt::Debug for ApiToken>::fmt \
+             -> fmt::Result with Ok(Default::default())"
         ));
         assert!(!is_strict(
-            "crates/salesflow/src/client.rs",
-            Some("Client::send")
+            "crates/salesflow-api/src/hooks.rs:1:1: replace <impl ClientHooks<ClientState> for \
+             Client>::exec -> Result<(), Error> with Ok(())"
+        ));
+        assert!(!is_strict(
+            "crates/salesflow/src/error.rs:5:5: replace map_raw_error -> Error with Default::default()"
+        ));
+        assert!(!is_strict(
+            "crates/salesflow/src/error.rs:5:5: delete field kind from struct ApiError expression in map_raw_error"
+        ));
+        assert!(is_strict(
+            "crates/salesflow/src/client.rs:7:9: replace <impl fmt::Debug for ClientBuilder>::fmt \
+             -> fmt::Result with Ok(Default::default())"
+        ));
+        assert!(!is_strict(
+            "crates/salesflow/src/client.rs:7:9: replace Client::send -> Call with Default::default()"
+        ));
+        // Another file whose name starts like a strict one's.
+        assert!(!is_strict(
+            "crates/salesflow/src/retry.rs.bak:1:1: replace f -> bool with true"
         ));
     }
 
@@ -783,106 +578,197 @@ mod tests {
     }
 
     #[test]
-    fn exceptions_need_a_reason_and_no_line_number() {
-        let ok = parse_exceptions(
-            "# c\n\nreason: a Debug text\na.rs: replace f -> T with Default::default()\n",
+    fn exclusions_need_a_reason_and_no_line_number() {
+        let config = "examine_globs = [\"a/**\"]\n\
+                      exclude_re = [\n    # a Debug text\n    '^a\\.rs:\\d+:\\d+: replace f$',\n\
+                      \x20   # equivalent\n    'b\\.rs:\\d+:\\d+: replace g$',\n]\n";
+        let (entries, rest) = split_exclusions(config).unwrap();
+        assert_eq!(
+            entries,
+            [r"^a\.rs:\d+:\d+: replace f$", r"b\.rs:\d+:\d+: replace g$"]
+        );
+        assert_eq!(rest, "examine_globs = [\"a/**\"]\n");
+        let (entries, _) = split_exclusions("examine_globs = []\n").unwrap();
+        assert!(entries.is_empty());
+        for bad in [
+            "exclude_re = ['^a\\.rs:\\d+:\\d+: replace f$']",
+            "exclude_re = [\n  # why\n  '^a\\.rs:12:5: replace f$']",
+            "exclude_re = '^a'",
+            "exclude_re = [\n  # why\n  1]",
+            "exclude_re = [",
+        ] {
+            assert!(split_exclusions(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_workspace_exclusions_parse_with_their_reasons() {
+        let config = include_str!("../../.cargo/mutants.toml");
+        let (entries, rest) = split_exclusions(config).unwrap();
+        assert!(!entries.is_empty());
+        regex_set(&entries, "exclude_re").unwrap();
+        assert!(rest.contains("examine_globs") && !rest.contains("exclude_re ="));
+    }
+
+    #[test]
+    fn an_exclusion_matching_no_mutant_is_stale() {
+        let excluded = regex_set(
+            &[
+                r"^a\.rs:\d+:\d+: replace h$",
+                r"^a\.rs:\d+:\d+: replace gone$",
+                r"replace k$",
+            ],
+            "exclude_re",
         )
         .unwrap();
-        assert_eq!(ok.len(), 1);
-        assert_eq!(ok[0].reason, "a Debug text");
-        assert_eq!(ok[0].line, 4);
-        assert!(parse_exceptions("a.rs: replace f\n").is_err());
-        assert!(parse_exceptions("reason: x\n").is_err());
-        assert!(parse_exceptions("reason: x\nreason: y\na.rs: f\n").is_err());
-        assert!(parse_exceptions("reason:\na.rs: f\n").is_err());
-        assert!(parse_exceptions("reason: x\na.rs:3:4: f\n").is_err());
-        assert!(parse_exceptions("reason: x\na.rs: f\nreason: y\na.rs: f\n").is_err());
+        let listed = [
+            "a.rs:9:1: replace h",
+            "b.rs:3:3: replace k",
+            "a.rs:1:1: replace g",
+        ];
+        assert_eq!(
+            stale_exclusions(&excluded, &listed),
+            [r"^a\.rs:\d+:\d+: replace gone$"]
+        );
+        assert!(stale_exclusions(&excluded, &listed[..1]).len() == 2);
+    }
+
+    /// A `mutants.out` with `lists`: the names of each of [`OUTCOMES`], in order.
+    fn mutants_out(lists: [&[&str]; 4]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (file, names) in OUTCOMES.into_iter().zip(lists) {
+            let text: String = names.iter().map(|n| format!("{n}\n")).collect();
+            std::fs::write(dir.path().join(file), text).unwrap();
+        }
+        dir
     }
 
     #[test]
     fn verdict() {
-        let strict = mutant(
-            "crates/salesflow/src/retry.rs:10:5: replace > with >= in f",
-            Some("f"),
+        let strict_name = "crates/salesflow/src/retry.rs:10:5: replace > with >= in f";
+        let other = "crates/salesflow/src/pacing.rs:3:1: replace g";
+        let caught = "crates/salesflow/src/pacing.rs:12:1: replace k";
+        let unviable = "crates/salesflow/src/pacing.rs:13:1: replace u";
+        let out = mutants_out([&[caught], &[strict_name, other], &[unviable], &[]]);
+        let mut full = Report {
+            full: true,
+            ..Report::default()
+        };
+        full.add("p", out.path(), |_| true, &strict()).unwrap();
+        assert_eq!(full.packages["p"], [4, 1, 2, 1, 0]);
+        assert_eq!(full.strict_survivors, [strict_name]);
+        assert_eq!(full.other_survivors, [other]);
+        assert_eq!(full.over_budget().collect::<Vec<_>>(), ["p"]);
+        assert!(!full.ok());
+        let text = full.to_string();
+        assert!(
+            text.contains("SURVIVED in the security and retry code"),
+            "{text}"
         );
-        let other = mutant("crates/salesflow/src/pacing.rs:3:1: replace g", Some("g"));
-        let excused = mutant("crates/salesflow/src/pacing.rs:9:1: replace h", Some("h"));
-        let caught = mutant("crates/salesflow/src/pacing.rs:12:1: replace k", Some("k"));
-        let exceptions = parse_exceptions(
-            "reason: r\ncrates/salesflow/src/pacing.rs: replace h\n\
-             reason: r\ncrates/salesflow/src/pacing.rs: replace k\n\
-             reason: r\ncrates/salesflow/src/pacing.rs: replace gone\n",
+        assert!(
+            text.contains("\n  crates/salesflow/src/retry.rs:10:5:"),
+            "{text}"
+        );
+        assert!(text.contains("OVER BUDGET: p"), "{text}");
+        assert!(text.contains("66.7%") && !text.contains("\nall "), "{text}");
+        // A quick run: no budget, but the strict survivor still fails it.
+        let mut quick = Report::default();
+        quick.add("p", out.path(), |_| true, &strict()).unwrap();
+        assert!(quick.over_budget().next().is_none());
+        assert!(!quick.ok());
+        // What `keep` leaves out is not counted: only the allowed survivor, within the budget
+        // (1 of 21 viable mutants): ok; a second package makes a row for all.
+        let caught: Vec<String> = (0..20).map(|i| format!("q.rs:{i}:1: replace f")).collect();
+        let caught: Vec<&str> = caught.iter().map(String::as_str).collect();
+        let out = mutants_out([&caught, &[strict_name, other], &[], &[]]);
+        full = Report {
+            full: true,
+            ..Report::default()
+        };
+        full.add("p", out.path(), |name| name != strict_name, &strict())
+            .unwrap();
+        full.add(
+            "q",
+            mutants_out([&[], &[], &[], &[]]).path(),
+            |_| true,
+            &strict(),
         )
         .unwrap();
-        let results = vec![
-            (strict.clone(), Outcome::Missed),
-            (other.clone(), Outcome::Missed),
-            (excused.clone(), Outcome::Missed),
-            (caught.clone(), Outcome::Caught),
-        ];
-        let listed: Vec<Mutant> = results.iter().map(|(m, _)| m.clone()).collect();
-        let r = Report::new(&results, &listed, &exceptions, true, true);
-        assert_eq!(r.strict_survivors, [strict.name.as_str()]);
-        assert_eq!(r.other_survivors, [other.name.as_str()]);
-        assert_eq!(r.excused, 1);
-        let stale: Vec<_> = r.stale.iter().map(|(e, _)| e.line).collect();
-        assert_eq!(stale, [4, 6]);
-        assert_eq!(r.packages["p"].missed, 3);
-        assert_eq!(r.over_budget, ["p"]);
-        assert!(!r.ok());
-        // A narrowed run does not judge exceptions it did not test.
-        let r = Report::new(&results[3..], &listed[3..], &exceptions, false, false);
-        assert_eq!(r.stale.len(), 1);
-        assert!(r.over_budget.is_empty());
-        let text = r.to_string();
-        assert!(text.contains("STALE"), "{text}");
-        // All caught: ok.
-        let r = Report::new(&results[3..], &listed[3..], &[], true, true);
-        assert!(r.ok(), "{r}");
-        assert_eq!(r.packages["p"].missed_rate(), 0.0);
-    }
-
-    #[test]
-    fn outcomes_are_read_from_cargo_mutants_json() {
-        let json = r#"{"outcomes":[
-            {"scenario":"Baseline","summary":"Success"},
-            {"scenario":{"Mutant":{"name":"a.rs:1:1: replace f -> bool with true","package":"p",
-              "file":"a.rs","function":{"function_name":"f"}}},"summary":"MissedMutant"},
-            {"scenario":{"Mutant":{"name":"a.rs:2:1: delete field x","package":"p",
-              "file":"a.rs","function":null}},"summary":"Unviable"}
-        ]}"#;
-        let out = parse_outcomes(json).unwrap();
-        assert_eq!(out.len(), 2);
-        assert_eq!(out[0].1, Outcome::Missed);
-        assert_eq!(out[0].0.function.as_deref(), Some("f"));
-        assert_eq!(out[1].1, Outcome::Unviable);
-        assert!(
-            parse_outcomes(r#"{"outcomes":[{"scenario":"Baseline","summary":"Failure"}]}"#)
-                .is_err()
-        );
+        assert_eq!(full.packages["p"], [21, 20, 1, 0, 0]);
+        assert!(missed_rate(full.packages["p"]) <= MAX_MISSED_RATE);
+        assert_eq!(missed_rate(full.packages["q"]), 0.0);
+        assert!(full.ok(), "{full}");
+        assert!(full.to_string().contains("\nall "), "{full}");
+        // No list: no verdict.
+        let empty = tempfile::tempdir().unwrap();
+        assert!(Report::default()
+            .add("p", empty.path(), |_| true, &strict())
+            .is_err());
     }
 
     #[test]
     fn package_args_pick_the_tests() {
         let out = Path::new("/o");
-        let quick = package_args("salesflow", true, &["^x".into()], out, &[]);
-        assert!(quick.contains(&"--cargo-arg=--lib".to_owned()));
-        assert!(!quick.contains(&"--cargo-arg=--test".to_owned()));
-        let secret = package_args("salesflow-webhook-types", true, &[], out, &[]);
+        let quick = Request {
+            quick: true,
+            ..Request::default()
+        };
+        let files = BTreeSet::from([
+            "crates/salesflow/src/retry.rs",
+            "crates/salesflow/src/bulk.rs",
+        ]);
+        let (none, nothing_left_out) = (BTreeSet::new(), BTreeSet::new());
+        let args = package_args(&quick, "salesflow", &files, &nothing_left_out, out);
+        assert!(args.contains(&"--cargo-arg=--lib".to_owned()));
+        assert!(!args.contains(&"--cargo-arg=--test".to_owned()));
+        assert!(args
+            .windows(2)
+            .any(|w| w == ["--re", r"^crates/salesflow/src/retry\.rs:"]));
+        assert!(args.contains(&"--exclude=crates/salesflow/src/bulk.rs".to_owned()));
+        assert!(args.contains(&"--features=opentelemetry".to_owned()));
+        // `--since` left the strict file out: excluded, not selected.
+        let left_out = BTreeSet::from(["crates/salesflow/src/retry.rs".to_owned()]);
+        let args = package_args(&quick, "salesflow", &files, &left_out, out);
+        assert!(!args.contains(&"--re".to_owned()));
+        assert!(args.contains(&"--exclude=crates/salesflow/src/retry.rs".to_owned()));
+        let secret = package_args(
+            &quick,
+            "salesflow-webhook-types",
+            &none,
+            &nothing_left_out,
+            out,
+        );
         assert!(secret
             .windows(2)
             .any(|w| w == ["--cargo-arg=--test", "--cargo-arg=secret"]));
-        assert!(quick.windows(2).any(|w| w == ["--re", "^x"]));
-        assert!(quick.contains(&"--features=opentelemetry".to_owned()));
-        let full = package_args("salesflow-cli", false, &[], out, &["--iterate".into()]);
-        assert!(full.contains(&"--cargo-arg=--tests".to_owned()));
+        let full = Request {
+            extra: vec!["--iterate".into()],
+            ..Request::default()
+        };
+        let cli = package_args(&full, "salesflow-cli", &files, &nothing_left_out, out);
+        assert!(cli.contains(&"--cargo-arg=--tests".to_owned()));
+        assert!(!cli
+            .iter()
+            .any(|a| a == "--re" || a.starts_with("--exclude")));
         // A feature of salesflow is not one of the CLI's: cargo would refuse the build.
-        assert!(!full.iter().any(|a| a.starts_with("--features")));
+        assert!(!cli.iter().any(|a| a.starts_with("--features")));
+        assert_eq!(cli.last().map(String::as_str), Some("--iterate"));
         // Nor a feature of the webhook types one of the token's (it does not depend on them).
-        let token = package_args("salesflow-token", true, &[], out, &[]);
+        let token = package_args(&quick, "salesflow-token", &none, &nothing_left_out, out);
         assert!(!token.iter().any(|a| a.starts_with("--features")));
-        let types = package_args("salesflow-webhook-types", false, &[], out, &[]);
+        let types = package_args(
+            &full,
+            "salesflow-webhook-types",
+            &none,
+            &nothing_left_out,
+            out,
+        );
         assert!(types.contains(&"--features=schemars".to_owned()));
-        assert_eq!(full.last().map(String::as_str), Some("--iterate"));
+        let list = Request {
+            list: true,
+            ..quick
+        };
+        let listed = package_args(&list, "salesflow", &files, &nothing_left_out, out);
+        assert_eq!(listed.last().map(String::as_str), Some("--list"));
     }
 }
