@@ -213,13 +213,11 @@ impl Report {
 
     /// The packages over the missed-rate budget, in a full run.
     pub fn over_budget(&self) -> impl Iterator<Item = &str> {
-        let rates = self
+        let over = self
             .packages
             .iter()
-            .map(|(p, f)| (p.as_str(), missed_rate(*f)));
-        rates
-            .filter(|(_, r)| self.full && *r > MAX_MISSED_RATE)
-            .map(|(p, _)| p)
+            .filter(|(_, f)| missed_rate(**f) > MAX_MISSED_RATE);
+        over.filter(|_| self.full).map(|(p, _)| p.as_str())
     }
 
     /// Whether the run passes.
@@ -404,13 +402,11 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
         full: !quick,
         ..Report::default()
     };
+    let run = if quick { "quick" } else { "full" };
     for package in per_package.keys() {
         let files = in_scope.iter().filter(|m| m.package == *package);
         let files: BTreeSet<&str> = files.map(|m| m.file.as_str()).collect();
-        let out = root
-            .join("target/mutants")
-            .join(if quick { "quick" } else { "full" });
-        let out = out.join(package);
+        let out = root.join("target/mutants").join(run).join(package);
         std::fs::create_dir_all(&out)
             .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
         let args = package_args(request, package, &files, &left_out, &out);
@@ -429,8 +425,8 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
     if request.list {
         return Ok(true);
     }
-    let run = if quick { " --quick" } else { "" };
     let seconds = started.elapsed().as_secs();
+    let run = if quick { " --quick" } else { "" };
     println!("\nmutants{run}: {seconds} s\n{report}");
     match report.ok() {
         true => println!("mutants: ok"),
@@ -454,7 +450,10 @@ fn list_in_scope(cargo: &OsStr, root: &Path) -> Result<(Vec<Mutant>, RegexSet), 
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let what = format!("cargo mutants --list --json --config {}", path.display());
     let mut command = Command::new(cargo);
-    command.current_dir(root).args(what.split(' ').skip(1));
+    command
+        .current_dir(root)
+        .args(["mutants", "--list", "--json", "--config"]);
+    command.arg(&path);
     let listed: Vec<Mutant> = serde_json::from_str(&crate::output(&mut command, &what)?)
         .map_err(|e| format!("{what}: {e}"))?;
     let names: Vec<&str> = listed.iter().map(|m| m.name.as_str()).collect();
