@@ -8,12 +8,10 @@
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToKebabCase;
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, AnySchema, MediaType, OpenAPI, Parameter as SpecParameter, ParameterData,
-    ParameterSchemaOrContent, PathItem, ReferenceOr, SchemaKind, SecurityRequirement, Type,
-    VariantOrUnknownOrEmpty,
+    ParameterSchemaOrContent, PathItem, ReferenceOr, SecurityRequirement,
 };
 use serde_json::Value;
 
@@ -274,30 +272,6 @@ fn number(value: &Value) -> Value {
     }
 }
 
-/// A `format` as the spec writes it (`date-time`, `int64`, `linkedin-profile-url`), if any.
-fn format_text<T: std::fmt::Debug>(format: &VariantOrUnknownOrEmpty<T>) -> Option<String> {
-    match format {
-        VariantOrUnknownOrEmpty::Item(f) => Some(format!("{f:?}").to_kebab_case()),
-        VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
-        VariantOrUnknownOrEmpty::Empty => None,
-    }
-}
-
-/// The JSON type (`type`) and `format` of a schema, as the spec writes them.
-fn type_and_format(kind: &SchemaKind) -> (Option<String>, Option<String>) {
-    let (ty, format) = match kind {
-        SchemaKind::Type(Type::String(t)) => ("string", format_text(&t.format)),
-        SchemaKind::Type(Type::Integer(t)) => ("integer", format_text(&t.format)),
-        SchemaKind::Type(Type::Number(t)) => ("number", format_text(&t.format)),
-        SchemaKind::Type(Type::Boolean(_)) => ("boolean", None),
-        SchemaKind::Type(Type::Array(_)) => ("array", None),
-        SchemaKind::Type(Type::Object(_)) => ("object", None),
-        SchemaKind::Any(a) => return (a.typ.clone(), a.format.clone()),
-        _ => return (None, None),
-    };
-    (Some(ty.to_owned()), format)
-}
-
 /// The component `$ref` points at, in the components of one kind (`prefix`, e.g.
 /// `#/components/parameters/`), following a chain of references; with its name.
 fn component<'s, T>(
@@ -531,11 +505,8 @@ impl Reader<'_> {
     }
 
     fn own(&mut self, schema: &openapiv3::Schema) -> Result<Schema, String> {
-        let (ty, format) = type_and_format(&schema.schema_kind);
         let data = &schema.schema_data;
         let mut s = Schema {
-            ty,
-            format,
             nullable: data.nullable,
             title: data.title.clone(),
             description: data.description.clone(),
@@ -546,10 +517,11 @@ impl Reader<'_> {
         let json = serde_json::to_value(&schema.schema_kind).map_err(|e| e.to_string())?;
         s.keywords(&json);
         // Every kind of schema seen one way: read again as `openapiv3`'s catch-all kind, which
-        // has every keyword (`properties`, `items`, `oneOf`...) of every kind; from YAML values,
-        // which keep the spec's order.
+        // has every keyword (`type`, `format`, `properties`, `items`, `oneOf`...) of every kind,
+        // each as the spec writes it; from YAML values, which keep the spec's order.
         let yaml = serde_yaml::to_value(&schema.schema_kind).map_err(|e| e.to_string())?;
         let any: AnySchema = serde_yaml::from_value(yaml).map_err(|e| e.to_string())?;
+        (s.ty, s.format) = (any.typ, any.format);
         // Read in the order of their names (of two errors, the first so found is reported),
         // kept in the spec's order.
         let mut properties: Vec<_> = any.properties.iter().collect();
