@@ -48,8 +48,8 @@ use std::fmt;
 use heck::ToSnakeCase;
 use serde_json::Value;
 
-use crate::spec::{self, Additional, Model, Operation, Schema};
-use wire::{merged, Content, NEWTYPE_CONSTRAINTS};
+use crate::spec::{self, Additional, Content, Model, Operation, Schema};
+use wire::NEWTYPE_CONSTRAINTS;
 
 mod wire;
 
@@ -266,12 +266,9 @@ pub fn diff(old: &str, new: &str) -> Result<Vec<Change>, SpecError> {
     compare_operation_sets(&old, &new, &mut out);
     // The component schemas no operation reaches (the webhook payload), as received.
     let standalone = |m: &Model| -> BTreeMap<String, Schema> {
-        let unreached = m
-            .schemas
-            .iter()
-            .filter(|(name, _)| !m.reached.contains(*name));
+        let unreached = m.schemas.iter().filter(|(n, _)| !m.reached.contains(*n));
         unreached
-            .map(|(n, s)| (n.clone(), merged(s.clone())))
+            .map(|(n, s)| (n.clone(), wire::merged(s.clone())))
             .collect()
     };
     for (name, pair) in pairs(&standalone(&old), &standalone(&new)) {
@@ -471,34 +468,30 @@ fn url(url: &str) -> String {
     url.trim_end_matches('/').to_owned()
 }
 
-/// A parameter or a request body: whether the client must send it, and what it sends.
-type Sent<T> = (bool, T);
-
 fn compare_operations(o: &Operation, n: &Operation, out: &mut Out) {
     compare_routing(o, n, out);
     let id = n.id.as_str();
     // Keyed by (location, name), as OpenAPI identifies parameters.
-    let params = |o: &Operation| -> BTreeMap<(&str, String), Sent<Schema>> {
-        let wire = |p: &spec::Parameter| (p.required, merged(p.schema.clone().unwrap_or_default()));
+    fn params(o: &Operation) -> BTreeMap<(&str, &str), &spec::Parameter> {
         o.params
             .iter()
-            .map(|p| ((p.location, p.name.clone()), wire(p)))
+            .map(|p| ((p.location, &*p.name), p))
             .collect()
-    };
+    }
     for ((location, name), pair) in pairs(&params(o), &params(n)) {
         let place = format!("{id}: parameter {name} ({location})");
         let at = At::new(Side::Request, &place, Some(id));
-        if let Some((p, q)) = compare_sent(pair, at, PARAMETER, out) {
-            compare_schema(p, q, at, true, out);
+        if let Some((p, q)) = compare_sent(pair, |p| p.required, at, PARAMETER, out) {
+            let (p, q) = (wire::schema(&p.schema), wire::schema(&q.schema));
+            compare_schema(&p, &q, at, true, out);
         }
     }
     let place = format!("{id}: request body");
     let at = At::new(Side::Request, &place, Some(id));
-    let body = |b: &spec::Body| (b.required, wire::content(&b.content));
-    let (old, new) = (o.body.as_ref().map(body), n.body.as_ref().map(body));
-    let pair = Pair::of(old.as_ref(), new.as_ref());
-    if let Some((a, b)) = pair.and_then(|pair| compare_sent(pair, at, REQUEST_BODY, out)) {
-        compare_content(a, b, at, out);
+    let body = Pair::of(o.body.as_ref(), n.body.as_ref());
+    let body = body.and_then(|pair| compare_sent(pair, |b| b.required, at, REQUEST_BODY, out));
+    if let Some((a, b)) = body {
+        compare_content(&a.content, &b.content, at, out);
     }
     compare_responses(o, n, out);
 }
@@ -552,30 +545,32 @@ const REQUEST_BODY: SentKinds = (
     Kind::RequestBodyRequiredChanged,
 );
 
-/// A parameter or the request body, which the client sends, in either spec. Returns what
-/// each spec holds when both hold one.
+/// A parameter or the request body, which the client sends (`required`: whether it must), in
+/// either spec. Returns what each spec holds when both hold one.
 fn compare_sent<'a, T>(
-    pair: Pair<'a, Sent<T>>,
+    pair: Pair<'a, T>,
+    required: fn(&T) -> bool,
     at: At<'_>,
     (added, removed, required_changed): SentKinds,
     out: &mut Out,
 ) -> Option<(&'a T, &'a T)> {
     // salesflow-api takes it as a positional argument: a new one, optional or not, changes the
     // method's signature; salesflow takes an optional one through a setter.
-    let impact = |required| (Breaking, breaking_if(required));
+    let impact = |must| (Breaking, breaking_if(must));
     match pair {
         Pair::Removed(_) => out.push(at, removed, "", both(Breaking)),
-        Pair::Added((required, _)) => out.push(at, added(*required), "", impact(*required)),
-        Pair::Both((was, p), (required, q)) => {
-            if was != required {
+        Pair::Added(x) => out.push(at, added(required(x)), "", impact(required(x))),
+        Pair::Both(x, y) => {
+            let (was, is) = (required(x), required(y));
+            if was != is {
                 // `T` becomes `Option<T>` or the other way round.
-                let detail = match required {
+                let detail = match is {
                     true => "optional -> required",
                     false => "required -> optional",
                 };
-                out.push(at, required_changed, detail, impact(*required));
+                out.push(at, required_changed, detail, impact(is));
             }
-            return Some((p, q));
+            return Some((x, y));
         }
     }
     None
@@ -585,25 +580,20 @@ fn compare_responses(o: &Operation, n: &Operation, out: &mut Out) {
     let id = n.id.as_str();
     // Progenitor's return type is built from the distinct success schemas, its error type from
     // the distinct error schemas: a new status with a schema already used changes neither.
-    let responses = |o: &Operation| -> BTreeMap<String, Content> {
-        let wire = |(status, content)| (String::clone(status), wire::content(content));
-        o.responses.iter().map(wire).collect()
+    let shapes = |o: &Operation, success: bool| {
+        let responses = o.responses.iter();
+        let responses = responses.filter(|(status, _)| status.starts_with('2') == success);
+        let schemas = responses.flat_map(|(_, content)| content.values());
+        let shape = |s| format!("{:?}", wire::schema(s).wire());
+        schemas.map(shape).collect::<BTreeSet<String>>()
     };
-    let (o, n) = (responses(o), responses(n));
-    let shapes = |responses: &BTreeMap<String, Content>, success: bool| {
-        responses
-            .iter()
-            .filter(|(status, _)| status.starts_with('2') == success)
-            .flat_map(|(_, content)| content.values().map(|s| format!("{:?}", s.wire())))
-            .collect::<BTreeSet<String>>()
-    };
-    let impact = |success: bool| match (success, shapes(&o, success) != shapes(&n, success)) {
+    let impact = |success: bool| match (success, shapes(o, success) != shapes(n, success)) {
         (_, false) => both(Additive),
         (true, true) => both(Breaking),
         // A new kind of error body: `salesflow` maps every error into its own `Error`.
         (false, true) => (Breaking, Additive),
     };
-    for (status, pair) in pairs(&o, &n) {
+    for (status, pair) in pairs(&o.responses, &n.responses) {
         let location = format!("{id}: response {status}");
         let at = At::new(Side::Response, &location, Some(id));
         let kind = match pair {
@@ -623,7 +613,10 @@ fn compare_content(a: &Content, b: &Content, at: At<'_>, out: &mut Out) {
     let added = breaking_if(at.side != Side::Request);
     for (media, pair) in pairs(a, b) {
         match pair {
-            Pair::Both(s, t) => compare_schema(s, t, at, true, out),
+            Pair::Both(s, t) => {
+                let (s, t) = (wire::schema(s), wire::schema(t));
+                compare_schema(&s, &t, at, true, out);
+            }
             Pair::Removed(_) => out.push(at, Kind::MediaTypeRemoved, media, both(Breaking)),
             Pair::Added(_) => out.push(at, Kind::MediaTypeAdded, media, both(added)),
         }

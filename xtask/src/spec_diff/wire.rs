@@ -2,11 +2,9 @@
 //! into one schema, the `type` that `properties` or `items` imply written out, and what the
 //! wire does not see (descriptions, examples, titles, extensions) left out.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
-use crate::spec::{self, Additional, Schema, LOWER_BOUNDS, UPPER_BOUNDS};
+use crate::spec::{Additional, Schema, LOWER_BOUNDS, UPPER_BOUNDS};
 
 /// String keywords that make progenitor (typify) generate a validated newtype.
 pub(super) const NEWTYPE_CONSTRAINTS: &[&str] = &["minLength", "maxLength", "pattern"];
@@ -32,37 +30,22 @@ impl Additional {
     }
 }
 
-/// A body's schemas by media type.
-pub(super) type Content = BTreeMap<String, Schema>;
-
-/// A body's schemas on the wire (a media type without one: any value).
-pub(super) fn content(content: &spec::Content) -> Content {
-    let wire = |s: &Option<Schema>| merged(s.clone().unwrap_or_default());
-    content.iter().map(|(m, s)| (m.clone(), wire(s))).collect()
+/// A parameter's or a media type's schema on the wire; any value where there is none.
+pub(super) fn schema(s: &Option<Schema>) -> Schema {
+    merged(s.clone().unwrap_or_default())
 }
 
 /// A schema on the wire (see the module docs); its enum values sorted, as a set.
 pub(super) fn merged(mut s: Schema) -> Schema {
     (s.title, s.description, s.example) = (None, None, None);
     s.extensions.clear();
-    s.properties = s
-        .properties
-        .into_iter()
-        .map(|(k, v)| (k, merged(v)))
-        .collect();
-    s.items = s.items.map(|i| Box::new(merged(*i)));
-    if let Additional::Schema(a) = s.additional {
-        s.additional = Additional::Schema(Box::new(merged(*a)));
-    }
-    s.variants = s.variants.into_iter().map(merged).collect();
+    s.children_mut()
+        .for_each(|c| *c = merged(std::mem::take(c)));
     if let Some(values) = &mut s.enum_values {
         values.sort_by_key(Value::to_string);
         values.dedup();
     }
-    let members: Vec<Schema> = std::mem::take(&mut s.all_of)
-        .into_iter()
-        .map(merged)
-        .collect();
+    let members = std::mem::take(&mut s.all_of);
     if members.is_empty() {
         return s.implied_type();
     }
@@ -71,15 +54,13 @@ pub(super) fn merged(mut s: Schema) -> Schema {
     let nullable = s.nullable || members.iter().all(|m| m.nullable);
     let adds_nothing = s.properties.is_empty() && s.ty.is_none() && s.items.is_none();
     // An `allOf` of one `$ref` and nothing more is that schema; else it keeps the name it was
-    // reached through, if any.
-    let name = match members.as_slice() {
+    // reached through, if any (the merge keeps the first schema's).
+    let only = match members.as_slice() {
         [only] if adds_nothing => only.name.clone(),
         _ => None,
     };
-    let reference = s.name.take();
-    s.nullable = false;
     let mut merged = members.into_iter().fold(s, merge);
-    (merged.nullable, merged.name) = (nullable, name.or(reference));
+    (merged.nullable, merged.name) = (nullable, only.or(merged.name));
     merged.implied_type()
 }
 
@@ -95,12 +76,20 @@ impl Schema {
     fn strip_names(&mut self) {
         self.name = None;
         self.properties.sort_keys();
-        self.properties.values_mut().for_each(Schema::strip_names);
-        self.items.iter_mut().for_each(|i| i.strip_names());
-        if let Additional::Schema(a) = &mut self.additional {
-            a.strip_names();
-        }
-        self.variants.iter_mut().for_each(Schema::strip_names);
+        self.children_mut().for_each(Schema::strip_names);
+    }
+
+    /// Its properties, items, `additionalProperties` schema and members.
+    fn children_mut(&mut self) -> impl Iterator<Item = &mut Schema> {
+        let additional = match &mut self.additional {
+            Additional::Schema(a) => Some(&mut **a),
+            _ => None,
+        };
+        let properties = self.properties.values_mut();
+        let children = properties
+            .chain(self.items.as_deref_mut())
+            .chain(additional);
+        children.chain(&mut self.variants).chain(&mut self.all_of)
     }
 
     /// `type: object` is implied by `properties`, `type: array` by `items`: writing it out or
@@ -122,10 +111,7 @@ fn merge(mut a: Schema, b: Schema) -> Schema {
     a.ty = a.ty.or(b.ty);
     a.format = a.format.or(b.format);
     a.enum_values = match (a.enum_values, b.enum_values) {
-        (Some(mut x), Some(y)) => {
-            x.retain(|v| y.contains(v));
-            Some(x)
-        }
+        (Some(x), Some(y)) => Some(x.into_iter().filter(|v| y.contains(v)).collect()),
         (x, y) => x.or(y),
     };
     for (key, value) in b.constraints {
@@ -150,10 +136,7 @@ fn merge(mut a: Schema, b: Schema) -> Schema {
         (Additional::Schema(x), Additional::Schema(y)) => {
             Additional::Schema(Box::new(merge(*x, *y)))
         }
-        (Additional::Schema(x), Additional::Open) | (Additional::Open, Additional::Schema(x)) => {
-            Additional::Schema(x)
-        }
-        (Additional::Open, Additional::Open) => Additional::Open,
+        (Additional::Open, other) | (other, Additional::Open) => other,
     };
     a.items = match (a.items, b.items) {
         (Some(x), Some(y)) => Some(Box::new(merge(*x, *y))),
