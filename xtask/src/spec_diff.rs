@@ -503,17 +503,13 @@ fn compare_routing(o: &Operation, n: &Operation, out: &mut Out) {
     // serde_json's maps sort their keys: equal requirements print equally.
     let security = |o: &Operation| serde_json::to_value(&o.security).unwrap_or_default();
     let host = (url(&o.server), url(&n.server));
+    let state = (o.changes_state, n.changes_state);
     let facts: [(Kind, &str, &dyn fmt::Display, &dyn fmt::Display); 6] = [
         (Kind::MethodChanged, id, &o.method, &n.method),
         (Kind::PathChanged, id, &o.path, &n.path),
         (Kind::HostChanged, "operation host", &host.0, &host.1),
         (Kind::SecurityChanged, id, &security(o), &security(n)),
-        (
-            Kind::ChangesStateChanged,
-            id,
-            &o.changes_state,
-            &n.changes_state,
-        ),
+        (Kind::ChangesStateChanged, id, &state.0, &state.1),
         (Kind::DeprecationChanged, id, &o.deprecated, &n.deprecated),
     ];
     for (kind, location, old, new) in facts {
@@ -666,13 +662,13 @@ fn compare_schema(a: &Schema, b: &Schema, at: At<'_>, nullable: bool, out: &mut 
     compare_additional(a, b, at, out);
     compare_properties(a, b, at, out);
     let items = format!("{}[]", at.location);
-    match Pair::of(a.items.as_deref(), b.items.as_deref()) {
-        Some(Pair::Both(x, y)) => compare_schema(x, y, at.to(&items), true, out),
-        Some(_) => {
+    match (&a.items, &b.items) {
+        (Some(x), Some(y)) => compare_schema(x, y, at.to(&items), true, out),
+        (None, None) => {}
+        _ => {
             let detail = "items schema added or removed";
             out.push(at.to(&items), Kind::TypeChanged, detail, both(Breaking));
         }
-        None => {}
     }
 }
 
@@ -800,17 +796,17 @@ fn compare_properties(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
     for (name, pair) in pairs(&a.properties, &b.properties) {
         let here = format!("{}.{name}", at.location);
         let at = at.to(&here);
+        let (was, required) = (a.required.contains(name), b.required.contains(name));
         match pair {
             Pair::Removed(_) => out.push(at, Kind::FieldRemoved, "", both(Breaking)),
             Pair::Both(p, q) => {
-                compare_optionality(a, b, name, at, out);
+                compare_optionality((was, p.nullable), (required, q.nullable), at, out);
                 compare_schema(p, q, at, false, out);
             }
             // Response types are `#[non_exhaustive]` (built with `Default`); request bodies
             // are plain structs of salesflow-api, and salesflow's parameter structs take an
             // optional field as a new setter, a required one as a new `new` argument.
             Pair::Added(_) => {
-                let required = b.required.contains(name);
                 let impact = (breaking_if(request), breaking_if(request && required));
                 out.push(at, Kind::FieldAdded { required }, "", impact);
             }
@@ -826,40 +822,36 @@ fn compare_properties(a: &Schema, b: &Schema, at: At<'_>, out: &mut Out) {
     }
 }
 
-/// Whether property `name` (of `a` and of `b`) may be missing or `null`.
-fn compare_optionality(a: &Schema, b: &Schema, name: &str, at: At<'_>, out: &mut Out) {
+/// Whether a property may be missing or `null`: whether it is required and nullable, in the
+/// old spec and in the new one.
+fn compare_optionality(old: (bool, bool), new: (bool, bool), at: At<'_>, out: &mut Out) {
     let request = at.side == Side::Request;
-    let (p, q) = (&a.properties[name], &b.properties[name]);
     // A field is optional to a reader when it may be absent or null: both map to `Option<T>`
     // in the generated and the hand-written types. To a sender it is optional when it may be
     // left out: a required field must be sent, even if as `null`.
-    let optional =
-        |s: &Schema, field: &Schema| !s.required.contains(name) || (!request && field.nullable);
-    let is_optional = optional(b, q);
-    if optional(a, p) != is_optional {
+    let optional = |(required, nullable): (bool, bool)| !required || (!request && nullable);
+    let is_optional = optional(new);
+    if optional(old) != is_optional {
         // A response field that may now be missing or null; a request field callers must now
         // send.
         let sdk = breaking_if(request != is_optional);
-        let detail = format!(
-            "{} -> {}",
-            optionality(a.required.contains(name), p.nullable),
-            optionality(b.required.contains(name), q.nullable)
-        );
+        let detail = format!("{} -> {}", optionality(old), optionality(new));
         out.push(at, Kind::FieldRequiredChanged, detail, (Breaking, sdk));
-    } else if p.nullable != q.nullable {
+    } else if old.1 != new.1 {
         // A required request field: `T` becomes `Option<T>` or the other way round, and `null`
         // becomes sendable or stops being so. Otherwise `Option<T>` either way.
-        let impact = match (request && !is_optional, q.nullable) {
+        let impact = match (request && !is_optional, new.1) {
             (true, true) => (Breaking, Additive),
             (true, false) => both(Breaking),
             (false, _) => both(Additive),
         };
-        let detail = format!("nullable {} -> {}", p.nullable, q.nullable);
+        let detail = format!("nullable {} -> {}", old.1, new.1);
         out.push(at, Kind::NullableChanged, detail, impact);
     }
 }
 
-fn optionality(required: bool, nullable: bool) -> &'static str {
+/// A parameter's or a property's `(required, nullable)` in words.
+fn optionality((required, nullable): (bool, bool)) -> &'static str {
     match (required, nullable) {
         (true, false) => "required",
         (true, true) => "required, nullable",
