@@ -415,16 +415,9 @@ impl Reader<'_> {
             let (required, content) = (b.required, self.content(&b.content)?);
             body = Some(Body { required, content });
         }
-        let default = op
-            .responses
-            .default
-            .iter()
-            .map(|r| ("default".to_owned(), r));
-        let statuses = op
-            .responses
-            .responses
-            .iter()
-            .map(|(s, r)| (s.to_string(), r));
+        let listed = &op.responses;
+        let default = listed.default.iter().map(|r| ("default".to_owned(), r));
+        let statuses = listed.responses.iter().map(|(s, r)| (s.to_string(), r));
         let mut responses = IndexMap::new();
         for (status, r) in default.chain(statuses) {
             let r = resolve(spec, r, "#/components/responses/", |c| &c.responses)?;
