@@ -2,8 +2,8 @@
 //! field at every depth, unknown enum values (codes only), unknown `IntegrationRunOn` names,
 //! `MemberStatus` names and bits, and fields of an unexpected type; once each, never a value.
 
-use salesflow_webhook_types::drift::{DriftKind, DriftLog, DriftReport, JsonType};
-use salesflow_webhook_types::WebhookPayload;
+use salesflow_webhook_types::drift::{self, DriftKind, DriftLog, DriftReport, JsonType};
+use salesflow_webhook_types::{LinkedInAccount, MemberCampaign, MemberStatus, WebhookPayload};
 use serde_json::json;
 
 fn items_of(report: &DriftReport) -> Vec<(String, String, DriftKind, JsonType, Option<String>)> {
@@ -172,4 +172,95 @@ fn every_unknown_thing_of_a_payload_is_recorded_once_without_values() {
             None
         )]
     );
+
+    // Each unknown thing alone, at its own depth, is enough for the payload to be walked: the
+    // object (or status) that holds it says so itself.
+    assert_eq!(
+        decode(json!({"LinkedInAccount": {"FirstName": "Bob", "Phone": "+1 555 0199"}})),
+        [item(
+            "$.LinkedInAccount.Phone",
+            "LinkedInAccount",
+            UnknownField,
+            J::String,
+            None
+        )]
+    );
+    assert_eq!(
+        decode(json!({"MemberCampaigns": [{"CampaignId": 3}, {"CampaignId": 4, "Step": 2}]})),
+        [item(
+            "$.MemberCampaigns[].Step",
+            "MemberCampaign",
+            UnknownField,
+            J::Integer,
+            None
+        )]
+    );
+    assert_eq!(
+        decode(json!({"Status": "MEMBER_CONNECTED, MEMBER_SNOOZED"})),
+        [item(
+            "$.Status",
+            "MemberStatus",
+            UnknownValue,
+            J::String,
+            Some("MEMBER_SNOOZED")
+        )]
+    );
+    for bits in [json!("MEMBER_CONNECTED, 4096"), json!(4100)] {
+        assert_eq!(
+            decode(json!({"Status": bits})),
+            [item(
+                "$.Status",
+                "MemberStatus",
+                UnknownValue,
+                J::Integer,
+                Some("4096")
+            )],
+            "{bits}"
+        );
+    }
+    // Known names and bits only, at every depth: nothing.
+    let known = decode(json!({
+        "Status": "MEMBER_CONNECTED, MEMBER_ERROR",
+        "LinkedInAccount": {"FirstName": "Bob"},
+        "MemberCampaigns": [{"CampaignId": 3}],
+    }));
+    assert!(known.is_empty(), "{known:?}");
+}
+
+/// The thread's mark ([`drift::take_pending`]) is what a client looks at before walking what it
+/// decoded: set by an object with an unknown field or a status with an unknown name or bit,
+/// and by nothing else. (Thread-local: this test does not touch the process's log.)
+#[test]
+fn only_something_unknown_marks_the_thread() {
+    fn marks<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> bool {
+        drift::take_pending();
+        let _: T = serde_json::from_value(value.clone()).unwrap();
+        let marked = drift::take_pending();
+        // Taken: it does not outlive the next look.
+        assert!(!drift::take_pending(), "{value}");
+        marked
+    }
+    assert!(!marks::<LinkedInAccount>(json!({"FirstName": "Bob"})));
+    assert!(marks::<LinkedInAccount>(
+        json!({"FirstName": "Bob", "Phone": "x"})
+    ));
+    // A known field of an unexpected type is kept in `extra` too.
+    assert!(marks::<LinkedInAccount>(json!({"FirstName": 5})));
+    assert!(!marks::<MemberCampaign>(json!({"CampaignId": 3})));
+    assert!(marks::<MemberCampaign>(json!({"CampaignId": 3, "Step": 2})));
+    assert!(!marks::<MemberStatus>(json!(
+        "MEMBER_CONNECTED, MEMBER_ERROR"
+    )));
+    assert!(!marks::<MemberStatus>(json!(1028)));
+    assert!(!marks::<MemberStatus>(json!("MEMBER_NOT_SET")));
+    assert!(marks::<MemberStatus>(json!(
+        "MEMBER_CONNECTED, MEMBER_SNOOZED"
+    )));
+    assert!(marks::<MemberStatus>(json!("MEMBER_SNOOZED")));
+    assert!(marks::<MemberStatus>(json!("4096")));
+    assert!(marks::<MemberStatus>(json!(4100)));
+    assert!(marks::<Vec<MemberCampaign>>(json!([
+        {"CampaignId": 3},
+        {"CampaignId": 4, "Step": 2}
+    ])));
 }
