@@ -488,6 +488,23 @@ fn a_value_of_the_wrong_type_says_what_was_expected() {
         r#"{"MemberCampaigns": [5]}"#,
         "expected a MemberCampaign object",
     );
+    // A nested object alone, or read strictly (as the mock reads), names itself too.
+    let account = serde_json::from_value::<salesflow_webhook_types::LinkedInAccount>(json!(5))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        account.contains("expected a LinkedInAccount object"),
+        "{account}"
+    );
+    let strict = salesflow_webhook_types::lenient::strict(|| {
+        serde_json::from_str::<WebhookPayload>(r#"{"LinkedInAccount": "Bob"}"#)
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(
+        strict.contains("expected a LinkedInAccount object"),
+        "{strict}"
+    );
     // Optional fields keep the value raw; the type's own decoder still says what it wants.
     let distance = serde_json::from_value::<salesflow_webhook_types::Distance>(json!(true))
         .unwrap_err()
