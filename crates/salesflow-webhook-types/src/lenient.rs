@@ -802,4 +802,121 @@ mod tests {
             .unwrap_err();
         assert_eq!(odd.raw(), &json!("7"));
     }
+
+    /// A leaf type of someone else's that reads strings through `from_str` only: capitals.
+    #[derive(Debug, PartialEq)]
+    struct Capitals(String);
+
+    impl Leaf for Capitals {
+        const EXPECTING: &'static str = "capitals";
+
+        fn from_str(s: &str) -> Option<Self> {
+            (!s.is_empty() && s.bytes().all(|b| b.is_ascii_uppercase()))
+                .then(|| Capitals(s.to_owned()))
+        }
+    }
+
+    #[test]
+    fn a_leaf_with_only_from_str_reads_an_owned_string_through_it() {
+        // Owned (`serde_json::Value`, `visit_string`) and borrowed (`visit_str`) alike.
+        assert_eq!(
+            optional::<Capitals>().deserialize(json!("ABC")).unwrap(),
+            Ok(Some(Capitals("ABC".to_owned())))
+        );
+        assert_eq!(
+            leaf::<Capitals>("\"ABC\""),
+            Ok(Some(Capitals("ABC".to_owned())))
+        );
+        let odd = optional::<Capitals>()
+            .deserialize(json!("abc"))
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(odd.raw(), &json!("abc"));
+        assert_eq!(odd.why(), "invalid type: a string, expected capitals");
+    }
+
+    /// A type that says whether its format is human-readable, as `IpAddr` or a UUID decode
+    /// differently by it.
+    #[derive(Debug, PartialEq)]
+    struct Readable(bool);
+
+    impl<'de> Deserialize<'de> for Readable {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let readable = deserializer.is_human_readable();
+            de::IgnoredAny::deserialize(deserializer)?;
+            Ok(Readable(readable))
+        }
+    }
+
+    /// A JSON value read as a compact (not human-readable) format would be.
+    struct Compact(Value);
+
+    impl<'de> Deserializer<'de> for Compact {
+        type Error = serde_json::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_any(visitor)
+        }
+
+        fn is_human_readable(&self) -> bool {
+            false
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            struct identifier ignored_any
+        }
+    }
+
+    #[test]
+    fn a_field_sees_whether_its_format_is_human_readable() {
+        let mut de = serde_json::Deserializer::from_str("true");
+        assert_eq!(
+            typed::<Readable>().deserialize(&mut de).unwrap(),
+            Ok(Readable(true))
+        );
+        assert_eq!(
+            typed::<Readable>()
+                .deserialize(Compact(json!(true)))
+                .unwrap(),
+            Ok(Readable(false))
+        );
+    }
+
+    /// A type that quotes its deserializer's error in its own, as a `deserialize_with` helper
+    /// adding context does.
+    #[derive(Debug)]
+    struct Quoting(#[allow(dead_code)] String);
+
+    impl<'de> Deserialize<'de> for Quoting {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            String::deserialize(deserializer)
+                .map(Quoting)
+                .map_err(|e| de::Error::custom(format_args!("quoted: {e}")))
+        }
+    }
+
+    #[test]
+    fn a_type_quoting_its_deserializers_error_quotes_what_the_format_said() {
+        let quoted = |json: &str| {
+            let mut de = serde_json::Deserializer::from_str(json);
+            typed::<Quoting>()
+                .deserialize(&mut de)
+                .unwrap_err()
+                .to_string()
+        };
+        // A value the inner type refused.
+        let refused = quoted("5");
+        assert!(
+            refused.starts_with("quoted: invalid type: integer `5`, expected a string"),
+            "{refused}"
+        );
+        // The format's own error.
+        let broken = quoted("\"abc");
+        assert!(
+            broken.starts_with("quoted: EOF while parsing a string"),
+            "{broken}"
+        );
+    }
 }
