@@ -22,6 +22,14 @@ pub const CONFIG: &str = ".cargo/mutants.toml";
 /// survive in a full run.
 pub const MAX_MISSED_RATE: f64 = 0.05;
 
+/// Where the runs write, relative to the workspace root: each package's cargo-mutants output
+/// under `quick/` or `full/`, and [`UNEXCLUDED`].
+pub const OUT_DIR: &str = "target/mutants";
+
+/// The copy of [`CONFIG`] without `exclude_re`, relative to the workspace root: what the
+/// staleness check lists with, and what TESTING.md tells to test an excluded mutant with.
+pub const UNEXCLUDED: &str = "target/mutants/unexcluded.toml";
+
 /// The security and retry code, where every survivor must be killed or excluded: what
 /// `--quick` (CI) mutates. Per line: a file, and the start of its functions' names as
 /// cargo-mutants writes them (`Type::method`, `<impl Trait for Type>::`), or `""` for all.
@@ -202,9 +210,10 @@ impl Report {
                 if file != "missed.txt" {
                     continue;
                 }
-                match strict.is_match(name) {
-                    true => self.strict_survivors.push(name.to_owned()),
-                    false => self.other_survivors.push(name.to_owned()),
+                if strict.is_match(name) {
+                    self.strict_survivors.push(name.to_owned());
+                } else {
+                    self.other_survivors.push(name.to_owned());
                 }
             }
         }
@@ -386,9 +395,10 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
         .iter()
         .map(|(p, n)| format!("{p}: {n} mutant(s); "))
         .collect();
-    let what = match quick {
-        true => "quick: the security and retry code, with the tests that pin it",
-        false => "full: every mutant in .cargo/mutants.toml's scope, with every unit and integration test of its crate",
+    let what = if quick {
+        "quick: the security and retry code, with the tests that pin it"
+    } else {
+        "full: every mutant in .cargo/mutants.toml's scope, with every unit and integration test of its crate"
     };
     println!("mutants: {plan}{what}");
     if let (Some(rev), false) = (&request.since, left_out.is_empty()) {
@@ -406,7 +416,7 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
     for package in per_package.keys() {
         let files = in_scope.iter().filter(|m| m.package == *package);
         let files: BTreeSet<&str> = files.map(|m| m.file.as_str()).collect();
-        let out = root.join("target/mutants").join(run).join(package);
+        let out = root.join(OUT_DIR).join(run).join(package);
         std::fs::create_dir_all(&out)
             .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
         let args = package_args(request, package, &files, &left_out, &out);
@@ -428,15 +438,16 @@ pub fn run(cargo: &OsStr, root: &Path, request: &Request) -> Result<bool, String
     let seconds = started.elapsed().as_secs();
     let run = if quick { " --quick" } else { "" };
     println!("\nmutants{run}: {seconds} s\n{report}");
-    match report.ok() {
-        true => println!("mutants: ok"),
-        false => eprintln!("mutants: FAIL"),
+    if report.ok() {
+        println!("mutants: ok");
+    } else {
+        eprintln!("mutants: FAIL");
     }
     Ok(report.ok())
 }
 
 /// The mutants in scope, from cargo-mutants itself (it reads [`CONFIG`] without `exclude_re`,
-/// written to `target/mutants/unexcluded.toml`), less those `exclude_re` (returned) matches.
+/// written to [`UNEXCLUDED`]), less those `exclude_re` (returned) matches.
 /// An error if an `exclude_re` entry matches none of them ([`stale_exclusions`]), or if an
 /// earlier in-place run left a mutation behind (a file in scope with [`MUTATION_MARK`]).
 fn list_in_scope(cargo: &OsStr, root: &Path) -> Result<(Vec<Mutant>, RegexSet), String> {
@@ -444,8 +455,8 @@ fn list_in_scope(cargo: &OsStr, root: &Path) -> Result<(Vec<Mutant>, RegexSet), 
         .map_err(|e| format!("cannot read {CONFIG}: {e}"))?;
     let (exclude_re, unexcluded) = split_exclusions(&config)?;
     let excluded = regex_set(&exclude_re, &format!("{CONFIG}: exclude_re"))?;
-    let path = root.join("target/mutants/unexcluded.toml");
-    std::fs::create_dir_all(root.join("target/mutants"))
+    let path = root.join(UNEXCLUDED);
+    std::fs::create_dir_all(root.join(OUT_DIR))
         .and_then(|()| std::fs::write(&path, unexcluded))
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let what = format!("cargo mutants --list --json --config {}", path.display());
@@ -516,6 +527,7 @@ fn run_package(
     println!("({package}: {} s)", t0.elapsed().as_secs());
     Ok(())
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
