@@ -9,10 +9,11 @@
 //! It recognises the token however a server or a log gives it back: as is; percent-encoded
 //! (upper- or lower-case hex digits, a space as `+` or `%20`, once or twice); fully decoded
 //! (a token holding `%41` or `+` shown as the server decoded it); JSON- or Rust-escaped
-//! (`\/`, `\"`, `\uXXXX` with surrogate pairs, `\u{…}`); HTML-escaped (`&amp;`, `&#43;`,
-//! `&#x2B;`…); and any mix of these. Not only the whole token: any run of at least
-//! [`MIN_RUN`] consecutive bytes of one of these forms of it (a token cut by whoever echoed
-//! it) is replaced too.
+//! (`\/`, `\"`, `\uXXXX` with surrogate pairs, `\u{…}`, and `\n`, `\t` and the like, which a
+//! server that echoes a token holding them into JSON unescaped turns into control characters);
+//! HTML-escaped (`&amp;`, `&#43;`, `&#x2B;`…); and any mix of these. Not only the whole token:
+//! any run of at least [`MIN_RUN`] consecutive bytes of one of these forms of it (a token cut
+//! by whoever echoed it) is replaced too.
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -436,10 +437,23 @@ fn json_unit(b: &[u8], i: usize) -> Option<(char, usize)> {
             let c = char::decode_utf16(pair).next()?.ok()?;
             Some((c, 12))
         }
-        // (`\n`, `\t` and the like stand for control characters, which no token that can be
-        // sent holds: they are left as they are.)
         c @ (b'/' | b'\\' | b'"' | b'\'') => Some((char::from(c), 2)),
-        _ => None,
+        // Control characters: no token that can be sent holds one, but a token may hold `\n`
+        // as two characters, which a server that puts it into its JSON unescaped turns into a
+        // line feed for the client's decoder (and `Debug` turns back into `\n`). The token's
+        // decoded form must read it as that decoder does.
+        c => {
+            let control = match c {
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'0' => '\0',
+                _ => return None,
+            };
+            Some((control, 2))
+        }
     }
 }
 
@@ -611,6 +625,21 @@ mod tests {
         assert_eq!(r.redact("<a\\a#'*%#'#%\\>"), "<[REDACTED]>");
         let r = redactor("ab&amp;cd&lt;efghijkl");
         assert_eq!(r.redact("<ab&cd<efghijkl>"), "<[REDACTED]>");
+        // A token holding a JSON escape of a control character (`\n` as two characters),
+        // echoed into a JSON string unescaped: the client reads a line feed. Each of JSON's
+        // and Rust's short escapes of one.
+        for (escape, control) in [
+            ("\\b", "\u{8}"),
+            ("\\f", "\u{c}"),
+            ("\\n", "\n"),
+            ("\\r", "\r"),
+            ("\\t", "\t"),
+            ("\\0", "\0"),
+        ] {
+            let r = redactor(&format!("0AA0#00 A{escape}a"));
+            let read = format!("<0AA0#00 A{control}a>");
+            assert_eq!(r.redact(&read), "<[REDACTED]>", "{escape}");
+        }
     }
 
     #[test]
