@@ -193,6 +193,8 @@ async fn an_answer_that_may_have_taken_effect_is_looked_up_not_resent() {
         (second.reconciled, second.already_done, second.imported),
         (1, 2, 0)
     );
+    // The reconciled row is one of the rows the summary accounts for.
+    assert_eq!(second.accounted(), second.rows, "{second:?}");
     // One request and one member per profile.
     assert!(
         sent(&server).values().all(|n| *n == 1),

@@ -183,6 +183,12 @@ async fn the_rows_of_a_dead_worker_are_looked_up_by_the_next_one() {
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(results.get("reconciled"), Some(&5), "{summary:?}");
     assert_eq!(results.get("imported"), Some(&5), "{summary:?}");
+    assert_eq!(
+        (summary.reconciled, summary.imported),
+        (5, 5),
+        "{summary:?}"
+    );
+    assert_eq!(summary.accounted(), summary.rows, "{summary:?}");
     let sent = sent(&server);
     assert_eq!(sent.len(), 10);
     assert!(sent.values().all(|n| *n == 1), "{sent:?}");
