@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use salesflow::import::{
-    FileJournal, ImportEvent, ImportRow, JobSummary, MemoryJournal, RowResult, StopReason,
+    ClaimRequest, ClaimState, Entry, FileJournal, ImportError, ImportEvent, ImportRow, JobContext,
+    JobSummary, Journal, JournalError, JournalFuture, MemoryJournal, Opened, Release, RowResult,
+    StopReason,
 };
 use salesflow::ops::ImportMember;
 use salesflow::{CampaignId, Client, Operation};
@@ -377,4 +379,129 @@ async fn pacing_and_the_daily_budget_of_the_client_apply() {
     assert_eq!(sent(&server).len(), 4);
     // 50 requests/s: the fourth waited 60 ms at least.
     assert!(started.elapsed() >= Duration::from_millis(60));
+}
+
+/// A journal that stops working after some writes: a `MemoryJournal` whose `record` fails
+/// from its `fail_at`-th call on.
+struct FailingJournal {
+    inner: MemoryJournal,
+    records: usize,
+    fail_at: usize,
+}
+
+impl Journal for FailingJournal {
+    fn open<'a>(&'a mut self, job: &'a JobContext) -> JournalFuture<'a, Opened> {
+        self.inner.open(job)
+    }
+    fn claim<'a>(&'a mut self, rows: &'a [ClaimRequest]) -> JournalFuture<'a, Vec<ClaimState>> {
+        self.inner.claim(rows)
+    }
+    fn record<'a>(&'a mut self, entries: &'a [Entry]) -> JournalFuture<'a, ()> {
+        self.records += 1;
+        if self.records >= self.fail_at {
+            return Box::pin(async { Err(JournalError::new("disk full")) });
+        }
+        self.inner.record(entries)
+    }
+    fn release<'a>(&'a mut self, rows: &'a [Release]) -> JournalFuture<'a, ()> {
+        self.inner.release(rows)
+    }
+    fn flush(&mut self) -> JournalFuture<'_, ()> {
+        self.inner.flush()
+    }
+    fn close(&mut self) -> JournalFuture<'_, ()> {
+        self.inner.close()
+    }
+    fn describe(&self) -> String {
+        "a journal that fails".to_owned()
+    }
+}
+
+#[tokio::test]
+async fn a_journal_that_fails_stops_the_run_and_says_so() {
+    let (server, client) = mock().await;
+    let result = client
+        .import_job(CAMPAIGN)
+        .concurrency(1)
+        .journal(FailingJournal {
+            inner: MemoryJournal::new(),
+            records: 0,
+            fail_at: 3,
+        })
+        .run_members(members("jf", 20))
+        .await;
+    match result {
+        Err(ImportError::Journal(e)) => assert_eq!(e.to_string(), "disk full"),
+        other => panic!("expected the journal's error, got {other:?}"),
+    }
+    // The rows after the failure were not attempted, and none was sent twice.
+    let sent = sent(&server);
+    assert!(sent.len() < 20, "{sent:?}");
+    assert!(sent.values().all(|n| *n == 1), "{sent:?}");
+}
+
+/// A journal whose claims are expensive (`prefetch` 8), recording for each claim after the
+/// first how many claimed rows had no answer yet.
+#[derive(Default)]
+struct Prefetching {
+    inner: MemoryJournal,
+    claimed: usize,
+    recorded: usize,
+    ahead: std::sync::Arc<std::sync::Mutex<Vec<usize>>>,
+}
+
+impl Journal for Prefetching {
+    fn open<'a>(&'a mut self, job: &'a JobContext) -> JournalFuture<'a, Opened> {
+        self.inner.open(job)
+    }
+    fn claim<'a>(&'a mut self, rows: &'a [ClaimRequest]) -> JournalFuture<'a, Vec<ClaimState>> {
+        if self.claimed > 0 {
+            self.ahead
+                .lock()
+                .unwrap()
+                .push(self.claimed - self.recorded);
+        }
+        self.claimed += rows.len();
+        self.inner.claim(rows)
+    }
+    fn record<'a>(&'a mut self, entries: &'a [Entry]) -> JournalFuture<'a, ()> {
+        self.recorded += entries.len();
+        self.inner.record(entries)
+    }
+    fn release<'a>(&'a mut self, rows: &'a [Release]) -> JournalFuture<'a, ()> {
+        self.inner.release(rows)
+    }
+    fn flush(&mut self) -> JournalFuture<'_, ()> {
+        self.inner.flush()
+    }
+    fn close(&mut self) -> JournalFuture<'_, ()> {
+        self.inner.close()
+    }
+    fn prefetch(&self) -> usize {
+        8
+    }
+    fn describe(&self) -> String {
+        "a journal with costly claims".to_owned()
+    }
+}
+
+#[tokio::test]
+async fn a_journal_with_costly_claims_is_claimed_from_ahead_of_need() {
+    let (server, client) = mock().await;
+    let journal = Prefetching::default();
+    let ahead = journal.ahead.clone();
+    let summary = client
+        .import_job(CAMPAIGN)
+        .concurrency(1)
+        .journal(journal)
+        .run_members(members("pf", 30))
+        .await
+        .unwrap();
+    assert_eq!(summary.imported, 30, "{summary:?}");
+    assert_eq!(sent(&server).len(), 30);
+    // Few claims, each made while rows claimed before still waited to be sent (more than the
+    // one request in flight): the next batch is claimed before the slot goes idle.
+    let ahead = ahead.lock().unwrap().clone();
+    assert!(!ahead.is_empty() && ahead.len() < 10, "{ahead:?}");
+    assert!(ahead.iter().all(|&n| n > 1), "{ahead:?}");
 }
