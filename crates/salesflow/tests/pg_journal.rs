@@ -70,6 +70,16 @@ async fn the_schema_is_a_migration_applied_once() {
     let store = a.unwrap();
     b.unwrap();
     PgStore::connect(&url).await.unwrap();
+    // Its `Debug` shows the pool's state and the outage tolerance, not where it connects.
+    let shown = format!("{store:?}");
+    assert!(
+        shown.starts_with("PgStore {") && shown.contains("status") && shown.contains("outage"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("postgres://") && !shown.contains(&url),
+        "{shown}"
+    );
     let c = store.pool().get().await.unwrap();
     let rows = c
         .query("SELECT version, name FROM salesflow_schema_migrations", &[])
