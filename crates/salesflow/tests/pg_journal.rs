@@ -1,6 +1,7 @@
 //! The PostgreSQL journal and pacing (`postgres` feature) against a real server started by
 //! the test (see `common/pg.rs`): the migration, two workers on one job, a dead worker's rows
-//! taken over and looked up, shared pacing and budget.
+//! taken over and looked up, a closed worker's rows handed over, shared pacing, bursts and
+//! budget, an outage waited out.
 
 #[path = "common/pg.rs"]
 mod pg;
@@ -288,4 +289,113 @@ async fn an_unreachable_database_is_a_clear_pacing_error_and_nothing_is_sent() {
     assert_eq!(server.requests().len(), 1);
     pg.start_again();
     client.list_campaigns().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_goes_at_once_then_requests_are_spaced() {
+    let Some(pg) = pg::PgServer::start("a_burst_goes_at_once") else {
+        return;
+    };
+    let store = PgStore::connect(&pg.create_db("burst")).await.unwrap();
+    // 2 requests per second (500 ms apart), 3 at once.
+    let mut pacing = Pacing::requests_per_second(2.0);
+    pacing.burst = 3;
+    let p = store.pacer(pacing);
+    let account = Some(DEMO_ACCOUNT_ID);
+    let started = Instant::now();
+    for _ in 0..3 {
+        p.acquire(Operation::ListCampaigns, account).await.unwrap();
+    }
+    let burst = started.elapsed();
+    assert!(burst < Duration::from_millis(400), "{burst:?}");
+    p.acquire(Operation::ListCampaigns, account).await.unwrap();
+    let fourth = started.elapsed();
+    assert!(fourth >= Duration::from_millis(400), "{fourth:?}");
+    // One at a time (burst 1): the second request waits an interval.
+    let one = store.pacer(Pacing::requests_per_second(2.0));
+    let other = Some(7.into());
+    let started = Instant::now();
+    one.acquire(Operation::ListCampaigns, other).await.unwrap();
+    one.acquire(Operation::ListCampaigns, other).await.unwrap();
+    let second = started.elapsed();
+    assert!(second >= Duration::from_millis(400), "{second:?}");
+}
+
+/// Counts the events `salesflow::postgres` logs (each a retry after a failed connection or
+/// statement).
+struct Retries(Arc<std::sync::atomic::AtomicUsize>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Retries {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        if event.metadata().target() == "salesflow::postgres" {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_outage_shorter_than_the_tolerance_is_waited_out_with_backoff() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let Some(pg) = pg::PgServer::start("an_outage_is_waited_out") else {
+        return;
+    };
+    let store = PgStore::connect(&pg.create_db("outage"))
+        .await
+        .unwrap()
+        .outage_tolerance(Duration::from_secs(30));
+    let p = store.pacer(Pacing::requests_per_second(100.0));
+    let account = Some(DEMO_ACCOUNT_ID);
+    p.acquire(Operation::ListCampaigns, account).await.unwrap();
+    let retries = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let _log = tracing::subscriber::set_default(
+        tracing_subscriber::registry().with(Retries(retries.clone())),
+    );
+    // The server is down for 1.5 s; the next request slot waits for it.
+    pg.stop("fast");
+    let pg = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1500));
+        pg.start_again();
+        pg
+    });
+    let started = Instant::now();
+    p.acquire(Operation::ListCampaigns, account).await.unwrap();
+    let waited = started.elapsed();
+    let _pg = pg.join().unwrap();
+    assert!(waited >= Duration::from_millis(1400), "{waited:?}");
+    // Backing off (50 ms, doubling, at most 1 s apart): a few tries, not a busy loop.
+    let tries = retries.load(std::sync::atomic::Ordering::SeqCst);
+    assert!((1..=20).contains(&tries), "{tries} tries");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_worker_hands_its_claimed_rows_to_the_next_at_once() {
+    let Some(pg) = pg::PgServer::start("a_closed_worker_hands_over") else {
+        return;
+    };
+    let store = PgStore::connect(&pg.create_db("closed")).await.unwrap();
+    let job = JobContext::new(CAMPAIGN, Some(DEMO_ACCOUNT_ID));
+    // A worker with a long lease claims three rows, sends none, and closes.
+    let mut first = store.journal().lease_length(Duration::from_secs(60));
+    assert!(first.open(&job).await.unwrap().unknown.is_empty());
+    let claims: Vec<ClaimRequest> = (0..3)
+        .map(|i| ClaimRequest::new(format!("closed-{i}"), i))
+        .collect();
+    let states = first.claim(&claims).await.unwrap();
+    assert!(
+        states.iter().all(|s| *s == ClaimState::Claimed),
+        "{states:?}"
+    );
+    first.close().await.unwrap();
+    // The next worker, well within that lease, is given them to look up.
+    let mut next = store.journal().lease_length(Duration::from_secs(60));
+    let started = Instant::now();
+    let mut unknown = next
+        .open(&JobContext::new(CAMPAIGN, Some(DEMO_ACCOUNT_ID)))
+        .await
+        .unwrap()
+        .unknown;
+    unknown.sort();
+    assert_eq!(unknown, ["closed-0", "closed-1", "closed-2"]);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    next.close().await.unwrap();
 }
