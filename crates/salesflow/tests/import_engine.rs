@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use salesflow::import::{
     ClaimRequest, ClaimState, Entry, FileJournal, ImportError, ImportEvent, ImportRow, JobContext,
     JobSummary, Journal, JournalError, JournalFuture, MemoryJournal, Opened, Release, RowResult,
-    StopReason,
+    Settled, StopReason,
 };
 use salesflow::ops::ImportMember;
 use salesflow::{CampaignId, Client, Operation};
@@ -504,4 +504,45 @@ async fn a_journal_with_costly_claims_is_claimed_from_ahead_of_need() {
     let ahead = ahead.lock().unwrap().clone();
     assert!(!ahead.is_empty() && ahead.len() < 10, "{ahead:?}");
     assert!(ahead.iter().all(|&n| n > 1), "{ahead:?}");
+}
+
+#[tokio::test]
+async fn the_memory_journal_claims_a_profile_once_and_again_after_a_sure_failure() {
+    let mut j = MemoryJournal::new();
+    j.open(&JobContext::new(CAMPAIGN, None)).await.unwrap();
+    let a = [ClaimRequest::new("a", 0)];
+    assert_eq!(j.claim(&a).await.unwrap(), [ClaimState::Claimed]);
+    // Claimed and not settled: held, not claimed twice.
+    assert_eq!(j.claim(&a).await.unwrap(), [ClaimState::Held]);
+    // A failure that surely did nothing: claimed again, to be sent again.
+    j.record(&[Entry::new("a", Some(0), Settled::Failed)])
+        .await
+        .unwrap();
+    assert_eq!(j.settled("a"), Some(Settled::Failed));
+    assert_eq!(j.claim(&a).await.unwrap(), [ClaimState::Claimed]);
+    // An outcome that is not known: claimed to be looked up first.
+    j.record(&[Entry::new("a", Some(0), Settled::Unknown)])
+        .await
+        .unwrap();
+    assert_eq!(j.claim(&a).await.unwrap(), [ClaimState::ClaimedUnknown]);
+    // Done: never claimed again.
+    j.record(&[Entry::new("a", Some(0), Settled::Found)])
+        .await
+        .unwrap();
+    let states = j.claim(&a).await.unwrap();
+    assert!(
+        matches!(states[..], [ClaimState::Done { .. }]),
+        "{states:?}"
+    );
+    let done: Vec<bool> = [
+        Settled::Imported,
+        Settled::Duplicate,
+        Settled::Found,
+        Settled::Failed,
+        Settled::Unknown,
+    ]
+    .into_iter()
+    .map(Settled::is_done)
+    .collect();
+    assert_eq!(done, [true, true, true, false, false]);
 }
