@@ -381,76 +381,21 @@ async fn pacing_and_the_daily_budget_of_the_client_apply() {
     assert!(started.elapsed() >= Duration::from_millis(60));
 }
 
-/// A journal that stops working after some writes: a `MemoryJournal` whose `record` fails
-/// from its `fail_at`-th call on.
-struct FailingJournal {
-    inner: MemoryJournal,
-    records: usize,
-    fail_at: usize,
-}
-
-impl Journal for FailingJournal {
-    fn open<'a>(&'a mut self, job: &'a JobContext) -> JournalFuture<'a, Opened> {
-        self.inner.open(job)
-    }
-    fn claim<'a>(&'a mut self, rows: &'a [ClaimRequest]) -> JournalFuture<'a, Vec<ClaimState>> {
-        self.inner.claim(rows)
-    }
-    fn record<'a>(&'a mut self, entries: &'a [Entry]) -> JournalFuture<'a, ()> {
-        self.records += 1;
-        if self.records >= self.fail_at {
-            return Box::pin(async { Err(JournalError::new("disk full")) });
-        }
-        self.inner.record(entries)
-    }
-    fn release<'a>(&'a mut self, rows: &'a [Release]) -> JournalFuture<'a, ()> {
-        self.inner.release(rows)
-    }
-    fn flush(&mut self) -> JournalFuture<'_, ()> {
-        self.inner.flush()
-    }
-    fn close(&mut self) -> JournalFuture<'_, ()> {
-        self.inner.close()
-    }
-    fn describe(&self) -> String {
-        "a journal that fails".to_owned()
-    }
-}
-
-#[tokio::test]
-async fn a_journal_that_fails_stops_the_run_and_says_so() {
-    let (server, client) = mock().await;
-    let result = client
-        .import_job(CAMPAIGN)
-        .concurrency(1)
-        .journal(FailingJournal {
-            inner: MemoryJournal::new(),
-            records: 0,
-            fail_at: 3,
-        })
-        .run_members(members("jf", 20))
-        .await;
-    match result {
-        Err(ImportError::Journal(e)) => assert_eq!(e.to_string(), "disk full"),
-        other => panic!("expected the journal's error, got {other:?}"),
-    }
-    // The rows after the failure were not attempted, and none was sent twice.
-    let sent = sent(&server);
-    assert!(sent.len() < 20, "{sent:?}");
-    assert!(sent.values().all(|n| *n == 1), "{sent:?}");
-}
-
-/// A journal whose claims are expensive (`prefetch` 8), recording for each claim after the
-/// first how many claimed rows had no answer yet.
+/// A `MemoryJournal` with test behaviours: its `record` fails from its `fail_at`-th call on
+/// (if set), it asks for `prefetch` rows claimed ahead, and it notes, for each claim after
+/// the first, how many claimed rows had no answer yet.
 #[derive(Default)]
-struct Prefetching {
+struct TestJournal {
     inner: MemoryJournal,
+    fail_at: Option<usize>,
+    prefetch: usize,
+    records: usize,
     claimed: usize,
     recorded: usize,
     ahead: std::sync::Arc<std::sync::Mutex<Vec<usize>>>,
 }
 
-impl Journal for Prefetching {
+impl Journal for TestJournal {
     fn open<'a>(&'a mut self, job: &'a JobContext) -> JournalFuture<'a, Opened> {
         self.inner.open(job)
     }
@@ -465,6 +410,10 @@ impl Journal for Prefetching {
         self.inner.claim(rows)
     }
     fn record<'a>(&'a mut self, entries: &'a [Entry]) -> JournalFuture<'a, ()> {
+        self.records += 1;
+        if self.fail_at.is_some_and(|n| self.records >= n) {
+            return Box::pin(async { Err(JournalError::new("disk full")) });
+        }
         self.recorded += entries.len();
         self.inner.record(entries)
     }
@@ -478,17 +427,43 @@ impl Journal for Prefetching {
         self.inner.close()
     }
     fn prefetch(&self) -> usize {
-        8
+        self.prefetch
     }
     fn describe(&self) -> String {
-        "a journal with costly claims".to_owned()
+        "a test journal".to_owned()
     }
+}
+
+#[tokio::test]
+async fn a_journal_that_fails_stops_the_run_and_says_so() {
+    let (server, client) = mock().await;
+    let result = client
+        .import_job(CAMPAIGN)
+        .concurrency(1)
+        .journal(TestJournal {
+            fail_at: Some(3),
+            ..TestJournal::default()
+        })
+        .run_members(members("jf", 20))
+        .await;
+    match result {
+        Err(ImportError::Journal(e)) => assert_eq!(e.to_string(), "disk full"),
+        other => panic!("expected the journal's error, got {other:?}"),
+    }
+    // The rows after the failure were not attempted, and none was sent twice.
+    let sent = sent(&server);
+    assert!(sent.len() < 20, "{sent:?}");
+    assert!(sent.values().all(|n| *n == 1), "{sent:?}");
 }
 
 #[tokio::test]
 async fn a_journal_with_costly_claims_is_claimed_from_ahead_of_need() {
     let (server, client) = mock().await;
-    let journal = Prefetching::default();
+    // Claims are expensive: 8 rows claimed ahead of the free request slots.
+    let journal = TestJournal {
+        prefetch: 8,
+        ..TestJournal::default()
+    };
     let ahead = journal.ahead.clone();
     let summary = client
         .import_job(CAMPAIGN)
