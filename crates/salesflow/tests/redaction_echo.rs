@@ -94,19 +94,21 @@ async fn echo_server(
     answer(mode, &format!("{}{kept}", "·".repeat(pad)))
 }
 
-/// Every text of `err` a program or a person may see, as the SDK writes it (`Display`, the
-/// fields), and then its `Debug` renderings, which escape what the SDK wrote (after it was
-/// redacted). No run of `MIN_RUN` of the token's characters may show in any of them, as is or
-/// decoded (`Runs::leaked_characters`: the measure). The fields, which nothing
+/// Every text of `err` a program or a person may see: the fields as the SDK writes them, its
+/// `Display` texts (and its sources'), and its `Debug` renderings, which escape what the SDK
+/// wrote (after it was redacted). No run of `MIN_RUN` of the token's characters may show in
+/// any of them, as is or decoded (`Runs::leaked_characters`: the measure; in a `Debug`
+/// rendering, `Runs::leaked_in_debug`, without the rendering's own string delimiters). The fields, which nothing
 /// re-encodes, are also held to runs of the token's escaped forms; a `Display` can quote a
 /// field with escapes (an undecodable body's start, shown with `{:?}`), which may grow a run of
 /// fewer than `MIN_RUN` characters into `MIN_RUN` bytes of an escaped form.
-fn texts(err: &Error) -> (Vec<String>, Vec<String>) {
+fn texts(err: &Error) -> (Vec<String>, Vec<String>, Vec<String>) {
     let mut out = Vec::new();
-    let mut debug = vec![err.to_string(), format!("{err:?}"), format!("{err:#?}")];
+    let mut shown = vec![err.to_string()];
+    let mut debug = vec![format!("{err:?}"), format!("{err:#?}")];
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
-        debug.push(s.to_string());
+        shown.push(s.to_string());
         debug.push(format!("{s:?}"));
         source = s.source();
     }
@@ -121,7 +123,7 @@ fn texts(err: &Error) -> (Vec<String>, Vec<String>) {
     if let Error::Decode { snippet, .. } = err {
         out.push(snippet.clone());
     }
-    (out, debug)
+    (out, shown, debug)
 }
 
 struct Server {
@@ -192,12 +194,15 @@ proptest! {
                     .build()
                     .unwrap();
                 let err = s.rt.block_on(client.list_campaigns().send()).unwrap_err();
-                let (written, debug) = texts(&err);
+                let (written, shown, debug) = texts(&err);
                 for text in written {
                     prop_assert_eq!(runs.leaked(&text), None, "mode {} form {}: {}", mode, form, text);
                 }
-                for text in debug {
+                for text in shown {
                     prop_assert_eq!(runs.leaked_characters(&text), None, "mode {} form {}: {}", mode, form, text);
+                }
+                for text in debug {
+                    prop_assert_eq!(runs.leaked_in_debug(&text), None, "mode {} form {}: {}", mode, form, text);
                 }
             }
         }
@@ -209,12 +214,15 @@ proptest! {
                 .build()
                 .unwrap_err();
             prop_assert!(matches!(err, Error::Config(_)), "{:?}", err);
-            let (written, debug) = texts(&err);
+            let (written, shown, debug) = texts(&err);
             for text in written {
                 prop_assert_eq!(runs.leaked(&text), None, "{}", text);
             }
-            for text in debug {
+            for text in shown {
                 prop_assert_eq!(runs.leaked_characters(&text), None, "{}", text);
+            }
+            for text in debug {
+                prop_assert_eq!(runs.leaked_in_debug(&text), None, "{}", text);
             }
         }
     }

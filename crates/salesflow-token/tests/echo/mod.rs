@@ -199,6 +199,25 @@ impl Runs {
         find(&self.of_forms, text).or_else(|| self.leaked_characters(text))
     }
 
+    /// [`leaked_characters`](Self::leaked_characters) in a `Debug` rendering, whose own
+    /// string delimiters are not characters of the token: `Debug` writes a `"` inside a string
+    /// as `\"`, so every `"` that no backslash escapes is a delimiter, and it is taken out of
+    /// the search (a field `"A0a a0##aaA"` shows 11 characters of the token `A0a a0##aaA"`,
+    /// not 12). An escaped one is still read as the token's `"` once decoded.
+    pub fn leaked_in_debug(&self, text: &str) -> Option<String> {
+        let mut out = String::with_capacity(text.len());
+        let mut backslashes = 0;
+        for c in text.chars() {
+            if c == '"' && backslashes % 2 == 0 {
+                out.push('\u{1}');
+            } else {
+                out.push(c);
+            }
+            backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+        }
+        self.leaked_characters(&out)
+    }
+
     /// A run of `MIN_RUN` characters of the token itself in `text`, as is or decoded (one
     /// layer or two). For a text encoded again *after* redaction (a `Debug` rendering escapes
     /// `"` as `\"`, a JSON report escapes it too): the redactor saw the text before, and the
