@@ -234,12 +234,13 @@ async fn a_misbehaving_server_is_named_by_what_it_did() {
             "body of the answer was cut short",
         ),
         (
-            // A body that breaks the chunked framing, not one cut short: not a cut.
+            // A body that breaks the chunked framing, not one cut short: not a cut. (reqwest
+            // names it a body error or a decoding error, as the read goes.)
             "bad chunk size",
             b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n[]\r\n0\r\n\r\n"
                 .to_vec(),
             TransportCause::Other,
-            "error decoding response body",
+            "response body",
         ),
     ];
     for (what, answer, cause, phrase) in cases {
