@@ -521,3 +521,29 @@ async fn the_memory_journal_claims_a_profile_once_and_again_after_a_sure_failure
     .collect();
     assert_eq!(done, [true, true, true, false, false]);
 }
+
+#[tokio::test]
+async fn no_more_requests_are_in_flight_than_the_concurrency() {
+    let (server, client) = mock().await;
+    server
+        .inject(Fault::new(FaultKind::Latency { ms: 300 }).for_operation(Operation::ImportMember))
+        .unwrap();
+    let started = std::time::Instant::now();
+    // Rows claimed ahead (prefetch) wait in the ready queue: only free slots may take them.
+    let summary = client
+        .import_job(CAMPAIGN)
+        .concurrency(2)
+        .journal(TestJournal {
+            prefetch: 8,
+            ..TestJournal::default()
+        })
+        .run_members(members("cc", 6))
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(summary.imported, 6, "{summary:?}");
+    // Three rounds of two 300 ms requests: a third one in flight would make it two rounds, one
+    // at a time six.
+    assert!(elapsed >= Duration::from_millis(850), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(1750), "{elapsed:?}");
+}
