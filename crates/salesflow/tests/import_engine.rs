@@ -382,8 +382,8 @@ async fn pacing_and_the_daily_budget_of_the_client_apply() {
 }
 
 /// A `MemoryJournal` with test behaviours: its `record` fails from its `fail_at`-th call on
-/// (if set), it asks for `prefetch` rows claimed ahead, and it notes, for each claim after
-/// the first, how many claimed rows had no answer yet.
+/// (if set), it asks for `prefetch` rows claimed ahead, it notes, for each claim after the
+/// first, how many claimed rows had no answer yet, and the rows given back (`released`).
 #[derive(Default)]
 struct TestJournal {
     inner: MemoryJournal,
@@ -393,6 +393,7 @@ struct TestJournal {
     claimed: usize,
     recorded: usize,
     ahead: std::sync::Arc<std::sync::Mutex<Vec<usize>>>,
+    released: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Journal for TestJournal {
@@ -418,6 +419,8 @@ impl Journal for TestJournal {
         self.inner.record(entries)
     }
     fn release<'a>(&'a mut self, rows: &'a [Release]) -> JournalFuture<'a, ()> {
+        let mut released = self.released.lock().unwrap();
+        released.extend(rows.iter().map(|r| r.profile.clone()));
         self.inner.release(rows)
     }
     fn flush(&mut self) -> JournalFuture<'_, ()> {
@@ -546,4 +549,39 @@ async fn no_more_requests_are_in_flight_than_the_concurrency() {
     // at a time six.
     assert!(elapsed >= Duration::from_millis(850), "{elapsed:?}");
     assert!(elapsed < Duration::from_millis(1750), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_stop_gives_the_rows_claimed_ahead_back_unsent() {
+    let (server, client) = mock().await;
+    server
+        .inject(Fault::new(FaultKind::Latency { ms: 100 }).for_operation(Operation::ImportMember))
+        .unwrap();
+    let journal = TestJournal {
+        prefetch: 8,
+        ..TestJournal::default()
+    };
+    let released = journal.released.clone();
+    let job = client.import_job(CAMPAIGN).concurrency(1).journal(journal);
+    let stop = job.stop_handle();
+    let summary = job
+        .run_members_with(members("rl", 20), |e| {
+            if let ImportEvent::Row(o) = e {
+                if matches!(o.result, RowResult::Imported(_)) {
+                    stop.stop();
+                }
+            }
+        })
+        .await
+        .unwrap();
+    // The rows claimed ahead and not sent when the stop came are released, not left claimed
+    // (which the next run would have to look up).
+    let released = released.lock().unwrap().clone();
+    assert!(!released.is_empty(), "{summary:?}");
+    assert!(
+        released.len() <= summary.not_attempted,
+        "{released:?} {summary:?}"
+    );
+    assert_eq!(summary.accounted(), 20, "{summary:?}");
+    assert_eq!(sent(&server).len(), summary.imported, "{summary:?}");
 }

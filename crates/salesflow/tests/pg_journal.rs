@@ -399,3 +399,34 @@ async fn a_closed_worker_hands_its_claimed_rows_to_the_next_at_once() {
     assert!(started.elapsed() < Duration::from_secs(30));
     next.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_that_cannot_succeed_fails_at_once() {
+    let Some(pg) = pg::PgServer::start("a_statement_that_cannot_succeed") else {
+        return;
+    };
+    let store = PgStore::connect(&pg.create_db("broken"))
+        .await
+        .unwrap()
+        .outage_tolerance(Duration::from_secs(60));
+    let p = store.pacer(Pacing::requests_per_second(10.0));
+    // Not a passing condition (the server up, the table gone): not tried again for the
+    // outage tolerance, but reported at once.
+    store
+        .pool()
+        .get()
+        .await
+        .unwrap()
+        .batch_execute("DROP TABLE salesflow_pacing")
+        .await
+        .unwrap();
+    let result = tokio::time::timeout(
+        Duration::from_secs(10),
+        p.acquire(Operation::ListCampaigns, Some(DEMO_ACCOUNT_ID)),
+    )
+    .await;
+    match result {
+        Ok(Err(err @ Error::Pacing { .. })) => assert!(err.to_string().contains("pacing"), "{err}"),
+        other => panic!("expected a pacing error at once, got {other:?}"),
+    }
+}
