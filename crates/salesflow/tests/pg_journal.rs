@@ -385,6 +385,9 @@ async fn a_closed_worker_hands_its_claimed_rows_to_the_next_at_once() {
         states.iter().all(|s| *s == ClaimState::Claimed),
         "{states:?}"
     );
+    // The same claim made again by the same worker (as when its answer was lost): the same
+    // answer, not `Held` by itself.
+    assert_eq!(first.claim(&claims).await.unwrap(), states);
     first.close().await.unwrap();
     // The next worker, well within that lease, is given them to look up.
     let mut next = store.journal().lease_length(Duration::from_secs(60));
