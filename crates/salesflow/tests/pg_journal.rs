@@ -313,12 +313,27 @@ async fn a_burst_goes_at_once_then_requests_are_spaced() {
     assert!(fourth >= Duration::from_millis(800), "{fourth:?}");
     // One at a time (burst 1): the second request waits an interval.
     let one = store.pacer(Pacing::requests_per_second(1.0));
+    // Another account (its own rate: its first request goes at once, though the first
+    // account's next slot is a second away).
     let other = Some(7.into());
     let started = Instant::now();
     one.acquire(Operation::ListCampaigns, other).await.unwrap();
+    let first = started.elapsed();
+    assert!(first < Duration::from_millis(800), "{first:?}");
     one.acquire(Operation::ListCampaigns, other).await.unwrap();
     let second = started.elapsed();
     assert!(second >= Duration::from_millis(800), "{second:?}");
+    // A rate that is not above zero is no limit.
+    let unlimited = store.pacer(Pacing::requests_per_second(0.0));
+    let started = Instant::now();
+    for _ in 0..5 {
+        unlimited
+            .acquire(Operation::ListCampaigns, account)
+            .await
+            .unwrap();
+    }
+    let five = started.elapsed();
+    assert!(five < Duration::from_millis(800), "{five:?}");
 }
 
 /// Counts the events `salesflow::postgres` logs (each a retry after a failed connection or
