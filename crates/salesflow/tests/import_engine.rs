@@ -2,14 +2,17 @@
 //! for, a profile sent once, answers that may have taken effect looked up before a resend,
 //! graceful stop, the outcome stream.
 
+#[path = "common/journal.rs"]
+mod journal;
+
 use std::collections::HashMap;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use journal::TestJournal;
 use salesflow::import::{
     ClaimRequest, ClaimState, Entry, FileJournal, ImportError, ImportEvent, ImportRow, JobContext,
-    JobSummary, Journal, JournalError, JournalFuture, MemoryJournal, Opened, Release, RowResult,
-    Settled, StopReason,
+    JobSummary, Journal, MemoryJournal, RowResult, Settled, StopReason,
 };
 use salesflow::ops::ImportMember;
 use salesflow::{CampaignId, Client, Operation};
@@ -381,62 +384,6 @@ async fn pacing_and_the_daily_budget_of_the_client_apply() {
     assert!(started.elapsed() >= Duration::from_millis(60));
 }
 
-/// A `MemoryJournal` with test behaviours: its `record` fails from its `fail_at`-th call on
-/// (if set), it asks for `prefetch` rows claimed ahead, it notes, for each claim after the
-/// first, how many claimed rows had no answer yet, and the rows given back (`released`).
-#[derive(Default)]
-struct TestJournal {
-    inner: MemoryJournal,
-    fail_at: Option<usize>,
-    prefetch: usize,
-    records: usize,
-    claimed: usize,
-    recorded: usize,
-    ahead: std::sync::Arc<std::sync::Mutex<Vec<usize>>>,
-    released: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-}
-
-impl Journal for TestJournal {
-    fn open<'a>(&'a mut self, job: &'a JobContext) -> JournalFuture<'a, Opened> {
-        self.inner.open(job)
-    }
-    fn claim<'a>(&'a mut self, rows: &'a [ClaimRequest]) -> JournalFuture<'a, Vec<ClaimState>> {
-        if self.claimed > 0 {
-            self.ahead
-                .lock()
-                .unwrap()
-                .push(self.claimed - self.recorded);
-        }
-        self.claimed += rows.len();
-        self.inner.claim(rows)
-    }
-    fn record<'a>(&'a mut self, entries: &'a [Entry]) -> JournalFuture<'a, ()> {
-        self.records += 1;
-        if self.fail_at.is_some_and(|n| self.records >= n) {
-            return Box::pin(async { Err(JournalError::new("disk full")) });
-        }
-        self.recorded += entries.len();
-        self.inner.record(entries)
-    }
-    fn release<'a>(&'a mut self, rows: &'a [Release]) -> JournalFuture<'a, ()> {
-        let mut released = self.released.lock().unwrap();
-        released.extend(rows.iter().map(|r| r.profile.clone()));
-        self.inner.release(rows)
-    }
-    fn flush(&mut self) -> JournalFuture<'_, ()> {
-        self.inner.flush()
-    }
-    fn close(&mut self) -> JournalFuture<'_, ()> {
-        self.inner.close()
-    }
-    fn prefetch(&self) -> usize {
-        self.prefetch
-    }
-    fn describe(&self) -> String {
-        "a test journal".to_owned()
-    }
-}
-
 #[tokio::test]
 async fn a_journal_that_fails_stops_the_run_and_says_so() {
     let (server, client) = mock().await;
@@ -445,7 +392,7 @@ async fn a_journal_that_fails_stops_the_run_and_says_so() {
         .concurrency(1)
         .journal(TestJournal {
             fail_at: Some(3),
-            ..TestJournal::default()
+            ..TestJournal::over(MemoryJournal::new())
         })
         .run_members(members("jf", 20))
         .await;
@@ -464,8 +411,8 @@ async fn a_journal_with_costly_claims_is_claimed_from_ahead_of_need() {
     let (server, client) = mock().await;
     // Claims are expensive: 8 rows claimed ahead of the free request slots.
     let journal = TestJournal {
-        prefetch: 8,
-        ..TestJournal::default()
+        prefetch: Some(8),
+        ..TestJournal::over(MemoryJournal::new())
     };
     let ahead = journal.ahead.clone();
     let summary = client
@@ -537,8 +484,8 @@ async fn no_more_requests_are_in_flight_than_the_concurrency() {
         .import_job(CAMPAIGN)
         .concurrency(2)
         .journal(TestJournal {
-            prefetch: 8,
-            ..TestJournal::default()
+            prefetch: Some(8),
+            ..TestJournal::over(MemoryJournal::new())
         })
         .run_members(members("cc", 6))
         .await
@@ -558,8 +505,8 @@ async fn a_stop_gives_the_rows_claimed_ahead_back_unsent() {
         .inject(Fault::new(FaultKind::Latency { ms: 100 }).for_operation(Operation::ImportMember))
         .unwrap();
     let journal = TestJournal {
-        prefetch: 8,
-        ..TestJournal::default()
+        prefetch: Some(8),
+        ..TestJournal::over(MemoryJournal::new())
     };
     let released = journal.released.clone();
     let job = client.import_job(CAMPAIGN).concurrency(1).journal(journal);

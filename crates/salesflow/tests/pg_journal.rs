@@ -3,6 +3,8 @@
 //! taken over and looked up, a closed worker's rows handed over, shared pacing, bursts and
 //! budget, an outage waited out.
 
+#[path = "common/journal.rs"]
+mod journal;
 #[path = "common/pg.rs"]
 mod pg;
 
@@ -10,10 +12,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use salesflow::import::{
-    ClaimRequest, ClaimState, Entry, JobContext, Journal, JournalFuture, Lease, Opened, Release,
-    RowResult,
-};
+use journal::TestJournal;
+use salesflow::import::{ClaimRequest, ClaimState, JobContext, Journal, RowResult};
 use salesflow::ops::ImportMember;
 use salesflow::pacing::PacingBackend;
 use salesflow::postgres::{PgStore, MIGRATIONS};
@@ -452,44 +452,6 @@ async fn a_statement_that_cannot_succeed_fails_at_once() {
     }
 }
 
-/// A journal that counts the `claim` calls of the one it wraps.
-struct CountingClaims<J> {
-    inner: J,
-    claims: Arc<std::sync::atomic::AtomicUsize>,
-}
-
-impl<J: Journal> Journal for CountingClaims<J> {
-    fn open<'a>(&'a mut self, job: &'a JobContext) -> JournalFuture<'a, Opened> {
-        self.inner.open(job)
-    }
-    fn claim<'a>(&'a mut self, rows: &'a [ClaimRequest]) -> JournalFuture<'a, Vec<ClaimState>> {
-        self.claims
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.inner.claim(rows)
-    }
-    fn record<'a>(&'a mut self, entries: &'a [Entry]) -> JournalFuture<'a, ()> {
-        self.inner.record(entries)
-    }
-    fn release<'a>(&'a mut self, rows: &'a [Release]) -> JournalFuture<'a, ()> {
-        self.inner.release(rows)
-    }
-    fn flush(&mut self) -> JournalFuture<'_, ()> {
-        self.inner.flush()
-    }
-    fn close(&mut self) -> JournalFuture<'_, ()> {
-        self.inner.close()
-    }
-    fn prefetch(&self) -> usize {
-        self.inner.prefetch()
-    }
-    fn lease(&self) -> Option<Lease> {
-        self.inner.lease()
-    }
-    fn describe(&self) -> String {
-        self.inner.describe()
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_database_journal_claims_many_rows_per_round_trip() {
     let Some(pg) = pg::PgServer::start("many_rows_per_claim") else {
@@ -497,20 +459,18 @@ async fn the_database_journal_claims_many_rows_per_round_trip() {
     };
     let store = PgStore::connect(&pg.create_db("prefetch")).await.unwrap();
     let (server, client) = mock().await;
-    let claims = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let journal = TestJournal::over(store.journal());
+    let ahead = journal.ahead.clone();
     let summary = client
         .import_job(CAMPAIGN)
         .concurrency(2)
-        .journal(CountingClaims {
-            inner: store.journal(),
-            claims: claims.clone(),
-        })
+        .journal(journal)
         .run_members(members("many", 100))
         .await
         .unwrap();
     assert_eq!(summary.imported, 100, "{summary:?}");
     assert_eq!(sent(&server).len(), 100);
     // Rows are claimed ahead of the free slots, many per statement: not one claim per row.
-    let claims = claims.load(std::sync::atomic::Ordering::SeqCst);
+    let claims = ahead.lock().unwrap().len() + 1;
     assert!(claims <= 20, "{claims} claims for 100 rows");
 }
