@@ -390,10 +390,7 @@ async fn a_journal_that_fails_stops_the_run_and_says_so() {
     let result = client
         .import_job(CAMPAIGN)
         .concurrency(1)
-        .journal(TestJournal {
-            fail_at: Some(3),
-            ..TestJournal::over(MemoryJournal::new())
-        })
+        .journal(TestJournal::memory().failing_from(3))
         .run_members(members("jf", 20))
         .await;
     match result {
@@ -410,10 +407,7 @@ async fn a_journal_that_fails_stops_the_run_and_says_so() {
 async fn a_journal_with_costly_claims_is_claimed_from_ahead_of_need() {
     let (server, client) = mock().await;
     // Claims are expensive: 8 rows claimed ahead of the free request slots.
-    let journal = TestJournal {
-        prefetch: Some(8),
-        ..TestJournal::over(MemoryJournal::new())
-    };
+    let journal = TestJournal::memory().prefetching(8);
     let ahead = journal.ahead.clone();
     let summary = client
         .import_job(CAMPAIGN)
@@ -483,10 +477,7 @@ async fn no_more_requests_are_in_flight_than_the_concurrency() {
     let summary = client
         .import_job(CAMPAIGN)
         .concurrency(2)
-        .journal(TestJournal {
-            prefetch: Some(8),
-            ..TestJournal::over(MemoryJournal::new())
-        })
+        .journal(TestJournal::memory().prefetching(8))
         .run_members(members("cc", 6))
         .await
         .unwrap();
@@ -504,10 +495,7 @@ async fn a_stop_gives_the_rows_claimed_ahead_back_unsent() {
     server
         .inject(Fault::new(FaultKind::Latency { ms: 100 }).for_operation(Operation::ImportMember))
         .unwrap();
-    let journal = TestJournal {
-        prefetch: Some(8),
-        ..TestJournal::over(MemoryJournal::new())
-    };
+    let journal = TestJournal::memory().prefetching(8);
     let released = journal.released.clone();
     let job = client.import_job(CAMPAIGN).concurrency(1).journal(journal);
     let stop = job.stop_handle();

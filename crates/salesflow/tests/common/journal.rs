@@ -9,19 +9,20 @@ use salesflow::import::{
     MemoryJournal, Opened, Release,
 };
 
-/// `inner` with test behaviours: `record` fails from its `fail_at`-th call on (if set);
-/// `prefetch`, if set, replaces the inner journal's; `ahead` gets, for each claim after the
-/// first, how many claimed rows had no answer yet (so `ahead.len() + 1` claims were made);
-/// `released` gets the profiles given back.
+/// `inner` with test behaviours: `record` fails from its n-th call on
+/// ([`failing_from`](Self::failing_from)); [`prefetching`](Self::prefetching) replaces the
+/// inner journal's prefetch; `ahead` gets, for each claim after the first, how many claimed
+/// rows had no answer yet (so `ahead.len() + 1` claims were made); `released` gets the
+/// profiles given back.
 pub struct TestJournal<J = MemoryJournal> {
     pub inner: J,
-    pub fail_at: Option<usize>,
-    pub prefetch: Option<usize>,
     pub ahead: Arc<Mutex<Vec<usize>>>,
     pub released: Arc<Mutex<Vec<String>>>,
-    pub records: usize,
-    pub claimed: usize,
-    pub recorded: usize,
+    fail_at: Option<usize>,
+    prefetch: Option<usize>,
+    records: usize,
+    claimed: usize,
+    recorded: usize,
 }
 
 impl<J> TestJournal<J> {
@@ -37,6 +38,25 @@ impl<J> TestJournal<J> {
             claimed: 0,
             recorded: 0,
         }
+    }
+
+    /// Its `record` fails from its `n`-th call on ("disk full").
+    pub fn failing_from(mut self, n: usize) -> Self {
+        self.fail_at = Some(n);
+        self
+    }
+
+    /// It asks for `n` rows claimed ahead of the free request slots.
+    pub fn prefetching(mut self, n: usize) -> Self {
+        self.prefetch = Some(n);
+        self
+    }
+}
+
+impl TestJournal {
+    /// A `MemoryJournal` with no test behaviour but the notes.
+    pub fn memory() -> Self {
+        TestJournal::over(MemoryJournal::new())
     }
 }
 
